@@ -1,0 +1,39 @@
+// Default endpoints per region, as the official SDK's region table has them: every region
+// lives under myhuaweicloud.com except eu-west-101, which is on the .eu domain.
+
+const REGION = /^[a-z]{2,}(?:-[a-z]+)+-\d+$/
+
+export const REGION_RULE = 'a region id such as cn-north-4, ap-southeast-1 or eu-west-101'
+
+export function isValidRegion(region: string): boolean {
+  return REGION.test(region)
+}
+
+function domainOf(region: string): string {
+  return region === 'eu-west-101' ? 'myhuaweicloud.eu' : 'myhuaweicloud.com'
+}
+
+export function defaultApiEndpoint(region: string): string {
+  return `https://swr-api.${region}.${domainOf(region)}`
+}
+
+export function defaultIamEndpoint(region: string): string {
+  return `https://iam.${region}.${domainOf(region)}`
+}
+
+/** swr-api.X → swr.X; undefined when the API host does not follow that convention. */
+export function registryFromEndpoint(endpoint: URL): string | undefined {
+  const host = endpoint.hostname
+  return host.startsWith('swr-api.') ? `swr.${host.slice('swr-api.'.length)}` : undefined
+}
+
+/** The region in a conventional API host (swr-api.{region}.…), for a custom endpoint. */
+export function regionFromEndpoint(endpoint: URL): string | undefined {
+  const match = /^(?:swr-api|iam)\.([a-z0-9-]+)\./.exec(endpoint.hostname)
+  return match?.[1] !== undefined && isValidRegion(match[1]) ? match[1] : undefined
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase()
+  return host === 'localhost' || host.startsWith('127.') || host === '[::1]' || host === '::1'
+}

@@ -1,0 +1,41 @@
+// SWR's name rules (../shared/swr-api-notes.md, "Name rules"). Checked before any request so a
+// typo costs no round trip and gets a sentence instead of an opaque 400.
+
+// Alphanumeric runs joined by one separator each; "__" is the only separator pair allowed.
+const ORGANIZATION = /^[a-z][a-z0-9]*(?:(?:\.|-|_{1,2})[a-z0-9]+)*$/
+const REPOSITORY = /^[a-z0-9]+(?:(?:\.|\/|-|_{1,2})[a-z0-9]+)*$/
+
+export const ORGANIZATION_RULE =
+  '1-64 characters: lowercase letters, digits, ".", "_" and "-"; it starts with a lowercase ' +
+  'letter and ends with a letter or digit; ".", "_" and "-" may not stand next to each other, ' +
+  'except up to two "_"'
+
+export const REPOSITORY_RULE =
+  '1-128 characters: lowercase letters, digits, ".", "/", "_" and "-"; it starts and ends with ' +
+  'a letter or digit; ".", "/", "_" and "-" may not stand next to each other, except up to two "_"'
+
+export function isValidOrganizationName(name: string): boolean {
+  return name.length >= 1 && name.length <= 64 && ORGANIZATION.test(name)
+}
+
+export function isValidRepositoryName(name: string): boolean {
+  return name.length >= 1 && name.length <= 128 && REPOSITORY.test(name)
+}
+
+export const CATEGORIES = [
+  'app_server',
+  'linux',
+  'framework_app',
+  'database',
+  'lang',
+  'other',
+  'windows',
+  'arm'
+] as const
+
+export type Category = (typeof CATEGORIES)[number]
+
+/** "team/app" travels as "team$app" in URL paths; the create body keeps the raw name. */
+export function repositoryPathSegment(repository: string): string {
+  return repository.replace(/\//g, '$')
+}

@@ -1,0 +1,111 @@
+// The runner's workflow-command protocol, written to match @actions/core byte for byte
+// (__tests__/runner.test.ts compares the two). @actions/core loads @actions/http-client and
+// undici when imported, which costs ~90 ms and ~13 MB at every start; this action needs only
+// the few commands below on its common path, and imports @actions/core lazily for OIDC.
+import { appendFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { EOL } from 'node:os'
+
+const secrets = new Set<string>()
+
+/** Replaces every registered secret in text, so that no message we print can carry one. */
+export function redact(text: string): string {
+  let out = text
+  for (const secret of secrets) out = out.split(secret).join('***')
+  return out
+}
+
+function escapeData(value: string): string {
+  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+function escapeProperty(value: string): string {
+  return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C')
+}
+
+function issueCommand(command: string, properties: Record<string, string>, message: string): void {
+  const props = Object.entries(properties)
+    .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+    .join(',')
+  process.stdout.write(`::${command}${props ? ' ' + props : ''}::${escapeData(message)}${EOL}`)
+}
+
+/** Reads an input the way the runner passes it: INPUT_<NAME>, trimmed. */
+export function getInput(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
+}
+
+/** Masks a value in the runner's logs from now on, and in everything this module prints. */
+export function setSecret(value: string): void {
+  if (!value) return
+  // A secret with a line break would be masked line by line by the runner; register each line.
+  for (const part of [value, ...value.split(/\r?\n/)]) {
+    if (part.trim().length > 0) secrets.add(part)
+  }
+  issueCommand('add-mask', {}, value)
+}
+
+export function setOutput(name: string, value: string): void {
+  const file = process.env['GITHUB_OUTPUT']
+  if (file) {
+    const delimiter = `ghadelimiter_${randomUUID()}`
+    if (name.includes(delimiter) || value.includes(delimiter)) {
+      throw new Error(`Unexpected input: output ${name} contains the delimiter ${delimiter}`)
+    }
+    appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8')
+    return
+  }
+  process.stdout.write(EOL)
+  issueCommand('set-output', { name }, value)
+}
+
+export function isDebug(): boolean {
+  return process.env['RUNNER_DEBUG'] === '1'
+}
+
+export function debug(message: string): void {
+  issueCommand('debug', {}, redact(message))
+}
+
+export function info(message: string): void {
+  process.stdout.write(redact(message) + EOL)
+}
+
+export function warning(message: string): void {
+  issueCommand('warning', {}, redact(message))
+}
+
+export function error(message: string): void {
+  issueCommand('error', {}, redact(message))
+}
+
+export function setFailed(message: string): void {
+  process.exitCode = 1
+  error(message)
+}
+
+export async function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  issueCommand('group', {}, redact(name))
+  try {
+    return await fn()
+  } finally {
+    issueCommand('endgroup', {}, '')
+  }
+}
+
+/** Appends Markdown to the job summary, when the runner provides one. */
+export function appendSummary(markdown: string): void {
+  const file = process.env['GITHUB_STEP_SUMMARY']
+  if (!file) return
+  appendFileSync(file, redact(markdown), 'utf8')
+}
+
+/** The logger the provisioning code receives; it never imports this module itself. */
+export interface Logger {
+  info(message: string): void
+  warning(message: string): void
+  debug(message: string): void
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>
+}
+
+export const runnerLogger: Logger = { info, warning, debug, group }
