@@ -682,8 +682,10 @@ const secrets = new Set();
 /** Replaces every registered secret in text, so that no message we print can carry one. */
 function redact(text) {
     let out = text;
-    for (const secret of secrets)
+    // Longest first, so that a short secret inside a longer one cannot leave part of it behind.
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
         out = out.split(secret).join('***');
+    }
     return out;
 }
 function escapeData(value) {
@@ -831,8 +833,8 @@ function longTermDockerLogin(region, accessKeyId, secretAccessKey) {
 ;// CONCATENATED MODULE: ./src/endpoints.ts
 // Default endpoints per region, as the official SDK's region table has them: every region
 // lives under myhuaweicloud.com except eu-west-101, which is on the .eu domain.
-const REGION = /^[a-z]{2,}(?:-[a-z]+)+-\d+$/;
-const REGION_RULE = 'a region id such as cn-north-4, ap-southeast-1 or eu-west-101';
+const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+$/;
+const REGION_RULE = 'a region id such as cn-north-4, ap-southeast-1, eu-west-101 or eu-de: lowercase letters and digits in parts joined by "-"';
 function isValidRegion(region) {
     return REGION.test(region);
 }

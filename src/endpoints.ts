@@ -1,9 +1,10 @@
 // Default endpoints per region, as the official SDK's region table has them: every region
 // lives under myhuaweicloud.com except eu-west-101, which is on the .eu domain.
 
-const REGION = /^[a-z]{2,}(?:-[a-z]+)+-\d+$/
+const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+$/
 
-export const REGION_RULE = 'a region id such as cn-north-4, ap-southeast-1 or eu-west-101'
+export const REGION_RULE =
+  'a region id such as cn-north-4, ap-southeast-1, eu-west-101 or eu-de: lowercase letters and digits in parts joined by "-"'
 
 export function isValidRegion(region: string): boolean {
   return REGION.test(region)

@@ -1,0 +1,125 @@
+// src/runner.ts stands in for @actions/core on the hot path; it must say exactly what core says.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import * as core from '@actions/core'
+import * as runner from '../src/runner.js'
+
+function captureStdout(fn: () => void): string {
+  let out = ''
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk)
+    return true
+  })
+  try {
+    fn()
+  } finally {
+    spy.mockRestore()
+  }
+  return out
+}
+
+const awkward = ['plain', 'multi\nline\r\nvalue', '100% sure: a, b', '::double::colons', '']
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'runner-'))
+})
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true })
+  delete process.env['GITHUB_OUTPUT']
+  delete process.env['GITHUB_STEP_SUMMARY']
+  process.exitCode = undefined
+})
+
+describe('workflow commands match @actions/core', () => {
+  it.each(awkward)('debug, info, warning, error and masks of %j', message => {
+    for (const [ours, theirs] of [
+      [runner.debug, core.debug],
+      [runner.info, core.info],
+      [runner.warning, core.warning],
+      [runner.error, core.error]
+    ] as const) {
+      expect(captureStdout(() => ours(message))).toBe(captureStdout(() => theirs(message)))
+    }
+    if (message) {
+      expect(captureStdout(() => runner.setSecret(message))).toBe(
+        captureStdout(() => core.setSecret(message))
+      )
+    }
+  })
+
+  it('opens and closes groups like core.group', async () => {
+    let ours = ''
+    let theirs = ''
+    const spy = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => {
+        ours += String(chunk)
+        return true
+      })
+    await runner.group('Create repository a, b', async () => undefined)
+    spy.mockImplementation((chunk: string | Uint8Array) => {
+      theirs += String(chunk)
+      return true
+    })
+    await core.group('Create repository a, b', async () => undefined)
+    spy.mockRestore()
+    expect(ours).toBe(theirs)
+  })
+
+  it.each(awkward)('writes output %j to GITHUB_OUTPUT in the same format', value => {
+    const file = join(dir, 'out')
+    process.env['GITHUB_OUTPUT'] = file
+    writeFileSync(file, '')
+    runner.setOutput('name', value)
+    const ours = readFileSync(file, 'utf8')
+    writeFileSync(file, '')
+    core.setOutput('name', value)
+    const theirs = readFileSync(file, 'utf8')
+    const normalize = (s: string) => s.replace(/ghadelimiter_[0-9a-f-]+/g, 'DELIMITER')
+    expect(normalize(ours)).toBe(normalize(theirs))
+  })
+
+  it('reads inputs like core.getInput', () => {
+    const env = { INPUT_IS_PUBLIC: '  true \n', INPUT_MY_INPUT: 'x' }
+    Object.assign(process.env, env)
+    try {
+      expect(runner.getInput('is_public')).toBe(core.getInput('is_public'))
+      expect(runner.getInput('my input')).toBe(core.getInput('my input'))
+      expect(runner.getInput('absent')).toBe(core.getInput('absent'))
+    } finally {
+      delete process.env['INPUT_IS_PUBLIC']
+      delete process.env['INPUT_MY_INPUT']
+    }
+  })
+
+  it('fails the step with exit code 1 like core.setFailed', () => {
+    const out = captureStdout(() => runner.setFailed('broken'))
+    expect(out).toBe('::error::broken\n')
+    expect(process.exitCode).toBe(1)
+  })
+})
+
+describe('secrets', () => {
+  it('are replaced in every message this module prints, line by line too', () => {
+    captureStdout(() => runner.setSecret('s3cr3t-line-one\ns3cr3t-line-two'))
+    const out = captureStdout(() => {
+      runner.info('a s3cr3t-line-one b')
+      runner.debug('c s3cr3t-line-two d')
+      runner.error('x s3cr3t-line-one\ns3cr3t-line-two')
+    })
+    expect(out).not.toContain('s3cr3t')
+    expect(out).toContain('a *** b')
+  })
+
+  it('are replaced in the job summary', () => {
+    const file = join(dir, 'summary')
+    writeFileSync(file, '')
+    process.env['GITHUB_STEP_SUMMARY'] = file
+    captureStdout(() => runner.setSecret('summary-secret-value'))
+    runner.appendSummary('| summary-secret-value |')
+    expect(readFileSync(file, 'utf8')).toBe('| *** |')
+  })
+})
