@@ -87,10 +87,11 @@ export class Api {
         )
         if (spec.ok.includes(status)) {
           const json = parseJson(response.body)
-          if (json !== INVALID || spec.method !== 'GET') {
+          // Every read answers with JSON: an empty or cut body (a proxy's page, a dropped
+          // connection) is worth asking again. Writes may answer with nothing.
+          if (spec.method !== 'GET' || (json !== INVALID && json !== undefined)) {
             return { status, response, json: json === INVALID ? undefined : json }
           }
-          // A read whose answer is not JSON (a proxy's page, a cut body) is worth asking again.
           failure = new SwrApiError(
             spec.operation,
             status,

@@ -1,3 +1,4 @@
+export type { ActionRun } from '../../test/support/run-action.js'
 export {
   ROOT,
   DIST,

@@ -615,6 +615,15 @@ export async function startEmulator(options = {}) {
     if (settings.latencyMs > 0) await sleep(settings.latencyMs)
     const fault = takeFault(req, url)
     if (fault?.delayMs) await sleep(fault.delayMs)
+    if (fault?.kind === 'lose-answer') {
+      // The request is carried out, but the connection drops before the answer leaves.
+      const who = authenticate(req, url, body)
+      const discard = { writeHead() {}, end() {}, headersSent: false }
+      entry.status = who.error ? 401 : route(req, discard, url, body, who)
+      entry.fault = fault.kind
+      req.socket.destroy()
+      return
+    }
     if (fault && fault.kind !== 'delay') {
       entry.status = applyFault(fault, req, res)
       entry.fault = fault.kind
@@ -690,7 +699,11 @@ export async function startEmulator(options = {}) {
     get connections() {
       return connections
     },
-    /** Injects a fault for matching requests: { method, path, times, kind, status, body, headers, delayMs }. */
+    /**
+     * Injects a fault for the next `times` matching requests (method, path string or RegExp):
+     * kind 'status' (status, body, headers), 'html', 'empty', 'truncate', 'reset', 'hang',
+     * 'lose-answer' (carried out, answer lost) or 'delay' (delayMs, then answered normally).
+     */
     inject(fault) {
       faults.push({ times: 1, ...fault })
     },
