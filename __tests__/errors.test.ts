@@ -14,7 +14,7 @@ describe('parseServiceError', () => {
       '{"error_code":"APIGW.0301","error_msg":"m","request_id":"r"}',
       { code: 'APIGW.0301', message: 'm' }
     ],
-    ['{"error":{"code":401,"message":"m","title":"Unauthorized"}}', { code: '401', message: 'm' }],
+    ['{"error":{"code":401,"message":"m","title":"Unauthorized"}}', { message: 'm' }],
     [
       '<html><title>502 Bad Gateway</title></html>',
       { message: 'an HTML page titled "502 Bad Gateway" instead of an API answer' }

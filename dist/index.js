@@ -36,7 +36,9 @@ function fromObject(value) {
         return fromObject(o['errors']);
     if (typeof o['error'] === 'object' && o['error'] !== null)
         return fromObject(o['error']);
-    const code = o['errorCode'] ?? o['error_code'] ?? o['code'];
+    // IAM's {"error":{"code":401,…}} repeats the HTTP status as a number: not a code worth showing.
+    const rawCode = o['errorCode'] ?? o['error_code'] ?? o['code'];
+    const code = typeof rawCode === 'number' ? undefined : rawCode;
     const message = o['errorMessage'] ?? o['error_msg'] ?? o['message'] ?? o['errorMsg'];
     if (code === undefined && message === undefined)
         return undefined;
@@ -142,7 +144,7 @@ function parseRetryAfter(value, now = Date.now()) {
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-var lib_proxy = __nccwpck_require__(9783);
+var proxy = __nccwpck_require__(9783);
 ;// CONCATENATED MODULE: ./src/transport.ts
 
 const TLS_TRUST_CODES = new Set([
@@ -199,6 +201,14 @@ function describe(err, url, timeoutMs) {
     }
     return new TransportError(`Request to ${where} failed: ${code} ${err.message}`, code, RETRYABLE_CODES.has(code));
 }
+/**
+ * The proxy a request to url goes through: https_proxy/HTTPS_PROXY (http_proxy for http URLs)
+ * unless no_proxy/NO_PROXY lists the host; loopback hosts never use a proxy. These are the
+ * runner's own rules, from @actions/http-client.
+ */
+function proxyFor(url) {
+    return (0,proxy/* getProxyUrl */.s)(url);
+}
 class Transport {
     options;
     routes = new Map();
@@ -209,7 +219,7 @@ class Transport {
         this.options = options;
     }
     route(url) {
-        const proxy = (0,lib_proxy/* getProxyUrl */.s)(url);
+        const proxy = proxyFor(url);
         const key = `${url.protocol}|${proxy?.href ?? ''}`;
         let route = this.routes.get(key);
         if (!route) {
@@ -1413,7 +1423,8 @@ function writeOutputs(plan, result) {
     setOutput('registry', path ? (path.split('/')[0] ?? '') : (plan.registry ?? ''));
     setOutput('created', String(first?.created ?? false));
     setOutput('namespace_created', String(result.namespaceAction === 'created'));
-    setOutput('result', JSON.stringify(result.repositories));
+    // Errors in the result quote the service, which may echo a credential back.
+    setOutput('result', redact(JSON.stringify(result.repositories)));
 }
 async function dockerLogin(inputs, credentials, client) {
     const region = inputs.region; // checked by getInputs when docker_login_outputs is on

@@ -13,7 +13,9 @@ function fromObject(value: unknown): ServiceError | undefined {
   const o = value as Record<string, unknown>
   if (Array.isArray(o['errors'])) return fromObject(o['errors'])
   if (typeof o['error'] === 'object' && o['error'] !== null) return fromObject(o['error'])
-  const code = o['errorCode'] ?? o['error_code'] ?? o['code']
+  // IAM's {"error":{"code":401,…}} repeats the HTTP status as a number: not a code worth showing.
+  const rawCode = o['errorCode'] ?? o['error_code'] ?? o['code']
+  const code = typeof rawCode === 'number' ? undefined : rawCode
   const message = o['errorMessage'] ?? o['error_msg'] ?? o['message'] ?? o['errorMsg']
   if (code === undefined && message === undefined) return undefined
   return {

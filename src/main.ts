@@ -8,6 +8,7 @@ import {
   appendSummary,
   group,
   info,
+  redact,
   runnerLogger,
   setFailed,
   setOutput,
@@ -72,7 +73,8 @@ function writeOutputs(plan: ProvisionPlan, result: ProvisionResult): void {
   setOutput('registry', path ? (path.split('/')[0] ?? '') : (plan.registry ?? ''))
   setOutput('created', String(first?.created ?? false))
   setOutput('namespace_created', String(result.namespaceAction === 'created'))
-  setOutput('result', JSON.stringify(result.repositories))
+  // Errors in the result quote the service, which may echo a credential back.
+  setOutput('result', redact(JSON.stringify(result.repositories)))
 }
 
 async function dockerLogin(

@@ -84,6 +84,15 @@ function describe(err: NodeJS.ErrnoException, url: URL, timeoutMs: number): Tran
   )
 }
 
+/**
+ * The proxy a request to url goes through: https_proxy/HTTPS_PROXY (http_proxy for http URLs)
+ * unless no_proxy/NO_PROXY lists the host; loopback hosts never use a proxy. These are the
+ * runner's own rules, from @actions/http-client.
+ */
+export function proxyFor(url: URL): URL | undefined {
+  return getProxyUrl(url)
+}
+
 type Requester = (
   options: RequestOptions,
   callback: (res: IncomingMessage) => void
@@ -110,7 +119,7 @@ export class Transport {
   constructor(private readonly options: TransportOptions) {}
 
   private route(url: URL): Promise<Route> {
-    const proxy = getProxyUrl(url)
+    const proxy = proxyFor(url)
     const key = `${url.protocol}|${proxy?.href ?? ''}`
     let route = this.routes.get(key)
     if (!route) {

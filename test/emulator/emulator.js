@@ -87,6 +87,8 @@ export async function startEmulator(options = {}) {
     keys: generateKeyPairSync('rsa', { modulusLength: 2048 })
   }
   const iamTokens = new Map()
+  // Every ID token and IAM token handed out, so that tests can check none of them leaks.
+  const issued = { idTokens: [], iamTokens: [] }
 
   const state = {
     namespaces: new Map(), // name -> { id, owner, creator }
@@ -235,7 +237,9 @@ export async function startEmulator(options = {}) {
     const signature = createSign('RSA-SHA256')
       .update(`${header}.${payload}`)
       .sign(oidc.keys.privateKey)
-    return `${header}.${payload}.${base64url(signature)}`
+    const jwt = `${header}.${payload}.${base64url(signature)}`
+    issued.idTokens.push(jwt)
+    return jwt
   }
   function verifyJwt(jwt) {
     const parts = String(jwt).split('.')
@@ -522,6 +526,7 @@ export async function startEmulator(options = {}) {
     if (project !== region) return iamError(400, `project ${project} not found`)
     const token = `MII${randomBytes(96).toString('base64url')}`
     iamTokens.set(token, { account: accounts.main, expires: Date.now() + 3600_000 })
+    issued.iamTokens.push(token)
     return send(
       res,
       201,
@@ -696,6 +701,7 @@ export async function startEmulator(options = {}) {
     state,
     settings,
     log,
+    issued,
     get connections() {
       return connections
     },
