@@ -1,0 +1,265 @@
+// Several repositories in one step, the drift policy, dry runs and retention rules, against the
+// bundled action.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { errorsOf, runAction, warningsOf } from './helpers/action.js'
+import { baseInputs, requests, startEmulator, type Emulator } from './helpers/emulator.js'
+
+let emulator: Emulator
+beforeEach(async () => {
+  emulator = await startEmulator()
+})
+afterEach(async () => {
+  await emulator.close()
+})
+
+const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
+const writes = (e: Emulator) => e.log.filter(entry => entry.method !== 'GET')
+
+interface ResultEntry {
+  repository: string
+  path: string
+  action: string
+  created: boolean
+  updated: boolean
+  drift: { setting: string; actual: unknown; wanted: unknown }[]
+  retention?: string
+  error?: string
+}
+const resultOf = (outputs: Record<string, string>) =>
+  JSON.parse(outputs['result'] ?? '[]') as ResultEntry[]
+
+describe('several repositories in one step', () => {
+  it('ensures the organization once and keeps the order given in every output', async () => {
+    const names = ['web', 'api', 'team/worker', 'db', 'cache', 'proxy']
+    emulator.settings.latencyMs = 5
+    const run = await runAction(
+      baseInputs(emulator, { repository: 'web\napi, team/worker\n db,cache,proxy' })
+    )
+    expect(errorsOf(run)).toBe('')
+    const paths = names.map(n => `${REGISTRY}/group/${n}`)
+    expect(run.outputs['path']).toBe(paths[0])
+    expect(run.outputs['paths']).toBe(paths.join('\n'))
+    expect(resultOf(run.outputs).map(r => [r.repository, r.path, r.action, r.created])).toEqual(
+      names.map((n, i) => [n, paths[i], 'created', true])
+    )
+    expect(run.outputs['namespace_created']).toBe('true')
+    expect(requests(emulator).filter(r => r === 'POST /v2/manage/namespaces')).toHaveLength(1)
+    expect(emulator.state.repositories.size).toBe(6)
+  })
+
+  it('costs 2N requests for N new repositories in an existing organization', async () => {
+    emulator.addNamespace('group')
+    const names = Array.from({ length: 10 }, (_, i) => `svc-${i}`)
+    const run = await runAction(
+      baseInputs(emulator, { repository: names.join('\n'), registry: REGISTRY })
+    )
+    expect(run.exitCode).toBe(0)
+    expect(requests(emulator)).toHaveLength(20)
+    expect(new Set(emulator.log.map(e => e.connection)).size).toBeLessThanOrEqual(8)
+  })
+
+  it('attempts every repository when one fails, reports all failures, and fails the step', async () => {
+    emulator.addNamespace('group')
+    emulator.addRepository('group', 'kept')
+    for (const bad of ['b', 'd']) {
+      emulator.inject({
+        method: 'POST',
+        path: '/v2/manage/namespaces/group/repos',
+        kind: 'status',
+        status: 400,
+        body: { errorCode: 'SVCSTG.SWR.4001048', errorMessage: `rejected (${bad})` }
+      })
+    }
+    emulator.settings.latencyMs = 1
+    const run = await runAction(
+      baseInputs(emulator, { repository: 'a,b,kept,c,d', registry: REGISTRY }),
+      {
+        SWR_ACTION_MAX_ATTEMPTS: '1'
+      }
+    )
+    expect(run.exitCode).toBe(1)
+    const result = resultOf(run.outputs)
+    expect(result.map(r => r.repository)).toEqual(['a', 'b', 'kept', 'c', 'd'])
+    expect(result.filter(r => r.action === 'failed')).toHaveLength(2)
+    expect(result.filter(r => r.action === 'created')).toHaveLength(2)
+    expect(result.find(r => r.repository === 'kept')?.action).toBe('unchanged')
+    expect(errorsOf(run)).toMatch(
+      /^2 of 5 repositories failed: .*rejected \(\w\).* \| .*rejected \(\w\)/
+    )
+    expect(run.summary).toContain('| failed |')
+  })
+})
+
+describe('drift policy', () => {
+  beforeEach(() => {
+    emulator.addRepository('group', 'app', {
+      is_public: false,
+      category: 'linux',
+      description: 'old'
+    })
+  })
+  const wanted = { is_public: 'true', category: 'linux', description: 'new' }
+
+  it('warn (the default) never changes a repository, and never makes a private one public', async () => {
+    const run = await runAction(baseInputs(emulator, wanted))
+    expect(run.exitCode).toBe(0)
+    expect(writes(emulator)).toHaveLength(0)
+    expect(emulator.repository('group', 'app')).toMatchObject({
+      is_public: false,
+      description: 'old'
+    })
+    expect(warningsOf(run)).toContain(
+      'Repository "group/app" differs from the inputs and was left as it is (on_drift: warn): is_public is false, wanted true; description is "old", wanted "new".'
+    )
+    const [entry] = resultOf(run.outputs)
+    expect(entry).toMatchObject({ action: 'unchanged', updated: false })
+    expect(entry?.drift).toEqual([
+      { setting: 'is_public', actual: false, wanted: true },
+      { setting: 'description', actual: 'old', wanted: 'new' }
+    ])
+    expect(run.summary).toContain('is_public: false → true<br>description: old → new')
+  })
+
+  it('update changes the settings to match', async () => {
+    const run = await runAction(baseInputs(emulator, { ...wanted, on_drift: 'update' }))
+    expect(run.exitCode).toBe(0)
+    expect(requests(emulator)).toEqual([
+      'GET /v2/manage/namespaces/group/repos/app',
+      'PATCH /v2/manage/namespaces/group/repos/app'
+    ])
+    expect(emulator.repository('group', 'app')).toMatchObject({
+      is_public: true,
+      category: 'linux',
+      description: 'new'
+    })
+    expect(resultOf(run.outputs)[0]).toMatchObject({ action: 'updated', updated: true })
+  })
+
+  it('update keeps the description when the input has none', async () => {
+    await runAction(
+      baseInputs(emulator, { is_public: 'true', category: 'linux', on_drift: 'update' })
+    )
+    expect(emulator.repository('group', 'app')).toMatchObject({
+      is_public: true,
+      description: 'old'
+    })
+  })
+
+  it('fail fails the step and names the differences', async () => {
+    const run = await runAction(baseInputs(emulator, { ...wanted, on_drift: 'fail' }))
+    expect(run.exitCode).toBe(1)
+    expect(errorsOf(run)).toContain(
+      'Repository "group/app" differs from the inputs (on_drift: fail): is_public is false, wanted true'
+    )
+    expect(writes(emulator)).toHaveLength(0)
+  })
+
+  it('a repository that matches is unchanged with no warning', async () => {
+    const run = await runAction(
+      baseInputs(emulator, { category: 'linux', description: 'old', on_drift: 'fail' })
+    )
+    expect(run.exitCode).toBe(0)
+    expect(warningsOf(run)).toBe('')
+    expect(resultOf(run.outputs)[0]).toMatchObject({ action: 'unchanged', drift: [] })
+  })
+})
+
+describe('dry run', () => {
+  it('makes no write request and reports what a real run would do', async () => {
+    emulator.addRepository('elsewhere', 'x')
+    const run = await runAction(
+      baseInputs(emulator, {
+        repository: 'app\nteam/api',
+        dry_run: 'true',
+        registry: REGISTRY,
+        retention_keep_last: '10'
+      })
+    )
+    expect(errorsOf(run)).toBe('')
+    expect(writes(emulator)).toHaveLength(0)
+    expect(emulator.state.namespaces.has('group')).toBe(false)
+    expect(resultOf(run.outputs).map(r => [r.repository, r.action, r.retention])).toEqual([
+      ['app', 'would create', 'would create'],
+      ['team/api', 'would create', 'would create']
+    ])
+    expect(run.outputs['created']).toBe('false')
+    expect(run.outputs['paths']).toBe(`${REGISTRY}/group/app\n${REGISTRY}/group/team/api`)
+    expect(run.summary).toContain('(dry run: nothing was changed)')
+    expect(run.summary).toContain('Organization `group`: would be created.')
+    expect(run.stdout).toContain('::group::Plan repository group/app, group/team/api if not exist')
+  })
+
+  it('reports an update it would make, and the retention change', async () => {
+    emulator.addRepository('group', 'app', { is_public: true })
+    const run = await runAction(
+      baseInputs(emulator, {
+        dry_run: 'true',
+        on_drift: 'update',
+        retention_keep_days: '30',
+        docker_login_outputs: 'true',
+        access_key_id: emulator.sts.accessKeyId,
+        secret_access_key: emulator.sts.secretAccessKey,
+        security_token: emulator.sts.securityToken
+      })
+    )
+    expect(run.exitCode).toBe(0)
+    expect(writes(emulator)).toHaveLength(0)
+    expect(resultOf(run.outputs)[0]).toMatchObject({
+      action: 'would update',
+      retention: 'would create'
+    })
+    expect(run.summary).toContain('Organization `group`: exists.')
+    expect(warningsOf(run)).toContain('dry_run does not make')
+  })
+})
+
+describe('retention rules converge', () => {
+  const retentions = (e: Emulator) => e.retentions('group', 'app').map(p => p.rules)
+
+  it('creates, leaves alone, updates and replaces the policy, writing only what differs', async () => {
+    const inputs = baseInputs(emulator, {
+      registry: REGISTRY,
+      retention_keep_last: '10',
+      retention_exceptions: 'latest\nre:^v\\d+$'
+    })
+    const first = await runAction(inputs)
+    expect(first.exitCode).toBe(0)
+    expect(resultOf(first.outputs)[0]?.retention).toBe('created')
+    expect(retentions(emulator)).toEqual([
+      [
+        {
+          template: 'tag_rule',
+          params: { num: '10' },
+          tag_selectors: [
+            { kind: 'label', pattern: 'latest' },
+            { kind: 'regexp', pattern: '^v\\d+$' }
+          ]
+        }
+      ]
+    ])
+    // A new repository's policy is created without reading the (empty) list first.
+    expect(requests(emulator).filter(r => r.endsWith('/retentions'))).toEqual([
+      'POST /v2/manage/namespaces/group/repos/app/retentions'
+    ])
+
+    emulator.resetLog()
+    const again = await runAction(inputs)
+    expect(resultOf(again.outputs)[0]?.retention).toBe('unchanged')
+    expect(writes(emulator)).toHaveLength(0)
+
+    emulator.resetLog()
+    const more = await runAction({ ...inputs, retention_keep_last: '20' })
+    expect(resultOf(more.outputs)[0]?.retention).toBe('updated')
+    expect(writes(emulator).map(e => e.method)).toEqual(['PATCH'])
+    expect(retentions(emulator)[0]?.[0]?.params).toEqual({ num: '20' })
+
+    emulator.resetLog()
+    const days = await runAction({ ...inputs, retention_keep_last: '', retention_keep_days: '30' })
+    expect(resultOf(days.outputs)[0]?.retention).toBe('replaced')
+    expect(writes(emulator).map(e => e.method)).toEqual(['DELETE', 'POST'])
+    expect(retentions(emulator)).toEqual([
+      [expect.objectContaining({ template: 'date_rule', params: { days: '30' } })]
+    ])
+    expect(days.summary).toContain('| replaced |')
+  })
+})
