@@ -214,7 +214,8 @@ describe('dry run', () => {
 })
 
 describe('retention rules converge', () => {
-  const retentions = (e: Emulator) => e.retentions('group', 'app').map(p => p.rules)
+  const retentions = (e: Emulator) =>
+    e.retentions('group', 'app').map((p: { rules: { params?: unknown }[] }) => p.rules)
 
   it('creates, leaves alone, updates and replaces the policy, writing only what differs', async () => {
     const inputs = baseInputs(emulator, {
