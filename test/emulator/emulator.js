@@ -433,6 +433,11 @@ export async function startEmulator(options = {}) {
           record.updated = new Date().toISOString()
           return send(res, 201, {})
         }
+        if (method === 'DELETE') {
+          state.repositories.delete(key)
+          state.retentions.delete(key)
+          return send(res, 204, undefined)
+        }
       } else {
         const policies = state.retentions.get(key) ?? []
         const id = m[4] === undefined ? undefined : Number(m[4])
