@@ -231,7 +231,8 @@ class Transport {
     async createRoute(url, viaProxy) {
         const secure = url.protocol === 'https:';
         const mod = secure ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
-        const { keepAlive, maxSockets } = { keepAlive: true, maxSockets: this.options.maxSockets };
+        const keepAlive = true;
+        const maxSockets = this.options.maxSockets;
         if (viaProxy) {
             // @actions/http-client builds the CONNECT tunnel (with proxy credentials and no_proxy
             // handled as the runner does); it is only loaded when a proxy applies.
@@ -954,8 +955,9 @@ function readCredentials(env, region, input) {
         }
         checkHeaderSafe('idp_id', idpId, false);
         const iamInput = input('iam_endpoint');
-        if (!iamInput && !region) {
-            throw new InputError('Input "iam_endpoint" is empty and no region is known: with idp_id, give region (e.g. cn-north-4) or iam_endpoint.');
+        // The IAM token is scoped to the project named after the region.
+        if (!region) {
+            throw new InputError('Input "region" is empty and no region is known: with idp_id, give region (e.g. cn-north-4), since the IAM token is scoped to that region\'s project.');
         }
         const audience = input('oidc_audience');
         return {

@@ -146,9 +146,10 @@ function readCredentials(
     }
     checkHeaderSafe('idp_id', idpId, false)
     const iamInput = input('iam_endpoint')
-    if (!iamInput && !region) {
+    // The IAM token is scoped to the project named after the region.
+    if (!region) {
       throw new InputError(
-        'Input "iam_endpoint" is empty and no region is known: with idp_id, give region (e.g. cn-north-4) or iam_endpoint.'
+        'Input "region" is empty and no region is known: with idp_id, give region (e.g. cn-north-4), since the IAM token is scoped to that region\'s project.'
       )
     }
     const audience = input('oidc_audience')
@@ -156,7 +157,7 @@ function readCredentials(
       kind: 'oidc',
       idpId,
       ...(audience ? { audience } : {}),
-      iamEndpoint: parseEndpoint('iam_endpoint', iamInput || defaultIamEndpoint(region as string))
+      iamEndpoint: parseEndpoint('iam_endpoint', iamInput || defaultIamEndpoint(region))
     }
   }
 

@@ -132,7 +132,8 @@ export class Transport {
   private async createRoute(url: URL, viaProxy: boolean): Promise<Route> {
     const secure = url.protocol === 'https:'
     const mod = secure ? await import('node:https') : await import('node:http')
-    const { keepAlive, maxSockets } = { keepAlive: true, maxSockets: this.options.maxSockets }
+    const keepAlive = true
+    const maxSockets = this.options.maxSockets
     if (viaProxy) {
       // @actions/http-client builds the CONNECT tunnel (with proxy credentials and no_proxy
       // handled as the runner does); it is only loaded when a proxy applies.

@@ -107,23 +107,25 @@ export async function runAction(inputs, env = {}, options = {}) {
 
 const unescape = text => text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
 
-/** The ::error:: lines of a run, unescaped. @param {ActionRun} run */
-export function errorsOf(run) {
+/**
+ * The messages of one workflow command (error, warning…) in a run's stdout, unescaped.
+ * @param {ActionRun} run
+ * @param {string} command
+ */
+export function commandMessages(run, command) {
+  const prefix = `::${command}::`
   return run.stdout
     .split('\n')
-    .filter(line => line.startsWith('::error::'))
-    .map(line => unescape(line.slice('::error::'.length)))
+    .filter(line => line.startsWith(prefix))
+    .map(line => unescape(line.slice(prefix.length)))
     .join('\n')
 }
 
+/** The ::error:: lines of a run, unescaped. @param {ActionRun} run */
+export const errorsOf = run => commandMessages(run, 'error')
+
 /** The ::warning:: lines of a run, unescaped. @param {ActionRun} run */
-export function warningsOf(run) {
-  return run.stdout
-    .split('\n')
-    .filter(line => line.startsWith('::warning::'))
-    .map(line => unescape(line.slice('::warning::'.length)))
-    .join('\n')
-}
+export const warningsOf = run => commandMessages(run, 'warning')
 
 /** stdout without the ::add-mask:: lines, which the runner consumes and never shows. @param {ActionRun} run */
 export function visibleLog(run) {
