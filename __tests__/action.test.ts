@@ -86,7 +86,7 @@ describe('creating the organization and repository', () => {
     expect(run.summary).toContain('### SWR repositories')
     expect(run.summary).toContain('Organization `group`: created.')
     expect(run.summary).toContain(
-      '| `app` | `swr.cn-north-4.myhuaweicloud.com/group/app` | created | — | — |'
+      '| `app` | `swr.cn-north-4.myhuaweicloud.com/group/app` | created | private, other | — | — |'
     )
   })
 

@@ -21,6 +21,7 @@ interface ResultEntry {
   action: string
   created: boolean
   updated: boolean
+  settings?: { is_public: boolean; category: string; description: string }
   drift: { setting: string; actual: unknown; wanted: unknown }[]
   retention?: string
   error?: string
@@ -112,7 +113,11 @@ describe('drift policy', () => {
       'Repository "group/app" differs from the inputs and was left as it is (on_drift: warn): is_public is false, wanted true; description is "old", wanted "new".'
     )
     const [entry] = resultOf(run.outputs)
-    expect(entry).toMatchObject({ action: 'unchanged', updated: false })
+    expect(entry).toMatchObject({
+      action: 'unchanged',
+      updated: false,
+      settings: { is_public: false, category: 'linux', description: 'old' }
+    })
     expect(entry?.drift).toEqual([
       { setting: 'is_public', actual: false, wanted: true },
       { setting: 'description', actual: 'old', wanted: 'new' }
@@ -132,7 +137,12 @@ describe('drift policy', () => {
       category: 'linux',
       description: 'new'
     })
-    expect(resultOf(run.outputs)[0]).toMatchObject({ action: 'updated', updated: true })
+    expect(resultOf(run.outputs)[0]).toMatchObject({
+      action: 'updated',
+      updated: true,
+      settings: { is_public: true, category: 'linux', description: 'new' }
+    })
+    expect(run.summary).toContain('| updated | public, linux, "new" |')
   })
 
   it('update keeps the description when the input has none', async () => {

@@ -93,9 +93,11 @@ describe('provision', () => {
     const result = await provision(p, client(emulator), log, noSleep)
     const summary = renderSummary(p, result)
     expect(summary).toContain(
-      '| `old` | `swr.cn-north-4.myhuaweicloud.com/group/old` | unchanged | — | is_public: true → false<br>category: lang → other |'
+      '| `old` | `swr.cn-north-4.myhuaweicloud.com/group/old` | unchanged | public, lang | — | is_public: true → false<br>category: lang → other |'
     )
-    expect(summary).toContain('| `new` | `r.example/group/new` | created | — | — |')
+    expect(summary).toContain(
+      '| `new` | `r.example/group/new` | created | private, other | — | — |'
+    )
   })
 })
 

@@ -37,3 +37,46 @@ describe('scripts/delete-repository.mjs (the e2e clean-up)', () => {
     expect(second.stdout).toContain('was already gone')
   })
 })
+
+describe('test/emulator/cli.js (the emulator of the CI workflow job)', () => {
+  it('serves with the keys given in the environment until it is stopped', async () => {
+    const { spawn } = await import('node:child_process')
+    const { runAction } = await import('./helpers/action.js')
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'test', 'emulator', 'cli.js'), '--port', '0'],
+      {
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          SWR_EMULATOR_AK: 'EMULATORACCESSKEY001',
+          SWR_EMULATOR_SK: 'emulator-secret'
+        },
+        stdio: ['ignore', 'pipe', 'inherit']
+      }
+    )
+    try {
+      const ready = await new Promise<{ url: string; accessKeyId: string }>(resolve =>
+        child.stdout.once('data', (line: Buffer) =>
+          resolve(JSON.parse(line.toString()) as { url: string; accessKeyId: string })
+        )
+      )
+      expect(ready.accessKeyId).toBe('EMULATORACCESSKEY001')
+      const inputs = {
+        namespace: 'ci-group',
+        repository: 'team/app',
+        region: 'cn-north-4',
+        endpoint: ready.url,
+        access_key_id: 'EMULATORACCESSKEY001',
+        secret_access_key: 'emulator-secret'
+      }
+      expect((await runAction(inputs)).outputs).toMatchObject({
+        created: 'true',
+        namespace_created: 'true'
+      })
+      expect((await runAction(inputs)).outputs).toMatchObject({ created: 'false' })
+    } finally {
+      child.kill('SIGTERM')
+      await new Promise(resolve => child.once('close', resolve))
+    }
+  })
+})

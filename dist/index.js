@@ -1255,8 +1255,22 @@ async function provision(plan, api, log, sleep) {
                 log.warning(`Repository "${namespace}/${repository}" differs from the inputs and was left as it is (on_drift: warn): ${differences}.`);
             }
         }
+        const current = {
+            is_public: info.is_public,
+            category: info.category,
+            description: info.description
+        };
+        const changed = action === 'updated' || action === 'would update';
         const retention = await convergeRetention(repository, false);
-        return { ...base, action, updated: action === 'updated', ...(retention ? { retention } : {}) };
+        return {
+            ...base,
+            action,
+            updated: action === 'updated',
+            settings: changed
+                ? { ...settings, description: settings.description || info.description }
+                : current,
+            ...(retention ? { retention } : {})
+        };
     };
     const one = async (repository) => {
         const info = await api.getRepository(namespace, repository);
@@ -1277,6 +1291,7 @@ async function provision(plan, api, log, sleep) {
                 action: 'would create',
                 created: false,
                 updated: false,
+                settings,
                 drift: [],
                 ...(retention ? { retention } : {})
             };
@@ -1304,6 +1319,7 @@ async function provision(plan, api, log, sleep) {
             action: 'created',
             created: true,
             updated: false,
+            settings,
             drift: [],
             ...(retention ? { retention } : {})
         };
@@ -1338,6 +1354,12 @@ function cell(text) {
 function code(text) {
     return text ? `\`${cell(text)}\`` : '—';
 }
+function settingsOf(result) {
+    if (!result.settings)
+        return '—';
+    const { is_public, category, description } = result.settings;
+    return cell(`${is_public ? 'public' : 'private'}, ${category}${description ? `, "${description}"` : ''}`);
+}
 function drift(result) {
     if (result.error)
         return `**error:** ${cell(result.error)}`;
@@ -1362,9 +1384,9 @@ function renderSummary(plan, result) {
         `Organization ${code(result.namespace)}: ${NAMESPACE_WORDS[result.namespaceAction]}. ` +
             `Wanted settings: ${wanted}; on drift: ${plan.onDrift}.`,
         '',
-        '| Repository | Path | Done | Retention | Drift |',
-        '| --- | --- | --- | --- | --- |',
-        ...result.repositories.map(r => `| ${code(r.repository)} | ${code(r.path)} | ${r.action} | ${r.retention ?? '—'} | ${drift(r)} |`),
+        '| Repository | Path | Done | Settings | Retention | Drift |',
+        '| --- | --- | --- | --- | --- | --- |',
+        ...result.repositories.map(r => `| ${code(r.repository)} | ${code(r.path)} | ${r.action} | ${settingsOf(r)} | ${r.retention ?? '—'} | ${drift(r)} |`),
         ''
     ];
     return lines.join('\n') + '\n';

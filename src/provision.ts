@@ -57,6 +57,8 @@ export interface RepositoryResult {
   action: RepositoryAction
   created: boolean
   updated: boolean
+  /** What the repository has after this run (or would have, in a dry run). */
+  settings?: RepositorySettings
   drift: DriftItem[]
   retention?: RetentionAction
   error?: string
@@ -252,8 +254,22 @@ export async function provision(
         )
       }
     }
+    const current = {
+      is_public: info.is_public,
+      category: info.category,
+      description: info.description
+    }
+    const changed = action === 'updated' || action === 'would update'
     const retention = await convergeRetention(repository, false)
-    return { ...base, action, updated: action === 'updated', ...(retention ? { retention } : {}) }
+    return {
+      ...base,
+      action,
+      updated: action === 'updated',
+      settings: changed
+        ? { ...settings, description: settings.description || info.description }
+        : current,
+      ...(retention ? { retention } : {})
+    }
   }
 
   const one = async (repository: string): Promise<RepositoryResult> => {
@@ -272,6 +288,7 @@ export async function provision(
         action: 'would create',
         created: false,
         updated: false,
+        settings,
         drift: [],
         ...(retention ? { retention } : {})
       }
@@ -300,6 +317,7 @@ export async function provision(
       action: 'created',
       created: true,
       updated: false,
+      settings,
       drift: [],
       ...(retention ? { retention } : {})
     }

@@ -9,6 +9,14 @@ function code(text: string): string {
   return text ? `\`${cell(text)}\`` : '—'
 }
 
+function settingsOf(result: RepositoryResult): string {
+  if (!result.settings) return '—'
+  const { is_public, category, description } = result.settings
+  return cell(
+    `${is_public ? 'public' : 'private'}, ${category}${description ? `, "${description}"` : ''}`
+  )
+}
+
 function drift(result: RepositoryResult): string {
   if (result.error) return `**error:** ${cell(result.error)}`
   if (result.drift.length === 0) return '—'
@@ -33,11 +41,11 @@ export function renderSummary(plan: ProvisionPlan, result: ProvisionResult): str
     `Organization ${code(result.namespace)}: ${NAMESPACE_WORDS[result.namespaceAction]}. ` +
       `Wanted settings: ${wanted}; on drift: ${plan.onDrift}.`,
     '',
-    '| Repository | Path | Done | Retention | Drift |',
-    '| --- | --- | --- | --- | --- |',
+    '| Repository | Path | Done | Settings | Retention | Drift |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...result.repositories.map(
       r =>
-        `| ${code(r.repository)} | ${code(r.path)} | ${r.action} | ${r.retention ?? '—'} | ${drift(r)} |`
+        `| ${code(r.repository)} | ${code(r.path)} | ${r.action} | ${settingsOf(r)} | ${r.retention ?? '—'} | ${drift(r)} |`
     ),
     ''
   ]
