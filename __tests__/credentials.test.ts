@@ -211,6 +211,15 @@ describe('through a CONNECT proxy, with the default region endpoints', () => {
       path: 'registry.example.com:5000/group/app',
       registry: 'registry.example.com:5000'
     })
+    // It overrides the path the service returns for an existing repository too.
+    const again = await runAction(regionOnly(emulator, { registry: 'registry.example.com:5000' }), {
+      HTTPS_PROXY: proxy.url,
+      NODE_EXTRA_CA_CERTS: tls.caFile
+    })
+    expect(again.outputs).toMatchObject({
+      created: 'false',
+      path: 'registry.example.com:5000/group/app'
+    })
   })
 })
 

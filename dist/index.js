@@ -1189,11 +1189,14 @@ async function provision(plan, api, log, sleep) {
             await sleep(plan.consistencyDelayMs * 2 ** (attempt - 1));
         }
     };
+    const knownHost = plan.registryOverride ?? plan.registry;
     const pathOf = async (repository, info) => {
+        if (plan.registryOverride)
+            return `${plan.registryOverride}/${namespace}/${repository}`;
         if (info?.path)
             return info.path;
-        if (plan.registry)
-            return `${plan.registry}/${namespace}/${repository}`;
+        if (knownHost)
+            return `${knownHost}/${namespace}/${repository}`;
         const read = info ?? (await readBack(repository));
         if (read.path)
             return read.path;
@@ -1287,7 +1290,7 @@ async function provision(plan, api, log, sleep) {
             const retention = plan.retention ? 'would create' : undefined;
             return {
                 repository,
-                path: plan.registry ? `${plan.registry}/${namespace}/${repository}` : '',
+                path: knownHost ? `${knownHost}/${namespace}/${repository}` : '',
                 action: 'would create',
                 created: false,
                 updated: false,
@@ -1419,7 +1422,7 @@ function retryPolicyFromEnv(env) {
     };
 }
 function planOf(inputs, retry) {
-    const registry = inputs.registry ?? registryFromEndpoint(inputs.endpoint);
+    const registry = registryFromEndpoint(inputs.endpoint);
     return {
         namespace: inputs.namespace,
         repositories: inputs.repositories,
@@ -1432,6 +1435,7 @@ function planOf(inputs, retry) {
         dryRun: inputs.dryRun,
         ...(inputs.retention ? { retention: inputs.retention } : {}),
         ...(registry ? { registry } : {}),
+        ...(inputs.registry ? { registryOverride: inputs.registry } : {}),
         concurrency: CONCURRENCY,
         consistencyDelayMs: Math.max(1, retry.baseDelayMs)
     };
@@ -1444,7 +1448,7 @@ function writeOutputs(plan, result) {
         .map(r => r.path)
         .filter(Boolean)
         .join('\n'));
-    setOutput('registry', path ? (path.split('/')[0] ?? '') : (plan.registry ?? ''));
+    setOutput('registry', path ? (path.split('/')[0] ?? '') : (plan.registryOverride ?? plan.registry ?? ''));
     setOutput('created', String(first?.created ?? false));
     setOutput('namespace_created', String(result.namespaceAction === 'created'));
     // Errors in the result quote the service, which may echo a credential back.

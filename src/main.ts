@@ -41,7 +41,7 @@ export function retryPolicyFromEnv(env: NodeJS.ProcessEnv): RetryPolicy {
 }
 
 function planOf(inputs: Inputs, retry: RetryPolicy): ProvisionPlan {
-  const registry = inputs.registry ?? registryFromEndpoint(inputs.endpoint)
+  const registry = registryFromEndpoint(inputs.endpoint)
   return {
     namespace: inputs.namespace,
     repositories: inputs.repositories,
@@ -54,6 +54,7 @@ function planOf(inputs: Inputs, retry: RetryPolicy): ProvisionPlan {
     dryRun: inputs.dryRun,
     ...(inputs.retention ? { retention: inputs.retention } : {}),
     ...(registry ? { registry } : {}),
+    ...(inputs.registry ? { registryOverride: inputs.registry } : {}),
     concurrency: CONCURRENCY,
     consistencyDelayMs: Math.max(1, retry.baseDelayMs)
   }
@@ -70,7 +71,10 @@ function writeOutputs(plan: ProvisionPlan, result: ProvisionResult): void {
       .filter(Boolean)
       .join('\n')
   )
-  setOutput('registry', path ? (path.split('/')[0] ?? '') : (plan.registry ?? ''))
+  setOutput(
+    'registry',
+    path ? (path.split('/')[0] ?? '') : (plan.registryOverride ?? plan.registry ?? '')
+  )
   setOutput('created', String(first?.created ?? false))
   setOutput('namespace_created', String(result.namespaceAction === 'created'))
   // Errors in the result quote the service, which may echo a credential back.

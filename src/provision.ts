@@ -33,6 +33,8 @@ export interface ProvisionPlan {
   retention?: RetentionSpec
   /** Registry host for paths the service does not return; without it, paths are read back. */
   registry?: string
+  /** A registry host the user gave: it replaces the host of every path, the service's too. */
+  registryOverride?: string
   /** Repositories provisioned at once. */
   concurrency: number
   /** First wait when a repository just created still reads as missing; doubled each try. */
@@ -184,9 +186,11 @@ export async function provision(
     }
   }
 
+  const knownHost = plan.registryOverride ?? plan.registry
   const pathOf = async (repository: string, info?: RepositoryInfo): Promise<string> => {
+    if (plan.registryOverride) return `${plan.registryOverride}/${namespace}/${repository}`
     if (info?.path) return info.path
-    if (plan.registry) return `${plan.registry}/${namespace}/${repository}`
+    if (knownHost) return `${knownHost}/${namespace}/${repository}`
     const read = info ?? (await readBack(repository))
     if (read.path) return read.path
     throw new Error(
@@ -284,7 +288,7 @@ export async function provision(
       const retention = plan.retention ? ('would create' as const) : undefined
       return {
         repository,
-        path: plan.registry ? `${plan.registry}/${namespace}/${repository}` : '',
+        path: knownHost ? `${knownHost}/${namespace}/${repository}` : '',
         action: 'would create',
         created: false,
         updated: false,
