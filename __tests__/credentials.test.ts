@@ -190,6 +190,35 @@ describe('through a CONNECT proxy, with the default region endpoints', () => {
     }
   )
 
+  it('authenticates to a proxy that requires it, with the credentials in the proxy URL', async () => {
+    const guarded = await startConnectProxy(emulator.httpsPort as number, {
+      credentials: 'ci-user:p@ss word'
+    })
+    try {
+      const withCredentials = guarded.url.replace('http://', 'http://ci-user:p%40ss%20word@')
+      const run = await runAction(regionOnly(emulator), {
+        HTTPS_PROXY: withCredentials,
+        NODE_EXTRA_CA_CERTS: tls.caFile
+      })
+      expect(errorsOf(run)).toBe('')
+      expect(guarded.connects).toContain('swr-api.cn-north-4.myhuaweicloud.com:443')
+      expect(guarded.refused).toBe(0)
+
+      const refused = await runAction(regionOnly(emulator), {
+        HTTPS_PROXY: guarded.url,
+        NODE_EXTRA_CA_CERTS: tls.caFile
+      })
+      expect(refused.exitCode).toBe(1)
+      expect(errorsOf(refused)).toContain(
+        'read repository "group/app" failed: The proxy refused the tunnel to https://swr-api.cn-north-4.myhuaweicloud.com with HTTP 407 (Proxy Authentication Required): put the proxy\'s credentials in its URL'
+      )
+      // Final, not transient: asked once.
+      expect(guarded.refused).toBe(1)
+    } finally {
+      await guarded.close()
+    }
+  })
+
   it('reaches IAM through the proxy too, for OpenID Connect', async () => {
     const run = await runAction(regionOnly(emulator, { ...noKeys, idp_id: emulator.oidc.idpId }), {
       ...oidcEnv(emulator),

@@ -190,6 +190,15 @@ function describe(err, url, timeoutMs) {
     if (TLS_TRUST_CODES.has(code)) {
         return new TransportError(`The TLS certificate of ${where} is not trusted (${code}: ${err.message}). If a TLS-inspecting proxy or a private CA is in the way, give its CA certificate to Node with NODE_EXTRA_CA_CERTS.`, code, false);
     }
+    // The proxy tunnel reports the proxy's refusal of CONNECT only in its message.
+    const refusal = /tunneling socket could not be established, statusCode=(\d+)/.exec(err.message);
+    if (refusal) {
+        const status = Number(refusal[1]);
+        const hint = status === 407
+            ? " (Proxy Authentication Required): put the proxy's credentials in its URL, https_proxy=http://user:password@host:port"
+            : '';
+        return new TransportError(`The proxy refused the tunnel to ${where} with HTTP ${status}${hint}`, code, status >= 500);
+    }
     if (code === 'TIMEOUT') {
         return new TransportError(`No answer from ${where} within ${timeoutMs} ms`, code, true);
     }

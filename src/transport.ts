@@ -60,6 +60,20 @@ function describe(err: NodeJS.ErrnoException, url: URL, timeoutMs: number): Tran
       false
     )
   }
+  // The proxy tunnel reports the proxy's refusal of CONNECT only in its message.
+  const refusal = /tunneling socket could not be established, statusCode=(\d+)/.exec(err.message)
+  if (refusal) {
+    const status = Number(refusal[1])
+    const hint =
+      status === 407
+        ? " (Proxy Authentication Required): put the proxy's credentials in its URL, https_proxy=http://user:password@host:port"
+        : ''
+    return new TransportError(
+      `The proxy refused the tunnel to ${where} with HTTP ${status}${hint}`,
+      code,
+      status >= 500
+    )
+  }
   if (code === 'TIMEOUT') {
     return new TransportError(`No answer from ${where} within ${timeoutMs} ms`, code, true)
   }
