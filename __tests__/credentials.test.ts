@@ -174,6 +174,12 @@ describe('through a CONNECT proxy, with the default region endpoints', () => {
     ...baseInputs(e, extra),
     endpoint: ''
   })
+  /** The environment of a run through the proxy, trusting the emulator's test CA. */
+  const viaProxy = (extra: Record<string, string> = {}) => ({
+    HTTPS_PROXY: proxy.url,
+    NODE_EXTRA_CA_CERTS: tls.caFile,
+    ...extra
+  })
 
   it.each(['HTTPS_PROXY', 'https_proxy'])(
     'honours %s and derives the registry from the API host',
@@ -220,11 +226,8 @@ describe('through a CONNECT proxy, with the default region endpoints', () => {
   })
 
   it('reaches IAM through the proxy too, for OpenID Connect', async () => {
-    const run = await runAction(regionOnly(emulator, { ...noKeys, idp_id: emulator.oidc.idpId }), {
-      ...oidcEnv(emulator),
-      HTTPS_PROXY: proxy.url,
-      NODE_EXTRA_CA_CERTS: tls.caFile
-    })
+    const inputs = regionOnly(emulator, { ...noKeys, idp_id: emulator.oidc.idpId })
+    const run = await runAction(inputs, viaProxy(oidcEnv(emulator)))
     expect(errorsOf(run)).toBe('')
     expect(new Set(proxy.connects)).toEqual(
       new Set(['iam.cn-north-4.myhuaweicloud.com:443', 'swr-api.cn-north-4.myhuaweicloud.com:443'])
@@ -232,19 +235,14 @@ describe('through a CONNECT proxy, with the default region endpoints', () => {
   })
 
   it('uses the registry input for the output path', async () => {
-    const run = await runAction(regionOnly(emulator, { registry: 'registry.example.com:5000' }), {
-      HTTPS_PROXY: proxy.url,
-      NODE_EXTRA_CA_CERTS: tls.caFile
-    })
+    const inputs = regionOnly(emulator, { registry: 'registry.example.com:5000' })
+    const run = await runAction(inputs, viaProxy())
     expect(run.outputs).toMatchObject({
       path: 'registry.example.com:5000/group/app',
       registry: 'registry.example.com:5000'
     })
     // It overrides the path the service returns for an existing repository too.
-    const again = await runAction(regionOnly(emulator, { registry: 'registry.example.com:5000' }), {
-      HTTPS_PROXY: proxy.url,
-      NODE_EXTRA_CA_CERTS: tls.caFile
-    })
+    const again = await runAction(inputs, viaProxy())
     expect(again.outputs).toMatchObject({
       created: 'false',
       path: 'registry.example.com:5000/group/app'
