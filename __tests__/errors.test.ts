@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isTransientAnswer, parseServiceError, SwrApiError } from '../src/errors.js'
-import { backoffDelay, parseRetryAfter } from '../src/retry.js'
+import { isTransientAnswer, parseServiceError, SwrApiError } from '../src/http/errors.js'
+import { backoffDelay, parseRetryAfter } from '../src/http/retry.js'
 
 describe('parseServiceError', () => {
   it.each([

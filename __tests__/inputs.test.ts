@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { getInputs, InputError } from '../src/inputs.js'
+import { getInputs, InputError } from '../src/github/inputs.js'
 import { inputEnv } from './helpers/action.js'
 
 beforeAll(() => {

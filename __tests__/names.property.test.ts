@@ -2,8 +2,8 @@
 // independently of the regular expressions in src/names.ts.
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { isValidOrganizationName, isValidRepositoryName } from '../src/names.js'
-import { getInputs } from '../src/inputs.js'
+import { isValidOrganizationName, isValidRepositoryName } from '../src/swr/names.js'
+import { getInputs } from '../src/github/inputs.js'
 import { errorsOf, inputEnv, runAction } from './helpers/action.js'
 import { baseInputs, startEmulator, type Emulator } from './helpers/emulator.js'
 

@@ -1,12 +1,12 @@
 // The provisioning logic in-process, with the real client and transport against the emulator:
 // it takes a plain plan object and never touches process.env or the runner.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Api, SwrClient } from '../src/client.js'
+import { Api, SwrClient } from '../src/swr/client.js'
 import { mapPool, provision, retentionRules, type ProvisionPlan } from '../src/provision.js'
-import { renderSummary } from '../src/summary.js'
-import { signRequest } from '../src/signer.js'
-import { Transport } from '../src/transport.js'
-import type { Logger } from '../src/runner.js'
+import { renderSummary } from '../src/github/summary.js'
+import { signRequest } from '../src/http/signer.js'
+import { Transport } from '../src/http/transport.js'
+import type { Logger } from '../src/github/runner.js'
 import { startEmulator, type Emulator } from './helpers/emulator.js'
 
 let emulator: Emulator

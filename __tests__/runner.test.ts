@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as core from '@actions/core'
-import * as runner from '../src/runner.js'
+import * as runner from '../src/github/runner.js'
 
 function captureStdout(fn: () => void): string {
   let out = ''

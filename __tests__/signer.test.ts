@@ -6,7 +6,7 @@ import {
   computeSignature,
   sdkDate,
   signRequest
-} from '../src/signer.js'
+} from '../src/http/signer.js'
 
 const { AKSKSigner } = sdkSigner as unknown as {
   AKSKSigner: {

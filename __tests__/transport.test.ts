@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { proxyFor } from '../src/transport.js'
+import { proxyFor } from '../src/http/transport.js'
 
 const VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY']
 afterEach(() => {

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3418);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8641);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3418:
+/***/ 8641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -25,7 +25,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CONCURRENCY, retryPolicyFromEnv
 
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/http/errors.ts
 function fromObject(value) {
     if (Array.isArray(value))
         return value.length > 0 ? fromObject(value[0]) : undefined;
@@ -118,7 +118,7 @@ class SwrApiError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/http/retry.ts
 // Exponential backoff with full jitter, bounded by attempts and by a total time budget.
 const DEFAULT_RETRY_POLICY = {
     maxAttempts: 6,
@@ -145,7 +145,7 @@ const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 var proxy = __nccwpck_require__(9783);
-;// CONCATENATED MODULE: ./src/transport.ts
+;// CONCATENATED MODULE: ./src/http/transport.ts
 
 const TLS_TRUST_CODES = new Set([
     'SELF_SIGNED_CERT_IN_CHAIN',
@@ -314,7 +314,7 @@ class Transport {
     }
 }
 
-;// CONCATENATED MODULE: ./src/names.ts
+;// CONCATENATED MODULE: ./src/swr/names.ts
 // SWR's name rules (../shared/swr-api-notes.md, "Name rules"). Checked before any request so a
 // typo costs no round trip and gets a sentence instead of an opaque 400.
 // Alphanumeric runs joined by one separator each; "__" is the only separator pair allowed.
@@ -346,7 +346,7 @@ function repositoryPathSegment(repository) {
     return repository.replace(/\//g, '$');
 }
 
-;// CONCATENATED MODULE: ./src/client.ts
+;// CONCATENATED MODULE: ./src/swr/client.ts
 
 
 
@@ -603,7 +603,7 @@ class SwrClient {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/signer.ts
+;// CONCATENATED MODULE: ./src/http/signer.ts
 // SDK-HMAC-SHA256 request signing, as the official Huawei Cloud SDKs do it
 // (../shared/swr-api-notes.md, "AK/SK signing"). Tests check it against the official test
 // vectors and against the official Node signer.
@@ -691,7 +691,7 @@ function signRequest(request, credentials, now = new Date()) {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/runner.ts
+;// CONCATENATED MODULE: ./src/github/runner.ts
 // The runner's workflow-command protocol, written to match @actions/core byte for byte
 // (__tests__/runner.test.ts compares the two). @actions/core loads @actions/http-client and
 // undici when imported, which costs ~90 ms and ~13 MB at every start; this action needs only
@@ -786,7 +786,7 @@ function appendSummary(markdown) {
 }
 const runnerLogger = { info, warning, debug, group };
 
-;// CONCATENATED MODULE: ./src/credentials.ts
+;// CONCATENATED MODULE: ./src/auth/credentials.ts
 // Turns the credential inputs into an Authorizer: AK/SK (optionally STS) signing, or an IAM
 // token obtained keylessly by exchanging the workflow's OpenID Connect token.
 
@@ -851,7 +851,7 @@ function longTermDockerLogin(region, accessKeyId, secretAccessKey) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/endpoints.ts
+;// CONCATENATED MODULE: ./src/swr/endpoints.ts
 // Default endpoints per region, as the official SDK's region table has them: every region
 // lives under myhuaweicloud.com except eu-west-101, which is on the .eu domain.
 const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+$/;
@@ -883,7 +883,7 @@ function isLoopbackHost(hostname) {
     return host === 'localhost' || host.startsWith('127.') || host === '[::1]' || host === '::1';
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/github/inputs.ts
 
 
 
@@ -1359,7 +1359,7 @@ async function provision(plan, api, log, sleep) {
     return { namespace, namespaceAction, repositories };
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/github/summary.ts
 function cell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }

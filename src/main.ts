@@ -1,9 +1,9 @@
-import { Api, SwrClient } from './client.js'
-import { longTermDockerLogin, resolveCredentials } from './credentials.js'
-import { registryFromEndpoint } from './endpoints.js'
-import { getInputs, type Inputs } from './inputs.js'
+import { Api, SwrClient } from './swr/client.js'
+import { longTermDockerLogin, resolveCredentials } from './auth/credentials.js'
+import { registryFromEndpoint } from './swr/endpoints.js'
+import { getInputs, type Inputs } from './github/inputs.js'
 import { provision, type ProvisionPlan, type ProvisionResult } from './provision.js'
-import { DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './retry.js'
+import { DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './http/retry.js'
 import {
   appendSummary,
   group,
@@ -14,9 +14,9 @@ import {
   setOutput,
   setSecret,
   warning
-} from './runner.js'
-import { renderSummary } from './summary.js'
-import { Transport } from './transport.js'
+} from './github/runner.js'
+import { renderSummary } from './github/summary.js'
+import { Transport } from './http/transport.js'
 
 /** Repositories provisioned at once, and so connections per host at most. */
 export const CONCURRENCY = 8

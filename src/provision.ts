@@ -7,9 +7,9 @@ import type {
   RetentionPolicy,
   RetentionRule,
   SwrClient
-} from './client.js'
-import type { DriftPolicy, RetentionSpec } from './inputs.js'
-import type { Logger } from './runner.js'
+} from './swr/client.js'
+import type { DriftPolicy, RetentionSpec } from './github/inputs.js'
+import type { Logger } from './github/runner.js'
 
 export type SwrApi = Pick<
   SwrClient,

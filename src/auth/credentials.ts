@@ -1,10 +1,10 @@
 // Turns the credential inputs into an Authorizer: AK/SK (optionally STS) signing, or an IAM
 // token obtained keylessly by exchanging the workflow's OpenID Connect token.
 import { createHmac } from 'node:crypto'
-import { Api, type Authorizer } from './client.js'
-import type { CredentialInputs } from './inputs.js'
-import { signRequest } from './signer.js'
-import { setSecret } from './runner.js'
+import { Api, type Authorizer } from '../swr/client.js'
+import type { CredentialInputs } from '../github/inputs.js'
+import { signRequest } from '../http/signer.js'
+import { setSecret } from '../github/runner.js'
 
 export interface ResolvedCredentials {
   authorize: Authorizer

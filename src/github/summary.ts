@@ -1,5 +1,5 @@
 // The job summary: one table a person reads at a glance.
-import type { ProvisionPlan, ProvisionResult, RepositoryResult } from './provision.js'
+import type { ProvisionPlan, ProvisionResult, RepositoryResult } from '../provision.js'
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')

@@ -6,7 +6,7 @@ import {
   isValidOrganizationName,
   isValidRepositoryName,
   type Category
-} from './names.js'
+} from '../swr/names.js'
 import {
   REGION_RULE,
   defaultApiEndpoint,
@@ -14,7 +14,7 @@ import {
   isLoopbackHost,
   isValidRegion,
   regionFromEndpoint
-} from './endpoints.js'
+} from '../swr/endpoints.js'
 
 export type DriftPolicy = 'warn' | 'update' | 'fail'
 

@@ -1,8 +1,13 @@
-import { SwrApiError, isTransientAnswer, parseServiceError, requestIdOf } from './errors.js'
-import { backoffDelay, parseRetryAfter, sleep as realSleep, type RetryPolicy } from './retry.js'
-import { TransportError, type HttpResponse, type Transport } from './transport.js'
+import { SwrApiError, isTransientAnswer, parseServiceError, requestIdOf } from '../http/errors.js'
+import {
+  backoffDelay,
+  parseRetryAfter,
+  sleep as realSleep,
+  type RetryPolicy
+} from '../http/retry.js'
+import { TransportError, type HttpResponse, type Transport } from '../http/transport.js'
 import { repositoryPathSegment, type Category } from './names.js'
-import type { Logger } from './runner.js'
+import type { Logger } from '../github/runner.js'
 
 /** Adds authentication headers to a request about to be sent (signing needs the final bytes). */
 export type Authorizer = (request: {
