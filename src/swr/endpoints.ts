@@ -1,3 +1,5 @@
+import { BlockList, isIP } from 'node:net'
+
 // Default endpoints per region, as the official SDK's region table has them: every region
 // lives under myhuaweicloud.com except eu-west-101, which is on the .eu domain.
 
@@ -34,7 +36,15 @@ export function regionFromEndpoint(endpoint: URL): string | undefined {
   return match?.[1] !== undefined && isValidRegion(match[1]) ? match[1] : undefined
 }
 
+// Decided on the parsed address, never on a prefix: "127.attacker.example" is a public name.
+const LOOPBACK = new BlockList()
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4')
+LOOPBACK.addAddress('::1', 'ipv6')
+
+/** 127.0.0.0/8, ::1 (IPv4-mapped forms included) or exactly "localhost"; IPv6 may be bracketed. */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase()
-  return host === 'localhost' || host.startsWith('127.') || host === '[::1]' || host === '::1'
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1')
+  if (host === 'localhost') return true
+  const family = isIP(host)
+  return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6')
 }
