@@ -1,11 +1,6 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { getInputs, InputError } from '../src/github/inputs.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { getInputs, InputError, secretValues, tuningFromEnv } from '../src/github/inputs.js'
 import { inputEnv } from './helpers/action.js'
-
-beforeAll(() => {
-  // setSecret prints ::add-mask:: lines; keep the test output readable.
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-})
 
 const keys = { access_key_id: 'AKEXAMPLE', secret_access_key: 'SKEXAMPLE' }
 const env = (inputs: Record<string, string>, extra: Record<string, string> = {}) => ({
@@ -13,15 +8,24 @@ const env = (inputs: Record<string, string>, extra: Record<string, string> = {})
   ...extra
 })
 
+function errorOf(fn: () => unknown): Error {
+  try {
+    fn()
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError)
+    return err as Error
+  }
+  throw new Error('expected an InputError, but nothing was thrown')
+}
+
 describe('defaults', () => {
   it('applies the action.yml defaults and derives the endpoint from the region', () => {
     const inputs = getInputs(env(keys))
     expect(inputs).toMatchObject({
       namespace: 'group',
       repositories: ['app'],
-      category: 'other',
+      duplicates: [],
       description: '',
-      isPublic: false,
       onDrift: 'warn',
       dryRun: false,
       region: 'cn-north-4',
@@ -29,6 +33,21 @@ describe('defaults', () => {
     })
     expect(inputs.endpoint.href).toBe('https://swr-api.cn-north-4.myhuaweicloud.com/')
     expect(inputs.retention).toBeUndefined()
+  })
+
+  it('leaves is_public and category undefined when the workflow does not set them', () => {
+    const inputs = getInputs(env(keys))
+    expect(inputs).not.toHaveProperty('isPublic')
+    expect(inputs).not.toHaveProperty('category')
+  })
+
+  it.each([
+    [{ is_public: 'false' }, { isPublic: false }],
+    [{ is_public: 'True' }, { isPublic: true }],
+    [{ category: 'other' }, { category: 'other' }],
+    [{ category: 'linux' }, { category: 'linux' }]
+  ])('keeps %j when the workflow sets it', (given, expected) => {
+    expect(getInputs(env({ ...keys, ...given }))).toMatchObject(expected)
   })
 
   it.each([
@@ -61,45 +80,198 @@ describe('lists', () => {
     const inputs = getInputs(env({ ...keys, repository: 'web\n api , worker\n\nweb,team/app' }))
     expect(inputs.repositories).toEqual(['web', 'api', 'worker', 'team/app'])
   })
+
+  it('lists each repository given more than once in duplicates, once', () => {
+    const inputs = getInputs(env({ ...keys, repository: 'web,api,web\nworker,api,web' }))
+    expect(inputs.repositories).toEqual(['web', 'api', 'worker'])
+    expect(inputs.duplicates).toEqual(['web', 'api'])
+  })
 })
 
-describe('credentials, in order of precedence', () => {
-  it('uses explicit inputs first', () => {
-    const inputs = getInputs(
-      env(keys, { HUAWEI_CLOUD_ACCESS_KEY_ID: 'AKENV', HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'SKENV' })
-    )
-    expect(inputs.credentials).toMatchObject({
+// Distinct values per source, so that a result shows which source each part came from.
+const INPUT_PAIR = { access_key_id: 'AK-INPUT', secret_access_key: 'SK-INPUT' }
+const AUTH_ACTION_PAIR = {
+  HUAWEI_CLOUD_ACCESS_KEY_ID: 'AK-AUTH',
+  HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'SK-AUTH'
+}
+const SDK_PAIR = { HUAWEICLOUD_SDK_AK: 'AK-SDK', HUAWEICLOUD_SDK_SK: 'SK-SDK' }
+const VALUES = ['AK-INPUT', 'SK-INPUT', 'AK-AUTH', 'SK-AUTH', 'AK-SDK', 'SK-SDK', 'TOKEN-INPUT']
+
+describe('credentials: one pair from one source', () => {
+  it('uses the inputs first', () => {
+    const inputs = getInputs(env(INPUT_PAIR, { ...AUTH_ACTION_PAIR, ...SDK_PAIR }))
+    expect(inputs.credentials).toEqual({
       kind: 'keys',
-      accessKeyId: 'AKEXAMPLE',
-      secretAccessKey: 'SKEXAMPLE'
+      accessKeyId: 'AK-INPUT',
+      secretAccessKey: 'SK-INPUT',
+      source: 'input access_key_id and input secret_access_key'
     })
   })
 
-  it('then the variables huaweicloud/auth-action exports', () => {
+  it('then the variables huaweicloud/auth-action exports, with their token', () => {
     const inputs = getInputs(
-      env(
-        {},
-        {
-          HUAWEI_CLOUD_ACCESS_KEY_ID: 'AKENV',
-          HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'SKENV',
-          HUAWEI_CLOUD_SECURITY_TOKEN: 'TOKENENV',
-          HUAWEICLOUD_SDK_AK: 'AKSDK',
-          HUAWEICLOUD_SDK_SK: 'SKSDK'
-        }
-      )
+      env({}, { ...AUTH_ACTION_PAIR, HUAWEI_CLOUD_SECURITY_TOKEN: 'TOKEN-AUTH', ...SDK_PAIR })
     )
-    expect(inputs.credentials).toMatchObject({
-      accessKeyId: 'AKENV',
-      secretAccessKey: 'SKENV',
-      securityToken: 'TOKENENV',
+    expect(inputs.credentials).toEqual({
+      kind: 'keys',
+      accessKeyId: 'AK-AUTH',
+      secretAccessKey: 'SK-AUTH',
+      securityToken: 'TOKEN-AUTH',
       source: 'HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY'
     })
   })
 
-  it('then the SDK variables', () => {
-    const inputs = getInputs(env({}, { HUAWEICLOUD_SDK_AK: 'AKSDK', HUAWEICLOUD_SDK_SK: 'SKSDK' }))
-    expect(inputs.credentials).toMatchObject({ accessKeyId: 'AKSDK', secretAccessKey: 'SKSDK' })
-    expect(inputs.credentials).not.toHaveProperty('securityToken')
+  it('then the SDK variables, with the SDK token variable', () => {
+    const inputs = getInputs(env({}, { ...SDK_PAIR, HUAWEICLOUD_SDK_SECURITY_TOKEN: 'TOKEN-SDK' }))
+    expect(inputs.credentials).toEqual({
+      kind: 'keys',
+      accessKeyId: 'AK-SDK',
+      secretAccessKey: 'SK-SDK',
+      securityToken: 'TOKEN-SDK',
+      source: 'HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK'
+    })
+  })
+
+  it('takes input security_token with input keys', () => {
+    const inputs = getInputs(env({ ...INPUT_PAIR, security_token: 'TOKEN-INPUT' }))
+    expect(inputs.credentials).toMatchObject({ securityToken: 'TOKEN-INPUT' })
+  })
+
+  it.each([
+    ['HUAWEI_CLOUD_SECURITY_TOKEN', 'input keys', INPUT_PAIR, {}],
+    ['HUAWEICLOUD_SDK_SECURITY_TOKEN', 'input keys', INPUT_PAIR, {}],
+    ['HUAWEI_CLOUD_SECURITY_TOKEN', 'SDK keys', {}, SDK_PAIR],
+    ['HUAWEICLOUD_SDK_SECURITY_TOKEN', 'auth-action keys', {}, AUTH_ACTION_PAIR]
+  ])('a stray %s never joins %s', (token, _, inputs, pair) => {
+    const read = getInputs(env(inputs, { ...pair, [token]: 'TOKEN-STRAY' }))
+    expect(read.credentials.kind).toBe('keys')
+    expect(read.credentials).not.toHaveProperty('securityToken')
+  })
+
+  it.each([
+    ['HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY', AUTH_ACTION_PAIR],
+    ['HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK', SDK_PAIR]
+  ])('refuses input security_token with keys from %s', (names, pair) => {
+    const error = errorOf(() => getInputs(env({ security_token: 'TOKEN-INPUT' }, pair)))
+    expect(error.message).toContain(
+      `Input "security_token" was given but the access keys come from ${names}`
+    )
+    for (const value of VALUES) expect(error.message).not.toContain(value)
+  })
+
+  const mixed = (id: string, secret: string) =>
+    `The access key id comes from ${id} but a secret access key is set in ${secret}: the access key id and the secret access key must come from the same place`
+
+  it.each([
+    [
+      { access_key_id: 'AK-INPUT' },
+      { HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'SK-AUTH' },
+      'input access_key_id',
+      'HUAWEI_CLOUD_SECRET_ACCESS_KEY'
+    ],
+    [
+      { access_key_id: 'AK-INPUT' },
+      { HUAWEICLOUD_SDK_SK: 'SK-SDK' },
+      'input access_key_id',
+      'HUAWEICLOUD_SDK_SK'
+    ],
+    [
+      { access_key_id: 'AK-INPUT' },
+      AUTH_ACTION_PAIR,
+      'input access_key_id',
+      'HUAWEI_CLOUD_SECRET_ACCESS_KEY'
+    ],
+    [{ access_key_id: 'AK-INPUT' }, SDK_PAIR, 'input access_key_id', 'HUAWEICLOUD_SDK_SK'],
+    [
+      { secret_access_key: 'SK-INPUT' },
+      { HUAWEI_CLOUD_ACCESS_KEY_ID: 'AK-AUTH' },
+      'HUAWEI_CLOUD_ACCESS_KEY_ID',
+      'input secret_access_key'
+    ],
+    [
+      { secret_access_key: 'SK-INPUT' },
+      AUTH_ACTION_PAIR,
+      'HUAWEI_CLOUD_ACCESS_KEY_ID',
+      'input secret_access_key'
+    ],
+    [
+      { secret_access_key: 'SK-INPUT' },
+      { HUAWEICLOUD_SDK_AK: 'AK-SDK' },
+      'HUAWEICLOUD_SDK_AK',
+      'input secret_access_key'
+    ],
+    [{ secret_access_key: 'SK-INPUT' }, SDK_PAIR, 'HUAWEICLOUD_SDK_AK', 'input secret_access_key'],
+    [
+      {},
+      { HUAWEI_CLOUD_ACCESS_KEY_ID: 'AK-AUTH', HUAWEICLOUD_SDK_SK: 'SK-SDK' },
+      'HUAWEI_CLOUD_ACCESS_KEY_ID',
+      'HUAWEICLOUD_SDK_SK'
+    ],
+    [
+      {},
+      { HUAWEI_CLOUD_ACCESS_KEY_ID: 'AK-AUTH', ...SDK_PAIR },
+      'HUAWEI_CLOUD_ACCESS_KEY_ID',
+      'HUAWEICLOUD_SDK_SK'
+    ],
+    [
+      {},
+      { HUAWEICLOUD_SDK_AK: 'AK-SDK', HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'SK-AUTH' },
+      'HUAWEICLOUD_SDK_AK',
+      'HUAWEI_CLOUD_SECRET_ACCESS_KEY'
+    ],
+    [
+      {},
+      { ...SDK_PAIR, HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'SK-AUTH' },
+      'HUAWEICLOUD_SDK_AK',
+      'HUAWEI_CLOUD_SECRET_ACCESS_KEY'
+    ]
+  ])('refuses a key id and a secret from two sources: %j %j', (inputs, extra, id, secret) => {
+    const error = errorOf(() => getInputs(env(inputs, extra)))
+    expect(error.message).toContain(mixed(id, secret))
+    for (const value of VALUES) expect(error.message).not.toContain(value)
+  })
+
+  it.each([
+    [
+      { access_key_id: 'AK-INPUT' },
+      {},
+      'The secret access key is missing: the access key id comes from input access_key_id, but input secret_access_key is not set.'
+    ],
+    [
+      {},
+      { HUAWEI_CLOUD_ACCESS_KEY_ID: 'AK-AUTH' },
+      'The secret access key is missing: the access key id comes from HUAWEI_CLOUD_ACCESS_KEY_ID, but HUAWEI_CLOUD_SECRET_ACCESS_KEY is not set.'
+    ],
+    [
+      {},
+      { HUAWEICLOUD_SDK_AK: 'AK-SDK' },
+      'The secret access key is missing: the access key id comes from HUAWEICLOUD_SDK_AK, but HUAWEICLOUD_SDK_SK is not set.'
+    ],
+    [
+      { secret_access_key: 'SK-INPUT' },
+      {},
+      'The access key id is missing: the secret access key comes from input secret_access_key, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.'
+    ],
+    [
+      {},
+      { HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'SK-AUTH' },
+      'The access key id is missing: the secret access key comes from HUAWEI_CLOUD_SECRET_ACCESS_KEY'
+    ],
+    [
+      {},
+      { HUAWEICLOUD_SDK_SK: 'SK-SDK' },
+      'The access key id is missing: the secret access key comes from HUAWEICLOUD_SDK_SK'
+    ],
+    [{}, {}, 'No credentials: set inputs access_key_id and secret_access_key'],
+    [
+      { security_token: 'TOKEN-INPUT' },
+      { HUAWEI_CLOUD_SECURITY_TOKEN: 'TOKEN-AUTH' },
+      'No credentials'
+    ]
+  ])('says what is missing for %j %j', (inputs, extra, message) => {
+    const error = errorOf(() => getInputs(env(inputs, extra)))
+    expect(error.message).toContain(message)
+    for (const value of VALUES) expect(error.message).not.toContain(value)
   })
 
   it('uses OIDC when idp_id is set, with the IAM endpoint of the region', () => {
@@ -113,18 +285,12 @@ describe('credentials, in order of precedence', () => {
   })
 
   it.each([
-    [
-      { access_key_id: 'AK' },
-      {},
-      'The secret access key is missing: the access key id comes from input access_key_id'
-    ],
-    [
-      {},
-      { HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'SK' },
-      'The access key id is missing: the secret access key comes from HUAWEI_CLOUD_SECRET_ACCESS_KEY'
-    ],
-    [{}, {}, 'No credentials: set inputs access_key_id and secret_access_key'],
     [{ idp_id: 'github', ...keys }, {}, 'Inputs "idp_id" and access keys were both given'],
+    [
+      { idp_id: 'github', security_token: 'TOKEN-INPUT' },
+      {},
+      'Inputs "idp_id" and access keys were both given'
+    ],
     [
       { idp_id: 'github', region: '', endpoint: 'https://registry.example.com' },
       {},
@@ -146,17 +312,70 @@ describe('credentials, in order of precedence', () => {
 
   it('never echoes a malformed secret key', () => {
     const bad = 'secret with spaces in it'
-    let error: unknown
-    try {
-      getInputs(env({ ...keys, secret_access_key: bad }))
-    } catch (err) {
-      error = err
-    }
-    expect(error).toBeInstanceOf(InputError)
-    expect((error as Error).message).toContain(
-      'Input "secret_access_key" (value hidden) is malformed'
+    const error = errorOf(() => getInputs(env({ ...keys, secret_access_key: bad })))
+    expect(error.message).toContain('Input "secret_access_key" (value hidden) is malformed')
+    expect(error.message).not.toContain(bad)
+  })
+
+  it('names the variable, not an input, for a malformed token from the environment', () => {
+    const bad = 'token with spaces'
+    const error = errorOf(() =>
+      getInputs(env({}, { ...AUTH_ACTION_PAIR, HUAWEI_CLOUD_SECURITY_TOKEN: bad }))
     )
-    expect((error as Error).message).not.toContain(bad)
+    expect(error.message).toContain('Variable "HUAWEI_CLOUD_SECURITY_TOKEN" (value hidden)')
+    expect(error.message).not.toContain(bad)
+  })
+})
+
+describe('secretValues', () => {
+  it('lists the secret keys and tokens of every source, and no access key id', () => {
+    const all = env(
+      { ...INPUT_PAIR, security_token: 'TOKEN-INPUT' },
+      {
+        ...AUTH_ACTION_PAIR,
+        HUAWEI_CLOUD_SECURITY_TOKEN: 'TOKEN-AUTH',
+        ...SDK_PAIR,
+        HUAWEICLOUD_SDK_SECURITY_TOKEN: 'TOKEN-SDK'
+      }
+    )
+    expect(secretValues(all)).toEqual([
+      'SK-INPUT',
+      'TOKEN-INPUT',
+      'SK-AUTH',
+      'TOKEN-AUTH',
+      'SK-SDK',
+      'TOKEN-SDK'
+    ])
+  })
+
+  it('lists secrets that this run will not use, and that make getInputs fail', () => {
+    const unused = env({ idp_id: 'github' }, { HUAWEICLOUD_SDK_SK: 'SK-SDK' })
+    expect(secretValues(unused)).toEqual(['SK-SDK'])
+    const mixedUp = env(
+      { access_key_id: 'AK-INPUT' },
+      { HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'SK-AUTH' }
+    )
+    expect(secretValues(mixedUp)).toEqual(['SK-AUTH'])
+    expect(() => getInputs(mixedUp)).toThrow(InputError)
+  })
+
+  it('is empty when no secret is set', () => {
+    expect(secretValues(env({ access_key_id: 'AK-INPUT' }))).toEqual([])
+  })
+})
+
+describe('purity', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+
+  it('getInputs prints nothing, whether it succeeds or fails', () => {
+    const stdout = vi.spyOn(process.stdout, 'write')
+    const stderr = vi.spyOn(process.stderr, 'write')
+    getInputs(env({ ...INPUT_PAIR, security_token: 'TOKEN-INPUT' }, AUTH_ACTION_PAIR))
+    errorOf(() => getInputs(env({ access_key_id: 'AK-INPUT' }, { HUAWEICLOUD_SDK_SK: 'SK-SDK' })))
+    expect(stdout).not.toHaveBeenCalled()
+    expect(stderr).not.toHaveBeenCalled()
   })
 })
 
@@ -194,8 +413,9 @@ describe('retention inputs', () => {
 describe('other rules', () => {
   it.each([
     [{ endpoint: 'ftp://x' }, 'it must be an https:// URL'],
-    [{ endpoint: 'https://user:pw@swr.example.com' }, 'without credentials, query or fragment'],
     [{ endpoint: 'not a url' }, 'it must be a URL'],
+    [{ category: 'web' }, 'Input "category" is "web": it must be one of app_server'],
+    [{ is_public: 'yes' }, 'Input "is_public" is "yes": it must be "true" or "false"'],
     [{ registry: 'https://swr.example.com' }, 'Input "registry" is "https://swr.example.com"'],
     [{ dry_run: 'maybe' }, 'Input "dry_run" is "maybe"'],
     [{ description: 'x'.repeat(1001) }, 'Input "description" is 1001 characters long']
@@ -203,15 +423,101 @@ describe('other rules', () => {
     expect(() => getInputs(env({ ...keys, ...inputs }))).toThrow(message)
   })
 
-  it('allows plain http for loopback endpoints only', () => {
-    expect(getInputs(env({ ...keys, endpoint: 'http://127.0.0.1:8080' })).endpoint.host).toBe(
-      '127.0.0.1:8080'
-    )
-    expect(getInputs(env({ ...keys, endpoint: 'http://localhost:8080' })).endpoint.host).toBe(
-      'localhost:8080'
-    )
-    expect(getInputs(env({ ...keys, endpoint: 'http://[::1]:8080' })).endpoint.host).toBe(
-      '[::1]:8080'
-    )
+  it.each(['https://user:pw-secret@swr.example.com', 'http://user:pw-secret@example.com'])(
+    'refuses an endpoint with credentials without echoing them: %s',
+    endpoint => {
+      const error = errorOf(() => getInputs(env({ ...keys, endpoint })))
+      expect(error.message).toBe(
+        'Input "endpoint" (value hidden) is malformed: it must be a base URL without credentials, query or fragment.'
+      )
+    }
+  )
+})
+
+describe('plain http only to loopback hosts', () => {
+  const refusal = (input: string, value: string) =>
+    `Input "${input}" is ${JSON.stringify(value)}: it must be an https:// URL (plain http is allowed for loopback hosts only).`
+  const withEndpoint = (endpoint: string) => env({ ...keys, endpoint })
+  const withIam = (iam_endpoint: string) =>
+    env({ idp_id: 'github', region: 'cn-north-4', iam_endpoint })
+
+  const refused = [
+    'http://127.attacker.example',
+    'http://127.0.0.1.attacker.example',
+    'http://localhost.example',
+    'http://localhost.',
+    'http://128.0.0.1',
+    'http://10.0.0.1:8080',
+    'http://[::2]:8080',
+    'http://[::ffff:10.0.0.1]'
+  ]
+  it.each(refused)('refuses endpoint %s', url => {
+    expect(errorOf(() => getInputs(withEndpoint(url))).message).toBe(refusal('endpoint', url))
+  })
+  it.each(refused)('refuses iam_endpoint %s', url => {
+    expect(errorOf(() => getInputs(withIam(url))).message).toBe(refusal('iam_endpoint', url))
+  })
+
+  const accepted = [
+    ['http://127.0.0.1:8080', '127.0.0.1:8080'],
+    ['http://127.0.0.2:8080', '127.0.0.2:8080'],
+    ['http://127.255.255.254', '127.255.255.254'],
+    ['http://[::1]:8080', '[::1]:8080'],
+    ['http://[::ffff:127.0.0.1]:8080', '[::ffff:7f00:1]:8080'],
+    ['http://localhost:1', 'localhost:1'],
+    ['http://LOCALHOST:8080', 'localhost:8080']
+  ]
+  it.each(accepted)('accepts endpoint %s', (url, host) => {
+    expect(getInputs(withEndpoint(url)).endpoint.host).toBe(host)
+  })
+  it.each(accepted)('accepts iam_endpoint %s', (url, host) => {
+    const { credentials } = getInputs(withIam(url))
+    expect(credentials.kind === 'oidc' && credentials.iamEndpoint.host).toBe(host)
+  })
+})
+
+describe('tuningFromEnv', () => {
+  it('uses the defaults when no variable is set', () => {
+    expect(tuningFromEnv({})).toEqual({
+      timeoutMs: 30_000,
+      retry: { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 10_000, budgetMs: 300_000 }
+    })
+  })
+
+  it('treats an empty variable as unset', () => {
+    expect(tuningFromEnv({ SWR_ACTION_TIMEOUT_MS: '' }).timeoutMs).toBe(30_000)
+  })
+
+  it('reads every variable, and allows no delay between attempts', () => {
+    expect(
+      tuningFromEnv({
+        SWR_ACTION_TIMEOUT_MS: '1500',
+        SWR_ACTION_MAX_ATTEMPTS: '1',
+        SWR_ACTION_RETRY_BASE_MS: '0',
+        SWR_ACTION_RETRY_MAX_MS: '0',
+        SWR_ACTION_RETRY_BUDGET_MS: '2000'
+      })
+    ).toEqual({
+      timeoutMs: 1500,
+      retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, budgetMs: 2000 }
+    })
+  })
+
+  const ms = (min: number, max: number) =>
+    `it must be a whole number of milliseconds from ${min} to ${max}.`
+  it.each([
+    ['SWR_ACTION_TIMEOUT_MS', '0', ms(1, 600_000)],
+    ['SWR_ACTION_TIMEOUT_MS', '-5', ms(1, 600_000)],
+    ['SWR_ACTION_TIMEOUT_MS', '1.5', ms(1, 600_000)],
+    ['SWR_ACTION_TIMEOUT_MS', '30s', ms(1, 600_000)],
+    ['SWR_ACTION_TIMEOUT_MS', '600001', ms(1, 600_000)],
+    ['SWR_ACTION_MAX_ATTEMPTS', '0', 'it must be a whole number from 1 to 100.'],
+    ['SWR_ACTION_MAX_ATTEMPTS', 'many', 'it must be a whole number from 1 to 100.'],
+    ['SWR_ACTION_RETRY_BASE_MS', '-1', ms(0, 600_000)],
+    ['SWR_ACTION_RETRY_MAX_MS', 'x', ms(0, 600_000)],
+    ['SWR_ACTION_RETRY_BUDGET_MS', '0', ms(1, 21_600_000)]
+  ])('refuses %s=%s', (name, value, rule) => {
+    const error = errorOf(() => tuningFromEnv({ [name]: value }))
+    expect(error.message).toBe(`Variable "${name}" is ${JSON.stringify(value)}: ${rule}`)
   })
 })

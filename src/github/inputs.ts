@@ -1,4 +1,5 @@
-import { getInput, setSecret } from './runner.js'
+import { getInput } from './runner.js'
+import type { RetryPolicy } from '../http/retry.js'
 import {
   CATEGORIES,
   ORGANIZATION_RULE,
@@ -38,10 +39,16 @@ export type CredentialInputs =
 
 export interface Inputs {
   namespace: string
+  /** In the order given, each once. */
   repositories: string[]
-  category: Category
+  /** Names given more than once, each listed once, so that the caller can warn. */
+  duplicates: string[]
+  /** Only when the workflow set it: a setting not given is neither created nor compared. */
+  category?: Category
+  /** Only when the workflow set it; a repository is made public only on an explicit "true". */
+  isPublic?: boolean
+  /** '' means no opinion. */
   description: string
-  isPublic: boolean
   onDrift: DriftPolicy
   dryRun: boolean
   retention?: RetentionSpec
@@ -76,13 +83,16 @@ function parseWholeNumber(input: string, value: string): number | undefined {
   return Number(value)
 }
 
-/** One value per line, or comma-separated; blanks dropped, duplicates kept once. */
-function parseList(value: string): string[] {
-  const items = value
-    .split(/[\n,]/)
-    .map(item => item.trim())
-    .filter(item => item.length > 0)
-  return [...new Set(items)]
+/** One value per line, or comma-separated; blanks dropped, duplicates kept once and reported. */
+function parseList(value: string): { items: string[]; duplicates: string[] } {
+  const items = new Set<string>()
+  const duplicates = new Set<string>()
+  for (const item of value.split(/[\n,]/).map(part => part.trim())) {
+    if (!item) continue
+    if (items.has(item)) duplicates.add(item)
+    items.add(item)
+  }
+  return { items: [...items], duplicates: [...duplicates] }
 }
 
 function parseEndpoint(input: string, value: string): URL {
@@ -96,37 +106,146 @@ function parseEndpoint(input: string, value: string): URL {
       'it must be a URL such as https://swr-api.cn-north-4.myhuaweicloud.com'
     )
   }
-  const loopback = isLoopbackHost(url.hostname)
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  // Checked first and reported without the value: user info or a query may carry a password.
+  if (url.username || url.password || url.search || url.hash) {
+    throw new InputError(
+      `Input "${input}" (value hidden) is malformed: it must be a base URL without credentials, query or fragment.`
+    )
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw invalid(
       input,
       value,
       'it must be an https:// URL (plain http is allowed for loopback hosts only)'
     )
   }
-  if (url.username || url.password || url.search || url.hash) {
-    throw invalid(input, value, 'it must be a base URL without credentials, query or fragment')
-  }
   url.pathname = url.pathname.replace(/\/+$/, '')
   return url
 }
 
-function firstSet(env: NodeJS.ProcessEnv, ...names: string[]): { value: string; name: string } {
-  for (const name of names) {
-    const value = (env[name] ?? '').trim()
-    if (value) return { value, name }
-  }
-  return { value: '', name: '' }
-}
-
 // Header values must be one line of printable ASCII; anything else is a copy-paste mistake,
 // reported without echoing the value, since it may be a secret.
-function checkHeaderSafe(input: string, value: string, secret: boolean): void {
-  if (!/^[\x21-\x7e]+$/.test(value)) {
+function checkHeaderSafe(source: Named, secret: boolean): void {
+  if (!/^[\x21-\x7e]+$/.test(source.value)) {
     const rule = 'it must be one line of printable characters without spaces'
-    throw secret
-      ? new InputError(`Input "${input}" (value hidden) is malformed: ${rule}.`)
-      : invalid(input, value, rule)
+    throw new InputError(
+      secret
+        ? `${source.label} (value hidden) is malformed: ${rule}.`
+        : `${source.label} is ${JSON.stringify(source.value)}: ${rule}.`
+    )
+  }
+}
+
+interface Named {
+  /** As the log and errors name it: "input access_key_id", "HUAWEICLOUD_SDK_AK". */
+  name: string
+  /** The start of an error about it: 'Input "access_key_id"', 'Variable "HUAWEICLOUD_SDK_AK"'. */
+  label: string
+  value: string
+}
+
+/** One place a key pair may come from, with the token that belongs to that pair. */
+interface KeySource {
+  ak: Named
+  sk: Named
+  token: Named
+}
+
+// In order of precedence. The SDK token variable is the one the official Go and Java SDKs'
+// EnvCredentialProvider reads next to HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK.
+const KEY_VARIABLES = [
+  ['HUAWEI_CLOUD_ACCESS_KEY_ID', 'HUAWEI_CLOUD_SECRET_ACCESS_KEY', 'HUAWEI_CLOUD_SECURITY_TOKEN'],
+  ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN']
+] as const
+
+function keySources(env: NodeJS.ProcessEnv): KeySource[] {
+  const input = (name: string): Named => ({
+    name: `input ${name}`,
+    label: `Input "${name}"`,
+    value: getInput(name, env)
+  })
+  const variable = (name: string): Named => ({
+    name,
+    label: `Variable "${name}"`,
+    value: (env[name] ?? '').trim()
+  })
+  return [
+    {
+      ak: input('access_key_id'),
+      sk: input('secret_access_key'),
+      token: input('security_token')
+    },
+    ...KEY_VARIABLES.map(([ak, sk, token]) => ({
+      ak: variable(ak),
+      sk: variable(sk),
+      token: variable(token)
+    }))
+  ]
+}
+
+/** Every value that is or may be a secret, from every source, whether it will be used or not. */
+export function secretValues(env: NodeJS.ProcessEnv): string[] {
+  const values = keySources(env).flatMap(source => [source.sk.value, source.token.value])
+  return [...new Set(values.filter(value => value.length > 0))]
+}
+
+const ONE_PLACE =
+  'the access key id and the secret access key must come from the same place: inputs access_key_id and secret_access_key, variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK'
+
+/**
+ * The pair of the first source with an access key id, and only that source's token. Mixing
+ * sources would sign with a secret that does not belong to the key id, which the service
+ * answers with an opaque signature error; the same holds for a token issued with other keys.
+ */
+function pickKeySource(sources: KeySource[]): KeySource {
+  const index = sources.findIndex(source => source.ak.value)
+  const chosen = sources[index]
+  if (!chosen) {
+    const secret = sources.find(source => source.sk.value)
+    if (secret) {
+      throw new InputError(
+        `The access key id is missing: the secret access key comes from ${secret.sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.`
+      )
+    }
+    throw new InputError(
+      'No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.'
+    )
+  }
+  // A secret set above the chosen source was meant for a key id that is not there; one set
+  // below it is another pair's, and counts only when the chosen source has none.
+  const stray =
+    sources.slice(0, index).find(source => source.sk.value) ??
+    (chosen.sk.value ? undefined : sources.find(source => source.sk.value))
+  if (stray) {
+    throw new InputError(
+      `The access key id comes from ${chosen.ak.name} but a secret access key is set in ${stray.sk.name}: ${ONE_PLACE}.`
+    )
+  }
+  if (!chosen.sk.value) {
+    throw new InputError(
+      `The secret access key is missing: the access key id comes from ${chosen.ak.name}, but ${chosen.sk.name} is not set.`
+    )
+  }
+  const inputToken = sources[0]?.token
+  if (index > 0 && inputToken?.value) {
+    throw new InputError(
+      `Input "security_token" was given but the access keys come from ${chosen.ak.name} and ${chosen.sk.name}: a security token belongs to the keys it was issued with; give access_key_id and secret_access_key as inputs too, or set ${chosen.token.name} instead.`
+    )
+  }
+  return chosen
+}
+
+function readKeys(env: NodeJS.ProcessEnv): CredentialInputs {
+  const { ak, sk, token } = pickKeySource(keySources(env))
+  checkHeaderSafe(ak, false)
+  checkHeaderSafe(sk, true)
+  if (token.value) checkHeaderSafe(token, true)
+  return {
+    kind: 'keys',
+    accessKeyId: ak.value,
+    secretAccessKey: sk.value,
+    ...(token.value ? { securityToken: token.value } : {}),
+    source: `${ak.name} and ${sk.name}`
   }
 }
 
@@ -136,69 +255,25 @@ function readCredentials(
   input: (name: string) => string
 ): CredentialInputs {
   const idpId = input('idp_id')
-  const explicitAk = input('access_key_id')
-  const explicitSk = input('secret_access_key')
-  if (idpId) {
-    if (explicitAk || explicitSk || input('security_token')) {
-      throw new InputError(
-        'Inputs "idp_id" and access keys were both given: use either idp_id (keyless, OpenID Connect) or access_key_id and secret_access_key, not both.'
-      )
-    }
-    checkHeaderSafe('idp_id', idpId, false)
-    const iamInput = input('iam_endpoint')
-    // The IAM token is scoped to the project named after the region.
-    if (!region) {
-      throw new InputError(
-        'Input "region" is empty and no region is known: with idp_id, give region (e.g. cn-north-4), since the IAM token is scoped to that region\'s project.'
-      )
-    }
-    const audience = input('oidc_audience')
-    return {
-      kind: 'oidc',
-      idpId,
-      ...(audience ? { audience } : {}),
-      iamEndpoint: parseEndpoint('iam_endpoint', iamInput || defaultIamEndpoint(region))
-    }
-  }
-
-  const ak = explicitAk
-    ? { value: explicitAk, name: 'input access_key_id' }
-    : firstSet(env, 'HUAWEI_CLOUD_ACCESS_KEY_ID', 'HUAWEICLOUD_SDK_AK')
-  const sk = explicitSk
-    ? { value: explicitSk, name: 'input secret_access_key' }
-    : firstSet(env, 'HUAWEI_CLOUD_SECRET_ACCESS_KEY', 'HUAWEICLOUD_SDK_SK')
-  const token = input('security_token')
-    ? { value: input('security_token'), name: 'input security_token' }
-    : firstSet(env, 'HUAWEI_CLOUD_SECURITY_TOKEN')
-
-  // Mask before anything else can fail and print.
-  setSecret(sk.value)
-  setSecret(token.value)
-
-  if (!ak.value && !sk.value) {
+  if (!idpId) return readKeys(env)
+  if (input('access_key_id') || input('secret_access_key') || input('security_token')) {
     throw new InputError(
-      'No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.'
+      'Inputs "idp_id" and access keys were both given: use either idp_id (keyless, OpenID Connect) or access_key_id and secret_access_key, not both.'
     )
   }
-  if (!sk.value) {
+  checkHeaderSafe({ name: 'input idp_id', label: 'Input "idp_id"', value: idpId }, false)
+  // The IAM token is scoped to the project named after the region.
+  if (!region) {
     throw new InputError(
-      `The secret access key is missing: the access key id comes from ${ak.name}, but none of input secret_access_key, HUAWEI_CLOUD_SECRET_ACCESS_KEY or HUAWEICLOUD_SDK_SK is set.`
+      'Input "region" is empty and no region is known: with idp_id, give region (e.g. cn-north-4), since the IAM token is scoped to that region\'s project.'
     )
   }
-  if (!ak.value) {
-    throw new InputError(
-      `The access key id is missing: the secret access key comes from ${sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.`
-    )
-  }
-  checkHeaderSafe('access_key_id', ak.value, false)
-  checkHeaderSafe('secret_access_key', sk.value, true)
-  if (token.value) checkHeaderSafe('security_token', token.value, true)
+  const audience = input('oidc_audience')
   return {
-    kind: 'keys',
-    accessKeyId: ak.value,
-    secretAccessKey: sk.value,
-    ...(token.value ? { securityToken: token.value } : {}),
-    source: `${ak.name} and ${sk.name}`
+    kind: 'oidc',
+    idpId,
+    ...(audience ? { audience } : {}),
+    iamEndpoint: parseEndpoint('iam_endpoint', input('iam_endpoint') || defaultIamEndpoint(region))
   }
 }
 
@@ -244,16 +319,15 @@ function readRetention(input: (name: string) => string): RetentionSpec | undefin
   }
 }
 
-/** Reads and checks every input; throws InputError before any request is made. */
-export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
-  const input = (name: string): string => getInput(name, env)
+type Read = (name: string) => string
 
+function readNames(input: Read): Pick<Inputs, 'namespace' | 'repositories' | 'duplicates'> {
   const namespace = input('namespace')
   if (!namespace) throw new InputError('Input "namespace" is required: the SWR organization name.')
   if (!isValidOrganizationName(namespace))
     throw invalid('namespace', namespace, `it must be ${ORGANIZATION_RULE}`)
 
-  const repositories = parseList(input('repository'))
+  const { items: repositories, duplicates } = parseList(input('repository'))
   if (repositories.length === 0) {
     throw new InputError(
       'Input "repository" is required: one repository name or several, one per line.'
@@ -263,17 +337,42 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     if (!isValidRepositoryName(repository))
       throw invalid('repository', repository, `it must be ${REPOSITORY_RULE}`)
   }
+  return { namespace, repositories, duplicates }
+}
 
-  const category = input('category') || 'other'
-  if (!(CATEGORIES as readonly string[]).includes(category)) {
+// Settings the workflow leaves empty stay undefined: the plan creates a repository with the
+// service's own defaults (private, "other") and never calls an unset setting drift.
+function readSettings(
+  input: Read
+): Pick<Inputs, 'category' | 'isPublic' | 'description' | 'onDrift' | 'dryRun'> {
+  const category = input('category')
+  if (category && !(CATEGORIES as readonly string[]).includes(category)) {
     throw invalid('category', category, `it must be one of ${CATEGORIES.join(', ')}`)
   }
-
+  const isPublic = input('is_public')
+  const description = input('description')
+  if (description.length > 1000) {
+    throw new InputError(
+      `Input "description" is ${description.length} characters long: it may be at most 1000.`
+    )
+  }
   const onDrift = input('on_drift') || 'warn'
   if (!['warn', 'update', 'fail'].includes(onDrift)) {
     throw invalid('on_drift', onDrift, 'it must be one of warn, update, fail')
   }
+  return {
+    ...(category ? { category: category as Category } : {}),
+    ...(isPublic ? { isPublic: parseBoolean('is_public', isPublic) } : {}),
+    description,
+    onDrift: onDrift as DriftPolicy,
+    dryRun: parseBoolean('dry_run', input('dry_run') || 'false')
+  }
+}
 
+function readLocation(
+  env: NodeJS.ProcessEnv,
+  input: Read
+): { region?: string; endpoint: URL; registry?: string } {
   const regionInput = input('region') || (env['HUAWEI_CLOUD_REGION'] ?? '').trim()
   if (regionInput && !isValidRegion(regionInput)) {
     const source = input('region') ? 'region' : 'region (from HUAWEI_CLOUD_REGION)'
@@ -299,39 +398,78 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
       'it must be a registry host name such as swr.cn-north-4.myhuaweicloud.com, without scheme or path'
     )
   }
+  return { ...(region ? { region } : {}), endpoint, ...(registry ? { registry } : {}) }
+}
 
-  const description = input('description')
-  if (description.length > 1000) {
-    throw new InputError(
-      `Input "description" is ${description.length} characters long: it may be at most 1000.`
-    )
-  }
-
-  const credentials = readCredentials(env, region, input)
+/**
+ * Reads and checks every input; throws InputError before any request is made. Pure: it prints
+ * nothing and masks nothing, so the caller masks secretValues(env) before calling it.
+ */
+export function getInputs(env: NodeJS.ProcessEnv): Inputs {
+  const input: Read = name => getInput(name, env)
+  const names = readNames(input)
+  const settings = readSettings(input)
+  const location = readLocation(env, input)
+  const credentials = readCredentials(env, location.region, input)
   const dockerLoginOutputs = parseBoolean(
     'docker_login_outputs',
     input('docker_login_outputs') || 'false'
   )
-  if (dockerLoginOutputs && !region) {
+  if (dockerLoginOutputs && !location.region) {
     throw new InputError(
       'Input "docker_login_outputs" is "true" but no region is known: give region, since the registry login is per region.'
     )
   }
-
   const retention = readRetention(input)
   return {
-    namespace,
-    repositories,
-    category: category as Category,
-    description,
-    isPublic: parseBoolean('is_public', input('is_public') || 'false'),
-    onDrift: onDrift as DriftPolicy,
-    dryRun: parseBoolean('dry_run', input('dry_run') || 'false'),
+    ...names,
+    ...settings,
     ...(retention ? { retention } : {}),
-    ...(region ? { region } : {}),
-    endpoint,
-    ...(registry ? { registry } : {}),
+    ...location,
     credentials,
     dockerLoginOutputs
+  }
+}
+
+export interface Tuning {
+  /** Per request. */
+  timeoutMs: number
+  /** budgetMs bounds the whole run, not one call. */
+  retry: RetryPolicy
+}
+
+/** A variable that is set must be a whole number in [min, max]; unset or empty means fallback. */
+function wholeNumberFromEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  [min, max]: [number, number],
+  unit: string
+): number {
+  const value = (env[name] ?? '').trim()
+  if (!value) return fallback
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InputError(
+      `Variable "${name}" is ${JSON.stringify(value)}: it must be a whole number${unit} from ${min} to ${max}.`
+    )
+  }
+  return Number(value)
+}
+
+const MS = ' of milliseconds'
+
+/** Timing knobs; the variables exist so that tests and impatient users can shorten them. */
+export function tuningFromEnv(env: NodeJS.ProcessEnv): Tuning {
+  const read = (name: string, fallback: number, range: [number, number], unit = MS): number =>
+    wholeNumberFromEnv(env, name, fallback, range, unit)
+  return {
+    timeoutMs: read('SWR_ACTION_TIMEOUT_MS', 30_000, [1, 600_000]),
+    retry: {
+      maxAttempts: read('SWR_ACTION_MAX_ATTEMPTS', 6, [1, 100], ''),
+      baseDelayMs: read('SWR_ACTION_RETRY_BASE_MS', 500, [0, 600_000]),
+      maxDelayMs: read('SWR_ACTION_RETRY_MAX_MS', 10_000, [0, 600_000]),
+      // Six hours: the longest a GitHub-hosted job may run.
+      budgetMs: read('SWR_ACTION_RETRY_BUDGET_MS', 300_000, [1, 21_600_000])
+    }
   }
 }
