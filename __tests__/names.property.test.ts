@@ -1,7 +1,7 @@
 // Property-based input fuzzing. The oracle below restates the name rules procedurally,
 // independently of the regular expressions in src/names.ts.
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isValidOrganizationName, isValidRepositoryName } from '../src/swr/names.js'
 import { getInputs } from '../src/github/inputs.js'
 import { errorsOf, inputEnv, runAction } from './helpers/action.js'
@@ -79,12 +79,6 @@ describe('the name rules agree with an independent oracle', () => {
 })
 
 describe('getInputs accepts every valid value and rejects every invalid one with a message', () => {
-  beforeAll(() => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-  })
-  afterAll(() => {
-    vi.restoreAllMocks()
-  })
   const read = (inputs: Record<string, string>) =>
     getInputs(
       inputEnv({
