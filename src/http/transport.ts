@@ -2,6 +2,8 @@
 // node:https and the proxy tunnel are loaded only when a run needs them: they cost start-up
 // time, and the common run against a single host needs neither of the two paths at once.
 import type { Agent, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http'
+import type { Socket } from 'node:net'
+import type { TLSSocket } from 'node:tls'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 
 export interface HttpResponse {
@@ -38,26 +40,37 @@ const RETRYABLE_CODES = new Set([
   'INCOMPLETE'
 ])
 
-/** A request that got no complete answer; retryable says whether trying again may help. */
+/**
+ * A request that got no complete answer. retryable says whether trying again may help; sent
+ * says whether the server may have received the request and carried it out, so that a write
+ * whose answer was lost is read back before it is repeated (false: it certainly never arrived).
+ */
 export class TransportError extends Error {
   override name = 'TransportError'
   constructor(
     message: string,
     readonly code: string,
-    readonly retryable: boolean
+    readonly retryable: boolean,
+    readonly sent: boolean
   ) {
     super(message)
   }
 }
 
-function describe(err: NodeJS.ErrnoException, url: URL, timeoutMs: number): TransportError {
+function describe(
+  err: NodeJS.ErrnoException,
+  url: URL,
+  timeoutMs: number,
+  sent: boolean
+): TransportError {
   const code = err.code ?? 'UNKNOWN'
   const where = `${url.protocol}//${url.host}`
   if (TLS_TRUST_CODES.has(code)) {
     return new TransportError(
       `The TLS certificate of ${where} is not trusted (${code}: ${err.message}). If a TLS-inspecting proxy or a private CA is in the way, give its CA certificate to Node with NODE_EXTRA_CA_CERTS.`,
       code,
-      false
+      false,
+      sent
     )
   }
   // The proxy tunnel reports the proxy's refusal of CONNECT only in its message.
@@ -71,31 +84,87 @@ function describe(err: NodeJS.ErrnoException, url: URL, timeoutMs: number): Tran
     return new TransportError(
       `The proxy refused the tunnel to ${where} with HTTP ${status}${hint}`,
       code,
-      status >= 500
+      status >= 500,
+      sent
     )
   }
   if (code === 'TIMEOUT') {
-    return new TransportError(`No answer from ${where} within ${timeoutMs} ms`, code, true)
+    return new TransportError(`No answer from ${where} within ${timeoutMs} ms`, code, true, sent)
   }
   if (code === 'INCOMPLETE') {
     return new TransportError(
       `${where} closed the connection before the answer was complete`,
       code,
-      true
+      true,
+      sent
     )
   }
   if (code === 'ENOTFOUND') {
     return new TransportError(
       `Cannot resolve ${url.hostname} (${code}): check region and endpoint`,
       code,
-      false
+      false,
+      sent
     )
   }
   return new TransportError(
     `Request to ${where} failed: ${code} ${err.message}`,
     code,
-    RETRYABLE_CODES.has(code)
+    RETRYABLE_CODES.has(code),
+    sent
   )
+}
+
+// Whether a request may have reached the server is read from its socket, not from error codes
+// (the proxy tunnel reports even an unreachable proxy as ECONNRESET). Until the socket has
+// connected, and for TLS finished its handshake, every byte of the request sits in our own
+// buffers: a failure before that point means the server certainly never saw it. From that point
+// on, a reset, a timeout or a cut answer cannot tell whether the server read the request and
+// carried it out, so the request counts as sent.
+const established = new WeakSet<Socket>()
+
+function watchSocket(socket: Socket): void {
+  if (established.has(socket)) return
+  const tls = socket as Partial<TLSSocket>
+  // The proxy tunnel hands a queued request a socket it secured earlier without marking it
+  // reused; its verified handshake shows as authorized.
+  const ready = tls.encrypted ? tls.authorized === true : !socket.pending
+  if (ready) established.add(socket)
+  else socket.once(tls.encrypted ? 'secureConnect' : 'connect', () => established.add(socket))
+}
+
+// setTimeout turns a delay above 2^31-1 ms into 1 ms, so such a timeout would fire at once.
+const MAX_TIMEOUT_MS = 2 ** 31 - 1
+
+function checkTimeout(timeoutMs: number): number {
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+    throw new Error(
+      `The request timeout must be a number of milliseconds above 0 and at most ${MAX_TIMEOUT_MS}, not ${String(timeoutMs)}`
+    )
+  }
+  return timeoutMs
+}
+
+function incomplete(): NodeJS.ErrnoException {
+  return Object.assign(new Error('incomplete answer'), { code: 'INCOMPLETE' })
+}
+
+function readAnswer(
+  res: IncomingMessage,
+  fail: (err: NodeJS.ErrnoException) => void,
+  done: (answer: HttpResponse) => void
+): void {
+  const chunks: Buffer[] = []
+  res.on('data', (chunk: Buffer) => chunks.push(chunk))
+  // Node reports an answer cut short as an 'aborted' error, or only as a close.
+  res.on('error', () => fail(incomplete()))
+  res.on('close', () => {
+    if (!res.complete) fail(incomplete())
+  })
+  res.on('end', () => {
+    const body = Buffer.concat(chunks).toString('utf8')
+    done({ status: res.statusCode ?? 0, headers: res.headers, body })
+  })
 }
 
 /**
@@ -117,7 +186,13 @@ interface Route {
   agent: Agent
 }
 
+export interface CallOptions {
+  /** Replaces the transport's timeoutMs for one call, e.g. to fit a run's remaining budget. */
+  timeoutMs?: number
+}
+
 export interface TransportOptions {
+  /** The deadline of one request: connecting, sending, waiting and reading the whole answer. */
   timeoutMs: number
   /** Connections per host; the provisioning pool never runs more requests at once. */
   maxSockets: number
@@ -130,7 +205,9 @@ export class Transport {
   /** Connections opened so far, for the debug log and the benchmark. */
   connections = 0
 
-  constructor(private readonly options: TransportOptions) {}
+  constructor(private readonly options: TransportOptions) {
+    checkTimeout(options.timeoutMs)
+  }
 
   private route(url: URL): Promise<Route> {
     const proxy = proxyFor(url)
@@ -161,20 +238,48 @@ export class Transport {
     return { request: mod.request as Requester, agent }
   }
 
+  /** The deadline runs from this call: loading node:https or the proxy tunnel counts against it. */
   async request(
     method: string,
     url: URL,
     headers: Record<string, string>,
-    body: string
+    body: string,
+    options: CallOptions = {}
   ): Promise<HttpResponse> {
-    const { request, agent } = await this.route(url)
-    const timeoutMs = this.options.timeoutMs
+    const timeoutMs = checkTimeout(options.timeoutMs ?? this.options.timeoutMs)
+    const deadline = performance.now() + timeoutMs
+    const route = await this.route(url)
+    return this.exchange(route, method, url, headers, body, {
+      timeoutMs,
+      leftMs: Math.max(0, deadline - performance.now())
+    })
+  }
+
+  private exchange(
+    { request, agent }: Route,
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string,
+    { timeoutMs, leftMs }: { timeoutMs: number; leftMs: number }
+  ): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false
-      const fail = (err: NodeJS.ErrnoException): void => {
-        if (settled) return
+      let socket: Socket | undefined
+      const settle = (): boolean => {
+        if (settled) return false
         settled = true
-        reject(describe(err, url, timeoutMs))
+        clearTimeout(timer)
+        return true
+      }
+      const fail = (err: NodeJS.ErrnoException): void => {
+        const sent = socket !== undefined && established.has(socket)
+        if (settle()) reject(describe(err, url, timeoutMs, sent))
+      }
+      const fullHeaders = {
+        ...headers,
+        'User-Agent': this.options.userAgent,
+        ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {})
       }
       const req = request(
         {
@@ -184,38 +289,26 @@ export class Transport {
           path: `${url.pathname}${url.search}`,
           method,
           agent,
-          headers: {
-            ...headers,
-            'User-Agent': this.options.userAgent,
-            ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {})
-          }
+          headers: fullHeaders
         },
-        res => {
-          const chunks: Buffer[] = []
-          res.on('data', (chunk: Buffer) => chunks.push(chunk))
-          res.on('error', fail)
-          res.on('close', () => {
-            if (!res.complete)
-              fail(Object.assign(new Error('incomplete answer'), { code: 'INCOMPLETE' }))
+        res =>
+          readAnswer(res, fail, answer => {
+            if (settle()) resolve(answer)
           })
-          res.on('end', () => {
-            if (settled) return
-            settled = true
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks).toString('utf8')
-            })
-          })
-        }
       )
-      req.on('socket', () => {
+      req.on('socket', (s: Socket) => {
+        socket = s
+        watchSocket(s)
         if (!req.reusedSocket) this.connections++
       })
-      req.setTimeout(timeoutMs, () => {
-        req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' }))
-      })
+      // Stays attached after settling: a destroyed request may still report errors.
       req.on('error', fail)
+      // Created after the request: Node reports nothing before request() returns, so no path
+      // can settle before the timer exists.
+      const timer = setTimeout(() => {
+        fail(Object.assign(new Error('timeout'), { code: 'TIMEOUT' }))
+        req.destroy()
+      }, leftMs)
       req.end(body || undefined)
     })
   }
