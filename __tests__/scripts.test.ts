@@ -1,5 +1,8 @@
-// The scripts the workflows and the README rely on, run for real against the emulator.
+// The scripts the workflows and the README rely on, run for real: against the emulator or in a
+// temporary clone.
 import { execFile } from 'node:child_process'
+import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { promisify } from 'node:util'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -7,15 +10,26 @@ import { ROOT } from './helpers/action.js'
 import { startEmulator, type Emulator } from './helpers/emulator.js'
 
 const run = promisify(execFile)
-let emulator: Emulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(async () => {
-  await emulator.close()
+
+const temporaryDirs: string[] = []
+function temporaryDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'swr-scripts-'))
+  temporaryDirs.push(dir)
+  return dir
+}
+afterEach(() => {
+  for (const dir of temporaryDirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
 
 describe('scripts/delete-repository.mjs (the e2e clean-up)', () => {
+  let emulator: Emulator
+  beforeEach(async () => {
+    emulator = await startEmulator()
+  })
+  afterEach(async () => {
+    await emulator.close()
+  })
+
   it('deletes a repository with a name containing /, and says so when it is already gone', async () => {
     emulator.addRepository('group', 'e2e/run-1')
     const env = {
@@ -79,4 +93,54 @@ describe('test/emulator/cli.js (the emulator of the CI workflow job)', () => {
       await new Promise(resolve => child.once('close', resolve))
     }
   })
+})
+
+describe('scripts/check-dist (the dist check of .ci/run, CI and scripts/release)', () => {
+  /** Runs a command in `cwd`, with the exit code instead of a rejection. */
+  async function exitOf(cwd: string, file: string, args: string[] = []) {
+    const env = { ...process.env }
+    for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) delete env[name]
+    try {
+      return { code: 0, ...(await run(file, args, { cwd, env })) }
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string }
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
+    }
+  }
+  const git = (cwd: string, ...args: string[]) =>
+    exitOf(cwd, 'git', [
+      '-c',
+      'user.name=scripts test',
+      '-c',
+      'user.email=scripts-test@example.invalid',
+      '-c',
+      'commit.gpgsign=false',
+      ...args
+    ])
+
+  it('exits 1 naming a changed and a stale file of dist/, then 0 once the fresh bundle is committed', async () => {
+    const clone = temporaryDir()
+    expect((await git(ROOT, 'clone', '-q', ROOT, clone)).code).toBe(0)
+    // The scripts as they are in the work tree, not as last committed.
+    cpSync(join(ROOT, 'scripts'), join(clone, 'scripts'), { recursive: true })
+    cpSync(join(ROOT, 'package.json'), join(clone, 'package.json'))
+    symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'))
+    appendFileSync(join(clone, 'dist', 'index.js'), '// not what the bundle builds\n')
+    writeFileSync(join(clone, 'dist', 'old.index.js.map'), '{}')
+    await git(clone, 'add', '-A')
+    expect((await git(clone, 'commit', '-q', '--no-verify', '-m', 'stale dist')).code).toBe(0)
+
+    const stale = await exitOf(clone, join(clone, 'scripts', 'check-dist'))
+    expect(stale.code).toBe(1)
+    expect(stale.stderr).toMatch(/^ M dist\/index\.js$/m)
+    expect(stale.stderr).toMatch(/^ D dist\/old\.index\.js\.map$/m)
+    expect(stale.stdout).not.toContain('up to date')
+
+    await git(clone, 'add', '-A', 'dist')
+    expect((await git(clone, 'commit', '-q', '--no-verify', '-m', 'fresh dist')).code).toBe(0)
+    const fresh = await exitOf(clone, join(clone, 'scripts', 'check-dist'))
+    expect(fresh.code).toBe(0)
+    expect(fresh.stderr).not.toContain('differs')
+    expect(fresh.stdout).toContain('dist/ is up to date.')
+  }, 120_000)
 })
