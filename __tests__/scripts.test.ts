@@ -1,13 +1,24 @@
-// The scripts the workflows and the README rely on, run for real: against the emulator or in a
-// temporary clone.
+// The scripts the workflows and the README rely on, run for real: against the emulator, on a
+// temporary copy of the sources, or in a temporary clone.
 import { execFile } from 'node:child_process'
-import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { promisify } from 'node:util'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ROOT } from './helpers/action.js'
 import { startEmulator, type Emulator } from './helpers/emulator.js'
+import { SOURCES, STAMP, isBundleCurrent, sourceHash } from '../scripts/source-hash.mjs'
 
 const run = promisify(execFile)
 
@@ -92,6 +103,57 @@ describe('test/emulator/cli.js (the emulator of the CI workflow job)', () => {
       child.kill('SIGTERM')
       await new Promise(resolve => child.once('close', resolve))
     }
+  })
+})
+
+/** A copy of what the bundle is built from, with new file times, and the hash script. */
+function copyOfSources(): string {
+  const root = temporaryDir()
+  for (const path of [...SOURCES, 'scripts/source-hash.mjs'])
+    cpSync(join(ROOT, path), join(root, path), { recursive: true })
+  return root
+}
+
+/** Changes a file's content but not its size or modification time. */
+function editKeepingSizeAndTime(file: string) {
+  const { atime, mtime } = statSync(file)
+  const text = readFileSync(file, 'utf8')
+  expect(text).toContain('import')
+  writeFileSync(file, text.replace('import', 'IMPORT'))
+  utimesSync(file, atime, mtime)
+}
+
+describe('scripts/source-hash.mjs (whether npm start rebuilds dist/)', () => {
+  it('gives a copy of the sources the same hash, also after a file time changes', () => {
+    const copy = copyOfSources()
+    expect(sourceHash(copy)).toMatch(/^[0-9a-f]{64}$/)
+    expect(sourceHash(copy)).toBe(sourceHash(ROOT))
+    utimesSync(join(copy, 'src', 'index.ts'), new Date(2001, 0, 1), new Date(2001, 0, 1))
+    expect(sourceHash(copy)).toBe(sourceHash(ROOT))
+  })
+
+  it('changes the hash when the content of a file under src/ changes, its size and time not', () => {
+    const copy = copyOfSources()
+    editKeepingSizeAndTime(join(copy, 'src', 'index.ts'))
+    expect(sourceHash(copy)).not.toBe(sourceHash(ROOT))
+  })
+
+  it('counts dist/ current only with dist/index.js and the stamp of the same content', async () => {
+    const copy = copyOfSources()
+    cpSync(join(ROOT, 'dist', 'index.js'), join(copy, 'dist', 'index.js'))
+    expect(isBundleCurrent(copy)).toBe(false)
+    await run(process.execPath, [join(copy, 'scripts', 'source-hash.mjs'), '--write'])
+    expect(readFileSync(join(copy, STAMP), 'utf8')).toBe(`${sourceHash(ROOT)}\n`)
+    expect(isBundleCurrent(copy)).toBe(true)
+    utimesSync(join(copy, 'src', 'index.ts'), new Date(), new Date(Date.now() + 60_000))
+    expect(isBundleCurrent(copy)).toBe(true)
+    const source = readFileSync(join(copy, 'src', 'index.ts'))
+    editKeepingSizeAndTime(join(copy, 'src', 'index.ts'))
+    expect(isBundleCurrent(copy)).toBe(false)
+    writeFileSync(join(copy, 'src', 'index.ts'), source)
+    expect(isBundleCurrent(copy)).toBe(true)
+    rmSync(join(copy, 'dist', 'index.js'))
+    expect(isBundleCurrent(copy)).toBe(false)
   })
 })
 
