@@ -1,17 +1,13 @@
 // npm start: the action's main job, locally, with no cloud account. Builds dist/ when it is
-// missing or older than src/, starts the SWR emulator on loopback, runs the bundled action
-// twice (create, then the idempotent re-run) and prints what a workflow would see.
+// missing or was built from other sources (by content, see source-hash.mjs), starts the SWR
+// emulator on loopback, runs the bundled action twice (create, then the idempotent re-run) and
+// prints what a workflow would see.
 import { execSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import { startEmulator } from '../test/emulator/emulator.js'
-import { DIST, ROOT, errorsOf, runAction } from '../test/support/run-action.js'
+import { ROOT, errorsOf, runAction } from '../test/support/run-action.js'
+import { isBundleCurrent } from './source-hash.mjs'
 
-const newest = dir =>
-  Math.max(
-    ...readdirSync(dir, { recursive: true }).map(f => statSync(join(dir, String(f))).mtimeMs)
-  )
-if (!existsSync(DIST) || newest(join(ROOT, 'src')) > statSync(DIST).mtimeMs) {
+if (!isBundleCurrent(ROOT)) {
   console.log('Building dist/ ...')
   execSync('npm run -s bundle', { cwd: ROOT, stdio: 'inherit' })
 }
