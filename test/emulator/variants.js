@@ -1,0 +1,53 @@
+// What the emulator can do where no public source settles what the live service answers
+// (../shared/swr-api-notes.md, "Behaviours no public source settles"). The first value of each
+// list is the default; tests iterate over every value so that the action is tried under each.
+
+/** Every variant and its values, the default first. */
+export const VARIANTS = Object.freeze({
+  /** POST .../namespaces/{ns}/repos when the organization does not exist: "status-code". */
+  createRepoInMissingOrg: Object.freeze([
+    '404-4040058',
+    '404-4041061',
+    '400-4001008',
+    '400-4001028',
+    '403-4039001',
+    '403-4037017'
+  ]),
+  /** A call on a repository of a missing organization: the organization's code or the repo's. */
+  readRepoInMissingOrg: Object.freeze(['org-code', 'repo-code']),
+  /** Calls on an organization another account owns: as if missing, or 401 4011064. */
+  foreignOrg: Object.freeze(['404', '401']),
+  /** POST .../retentions on a repository that has a policy already. */
+  secondRetention: Object.freeze(['refuse-400', 'refuse-409', 'store']),
+  /** The answer once the account's repository quota is reached: "status-code". */
+  repositoryQuotaAnswer: Object.freeze(['500-5007019', '400-4000098'])
+})
+
+/** The error body shapes SWR is known to answer with, the live one first. */
+export const ERROR_SHAPES = Object.freeze(['live', 'object', 'array', 'errors'])
+
+/** The variants in force: the defaults, overridden by `chosen`, each checked. */
+export function createVariants(chosen = {}) {
+  const variants = Object.fromEntries(
+    Object.entries(VARIANTS).map(([name, [first]]) => [name, first])
+  )
+  for (const [name, value] of Object.entries(chosen)) {
+    checkVariant(name, value)
+    variants[name] = value
+  }
+  return variants
+}
+
+/** Throws unless `value` is one of the values of the variant `name`. */
+export function checkVariant(name, value) {
+  const values = VARIANTS[name]
+  if (!values) throw new Error(`unknown emulator variant ${name}`)
+  if (!values.includes(value))
+    throw new Error(`emulator variant ${name} must be one of ${values.join(', ')}, not ${value}`)
+}
+
+/** "404-4040058" -> { status: 404, code: "SVCSTG.SWR.4040058" } */
+export function statusAndCode(value) {
+  const [status, code] = value.split('-')
+  return { status: Number(status), code: `SVCSTG.SWR.${code}` }
+}
