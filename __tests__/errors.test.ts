@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { isTransientAnswer, parseServiceError, SwrApiError } from '../src/http/errors.js'
+import { ApiError, parseServiceError } from '../src/http/errors.js'
+import { isSwrNotFound, swrPolicy } from '../src/swr/errors.js'
 import { backoffDelay, parseRetryAfter } from '../src/http/retry.js'
 
 describe('parseServiceError', () => {
   it.each([
+    [
+      '{"errors":[{"errorCode":"SVCSTG.SWR.4040058","errorMessage":"Namespace does not exists","detail":"","encoded_authorization_message":""}],"error_code":"SVCSTG.SWR.4040058","error_msg":"Namespace does not exists","encoded_authorization_message":""}',
+      { code: 'SVCSTG.SWR.4040058', message: 'Namespace does not exists' }
+    ],
+    [
+      '{"errors":[{"errorCode":"INNER","errorMessage":"inner"}],"error_code":"TOP","error_msg":"top"}',
+      { code: 'TOP', message: 'top' }
+    ],
     [
       '[{"errorCode":"SVCSTG.SWR.4001048","errorMessage":"m","detail":""}]',
       { code: 'SVCSTG.SWR.4001048', message: 'm' }
@@ -44,23 +53,67 @@ describe('what is transient', () => {
     [403, { code: 'SVCSTG.SWR.4030000', message: 'Policy does not allow' }, false],
     [400, {}, false],
     [401, {}, false],
-    [404, {}, false]
+    [404, {}, false],
+    [403, { code: 'SVCSTG.SWR.4031032' }, true],
+    [403, { code: 'SVCSTG.SWR.4031042' }, true],
+    [400, { code: 'APIGW.0308' }, true],
+    [500, { code: 'SVCSTG.SWR.5007019' }, false],
+    [400, { code: 'SVCSTG.SWR.4000097' }, false],
+    [400, { code: 'SVCSTG.SWR.4000098' }, false],
+    [403, { code: 'SVCSTG.SWR.4039001', message: 'too many requests? no: forbidden' }, false]
   ])('HTTP %i %j -> %s', (status, error, transient) => {
-    expect(isTransientAnswer(status, error)).toBe(transient)
+    expect(swrPolicy.isTransient(status, error)).toBe(transient)
   })
 })
 
-describe('SwrApiError', () => {
+const baseUrl = new URL('https://swr-api.cn-north-4.myhuaweicloud.com')
+const hintFor = (status: number, error: { code?: string; message?: string }) =>
+  swrPolicy.hint(status, error, { baseUrl })
+
+describe("ApiError with SWR's hints", () => {
   it('says the call, status, code, message, request id and a hint', () => {
-    const error = new SwrApiError(
-      'create organization "g"',
-      400,
-      { code: 'SVCSTG.SWR.4000097', message: 'quota' },
-      'rid'
-    )
-    expect(error.message).toBe(
+    const error = { code: 'SVCSTG.SWR.4000097', message: 'quota' }
+    expect(
+      new ApiError('create organization "g"', 400, error, 'rid', hintFor(400, error)).message
+    ).toBe(
       'create organization "g" failed: HTTP 400 SVCSTG.SWR.4000097: quota (request id rid). The account has reached its quota of SWR organizations: reuse an existing organization or delete one.'
     )
+  })
+
+  it("explains a cross-account 401 as another account's organization, never as keys or clock", () => {
+    const hint = hintFor(401, {
+      code: 'SVCSTG.SWR.4011064',
+      message: 'can not operate resources of other accounts'
+    })
+    expect(hint).toContain('belongs to another account')
+    expect(hint).not.toMatch(/key|clock/)
+    expect(hintFor(401, { code: 'APIGW.0301' })).toContain("runner's clock")
+  })
+
+  it('says a 404 without an SWR code comes from an endpoint that serves no SWR API', () => {
+    for (const error of [{ code: 'APIGW.0101' }, {}]) {
+      expect(hintFor(404, error)).toBe(
+        'https://swr-api.cn-north-4.myhuaweicloud.com serves no SWR API at this path: check the endpoint and region inputs.'
+      )
+    }
+    expect(hintFor(404, { code: 'SVCSTG.SWR.4040010' })).toBeUndefined()
+  })
+
+  it('explains the repository quota, whether it comes as 400 or as 500', () => {
+    expect(hintFor(500, { code: 'SVCSTG.SWR.5007019' })).toContain('quota of SWR repositories')
+    expect(hintFor(400, { code: 'SVCSTG.SWR.4000098' })).toContain('quota of SWR repositories')
+  })
+})
+
+describe('what counts as absent', () => {
+  it.each([
+    [404, 'SVCSTG.SWR.4040010', true],
+    [404, 'SVCSTG.SWR.4040058', true],
+    [404, 'APIGW.0101', false],
+    [404, undefined, false],
+    [400, 'SVCSTG.SWR.4040010', false]
+  ])('HTTP %i %s -> %s', (status, code, absent) => {
+    expect(isSwrNotFound({ status, error: code ? { code } : {} })).toBe(absent)
   })
 })
 

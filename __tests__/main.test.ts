@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { run, retryPolicyFromEnv } from '../src/main.js'
+import { run } from '../src/main.js'
 import { inputEnv, parseOutputFile } from './helpers/action.js'
 import { baseInputs, startEmulator, type Emulator } from './helpers/emulator.js'
 
@@ -71,18 +71,5 @@ describe('run', () => {
     expect(parseOutputFile(readFileSync(join(dir, 'out'), 'utf8'))['result']).toContain(
       '"action":"failed"'
     )
-  })
-})
-
-describe('retryPolicyFromEnv', () => {
-  it('reads the tuning variables and ignores nonsense', () => {
-    expect(
-      retryPolicyFromEnv({ SWR_ACTION_MAX_ATTEMPTS: '2', SWR_ACTION_RETRY_BASE_MS: 'x' })
-    ).toEqual({
-      maxAttempts: 2,
-      baseDelayMs: 500,
-      maxDelayMs: 10_000,
-      budgetMs: 90_000
-    })
   })
 })

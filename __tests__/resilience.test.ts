@@ -116,18 +116,23 @@ describe('transient faults are retried, then the run succeeds', () => {
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950)
   })
 
-  it('a create whose answer was lost is retried, and the 409 that follows is read back', async () => {
+  it("a create whose answer was lost is read back instead of repeated, and reported as this run's", async () => {
     emulator.addNamespace('group')
     emulator.inject({ method: 'POST', path: CREATE, kind: 'lose-answer' })
     const run = await runAction(baseInputs(emulator))
     expectCleanSuccess(run)
+    // The read-back finds it, so the create is not sent again; the last GET reads its path.
     expect(emulator.log.map(e => `${e.method} ${e.status}`)).toEqual([
       'GET 404',
       'POST 201',
-      'POST 409',
+      'GET 200',
       'GET 200'
     ])
     expect(emulator.state.repositories.size).toBe(1)
+    expect(run.outputs['created']).toBe('true')
+    expect(run.stdout).toContain(
+      'Repository "group/app": its answer was lost; a read shows the repository, so this run most likely created it'
+    )
   })
 
   it('a repository that SWR does not show yet right after its creation is read again', async () => {

@@ -95,6 +95,15 @@ describe('workflow commands match @actions/core', () => {
     }
   })
 
+  it.each(['SWR repository group/app', 'a: b, c', 'two\nrows', '50%', ''])(
+    'writes an error annotation titled %j like core.error',
+    title => {
+      expect(captureStdout(() => runner.error('failed: a, b', { title }))).toBe(
+        captureStdout(() => core.error('failed: a, b', { title }))
+      )
+    }
+  )
+
   it('fails the step with exit code 1 like core.setFailed', () => {
     const out = captureStdout(() => runner.setFailed('broken'))
     expect(out).toBe('::error::broken\n')

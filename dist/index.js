@@ -5,607 +5,31 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8641);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2539);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 8641:
+/***/ 2539:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
+  e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: CONCURRENCY, retryPolicyFromEnv
-
-;// CONCATENATED MODULE: ./src/http/errors.ts
-function fromObject(value) {
-    if (Array.isArray(value))
-        return value.length > 0 ? fromObject(value[0]) : undefined;
-    if (typeof value !== 'object' || value === null)
-        return undefined;
-    const o = value;
-    if (Array.isArray(o['errors']))
-        return fromObject(o['errors']);
-    if (typeof o['error'] === 'object' && o['error'] !== null)
-        return fromObject(o['error']);
-    // IAM's {"error":{"code":401,…}} repeats the HTTP status as a number: not a code worth showing.
-    const rawCode = o['errorCode'] ?? o['error_code'] ?? o['code'];
-    const code = typeof rawCode === 'number' ? undefined : rawCode;
-    const message = o['errorMessage'] ?? o['error_msg'] ?? o['message'] ?? o['errorMsg'];
-    if (code === undefined && message === undefined)
-        return undefined;
-    return {
-        ...(code !== undefined ? { code: String(code) } : {}),
-        ...(message !== undefined ? { message: String(message) } : {})
-    };
-}
-/** The service's own code and message, from any known body shape, else from the raw text. */
-function parseServiceError(body) {
-    const text = body.trim();
-    if (!text)
-        return {};
-    try {
-        const parsed = fromObject(JSON.parse(text));
-        if (parsed)
-            return parsed;
-    }
-    catch {
-        // not JSON: fall through to the text itself
-    }
-    if (/^<(!doctype|html)/i.test(text)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-        return { message: `an HTML page${title ? ` titled "${title}"` : ''} instead of an API answer` };
-    }
-    return { message: text.length > 300 ? `${text.slice(0, 300)}…` : text };
-}
-function requestIdOf(response) {
-    const id = response.headers['x-request-id'] ?? response.headers['x-openstack-request-id'];
-    return Array.isArray(id) ? id[0] : id;
-}
-const BUSY = 'SVCSTG.SWR.4090023';
-const THROTTLED = /throttl|rate ?limit|too many requests|flow control/i;
-/** Answers that may succeed when asked again a little later. */
-function isTransientAnswer(status, error) {
-    if ([429, 500, 502, 503, 504].includes(status))
-        return true;
-    if (status === 409 && error.code === BUSY)
-        return true;
-    if (status === 403 && (error.code === 'APIGW.0308' || THROTTLED.test(error.message ?? '')))
-        return true;
-    return false;
-}
-function hintFor(status, error, permission) {
-    if (status === 401) {
-        return "Check the access key id and secret access key (or the security token, or the OpenID Connect set-up), and that the runner's clock is right: signatures more than 15 minutes off are rejected.";
-    }
-    if (status === 403 && !isTransientAnswer(status, error)) {
-        return `The IAM user or agency needs the SWR permission ${permission ?? 'for this call'} (see "IAM permissions" in the README).`;
-    }
-    if (error.code === 'SVCSTG.SWR.4000097') {
-        return 'The account has reached its quota of SWR organizations: reuse an existing organization or delete one.';
-    }
-    if (error.code === 'SVCSTG.SWR.5007019') {
-        return 'The account has reached its quota of SWR repositories.';
-    }
-    return undefined;
-}
-/** An answer the action cannot go on from. The message quotes the service, never our request. */
-class SwrApiError extends Error {
-    operation;
-    status;
-    name = 'SwrApiError';
-    code;
-    requestId;
-    constructor(operation, status, error, requestId, permission) {
-        const hint = hintFor(status, error, permission);
-        super(`${operation} failed: HTTP ${status}` +
-            (error.code ? ` ${error.code}` : '') +
-            (error.message ? `: ${error.message}` : '') +
-            (requestId ? ` (request id ${requestId})` : '') +
-            (hint ? `. ${hint}` : ''));
-        this.operation = operation;
-        this.status = status;
-        this.code = error.code;
-        this.requestId = requestId;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/http/retry.ts
-// Exponential backoff with full jitter, bounded by attempts and by a total time budget.
-const DEFAULT_RETRY_POLICY = {
-    maxAttempts: 6,
-    baseDelayMs: 500,
-    maxDelayMs: 10_000,
-    budgetMs: 90_000
-};
-/** The wait before attempt `attempt + 1`: uniform in [0, min(max, base · 2^(attempt-1))). */
-function backoffDelay(attempt, policy, random = Math.random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.floor(random() * ceiling);
-}
-/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or bad. */
-function parseRetryAfter(value, now = Date.now()) {
-    const text = Array.isArray(value) ? value[0] : value;
-    if (!text)
-        return undefined;
-    if (/^\d+$/.test(text.trim()))
-        return Number(text.trim()) * 1000;
-    const date = Date.parse(text);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
-
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-var proxy = __nccwpck_require__(9783);
-;// CONCATENATED MODULE: ./src/http/transport.ts
-
-const TLS_TRUST_CODES = new Set([
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'CERT_UNTRUSTED',
-    'ERR_TLS_CERT_ALTNAME_INVALID'
-]);
-const RETRYABLE_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'ENETDOWN',
-    'UND_ERR_SOCKET',
-    'ERR_STREAM_PREMATURE_CLOSE',
-    'TIMEOUT',
-    'INCOMPLETE'
-]);
-/** A request that got no complete answer; retryable says whether trying again may help. */
-class TransportError extends Error {
-    code;
-    retryable;
-    name = 'TransportError';
-    constructor(message, code, retryable) {
-        super(message);
-        this.code = code;
-        this.retryable = retryable;
-    }
-}
-function describe(err, url, timeoutMs) {
-    const code = err.code ?? 'UNKNOWN';
-    const where = `${url.protocol}//${url.host}`;
-    if (TLS_TRUST_CODES.has(code)) {
-        return new TransportError(`The TLS certificate of ${where} is not trusted (${code}: ${err.message}). If a TLS-inspecting proxy or a private CA is in the way, give its CA certificate to Node with NODE_EXTRA_CA_CERTS.`, code, false);
-    }
-    // The proxy tunnel reports the proxy's refusal of CONNECT only in its message.
-    const refusal = /tunneling socket could not be established, statusCode=(\d+)/.exec(err.message);
-    if (refusal) {
-        const status = Number(refusal[1]);
-        const hint = status === 407
-            ? " (Proxy Authentication Required): put the proxy's credentials in its URL, https_proxy=http://user:password@host:port"
-            : '';
-        return new TransportError(`The proxy refused the tunnel to ${where} with HTTP ${status}${hint}`, code, status >= 500);
-    }
-    if (code === 'TIMEOUT') {
-        return new TransportError(`No answer from ${where} within ${timeoutMs} ms`, code, true);
-    }
-    if (code === 'INCOMPLETE') {
-        return new TransportError(`${where} closed the connection before the answer was complete`, code, true);
-    }
-    if (code === 'ENOTFOUND') {
-        return new TransportError(`Cannot resolve ${url.hostname} (${code}): check region and endpoint`, code, false);
-    }
-    return new TransportError(`Request to ${where} failed: ${code} ${err.message}`, code, RETRYABLE_CODES.has(code));
-}
-/**
- * The proxy a request to url goes through: https_proxy/HTTPS_PROXY (http_proxy for http URLs)
- * unless no_proxy/NO_PROXY lists the host; loopback hosts never use a proxy. These are the
- * runner's own rules, from @actions/http-client.
- */
-function proxyFor(url) {
-    return (0,proxy/* getProxyUrl */.s)(url);
-}
-class Transport {
-    options;
-    routes = new Map();
-    disposers = [];
-    /** Connections opened so far, for the debug log and the benchmark. */
-    connections = 0;
-    constructor(options) {
-        this.options = options;
-    }
-    route(url) {
-        const proxy = proxyFor(url);
-        const key = `${url.protocol}|${proxy?.href ?? ''}`;
-        let route = this.routes.get(key);
-        if (!route) {
-            route = this.createRoute(url, proxy !== undefined);
-            this.routes.set(key, route);
-        }
-        return route;
-    }
-    async createRoute(url, viaProxy) {
-        const secure = url.protocol === 'https:';
-        const mod = secure ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
-        const keepAlive = true;
-        const maxSockets = this.options.maxSockets;
-        if (viaProxy) {
-            // @actions/http-client builds the CONNECT tunnel (with proxy credentials and no_proxy
-            // handled as the runner does); it is only loaded when a proxy applies.
-            const { HttpClient } = await __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.bind(__nccwpck_require__, 2779));
-            const client = new HttpClient(this.options.userAgent, [], { keepAlive, maxSockets });
-            this.disposers.push(() => client.dispose());
-            return { request: mod.request, agent: client.getAgent(url.href) };
-        }
-        const agent = new mod.Agent({ keepAlive, maxSockets });
-        this.disposers.push(() => agent.destroy());
-        return { request: mod.request, agent };
-    }
-    async request(method, url, headers, body) {
-        const { request, agent } = await this.route(url);
-        const timeoutMs = this.options.timeoutMs;
-        return new Promise((resolve, reject) => {
-            let settled = false;
-            const fail = (err) => {
-                if (settled)
-                    return;
-                settled = true;
-                reject(describe(err, url, timeoutMs));
-            };
-            const req = request({
-                protocol: url.protocol,
-                hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-                port: url.port || undefined,
-                path: `${url.pathname}${url.search}`,
-                method,
-                agent,
-                headers: {
-                    ...headers,
-                    'User-Agent': this.options.userAgent,
-                    ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {})
-                }
-            }, res => {
-                const chunks = [];
-                res.on('data', (chunk) => chunks.push(chunk));
-                res.on('error', fail);
-                res.on('close', () => {
-                    if (!res.complete)
-                        fail(Object.assign(new Error('incomplete answer'), { code: 'INCOMPLETE' }));
-                });
-                res.on('end', () => {
-                    if (settled)
-                        return;
-                    settled = true;
-                    resolve({
-                        status: res.statusCode ?? 0,
-                        headers: res.headers,
-                        body: Buffer.concat(chunks).toString('utf8')
-                    });
-                });
-            });
-            req.on('socket', () => {
-                if (!req.reusedSocket)
-                    this.connections++;
-            });
-            req.setTimeout(timeoutMs, () => {
-                req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' }));
-            });
-            req.on('error', fail);
-            req.end(body || undefined);
-        });
-    }
-    close() {
-        for (const dispose of this.disposers.splice(0))
-            dispose();
-        this.routes.clear();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/swr/names.ts
-// SWR's name rules (../shared/swr-api-notes.md, "Name rules"). Checked before any request so a
-// typo costs no round trip and gets a sentence instead of an opaque 400.
-// Alphanumeric runs joined by one separator each; "__" is the only separator pair allowed.
-const ORGANIZATION = /^[a-z][a-z0-9]*(?:(?:\.|-|_{1,2})[a-z0-9]+)*$/;
-const REPOSITORY = /^[a-z0-9]+(?:(?:\.|\/|-|_{1,2})[a-z0-9]+)*$/;
-const ORGANIZATION_RULE = '1-64 characters: lowercase letters, digits, ".", "_" and "-"; it starts with a lowercase ' +
-    'letter and ends with a letter or digit; ".", "_" and "-" may not stand next to each other, ' +
-    'except up to two "_"';
-const REPOSITORY_RULE = '1-128 characters: lowercase letters, digits, ".", "/", "_" and "-"; it starts and ends with ' +
-    'a letter or digit; ".", "/", "_" and "-" may not stand next to each other, except up to two "_"';
-function isValidOrganizationName(name) {
-    return name.length >= 1 && name.length <= 64 && ORGANIZATION.test(name);
-}
-function isValidRepositoryName(name) {
-    return name.length >= 1 && name.length <= 128 && REPOSITORY.test(name);
-}
-const CATEGORIES = [
-    'app_server',
-    'linux',
-    'framework_app',
-    'database',
-    'lang',
-    'other',
-    'windows',
-    'arm'
-];
-/** "team/app" travels as "team$app" in URL paths; the create body keeps the raw name. */
-function repositoryPathSegment(repository) {
-    return repository.replace(/\//g, '$');
-}
-
-;// CONCATENATED MODULE: ./src/swr/client.ts
-
-
-
-
-/** Sends calls with authentication, timeouts and retries of what is transient. */
-class Api {
-    options;
-    sleep;
-    random;
-    constructor(options) {
-        this.options = options;
-        this.sleep = options.sleep ?? sleep;
-        this.random = options.random ?? Math.random;
-    }
-    urlFor(spec) {
-        const base = this.options.baseUrl;
-        const url = new URL(`${base.origin}${base.pathname.replace(/\/+$/, '')}${spec.path}`);
-        for (const [key, value] of Object.entries(spec.query ?? {}))
-            url.searchParams.append(key, value);
-        return url;
-    }
-    async call(spec) {
-        const { retry, log, transport } = this.options;
-        const url = this.urlFor(spec);
-        const body = spec.body === undefined ? '' : JSON.stringify(spec.body);
-        const started = Date.now();
-        for (let attempt = 1;; attempt++) {
-            const headers = {
-                'Content-Type': 'application/json;charset=utf-8',
-                ...spec.headers
-            };
-            const signed = this.options.authorize
-                ? this.options.authorize({ method: spec.method, url, headers, body })
-                : headers;
-            const sentAt = Date.now();
-            let failure;
-            let waitAtLeast = 0;
-            try {
-                const response = await transport.request(spec.method, url, signed, body);
-                const status = response.status;
-                log.debug(`${spec.method} ${url.pathname}${url.search} -> ${status} in ${Date.now() - sentAt} ms`);
-                if (spec.ok.includes(status)) {
-                    const json = parseJson(response.body);
-                    // Every read answers with JSON: an empty or cut body (a proxy's page, a dropped
-                    // connection) is worth asking again. Writes may answer with nothing.
-                    if (spec.method !== 'GET' || (json !== INVALID && json !== undefined)) {
-                        return { status, response, json: json === INVALID ? undefined : json };
-                    }
-                    failure = new SwrApiError(spec.operation, status, {
-                        message: `the answer is not valid JSON: ${describeBody(response.body)}`
-                    }, requestIdOf(response));
-                }
-                else {
-                    const error = parseServiceError(response.body);
-                    const apiError = new SwrApiError(spec.operation, status, error, requestIdOf(response), spec.permission);
-                    if (!isTransientAnswer(status, error)) {
-                        if (spec.expected?.includes(status))
-                            return { status, response, json: undefined };
-                        throw apiError;
-                    }
-                    failure = apiError;
-                    waitAtLeast = parseRetryAfter(response.headers['retry-after']) ?? 0;
-                }
-            }
-            catch (err) {
-                if (!(err instanceof TransportError))
-                    throw err;
-                log.debug(`${spec.method} ${url.pathname}${url.search} -> ${err.code} after ${Date.now() - sentAt} ms`);
-                failure = new Error(`${spec.operation} failed: ${err.message}`, { cause: err });
-                if (!err.retryable)
-                    throw failure;
-            }
-            const delay = Math.max(waitAtLeast, backoffDelay(attempt, retry, this.random));
-            const elapsed = Date.now() - started;
-            if (attempt >= retry.maxAttempts || elapsed + delay > retry.budgetMs) {
-                failure.message += ` (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} in ${Math.round(elapsed / 100) / 10} s)`;
-                throw failure;
-            }
-            log.debug(`${spec.operation}: retrying in ${delay} ms (attempt ${attempt + 1} of ${retry.maxAttempts})`);
-            await this.sleep(delay);
-        }
-    }
-}
-const INVALID = Symbol('invalid JSON');
-function parseJson(text) {
-    if (text.trim() === '')
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return INVALID;
-    }
-}
-function describeBody(body) {
-    const text = body.trim();
-    if (!text)
-        return 'an empty body';
-    const error = parseServiceError(text);
-    return error.message ?? `${text.slice(0, 120)}`;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** The SWR management API calls this action uses (../shared/swr-api-notes.md). */
-class SwrClient {
-    api;
-    constructor(api) {
-        this.api = api;
-    }
-    repoPath(namespace, repository) {
-        return `/v2/manage/namespaces/${encodeURIComponent(namespace)}/repos/${encodeURIComponent(repositoryPathSegment(repository)).replace(/%24/g, '$')}`;
-    }
-    async getNamespace(namespace) {
-        const { status, json } = await this.api.call({
-            operation: `read organization "${namespace}"`,
-            method: 'GET',
-            path: `/v2/manage/namespaces/${encodeURIComponent(namespace)}`,
-            ok: [200],
-            expected: [404],
-            permission: 'swr:namespace:getNamespace'
-        });
-        if (status === 404)
-            return null;
-        if (!isObject(json))
-            throw new Error(`read organization "${namespace}" failed: the answer has no organization`);
-        return {
-            name: String(json['name'] ?? namespace),
-            ...(typeof json['auth'] === 'number' ? { auth: json['auth'] } : {})
-        };
-    }
-    async createNamespace(namespace) {
-        const { status } = await this.api.call({
-            operation: `create organization "${namespace}"`,
-            method: 'POST',
-            path: '/v2/manage/namespaces',
-            body: { namespace },
-            ok: [200, 201, 202],
-            expected: [409],
-            permission: 'swr:namespace:createNamespace'
-        });
-        return status === 409 ? 'exists' : 'created';
-    }
-    async getRepository(namespace, repository) {
-        const operation = `read repository "${namespace}/${repository}"`;
-        const { status, json } = await this.api.call({
-            operation,
-            method: 'GET',
-            path: this.repoPath(namespace, repository),
-            ok: [200],
-            expected: [404],
-            permission: 'swr:repo:getRepo'
-        });
-        if (status === 404)
-            return null;
-        if (!isObject(json) || typeof json['is_public'] !== 'boolean') {
-            throw new Error(`${operation} failed: the answer is not a repository (no is_public field)`);
-        }
-        return {
-            name: String(json['name'] ?? repository),
-            category: String(json['category'] ?? ''),
-            description: String(json['description'] ?? ''),
-            is_public: json['is_public'],
-            ...(typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {})
-        };
-    }
-    async createRepository(namespace, repository, settings) {
-        const { status } = await this.api.call({
-            operation: `create repository "${namespace}/${repository}"`,
-            method: 'POST',
-            path: `/v2/manage/namespaces/${encodeURIComponent(namespace)}/repos`,
-            body: { repository, ...settings },
-            ok: [200, 201, 202],
-            expected: [404, 409],
-            permission: 'swr:repo:createRepo'
-        });
-        return status === 404 ? 'namespace-missing' : status === 409 ? 'exists' : 'created';
-    }
-    async updateRepository(namespace, repository, settings) {
-        await this.api.call({
-            operation: `update repository "${namespace}/${repository}"`,
-            method: 'PATCH',
-            path: this.repoPath(namespace, repository),
-            body: settings,
-            ok: [200, 201, 204],
-            permission: 'swr:repo:updateRepo'
-        });
-    }
-    async listRetentions(namespace, repository) {
-        const operation = `read retention policies of "${namespace}/${repository}"`;
-        const { json } = await this.api.call({
-            operation,
-            method: 'GET',
-            path: `${this.repoPath(namespace, repository)}/retentions`,
-            ok: [200]
-        });
-        if (json === undefined)
-            return [];
-        if (!Array.isArray(json))
-            throw new Error(`${operation} failed: the answer is not a list`);
-        return json.filter(isObject).map(policy => ({
-            id: Number(policy['id']),
-            algorithm: String(policy['algorithm'] ?? 'or'),
-            rules: Array.isArray(policy['rules']) ? policy['rules'] : []
-        }));
-    }
-    async createRetention(namespace, repository, rules) {
-        await this.api.call({
-            operation: `create retention policy of "${namespace}/${repository}"`,
-            method: 'POST',
-            path: `${this.repoPath(namespace, repository)}/retentions`,
-            body: { algorithm: 'or', rules },
-            ok: [200, 201]
-        });
-    }
-    async updateRetention(namespace, repository, id, rules) {
-        await this.api.call({
-            operation: `update retention policy ${id} of "${namespace}/${repository}"`,
-            method: 'PATCH',
-            path: `${this.repoPath(namespace, repository)}/retentions/${id}`,
-            body: { algorithm: 'or', rules },
-            ok: [200, 201, 204]
-        });
-    }
-    async deleteRetention(namespace, repository, id) {
-        await this.api.call({
-            operation: `delete retention policy ${id} of "${namespace}/${repository}"`,
-            method: 'DELETE',
-            path: `${this.repoPath(namespace, repository)}/retentions/${id}`,
-            ok: [200, 204],
-            expected: [404]
-        });
-    }
-    /** The temporary (6 h) docker login the service issues for the caller's credentials. */
-    async temporaryLogin(region) {
-        const operation = 'get a temporary docker login';
-        const { json } = await this.api.call({
-            operation,
-            method: 'POST',
-            path: '/v2/manage/utils/secret',
-            query: { projectname: region },
-            ok: [200, 201]
-        });
-        const auths = isObject(json) && isObject(json['auths']) ? json['auths'] : undefined;
-        const [registry, entry] = Object.entries(auths ?? {})[0] ?? [];
-        const auth = isObject(entry) && typeof entry['auth'] === 'string' ? entry['auth'] : undefined;
-        const decoded = auth ? Buffer.from(auth, 'base64').toString('utf8') : '';
-        const colon = decoded.indexOf(':');
-        if (!registry || colon < 1)
-            throw new Error(`${operation} failed: the answer has no auths entry`);
-        return { registry, username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-    }
-}
+// UNUSED EXPORTS: CONCURRENCY
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/http/signer.ts
 // SDK-HMAC-SHA256 request signing, as the official Huawei Cloud SDKs do it
-// (../shared/swr-api-notes.md, "AK/SK signing"). Tests check it against the official test
+// (docs/swr-service.md, "Calls"). Tests check it against the official test
 // vectors and against the official Node signer.
 
 const ALGORITHM = 'SDK-HMAC-SHA256';
@@ -687,6 +111,941 @@ function signRequest(request, credentials, now = new Date()) {
     return headers;
 }
 
+;// CONCATENATED MODULE: ./src/auth/credentials.ts
+// Turns the credential inputs into an Authorizer: AK/SK (optionally STS) signing, or an IAM
+// token obtained keylessly by exchanging the workflow's OpenID Connect token.
+
+
+/** Reads the workflow's ID token; only this path loads @actions/core (it brings an HTTP stack). */
+async function getIdToken(audience) {
+    if (!process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] ||
+        !process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
+        throw new Error('Cannot request the OpenID Connect token: the job lacks "permissions: id-token: write". Add it to the job (or workflow) that runs this action, or use access keys instead of idp_id.');
+    }
+    const core = await Promise.all(/* import() */[__nccwpck_require__.e(779), __nccwpck_require__.e(143)]).then(__nccwpck_require__.bind(__nccwpck_require__, 143));
+    try {
+        return await core.getIDToken(audience);
+    }
+    catch (err) {
+        throw new Error(`Cannot get the OpenID Connect token from GitHub: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+}
+/**
+ * The Authorizer for the credential inputs. `mask` registers each secret the exchange yields
+ * (the ID token, the IAM token) the moment it is known.
+ */
+async function resolveCredentials(inputs, region, makeApi, mask) {
+    if (inputs.kind === 'keys') {
+        const keys = {
+            accessKeyId: inputs.accessKeyId,
+            secretAccessKey: inputs.secretAccessKey,
+            ...(inputs.securityToken ? { securityToken: inputs.securityToken } : {})
+        };
+        return {
+            authorize: request => signRequest(request, keys),
+            ...(inputs.securityToken
+                ? {}
+                : {
+                    longTermKeys: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }
+                }),
+            description: `${inputs.securityToken ? 'temporary' : 'long-term'} access keys from ${inputs.source}`
+        };
+    }
+    const idToken = await getIdToken(inputs.audience);
+    mask(idToken);
+    // Exchanging the same ID token twice is harmless: a retry needs no read-back.
+    const { response } = await makeApi(inputs.iamEndpoint).call({
+        operation: `exchange the OpenID Connect token at IAM (identity provider "${inputs.idpId}")`,
+        method: 'POST',
+        path: '/v3.0/OS-AUTH/id-token/tokens',
+        body: { auth: { id_token: { id: idToken }, scope: { project: { name: region } } } },
+        headers: { 'X-Idp-Id': inputs.idpId }
+    }, { ok: [200, 201] });
+    const header = response.headers['x-subject-token'];
+    const token = Array.isArray(header) ? header[0] : header;
+    if (!token)
+        throw new Error('IAM accepted the OpenID Connect token but returned no X-Subject-Token header');
+    mask(token);
+    return {
+        authorize: ({ headers }) => ({ ...headers, 'X-Auth-Token': token }),
+        description: `an IAM token from OpenID Connect (identity provider "${inputs.idpId}")`
+    };
+}
+/** The documented long-term login: {region}@{AK} and hex HMAC-SHA256(key = SK, message = AK). */
+function longTermDockerLogin(region, accessKeyId, secretAccessKey) {
+    return {
+        username: `${region}@${accessKeyId}`,
+        password: (0,external_node_crypto_.createHmac)('sha256', secretAccessKey).update(accessKeyId).digest('hex')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/resources/organization.ts
+/** Any repository found proves the organization; SWR's organization-not-found code disproves it. */
+function organizationFromReads(reads) {
+    if (reads.some(read => read?.state === 'exists'))
+        return 'exists';
+    if (reads.some(read => read?.state === 'absent' && read.organizationMissing))
+        return 'missing';
+    return 'unknown';
+}
+function createOrganizationChange(namespace) {
+    return {
+        resource: 'organization',
+        name: namespace,
+        action: 'create',
+        before: null,
+        after: { namespace },
+        reason: 'the organization does not exist, and a repository is to be created in it'
+    };
+}
+/** The organization's change: a create, only when it is missing and something goes in it. */
+function diffOrganization(namespace, state, needed) {
+    return state === 'missing' && needed ? createOrganizationChange(namespace) : undefined;
+}
+class ForeignOrganizationError extends Error {
+    name = 'ForeignOrganizationError';
+    constructor(namespace) {
+        super(`Organization "${namespace}" exists but this account cannot see it: organization names are unique per region across all accounts, so another account owns it. Choose another namespace.`);
+    }
+}
+/**
+ * Creates the organization. A 409 that reads back as present was someone else's create (the
+ * same workflow racing): fine. One that reads back as missing belongs to another account.
+ */
+async function applyOrganization(client, namespace) {
+    if ((await client.createOrganization(namespace)) === 'created')
+        return 'created';
+    if ((await client.readOrganization(namespace)) === 'exists')
+        return 'found done';
+    throw new ForeignOrganizationError(namespace);
+}
+
+;// CONCATENATED MODULE: ./src/resources/repository.ts
+/** A new repository's settings: what the workflow set, else private, "other", no description. */
+function newRepositorySettings(wanted) {
+    return {
+        is_public: wanted.is_public ?? false,
+        category: wanted.category ?? 'other',
+        description: wanted.description ?? ''
+    };
+}
+function settingsOf(info) {
+    return { is_public: info.is_public, category: info.category, description: info.description };
+}
+/** Differences in the settings the workflow set; an empty description is "no opinion". */
+function driftOf(current, wanted) {
+    const drift = [];
+    if (wanted.is_public !== undefined && current.is_public !== wanted.is_public) {
+        drift.push({ setting: 'is_public', actual: current.is_public, wanted: wanted.is_public });
+    }
+    if (wanted.category !== undefined && current.category !== wanted.category) {
+        drift.push({ setting: 'category', actual: current.category, wanted: wanted.category });
+    }
+    if (wanted.description && current.description !== wanted.description) {
+        drift.push({ setting: 'description', actual: current.description, wanted: wanted.description });
+    }
+    return drift;
+}
+/** The whole settings an update sends (SWR requires is_public): the current ones, corrected. */
+function correctedSettings(current, drift) {
+    const corrected = { ...current };
+    for (const item of drift)
+        Object.assign(corrected, { [item.setting]: item.wanted });
+    return corrected;
+}
+function describeDrift(drift) {
+    return drift
+        .map(d => `${d.setting} is ${JSON.stringify(d.actual)}, wanted ${JSON.stringify(d.wanted)}`)
+        .join('; ');
+}
+function diffRepository(name, read, wanted) {
+    if (read.state === 'absent') {
+        const after = newRepositorySettings(wanted.settings);
+        const reason = 'the repository does not exist';
+        return {
+            change: {
+                resource: 'repository',
+                name,
+                action: 'create',
+                before: null,
+                after: { ...after },
+                reason
+            },
+            drift: []
+        };
+    }
+    const current = settingsOf(read.info);
+    const drift = driftOf(current, wanted.settings);
+    if (drift.length === 0)
+        return { drift };
+    const differences = describeDrift(drift);
+    if (wanted.onDrift === 'fail') {
+        return {
+            drift,
+            failure: `Repository "${name}" differs from the inputs (on_drift: fail): ${differences}.`
+        };
+    }
+    if (wanted.onDrift === 'warn') {
+        return {
+            drift,
+            warning: `Repository "${name}" differs from the inputs and was left as it is (on_drift: warn): ${differences}.`
+        };
+    }
+    const after = correctedSettings(current, drift);
+    const reason = `on_drift: update, and ${drift.map(d => d.setting).join(', ')} differ${drift.length === 1 ? 's' : ''} from the inputs`;
+    return {
+        change: {
+            resource: 'repository',
+            name,
+            action: 'update',
+            before: { ...current },
+            after: { ...after },
+            reason
+        },
+        drift
+    };
+}
+
+;// CONCATENATED MODULE: ./src/swr/errors.ts
+const SWR = 'SVCSTG.SWR.';
+const CODES = {
+    organizationNotFound: [`${SWR}4040058`, `${SWR}4041061`],
+    organizationExists: `${SWR}4090060`,
+    repositoryExists: `${SWR}4090006`,
+    retentionNotFound: `${SWR}4000306`,
+    crossAccount: `${SWR}4011064`,
+    busy: `${SWR}4090023`,
+    throttled: [`${SWR}4031032`, `${SWR}4031042`, 'APIGW.0308'],
+    organizationQuota: `${SWR}4000097`,
+    repositoryQuota: [`${SWR}4000098`, `${SWR}5007019`],
+    noSuchApi: 'APIGW.0101'
+};
+const THROTTLED_WORDS = /throttl|rate ?limit|too many requests|flow control/i;
+function isThrottled(status, error) {
+    if (status === 429)
+        return true;
+    if (CODES.throttled.includes(error.code ?? ''))
+        return true;
+    return status === 403 && !error.code?.startsWith(SWR) && THROTTLED_WORDS.test(error.message ?? '');
+}
+function isQuota(error) {
+    const code = error.code ?? '';
+    return (code === CODES.organizationQuota || CODES.repositoryQuota.includes(code));
+}
+/** SWR's own "not found": a 404 with an SWR code. The gateway's 404 means no such API. */
+function isSwrNotFound(answer) {
+    return answer.status === 404 && (answer.error.code ?? '').startsWith(`${SWR}404`);
+}
+/** A not-found answer that names the organization, not the thing asked for. */
+function isOrganizationNotFound(answer) {
+    return (answer.status === 404 &&
+        CODES.organizationNotFound.includes(answer.error.code ?? ''));
+}
+function isCrossAccount(error) {
+    return error.code === CODES.crossAccount;
+}
+function hint(status, error, { baseUrl }) {
+    if (isCrossAccount(error)) {
+        return 'SWR says the organization belongs to another account: organization names are unique per region across all accounts, so choose another namespace.';
+    }
+    if (error.code === CODES.organizationQuota) {
+        return 'The account has reached its quota of SWR organizations: reuse an existing organization or delete one.';
+    }
+    if (isQuota(error)) {
+        return 'The account has reached its quota of SWR repositories: delete unused repositories or ask Huawei Cloud to raise the quota. Retrying cannot help.';
+    }
+    if (status === 401) {
+        return "Check the access key id and secret access key (or the security token, or the OpenID Connect set-up), and that the runner's clock is right: signatures more than 15 minutes off are rejected.";
+    }
+    if (status === 404 && !(error.code ?? '').startsWith(SWR)) {
+        return `${baseUrl.origin} serves no SWR API at this path: check the endpoint and region inputs.`;
+    }
+    return undefined;
+}
+const swrPolicy = {
+    isTransient(status, error) {
+        if (isQuota(error))
+            return false;
+        if (isThrottled(status, error))
+            return true;
+        if (status === 409)
+            return error.code === CODES.busy;
+        return [500, 502, 503, 504].includes(status);
+    },
+    isRefusedUnprocessed(status, error) {
+        return isThrottled(status, error) || (status === 409 && error.code === CODES.busy);
+    },
+    hint
+};
+/** For IAM and other services: the gateway's throttling and server errors are transient. */
+const genericPolicy = {
+    isTransient: (status, error) => isThrottled(status, error) || [500, 502, 503, 504].includes(status),
+    isRefusedUnprocessed: (status, error) => isThrottled(status, error),
+    hint: (status, error, context) => (status === 401 ? hint(status, error, context) : undefined)
+};
+/** The 403 hint: the IAM action a call needs (README, "IAM permissions"). */
+function permissionHint(permission) {
+    return (answer) => answer.status === 403 && !isThrottled(answer.status, answer.error)
+        ? `The IAM user or agency needs the SWR permission ${permission} (see "IAM permissions" in the README).`
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/swr/names.ts
+// SWR's name rules (docs/swr-service.md, "Names"). Checked before any request so a
+// typo costs no round trip and gets a sentence instead of an opaque 400.
+// Alphanumeric runs joined by one separator each; "__" is the only separator pair allowed.
+const ORGANIZATION = /^[a-z][a-z0-9]*(?:(?:\.|-|_{1,2})[a-z0-9]+)*$/;
+const REPOSITORY = /^[a-z0-9]+(?:(?:\.|\/|-|_{1,2})[a-z0-9]+)*$/;
+const ORGANIZATION_RULE = '1-64 characters: lowercase letters, digits, ".", "_" and "-"; it starts with a lowercase ' +
+    'letter and ends with a letter or digit; ".", "_" and "-" may not stand next to each other, ' +
+    'except up to two "_"';
+const REPOSITORY_RULE = '1-128 characters: lowercase letters, digits, ".", "/", "_" and "-"; it starts and ends with ' +
+    'a letter or digit; ".", "/", "_" and "-" may not stand next to each other, except up to two "_"';
+function isValidOrganizationName(name) {
+    return name.length >= 1 && name.length <= 64 && ORGANIZATION.test(name);
+}
+function isValidRepositoryName(name) {
+    return name.length >= 1 && name.length <= 128 && REPOSITORY.test(name);
+}
+const CATEGORIES = [
+    'app_server',
+    'linux',
+    'framework_app',
+    'database',
+    'lang',
+    'other',
+    'windows',
+    'arm'
+];
+/** "team/app" travels as "team$app" in URL paths; the create body keeps the raw name. */
+function repositoryPathSegment(repository) {
+    return repository.replace(/\//g, '$');
+}
+
+;// CONCATENATED MODULE: ./src/swr/client.ts
+
+
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const ns = (namespace) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}`;
+function repoPath(namespace, repository) {
+    const segment = encodeURIComponent(repositoryPathSegment(repository)).replace(/%24/g, '$');
+    return `${ns(namespace)}/repos/${segment}`;
+}
+function sameRules(a, b) {
+    const norm = (rules) => JSON.stringify(rules.map(rule => ({
+        template: rule.template,
+        params: Object.entries(rule.params ?? {})
+            .map(([k, v]) => [k, String(v)])
+            .sort(),
+        selectors: (rule.tag_selectors ?? []).map(s => `${s.kind}:${s.pattern}`).sort()
+    })));
+    return norm(a) === norm(b);
+}
+
+class SwrClient {
+    api;
+    constructor(api) {
+        this.api = api;
+    }
+    /** 'missing' covers another account's organization that answers 404 (SWR cannot tell). */
+    async readOrganization(namespace) {
+        const answer = await this.api.call({ operation: `read organization "${namespace}"`, method: 'GET', path: ns(namespace) }, { ok: [200], accept: isSwrNotFound, hint: permissionHint('swr:namespace:getNamespace') });
+        return answer.status === 200 ? 'exists' : 'missing';
+    }
+    async createOrganization(namespace) {
+        const answer = await this.api.call({
+            operation: `create organization "${namespace}"`,
+            method: 'POST',
+            path: '/v2/manage/namespaces',
+            body: { namespace }
+        }, {
+            ok: [200, 201, 202],
+            accept: a => a.status === 409 && a.error.code !== CODES.busy,
+            readBack: async () => (await this.readOrganization(namespace)) === 'exists',
+            hint: permissionHint('swr:namespace:createNamespace')
+        });
+        return answer.status === 409 ? 'exists' : 'created';
+    }
+    async readRepository(namespace, repository) {
+        const operation = `read repository "${namespace}/${repository}"`;
+        const answer = await this.api.call({ operation, method: 'GET', path: repoPath(namespace, repository) }, { ok: [200], accept: isSwrNotFound, hint: permissionHint('swr:repo:getRepo') });
+        if (answer.status !== 200) {
+            return { state: 'absent', organizationMissing: isOrganizationNotFound(answer) };
+        }
+        const json = answer.json;
+        if (!isObject(json) || typeof json['is_public'] !== 'boolean') {
+            throw new Error(`${operation} failed: the answer is not a repository (no is_public field)`);
+        }
+        const path = typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {};
+        const info = {
+            name: String(json['name'] ?? repository),
+            category: String(json['category'] ?? ''),
+            description: String(json['description'] ?? ''),
+            is_public: json['is_public'],
+            ...path
+        };
+        return { state: 'exists', info };
+    }
+    async createRepository(namespace, repository, settings) {
+        const refusal = (a) => [400, 403, 404].includes(a.status);
+        const answer = await this.api.call({
+            operation: `create repository "${namespace}/${repository}"`,
+            method: 'POST',
+            path: `${ns(namespace)}/repos`,
+            body: { repository, ...settings }
+        }, {
+            ok: [200, 201, 202],
+            accept: a => (a.status === 409 && a.error.code !== CODES.busy) || refusal(a),
+            readBack: async () => (await this.readRepository(namespace, repository)).state === 'exists',
+            hint: permissionHint('swr:repo:createRepo')
+        });
+        if (answer.lost)
+            return { outcome: 'created', lost: true };
+        if (answer.status === 409)
+            return { outcome: 'exists' };
+        if (answer.asError) {
+            const organizationMissing = isOrganizationNotFound(answer);
+            return { outcome: 'refused', organizationMissing, error: answer.asError };
+        }
+        return { outcome: 'created', lost: false };
+    }
+    async updateRepository(namespace, repository, settings) {
+        await this.api.call({
+            operation: `update repository "${namespace}/${repository}"`,
+            method: 'PATCH',
+            path: repoPath(namespace, repository),
+            body: settings
+        }, { ok: [200, 201, 204], hint: permissionHint('swr:repo:updateRepo') });
+    }
+    async listRetentions(namespace, repository) {
+        const operation = `read retention policies of "${namespace}/${repository}"`;
+        const { json } = await this.api.call({ operation, method: 'GET', path: `${repoPath(namespace, repository)}/retentions` }, { ok: [200] });
+        if (!Array.isArray(json))
+            throw new Error(`${operation} failed: the answer is not a list`);
+        return json.filter(isObject).map(policy => ({
+            id: Number(policy['id']),
+            rules: Array.isArray(policy['rules']) ? policy['rules'] : []
+        }));
+    }
+    /** Resolves 'absent' when the repository does not show yet (right after its creation). */
+    async createRetention(namespace, repository, rules) {
+        const answer = await this.api.call({
+            operation: `create retention policy of "${namespace}/${repository}"`,
+            method: 'POST',
+            path: `${repoPath(namespace, repository)}/retentions`,
+            body: { algorithm: 'or', rules }
+        }, {
+            ok: [200, 201],
+            accept: isSwrNotFound,
+            readBack: async () => (await this.listRetentions(namespace, repository)).some(p => sameRules(p.rules, rules))
+        });
+        return answer.status === 404 ? 'absent' : 'created';
+    }
+    async updateRetention(namespace, repository, id, rules) {
+        await this.api.call({
+            operation: `update retention policy ${id} of "${namespace}/${repository}"`,
+            method: 'PATCH',
+            path: `${repoPath(namespace, repository)}/retentions/${id}`,
+            body: { algorithm: 'or', rules }
+        }, { ok: [200, 201, 204] });
+    }
+    /** A policy that is already gone counts as deleted. */
+    async deleteRetention(namespace, repository, id) {
+        await this.api.call({
+            operation: `delete retention policy ${id} of "${namespace}/${repository}"`,
+            method: 'DELETE',
+            path: `${repoPath(namespace, repository)}/retentions/${id}`
+        }, {
+            ok: [200, 204],
+            accept: a => isSwrNotFound(a) || (a.status === 400 && a.error.code === CODES.retentionNotFound)
+        });
+    }
+    /** The temporary docker login the service issues for the caller's credentials. */
+    async temporaryLogin(region) {
+        const operation = 'get a temporary docker login';
+        const { json } = await this.api.call({
+            operation,
+            method: 'POST',
+            path: '/v2/manage/utils/secret',
+            query: { projectname: region }
+        }, { ok: [200, 201] });
+        const auths = isObject(json) && isObject(json['auths']) ? json['auths'] : undefined;
+        const [registry, entry] = Object.entries(auths ?? {})[0] ?? [];
+        const auth = isObject(entry) && typeof entry['auth'] === 'string' ? entry['auth'] : undefined;
+        const decoded = auth ? Buffer.from(auth, 'base64').toString('utf8') : '';
+        const colon = decoded.indexOf(':');
+        if (!registry || colon < 1)
+            throw new Error(`${operation} failed: the answer has no auths entry`);
+        return { registry, username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/resources/retention.ts
+
+function retentionRules(spec) {
+    const rule = spec.keepLast !== undefined
+        ? { template: 'tag_rule', params: { num: String(spec.keepLast) }, tag_selectors: [] }
+        : { template: 'date_rule', params: { days: String(spec.keepDays) }, tag_selectors: [] };
+    rule.tag_selectors = spec.exceptions.map(e => ({ kind: e.kind, pattern: e.pattern }));
+    return [rule];
+}
+/**
+ * The retention change of one repository. `policies` is undefined for a repository this run
+ * creates, which has none to read.
+ */
+function diffRetention(name, spec, policies) {
+    const rules = retentionRules(spec);
+    const after = { rules };
+    const current = policies?.[0];
+    const warning = policies && policies.length > 1
+        ? `Repository "${name}" has ${policies.length} retention policies; only the first (id ${current?.id}) is managed.`
+        : undefined;
+    const change = (action, reason) => ({
+        change: {
+            resource: 'retention',
+            name,
+            action,
+            before: current ? { id: current.id, rules: current.rules } : null,
+            after,
+            reason
+        },
+        ...(warning ? { warning } : {})
+    });
+    if (!current) {
+        return change('create', policies ? 'the repository has no retention policy' : 'the repository is new');
+    }
+    if (sameRules(current.rules, rules))
+        return warning ? { warning } : {};
+    if (current.rules.length === 1 && current.rules[0]?.template === rules[0]?.template) {
+        return change('update', 'the policy differs from the inputs');
+    }
+    return change('replace', `the policy's rule is ${current.rules.map(r => r.template).join(', ')}, wanted ${rules[0]?.template}: SWR cannot change a rule's template in place`);
+}
+/** Creates the policy, waiting while SWR does not show the repository created a moment ago. */
+async function createPolicy(client, namespace, repository, rules, waiting) {
+    for (const delay of [...waiting.delays, undefined]) {
+        if ((await client.createRetention(namespace, repository, rules)) === 'created')
+            return;
+        if (delay === undefined)
+            break;
+        await waiting.sleep(delay);
+    }
+    throw new Error(`create retention policy of "${namespace}/${repository}" failed: the repository still reads as missing (${waiting.delays.length + 1} tries)`);
+}
+async function applyRetention(client, namespace, repository, change, waiting) {
+    const rules = change.after.rules;
+    const id = change.before?.id;
+    if (change.action === 'update' && id !== undefined) {
+        await client.updateRetention(namespace, repository, id, rules);
+        return;
+    }
+    if (change.action === 'replace' && id !== undefined) {
+        await client.deleteRetention(namespace, repository, id);
+    }
+    await createPolicy(client, namespace, repository, rules, waiting);
+}
+
+;// CONCATENATED MODULE: ./src/plan.ts
+// The plan: what the inputs want, compared with what was read, as a list of changes. Pure
+// functions of data (no I/O), so a dry run and a real run plan alike from the same state.
+
+
+
+function planRepository(wanted, repository, observation) {
+    const name = `${wanted.namespace}/${repository}`;
+    const base = { repository, name, observation, changes: [], drift: [], warnings: [] };
+    if (observation.error !== undefined || !observation.read) {
+        return { ...base, failure: observation.error ?? `${name} was not read` };
+    }
+    const repo = diffRepository(name, observation.read, wanted);
+    if (repo.failure)
+        return { ...base, drift: repo.drift, failure: repo.failure };
+    const retention = wanted.retention
+        ? diffRetention(name, wanted.retention, observation.policies)
+        : {};
+    return {
+        ...base,
+        changes: [repo.change, retention.change].filter((c) => c !== undefined),
+        drift: repo.drift,
+        warnings: [repo.warning, retention.warning].filter((w) => w !== undefined)
+    };
+}
+function makePlan(wanted, observed) {
+    const repositories = wanted.repositories.map((repository, i) => planRepository(wanted, repository, observed.repositories[i] ?? {}));
+    const creates = repositories.some(r => r.changes.some(c => c.resource === 'repository' && c.action === 'create'));
+    const organization = diffOrganization(wanted.namespace, observed.organization, creates);
+    return { namespace: wanted.namespace, ...(organization ? { organization } : {}), repositories };
+}
+/** Every change of the plan in the order it applies: the organization first. */
+function changesOf(plan) {
+    return [
+        ...(plan.organization ? [plan.organization] : []),
+        ...plan.repositories.flatMap(r => r.changes)
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/pool.ts
+/** Runs fn over items with at most `limit` at once; results keep the order of items. */
+async function mapPool(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await fn(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+function messageOf(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+;// CONCATENATED MODULE: ./src/apply.ts
+// Applies a plan: the organization first, then each repository's changes in order, several
+// repositories at once. Where SWR's answers show the plan was made on a world that has moved
+// (another run created the repository; the organization turned out missing), the affected
+// part is read again and planned again, as a controller's reconcile loop does.
+
+
+
+
+/**
+ * The organization, shared by the batch: created once, by the planned change or by the first
+ * repository whose create shows it missing, while the others wait for that one request.
+ */
+class OrganizationGate {
+    ctx;
+    record;
+    creating;
+    seenExisting = false;
+    constructor(ctx) {
+        this.ctx = ctx;
+    }
+    ensure(change = createOrganizationChange(this.ctx.wanted.namespace)) {
+        this.creating ??= (async () => {
+            const { client, wanted, log } = this.ctx;
+            try {
+                const outcome = await applyOrganization(client, wanted.namespace);
+                this.record = { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
+                log.info(`Organization "${wanted.namespace}": ${outcome === 'created' ? 'created' : 'created by another run at the same time'}`);
+            }
+            catch (err) {
+                this.record = { ...change, outcome: 'failed', error: messageOf(err) };
+                throw err;
+            }
+        })();
+        return this.creating;
+    }
+    /** After a create answered 400, 403 or 404: true when the organization was missing and now is not. */
+    async recover(organizationMissing) {
+        if (!organizationMissing && !(await this.readsMissing()))
+            return false;
+        await this.ensure();
+        return true;
+    }
+    /** A failed read leaves the create's own error to stand. */
+    async readsMissing() {
+        if (this.seenExisting)
+            return false;
+        const { client, wanted } = this.ctx;
+        const state = await client.readOrganization(wanted.namespace).catch(() => 'exists');
+        // Once seen by a run that did not create it, it stays; after our own create, SWR may lag.
+        if (state === 'exists' && this.creating === undefined)
+            this.seenExisting = true;
+        return state === 'missing';
+    }
+}
+async function createRepository(ctx, gate, repository, settings) {
+    const { client, wanted, waiting } = ctx;
+    // No repository can go in an organization that could not be created.
+    if (gate.record?.outcome === 'failed')
+        throw new Error(gate.record.error);
+    for (let attempt = 0;; attempt++) {
+        const result = await client.createRepository(wanted.namespace, repository, settings);
+        if (result.outcome === 'created')
+            return { outcome: 'created', lost: result.lost };
+        if (result.outcome === 'exists')
+            return { outcome: 'exists', lost: false };
+        if (!(await gate.recover(result.organizationMissing)))
+            throw result.error;
+        const delay = attempt === 0 ? 0 : waiting.delays[attempt - 1];
+        if (delay === undefined) {
+            throw new Error(`create repository "${wanted.namespace}/${repository}" failed: organization "${wanted.namespace}" still reads as missing after it was created (${attempt + 1} tries)`);
+        }
+        if (delay > 0)
+            await waiting.sleep(delay);
+    }
+}
+/** Reads a repository just created or found, waiting while SWR does not show it yet. */
+async function readBack(ctx, repository) {
+    const { client, wanted, waiting } = ctx;
+    for (const delay of [...waiting.delays, undefined]) {
+        const read = await client.readRepository(wanted.namespace, repository);
+        if (read.state === 'exists')
+            return read.info;
+        if (delay === undefined)
+            break;
+        await waiting.sleep(delay);
+    }
+    throw new Error(`read repository "${wanted.namespace}/${repository}" failed: it still reads as missing after it was created (${waiting.delays.length + 1} reads)`);
+}
+/** Another run created the repository between our read and our create: plan it again. */
+async function replan(ctx, repository) {
+    const info = await readBack(ctx, repository);
+    const { wanted, client } = ctx;
+    const policies = wanted.retention
+        ? await client.listRetentions(wanted.namespace, repository)
+        : undefined;
+    return planRepository(wanted, repository, {
+        read: { state: 'exists', info },
+        ...(policies ? { policies } : {})
+    });
+}
+async function applyChange(ctx, gate, progress, change) {
+    const { client, wanted, log } = ctx;
+    const repository = progress.plan.repository;
+    if (change.resource === 'retention') {
+        await applyRetention(client, wanted.namespace, repository, change, ctx.waiting);
+    }
+    else if (change.action === 'update') {
+        await client.updateRepository(wanted.namespace, repository, change.after);
+    }
+    else {
+        const settings = change.after;
+        const result = await createRepository(ctx, gate, repository, settings);
+        if (result.outcome === 'exists') {
+            log.info(`Repository "${change.name}": created by another run at the same time`);
+            progress.plan = await replan(ctx, repository);
+            const found = { ...change, outcome: 'found done' };
+            return [found, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))];
+        }
+        progress.created = true;
+        if (ctx.readBackPaths)
+            progress.info = await readBack(ctx, repository);
+        if (result.lost) {
+            const note = 'its answer was lost; a read shows the repository, so this run most likely created it';
+            log.info(`Repository "${change.name}": ${note}`);
+            return [{ ...change, outcome: 'done', note }];
+        }
+    }
+    return [{ ...change, outcome: 'done' }];
+}
+/** Applies changes in order; after a failure the rest are skipped (each needs the one before). */
+async function applyChanges(ctx, gate, progress, changes) {
+    const records = [];
+    for (const change of changes) {
+        if (progress.error !== undefined) {
+            records.push({ ...change, outcome: 'skipped' });
+            continue;
+        }
+        try {
+            records.push(...(await applyChange(ctx, gate, progress, change)));
+        }
+        catch (err) {
+            progress.error = messageOf(err);
+            records.push({ ...change, outcome: 'failed', error: progress.error });
+        }
+    }
+    return records;
+}
+async function applyPlan(plan, ctx) {
+    const gate = new OrganizationGate(ctx);
+    // A planned organization goes first; its failure is each repository's to report.
+    if (plan.organization)
+        await gate.ensure(plan.organization).catch(() => undefined);
+    const repositories = await mapPool(plan.repositories, ctx.concurrency, async (rp) => {
+        const progress = {
+            records: [],
+            created: false,
+            plan: rp,
+            ...(rp.failure ? { error: rp.failure } : {})
+        };
+        const records = await applyChanges(ctx, gate, progress, rp.changes);
+        const applied = { plan: progress.plan, records, created: progress.created };
+        if (progress.info)
+            applied.info = progress.info;
+        if (progress.error !== undefined)
+            applied.error = progress.error;
+        return applied;
+    });
+    return { ...(gate.record ? { organization: gate.record } : {}), repositories };
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+function pathOf(rules, name, info) {
+    if (rules.registryOverride)
+        return `${rules.registryOverride}/${name}`;
+    if (info?.path)
+        return info.path;
+    return rules.knownHost ? `${rules.knownHost}/${name}` : '';
+}
+/** The `plan` output: the changes alone, as plain objects. */
+function planOutput(changes) {
+    return changes.map(({ resource, name, action, before, after, reason }) => ({
+        resource,
+        name,
+        action,
+        before,
+        after,
+        reason
+    }));
+}
+const RETENTION_DONE = { create: 'created', update: 'updated', replace: 'replaced' };
+const RETENTION_PLANNED = {
+    create: 'would create',
+    update: 'would update',
+    replace: 'would replace'
+};
+function retentionOf(records, wanted) {
+    const record = records.find(r => r.resource === 'retention');
+    if (!record)
+        return wanted ? 'unchanged' : undefined;
+    if (record.action === 'delete')
+        return undefined;
+    if (record.outcome === 'planned')
+        return RETENTION_PLANNED[record.action];
+    return record.outcome === 'done' ? RETENTION_DONE[record.action] : 'failed';
+}
+function currentSettings(rp) {
+    const read = rp.observation.read;
+    return read?.state === 'exists' ? settingsOf(read.info) : undefined;
+}
+function repositoryResult(rp, records, applied, rules, retentionWanted) {
+    const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done');
+    const error = applied ? applied.error : rp.failure;
+    const planned = repoRecord?.outcome === 'planned';
+    const done = repoRecord?.outcome === 'done';
+    const creates = repoRecord?.action === 'create';
+    const action = error
+        ? 'failed'
+        : planned
+            ? creates
+                ? 'would create'
+                : 'would update'
+            : done
+                ? creates
+                    ? 'created'
+                    : 'updated'
+                : 'unchanged';
+    const changed = planned || done;
+    const settings = changed
+        ? repoRecord?.after
+        : currentSettings(applied?.plan ?? rp);
+    const info = applied?.info ?? readInfo(applied?.plan ?? rp);
+    const exists = info !== undefined || (changed && creates) || applied?.created === true;
+    const retention = retentionOf(records, retentionWanted && !rp.failure);
+    return {
+        repository: rp.repository,
+        path: exists ? pathOf(rules, rp.name, info) : '',
+        action,
+        created: applied?.created ?? false,
+        updated: done && !creates,
+        ...(settings ? { settings } : {}),
+        drift: (applied?.plan ?? rp).drift,
+        ...(retention ? { retention } : {}),
+        ...(error !== undefined ? { error } : {})
+    };
+}
+function readInfo(rp) {
+    const read = rp.observation.read;
+    return read?.state === 'exists' ? read.info : undefined;
+}
+function organizationOutcome(plan, applied, repositories) {
+    const record = applied?.organization;
+    if (record)
+        return record.outcome === 'done' ? 'created' : record.outcome === 'failed' ? 'failed' : 'exists';
+    if (!applied && plan.organization)
+        return 'would create';
+    return repositories.some(r => r.path || r.action !== 'failed') ? 'exists' : 'not reached';
+}
+function buildReport(plan, applied, rules, retentionWanted) {
+    const perRepository = plan.repositories.map((rp, i) => {
+        const a = applied?.repositories[i];
+        const records = a ? a.records : rp.changes.map(c => ({ ...c, outcome: 'planned' }));
+        return { rp, a, records };
+    });
+    const organizationRecord = applied
+        ? applied.organization
+            ? [applied.organization]
+            : []
+        : plan.organization
+            ? [{ ...plan.organization, outcome: 'planned' }]
+            : [];
+    const repositories = perRepository.map(({ rp, a, records }) => repositoryResult(rp, records, a, rules, retentionWanted));
+    return {
+        namespace: plan.namespace,
+        dryRun: applied === undefined,
+        organization: organizationOutcome(plan, applied, repositories),
+        changes: [...organizationRecord, ...perRepository.flatMap(p => p.records)],
+        repositories,
+        warnings: perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/read.ts
+
+
+async function readRepositoryState(client, wanted, repository) {
+    try {
+        const read = await client.readRepository(wanted.namespace, repository);
+        if (read.state !== 'exists' || !wanted.retention)
+            return { read };
+        return { read, policies: await client.listRetentions(wanted.namespace, repository) };
+    }
+    catch (err) {
+        return { error: messageOf(err) };
+    }
+}
+async function readState(client, wanted, options) {
+    const repositories = await mapPool(wanted.repositories, options.concurrency, repository => readRepositoryState(client, wanted, repository));
+    const organization = organizationFromReads(repositories.map(r => r.read));
+    const absent = repositories.some(r => r.read?.state === 'absent');
+    if (!options.dryRun || organization !== 'unknown' || !absent) {
+        return { organization, repositories };
+    }
+    try {
+        return { organization: await client.readOrganization(wanted.namespace), repositories };
+    }
+    catch (err) {
+        // The repositories to be created cannot be planned without it; the others can.
+        const error = messageOf(err);
+        const blocked = repositories.map(r => (r.read?.state === 'absent' ? { error } : r));
+        return { organization, repositories: blocked };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/converge.ts
+// One pass of read -> plan -> apply. A dry run stops after the plan; both report through the
+// same function, so what a dry run says is what a real run from the same state does.
+
+
+
+
+async function converge(wanted, client, options) {
+    const { dryRun, concurrency, log, waiting, paths } = options;
+    const observed = await readState(client, wanted, { concurrency, dryRun });
+    const plan = makePlan(wanted, observed);
+    options.onPlan(changesOf(plan));
+    const retentionWanted = wanted.retention !== undefined;
+    if (dryRun)
+        return buildReport(plan, undefined, paths, retentionWanted);
+    const readBackPaths = !paths.registryOverride && !paths.knownHost;
+    const applied = await applyPlan(plan, {
+        client,
+        wanted,
+        log,
+        waiting,
+        concurrency,
+        readBackPaths
+    });
+    return buildReport(plan, applied, paths, retentionWanted);
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
@@ -715,11 +1074,14 @@ function escapeData(value) {
 function escapeProperty(value) {
     return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
+// As @actions/core's Command: a space once any property is given, then the non-empty ones.
 function issueCommand(command, properties, message) {
-    const props = Object.entries(properties)
+    const given = Object.entries(properties);
+    const props = given
+        .filter(([, value]) => value)
         .map(([key, value]) => `${key}=${escapeProperty(value)}`)
         .join(',');
-    process.stdout.write(`::${command}${props ? ' ' + props : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+    process.stdout.write(`::${command}${given.length > 0 ? ' ' + props : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
 }
 /** Reads an input the way the runner passes it: INPUT_<NAME>, trimmed. */
 function getInput(name, env = process.env) {
@@ -761,8 +1123,10 @@ function info(message) {
 function warning(message) {
     issueCommand('warning', {}, redact(message));
 }
-function error(message) {
-    issueCommand('error', {}, redact(message));
+/** An error annotation; `title` heads it in the run's annotations. */
+function error(message, properties = {}) {
+    const props = properties.title === undefined ? {} : { title: redact(properties.title) };
+    issueCommand('error', props, redact(message));
 }
 function setFailed(message) {
     process.exitCode = 1;
@@ -786,72 +1150,10 @@ function appendSummary(markdown) {
 }
 const runnerLogger = { info, warning, debug, group };
 
-;// CONCATENATED MODULE: ./src/auth/credentials.ts
-// Turns the credential inputs into an Authorizer: AK/SK (optionally STS) signing, or an IAM
-// token obtained keylessly by exchanging the workflow's OpenID Connect token.
-
-
-
-/** Reads the workflow's ID token; only this path loads @actions/core (it brings an HTTP stack). */
-async function getIdToken(audience) {
-    if (!process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] ||
-        !process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
-        throw new Error('Cannot request the OpenID Connect token: the job lacks "permissions: id-token: write". Add it to the job (or workflow) that runs this action, or use access keys instead of idp_id.');
-    }
-    const core = await Promise.all(/* import() */[__nccwpck_require__.e(779), __nccwpck_require__.e(143)]).then(__nccwpck_require__.bind(__nccwpck_require__, 143));
-    try {
-        return await core.getIDToken(audience);
-    }
-    catch (err) {
-        throw new Error(`Cannot get the OpenID Connect token from GitHub: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
-}
-async function resolveCredentials(inputs, region, makeApi) {
-    if (inputs.kind === 'keys') {
-        const keys = {
-            accessKeyId: inputs.accessKeyId,
-            secretAccessKey: inputs.secretAccessKey,
-            ...(inputs.securityToken ? { securityToken: inputs.securityToken } : {})
-        };
-        return {
-            authorize: request => signRequest(request, keys),
-            ...(inputs.securityToken
-                ? {}
-                : {
-                    longTermKeys: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }
-                }),
-            description: `${inputs.securityToken ? 'temporary' : 'long-term'} access keys from ${inputs.source}`
-        };
-    }
-    const idToken = await getIdToken(inputs.audience);
-    setSecret(idToken);
-    const { response } = await makeApi(inputs.iamEndpoint).call({
-        operation: `exchange the OpenID Connect token at IAM (identity provider "${inputs.idpId}")`,
-        method: 'POST',
-        path: '/v3.0/OS-AUTH/id-token/tokens',
-        body: { auth: { id_token: { id: idToken }, scope: { project: { name: region } } } },
-        ok: [200, 201],
-        headers: { 'X-Idp-Id': inputs.idpId }
-    });
-    const header = response.headers['x-subject-token'];
-    const token = Array.isArray(header) ? header[0] : header;
-    if (!token)
-        throw new Error('IAM accepted the OpenID Connect token but returned no X-Subject-Token header');
-    setSecret(token);
-    return {
-        authorize: ({ headers }) => ({ ...headers, 'X-Auth-Token': token }),
-        description: `an IAM token from OpenID Connect (identity provider "${inputs.idpId}")`
-    };
-}
-/** The documented long-term login: {region}@{AK} and hex HMAC-SHA256(key = SK, message = AK). */
-function longTermDockerLogin(region, accessKeyId, secretAccessKey) {
-    return {
-        username: `${region}@${accessKeyId}`,
-        password: (0,external_node_crypto_.createHmac)('sha256', secretAccessKey).update(accessKeyId).digest('hex')
-    };
-}
-
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/swr/endpoints.ts
+
 // Default endpoints per region, as the official SDK's region table has them: every region
 // lives under myhuaweicloud.com except eu-west-101, which is on the .eu domain.
 const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+$/;
@@ -878,9 +1180,17 @@ function regionFromEndpoint(endpoint) {
     const match = /^(?:swr-api|iam)\.([a-z0-9-]+)\./.exec(endpoint.hostname);
     return match?.[1] !== undefined && isValidRegion(match[1]) ? match[1] : undefined;
 }
+// Decided on the parsed address, never on a prefix: "127.attacker.example" is a public name.
+const LOOPBACK = new external_node_net_.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+/** 127.0.0.0/8, ::1 (IPv4-mapped forms included) or exactly "localhost"; IPv6 may be bracketed. */
 function isLoopbackHost(hostname) {
-    const host = hostname.toLowerCase();
-    return host === 'localhost' || host.startsWith('127.') || host === '[::1]' || host === '::1';
+    const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    if (host === 'localhost')
+        return true;
+    const family = (0,external_node_net_.isIP)(host);
+    return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
@@ -910,13 +1220,18 @@ function parseWholeNumber(input, value) {
     }
     return Number(value);
 }
-/** One value per line, or comma-separated; blanks dropped, duplicates kept once. */
+/** One value per line, or comma-separated; blanks dropped, duplicates kept once and reported. */
 function parseList(value) {
-    const items = value
-        .split(/[\n,]/)
-        .map(item => item.trim())
-        .filter(item => item.length > 0);
-    return [...new Set(items)];
+    const items = new Set();
+    const duplicates = new Set();
+    for (const item of value.split(/[\n,]/).map(part => part.trim())) {
+        if (!item)
+            continue;
+        if (items.has(item))
+            duplicates.add(item);
+        items.add(item);
+    }
+    return { items: [...items], duplicates: [...duplicates] };
 }
 function parseEndpoint(input, value) {
     let url;
@@ -926,87 +1241,125 @@ function parseEndpoint(input, value) {
     catch {
         throw invalid(input, value, 'it must be a URL such as https://swr-api.cn-north-4.myhuaweicloud.com');
     }
-    const loopback = isLoopbackHost(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        throw invalid(input, value, 'it must be an https:// URL (plain http is allowed for loopback hosts only)');
-    }
+    // Checked first and reported without the value: user info or a query may carry a password.
     if (url.username || url.password || url.search || url.hash) {
-        throw invalid(input, value, 'it must be a base URL without credentials, query or fragment');
+        throw new InputError(`Input "${input}" (value hidden) is malformed: it must be a base URL without credentials, query or fragment.`);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+        throw invalid(input, value, 'it must be an https:// URL (plain http is allowed for loopback hosts only)');
     }
     url.pathname = url.pathname.replace(/\/+$/, '');
     return url;
 }
-function firstSet(env, ...names) {
-    for (const name of names) {
-        const value = (env[name] ?? '').trim();
-        if (value)
-            return { value, name };
-    }
-    return { value: '', name: '' };
-}
 // Header values must be one line of printable ASCII; anything else is a copy-paste mistake,
 // reported without echoing the value, since it may be a secret.
-function checkHeaderSafe(input, value, secret) {
-    if (!/^[\x21-\x7e]+$/.test(value)) {
+function checkHeaderSafe(source, secret) {
+    if (!/^[\x21-\x7e]+$/.test(source.value)) {
         const rule = 'it must be one line of printable characters without spaces';
-        throw secret
-            ? new InputError(`Input "${input}" (value hidden) is malformed: ${rule}.`)
-            : invalid(input, value, rule);
+        throw new InputError(secret
+            ? `${source.label} (value hidden) is malformed: ${rule}.`
+            : `${source.label} is ${JSON.stringify(source.value)}: ${rule}.`);
     }
 }
-function readCredentials(env, region, input) {
-    const idpId = input('idp_id');
-    const explicitAk = input('access_key_id');
-    const explicitSk = input('secret_access_key');
-    if (idpId) {
-        if (explicitAk || explicitSk || input('security_token')) {
-            throw new InputError('Inputs "idp_id" and access keys were both given: use either idp_id (keyless, OpenID Connect) or access_key_id and secret_access_key, not both.');
+// In order of precedence. The SDK token variable is the one the official Go and Java SDKs'
+// EnvCredentialProvider reads next to HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK.
+const KEY_VARIABLES = [
+    ['HUAWEI_CLOUD_ACCESS_KEY_ID', 'HUAWEI_CLOUD_SECRET_ACCESS_KEY', 'HUAWEI_CLOUD_SECURITY_TOKEN'],
+    ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN']
+];
+function keySources(env) {
+    const input = (name) => ({
+        name: `input ${name}`,
+        label: `Input "${name}"`,
+        value: getInput(name, env)
+    });
+    const variable = (name) => ({
+        name,
+        label: `Variable "${name}"`,
+        value: (env[name] ?? '').trim()
+    });
+    return [
+        {
+            ak: input('access_key_id'),
+            sk: input('secret_access_key'),
+            token: input('security_token')
+        },
+        ...KEY_VARIABLES.map(([ak, sk, token]) => ({
+            ak: variable(ak),
+            sk: variable(sk),
+            token: variable(token)
+        }))
+    ];
+}
+/** Every value that is or may be a secret, from every source, whether it will be used or not. */
+function secretValues(env) {
+    const values = keySources(env).flatMap(source => [source.sk.value, source.token.value]);
+    return [...new Set(values.filter(value => value.length > 0))];
+}
+const ONE_PLACE = 'the access key id and the secret access key must come from the same place: inputs access_key_id and secret_access_key, variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK';
+/**
+ * The pair of the first source with an access key id, and only that source's token. Mixing
+ * sources would sign with a secret that does not belong to the key id, which the service
+ * answers with an opaque signature error; the same holds for a token issued with other keys.
+ */
+function pickKeySource(sources) {
+    const index = sources.findIndex(source => source.ak.value);
+    const chosen = sources[index];
+    if (!chosen) {
+        const secret = sources.find(source => source.sk.value);
+        if (secret) {
+            throw new InputError(`The access key id is missing: the secret access key comes from ${secret.sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.`);
         }
-        checkHeaderSafe('idp_id', idpId, false);
-        const iamInput = input('iam_endpoint');
-        // The IAM token is scoped to the project named after the region.
-        if (!region) {
-            throw new InputError('Input "region" is empty and no region is known: with idp_id, give region (e.g. cn-north-4), since the IAM token is scoped to that region\'s project.');
-        }
-        const audience = input('oidc_audience');
-        return {
-            kind: 'oidc',
-            idpId,
-            ...(audience ? { audience } : {}),
-            iamEndpoint: parseEndpoint('iam_endpoint', iamInput || defaultIamEndpoint(region))
-        };
-    }
-    const ak = explicitAk
-        ? { value: explicitAk, name: 'input access_key_id' }
-        : firstSet(env, 'HUAWEI_CLOUD_ACCESS_KEY_ID', 'HUAWEICLOUD_SDK_AK');
-    const sk = explicitSk
-        ? { value: explicitSk, name: 'input secret_access_key' }
-        : firstSet(env, 'HUAWEI_CLOUD_SECRET_ACCESS_KEY', 'HUAWEICLOUD_SDK_SK');
-    const token = input('security_token')
-        ? { value: input('security_token'), name: 'input security_token' }
-        : firstSet(env, 'HUAWEI_CLOUD_SECURITY_TOKEN');
-    // Mask before anything else can fail and print.
-    setSecret(sk.value);
-    setSecret(token.value);
-    if (!ak.value && !sk.value) {
         throw new InputError('No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.');
     }
-    if (!sk.value) {
-        throw new InputError(`The secret access key is missing: the access key id comes from ${ak.name}, but none of input secret_access_key, HUAWEI_CLOUD_SECRET_ACCESS_KEY or HUAWEICLOUD_SDK_SK is set.`);
+    // A secret set above the chosen source was meant for a key id that is not there; one set
+    // below it is another pair's, and counts only when the chosen source has none.
+    const stray = sources.slice(0, index).find(source => source.sk.value) ??
+        (chosen.sk.value ? undefined : sources.find(source => source.sk.value));
+    if (stray) {
+        throw new InputError(`The access key id comes from ${chosen.ak.name} but a secret access key is set in ${stray.sk.name}: ${ONE_PLACE}.`);
     }
-    if (!ak.value) {
-        throw new InputError(`The access key id is missing: the secret access key comes from ${sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.`);
+    if (!chosen.sk.value) {
+        throw new InputError(`The secret access key is missing: the access key id comes from ${chosen.ak.name}, but ${chosen.sk.name} is not set.`);
     }
-    checkHeaderSafe('access_key_id', ak.value, false);
-    checkHeaderSafe('secret_access_key', sk.value, true);
+    const inputToken = sources[0]?.token;
+    if (index > 0 && inputToken?.value) {
+        throw new InputError(`Input "security_token" was given but the access keys come from ${chosen.ak.name} and ${chosen.sk.name}: a security token belongs to the keys it was issued with; give access_key_id and secret_access_key as inputs too, or set ${chosen.token.name} instead.`);
+    }
+    return chosen;
+}
+function readKeys(env) {
+    const { ak, sk, token } = pickKeySource(keySources(env));
+    checkHeaderSafe(ak, false);
+    checkHeaderSafe(sk, true);
     if (token.value)
-        checkHeaderSafe('security_token', token.value, true);
+        checkHeaderSafe(token, true);
     return {
         kind: 'keys',
         accessKeyId: ak.value,
         secretAccessKey: sk.value,
         ...(token.value ? { securityToken: token.value } : {}),
         source: `${ak.name} and ${sk.name}`
+    };
+}
+function readCredentials(env, region, input) {
+    const idpId = input('idp_id');
+    if (!idpId)
+        return readKeys(env);
+    if (input('access_key_id') || input('secret_access_key') || input('security_token')) {
+        throw new InputError('Inputs "idp_id" and access keys were both given: use either idp_id (keyless, OpenID Connect) or access_key_id and secret_access_key, not both.');
+    }
+    checkHeaderSafe({ name: 'input idp_id', label: 'Input "idp_id"', value: idpId }, false);
+    // The IAM token is scoped to the project named after the region.
+    if (!region) {
+        throw new InputError('Input "region" is empty and no region is known: with idp_id, give region (e.g. cn-north-4), since the IAM token is scoped to that region\'s project.');
+    }
+    const audience = input('oidc_audience');
+    return {
+        kind: 'oidc',
+        idpId,
+        ...(audience ? { audience } : {}),
+        iamEndpoint: parseEndpoint('iam_endpoint', input('iam_endpoint') || defaultIamEndpoint(region))
     };
 }
 function readRetention(input) {
@@ -1045,15 +1398,13 @@ function readRetention(input) {
         exceptions
     };
 }
-/** Reads and checks every input; throws InputError before any request is made. */
-function getInputs(env = process.env) {
-    const input = (name) => getInput(name, env);
+function readNames(input) {
     const namespace = input('namespace');
     if (!namespace)
         throw new InputError('Input "namespace" is required: the SWR organization name.');
     if (!isValidOrganizationName(namespace))
         throw invalid('namespace', namespace, `it must be ${ORGANIZATION_RULE}`);
-    const repositories = parseList(input('repository'));
+    const { items: repositories, duplicates } = parseList(input('repository'));
     if (repositories.length === 0) {
         throw new InputError('Input "repository" is required: one repository name or several, one per line.');
     }
@@ -1061,14 +1412,33 @@ function getInputs(env = process.env) {
         if (!isValidRepositoryName(repository))
             throw invalid('repository', repository, `it must be ${REPOSITORY_RULE}`);
     }
-    const category = input('category') || 'other';
-    if (!CATEGORIES.includes(category)) {
+    return { namespace, repositories, duplicates };
+}
+// Settings the workflow leaves empty stay undefined: the plan creates a repository with the
+// service's own defaults (private, "other") and never calls an unset setting drift.
+function readSettings(input) {
+    const category = input('category');
+    if (category && !CATEGORIES.includes(category)) {
         throw invalid('category', category, `it must be one of ${CATEGORIES.join(', ')}`);
+    }
+    const isPublic = input('is_public');
+    const description = input('description');
+    if (description.length > 1000) {
+        throw new InputError(`Input "description" is ${description.length} characters long: it may be at most 1000.`);
     }
     const onDrift = input('on_drift') || 'warn';
     if (!['warn', 'update', 'fail'].includes(onDrift)) {
         throw invalid('on_drift', onDrift, 'it must be one of warn, update, fail');
     }
+    return {
+        ...(category ? { category: category } : {}),
+        ...(isPublic ? { isPublic: parseBoolean('is_public', isPublic) } : {}),
+        description,
+        onDrift: onDrift,
+        dryRun: parseBoolean('dry_run', input('dry_run') || 'false')
+    };
+}
+function readLocation(env, input) {
     const regionInput = input('region') || (env['HUAWEI_CLOUD_REGION'] ?? '').trim();
     if (regionInput && !isValidRegion(regionInput)) {
         const source = input('region') ? 'region' : 'region (from HUAWEI_CLOUD_REGION)';
@@ -1085,278 +1455,124 @@ function getInputs(env = process.env) {
         !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(registry)) {
         throw invalid('registry', registry, 'it must be a registry host name such as swr.cn-north-4.myhuaweicloud.com, without scheme or path');
     }
-    const description = input('description');
-    if (description.length > 1000) {
-        throw new InputError(`Input "description" is ${description.length} characters long: it may be at most 1000.`);
-    }
-    const credentials = readCredentials(env, region, input);
+    return { ...(region ? { region } : {}), endpoint, ...(registry ? { registry } : {}) };
+}
+/**
+ * Reads and checks every input; throws InputError before any request is made. Pure: it prints
+ * nothing and masks nothing, so the caller masks secretValues(env) before calling it.
+ */
+function getInputs(env) {
+    const input = name => getInput(name, env);
+    const names = readNames(input);
+    const settings = readSettings(input);
+    const location = readLocation(env, input);
+    const credentials = readCredentials(env, location.region, input);
     const dockerLoginOutputs = parseBoolean('docker_login_outputs', input('docker_login_outputs') || 'false');
-    if (dockerLoginOutputs && !region) {
+    if (dockerLoginOutputs && !location.region) {
         throw new InputError('Input "docker_login_outputs" is "true" but no region is known: give region, since the registry login is per region.');
     }
     const retention = readRetention(input);
     return {
-        namespace,
-        repositories,
-        category: category,
-        description,
-        isPublic: parseBoolean('is_public', input('is_public') || 'false'),
-        onDrift: onDrift,
-        dryRun: parseBoolean('dry_run', input('dry_run') || 'false'),
+        ...names,
+        ...settings,
         ...(retention ? { retention } : {}),
-        ...(region ? { region } : {}),
-        endpoint,
-        ...(registry ? { registry } : {}),
+        ...location,
         credentials,
         dockerLoginOutputs
     };
 }
-
-;// CONCATENATED MODULE: ./src/provision.ts
-const CONSISTENCY_TRIES = 5;
-/** Runs fn over items with at most `limit` at once; results keep the order of items. */
-async function mapPool(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index]);
+/** A variable that is set must be a whole number in [min, max]; unset or empty means fallback. */
+function wholeNumberFromEnv(env, name, fallback, [min, max], unit) {
+    const value = (env[name] ?? '').trim();
+    if (!value)
+        return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+        throw new InputError(`Variable "${name}" is ${JSON.stringify(value)}: it must be a whole number${unit} from ${min} to ${max}.`);
+    }
+    return Number(value);
+}
+const MS = ' of milliseconds';
+/** Timing knobs; the variables exist so that tests and impatient users can shorten them. */
+function tuningFromEnv(env) {
+    const read = (name, fallback, range, unit = MS) => wholeNumberFromEnv(env, name, fallback, range, unit);
+    return {
+        timeoutMs: read('SWR_ACTION_TIMEOUT_MS', 30_000, [1, 600_000]),
+        retry: {
+            maxAttempts: read('SWR_ACTION_MAX_ATTEMPTS', 6, [1, 100], ''),
+            baseDelayMs: read('SWR_ACTION_RETRY_BASE_MS', 500, [0, 600_000]),
+            maxDelayMs: read('SWR_ACTION_RETRY_MAX_MS', 10_000, [0, 600_000]),
+            // Six hours: the longest a GitHub-hosted job may run.
+            budgetMs: read('SWR_ACTION_RETRY_BUDGET_MS', 300_000, [1, 21_600_000])
         }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
 }
-function driftOf(info, wanted) {
-    const drift = [];
-    if (info.is_public !== wanted.is_public) {
-        drift.push({ setting: 'is_public', actual: info.is_public, wanted: wanted.is_public });
-    }
-    if (info.category !== wanted.category) {
-        drift.push({ setting: 'category', actual: info.category, wanted: wanted.category });
-    }
-    // An empty description input means "no opinion", not "erase it".
-    if (wanted.description && info.description !== wanted.description) {
-        drift.push({ setting: 'description', actual: info.description, wanted: wanted.description });
-    }
-    return drift;
-}
-function describeDrift(drift) {
-    return drift
-        .map(d => `${d.setting} is ${JSON.stringify(d.actual)}, wanted ${JSON.stringify(d.wanted)}`)
-        .join('; ');
-}
-function retentionRules(spec) {
+
+;// CONCATENATED MODULE: ./src/github/log.ts
+const SIGNS = {
+    create: '+',
+    update: '~',
+    replace: '-/+',
+    delete: '-'
+};
+function planLines(changes, dryRun) {
+    if (changes.length === 0)
+        return ['Plan: no changes.'];
+    const heading = `Plan: ${changes.length} change${changes.length === 1 ? '' : 's'}${dryRun ? ' (dry run: none is made)' : ''}`;
     return [
-        {
-            template: spec.keepLast !== undefined ? 'tag_rule' : 'date_rule',
-            params: spec.keepLast !== undefined
-                ? { num: String(spec.keepLast) }
-                : { days: String(spec.keepDays) },
-            tag_selectors: spec.exceptions.map(e => ({ kind: e.kind, pattern: e.pattern }))
-        }
+        heading,
+        ...changes.map(c => `  ${SIGNS[c.action]} ${c.resource} ${c.name}: ${c.action} (${c.reason})`)
     ];
 }
-function normalizeRules(rules) {
-    return JSON.stringify(rules.map(rule => ({
-        template: rule.template,
-        params: Object.entries(rule.params ?? {})
-            .map(([k, v]) => [k, String(v)])
-            .sort(),
-        selectors: (rule.tag_selectors ?? []).map(s => `${s.kind}:${s.pattern}`).sort()
-    })));
-}
-async function provision(plan, api, log, sleep) {
-    const { namespace, settings } = plan;
-    let namespaceAction = 'unknown';
-    let organization;
-    let organizationVisible;
-    // Shared by the whole batch: the first repository that finds the organization missing creates
-    // it, the others wait for that one request.
-    const ensureOrganization = () => (organization ??= (async () => {
-        if ((await api.createNamespace(namespace)) === 'created') {
-            namespaceAction = 'created';
-            log.info(`Organization "${namespace}": created`);
-            return;
-        }
-        // 409: someone got there first, or another account owns the name (unique per region).
-        if (!(await api.getNamespace(namespace))) {
-            throw new Error(`Organization "${namespace}" exists but this account cannot see it: organization names are unique per region across all accounts, so another account owns it. Choose another namespace.`);
-        }
-        namespaceAction = 'exists';
-    })());
-    const organizationExists = () => (organizationVisible ??= api.getNamespace(namespace).then(info => info !== null));
-    // Right after a create, SWR may not show the repository yet.
-    const readBack = async (repository) => {
-        for (let attempt = 1;; attempt++) {
-            const info = await api.getRepository(namespace, repository);
-            if (info)
-                return info;
-            if (attempt >= CONSISTENCY_TRIES) {
-                throw new Error(`read repository "${namespace}/${repository}" failed: it still reads as missing after it was created (${attempt} reads)`);
-            }
-            await sleep(plan.consistencyDelayMs * 2 ** (attempt - 1));
-        }
-    };
-    const knownHost = plan.registryOverride ?? plan.registry;
-    const pathOf = async (repository, info) => {
-        if (plan.registryOverride)
-            return `${plan.registryOverride}/${namespace}/${repository}`;
-        if (info?.path)
-            return info.path;
-        if (knownHost)
-            return `${knownHost}/${namespace}/${repository}`;
-        const read = info ?? (await readBack(repository));
-        if (read.path)
-            return read.path;
-        throw new Error(`The service did not return the path of "${namespace}/${repository}" and the registry host cannot be derived from the endpoint: set input registry.`);
-    };
-    const convergeRetention = async (repository, isNew) => {
-        if (!plan.retention)
-            return undefined;
-        const wanted = retentionRules(plan.retention);
-        let current;
-        if (!isNew) {
-            const policies = await api.listRetentions(namespace, repository);
-            if (policies.length > 1) {
-                log.warning(`Repository "${namespace}/${repository}" has ${policies.length} retention policies; only the first (id ${policies[0]?.id}) is managed.`);
-            }
-            current = policies[0];
-        }
-        if (!current) {
-            if (plan.dryRun)
-                return 'would create';
-            await api.createRetention(namespace, repository, wanted);
-            return 'created';
-        }
-        if (normalizeRules(current.rules) === normalizeRules(wanted))
-            return 'unchanged';
-        if (plan.dryRun)
-            return 'would update';
-        // A rule's template cannot be changed by PATCH: replace the policy instead.
-        if (current.rules.length === 1 && current.rules[0]?.template === wanted[0]?.template) {
-            await api.updateRetention(namespace, repository, current.id, wanted);
-            return 'updated';
-        }
-        await api.deleteRetention(namespace, repository, current.id);
-        await api.createRetention(namespace, repository, wanted);
-        return 'replaced';
-    };
-    const existing = async (repository, info) => {
-        const drift = driftOf(info, settings);
-        const base = { repository, path: await pathOf(repository, info), created: false, drift };
-        let action = 'unchanged';
-        if (drift.length > 0) {
-            const differences = describeDrift(drift);
-            if (plan.onDrift === 'fail') {
-                throw new Error(`Repository "${namespace}/${repository}" differs from the inputs (on_drift: fail): ${differences}.`);
-            }
-            if (plan.onDrift === 'update') {
-                if (plan.dryRun) {
-                    action = 'would update';
-                }
-                else {
-                    await api.updateRepository(namespace, repository, {
-                        ...settings,
-                        description: settings.description || info.description
-                    });
-                    action = 'updated';
-                }
-            }
-            else {
-                log.warning(`Repository "${namespace}/${repository}" differs from the inputs and was left as it is (on_drift: warn): ${differences}.`);
-            }
-        }
-        const current = {
-            is_public: info.is_public,
-            category: info.category,
-            description: info.description
-        };
-        const changed = action === 'updated' || action === 'would update';
-        const retention = await convergeRetention(repository, false);
-        return {
-            ...base,
-            action,
-            updated: action === 'updated',
-            settings: changed
-                ? { ...settings, description: settings.description || info.description }
-                : current,
-            ...(retention ? { retention } : {})
-        };
-    };
-    const one = async (repository) => {
-        const info = await api.getRepository(namespace, repository);
-        if (info) {
-            if (namespaceAction === 'unknown')
-                namespaceAction = 'exists';
-            return existing(repository, info);
-        }
-        if (plan.dryRun) {
-            if (!(await organizationExists()))
-                namespaceAction = 'would create';
-            else if (namespaceAction === 'unknown')
-                namespaceAction = 'exists';
-            const retention = plan.retention ? 'would create' : undefined;
-            return {
-                repository,
-                path: knownHost ? `${knownHost}/${namespace}/${repository}` : '',
-                action: 'would create',
-                created: false,
-                updated: false,
-                settings,
-                drift: [],
-                ...(retention ? { retention } : {})
-            };
-        }
-        let outcome = await api.createRepository(namespace, repository, settings);
-        if (outcome === 'namespace-missing') {
-            await ensureOrganization();
-            outcome = await api.createRepository(namespace, repository, settings);
-            if (outcome === 'namespace-missing') {
-                throw new Error(`create repository "${namespace}/${repository}" failed: organization "${namespace}" still reads as missing after it was created`);
-            }
-        }
-        else if (namespaceAction === 'unknown') {
-            namespaceAction = 'exists';
-        }
-        if (outcome === 'exists') {
-            // Someone else created it between our GET and POST: theirs is the one that counts.
-            log.info(`Repository "${namespace}/${repository}": created by another run at the same time`);
-            return existing(repository, await readBack(repository));
-        }
-        const retention = await convergeRetention(repository, true);
-        return {
-            repository,
-            path: await pathOf(repository),
-            action: 'created',
-            created: true,
-            updated: false,
-            settings,
-            drift: [],
-            ...(retention ? { retention } : {})
-        };
-    };
-    const repositories = await mapPool(plan.repositories, plan.concurrency, async (repository) => {
-        try {
-            const result = await one(repository);
-            log.info(`Repository "${namespace}/${repository}": ${result.action}${result.path ? ` (${result.path})` : ''}` +
-                (result.retention ? `; retention policy ${result.retention}` : ''));
-            return result;
-        }
-        catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
-            return {
-                repository,
-                path: '',
-                action: 'failed',
-                created: false,
-                updated: false,
-                drift: [],
-                error: message
-            };
-        }
+function repositoryLines(report) {
+    return report.repositories.map(r => {
+        const line = `Repository "${report.namespace}/${r.repository}": ${r.action}${r.path ? ` (${r.path})` : ''}`;
+        return line + (r.retention ? `; retention policy ${r.retention}` : '');
     });
-    return { namespace, namespaceAction, repositories };
+}
+/** Each failed repository's annotation, named in its title and in its text. */
+function failureAnnotations(report) {
+    return report.repositories.flatMap(r => {
+        if (r.error === undefined)
+            return [];
+        const name = `${report.namespace}/${r.repository}`;
+        const message = r.error.includes(`"${name}"`) ? r.error : `Repository "${name}": ${r.error}`;
+        return [{ title: `SWR repository ${name}`, message }];
+    });
+}
+/** The step's failure line: a short total naming the repositories. */
+function failureTotal(report) {
+    const failed = report.repositories.filter(r => r.error !== undefined);
+    if (failed.length === 0)
+        return undefined;
+    const total = report.repositories.length;
+    const names = failed.map(r => `${report.namespace}/${r.repository}`).join(', ');
+    return `${failed.length} of ${total} repositor${total === 1 ? 'y' : 'ies'} failed: ${names}`;
+}
+/** A short group title, whatever the batch's length. */
+function groupTitle(namespace, repositories, dryRun) {
+    const verb = dryRun ? 'Plan' : 'Create';
+    if (repositories.length > 3) {
+        return `${verb} ${repositories.length} repositories in ${namespace} if not exist`;
+    }
+    return `${verb} repository ${repositories.map(r => `${namespace}/${r}`).join(', ')} if not exist`;
+}
+
+;// CONCATENATED MODULE: ./src/github/outputs.ts
+// The step's outputs, from the report. `paths` and `result` keep the order given; a repository
+// that does not exist after the run has no line in `paths` and an empty `path` in `result`.
+
+
+function writeOutputs(report, rules) {
+    const first = report.repositories[0];
+    const paths = report.repositories.map(r => r.path).filter(Boolean);
+    setOutput('path', first?.path ?? '');
+    setOutput('paths', paths.join('\n'));
+    setOutput('registry', paths[0]?.split('/')[0] ?? rules.registryOverride ?? rules.knownHost ?? '');
+    setOutput('created', String(first?.created ?? false));
+    setOutput('namespace_created', String(report.organization === 'created'));
+    // Errors in the result quote the service, which may echo a credential back.
+    setOutput('result', redact(JSON.stringify(report.repositories)));
+    setOutput('plan', redact(JSON.stringify(planOutput(report.changes))));
 }
 
 ;// CONCATENATED MODULE: ./src/github/summary.ts
@@ -1366,7 +1582,7 @@ function cell(text) {
 function code(text) {
     return text ? `\`${cell(text)}\`` : '—';
 }
-function settingsOf(result) {
+function summary_settingsOf(result) {
     if (!result.settings)
         return '—';
     const { is_public, category, description } = result.settings;
@@ -1381,30 +1597,513 @@ function drift(result) {
         .map(d => `${d.setting}: ${cell(String(d.actual))} → ${cell(String(d.wanted))}`)
         .join('<br>');
 }
-const NAMESPACE_WORDS = {
+const ORGANIZATION_WORDS = {
     created: 'created',
     exists: 'exists',
     'would create': 'would be created',
-    unknown: 'not reached'
+    failed: 'could not be created',
+    'not reached': 'not reached'
 };
-function renderSummary(plan, result) {
-    const { settings } = plan;
-    const wanted = `${settings.is_public ? 'public' : 'private'}, ${settings.category}`;
+/** What the workflow asked for; a setting it did not set is compared with nothing. */
+function describeWanted(wanted) {
+    const { is_public, category, description } = wanted.settings;
+    const parts = [
+        is_public === undefined ? 'is_public not set' : is_public ? 'public' : 'private',
+        category === undefined ? 'category not set' : category,
+        ...(description ? [`"${description}"`] : [])
+    ];
+    return `${parts.join(', ')}; on drift: ${wanted.onDrift}`;
+}
+function changeRow(change) {
+    const outcome = change.outcome + (change.note ? ` (${change.note})` : '');
+    return `| ${change.resource} | ${code(change.name)} | ${change.action} | ${cell(change.reason)} | ${cell(outcome)} |`;
+}
+function renderSummary(wanted, report) {
     const lines = [
-        `### SWR repositories${plan.dryRun ? ' (dry run: nothing was changed)' : ''}`,
+        `### SWR repositories${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
         '',
-        `Organization ${code(result.namespace)}: ${NAMESPACE_WORDS[result.namespaceAction]}. ` +
-            `Wanted settings: ${wanted}; on drift: ${plan.onDrift}.`,
+        `Organization ${code(report.namespace)}: ${ORGANIZATION_WORDS[report.organization]}. ` +
+            `Wanted: ${cell(describeWanted(wanted))}. A setting that is not set is left as it is, and a new repository is private and \`other\` unless set.`,
         '',
         '| Repository | Path | Done | Settings | Retention | Drift |',
         '| --- | --- | --- | --- | --- | --- |',
-        ...result.repositories.map(r => `| ${code(r.repository)} | ${code(r.path)} | ${r.action} | ${settingsOf(r)} | ${r.retention ?? '—'} | ${drift(r)} |`),
+        ...report.repositories.map(r => `| ${code(r.repository)} | ${code(r.path)} | ${r.action} | ${summary_settingsOf(r)} | ${r.retention ?? '—'} | ${drift(r)} |`),
         ''
     ];
+    if (report.changes.length === 0) {
+        lines.push('Plan: no changes.', '');
+    }
+    else {
+        lines.push(`#### Plan: ${report.changes.length} change${report.changes.length === 1 ? '' : 's'}`, '', '| Resource | Name | Action | Why | Outcome |', '| --- | --- | --- | --- | --- |', ...report.changes.map(changeRow), '');
+    }
     return lines.join('\n') + '\n';
 }
 
+;// CONCATENATED MODULE: ./src/http/errors.ts
+function pick(o, codeKeys, messageKeys) {
+    const rawCode = codeKeys.map(k => o[k]).find(v => v !== undefined && v !== '');
+    const rawMessage = messageKeys.map(k => o[k]).find(v => v !== undefined && v !== '');
+    // IAM's {"error":{"code":401,…}} repeats the HTTP status as a number: not a code worth showing.
+    const code = typeof rawCode === 'string' ? rawCode : undefined;
+    const message = rawMessage === undefined ? undefined : String(rawMessage);
+    if (code === undefined && message === undefined)
+        return undefined;
+    return { ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) };
+}
+function fromValue(value) {
+    if (Array.isArray(value))
+        return value.length > 0 ? fromValue(value[0]) : undefined;
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const o = value;
+    return (pick(o, ['error_code'], ['error_msg']) ??
+        (Array.isArray(o['errors']) ? fromValue(o['errors']) : undefined) ??
+        (typeof o['error'] === 'object' ? fromValue(o['error']) : undefined) ??
+        pick(o, ['errorCode', 'code'], ['errorMessage', 'errorMsg', 'message']));
+}
+/** The service's own code and message, from any known body shape, else from the raw text. */
+function parseServiceError(body) {
+    const text = body.trim();
+    if (!text)
+        return {};
+    try {
+        const parsed = fromValue(JSON.parse(text));
+        if (parsed)
+            return parsed;
+    }
+    catch {
+        // not JSON: fall through to the text itself
+    }
+    if (/^<(!doctype|html)/i.test(text)) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+        return { message: `an HTML page${title ? ` titled "${title}"` : ''} instead of an API answer` };
+    }
+    return { message: text.length > 300 ? `${text.slice(0, 300)}…` : text };
+}
+function requestIdOf(response) {
+    const id = response.headers['x-request-id'] ?? response.headers['x-openstack-request-id'];
+    return Array.isArray(id) ? id[0] : id;
+}
+/** An answer a call cannot go on from. The message quotes the service, never our request. */
+class ApiError extends Error {
+    operation;
+    status;
+    error;
+    requestId;
+    name = 'ApiError';
+    constructor(operation, status, error, requestId, hint) {
+        super(`${operation} failed: HTTP ${status}` +
+            (error.code ? ` ${error.code}` : '') +
+            (error.message ? `: ${error.message}` : '') +
+            (requestId ? ` (request id ${requestId})` : '') +
+            (hint ? `. ${hint}` : ''));
+        this.operation = operation;
+        this.status = status;
+        this.error = error;
+        this.requestId = requestId;
+    }
+    get code() {
+        return this.error.code;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/http/retry.ts
+// Exponential backoff with full jitter, bounded by attempts and by a total time budget.
+const DEFAULT_RETRY_POLICY = {
+    maxAttempts: 6,
+    baseDelayMs: 500,
+    maxDelayMs: 10_000,
+    budgetMs: 300_000
+};
+/** The wait before attempt `attempt + 1`: uniform in [0, min(max, base · 2^(attempt-1))). */
+function backoffDelay(attempt, policy, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.floor(random() * ceiling);
+}
+/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or bad. */
+function parseRetryAfter(value, now = Date.now()) {
+    const text = Array.isArray(value) ? value[0] : value;
+    if (!text)
+        return undefined;
+    if (/^\d+$/.test(text.trim()))
+        return Number(text.trim()) * 1000;
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+var proxy = __nccwpck_require__(9783);
+;// CONCATENATED MODULE: ./src/http/transport.ts
+
+const TLS_TRUST_CODES = new Set([
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_UNTRUSTED',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+]);
+const RETRYABLE_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'UND_ERR_SOCKET',
+    'ERR_STREAM_PREMATURE_CLOSE',
+    'TIMEOUT',
+    'INCOMPLETE'
+]);
+/**
+ * A request that got no complete answer. retryable says whether trying again may help; sent
+ * says whether the server may have received the request and carried it out, so that a write
+ * whose answer was lost is read back before it is repeated (false: it certainly never arrived).
+ */
+class TransportError extends Error {
+    code;
+    retryable;
+    sent;
+    name = 'TransportError';
+    constructor(message, code, retryable, sent) {
+        super(message);
+        this.code = code;
+        this.retryable = retryable;
+        this.sent = sent;
+    }
+}
+function describe(err, url, timeoutMs, sent) {
+    const code = err.code ?? 'UNKNOWN';
+    const where = `${url.protocol}//${url.host}`;
+    if (TLS_TRUST_CODES.has(code)) {
+        return new TransportError(`The TLS certificate of ${where} is not trusted (${code}: ${err.message}). If a TLS-inspecting proxy or a private CA is in the way, give its CA certificate to Node with NODE_EXTRA_CA_CERTS.`, code, false, sent);
+    }
+    // The proxy tunnel reports the proxy's refusal of CONNECT only in its message.
+    const refusal = /tunneling socket could not be established, statusCode=(\d+)/.exec(err.message);
+    if (refusal) {
+        const status = Number(refusal[1]);
+        const hint = status === 407
+            ? " (Proxy Authentication Required): put the proxy's credentials in its URL, https_proxy=http://user:password@host:port"
+            : '';
+        return new TransportError(`The proxy refused the tunnel to ${where} with HTTP ${status}${hint}`, code, status >= 500, sent);
+    }
+    if (code === 'TIMEOUT') {
+        return new TransportError(`No answer from ${where} within ${timeoutMs} ms`, code, true, sent);
+    }
+    if (code === 'INCOMPLETE') {
+        return new TransportError(`${where} closed the connection before the answer was complete`, code, true, sent);
+    }
+    if (code === 'ENOTFOUND') {
+        return new TransportError(`Cannot resolve ${url.hostname} (${code}): check region and endpoint`, code, false, sent);
+    }
+    return new TransportError(`Request to ${where} failed: ${code} ${err.message}`, code, RETRYABLE_CODES.has(code), sent);
+}
+// Whether a request may have reached the server is read from its socket, not from error codes
+// (the proxy tunnel reports even an unreachable proxy as ECONNRESET). Until the socket has
+// connected, and for TLS finished its handshake, every byte of the request sits in our own
+// buffers: a failure before that point means the server certainly never saw it. From that point
+// on, a reset, a timeout or a cut answer cannot tell whether the server read the request and
+// carried it out, so the request counts as sent.
+const established = new WeakSet();
+function watchSocket(socket) {
+    if (established.has(socket))
+        return;
+    const tls = socket;
+    // The proxy tunnel hands a queued request a socket it secured earlier without marking it
+    // reused; its verified handshake shows as authorized.
+    const ready = tls.encrypted ? tls.authorized === true : !socket.pending;
+    if (ready)
+        established.add(socket);
+    else
+        socket.once(tls.encrypted ? 'secureConnect' : 'connect', () => established.add(socket));
+}
+// setTimeout turns a delay above 2^31-1 ms into 1 ms, so such a timeout would fire at once.
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+function checkTimeout(timeoutMs) {
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+        throw new Error(`The request timeout must be a number of milliseconds above 0 and at most ${MAX_TIMEOUT_MS}, not ${String(timeoutMs)}`);
+    }
+    return timeoutMs;
+}
+function incomplete() {
+    return Object.assign(new Error('incomplete answer'), { code: 'INCOMPLETE' });
+}
+function readAnswer(res, fail, done) {
+    const chunks = [];
+    res.on('data', (chunk) => chunks.push(chunk));
+    // Node reports an answer cut short as an 'aborted' error, or only as a close.
+    res.on('error', () => fail(incomplete()));
+    res.on('close', () => {
+        if (!res.complete)
+            fail(incomplete());
+    });
+    res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        done({ status: res.statusCode ?? 0, headers: res.headers, body });
+    });
+}
+/**
+ * The proxy a request to url goes through: https_proxy/HTTPS_PROXY (http_proxy for http URLs)
+ * unless no_proxy/NO_PROXY lists the host; loopback hosts never use a proxy. These are the
+ * runner's own rules, from @actions/http-client.
+ */
+function proxyFor(url) {
+    return (0,proxy/* getProxyUrl */.s)(url);
+}
+class Transport {
+    options;
+    routes = new Map();
+    disposers = [];
+    /** Connections opened so far, for the debug log and the benchmark. */
+    connections = 0;
+    constructor(options) {
+        this.options = options;
+        checkTimeout(options.timeoutMs);
+    }
+    route(url) {
+        const proxy = proxyFor(url);
+        const key = `${url.protocol}|${proxy?.href ?? ''}`;
+        let route = this.routes.get(key);
+        if (!route) {
+            route = this.createRoute(url, proxy !== undefined);
+            this.routes.set(key, route);
+        }
+        return route;
+    }
+    async createRoute(url, viaProxy) {
+        const secure = url.protocol === 'https:';
+        const mod = secure ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+        const keepAlive = true;
+        const maxSockets = this.options.maxSockets;
+        if (viaProxy) {
+            // @actions/http-client builds the CONNECT tunnel (with proxy credentials and no_proxy
+            // handled as the runner does); it is only loaded when a proxy applies.
+            const { HttpClient } = await __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.bind(__nccwpck_require__, 2779));
+            const client = new HttpClient(this.options.userAgent, [], { keepAlive, maxSockets });
+            this.disposers.push(() => client.dispose());
+            return { request: mod.request, agent: client.getAgent(url.href) };
+        }
+        const agent = new mod.Agent({ keepAlive, maxSockets });
+        this.disposers.push(() => agent.destroy());
+        return { request: mod.request, agent };
+    }
+    /** The deadline runs from this call: loading node:https or the proxy tunnel counts against it. */
+    async request(method, url, headers, body, options = {}) {
+        const timeoutMs = checkTimeout(options.timeoutMs ?? this.options.timeoutMs);
+        const deadline = performance.now() + timeoutMs;
+        const route = await this.route(url);
+        return this.exchange(route, method, url, headers, body, {
+            timeoutMs,
+            leftMs: Math.max(0, deadline - performance.now())
+        });
+    }
+    exchange({ request, agent }, method, url, headers, body, { timeoutMs, leftMs }) {
+        return new Promise((resolve, reject) => {
+            let settled = false;
+            let socket;
+            const settle = () => {
+                if (settled)
+                    return false;
+                settled = true;
+                clearTimeout(timer);
+                return true;
+            };
+            const fail = (err) => {
+                const sent = socket !== undefined && established.has(socket);
+                if (settle())
+                    reject(describe(err, url, timeoutMs, sent));
+            };
+            const fullHeaders = {
+                ...headers,
+                'User-Agent': this.options.userAgent,
+                ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {})
+            };
+            const req = request({
+                protocol: url.protocol,
+                hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+                port: url.port || undefined,
+                path: `${url.pathname}${url.search}`,
+                method,
+                agent,
+                headers: fullHeaders
+            }, res => readAnswer(res, fail, answer => {
+                if (settle())
+                    resolve(answer);
+            }));
+            req.on('socket', (s) => {
+                socket = s;
+                watchSocket(s);
+                if (!req.reusedSocket)
+                    this.connections++;
+            });
+            // Stays attached after settling: a destroyed request may still report errors.
+            req.on('error', fail);
+            // Created after the request: Node reports nothing before request() returns, so no path
+            // can settle before the timer exists.
+            const timer = setTimeout(() => {
+                fail(Object.assign(new Error('timeout'), { code: 'TIMEOUT' }));
+                req.destroy();
+            }, leftMs);
+            req.end(body || undefined);
+        });
+    }
+    close() {
+        for (const dispose of this.disposers.splice(0))
+            dispose();
+        this.routes.clear();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/http/api.ts
+// The signed-request layer every service client uses (SWR, IAM): authentication, a run-wide
+// deadline, retries of what is transient, and no blind repetition of a write whose answer
+// was lost (docs/swr-service.md, "Retries and lost answers").
+
+
+
+const INVALID = Symbol('invalid JSON');
+function parseJson(text) {
+    if (text.trim() === '')
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return INVALID;
+    }
+}
+class Api {
+    options;
+    sleep;
+    random;
+    constructor(options) {
+        this.options = options;
+        this.sleep = options.sleep ?? sleep;
+        this.random = options.random ?? Math.random;
+    }
+    get baseUrl() {
+        return this.options.baseUrl;
+    }
+    urlFor(request) {
+        const base = this.options.baseUrl;
+        const url = new URL(`${base.origin}${base.pathname.replace(/\/+$/, '')}${request.path}`);
+        for (const [key, value] of Object.entries(request.query ?? {})) {
+            url.searchParams.append(key, value);
+        }
+        return url;
+    }
+    async call(request, options) {
+        const { retry, deadline } = this.options;
+        const started = Date.now();
+        for (let attempt = 1;; attempt++) {
+            const outcome = await this.attempt(request, options);
+            if (!('retryable' in outcome))
+                return outcome;
+            const failure = outcome;
+            if (!failure.retryable)
+                throw failure.error;
+            if (failure.maybeDone && options.readBack && (await options.readBack())) {
+                this.options.debug(`${request.operation}: the answer was lost, but it took effect`);
+                return { ...LOST_ANSWER, lost: true };
+            }
+            const delay = Math.max(failure.waitAtLeast, backoffDelay(attempt, retry, this.random));
+            if (attempt >= retry.maxAttempts || Date.now() + delay >= deadline) {
+                const elapsed = Math.round((Date.now() - started) / 100) / 10;
+                failure.error.message += ` (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} in ${elapsed} s)`;
+                throw failure.error;
+            }
+            this.options.debug(`${request.operation}: retrying in ${delay} ms (attempt ${attempt + 1} of ${retry.maxAttempts})`);
+            await this.sleep(delay);
+        }
+    }
+    /** Sends the request once: the answer, or why it failed and whether to try again. */
+    async attempt(request, options) {
+        const { transport, authorize, deadline, debug, timeoutMs } = this.options;
+        const url = this.urlFor(request);
+        const body = request.body === undefined ? '' : JSON.stringify(request.body);
+        const headers = { 'Content-Type': 'application/json;charset=utf-8', ...request.headers };
+        const signed = authorize ? authorize({ method: request.method, url, headers, body }) : headers;
+        const line = `${request.method} ${url.pathname}${url.search}`;
+        const sentAt = Date.now();
+        const remaining = deadline - sentAt;
+        if (remaining <= 0) {
+            const error = new Error(`${request.operation} failed: the run's time budget is spent`);
+            return { error, retryable: false, maybeDone: false, waitAtLeast: 0 };
+        }
+        let response;
+        try {
+            response = await transport.request(request.method, url, signed, body, {
+                timeoutMs: Math.min(timeoutMs, remaining)
+            });
+        }
+        catch (err) {
+            if (!(err instanceof TransportError))
+                throw err;
+            debug(`${line} -> ${err.code} after ${Date.now() - sentAt} ms`);
+            const error = new Error(`${request.operation} failed: ${err.message}`, { cause: err });
+            return { error, retryable: err.retryable, maybeDone: err.sent, waitAtLeast: 0 };
+        }
+        debug(`${line} -> ${response.status} in ${Date.now() - sentAt} ms`);
+        return this.judge(request, options, response);
+    }
+    judge(request, options, response) {
+        const { policy, baseUrl } = this.options;
+        const { status } = response;
+        const requestId = requestIdOf(response);
+        if (options.ok.includes(status)) {
+            const json = parseJson(response.body);
+            // Every read answers with JSON: an empty or cut body (a proxy's page, a dropped
+            // connection) is worth asking again. Writes may answer with nothing.
+            if (request.method !== 'GET' || (json !== INVALID && json !== undefined)) {
+                return { status, response, json: json === INVALID ? undefined : json, error: {}, requestId };
+            }
+            const message = `the answer is not valid JSON: ${describeBody(response.body)}`;
+            const error = new ApiError(request.operation, status, { message }, requestId);
+            return { error, retryable: true, maybeDone: false, waitAtLeast: 0 };
+        }
+        const serviceError = parseServiceError(response.body);
+        const answer = { status, response, json: undefined, error: serviceError, requestId };
+        const hint = [options.hint?.(answer), policy.hint(status, serviceError, { baseUrl })]
+            .filter(Boolean)
+            .join(' ');
+        const error = new ApiError(request.operation, status, serviceError, requestId, hint);
+        const transient = policy.isTransient(status, serviceError);
+        if (!transient && options.accept?.(answer))
+            return { ...answer, asError: error };
+        if (!transient)
+            return { error, retryable: false, maybeDone: false, waitAtLeast: 0 };
+        return {
+            error,
+            retryable: true,
+            maybeDone: !policy.isRefusedUnprocessed(status, serviceError),
+            waitAtLeast: parseRetryAfter(response.headers['retry-after']) ?? 0
+        };
+    }
+}
+const LOST_ANSWER = {
+    status: 0,
+    response: { status: 0, headers: {}, body: '' },
+    json: undefined,
+    error: {},
+    requestId: undefined
+};
+function describeBody(body) {
+    const text = body.trim();
+    if (!text)
+        return 'an empty body';
+    return parseServiceError(text).message ?? text.slice(0, 120);
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+// Wires the layers together: inputs -> masks -> credentials -> clients -> converge -> outputs,
+// log and summary. The only module that reads process.env or talks to the runner directly.
 
 
 
@@ -1414,106 +2113,122 @@ function renderSummary(plan, result) {
 
 
 
-/** Repositories provisioned at once, and so connections per host at most. */
+
+
+
+
+
+/** Repositories handled at once, and so connections per host at most. */
 const CONCURRENCY = 8;
 const USER_AGENT = 'create-swr-repository-action';
-function numberFromEnv(env, name, fallback) {
-    const value = Number(env[name]);
-    return env[name] && Number.isFinite(value) && value >= 0 ? value : fallback;
-}
-/** Retry timing; the variables exist so that tests and impatient users can shorten it. */
-function retryPolicyFromEnv(env) {
-    return {
-        maxAttempts: Math.max(1, numberFromEnv(env, 'SWR_ACTION_MAX_ATTEMPTS', DEFAULT_RETRY_POLICY.maxAttempts)),
-        baseDelayMs: numberFromEnv(env, 'SWR_ACTION_RETRY_BASE_MS', DEFAULT_RETRY_POLICY.baseDelayMs),
-        maxDelayMs: numberFromEnv(env, 'SWR_ACTION_RETRY_MAX_MS', DEFAULT_RETRY_POLICY.maxDelayMs),
-        budgetMs: numberFromEnv(env, 'SWR_ACTION_RETRY_BUDGET_MS', DEFAULT_RETRY_POLICY.budgetMs)
+/** Reads of something just created: the first try, then four more, waiting longer each time. */
+const CONSISTENCY_TRIES = 5;
+function wantedOf(inputs) {
+    const settings = {
+        ...(inputs.isPublic !== undefined ? { is_public: inputs.isPublic } : {}),
+        ...(inputs.category !== undefined ? { category: inputs.category } : {}),
+        ...(inputs.description ? { description: inputs.description } : {})
     };
-}
-function planOf(inputs, retry) {
-    const registry = registryFromEndpoint(inputs.endpoint);
     return {
         namespace: inputs.namespace,
         repositories: inputs.repositories,
-        settings: {
-            is_public: inputs.isPublic,
-            category: inputs.category,
-            description: inputs.description
-        },
+        settings,
         onDrift: inputs.onDrift,
-        dryRun: inputs.dryRun,
-        ...(inputs.retention ? { retention: inputs.retention } : {}),
-        ...(registry ? { registry } : {}),
-        ...(inputs.registry ? { registryOverride: inputs.registry } : {}),
-        concurrency: CONCURRENCY,
-        consistencyDelayMs: Math.max(1, retry.baseDelayMs)
+        ...(inputs.retention ? { retention: inputs.retention } : {})
     };
 }
-function writeOutputs(plan, result) {
-    const first = result.repositories[0];
-    const path = first?.path ?? '';
-    setOutput('path', path);
-    setOutput('paths', result.repositories
-        .map(r => r.path)
-        .filter(Boolean)
-        .join('\n'));
-    setOutput('registry', path ? (path.split('/')[0] ?? '') : (plan.registryOverride ?? plan.registry ?? ''));
-    setOutput('created', String(first?.created ?? false));
-    setOutput('namespace_created', String(result.namespaceAction === 'created'));
-    // Errors in the result quote the service, which may echo a credential back.
-    setOutput('result', redact(JSON.stringify(result.repositories)));
+function pathRulesOf(inputs) {
+    const knownHost = registryFromEndpoint(inputs.endpoint);
+    return {
+        ...(inputs.registry ? { registryOverride: inputs.registry } : {}),
+        ...(knownHost ? { knownHost } : {})
+    };
 }
 async function dockerLogin(inputs, credentials, client) {
     const region = inputs.region; // checked by getInputs when docker_login_outputs is on
-    let login;
-    if (credentials.longTermKeys) {
-        login = longTermDockerLogin(region, credentials.longTermKeys.accessKeyId, credentials.longTermKeys.secretAccessKey);
-    }
-    else if (inputs.dryRun) {
+    if (!credentials.longTermKeys && inputs.dryRun) {
         warning('docker_login_outputs: the temporary login is issued by a POST request, which dry_run does not make; no login outputs were set.');
         return;
     }
-    else {
-        login = await client.temporaryLogin(region);
-    }
+    const login = credentials.longTermKeys
+        ? longTermDockerLogin(region, credentials.longTermKeys.accessKeyId, credentials.longTermKeys.secretAccessKey)
+        : await client.temporaryLogin(region);
     setSecret(login.password);
     setOutput('docker_username', login.username);
     setOutput('docker_password', login.password);
-    info(`Docker login outputs set for ${credentials.longTermKeys ? 'a long-term' : 'a temporary (6 h)'} login`);
+    info(`Docker login outputs set for ${credentials.longTermKeys ? 'a long-term' : 'a temporary'} login`);
 }
 async function run(env = process.env) {
+    // Every value that may be a secret is masked before anything can fail and print.
+    for (const secret of secretValues(env))
+        setSecret(secret);
     let transport;
     try {
         const inputs = getInputs(env);
-        const retry = retryPolicyFromEnv(env);
+        const tuning = tuningFromEnv(env);
+        for (const name of inputs.duplicates) {
+            warning(`Input "repository" names "${name}" more than once; it is handled once.`);
+        }
+        const log = { info: info, warning: warning, group: group, debug: isDebug() ? debug : () => undefined };
         transport = new Transport({
-            timeoutMs: numberFromEnv(env, 'SWR_ACTION_TIMEOUT_MS', 30_000),
+            timeoutMs: tuning.timeoutMs,
             maxSockets: CONCURRENCY,
             userAgent: USER_AGENT
         });
-        const shared = { transport, retry, log: runnerLogger };
-        const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => new Api({ baseUrl, ...shared }));
+        const deadline = Date.now() + tuning.retry.budgetMs;
+        const shared = {
+            transport,
+            retry: tuning.retry,
+            deadline,
+            timeoutMs: tuning.timeoutMs,
+            debug: log.debug
+        };
+        const api = (baseUrl, policy, authorize) => new Api({ baseUrl, policy, ...(authorize ? { authorize } : {}), ...shared });
+        const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => api(baseUrl, genericPolicy), setSecret);
         info(`Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`);
-        const client = new SwrClient(new Api({ baseUrl: inputs.endpoint, authorize: credentials.authorize, ...shared }));
-        const plan = planOf(inputs, retry);
-        const names = plan.repositories.map(r => `${plan.namespace}/${r}`).join(', ');
-        const result = await group(`${plan.dryRun ? 'Plan' : 'Create'} repository ${names} if not exist`, () => provision(plan, client, runnerLogger, sleep));
-        writeOutputs(plan, result);
-        if (inputs.dockerLoginOutputs)
-            await dockerLogin(inputs, credentials, client);
-        appendSummary(renderSummary(plan, result));
-        const failed = result.repositories.filter(r => r.error);
-        if (failed.length > 0) {
-            const messages = [...new Set(failed.map(r => r.error))];
-            setFailed(`${failed.length} of ${result.repositories.length} repositor${result.repositories.length === 1 ? 'y' : 'ies'} failed: ${messages.join(' | ')}`);
-        }
+        const client = new SwrClient(api(inputs.endpoint, swrPolicy, credentials.authorize));
+        await provision(inputs, client, log, tuning.retry.baseDelayMs, credentials);
     }
     catch (err) {
-        setFailed(err instanceof Error ? err.message : String(err));
+        setFailed(messageOf(err));
     }
     finally {
         transport?.close();
     }
+}
+async function provision(inputs, client, log, baseDelayMs, credentials) {
+    const wanted = wantedOf(inputs);
+    const paths = pathRulesOf(inputs);
+    const first = Math.max(1, baseDelayMs);
+    const waiting = {
+        sleep: sleep,
+        delays: Array.from({ length: CONSISTENCY_TRIES - 1 }, (_, i) => first * 2 ** i)
+    };
+    const report = await group(groupTitle(wanted.namespace, wanted.repositories, inputs.dryRun), async () => {
+        const result = await converge(wanted, client, {
+            dryRun: inputs.dryRun,
+            concurrency: CONCURRENCY,
+            log,
+            waiting,
+            paths,
+            onPlan: changes => planLines(changes, inputs.dryRun).forEach(line => info(line))
+        });
+        for (const line of repositoryLines(result))
+            info(line);
+        for (const message of result.warnings)
+            warning(message);
+        return result;
+    });
+    writeOutputs(report, paths);
+    // The summary comes before the docker login, so that a failing login cannot lose it.
+    appendSummary(renderSummary(wanted, report));
+    for (const { title, message } of failureAnnotations(report))
+        error(message, { title });
+    const total = failureTotal(report);
+    if (inputs.dockerLoginOutputs)
+        await dockerLogin(inputs, credentials, client);
+    if (total)
+        setFailed(total);
 }
 
 

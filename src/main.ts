@@ -1,158 +1,179 @@
-import { Api, SwrClient } from './swr/client.js'
-import { longTermDockerLogin, resolveCredentials } from './auth/credentials.js'
-import { registryFromEndpoint } from './swr/endpoints.js'
-import { getInputs, type Inputs } from './github/inputs.js'
-import { provision, type ProvisionPlan, type ProvisionResult } from './provision.js'
-import { DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './http/retry.js'
+// Wires the layers together: inputs -> masks -> credentials -> clients -> converge -> outputs,
+// log and summary. The only module that reads process.env or talks to the runner directly.
+import {
+  longTermDockerLogin,
+  resolveCredentials,
+  type ResolvedCredentials
+} from './auth/credentials.js'
+import { converge } from './converge.js'
+import { getInputs, secretValues, tuningFromEnv, type Inputs } from './github/inputs.js'
+import {
+  failureAnnotations,
+  failureTotal,
+  groupTitle,
+  planLines,
+  repositoryLines
+} from './github/log.js'
+import { writeOutputs } from './github/outputs.js'
 import {
   appendSummary,
+  debug,
+  error,
   group,
   info,
-  redact,
-  runnerLogger,
+  isDebug,
   setFailed,
   setOutput,
   setSecret,
-  warning
+  warning,
+  type Logger
 } from './github/runner.js'
 import { renderSummary } from './github/summary.js'
+import { Api, type Authorizer, type ServicePolicy } from './http/api.js'
+import { sleep } from './http/retry.js'
 import { Transport } from './http/transport.js'
+import { messageOf } from './pool.js'
+import type { PathRules } from './report.js'
+import type { Wanted } from './resources/types.js'
+import { SwrClient } from './swr/client.js'
+import { registryFromEndpoint } from './swr/endpoints.js'
+import { genericPolicy, swrPolicy } from './swr/errors.js'
 
-/** Repositories provisioned at once, and so connections per host at most. */
+/** Repositories handled at once, and so connections per host at most. */
 export const CONCURRENCY = 8
 const USER_AGENT = 'create-swr-repository-action'
+/** Reads of something just created: the first try, then four more, waiting longer each time. */
+const CONSISTENCY_TRIES = 5
 
-function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const value = Number(env[name])
-  return env[name] && Number.isFinite(value) && value >= 0 ? value : fallback
-}
-
-/** Retry timing; the variables exist so that tests and impatient users can shorten it. */
-export function retryPolicyFromEnv(env: NodeJS.ProcessEnv): RetryPolicy {
-  return {
-    maxAttempts: Math.max(
-      1,
-      numberFromEnv(env, 'SWR_ACTION_MAX_ATTEMPTS', DEFAULT_RETRY_POLICY.maxAttempts)
-    ),
-    baseDelayMs: numberFromEnv(env, 'SWR_ACTION_RETRY_BASE_MS', DEFAULT_RETRY_POLICY.baseDelayMs),
-    maxDelayMs: numberFromEnv(env, 'SWR_ACTION_RETRY_MAX_MS', DEFAULT_RETRY_POLICY.maxDelayMs),
-    budgetMs: numberFromEnv(env, 'SWR_ACTION_RETRY_BUDGET_MS', DEFAULT_RETRY_POLICY.budgetMs)
+function wantedOf(inputs: Inputs): Wanted {
+  const settings = {
+    ...(inputs.isPublic !== undefined ? { is_public: inputs.isPublic } : {}),
+    ...(inputs.category !== undefined ? { category: inputs.category } : {}),
+    ...(inputs.description ? { description: inputs.description } : {})
   }
-}
-
-function planOf(inputs: Inputs, retry: RetryPolicy): ProvisionPlan {
-  const registry = registryFromEndpoint(inputs.endpoint)
   return {
     namespace: inputs.namespace,
     repositories: inputs.repositories,
-    settings: {
-      is_public: inputs.isPublic,
-      category: inputs.category,
-      description: inputs.description
-    },
+    settings,
     onDrift: inputs.onDrift,
-    dryRun: inputs.dryRun,
-    ...(inputs.retention ? { retention: inputs.retention } : {}),
-    ...(registry ? { registry } : {}),
-    ...(inputs.registry ? { registryOverride: inputs.registry } : {}),
-    concurrency: CONCURRENCY,
-    consistencyDelayMs: Math.max(1, retry.baseDelayMs)
+    ...(inputs.retention ? { retention: inputs.retention } : {})
   }
 }
 
-function writeOutputs(plan: ProvisionPlan, result: ProvisionResult): void {
-  const first = result.repositories[0]
-  const path = first?.path ?? ''
-  setOutput('path', path)
-  setOutput(
-    'paths',
-    result.repositories
-      .map(r => r.path)
-      .filter(Boolean)
-      .join('\n')
-  )
-  setOutput(
-    'registry',
-    path ? (path.split('/')[0] ?? '') : (plan.registryOverride ?? plan.registry ?? '')
-  )
-  setOutput('created', String(first?.created ?? false))
-  setOutput('namespace_created', String(result.namespaceAction === 'created'))
-  // Errors in the result quote the service, which may echo a credential back.
-  setOutput('result', redact(JSON.stringify(result.repositories)))
+function pathRulesOf(inputs: Inputs): PathRules {
+  const knownHost = registryFromEndpoint(inputs.endpoint)
+  return {
+    ...(inputs.registry ? { registryOverride: inputs.registry } : {}),
+    ...(knownHost ? { knownHost } : {})
+  }
 }
 
 async function dockerLogin(
   inputs: Inputs,
-  credentials: Awaited<ReturnType<typeof resolveCredentials>>,
+  credentials: ResolvedCredentials,
   client: SwrClient
 ): Promise<void> {
   const region = inputs.region as string // checked by getInputs when docker_login_outputs is on
-  let login: { username: string; password: string }
-  if (credentials.longTermKeys) {
-    login = longTermDockerLogin(
-      region,
-      credentials.longTermKeys.accessKeyId,
-      credentials.longTermKeys.secretAccessKey
-    )
-  } else if (inputs.dryRun) {
+  if (!credentials.longTermKeys && inputs.dryRun) {
     warning(
       'docker_login_outputs: the temporary login is issued by a POST request, which dry_run does not make; no login outputs were set.'
     )
     return
-  } else {
-    login = await client.temporaryLogin(region)
   }
+  const login = credentials.longTermKeys
+    ? longTermDockerLogin(
+        region,
+        credentials.longTermKeys.accessKeyId,
+        credentials.longTermKeys.secretAccessKey
+      )
+    : await client.temporaryLogin(region)
   setSecret(login.password)
   setOutput('docker_username', login.username)
   setOutput('docker_password', login.password)
   info(
-    `Docker login outputs set for ${credentials.longTermKeys ? 'a long-term' : 'a temporary (6 h)'} login`
+    `Docker login outputs set for ${credentials.longTermKeys ? 'a long-term' : 'a temporary'} login`
   )
 }
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  // Every value that may be a secret is masked before anything can fail and print.
+  for (const secret of secretValues(env)) setSecret(secret)
   let transport: Transport | undefined
   try {
     const inputs = getInputs(env)
-    const retry = retryPolicyFromEnv(env)
+    const tuning = tuningFromEnv(env)
+    for (const name of inputs.duplicates) {
+      warning(`Input "repository" names "${name}" more than once; it is handled once.`)
+    }
+    const log: Logger = { info, warning, group, debug: isDebug() ? debug : () => undefined }
     transport = new Transport({
-      timeoutMs: numberFromEnv(env, 'SWR_ACTION_TIMEOUT_MS', 30_000),
+      timeoutMs: tuning.timeoutMs,
       maxSockets: CONCURRENCY,
       userAgent: USER_AGENT
     })
-    const shared = { transport, retry, log: runnerLogger }
+    const deadline = Date.now() + tuning.retry.budgetMs
+    const shared = {
+      transport,
+      retry: tuning.retry,
+      deadline,
+      timeoutMs: tuning.timeoutMs,
+      debug: log.debug
+    }
+    const api = (baseUrl: URL, policy: ServicePolicy, authorize?: Authorizer) =>
+      new Api({ baseUrl, policy, ...(authorize ? { authorize } : {}), ...shared })
     const credentials = await resolveCredentials(
       inputs.credentials,
       inputs.region,
-      baseUrl => new Api({ baseUrl, ...shared })
+      baseUrl => api(baseUrl, genericPolicy),
+      setSecret
     )
     info(
       `Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`
     )
-    const client = new SwrClient(
-      new Api({ baseUrl: inputs.endpoint, authorize: credentials.authorize, ...shared })
-    )
-
-    const plan = planOf(inputs, retry)
-    const names = plan.repositories.map(r => `${plan.namespace}/${r}`).join(', ')
-    const result = await group(
-      `${plan.dryRun ? 'Plan' : 'Create'} repository ${names} if not exist`,
-      () => provision(plan, client, runnerLogger, sleep)
-    )
-    writeOutputs(plan, result)
-    if (inputs.dockerLoginOutputs) await dockerLogin(inputs, credentials, client)
-    appendSummary(renderSummary(plan, result))
-
-    const failed = result.repositories.filter(r => r.error)
-    if (failed.length > 0) {
-      const messages = [...new Set(failed.map(r => r.error))]
-      setFailed(
-        `${failed.length} of ${result.repositories.length} repositor${result.repositories.length === 1 ? 'y' : 'ies'} failed: ${messages.join(' | ')}`
-      )
-    }
+    const client = new SwrClient(api(inputs.endpoint, swrPolicy, credentials.authorize))
+    await provision(inputs, client, log, tuning.retry.baseDelayMs, credentials)
   } catch (err) {
-    setFailed(err instanceof Error ? err.message : String(err))
+    setFailed(messageOf(err))
   } finally {
     transport?.close()
   }
+}
+
+async function provision(
+  inputs: Inputs,
+  client: SwrClient,
+  log: Logger,
+  baseDelayMs: number,
+  credentials: ResolvedCredentials
+): Promise<void> {
+  const wanted = wantedOf(inputs)
+  const paths = pathRulesOf(inputs)
+  const first = Math.max(1, baseDelayMs)
+  const waiting = {
+    sleep,
+    delays: Array.from({ length: CONSISTENCY_TRIES - 1 }, (_, i) => first * 2 ** i)
+  }
+  const report = await group(
+    groupTitle(wanted.namespace, wanted.repositories, inputs.dryRun),
+    async () => {
+      const result = await converge(wanted, client, {
+        dryRun: inputs.dryRun,
+        concurrency: CONCURRENCY,
+        log,
+        waiting,
+        paths,
+        onPlan: changes => planLines(changes, inputs.dryRun).forEach(line => info(line))
+      })
+      for (const line of repositoryLines(result)) info(line)
+      for (const message of result.warnings) warning(message)
+      return result
+    }
+  )
+  writeOutputs(report, paths)
+  // The summary comes before the docker login, so that a failing login cannot lose it.
+  appendSummary(renderSummary(wanted, report))
+  for (const { title, message } of failureAnnotations(report)) error(message, { title })
+  const total = failureTotal(report)
+  if (inputs.dockerLoginOutputs) await dockerLogin(inputs, credentials, client)
+  if (total) setFailed(total)
 }

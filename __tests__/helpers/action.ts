@@ -4,6 +4,7 @@ export {
   DIST,
   actionYaml,
   errorsOf,
+  errorTitles,
   inputEnv,
   parseOutputFile,
   runAction,

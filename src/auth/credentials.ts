@@ -1,10 +1,9 @@
 // Turns the credential inputs into an Authorizer: AK/SK (optionally STS) signing, or an IAM
 // token obtained keylessly by exchanging the workflow's OpenID Connect token.
 import { createHmac } from 'node:crypto'
-import { Api, type Authorizer } from '../swr/client.js'
+import type { Api, Authorizer } from '../http/api.js'
 import type { CredentialInputs } from '../github/inputs.js'
 import { signRequest } from '../http/signer.js'
-import { setSecret } from '../github/runner.js'
 
 export interface ResolvedCredentials {
   authorize: Authorizer
@@ -34,10 +33,15 @@ async function getIdToken(audience: string | undefined): Promise<string> {
   }
 }
 
+/**
+ * The Authorizer for the credential inputs. `mask` registers each secret the exchange yields
+ * (the ID token, the IAM token) the moment it is known.
+ */
 export async function resolveCredentials(
   inputs: CredentialInputs,
   region: string | undefined,
-  makeApi: (baseUrl: URL) => Api
+  makeApi: (baseUrl: URL) => Api,
+  mask: (secret: string) => void
 ): Promise<ResolvedCredentials> {
   if (inputs.kind === 'keys') {
     const keys = {
@@ -57,20 +61,23 @@ export async function resolveCredentials(
   }
 
   const idToken = await getIdToken(inputs.audience)
-  setSecret(idToken)
-  const { response } = await makeApi(inputs.iamEndpoint).call({
-    operation: `exchange the OpenID Connect token at IAM (identity provider "${inputs.idpId}")`,
-    method: 'POST',
-    path: '/v3.0/OS-AUTH/id-token/tokens',
-    body: { auth: { id_token: { id: idToken }, scope: { project: { name: region } } } },
-    ok: [200, 201],
-    headers: { 'X-Idp-Id': inputs.idpId }
-  })
+  mask(idToken)
+  // Exchanging the same ID token twice is harmless: a retry needs no read-back.
+  const { response } = await makeApi(inputs.iamEndpoint).call(
+    {
+      operation: `exchange the OpenID Connect token at IAM (identity provider "${inputs.idpId}")`,
+      method: 'POST',
+      path: '/v3.0/OS-AUTH/id-token/tokens',
+      body: { auth: { id_token: { id: idToken }, scope: { project: { name: region } } } },
+      headers: { 'X-Idp-Id': inputs.idpId }
+    },
+    { ok: [200, 201] }
+  )
   const header = response.headers['x-subject-token']
   const token = Array.isArray(header) ? header[0] : header
   if (!token)
     throw new Error('IAM accepted the OpenID Connect token but returned no X-Subject-Token header')
-  setSecret(token)
+  mask(token)
   return {
     authorize: ({ headers }) => ({ ...headers, 'X-Auth-Token': token }),
     description: `an IAM token from OpenID Connect (identity provider "${inputs.idpId}")`

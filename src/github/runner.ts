@@ -26,11 +26,16 @@ function escapeProperty(value: string): string {
   return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
 
+// As @actions/core's Command: a space once any property is given, then the non-empty ones.
 function issueCommand(command: string, properties: Record<string, string>, message: string): void {
-  const props = Object.entries(properties)
+  const given = Object.entries(properties)
+  const props = given
+    .filter(([, value]) => value)
     .map(([key, value]) => `${key}=${escapeProperty(value)}`)
     .join(',')
-  process.stdout.write(`::${command}${props ? ' ' + props : ''}::${escapeData(message)}${EOL}`)
+  process.stdout.write(
+    `::${command}${given.length > 0 ? ' ' + props : ''}::${escapeData(message)}${EOL}`
+  )
 }
 
 /** Reads an input the way the runner passes it: INPUT_<NAME>, trimmed. */
@@ -78,8 +83,11 @@ export function warning(message: string): void {
   issueCommand('warning', {}, redact(message))
 }
 
-export function error(message: string): void {
-  issueCommand('error', {}, redact(message))
+/** An error annotation; `title` heads it in the run's annotations. */
+export function error(message: string, properties: { title?: string } = {}): void {
+  const props: Record<string, string> =
+    properties.title === undefined ? {} : { title: redact(properties.title) }
+  issueCommand('error', props, redact(message))
 }
 
 export function setFailed(message: string): void {

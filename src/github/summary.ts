@@ -1,5 +1,7 @@
-// The job summary: one table a person reads at a glance.
-import type { ProvisionPlan, ProvisionResult, RepositoryResult } from '../provision.js'
+// The job summary: the repositories at a glance, then the plan with what became of each change.
+import type { ChangeRecord } from '../apply.js'
+import type { Report, RepositoryResult } from '../report.js'
+import type { Wanted } from '../resources/types.js'
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
@@ -25,29 +27,56 @@ function drift(result: RepositoryResult): string {
     .join('<br>')
 }
 
-const NAMESPACE_WORDS: Record<ProvisionResult['namespaceAction'], string> = {
+const ORGANIZATION_WORDS: Record<Report['organization'], string> = {
   created: 'created',
   exists: 'exists',
   'would create': 'would be created',
-  unknown: 'not reached'
+  failed: 'could not be created',
+  'not reached': 'not reached'
 }
 
-export function renderSummary(plan: ProvisionPlan, result: ProvisionResult): string {
-  const { settings } = plan
-  const wanted = `${settings.is_public ? 'public' : 'private'}, ${settings.category}`
+/** What the workflow asked for; a setting it did not set is compared with nothing. */
+export function describeWanted(wanted: Wanted): string {
+  const { is_public, category, description } = wanted.settings
+  const parts = [
+    is_public === undefined ? 'is_public not set' : is_public ? 'public' : 'private',
+    category === undefined ? 'category not set' : category,
+    ...(description ? [`"${description}"`] : [])
+  ]
+  return `${parts.join(', ')}; on drift: ${wanted.onDrift}`
+}
+
+function changeRow(change: ChangeRecord): string {
+  const outcome = change.outcome + (change.note ? ` (${change.note})` : '')
+  return `| ${change.resource} | ${code(change.name)} | ${change.action} | ${cell(change.reason)} | ${cell(outcome)} |`
+}
+
+export function renderSummary(wanted: Wanted, report: Report): string {
   const lines = [
-    `### SWR repositories${plan.dryRun ? ' (dry run: nothing was changed)' : ''}`,
+    `### SWR repositories${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
     '',
-    `Organization ${code(result.namespace)}: ${NAMESPACE_WORDS[result.namespaceAction]}. ` +
-      `Wanted settings: ${wanted}; on drift: ${plan.onDrift}.`,
+    `Organization ${code(report.namespace)}: ${ORGANIZATION_WORDS[report.organization]}. ` +
+      `Wanted: ${cell(describeWanted(wanted))}. A setting that is not set is left as it is, and a new repository is private and \`other\` unless set.`,
     '',
     '| Repository | Path | Done | Settings | Retention | Drift |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...result.repositories.map(
+    ...report.repositories.map(
       r =>
         `| ${code(r.repository)} | ${code(r.path)} | ${r.action} | ${settingsOf(r)} | ${r.retention ?? '—'} | ${drift(r)} |`
     ),
     ''
   ]
+  if (report.changes.length === 0) {
+    lines.push('Plan: no changes.', '')
+  } else {
+    lines.push(
+      `#### Plan: ${report.changes.length} change${report.changes.length === 1 ? '' : 's'}`,
+      '',
+      '| Resource | Name | Action | Why | Outcome |',
+      '| --- | --- | --- | --- | --- |',
+      ...report.changes.map(changeRow),
+      ''
+    )
+  }
   return lines.join('\n') + '\n'
 }

@@ -1,5 +1,7 @@
-// SWR and the API gateway answer errors in several shapes (../shared/swr-api-notes.md,
-// "Errors"); every one of them is turned into a status, a code, a message and a request id.
+// Turns an error answer of any Huawei Cloud service into a code, a message and a request id.
+// The bodies come in several shapes (docs/swr-service.md, "Error answers"); the live SWR shape
+// carries the same code twice, at the top (`error_code`) and in `errors[0]`, so the top is
+// read first.
 import type { HttpResponse } from './transport.js'
 
 export interface ServiceError {
@@ -7,21 +9,26 @@ export interface ServiceError {
   message?: string
 }
 
-function fromObject(value: unknown): ServiceError | undefined {
-  if (Array.isArray(value)) return value.length > 0 ? fromObject(value[0]) : undefined
+function pick(o: Record<string, unknown>, codeKeys: string[], messageKeys: string[]) {
+  const rawCode = codeKeys.map(k => o[k]).find(v => v !== undefined && v !== '')
+  const rawMessage = messageKeys.map(k => o[k]).find(v => v !== undefined && v !== '')
+  // IAM's {"error":{"code":401,…}} repeats the HTTP status as a number: not a code worth showing.
+  const code = typeof rawCode === 'string' ? rawCode : undefined
+  const message = rawMessage === undefined ? undefined : String(rawMessage)
+  if (code === undefined && message === undefined) return undefined
+  return { ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) }
+}
+
+function fromValue(value: unknown): ServiceError | undefined {
+  if (Array.isArray(value)) return value.length > 0 ? fromValue(value[0]) : undefined
   if (typeof value !== 'object' || value === null) return undefined
   const o = value as Record<string, unknown>
-  if (Array.isArray(o['errors'])) return fromObject(o['errors'])
-  if (typeof o['error'] === 'object' && o['error'] !== null) return fromObject(o['error'])
-  // IAM's {"error":{"code":401,…}} repeats the HTTP status as a number: not a code worth showing.
-  const rawCode = o['errorCode'] ?? o['error_code'] ?? o['code']
-  const code = typeof rawCode === 'number' ? undefined : rawCode
-  const message = o['errorMessage'] ?? o['error_msg'] ?? o['message'] ?? o['errorMsg']
-  if (code === undefined && message === undefined) return undefined
-  return {
-    ...(code !== undefined ? { code: String(code) } : {}),
-    ...(message !== undefined ? { message: String(message) } : {})
-  }
+  return (
+    pick(o, ['error_code'], ['error_msg']) ??
+    (Array.isArray(o['errors']) ? fromValue(o['errors']) : undefined) ??
+    (typeof o['error'] === 'object' ? fromValue(o['error']) : undefined) ??
+    pick(o, ['errorCode', 'code'], ['errorMessage', 'errorMsg', 'message'])
+  )
 }
 
 /** The service's own code and message, from any known body shape, else from the raw text. */
@@ -29,7 +36,7 @@ export function parseServiceError(body: string): ServiceError {
   const text = body.trim()
   if (!text) return {}
   try {
-    const parsed = fromObject(JSON.parse(text))
+    const parsed = fromValue(JSON.parse(text))
     if (parsed) return parsed
   } catch {
     // not JSON: fall through to the text itself
@@ -46,52 +53,17 @@ export function requestIdOf(response: HttpResponse): string | undefined {
   return Array.isArray(id) ? id[0] : id
 }
 
-const BUSY = 'SVCSTG.SWR.4090023'
-const THROTTLED = /throttl|rate ?limit|too many requests|flow control/i
-
-/** Answers that may succeed when asked again a little later. */
-export function isTransientAnswer(status: number, error: ServiceError): boolean {
-  if ([429, 500, 502, 503, 504].includes(status)) return true
-  if (status === 409 && error.code === BUSY) return true
-  if (status === 403 && (error.code === 'APIGW.0308' || THROTTLED.test(error.message ?? '')))
-    return true
-  return false
-}
-
-function hintFor(
-  status: number,
-  error: ServiceError,
-  permission: string | undefined
-): string | undefined {
-  if (status === 401) {
-    return "Check the access key id and secret access key (or the security token, or the OpenID Connect set-up), and that the runner's clock is right: signatures more than 15 minutes off are rejected."
-  }
-  if (status === 403 && !isTransientAnswer(status, error)) {
-    return `The IAM user or agency needs the SWR permission ${permission ?? 'for this call'} (see "IAM permissions" in the README).`
-  }
-  if (error.code === 'SVCSTG.SWR.4000097') {
-    return 'The account has reached its quota of SWR organizations: reuse an existing organization or delete one.'
-  }
-  if (error.code === 'SVCSTG.SWR.5007019') {
-    return 'The account has reached its quota of SWR repositories.'
-  }
-  return undefined
-}
-
-/** An answer the action cannot go on from. The message quotes the service, never our request. */
-export class SwrApiError extends Error {
-  override name = 'SwrApiError'
-  readonly code: string | undefined
-  readonly requestId: string | undefined
+/** An answer a call cannot go on from. The message quotes the service, never our request. */
+export class ApiError extends Error {
+  override name = 'ApiError'
 
   constructor(
     readonly operation: string,
     readonly status: number,
-    error: ServiceError,
-    requestId: string | undefined,
-    permission?: string
+    readonly error: ServiceError,
+    readonly requestId: string | undefined,
+    hint?: string
   ) {
-    const hint = hintFor(status, error, permission)
     super(
       `${operation} failed: HTTP ${status}` +
         (error.code ? ` ${error.code}` : '') +
@@ -99,7 +71,9 @@ export class SwrApiError extends Error {
         (requestId ? ` (request id ${requestId})` : '') +
         (hint ? `. ${hint}` : '')
     )
-    this.code = error.code
-    this.requestId = requestId
+  }
+
+  get code(): string | undefined {
+    return this.error.code
   }
 }

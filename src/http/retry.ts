@@ -4,7 +4,7 @@ export interface RetryPolicy {
   maxAttempts: number
   baseDelayMs: number
   maxDelayMs: number
-  /** No retry starts once this much time has passed since the first attempt. */
+  /** The whole run's budget: no request or retry starts once it has passed since the start. */
   budgetMs: number
 }
 
@@ -12,7 +12,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 6,
   baseDelayMs: 500,
   maxDelayMs: 10_000,
-  budgetMs: 90_000
+  budgetMs: 300_000
 }
 
 /** The wait before attempt `attempt + 1`: uniform in [0, min(max, base · 2^(attempt-1))). */

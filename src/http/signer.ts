@@ -1,5 +1,5 @@
 // SDK-HMAC-SHA256 request signing, as the official Huawei Cloud SDKs do it
-// (../shared/swr-api-notes.md, "AK/SK signing"). Tests check it against the official test
+// (docs/swr-service.md, "Calls"). Tests check it against the official test
 // vectors and against the official Node signer.
 import { createHash, createHmac } from 'node:crypto'
 

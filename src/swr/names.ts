@@ -1,4 +1,4 @@
-// SWR's name rules (../shared/swr-api-notes.md, "Name rules"). Checked before any request so a
+// SWR's name rules (docs/swr-service.md, "Names"). Checked before any request so a
 // typo costs no round trip and gets a sentence instead of an opaque 400.
 
 // Alphanumeric runs joined by one separator each; "__" is the only separator pair allowed.

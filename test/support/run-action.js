@@ -108,17 +108,30 @@ export async function runAction(inputs, env = {}, options = {}) {
 const unescape = text => text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
 
 /**
- * The messages of one workflow command (error, warning…) in a run's stdout, unescaped.
+ * The messages of one workflow command (error, warning…) in a run's stdout, unescaped, with or
+ * without properties (`::error title=…::message`); properties escape their colons.
  * @param {ActionRun} run
  * @param {string} command
  */
 export function commandMessages(run, command) {
-  const prefix = `::${command}::`
+  const prefix = new RegExp(`^::${command}(?: [^:]*)?::`)
   return run.stdout
     .split('\n')
-    .filter(line => line.startsWith(prefix))
-    .map(line => unescape(line.slice(prefix.length)))
+    .filter(line => prefix.test(line))
+    .map(line => unescape(line.replace(prefix, '')))
     .join('\n')
+}
+
+/**
+ * The titles of a run's error annotations, unescaped.
+ * @param {ActionRun} run
+ */
+export function errorTitles(run) {
+  return run.stdout
+    .split('\n')
+    .map(line => /^::error title=([^:]*)::/.exec(line)?.[1])
+    .filter(title => title !== undefined)
+    .map(title => unescape(title.replace(/%3A/g, ':').replace(/%2C/g, ',')))
 }
 
 /** The ::error:: lines of a run, unescaped. @param {ActionRun} run */

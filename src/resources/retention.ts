@@ -1,0 +1,110 @@
+// A repository's retention policy: SWR allows one per repository, and a rule's template cannot
+// change in place, so a new kind of rule replaces the policy (delete, then create).
+import type { RetentionSpec } from '../github/inputs.js'
+import {
+  sameRules,
+  type RetentionPolicy,
+  type RetentionRule,
+  type SwrClient
+} from '../swr/client.js'
+import type { Change } from './types.js'
+
+export function retentionRules(spec: RetentionSpec): RetentionRule[] {
+  const rule: RetentionRule =
+    spec.keepLast !== undefined
+      ? { template: 'tag_rule', params: { num: String(spec.keepLast) }, tag_selectors: [] }
+      : { template: 'date_rule', params: { days: String(spec.keepDays) }, tag_selectors: [] }
+  rule.tag_selectors = spec.exceptions.map(e => ({ kind: e.kind, pattern: e.pattern }))
+  return [rule]
+}
+
+export interface RetentionDiff {
+  change?: Change
+  warning?: string
+}
+
+/**
+ * The retention change of one repository. `policies` is undefined for a repository this run
+ * creates, which has none to read.
+ */
+export function diffRetention(
+  name: string,
+  spec: RetentionSpec,
+  policies: RetentionPolicy[] | undefined
+): RetentionDiff {
+  const rules = retentionRules(spec)
+  const after = { rules }
+  const current = policies?.[0]
+  const warning =
+    policies && policies.length > 1
+      ? `Repository "${name}" has ${policies.length} retention policies; only the first (id ${current?.id}) is managed.`
+      : undefined
+  const change = (action: Change['action'], reason: string): RetentionDiff => ({
+    change: {
+      resource: 'retention',
+      name,
+      action,
+      before: current ? { id: current.id, rules: current.rules } : null,
+      after,
+      reason
+    },
+    ...(warning ? { warning } : {})
+  })
+  if (!current) {
+    return change(
+      'create',
+      policies ? 'the repository has no retention policy' : 'the repository is new'
+    )
+  }
+  if (sameRules(current.rules, rules)) return warning ? { warning } : {}
+  if (current.rules.length === 1 && current.rules[0]?.template === rules[0]?.template) {
+    return change('update', 'the policy differs from the inputs')
+  }
+  return change(
+    'replace',
+    `the policy's rule is ${current.rules.map(r => r.template).join(', ')}, wanted ${rules[0]?.template}: SWR cannot change a rule's template in place`
+  )
+}
+
+export interface Waiting {
+  sleep: (ms: number) => Promise<void>
+  /** Waits before each new try while a repository just created does not show yet. */
+  delays: number[]
+}
+
+/** Creates the policy, waiting while SWR does not show the repository created a moment ago. */
+async function createPolicy(
+  client: Pick<SwrClient, 'createRetention'>,
+  namespace: string,
+  repository: string,
+  rules: RetentionRule[],
+  waiting: Waiting
+): Promise<void> {
+  for (const delay of [...waiting.delays, undefined]) {
+    if ((await client.createRetention(namespace, repository, rules)) === 'created') return
+    if (delay === undefined) break
+    await waiting.sleep(delay)
+  }
+  throw new Error(
+    `create retention policy of "${namespace}/${repository}" failed: the repository still reads as missing (${waiting.delays.length + 1} tries)`
+  )
+}
+
+export async function applyRetention(
+  client: Pick<SwrClient, 'createRetention' | 'updateRetention' | 'deleteRetention'>,
+  namespace: string,
+  repository: string,
+  change: Change,
+  waiting: Waiting
+): Promise<void> {
+  const rules = (change.after as { rules: RetentionRule[] }).rules
+  const id = (change.before as { id?: number } | null)?.id
+  if (change.action === 'update' && id !== undefined) {
+    await client.updateRetention(namespace, repository, id, rules)
+    return
+  }
+  if (change.action === 'replace' && id !== undefined) {
+    await client.deleteRetention(namespace, repository, id)
+  }
+  await createPolicy(client, namespace, repository, rules, waiting)
+}
