@@ -218,6 +218,10 @@ describe('input validation happens before any request', () => {
     ],
     [{ is_public: 'yes' }, 'Input "is_public" is "yes": it must be "true" or "false"'],
     [{ endpoint: 'http://swr-api.cn-north-4.myhuaweicloud.com' }, 'it must be an https:// URL'],
+    [
+      { endpoint: 'http://127.attacker.example:8080' },
+      'plain http is allowed for loopback hosts only'
+    ],
     [{ region: 'north', endpoint: '' }, 'Input "region" is "north": it must be a region id'],
     [{ on_drift: 'ignore' }, 'Input "on_drift" is "ignore": it must be one of warn, update, fail']
   ])('rejects %j', async (override, message) => {

@@ -92,6 +92,26 @@ describe('access keys', () => {
     expect(visibleLog(run)).toContain('from HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK')
   })
 
+  it('a key id from one source and a secret from another fail before any request, naming both', async () => {
+    const run = await runAction(baseInputs(emulator, { access_key_id: '' }), {
+      HUAWEI_CLOUD_ACCESS_KEY_ID: emulator.accounts.main.accessKeyId
+    })
+    expect(run.exitCode).toBe(1)
+    expect(errorsOf(run)).toMatch(
+      /HUAWEI_CLOUD_ACCESS_KEY_ID.*input secret_access_key|input secret_access_key.*HUAWEI_CLOUD_ACCESS_KEY_ID/
+    )
+    expect(emulator.log).toHaveLength(0)
+  })
+
+  it('a stray HUAWEI_CLOUD_SECURITY_TOKEN never joins long-term keys from the inputs', async () => {
+    // The emulator refuses a security token sent with a long-term key.
+    const run = await runAction(baseInputs(emulator), {
+      HUAWEI_CLOUD_SECURITY_TOKEN: emulator.sts.securityToken
+    })
+    expect(errorsOf(run)).toBe('')
+    expect(new Set(emulator.log.map(e => e.auth))).toEqual(new Set(['aksk']))
+  })
+
   it('half a key pair fails before any request, naming what is missing', async () => {
     const run = await runAction(baseInputs(emulator, { secret_access_key: '' }))
     expect(run.exitCode).toBe(1)

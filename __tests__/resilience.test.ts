@@ -71,6 +71,26 @@ describe('transient faults are retried, then the run succeeds', () => {
         body: { errorCode: 'SVCSTG.SWR.5000000', errorMessage: 'internal' }
       }
     ],
+    [
+      '403 SVCSTG.SWR.4031032 (requests exceed the limit)',
+      {
+        kind: 'status',
+        status: 403,
+        body: { error_code: 'SVCSTG.SWR.4031032', error_msg: 'limit' }
+      }
+    ],
+    [
+      '403 SVCSTG.SWR.4031042 (too many requests)',
+      { kind: 'status', status: 403, body: { error_code: 'SVCSTG.SWR.4031042', error_msg: 'busy' } }
+    ],
+    [
+      'APIGW.0308 with a status other than 403 or 429',
+      {
+        kind: 'status',
+        status: 400,
+        body: { error_code: 'APIGW.0308', error_msg: 'The throttling threshold has been reached' }
+      }
+    ],
     ['502', { kind: 'status', status: 502, body: {} }],
     ['503', { kind: 'status', status: 503, body: {} }],
     ['504', { kind: 'status', status: 504, body: {} }]

@@ -102,7 +102,7 @@ const scenarios: Scenario[] = [
   ],
   [
     'an invalid input after the keys were read',
-    e => baseInputs(e, { ...sts(e), category: 'nope' }),
+    e => baseInputs(e, { ...sts(e), retention_keep_last: 'x' }),
     none,
     1
   ],
@@ -146,6 +146,24 @@ describe.each(scenarios)('%s', (_name, inputs, env, exitCode) => {
       ...emulator.issued.iamTokens,
       ...given.filter(v => /secret|Secret/.test(v))
     ])
+  })
+})
+
+describe('an input checked after the credentials', () => {
+  it('fails after every secret was masked, with its own message', async () => {
+    const run = await runAction(
+      baseInputs(emulator, { ...sts(emulator), retention_keep_last: 'x' })
+    )
+    const lines = run.stdout.split('\n')
+    const failure = lines.findIndex(l => l.startsWith('::error::'))
+    expect(lines[failure]).toBe(
+      '::error::Input "retention_keep_last" is "x": it must be a whole number from 1 to 1000000.'
+    )
+    for (const secret of [emulator.sts.secretAccessKey, emulator.sts.securityToken]) {
+      const masked = lines.indexOf(`::add-mask::${secret}`)
+      expect(masked).toBeGreaterThanOrEqual(0)
+      expect(masked).toBeLessThan(failure)
+    }
   })
 })
 

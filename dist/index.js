@@ -2009,7 +2009,9 @@ class Api {
             const failure = outcome;
             if (!failure.retryable)
                 throw failure.error;
-            if (failure.maybeDone && options.readBack && (await options.readBack())) {
+            if (failure.maybeDone &&
+                options.readBack &&
+                (await this.tookEffect(options.readBack, failure))) {
                 this.options.debug(`${request.operation}: the answer was lost, but it took effect`);
                 return { ...LOST_ANSWER, lost: true };
             }
@@ -2021,6 +2023,17 @@ class Api {
             }
             this.options.debug(`${request.operation}: retrying in ${delay} ms (attempt ${attempt + 1} of ${retry.maxAttempts})`);
             await this.sleep(delay);
+        }
+    }
+    /** Whether a write whose answer was lost took effect; if that cannot be read, the write's own failure stands. */
+    async tookEffect(readBack, failure) {
+        try {
+            return await readBack();
+        }
+        catch (err) {
+            const reason = err instanceof Error ? err.message : String(err);
+            failure.error.message += ` (whether it took effect could not be read: ${reason})`;
+            throw failure.error;
         }
     }
     /** Sends the request once: the answer, or why it failed and whether to try again. */

@@ -126,7 +126,11 @@ export class Api {
       if (!('retryable' in outcome)) return outcome
       const failure = outcome
       if (!failure.retryable) throw failure.error
-      if (failure.maybeDone && options.readBack && (await options.readBack())) {
+      if (
+        failure.maybeDone &&
+        options.readBack &&
+        (await this.tookEffect(options.readBack, failure))
+      ) {
         this.options.debug(`${request.operation}: the answer was lost, but it took effect`)
         return { ...LOST_ANSWER, lost: true }
       }
@@ -140,6 +144,17 @@ export class Api {
         `${request.operation}: retrying in ${delay} ms (attempt ${attempt + 1} of ${retry.maxAttempts})`
       )
       await this.sleep(delay)
+    }
+  }
+
+  /** Whether a write whose answer was lost took effect; if that cannot be read, the write's own failure stands. */
+  private async tookEffect(readBack: () => Promise<boolean>, failure: Failure): Promise<boolean> {
+    try {
+      return await readBack()
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err)
+      failure.error.message += ` (whether it took effect could not be read: ${reason})`
+      throw failure.error
     }
   }
 
