@@ -82,9 +82,8 @@ describe('a dry run and a real run plan the same changes', () => {
     })
     expect(emulator.repository('group', 'drifted')).toMatchObject({ category: 'linux' })
     for (const name of ['fresh', 'drifted', 'bare', 'count', 'days']) {
-      expect(emulator.retentions('group', name).map(p => p.rules[0]?.params)).toEqual([
-        { num: '10' }
-      ])
+      const policies = emulator.retentions('group', name) as { rules: { params: unknown }[] }[]
+      expect(policies.map(p => p.rules[0]?.params)).toEqual([{ num: '10' }])
     }
   })
 
