@@ -1,4 +1,4 @@
-// The emulator itself, checked in-process against ../shared/swr-api-notes.md with signed
+// The emulator itself, checked in-process against docs/swr-service.md with signed
 // requests: the published statuses and codes, every value of every variant in every error
 // shape, the API gateway's answer for a path that is no API, and the faults that need care.
 import http from 'node:http'

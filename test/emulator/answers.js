@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 export const ANSWERED_CODE = Symbol('answered error code')
 
 // Messages close to the published error-code table's descriptions; 4040058 is quoted from a
-// live answer (../shared/swr-api-notes.md, "Errors").
+// live answer (docs/swr-service.md, "Error answers").
 const MESSAGES = {
   'SVCSTG.SWR.4000097': 'The number of namespaces has reached the maximum',
   'SVCSTG.SWR.4000098': 'The number of repositories has reached the maximum',

@@ -1,5 +1,5 @@
 // An SWR emulator for tests, the local demo and the benchmark. It behaves like the service as
-// ../shared/swr-api-notes.md describes, and listens on loopback only.
+// docs/swr-service.md describes, and listens on loopback only.
 //
 // - auth.js: accounts; SDK-HMAC-SHA256 signatures (checked with the official Node SDK's own
 //   canonicalisation, so independent of src/http/signer.ts), security tokens, IAM tokens.

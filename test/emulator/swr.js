@@ -1,5 +1,5 @@
 // The standard edition's organizations and repositories (/v2/manage/...), with the statuses and
-// codes of ../shared/swr-api-notes.md, and the variants of variants.js where those are unsettled.
+// codes of docs/swr-service.md, and the variants of variants.js where those are unsettled.
 import { randomBytes } from 'node:crypto'
 import { randomKey } from './auth.js'
 import {

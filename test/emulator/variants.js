@@ -1,5 +1,5 @@
 // What the emulator can do where no public source settles what the live service answers
-// (../shared/swr-api-notes.md, "Behaviours no public source settles"). The first value of each
+// (docs/swr-service.md, "Behaviours no public source settles"). The first value of each
 // list is the default; tests iterate over every value so that the action is tried under each.
 
 /** Every variant and its values, the default first. */
