@@ -29,10 +29,13 @@ describe('defaults', () => {
       onDrift: 'warn',
       dryRun: false,
       region: 'cn-north-4',
-      dockerLoginOutputs: false
+      dockerLoginOutputs: false,
+      replicateOverride: false
     })
     expect(inputs.endpoint.href).toBe('https://swr-api.cn-north-4.myhuaweicloud.com/')
     expect(inputs.retention).toBeUndefined()
+    expect(inputs).not.toHaveProperty('shareWith')
+    expect(inputs).not.toHaveProperty('replicateTo')
   })
 
   it('leaves is_public and category undefined when the workflow does not set them', () => {

@@ -8,6 +8,7 @@ import {
   isValidRepositoryName,
   type Category
 } from '../swr/names.js'
+import { readAccess, type ReplicationInput, type SharingInput } from './access-inputs.js'
 import {
   REGION_RULE,
   defaultApiEndpoint,
@@ -16,6 +17,8 @@ import {
   isValidRegion,
   regionFromEndpoint
 } from '../swr/endpoints.js'
+
+export type { ReplicationInput, SharingInput } from './access-inputs.js'
 
 export type DriftPolicy = 'warn' | 'update' | 'fail'
 
@@ -57,6 +60,11 @@ export interface Inputs {
   registry?: string
   credentials: CredentialInputs
   dockerLoginOutputs: boolean
+  /** Undefined when share_with is not set (sharing is then neither read nor changed). */
+  shareWith?: SharingInput[]
+  /** Undefined when replicate_to is not set. */
+  replicateTo?: ReplicationInput[]
+  replicateOverride: boolean
 }
 
 /** An input that breaks a rule: the message names the input, the value and the rule. */
@@ -64,11 +72,11 @@ export class InputError extends Error {
   override name = 'InputError'
 }
 
-function invalid(input: string, value: string, rule: string): InputError {
+export function invalid(input: string, value: string, rule: string): InputError {
   return new InputError(`Input "${input}" is ${JSON.stringify(value)}: ${rule}.`)
 }
 
-function parseBoolean(input: string, value: string): boolean {
+export function parseBoolean(input: string, value: string): boolean {
   // The spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema).
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
@@ -319,7 +327,7 @@ function readRetention(input: (name: string) => string): RetentionSpec | undefin
   }
 }
 
-type Read = (name: string) => string
+export type Read = (name: string) => string
 
 function readNames(input: Read): Pick<Inputs, 'namespace' | 'repositories' | 'duplicates'> {
   const namespace = input('namespace')
@@ -403,9 +411,10 @@ function readLocation(
 
 /**
  * Reads and checks every input; throws InputError before any request is made. Pure: it prints
- * nothing and masks nothing, so the caller masks secretValues(env) before calling it.
+ * nothing and masks nothing, so the caller masks secretValues(env) before calling it. `now` is
+ * what share_with deadlines must come after.
  */
-export function getInputs(env: NodeJS.ProcessEnv): Inputs {
+export function getInputs(env: NodeJS.ProcessEnv, now: Date = new Date()): Inputs {
   const input: Read = name => getInput(name, env)
   const names = readNames(input)
   const settings = readSettings(input)
@@ -421,13 +430,15 @@ export function getInputs(env: NodeJS.ProcessEnv): Inputs {
     )
   }
   const retention = readRetention(input)
+  const access = readAccess(input, { ...names, ...settings, ...location }, now)
   return {
     ...names,
     ...settings,
     ...(retention ? { retention } : {}),
     ...location,
     credentials,
-    dockerLoginOutputs
+    dockerLoginOutputs,
+    ...access
   }
 }
 

@@ -24,6 +24,34 @@ export function defaultIamEndpoint(region: string): string {
   return `https://iam.${region}.${domainOf(region)}`
 }
 
+/** The registry host of a region's default endpoint: swr.{region}.{domain}. */
+export function defaultRegistry(region: string): string {
+  return `swr.${region}.${domainOf(region)}`
+}
+
+/** Whether the endpoint is the one defaultApiEndpoint(region) gives, however it was spelled. */
+export function isDefaultApiEndpoint(endpoint: URL, region: string): boolean {
+  const standard = new URL(defaultApiEndpoint(region))
+  return endpoint.origin === standard.origin && ['', '/'].includes(endpoint.pathname)
+}
+
+/**
+ * Another region's endpoint of a custom deployment: the same URL with the label naming the
+ * source region replaced (swr-api.eu-de.example.com to swr-api.eu-nl.example.com). Undefined
+ * when the host holds that label other than exactly once, since then no part of it is known to
+ * name the region, and for a loopback host, which serves whatever region a test makes it.
+ */
+export function regionalEndpoint(endpoint: URL, from: string, to: string): URL | undefined {
+  if (isLoopbackHost(endpoint.hostname)) return undefined
+  const labels = endpoint.hostname.split('.')
+  const at = labels.indexOf(from)
+  if (at < 0 || labels.lastIndexOf(from) !== at) return undefined
+  labels[at] = to
+  const moved = new URL(endpoint.href)
+  moved.hostname = labels.join('.')
+  return moved
+}
+
 /** swr-api.X → swr.X; undefined when the API host does not follow that convention. */
 export function registryFromEndpoint(endpoint: URL): string | undefined {
   const host = endpoint.hostname
