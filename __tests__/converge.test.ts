@@ -1,7 +1,9 @@
 // read -> plan -> apply in-process, with the real client and transport against the emulator:
 // it takes plain objects and never touches process.env or the runner.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Clients } from '../src/apply.js'
 import { converge, type ConvergeOptions } from '../src/converge.js'
+import { SwrAccessClient } from '../src/swr/access-client.js'
 import { Api } from '../src/http/api.js'
 import { signRequest } from '../src/http/signer.js'
 import { Transport } from '../src/http/transport.js'
@@ -33,20 +35,20 @@ afterEach(async () => {
   await emulator.close()
 })
 
-function client(e: Emulator): SwrClient {
+function client(e: Emulator): Clients {
   const keys = e.accounts.main
-  return new SwrClient(
-    new Api({
-      baseUrl: new URL(e.url),
-      authorize: request => signRequest(request, keys),
-      transport,
-      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, budgetMs: 5000 },
-      deadline: Date.now() + 10_000,
-      timeoutMs: 1000,
-      policy: swrPolicy,
-      debug: () => undefined
-    })
-  )
+  const api = new Api({
+    baseUrl: new URL(e.url),
+    authorize: request => signRequest(request, keys),
+    transport,
+    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, budgetMs: 5000 },
+    deadline: Date.now() + 10_000,
+    timeoutMs: 1000,
+    policy: swrPolicy,
+    debug: () => undefined
+  })
+  const swr = new SwrClient(api)
+  return { swr, access: new SwrAccessClient(api), inRegion: () => swr }
 }
 
 const wanted = (extra: Partial<Wanted> = {}): Wanted => ({

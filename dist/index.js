@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2539);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9507);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2539:
+/***/ 9507:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -130,19 +130,39 @@ async function getIdToken(audience) {
         throw new Error(`Cannot get the OpenID Connect token from GitHub: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
 }
+/** Exchanges the ID token at IAM for a token scoped to the project named after `region`. */
+async function exchange(api, inputs, idToken, region, another) {
+    // Exchanging the same ID token twice is harmless: a retry needs no read-back.
+    const { response } = await api.call({
+        operation: `exchange the OpenID Connect token at IAM (identity provider "${inputs.idpId}"${another ? `, project ${region}` : ''})`,
+        method: 'POST',
+        path: '/v3.0/OS-AUTH/id-token/tokens',
+        body: { auth: { id_token: { id: idToken }, scope: { project: { name: region } } } },
+        headers: { 'X-Idp-Id': inputs.idpId }
+    }, { ok: [200, 201] });
+    const header = response.headers['x-subject-token'];
+    const token = Array.isArray(header) ? header[0] : header;
+    if (!token)
+        throw new Error('IAM accepted the OpenID Connect token but returned no X-Subject-Token header');
+    return token;
+}
 /**
  * The Authorizer for the credential inputs. `mask` registers each secret the exchange yields
- * (the ID token, the IAM token) the moment it is known.
+ * (the ID token, the IAM tokens) the moment it is known. An IAM token is scoped to one
+ * region's project, so OpenID Connect exchanges once more for each of `otherRegions`, all at
+ * once; keys sign for every region alike.
  */
-async function resolveCredentials(inputs, region, makeApi, mask) {
+async function resolveCredentials(inputs, region, makeApi, mask, otherRegions = []) {
     if (inputs.kind === 'keys') {
         const keys = {
             accessKeyId: inputs.accessKeyId,
             secretAccessKey: inputs.secretAccessKey,
             ...(inputs.securityToken ? { securityToken: inputs.securityToken } : {})
         };
+        const authorize = request => signRequest(request, keys);
         return {
-            authorize: request => signRequest(request, keys),
+            authorize,
+            authorizeIn: () => authorize,
             ...(inputs.securityToken
                 ? {}
                 : {
@@ -153,21 +173,16 @@ async function resolveCredentials(inputs, region, makeApi, mask) {
     }
     const idToken = await getIdToken(inputs.audience);
     mask(idToken);
-    // Exchanging the same ID token twice is harmless: a retry needs no read-back.
-    const { response } = await makeApi(inputs.iamEndpoint).call({
-        operation: `exchange the OpenID Connect token at IAM (identity provider "${inputs.idpId}")`,
-        method: 'POST',
-        path: '/v3.0/OS-AUTH/id-token/tokens',
-        body: { auth: { id_token: { id: idToken }, scope: { project: { name: region } } } },
-        headers: { 'X-Idp-Id': inputs.idpId }
-    }, { ok: [200, 201] });
-    const header = response.headers['x-subject-token'];
-    const token = Array.isArray(header) ? header[0] : header;
-    if (!token)
-        throw new Error('IAM accepted the OpenID Connect token but returned no X-Subject-Token header');
-    mask(token);
+    const api = makeApi(inputs.iamEndpoint);
+    const regions = [region, ...otherRegions.filter(r => r !== region)];
+    const tokens = await Promise.all(regions.map(r => exchange(api, inputs, idToken, r, r !== region)));
+    tokens.forEach(mask);
+    const byToken = (token) => ({ headers }) => ({ ...headers, 'X-Auth-Token': token });
+    const authorizers = new Map(regions.map((r, i) => [r, byToken(tokens[i])]));
+    const authorize = authorizers.get(region);
     return {
-        authorize: ({ headers }) => ({ ...headers, 'X-Auth-Token': token }),
+        authorize,
+        authorizeIn: r => authorizers.get(r) ?? authorize,
         description: `an IAM token from OpenID Connect (identity provider "${inputs.idpId}")`
     };
 }
@@ -306,19 +321,69 @@ function diffRepository(name, read, wanted) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/resources/replication.ts
+const targetKey = (t) => `${t.region}/${t.namespace}`;
+function ruleFor(target, override) {
+    return { region: target.region, namespace: target.namespace, syncAuto: true, override };
+}
+/** `current` is undefined for a repository this run creates, which has no rule yet. */
+function diffReplication(name, targets, current, override, onDrift) {
+    const change = (action, before, after, reason) => ({
+        resource: 'replication',
+        name,
+        action,
+        before: before ? { ...before } : null,
+        after: after ? { ...after } : null,
+        reason
+    });
+    const changes = [];
+    for (const target of targets) {
+        const after = ruleFor(target, override);
+        const found = current?.find(r => targetKey(r) === targetKey(target));
+        if (!found)
+            changes.push(change('create', null, after, `no auto-sync to ${targetKey(target)}`));
+        else if (found.override !== override || !found.syncAuto) {
+            changes.push(change('replace', found, after, `the auto-sync to ${targetKey(target)} has override ${found.override} and syncAuto ${found.syncAuto}, wanted override ${override} and syncAuto true`));
+        }
+    }
+    const extra = (current ?? []).filter(r => !targets.some(t => targetKey(t) === targetKey(r)));
+    if (extra.length === 0)
+        return { changes };
+    const listed = extra.map(targetKey).join(', ');
+    if (onDrift === 'fail') {
+        return {
+            changes: [],
+            failure: `Repository "${name}" has auto-sync to ${listed}, not listed in replicate_to (on_drift: fail).`
+        };
+    }
+    if (onDrift === 'warn') {
+        return {
+            changes,
+            warning: `Repository "${name}" has auto-sync to ${listed}, not listed in replicate_to; left as it is (on_drift: warn).`
+        };
+    }
+    for (const r of extra)
+        changes.push(change('delete', r, null, `on_drift: update, and ${targetKey(r)} is not listed in replicate_to`));
+    return { changes };
+}
+async function applyReplication(client, namespace, repository, change) {
+    if (change.before)
+        await client.deleteSyncRule(namespace, repository, change.before);
+    if (change.after)
+        await client.createSyncRule(namespace, repository, change.after);
+}
+
 ;// CONCATENATED MODULE: ./src/swr/errors.ts
 const SWR = 'SVCSTG.SWR.';
 const CODES = {
     organizationNotFound: [`${SWR}4040058`, `${SWR}4041061`],
-    organizationExists: `${SWR}4090060`,
-    repositoryExists: `${SWR}4090006`,
     retentionNotFound: `${SWR}4000306`,
     crossAccount: `${SWR}4011064`,
     busy: `${SWR}4090023`,
     throttled: [`${SWR}4031032`, `${SWR}4031042`, 'APIGW.0308'],
     organizationQuota: `${SWR}4000097`,
     repositoryQuota: [`${SWR}4000098`, `${SWR}5007019`],
-    noSuchApi: 'APIGW.0101'
+    noSuchUrl: `${SWR}4040083`
 };
 const THROTTLED_WORDS = /throttl|rate ?limit|too many requests|flow control/i;
 function isThrottled(status, error) {
@@ -332,9 +397,13 @@ function isQuota(error) {
     const code = error.code ?? '';
     return (code === CODES.organizationQuota || CODES.repositoryQuota.includes(code));
 }
-/** SWR's own "not found": a 404 with an SWR code. The gateway's 404 means no such API. */
+/**
+ * SWR's own "not found": a 404 with an SWR not-found code. The gateway's 404 (no such API) and
+ * SWR's "URL not found" (4040083) say nothing about what was asked for.
+ */
 function isSwrNotFound(answer) {
-    return answer.status === 404 && (answer.error.code ?? '').startsWith(`${SWR}404`);
+    const code = answer.error.code ?? '';
+    return answer.status === 404 && code.startsWith(`${SWR}404`) && code !== CODES.noSuchUrl;
 }
 /** A not-found answer that names the organization, not the thing asked for. */
 function isOrganizationNotFound(answer) {
@@ -357,7 +426,7 @@ function hint(status, error, { baseUrl }) {
     if (status === 401) {
         return "Check the access key id and secret access key (or the security token, or the OpenID Connect set-up), and that the runner's clock is right: signatures more than 15 minutes off are rejected.";
     }
-    if (status === 404 && !(error.code ?? '').startsWith(SWR)) {
+    if (status === 404 && (!(error.code ?? '').startsWith(SWR) || error.code === CODES.noSuchUrl)) {
         return `${baseUrl.origin} serves no SWR API at this path: check the endpoint and region inputs.`;
     }
     return undefined;
@@ -466,7 +535,8 @@ class SwrClient {
             readBack: async () => (await this.readOrganization(namespace)) === 'exists',
             hint: permissionHint('swr:namespace:createNamespace')
         });
-        return answer.status === 409 ? 'exists' : 'created';
+        // A 409 right after an attempt whose answer was lost answers that attempt: ours.
+        return answer.status === 409 && !answer.afterLostAttempt ? 'exists' : 'created';
     }
     async readRepository(namespace, repository) {
         const operation = `read repository "${namespace}/${repository}"`;
@@ -503,8 +573,10 @@ class SwrClient {
         });
         if (answer.lost)
             return { outcome: 'created', lost: true };
-        if (answer.status === 409)
-            return { outcome: 'exists' };
+        if (answer.status === 409) {
+            // Right after an attempt whose answer was lost, the 409 most likely answers that attempt.
+            return answer.afterLostAttempt ? { outcome: 'created', lost: true } : { outcome: 'exists' };
+        }
         if (answer.asError) {
             const organizationMissing = isOrganizationNotFound(answer);
             return { outcome: 'refused', organizationMissing, error: answer.asError };
@@ -641,10 +713,126 @@ async function applyRetention(client, namespace, repository, change, waiting) {
         await client.updateRetention(namespace, repository, id, rules);
         return;
     }
-    if (change.action === 'replace' && id !== undefined) {
-        await client.deleteRetention(namespace, repository, id);
+    if (change.action !== 'replace' || id === undefined) {
+        await createPolicy(client, namespace, repository, rules, waiting);
+        return;
     }
-    await createPolicy(client, namespace, repository, rules, waiting);
+    await client.deleteRetention(namespace, repository, id);
+    try {
+        await createPolicy(client, namespace, repository, rules, waiting);
+    }
+    catch (err) {
+        // Say what the half-done replacement left behind: no policy at all.
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new Error(`${reason} (policy ${id} was deleted first, so the repository now has no retention policy)`, { cause: err });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/resources/sharing.ts
+/** SWR's deadline for a sharing: "forever", or UTC midnight of the date given. */
+function deadlineOf(wanted) {
+    return wanted.until ? `${wanted.until}T00:00:00Z` : 'forever';
+}
+/** Account names are compared without regard to case: no source says SWR keeps their case. */
+const sameAccount = (a, b) => a.toLowerCase() === b.toLowerCase();
+function sameDeadline(a, b) {
+    if (a === 'forever' || b === 'forever')
+        return a === b;
+    return Date.parse(a) === Date.parse(b);
+}
+/** `current` is undefined for a repository this run creates, which shares with nobody yet. */
+function diffSharing(name, wanted, current, onDrift) {
+    const change = (action, before, after, reason) => ({
+        resource: 'sharing',
+        name,
+        action,
+        before: before ? { ...before } : null,
+        after: after ? { ...after } : null,
+        reason
+    });
+    const changes = [];
+    for (const w of wanted) {
+        const after = { account: w.account, deadline: deadlineOf(w) };
+        const found = current?.find(s => sameAccount(s.account, w.account));
+        if (!found)
+            changes.push(change('create', null, after, `the repository is not shared with "${w.account}"`));
+        else if (!sameDeadline(found.deadline, after.deadline)) {
+            changes.push(change('update', found, after, `the sharing with "${w.account}" ends ${found.deadline}, wanted ${after.deadline}`));
+        }
+    }
+    const extra = (current ?? []).filter(s => !wanted.some(w => sameAccount(w.account, s.account)));
+    if (extra.length === 0)
+        return { changes };
+    const accounts = extra.map(s => `"${s.account}"`).join(', ');
+    if (onDrift === 'fail') {
+        return {
+            changes: [],
+            failure: `Repository "${name}" is shared with ${accounts}, not listed in share_with (on_drift: fail).`
+        };
+    }
+    if (onDrift === 'warn') {
+        return {
+            changes,
+            warning: `Repository "${name}" is shared with ${accounts}, not listed in share_with; left as it is (on_drift: warn).`
+        };
+    }
+    for (const s of extra)
+        changes.push(change('delete', s, null, `on_drift: update, and "${s.account}" is not listed in share_with`));
+    return { changes };
+}
+async function applySharing(client, namespace, repository, change) {
+    if (change.action === 'delete') {
+        await client.deleteSharing(namespace, repository, change.before.account);
+    }
+    else if (change.action === 'update') {
+        await client.updateSharing(namespace, repository, change.after);
+    }
+    else {
+        await client.createSharing(namespace, repository, change.after);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/resources/attachments.ts
+
+
+
+const retention = {
+    resource: 'retention',
+    key: 'policies',
+    wanted: w => w.retention !== undefined,
+    read: (c, ns, repo) => c.swr.listRetentions(ns, repo),
+    diff: (w, name, current) => {
+        const d = diffRetention(name, w.retention, current);
+        return { changes: d.change ? [d.change] : [], ...(d.warning ? { warning: d.warning } : {}) };
+    },
+    apply: (ctx, repo, change) => applyRetention(ctx.swr, ctx.namespace, repo, change, ctx.waiting)
+};
+const sharing = {
+    resource: 'sharing',
+    key: 'sharing',
+    wanted: w => w.shareWith !== undefined,
+    read: (c, ns, repo) => c.access.listSharing(ns, repo),
+    diff: (w, name, current) => diffSharing(name, w.shareWith, current, w.onDrift),
+    apply: (ctx, repo, change) => applySharing(ctx.access, ctx.namespace, repo, change)
+};
+const replication = {
+    resource: 'replication',
+    key: 'syncRules',
+    wanted: w => w.replicateTo !== undefined,
+    read: (c, ns, repo) => c.access.listSyncRules(ns, repo),
+    diff: (w, name, current) => diffReplication(name, w.replicateTo, current, w.replicateOverride ?? false, w.onDrift),
+    apply: async (ctx, repo, change) => {
+        const target = change.after;
+        const failed = target && ctx.failedTargets.get(targetKey(target));
+        if (failed)
+            throw new Error(failed);
+        await applyReplication(ctx.access, ctx.namespace, repo, change);
+    }
+};
+/** In the order their changes apply, after the repository's own. */
+const ATTACHMENTS = [retention, sharing, replication];
+function attachmentFor(resource) {
+    return ATTACHMENTS.find(a => a.resource === resource);
 }
 
 ;// CONCATENATED MODULE: ./src/plan.ts
@@ -653,6 +841,15 @@ async function applyRetention(client, namespace, repository, change, waiting) {
 
 
 
+
+
+
+/** The settings a repository will have once its planned change is made. */
+function settingsAfter(read, change) {
+    if (change?.after)
+        return change.after;
+    return read.state === 'exists' ? settingsOf(read.info) : undefined;
+}
 function planRepository(wanted, repository, observation) {
     const name = `${wanted.namespace}/${repository}`;
     const base = { repository, name, observation, changes: [], drift: [], warnings: [] };
@@ -662,21 +859,52 @@ function planRepository(wanted, repository, observation) {
     const repo = diffRepository(name, observation.read, wanted);
     if (repo.failure)
         return { ...base, drift: repo.drift, failure: repo.failure };
-    const retention = wanted.retention
-        ? diffRetention(name, wanted.retention, observation.policies)
-        : {};
+    if (wanted.shareWith && settingsAfter(observation.read, repo.change)?.is_public) {
+        const failure = `Repository "${name}" is public, and SWR shares only private repositories: drop share_with, or make it private (is_public: false with on_drift: update).`;
+        return { ...base, drift: repo.drift, failure };
+    }
+    const exists = observation.read.state === 'exists';
+    const diffs = ATTACHMENTS.filter(a => a.wanted(wanted)).map(a => a.diff(wanted, name, exists ? (observation[a.key] ?? []) : undefined));
+    const failure = diffs.find(d => d.failure !== undefined)?.failure;
+    if (failure)
+        return { ...base, drift: repo.drift, failure };
+    const changes = [...(repo.change ? [repo.change] : []), ...diffs.flatMap(d => d.changes)];
+    const warnings = [repo.warning, ...diffs.map(d => d.warning)];
     return {
         ...base,
-        changes: [repo.change, retention.change].filter((c) => c !== undefined),
+        changes,
         drift: repo.drift,
-        warnings: [repo.warning, retention.warning].filter((w) => w !== undefined)
+        warnings: warnings.filter((w) => w !== undefined)
     };
+}
+/** The targets some repository will need a new auto-sync rule to: their organizations are read. */
+function targetsNeeded(wanted, observed) {
+    const plans = wanted.repositories.map((r, i) => planRepository(wanted, r, observed.repositories[i] ?? {}));
+    const keys = plans.flatMap(p => p.changes
+        .filter(c => c.resource === 'replication' && c.action === 'create')
+        .map(c => targetKey(c.after)));
+    return [...new Set(keys)];
 }
 function makePlan(wanted, observed) {
     const repositories = wanted.repositories.map((repository, i) => planRepository(wanted, repository, observed.repositories[i] ?? {}));
     const creates = repositories.some(r => r.changes.some(c => c.resource === 'repository' && c.action === 'create'));
     const organization = diffOrganization(wanted.namespace, observed.organization, creates);
-    return { namespace: wanted.namespace, ...(organization ? { organization } : {}), repositories };
+    const targetOrganizations = [...(observed.targets ?? [])]
+        .filter(([, state]) => state === 'missing')
+        .map(([key]) => {
+        const [region, namespace] = key.split('/');
+        return {
+            ...createOrganizationChange(namespace),
+            region,
+            reason: `auto-sync copies images to ${key}, and the organization does not exist there`
+        };
+    });
+    return {
+        namespace: wanted.namespace,
+        ...(organization ? { organization } : {}),
+        targetOrganizations,
+        repositories
+    };
 }
 /** Every change of the plan in the order it applies: the organization first. */
 function changesOf(plan) {
@@ -704,11 +932,69 @@ function messageOf(err) {
     return err instanceof Error ? err.message : String(err);
 }
 
+;// CONCATENATED MODULE: ./src/read.ts
+
+
+
+/** What an existing repository has besides its settings, as far as the inputs ask. */
+async function readAttachments(clients, wanted, repository, info) {
+    const kinds = ATTACHMENTS.filter(a => a.wanted(wanted));
+    const lists = await Promise.all(kinds.map(a => a.read(clients, wanted.namespace, repository)));
+    const observation = { read: { state: 'exists', info } };
+    kinds.forEach((a, i) => Object.assign(observation, { [a.key]: lists[i] }));
+    return observation;
+}
+async function readRepositoryState(clients, wanted, repository) {
+    let read;
+    try {
+        read = await clients.swr.readRepository(wanted.namespace, repository);
+    }
+    catch (err) {
+        return { error: messageOf(err) };
+    }
+    if (read.state !== 'exists')
+        return { read };
+    try {
+        return await readAttachments(clients, wanted, repository, read.info);
+    }
+    catch (err) {
+        // The repository itself was read: its path and its organization are known all the same.
+        return { read, error: messageOf(err) };
+    }
+}
+async function readState(clients, wanted, options) {
+    const repositories = await mapPool(wanted.repositories, options.concurrency, repository => readRepositoryState(clients, wanted, repository));
+    const organization = organizationFromReads(repositories.map(r => r.read));
+    const absent = repositories.some(r => r.read?.state === 'absent');
+    if (!options.dryRun || organization !== 'unknown' || !absent) {
+        return { organization, repositories };
+    }
+    try {
+        return { organization: await clients.swr.readOrganization(wanted.namespace), repositories };
+    }
+    catch (err) {
+        // The repositories to be created cannot be planned without it; the others can.
+        const error = messageOf(err);
+        const blocked = repositories.map(r => (r.read?.state === 'absent' ? { error } : r));
+        return { organization, repositories: blocked };
+    }
+}
+/** The organizations of the targets ("region/namespace"), each read in its own region. */
+async function readTargets(keys, readerFor) {
+    const states = await Promise.all(keys.map(key => {
+        const [region, namespace] = key.split('/');
+        return readerFor(region).readOrganization(namespace);
+    }));
+    return new Map(keys.map((key, i) => [key, states[i]]));
+}
+
 ;// CONCATENATED MODULE: ./src/apply.ts
 // Applies a plan: the organization first, then each repository's changes in order, several
 // repositories at once. Where SWR's answers show the plan was made on a world that has moved
 // (another run created the repository; the organization turned out missing), the affected
 // part is read again and planned again, as a controller's reconcile loop does.
+
+
 
 
 
@@ -727,9 +1013,9 @@ class OrganizationGate {
     }
     ensure(change = createOrganizationChange(this.ctx.wanted.namespace)) {
         this.creating ??= (async () => {
-            const { client, wanted, log } = this.ctx;
+            const { clients, wanted, log } = this.ctx;
             try {
-                const outcome = await applyOrganization(client, wanted.namespace);
+                const outcome = await applyOrganization(clients.swr, wanted.namespace);
                 this.record = { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
                 log.info(`Organization "${wanted.namespace}": ${outcome === 'created' ? 'created' : 'created by another run at the same time'}`);
             }
@@ -744,6 +1030,10 @@ class OrganizationGate {
     async recover(organizationMissing) {
         if (!organizationMissing && !(await this.readsMissing()))
             return false;
+        if (this.creating === undefined) {
+            const { namespace } = this.ctx.wanted;
+            this.ctx.log.info(`Plan: one more change, found while applying: + organization ${namespace}: create (a repository create showed it does not exist)`);
+        }
         await this.ensure();
         return true;
     }
@@ -751,8 +1041,10 @@ class OrganizationGate {
     async readsMissing() {
         if (this.seenExisting)
             return false;
-        const { client, wanted } = this.ctx;
-        const state = await client.readOrganization(wanted.namespace).catch(() => 'exists');
+        const { clients, wanted } = this.ctx;
+        const state = await clients.swr
+            .readOrganization(wanted.namespace)
+            .catch(() => 'exists');
         // Once seen by a run that did not create it, it stays; after our own create, SWR may lag.
         if (state === 'exists' && this.creating === undefined)
             this.seenExisting = true;
@@ -760,7 +1052,8 @@ class OrganizationGate {
     }
 }
 async function createRepository(ctx, gate, repository, settings) {
-    const { client, wanted, waiting } = ctx;
+    const { wanted, waiting } = ctx;
+    const client = ctx.clients.swr;
     // No repository can go in an organization that could not be created.
     if (gate.record?.outcome === 'failed')
         throw new Error(gate.record.error);
@@ -782,7 +1075,8 @@ async function createRepository(ctx, gate, repository, settings) {
 }
 /** Reads a repository just created or found, waiting while SWR does not show it yet. */
 async function readBack(ctx, repository) {
-    const { client, wanted, waiting } = ctx;
+    const { wanted, waiting } = ctx;
+    const client = ctx.clients.swr;
     for (const delay of [...waiting.delays, undefined]) {
         const read = await client.readRepository(wanted.namespace, repository);
         if (read.state === 'exists')
@@ -796,43 +1090,50 @@ async function readBack(ctx, repository) {
 /** Another run created the repository between our read and our create: plan it again. */
 async function replan(ctx, repository) {
     const info = await readBack(ctx, repository);
-    const { wanted, client } = ctx;
-    const policies = wanted.retention
-        ? await client.listRetentions(wanted.namespace, repository)
-        : undefined;
-    return planRepository(wanted, repository, {
-        read: { state: 'exists', info },
-        ...(policies ? { policies } : {})
-    });
+    const observation = await readAttachments(ctx.clients, ctx.wanted, repository, info);
+    return planRepository(ctx.wanted, repository, observation);
+}
+async function applyCreate(ctx, gate, progress, change) {
+    const repository = progress.plan.repository;
+    const settings = change.after;
+    const result = await createRepository(ctx, gate, repository, settings);
+    if (result.outcome === 'exists') {
+        ctx.log.info(`Repository "${change.name}": created by another run at the same time`);
+        progress.plan = await replan(ctx, repository);
+        if (progress.plan.failure)
+            progress.error = progress.plan.failure;
+        return { record: { ...change, outcome: 'found done' }, replanned: true };
+    }
+    progress.created = true;
+    if (ctx.readBackPaths)
+        progress.info = await readBack(ctx, repository);
+    if (!result.lost)
+        return { record: { ...change, outcome: 'done' } };
+    const note = 'its answer was lost; a read shows the repository, so this run most likely created it';
+    ctx.log.info(`Repository "${change.name}": ${note}`);
+    return { record: { ...change, outcome: 'done', note } };
 }
 async function applyChange(ctx, gate, progress, change) {
-    const { client, wanted, log } = ctx;
+    const { clients, wanted } = ctx;
     const repository = progress.plan.repository;
-    if (change.resource === 'retention') {
-        await applyRetention(client, wanted.namespace, repository, change, ctx.waiting);
+    const attachment = attachmentFor(change.resource);
+    if (attachment) {
+        const attached = {
+            ...clients,
+            namespace: wanted.namespace,
+            waiting: ctx.waiting,
+            failedTargets: ctx.failedTargets
+        };
+        await attachment.apply(attached, repository, change);
     }
     else if (change.action === 'update') {
-        await client.updateRepository(wanted.namespace, repository, change.after);
+        const settings = change.after;
+        await clients.swr.updateRepository(wanted.namespace, repository, settings);
     }
     else {
-        const settings = change.after;
-        const result = await createRepository(ctx, gate, repository, settings);
-        if (result.outcome === 'exists') {
-            log.info(`Repository "${change.name}": created by another run at the same time`);
-            progress.plan = await replan(ctx, repository);
-            const found = { ...change, outcome: 'found done' };
-            return [found, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))];
-        }
-        progress.created = true;
-        if (ctx.readBackPaths)
-            progress.info = await readBack(ctx, repository);
-        if (result.lost) {
-            const note = 'its answer was lost; a read shows the repository, so this run most likely created it';
-            log.info(`Repository "${change.name}": ${note}`);
-            return [{ ...change, outcome: 'done', note }];
-        }
+        return applyCreate(ctx, gate, progress, change);
     }
-    return [{ ...change, outcome: 'done' }];
+    return { record: { ...change, outcome: 'done' } };
 }
 /** Applies changes in order; after a failure the rest are skipped (each needs the one before). */
 async function applyChanges(ctx, gate, progress, changes) {
@@ -843,7 +1144,11 @@ async function applyChanges(ctx, gate, progress, changes) {
             continue;
         }
         try {
-            records.push(...(await applyChange(ctx, gate, progress, change)));
+            const { record, replanned } = await applyChange(ctx, gate, progress, change);
+            records.push(record);
+            // The rest of the old plan was made for a repository that did not exist: drop it.
+            if (replanned)
+                return [...records, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))];
         }
         catch (err) {
             progress.error = messageOf(err);
@@ -852,14 +1157,30 @@ async function applyChanges(ctx, gate, progress, changes) {
     }
     return records;
 }
-async function applyPlan(plan, ctx) {
+/** A replication target's organization, created in its own region. */
+async function applyTarget(ctx, change) {
+    const region = change.region;
+    try {
+        const outcome = await applyOrganization(ctx.clients.inRegion(region), change.name);
+        const words = outcome === 'created' ? 'created' : 'created by another run at the same time';
+        ctx.log.info(`Organization "${change.name}" in ${region}: ${words}`);
+        return { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
+    }
+    catch (err) {
+        ctx.failedTargets.set(targetKey({ region, namespace: change.name }), messageOf(err));
+        return { ...change, outcome: 'failed', error: messageOf(err) };
+    }
+}
+async function applyPlan(plan, options) {
+    const ctx = { ...options, failedTargets: new Map() };
     const gate = new OrganizationGate(ctx);
-    // A planned organization goes first; its failure is each repository's to report.
-    if (plan.organization)
-        await gate.ensure(plan.organization).catch(() => undefined);
+    // Organizations go first, every region at once; a failure is each dependent change's to report.
+    const [, targetOrganizations] = await Promise.all([
+        plan.organization ? gate.ensure(plan.organization).catch(() => undefined) : undefined,
+        Promise.all(plan.targetOrganizations.map(change => applyTarget(ctx, change)))
+    ]);
     const repositories = await mapPool(plan.repositories, ctx.concurrency, async (rp) => {
         const progress = {
-            records: [],
             created: false,
             plan: rp,
             ...(rp.failure ? { error: rp.failure } : {})
@@ -872,10 +1193,16 @@ async function applyPlan(plan, ctx) {
             applied.error = progress.error;
         return applied;
     });
-    return { ...(gate.record ? { organization: gate.record } : {}), repositories };
+    return {
+        ...(gate.record ? { organization: gate.record } : {}),
+        targetOrganizations,
+        repositories
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
+
+
 
 function pathOf(rules, name, info) {
     if (rules.registryOverride)
@@ -886,70 +1213,122 @@ function pathOf(rules, name, info) {
 }
 /** The `plan` output: the changes alone, as plain objects. */
 function planOutput(changes) {
-    return changes.map(({ resource, name, action, before, after, reason }) => ({
+    return changes.map(({ resource, name, action, before, after, reason, region }) => ({
         resource,
         name,
+        ...(region ? { region } : {}),
         action,
         before,
         after,
         reason
     }));
 }
-const RETENTION_DONE = { create: 'created', update: 'updated', replace: 'replaced' };
-const RETENTION_PLANNED = {
-    create: 'would create',
-    update: 'would update',
-    replace: 'would replace'
-};
+/** Retention's outcome, when retention is asked for: unchanged when no change was needed. */
 function retentionOf(records, wanted) {
     const record = records.find(r => r.resource === 'retention');
+    return record || wanted ? accessAction(record) : undefined;
+}
+const DONE = {
+    create: 'created',
+    update: 'updated',
+    replace: 'replaced',
+    delete: 'removed'
+};
+function accessAction(record) {
     if (!record)
-        return wanted ? 'unchanged' : undefined;
-    if (record.action === 'delete')
-        return undefined;
+        return 'unchanged';
     if (record.outcome === 'planned')
-        return RETENTION_PLANNED[record.action];
-    return record.outcome === 'done' ? RETENTION_DONE[record.action] : 'failed';
+        return `would ${record.action === 'delete' ? 'remove' : record.action}`;
+    if (record.outcome === 'skipped')
+        return 'skipped';
+    return record.outcome === 'done' || record.outcome === 'found done'
+        ? DONE[record.action]
+        : 'failed';
+}
+function sharingOf(wanted, rp, records) {
+    if (!wanted.shareWith || rp.failure)
+        return undefined;
+    const recordFor = (account) => records.find(r => r.resource === 'sharing' &&
+        (r.after ?? r.before).account === account);
+    const listed = wanted.shareWith.map(w => ({
+        account: w.account,
+        deadline: deadlineOf(w),
+        action: accessAction(recordFor(w.account))
+    }));
+    const others = (rp.observation.sharing ?? [])
+        .filter(s => !wanted.shareWith?.some(w => w.account === s.account))
+        .map(s => ({
+        ...s,
+        action: recordFor(s.account) ? accessAction(recordFor(s.account)) : 'kept'
+    }));
+    return [...listed, ...others];
+}
+function replicationOf(wanted, rp, records) {
+    if (!wanted.replicateTo || rp.failure)
+        return undefined;
+    const recordFor = (key) => records.find(r => r.resource === 'replication' &&
+        targetKey((r.after ?? r.before)) === key);
+    const listed = wanted.replicateTo.map(t => ({
+        region: t.region,
+        namespace: t.namespace,
+        path: `${t.registry}/${t.namespace}/${rp.repository}`,
+        action: accessAction(recordFor(targetKey(t)))
+    }));
+    const others = (rp.observation.syncRules ?? [])
+        .filter(r => !wanted.replicateTo?.some(t => targetKey(t) === targetKey(r)))
+        .map(r => ({
+        region: r.region,
+        namespace: r.namespace,
+        path: '',
+        action: recordFor(targetKey(r)) ? accessAction(recordFor(targetKey(r))) : 'kept'
+    }));
+    return [...listed, ...others];
 }
 function currentSettings(rp) {
     const read = rp.observation.read;
     return read?.state === 'exists' ? settingsOf(read.info) : undefined;
 }
-function repositoryResult(rp, records, applied, rules, retentionWanted) {
+function repositoryResult(wanted, rp, records, applied, rules) {
+    const current = applied?.plan ?? rp;
     const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done');
-    const error = applied ? applied.error : rp.failure;
     const planned = repoRecord?.outcome === 'planned';
     const done = repoRecord?.outcome === 'done';
     const creates = repoRecord?.action === 'create';
-    const action = error
-        ? 'failed'
-        : planned
-            ? creates
-                ? 'would create'
-                : 'would update'
-            : done
-                ? creates
-                    ? 'created'
-                    : 'updated'
-                : 'unchanged';
     const changed = planned || done;
+    const info = applied?.info ?? readInfo(current);
+    const exists = info !== undefined || (changed && creates) || applied?.created === true;
+    const path = exists ? pathOf(rules, rp.name, info) : '';
+    // A repository that exists needs a path to push to: without one the run has failed it.
+    const pathless = exists && !path && !planned
+        ? `The service did not return the path of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
+        : undefined;
+    const error = (applied ? applied.error : rp.failure) ?? pathless;
     const settings = changed
         ? repoRecord?.after
-        : currentSettings(applied?.plan ?? rp);
-    const info = applied?.info ?? readInfo(applied?.plan ?? rp);
-    const exists = info !== undefined || (changed && creates) || applied?.created === true;
-    const retention = retentionOf(records, retentionWanted && !rp.failure);
+        : currentSettings(current);
+    const retention = retentionOf(records, wanted.retention !== undefined && !rp.failure);
+    const sharing = sharingOf(wanted, current, records);
+    const replication = replicationOf(wanted, current, records);
     return {
         repository: rp.repository,
-        path: exists ? pathOf(rules, rp.name, info) : '',
-        action,
+        path,
+        action: error ? 'failed' : actionOf(planned, done, creates),
         created: applied?.created ?? false,
         updated: done && !creates,
         ...(settings ? { settings } : {}),
-        drift: (applied?.plan ?? rp).drift,
+        drift: current.drift,
         ...(retention ? { retention } : {}),
+        ...(sharing ? { sharing } : {}),
+        ...(replication ? { replication } : {}),
         ...(error !== undefined ? { error } : {})
     };
+}
+function actionOf(planned, done, creates) {
+    if (planned)
+        return creates ? 'would create' : 'would update';
+    if (done)
+        return creates ? 'created' : 'updated';
+    return 'unchanged';
 }
 function readInfo(rp) {
     const read = rp.observation.read;
@@ -963,7 +1342,7 @@ function organizationOutcome(plan, applied, repositories) {
         return 'would create';
     return repositories.some(r => r.path || r.action !== 'failed') ? 'exists' : 'not reached';
 }
-function buildReport(plan, applied, rules, retentionWanted) {
+function buildReport(wanted, plan, applied, rules) {
     const perRepository = plan.repositories.map((rp, i) => {
         const a = applied?.repositories[i];
         const records = a ? a.records : rp.changes.map(c => ({ ...c, outcome: 'planned' }));
@@ -976,47 +1355,22 @@ function buildReport(plan, applied, rules, retentionWanted) {
         : plan.organization
             ? [{ ...plan.organization, outcome: 'planned' }]
             : [];
-    const repositories = perRepository.map(({ rp, a, records }) => repositoryResult(rp, records, a, rules, retentionWanted));
+    const repositories = perRepository.map(({ rp, a, records }) => repositoryResult(wanted, rp, records, a, rules));
+    const targetRecords = applied
+        ? applied.targetOrganizations
+        : plan.targetOrganizations.map(c => ({ ...c, outcome: 'planned' }));
+    const replicaPaths = repositories.flatMap(r => r.path
+        ? (r.replication ?? []).filter(t => t.path && t.action !== 'failed').map(t => t.path)
+        : []);
     return {
         namespace: plan.namespace,
         dryRun: applied === undefined,
         organization: organizationOutcome(plan, applied, repositories),
-        changes: [...organizationRecord, ...perRepository.flatMap(p => p.records)],
+        changes: [...organizationRecord, ...targetRecords, ...perRepository.flatMap(p => p.records)],
         repositories,
+        replicaPaths,
         warnings: perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings)
     };
-}
-
-;// CONCATENATED MODULE: ./src/read.ts
-
-
-async function readRepositoryState(client, wanted, repository) {
-    try {
-        const read = await client.readRepository(wanted.namespace, repository);
-        if (read.state !== 'exists' || !wanted.retention)
-            return { read };
-        return { read, policies: await client.listRetentions(wanted.namespace, repository) };
-    }
-    catch (err) {
-        return { error: messageOf(err) };
-    }
-}
-async function readState(client, wanted, options) {
-    const repositories = await mapPool(wanted.repositories, options.concurrency, repository => readRepositoryState(client, wanted, repository));
-    const organization = organizationFromReads(repositories.map(r => r.read));
-    const absent = repositories.some(r => r.read?.state === 'absent');
-    if (!options.dryRun || organization !== 'unknown' || !absent) {
-        return { organization, repositories };
-    }
-    try {
-        return { organization: await client.readOrganization(wanted.namespace), repositories };
-    }
-    catch (err) {
-        // The repositories to be created cannot be planned without it; the others can.
-        const error = messageOf(err);
-        const blocked = repositories.map(r => (r.read?.state === 'absent' ? { error } : r));
-        return { organization, repositories: blocked };
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/converge.ts
@@ -1026,24 +1380,19 @@ async function readState(client, wanted, options) {
 
 
 
-async function converge(wanted, client, options) {
+async function converge(wanted, clients, options) {
     const { dryRun, concurrency, log, waiting, paths } = options;
-    const observed = await readState(client, wanted, { concurrency, dryRun });
+    const observed = await readState(clients, wanted, { concurrency, dryRun });
+    const targets = targetsNeeded(wanted, observed);
+    if (targets.length > 0)
+        observed.targets = await readTargets(targets, clients.inRegion);
     const plan = makePlan(wanted, observed);
     options.onPlan(changesOf(plan));
-    const retentionWanted = wanted.retention !== undefined;
     if (dryRun)
-        return buildReport(plan, undefined, paths, retentionWanted);
+        return buildReport(wanted, plan, undefined, paths);
     const readBackPaths = !paths.registryOverride && !paths.knownHost;
-    const applied = await applyPlan(plan, {
-        client,
-        wanted,
-        log,
-        waiting,
-        concurrency,
-        readBackPaths
-    });
-    return buildReport(plan, applied, paths, retentionWanted);
+    const ctx = { clients, wanted, log, waiting, concurrency, readBackPaths };
+    return buildReport(wanted, plan, await applyPlan(plan, ctx), paths);
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -1111,8 +1460,8 @@ function setOutput(name, value) {
     process.stdout.write(external_node_os_namespaceObject.EOL);
     issueCommand('set-output', { name }, value);
 }
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
+function isDebug(env = process.env) {
+    return env['RUNNER_DEBUG'] === '1';
 }
 function debug(message) {
     issueCommand('debug', {}, redact(message));
@@ -1148,7 +1497,6 @@ function appendSummary(markdown) {
         return;
     (0,external_node_fs_namespaceObject.appendFileSync)(file, redact(markdown), 'utf8');
 }
-const runnerLogger = { info, warning, debug, group };
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
@@ -1169,6 +1517,33 @@ function defaultApiEndpoint(region) {
 }
 function defaultIamEndpoint(region) {
     return `https://iam.${region}.${domainOf(region)}`;
+}
+/** The registry host of a region's default endpoint: swr.{region}.{domain}. */
+function defaultRegistry(region) {
+    return `swr.${region}.${domainOf(region)}`;
+}
+/** Whether the endpoint is the one defaultApiEndpoint(region) gives, however it was spelled. */
+function isDefaultApiEndpoint(endpoint, region) {
+    const standard = new URL(defaultApiEndpoint(region));
+    return endpoint.origin === standard.origin && ['', '/'].includes(endpoint.pathname);
+}
+/**
+ * Another region's endpoint of a custom deployment: the same URL with the label naming the
+ * source region replaced (swr-api.eu-de.example.com to swr-api.eu-nl.example.com). Undefined
+ * when the host holds that label other than exactly once, since then no part of it is known to
+ * name the region, and for a loopback host, which serves whatever region a test makes it.
+ */
+function regionalEndpoint(endpoint, from, to) {
+    if (isLoopbackHost(endpoint.hostname))
+        return undefined;
+    const labels = endpoint.hostname.split('.');
+    const at = labels.indexOf(from);
+    if (at < 0 || labels.lastIndexOf(from) !== at)
+        return undefined;
+    labels[at] = to;
+    const moved = new URL(endpoint.href);
+    moved.hostname = labels.join('.');
+    return moved;
 }
 /** swr-api.X → swr.X; undefined when the API host does not follow that convention. */
 function registryFromEndpoint(endpoint) {
@@ -1193,7 +1568,173 @@ function isLoopbackHost(hostname) {
     return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+;// CONCATENATED MODULE: ./src/github/access-inputs.ts
+// The inputs of sharing (share_with) and replication (replicate_to, replicate_override), kept
+// apart from inputs.ts, which reads everything else. getInputs calls readAccess; this module
+// takes InputError and its helpers from there, and uses them only inside functions, so the
+// two modules may import each other.
+
+
+
+// Huawei Cloud's rule for account names, as its account center states it for choosing a new
+// name (support.huaweicloud.com/intl/zh-cn/usermanual-account/account_bi_0003.html).
+const ACCOUNT = /^[A-Za-z][A-Za-z0-9_-]{5,31}$/;
+const ACCOUNT_RULE = '6-32 characters: letters, digits, "-" and "_", starting with a letter (the rule of Huawei Cloud account names)';
+// SWR's limit on the accounts one repository can be shared with.
+const MAX_SHARING = 500;
+/** Non-blank lines, trimmed. Lines only: an entry of share_with holds spaces. */
+function linesOf(value) {
+    return value
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line.length > 0);
+}
+/** The UTC midnight starting a real calendar day written YYYY-MM-DD, else undefined. */
+function utcMidnight(date) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+    if (!match)
+        return undefined;
+    const [year, month, day] = match.slice(1).map(Number);
+    // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999.
+    const midnight = new Date(0);
+    midnight.setUTCFullYear(year, month - 1, day);
+    const roundTrip = midnight.getUTCFullYear() === year &&
+        midnight.getUTCMonth() === month - 1 &&
+        midnight.getUTCDate() === day;
+    return roundTrip ? midnight : undefined;
+}
+function parseSharingLine(line, now) {
+    const words = line.split(/\s+/);
+    const [account = '', keyword, until] = words;
+    if (words.length !== 1 && !(words.length === 3 && keyword === 'until')) {
+        throw invalid('share_with', line, 'each line must be one account name, optionally followed by "until YYYY-MM-DD"');
+    }
+    if (!ACCOUNT.test(account)) {
+        throw invalid('share_with', line, `the account name must be ${ACCOUNT_RULE}`);
+    }
+    if (until === undefined)
+        return { account };
+    const deadline = utcMidnight(until);
+    if (!deadline) {
+        throw invalid('share_with', line, 'the date must be a real calendar date written YYYY-MM-DD');
+    }
+    if (deadline.getTime() <= now.getTime()) {
+        throw invalid('share_with', line, `the date must be in the future: the sharing would end at ${until}T00:00:00Z (UTC midnight), which is not after now`);
+    }
+    return { account, until };
+}
+function readSharing(value, isPublic, now) {
+    if (isPublic === true) {
+        throw new InputError('Inputs "share_with" and "is_public" ("true") were both given: only private repositories can be shared with other accounts; set is_public to "false" or leave it empty.');
+    }
+    const lines = linesOf(value);
+    if (lines.length > MAX_SHARING) {
+        throw new InputError(`Input "share_with" lists ${lines.length} accounts: SWR shares a repository with at most ${MAX_SHARING}.`);
+    }
+    const seen = new Set();
+    return lines.map(line => {
+        const sharing = parseSharingLine(line, now);
+        // Compared ignoring case: should the service treat "Partner" and "partner" as one account,
+        // two lines for it would give it two deadlines to converge to.
+        const key = sharing.account.toLowerCase();
+        if (seen.has(key)) {
+            throw invalid('share_with', line, `the account "${sharing.account}" is listed more than once (names compared ignoring case); each account may appear once`);
+        }
+        seen.add(key);
+        return sharing;
+    });
+}
+function refuseEndpoint(endpoint, rule) {
+    return new InputError(`Input "replicate_to" cannot be used with endpoint ${JSON.stringify(endpoint.href)}: ${rule}.`);
+}
+const MOVED = "a target region's endpoint is this one with the source region replaced in its host";
+/**
+ * Where a target region's API and registry are. The official endpoints follow the SDK's region
+ * table (so eu-west-101 moves to the .eu domain); a custom deployment is assumed to name the
+ * region in one label of its hosts, which is replaced, and nothing else.
+ */
+function locate(context, target) {
+    const { endpoint, region } = context;
+    if (region && isDefaultApiEndpoint(endpoint, region)) {
+        return { endpoint: new URL(defaultApiEndpoint(target)), registry: defaultRegistry(target) };
+    }
+    if (isLoopbackHost(endpoint.hostname)) {
+        throw refuseEndpoint(endpoint, `${MOVED}, and a loopback host has no region in it`);
+    }
+    if (!region) {
+        throw refuseEndpoint(endpoint, `${MOVED}, and no source region is known: give region`);
+    }
+    const moved = regionalEndpoint(endpoint, region, target);
+    if (!moved) {
+        throw refuseEndpoint(endpoint, `${MOVED}, and the host "${endpoint.hostname}" does not hold the source region "${region}" exactly once as a dot-separated part`);
+    }
+    const registry = registryFromEndpoint(moved);
+    if (!registry) {
+        throw refuseEndpoint(endpoint, `a target region's registry is its API host with "swr-api." replaced by "swr.", and the host "${endpoint.hostname}" does not start with "swr-api."`);
+    }
+    return { endpoint: moved, registry };
+}
+/**
+ * The registry input cannot follow the targets, unless it only repeats what the endpoint says.
+ * Called after locate, which refuses every endpoint that no registry can be derived from.
+ */
+function checkRegistry(context) {
+    const derived = registryFromEndpoint(context.endpoint);
+    if (context.registry === undefined || context.registry === derived)
+        return;
+    throw invalid('registry', context.registry, `with replicate_to, each target region's registry is derived from its API endpoint, which a registry set by hand cannot follow; leave registry empty (it is then ${derived})`);
+}
+function parseTarget(line, namespace) {
+    const slash = line.indexOf('/');
+    const region = slash < 0 ? line : line.slice(0, slash);
+    const organization = slash < 0 ? namespace : line.slice(slash + 1);
+    if (!isValidRegion(region)) {
+        throw invalid('replicate_to', line, `the region must be ${REGION_RULE}`);
+    }
+    if (!isValidOrganizationName(organization)) {
+        throw invalid('replicate_to', line, `the organization must be ${ORGANIZATION_RULE}`);
+    }
+    return { region, namespace: organization };
+}
+function readReplication(value, context) {
+    const targets = linesOf(value).map(line => ({ line, ...parseTarget(line, context.namespace) }));
+    const seen = new Set();
+    for (const { line, region, namespace } of targets) {
+        if (region === context.region) {
+            throw invalid('replicate_to', line, `${region} is the source region; auto-sync copies images to other regions only`);
+        }
+        const key = `${region}/${namespace}`;
+        if (seen.has(key)) {
+            throw invalid('replicate_to', line, `the target ${key} is listed more than once; each target may appear once`);
+        }
+        seen.add(key);
+    }
+    const located = targets.map(({ region, namespace }) => ({
+        region,
+        namespace,
+        ...locate(context, region)
+    }));
+    checkRegistry(context);
+    return located;
+}
+/** share_with, replicate_to and replicate_override, checked against the other inputs. */
+function readAccess(input, context, now) {
+    const shareWith = input('share_with');
+    const replicateTo = input('replicate_to');
+    const replicateOverride = input('replicate_override') || 'false';
+    const override = parseBoolean('replicate_override', replicateOverride);
+    if (override && !replicateTo) {
+        throw invalid('replicate_override', replicateOverride, 'it applies to the auto-sync rules of replicate_to, which is not set');
+    }
+    return {
+        ...(shareWith ? { shareWith: readSharing(shareWith, context.isPublic, now) } : {}),
+        ...(replicateTo ? { replicateTo: readReplication(replicateTo, context) } : {}),
+        replicateOverride: override
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
+
 
 
 
@@ -1459,9 +2000,10 @@ function readLocation(env, input) {
 }
 /**
  * Reads and checks every input; throws InputError before any request is made. Pure: it prints
- * nothing and masks nothing, so the caller masks secretValues(env) before calling it.
+ * nothing and masks nothing, so the caller masks secretValues(env) before calling it. `now` is
+ * what share_with deadlines must come after.
  */
-function getInputs(env) {
+function getInputs(env, now = new Date()) {
     const input = name => getInput(name, env);
     const names = readNames(input);
     const settings = readSettings(input);
@@ -1472,13 +2014,15 @@ function getInputs(env) {
         throw new InputError('Input "docker_login_outputs" is "true" but no region is known: give region, since the registry login is per region.');
     }
     const retention = readRetention(input);
+    const access = readAccess(input, { ...names, ...settings, ...location }, now);
     return {
         ...names,
         ...settings,
         ...(retention ? { retention } : {}),
         ...location,
         credentials,
-        dockerLoginOutputs
+        dockerLoginOutputs,
+        ...access
     };
 }
 /** A variable that is set must be a whole number in [min, max]; unset or empty means fallback. */
@@ -1573,6 +2117,7 @@ function writeOutputs(report, rules) {
     // Errors in the result quote the service, which may echo a credential back.
     setOutput('result', redact(JSON.stringify(report.repositories)));
     setOutput('plan', redact(JSON.stringify(planOutput(report.changes))));
+    setOutput('replica_paths', report.replicaPaths.join('\n'));
 }
 
 ;// CONCATENATED MODULE: ./src/github/summary.ts
@@ -1616,7 +2161,53 @@ function describeWanted(wanted) {
 }
 function changeRow(change) {
     const outcome = change.outcome + (change.note ? ` (${change.note})` : '');
-    return `| ${change.resource} | ${code(change.name)} | ${change.action} | ${cell(change.reason)} | ${cell(outcome)} |`;
+    const name = change.region ? `${change.name} (${change.region})` : change.name;
+    return `| ${change.resource} | ${code(name)} | ${change.action} | ${cell(change.reason)} | ${cell(outcome)} |`;
+}
+function sharingCell(result) {
+    const list = result.sharing ?? [];
+    if (list.length === 0)
+        return '—';
+    return list
+        .map(s => cell(`${s.account} (${s.deadline === 'forever' ? 'forever' : `until ${s.deadline.slice(0, 10)}`}): ${s.action}`))
+        .join('<br>');
+}
+function replicationCell(result) {
+    const list = result.replication ?? [];
+    if (list.length === 0)
+        return '—';
+    return list.map(r => cell(`${r.region}/${r.namespace}: ${r.action}`)).join('<br>');
+}
+/** The repository table; sharing and replication columns only when the inputs ask for them. */
+function repositoryTable(wanted, report) {
+    const extra = [
+        ...(wanted.shareWith ? [['Shared with', sharingCell]] : []),
+        ...(wanted.replicateTo ? [['Replicated to', replicationCell]] : [])
+    ];
+    const head = [
+        'Repository',
+        'Path',
+        'Done',
+        'Settings',
+        'Retention',
+        ...extra.map(([h]) => h),
+        'Drift'
+    ];
+    return [
+        `| ${head.join(' | ')} |`,
+        `| ${head.map(() => '---').join(' | ')} |`,
+        ...report.repositories
+            .map(r => [
+            code(r.repository),
+            code(r.path),
+            r.action,
+            summary_settingsOf(r),
+            r.retention ?? '—',
+            ...extra.map(([, render]) => render(r)),
+            drift(r)
+        ].join(' | '))
+            .map(row => `| ${row} |`)
+    ];
 }
 function renderSummary(wanted, report) {
     const lines = [
@@ -1625,9 +2216,7 @@ function renderSummary(wanted, report) {
         `Organization ${code(report.namespace)}: ${ORGANIZATION_WORDS[report.organization]}. ` +
             `Wanted: ${cell(describeWanted(wanted))}. A setting that is not set is left as it is, and a new repository is private and \`other\` unless set.`,
         '',
-        '| Repository | Path | Done | Settings | Retention | Drift |',
-        '| --- | --- | --- | --- | --- | --- |',
-        ...report.repositories.map(r => `| ${code(r.repository)} | ${code(r.path)} | ${r.action} | ${summary_settingsOf(r)} | ${r.retention ?? '—'} | ${drift(r)} |`),
+        ...repositoryTable(wanted, report),
         ''
     ];
     if (report.changes.length === 0) {
@@ -1701,9 +2290,6 @@ class ApiError extends Error {
         this.status = status;
         this.error = error;
         this.requestId = requestId;
-    }
-    get code() {
-        return this.error.code;
     }
 }
 
@@ -1988,9 +2574,6 @@ class Api {
         this.sleep = options.sleep ?? sleep;
         this.random = options.random ?? Math.random;
     }
-    get baseUrl() {
-        return this.options.baseUrl;
-    }
     urlFor(request) {
         const base = this.options.baseUrl;
         const url = new URL(`${base.origin}${base.pathname.replace(/\/+$/, '')}${request.path}`);
@@ -2002,10 +2585,11 @@ class Api {
     async call(request, options) {
         const { retry, deadline } = this.options;
         const started = Date.now();
+        let lostBefore = false;
         for (let attempt = 1;; attempt++) {
             const outcome = await this.attempt(request, options);
             if (!('retryable' in outcome))
-                return outcome;
+                return lostBefore ? { ...outcome, afterLostAttempt: true } : outcome;
             const failure = outcome;
             if (!failure.retryable)
                 throw failure.error;
@@ -2015,6 +2599,7 @@ class Api {
                 this.options.debug(`${request.operation}: the answer was lost, but it took effect`);
                 return { ...LOST_ANSWER, lost: true };
             }
+            lostBefore ||= failure.maybeDone && options.readBack !== undefined;
             const delay = Math.max(failure.waitAtLeast, backoffDelay(attempt, retry, this.random));
             if (attempt >= retry.maxAttempts || Date.now() + delay >= deadline) {
                 const elapsed = Math.round((Date.now() - started) / 100) / 10;
@@ -2114,9 +2699,137 @@ function describeBody(body) {
     return parseServiceError(text).message ?? text.slice(0, 120);
 }
 
+;// CONCATENATED MODULE: ./src/swr/access-client.ts
+
+
+function access_client_isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function segment(repository) {
+    return encodeURIComponent(repositoryPathSegment(repository)).replace(/%24/g, '$');
+}
+const sharingPath = (namespace, repository) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}/repositories/${segment(repository)}/access-domains`;
+const syncPath = (namespace, repository) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}/repos/${segment(repository)}/sync_repo`;
+/** A list answer: a bare array, or an object holding one (the docs show both styles). */
+function listIn(json, keys) {
+    if (Array.isArray(json))
+        return json;
+    if (!access_client_isObject(json))
+        return undefined;
+    const key = keys.find(k => Array.isArray(json[k]));
+    return key ? json[key] : undefined;
+}
+class SwrAccessClient {
+    api;
+    constructor(api) {
+        this.api = api;
+    }
+    async listSharing(namespace, repository) {
+        const operation = `read the sharing of "${namespace}/${repository}"`;
+        const { json } = await this.api.call({ operation, method: 'GET', path: sharingPath(namespace, repository) }, {
+            ok: [200],
+            hint: permissionHint('to read sharing (SWR FullAccess or ReadOnlyAccess has it)')
+        });
+        const list = listIn(json, ['access_domains', 'domains']);
+        if (!list)
+            throw new Error(`${operation} failed: the answer is not a list`);
+        return list.filter(access_client_isObject).map(item => ({
+            account: String(item['access_domain'] ?? ''),
+            deadline: String(item['deadline'] ?? 'forever')
+        }));
+    }
+    async createSharing(namespace, repository, sharing) {
+        await this.api.call({
+            operation: `share "${namespace}/${repository}" with account "${sharing.account}"`,
+            method: 'POST',
+            path: sharingPath(namespace, repository),
+            body: {
+                access_domain: sharing.account,
+                permit: 'read',
+                deadline: sharing.deadline,
+                description: ''
+            }
+        }, {
+            ok: [200, 201],
+            // Already shared with that account (a lost answer, or another run): fine.
+            accept: a => a.status === 409,
+            readBack: async () => (await this.listSharing(namespace, repository)).some(s => s.account === sharing.account),
+            hint: permissionHint('to share repositories (SWR FullAccess has it)')
+        });
+    }
+    async updateSharing(namespace, repository, sharing) {
+        await this.api.call({
+            operation: `change the sharing of "${namespace}/${repository}" with account "${sharing.account}"`,
+            method: 'PATCH',
+            path: `${sharingPath(namespace, repository)}/${encodeURIComponent(sharing.account)}`,
+            body: { permit: 'read', deadline: sharing.deadline, description: '' }
+        }, { ok: [200, 201, 204], hint: permissionHint('to change sharing (SWR FullAccess has it)') });
+    }
+    /** Sharing that is already gone counts as stopped. */
+    async deleteSharing(namespace, repository, account) {
+        await this.api.call({
+            operation: `stop sharing "${namespace}/${repository}" with account "${account}"`,
+            method: 'DELETE',
+            path: `${sharingPath(namespace, repository)}/${encodeURIComponent(account)}`
+        }, {
+            ok: [200, 204],
+            accept: a => isSwrNotFound(a) || a.status === 400,
+            hint: permissionHint('to stop sharing (SWR FullAccess has it)')
+        });
+    }
+    async listSyncRules(namespace, repository) {
+        const operation = `read the auto-sync rules of "${namespace}/${repository}"`;
+        const { json } = await this.api.call({ operation, method: 'GET', path: syncPath(namespace, repository) }, {
+            ok: [200],
+            hint: permissionHint('to read auto-sync rules (SWR FullAccess or ReadOnlyAccess has it)')
+        });
+        const list = listIn(json, ['sync_repos', 'rules']);
+        if (!list)
+            throw new Error(`${operation} failed: the answer is not a list`);
+        return list.filter(access_client_isObject).map(item => ({
+            region: String(item['remoteRegionId'] ?? ''),
+            namespace: String(item['remoteNamespace'] ?? ''),
+            syncAuto: item['syncAuto'] !== false,
+            override: item['override'] === true
+        }));
+    }
+    async createSyncRule(namespace, repository, rule) {
+        const same = (r) => r.region === rule.region && r.namespace === rule.namespace;
+        await this.api.call({
+            operation: `create the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
+            method: 'POST',
+            path: syncPath(namespace, repository),
+            body: {
+                remoteRegionId: rule.region,
+                remoteNamespace: rule.namespace,
+                syncAuto: rule.syncAuto,
+                override: rule.override
+            }
+        }, {
+            ok: [200, 201],
+            readBack: async () => (await this.listSyncRules(namespace, repository)).some(same),
+            hint: permissionHint('to create auto-sync rules (SWR FullAccess has it)')
+        });
+    }
+    /** A rule that is already gone counts as deleted. */
+    async deleteSyncRule(namespace, repository, rule) {
+        await this.api.call({
+            operation: `delete the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
+            method: 'DELETE',
+            path: syncPath(namespace, repository),
+            body: { remoteRegionId: rule.region, remoteNamespace: rule.namespace }
+        }, {
+            ok: [200, 204],
+            accept: isSwrNotFound,
+            hint: permissionHint('to delete auto-sync rules (SWR FullAccess has it)')
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // Wires the layers together: inputs -> masks -> credentials -> clients -> converge -> outputs,
 // log and summary. The only module that reads process.env or talks to the runner directly.
+
 
 
 
@@ -2147,7 +2860,18 @@ function wantedOf(inputs) {
         repositories: inputs.repositories,
         settings,
         onDrift: inputs.onDrift,
-        ...(inputs.retention ? { retention: inputs.retention } : {})
+        ...(inputs.retention ? { retention: inputs.retention } : {}),
+        ...(inputs.shareWith ? { shareWith: inputs.shareWith } : {}),
+        ...(inputs.replicateTo
+            ? {
+                replicateTo: inputs.replicateTo.map(({ region, namespace, registry }) => ({
+                    region,
+                    namespace,
+                    registry
+                })),
+                replicateOverride: inputs.replicateOverride
+            }
+            : {})
     };
 }
 function pathRulesOf(inputs) {
@@ -2182,7 +2906,7 @@ async function run(env = process.env) {
         for (const name of inputs.duplicates) {
             warning(`Input "repository" names "${name}" more than once; it is handled once.`);
         }
-        const log = { info: info, warning: warning, group: group, debug: isDebug() ? debug : () => undefined };
+        const log = { info: info, warning: warning, group: group, debug: isDebug(env) ? debug : () => undefined };
         transport = new Transport({
             timeoutMs: tuning.timeoutMs,
             maxSockets: CONCURRENCY,
@@ -2197,10 +2921,20 @@ async function run(env = process.env) {
             debug: log.debug
         };
         const api = (baseUrl, policy, authorize) => new Api({ baseUrl, policy, ...(authorize ? { authorize } : {}), ...shared });
-        const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => api(baseUrl, genericPolicy), setSecret);
+        const targets = inputs.replicateTo ?? [];
+        const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => api(baseUrl, genericPolicy), setSecret, targets.map(t => t.region));
         info(`Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`);
-        const client = new SwrClient(api(inputs.endpoint, swrPolicy, credentials.authorize));
-        await provision(inputs, client, log, tuning.retry.baseDelayMs, credentials);
+        const swr = new SwrClient(api(inputs.endpoint, swrPolicy, credentials.authorize));
+        const regional = new Map(targets.map(t => [
+            t.region,
+            new SwrClient(api(t.endpoint, swrPolicy, credentials.authorizeIn(t.region)))
+        ]));
+        const clients = {
+            swr,
+            access: new SwrAccessClient(api(inputs.endpoint, swrPolicy, credentials.authorize)),
+            inRegion: (region) => regional.get(region) ?? swr
+        };
+        await provision(inputs, clients, log, tuning.retry.baseDelayMs, credentials);
     }
     catch (err) {
         setFailed(messageOf(err));
@@ -2209,7 +2943,7 @@ async function run(env = process.env) {
         transport?.close();
     }
 }
-async function provision(inputs, client, log, baseDelayMs, credentials) {
+async function provision(inputs, clients, log, baseDelayMs, credentials) {
     const wanted = wantedOf(inputs);
     const paths = pathRulesOf(inputs);
     const first = Math.max(1, baseDelayMs);
@@ -2218,7 +2952,7 @@ async function provision(inputs, client, log, baseDelayMs, credentials) {
         delays: Array.from({ length: CONSISTENCY_TRIES - 1 }, (_, i) => first * 2 ** i)
     };
     const report = await group(groupTitle(wanted.namespace, wanted.repositories, inputs.dryRun), async () => {
-        const result = await converge(wanted, client, {
+        const result = await converge(wanted, clients, {
             dryRun: inputs.dryRun,
             concurrency: CONCURRENCY,
             log,
@@ -2238,10 +2972,10 @@ async function provision(inputs, client, log, baseDelayMs, credentials) {
     for (const { title, message } of failureAnnotations(report))
         error(message, { title });
     const total = failureTotal(report);
-    if (inputs.dockerLoginOutputs)
-        await dockerLogin(inputs, credentials, client);
     if (total)
         setFailed(total);
+    if (inputs.dockerLoginOutputs)
+        await dockerLogin(inputs, credentials, clients.swr);
 }
 
 

@@ -5,7 +5,11 @@
 import { planRepository, type Plan, type RepositoryPlan } from './plan.js'
 import { mapPool, messageOf } from './pool.js'
 import { applyOrganization, createOrganizationChange } from './resources/organization.js'
-import { applyRetention, type Waiting } from './resources/retention.js'
+import { attachmentFor } from './resources/attachments.js'
+import { targetKey } from './resources/replication.js'
+import type { Waiting } from './resources/retention.js'
+import { readAttachments } from './read.js'
+import type { SwrAccessClient } from './swr/access-client.js'
 import type { Change, ChangeOutcome, Wanted } from './resources/types.js'
 import type { RepositoryInfo, RepositorySettings, SwrClient } from './swr/client.js'
 import type { Logger } from './github/runner.js'
@@ -23,8 +27,17 @@ export type SwrWriter = Pick<
   | 'deleteRetention'
 >
 
+/** The clients a run talks through: SWR in its region, sharing and auto-sync there, and SWR in a replication target's region. */
+export interface Clients {
+  swr: SwrWriter
+  access: SwrAccessClient
+  inRegion: (region: string) => Pick<SwrClient, 'readOrganization' | 'createOrganization'>
+}
+
 export interface ApplyContext {
-  client: SwrWriter
+  /** Replication targets whose organization could not be created, with why. */
+  failedTargets: Map<string, string>
+  clients: Clients
   wanted: Wanted
   log: Logger
   waiting: Waiting
@@ -53,6 +66,7 @@ export interface RepositoryApplied {
 
 export interface Applied {
   organization?: ChangeRecord
+  targetOrganizations: ChangeRecord[]
   repositories: RepositoryApplied[]
 }
 
@@ -69,9 +83,9 @@ class OrganizationGate {
 
   ensure(change: Change = createOrganizationChange(this.ctx.wanted.namespace)): Promise<void> {
     this.creating ??= (async () => {
-      const { client, wanted, log } = this.ctx
+      const { clients, wanted, log } = this.ctx
       try {
-        const outcome = await applyOrganization(client, wanted.namespace)
+        const outcome = await applyOrganization(clients.swr, wanted.namespace)
         this.record = { ...change, outcome: outcome === 'created' ? 'done' : 'found done' }
         log.info(
           `Organization "${wanted.namespace}": ${outcome === 'created' ? 'created' : 'created by another run at the same time'}`
@@ -87,6 +101,12 @@ class OrganizationGate {
   /** After a create answered 400, 403 or 404: true when the organization was missing and now is not. */
   async recover(organizationMissing: boolean): Promise<boolean> {
     if (!organizationMissing && !(await this.readsMissing())) return false
+    if (this.creating === undefined) {
+      const { namespace } = this.ctx.wanted
+      this.ctx.log.info(
+        `Plan: one more change, found while applying: + organization ${namespace}: create (a repository create showed it does not exist)`
+      )
+    }
     await this.ensure()
     return true
   }
@@ -94,8 +114,10 @@ class OrganizationGate {
   /** A failed read leaves the create's own error to stand. */
   private async readsMissing(): Promise<boolean> {
     if (this.seenExisting) return false
-    const { client, wanted } = this.ctx
-    const state = await client.readOrganization(wanted.namespace).catch(() => 'exists' as const)
+    const { clients, wanted } = this.ctx
+    const state = await clients.swr
+      .readOrganization(wanted.namespace)
+      .catch(() => 'exists' as const)
     // Once seen by a run that did not create it, it stays; after our own create, SWR may lag.
     if (state === 'exists' && this.creating === undefined) this.seenExisting = true
     return state === 'missing'
@@ -108,7 +130,8 @@ async function createRepository(
   repository: string,
   settings: RepositorySettings
 ): Promise<{ outcome: 'created' | 'exists'; lost: boolean }> {
-  const { client, wanted, waiting } = ctx
+  const { wanted, waiting } = ctx
+  const client = ctx.clients.swr
   // No repository can go in an organization that could not be created.
   if (gate.record?.outcome === 'failed') throw new Error(gate.record.error)
   for (let attempt = 0; ; attempt++) {
@@ -127,8 +150,9 @@ async function createRepository(
 }
 
 /** Reads a repository just created or found, waiting while SWR does not show it yet. */
-export async function readBack(ctx: ApplyContext, repository: string): Promise<RepositoryInfo> {
-  const { client, wanted, waiting } = ctx
+async function readBack(ctx: ApplyContext, repository: string): Promise<RepositoryInfo> {
+  const { wanted, waiting } = ctx
+  const client = ctx.clients.swr
   for (const delay of [...waiting.delays, undefined]) {
     const read = await client.readRepository(wanted.namespace, repository)
     if (read.state === 'exists') return read.info
@@ -143,22 +167,45 @@ export async function readBack(ctx: ApplyContext, repository: string): Promise<R
 /** Another run created the repository between our read and our create: plan it again. */
 async function replan(ctx: ApplyContext, repository: string): Promise<RepositoryPlan> {
   const info = await readBack(ctx, repository)
-  const { wanted, client } = ctx
-  const policies = wanted.retention
-    ? await client.listRetentions(wanted.namespace, repository)
-    : undefined
-  return planRepository(wanted, repository, {
-    read: { state: 'exists', info },
-    ...(policies ? { policies } : {})
-  })
+  const observation = await readAttachments(ctx.clients, ctx.wanted, repository, info)
+  return planRepository(ctx.wanted, repository, observation)
 }
 
 interface Progress {
-  records: ChangeRecord[]
   created: boolean
   info?: RepositoryInfo
   error?: string
   plan: RepositoryPlan
+}
+
+/** A change applied; `replanned` when the repository's plan was made anew meanwhile. */
+interface ChangeApplied {
+  record: ChangeRecord
+  replanned?: boolean
+}
+
+async function applyCreate(
+  ctx: ApplyContext,
+  gate: OrganizationGate,
+  progress: Progress,
+  change: Change
+): Promise<ChangeApplied> {
+  const repository = progress.plan.repository
+  const settings = change.after as unknown as RepositorySettings
+  const result = await createRepository(ctx, gate, repository, settings)
+  if (result.outcome === 'exists') {
+    ctx.log.info(`Repository "${change.name}": created by another run at the same time`)
+    progress.plan = await replan(ctx, repository)
+    if (progress.plan.failure) progress.error = progress.plan.failure
+    return { record: { ...change, outcome: 'found done' }, replanned: true }
+  }
+  progress.created = true
+  if (ctx.readBackPaths) progress.info = await readBack(ctx, repository)
+  if (!result.lost) return { record: { ...change, outcome: 'done' } }
+  const note =
+    'its answer was lost; a read shows the repository, so this run most likely created it'
+  ctx.log.info(`Repository "${change.name}": ${note}`)
+  return { record: { ...change, outcome: 'done', note } }
 }
 
 async function applyChange(
@@ -166,36 +213,25 @@ async function applyChange(
   gate: OrganizationGate,
   progress: Progress,
   change: Change
-): Promise<ChangeRecord[]> {
-  const { client, wanted, log } = ctx
+): Promise<ChangeApplied> {
+  const { clients, wanted } = ctx
   const repository = progress.plan.repository
-  if (change.resource === 'retention') {
-    await applyRetention(client, wanted.namespace, repository, change, ctx.waiting)
+  const attachment = attachmentFor(change.resource)
+  if (attachment) {
+    const attached = {
+      ...clients,
+      namespace: wanted.namespace,
+      waiting: ctx.waiting,
+      failedTargets: ctx.failedTargets
+    }
+    await attachment.apply(attached, repository, change)
   } else if (change.action === 'update') {
-    await client.updateRepository(
-      wanted.namespace,
-      repository,
-      change.after as unknown as RepositorySettings
-    )
-  } else {
     const settings = change.after as unknown as RepositorySettings
-    const result = await createRepository(ctx, gate, repository, settings)
-    if (result.outcome === 'exists') {
-      log.info(`Repository "${change.name}": created by another run at the same time`)
-      progress.plan = await replan(ctx, repository)
-      const found: ChangeRecord = { ...change, outcome: 'found done' }
-      return [found, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))]
-    }
-    progress.created = true
-    if (ctx.readBackPaths) progress.info = await readBack(ctx, repository)
-    if (result.lost) {
-      const note =
-        'its answer was lost; a read shows the repository, so this run most likely created it'
-      log.info(`Repository "${change.name}": ${note}`)
-      return [{ ...change, outcome: 'done', note }]
-    }
+    await clients.swr.updateRepository(wanted.namespace, repository, settings)
+  } else {
+    return applyCreate(ctx, gate, progress, change)
   }
-  return [{ ...change, outcome: 'done' }]
+  return { record: { ...change, outcome: 'done' } }
 }
 
 /** Applies changes in order; after a failure the rest are skipped (each needs the one before). */
@@ -212,7 +248,11 @@ async function applyChanges(
       continue
     }
     try {
-      records.push(...(await applyChange(ctx, gate, progress, change)))
+      const { record, replanned } = await applyChange(ctx, gate, progress, change)
+      records.push(record)
+      // The rest of the old plan was made for a repository that did not exist: drop it.
+      if (replanned)
+        return [...records, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))]
     } catch (err) {
       progress.error = messageOf(err)
       records.push({ ...change, outcome: 'failed', error: progress.error })
@@ -221,13 +261,32 @@ async function applyChanges(
   return records
 }
 
-export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<Applied> {
+/** A replication target's organization, created in its own region. */
+async function applyTarget(ctx: ApplyContext, change: Change): Promise<ChangeRecord> {
+  const region = change.region as string
+  try {
+    const outcome = await applyOrganization(ctx.clients.inRegion(region), change.name)
+    const words = outcome === 'created' ? 'created' : 'created by another run at the same time'
+    ctx.log.info(`Organization "${change.name}" in ${region}: ${words}`)
+    return { ...change, outcome: outcome === 'created' ? 'done' : 'found done' }
+  } catch (err) {
+    ctx.failedTargets.set(targetKey({ region, namespace: change.name }), messageOf(err))
+    return { ...change, outcome: 'failed', error: messageOf(err) }
+  }
+}
+
+export type ApplyOptions = Omit<ApplyContext, 'failedTargets'>
+
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Applied> {
+  const ctx: ApplyContext = { ...options, failedTargets: new Map() }
   const gate = new OrganizationGate(ctx)
-  // A planned organization goes first; its failure is each repository's to report.
-  if (plan.organization) await gate.ensure(plan.organization).catch(() => undefined)
+  // Organizations go first, every region at once; a failure is each dependent change's to report.
+  const [, targetOrganizations] = await Promise.all([
+    plan.organization ? gate.ensure(plan.organization).catch(() => undefined) : undefined,
+    Promise.all(plan.targetOrganizations.map(change => applyTarget(ctx, change)))
+  ])
   const repositories = await mapPool(plan.repositories, ctx.concurrency, async rp => {
     const progress: Progress = {
-      records: [],
       created: false,
       plan: rp,
       ...(rp.failure ? { error: rp.failure } : {})
@@ -238,5 +297,9 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<Applied>
     if (progress.error !== undefined) applied.error = progress.error
     return applied
   })
-  return { ...(gate.record ? { organization: gate.record } : {}), repositories }
+  return {
+    ...(gate.record ? { organization: gate.record } : {}),
+    targetOrganizations,
+    repositories
+  }
 }

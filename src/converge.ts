@@ -1,10 +1,10 @@
 // One pass of read -> plan -> apply. A dry run stops after the plan; both report through the
 // same function, so what a dry run says is what a real run from the same state does.
-import { applyPlan, type SwrWriter } from './apply.js'
+import { applyPlan, type Clients } from './apply.js'
 import type { Logger } from './github/runner.js'
-import { changesOf, makePlan } from './plan.js'
+import { changesOf, makePlan, targetsNeeded } from './plan.js'
 import { buildReport, type PathRules, type Report } from './report.js'
-import { readState } from './read.js'
+import { readState, readTargets } from './read.js'
 import type { Waiting } from './resources/retention.js'
 import type { Change, Wanted } from './resources/types.js'
 
@@ -20,23 +20,17 @@ export interface ConvergeOptions {
 
 export async function converge(
   wanted: Wanted,
-  client: SwrWriter,
+  clients: Clients,
   options: ConvergeOptions
 ): Promise<Report> {
   const { dryRun, concurrency, log, waiting, paths } = options
-  const observed = await readState(client, wanted, { concurrency, dryRun })
+  const observed = await readState(clients, wanted, { concurrency, dryRun })
+  const targets = targetsNeeded(wanted, observed)
+  if (targets.length > 0) observed.targets = await readTargets(targets, clients.inRegion)
   const plan = makePlan(wanted, observed)
   options.onPlan(changesOf(plan))
-  const retentionWanted = wanted.retention !== undefined
-  if (dryRun) return buildReport(plan, undefined, paths, retentionWanted)
+  if (dryRun) return buildReport(wanted, plan, undefined, paths)
   const readBackPaths = !paths.registryOverride && !paths.knownHost
-  const applied = await applyPlan(plan, {
-    client,
-    wanted,
-    log,
-    waiting,
-    concurrency,
-    readBackPaths
-  })
-  return buildReport(plan, applied, paths, retentionWanted)
+  const ctx = { clients, wanted, log, waiting, concurrency, readBackPaths }
+  return buildReport(wanted, plan, await applyPlan(plan, ctx), paths)
 }

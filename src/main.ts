@@ -35,7 +35,9 @@ import { Transport } from './http/transport.js'
 import { messageOf } from './pool.js'
 import type { PathRules } from './report.js'
 import type { Wanted } from './resources/types.js'
+import { SwrAccessClient } from './swr/access-client.js'
 import { SwrClient } from './swr/client.js'
+import type { Clients } from './apply.js'
 import { registryFromEndpoint } from './swr/endpoints.js'
 import { genericPolicy, swrPolicy } from './swr/errors.js'
 
@@ -56,7 +58,18 @@ function wantedOf(inputs: Inputs): Wanted {
     repositories: inputs.repositories,
     settings,
     onDrift: inputs.onDrift,
-    ...(inputs.retention ? { retention: inputs.retention } : {})
+    ...(inputs.retention ? { retention: inputs.retention } : {}),
+    ...(inputs.shareWith ? { shareWith: inputs.shareWith } : {}),
+    ...(inputs.replicateTo
+      ? {
+          replicateTo: inputs.replicateTo.map(({ region, namespace, registry }) => ({
+            region,
+            namespace,
+            registry
+          })),
+          replicateOverride: inputs.replicateOverride
+        }
+      : {})
   }
 }
 
@@ -71,7 +84,7 @@ function pathRulesOf(inputs: Inputs): PathRules {
 async function dockerLogin(
   inputs: Inputs,
   credentials: ResolvedCredentials,
-  client: SwrClient
+  client: Pick<SwrClient, 'temporaryLogin'>
 ): Promise<void> {
   const region = inputs.region as string // checked by getInputs when docker_login_outputs is on
   if (!credentials.longTermKeys && inputs.dryRun) {
@@ -105,7 +118,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     for (const name of inputs.duplicates) {
       warning(`Input "repository" names "${name}" more than once; it is handled once.`)
     }
-    const log: Logger = { info, warning, group, debug: isDebug() ? debug : () => undefined }
+    const log: Logger = { info, warning, group, debug: isDebug(env) ? debug : () => undefined }
     transport = new Transport({
       timeoutMs: tuning.timeoutMs,
       maxSockets: CONCURRENCY,
@@ -121,17 +134,30 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     const api = (baseUrl: URL, policy: ServicePolicy, authorize?: Authorizer) =>
       new Api({ baseUrl, policy, ...(authorize ? { authorize } : {}), ...shared })
+    const targets = inputs.replicateTo ?? []
     const credentials = await resolveCredentials(
       inputs.credentials,
       inputs.region,
       baseUrl => api(baseUrl, genericPolicy),
-      setSecret
+      setSecret,
+      targets.map(t => t.region)
     )
     info(
       `Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`
     )
-    const client = new SwrClient(api(inputs.endpoint, swrPolicy, credentials.authorize))
-    await provision(inputs, client, log, tuning.retry.baseDelayMs, credentials)
+    const swr = new SwrClient(api(inputs.endpoint, swrPolicy, credentials.authorize))
+    const regional = new Map(
+      targets.map(t => [
+        t.region,
+        new SwrClient(api(t.endpoint, swrPolicy, credentials.authorizeIn(t.region)))
+      ])
+    )
+    const clients = {
+      swr,
+      access: new SwrAccessClient(api(inputs.endpoint, swrPolicy, credentials.authorize)),
+      inRegion: (region: string) => regional.get(region) ?? swr
+    }
+    await provision(inputs, clients, log, tuning.retry.baseDelayMs, credentials)
   } catch (err) {
     setFailed(messageOf(err))
   } finally {
@@ -141,7 +167,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
 async function provision(
   inputs: Inputs,
-  client: SwrClient,
+  clients: Clients & { swr: Pick<SwrClient, 'temporaryLogin'> },
   log: Logger,
   baseDelayMs: number,
   credentials: ResolvedCredentials
@@ -156,7 +182,7 @@ async function provision(
   const report = await group(
     groupTitle(wanted.namespace, wanted.repositories, inputs.dryRun),
     async () => {
-      const result = await converge(wanted, client, {
+      const result = await converge(wanted, clients, {
         dryRun: inputs.dryRun,
         concurrency: CONCURRENCY,
         log,
@@ -174,6 +200,6 @@ async function provision(
   appendSummary(renderSummary(wanted, report))
   for (const { title, message } of failureAnnotations(report)) error(message, { title })
   const total = failureTotal(report)
-  if (inputs.dockerLoginOutputs) await dockerLogin(inputs, credentials, client)
   if (total) setFailed(total)
+  if (inputs.dockerLoginOutputs) await dockerLogin(inputs, credentials, clients.swr)
 }

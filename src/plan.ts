@@ -2,21 +2,31 @@
 // functions of data (no I/O), so a dry run and a real run plan alike from the same state.
 import { diffOrganization, type OrganizationState } from './resources/organization.js'
 import { diffRepository } from './resources/repository.js'
-import { diffRetention } from './resources/retention.js'
 import type { Change, DriftItem, Wanted } from './resources/types.js'
-import type { RepositoryRead, RetentionPolicy } from './swr/client.js'
+import { ATTACHMENTS } from './resources/attachments.js'
+import { targetKey } from './resources/replication.js'
+import type { Sharing, SyncRule } from './swr/access-client.js'
+import type { RepositoryRead, RepositorySettings, RetentionPolicy } from './swr/client.js'
+import { createOrganizationChange } from './resources/organization.js'
+import { settingsOf } from './resources/repository.js'
 
 /** What one repository's reads found; `error` when a read failed. */
 export interface RepositoryObservation {
   read?: RepositoryRead
   /** Its retention policies, read only for an existing repository when retention is wanted. */
   policies?: RetentionPolicy[]
+  /** Its sharing, read only for an existing repository when share_with is set. */
+  sharing?: Sharing[]
+  /** Its auto-sync rules, read only for an existing repository when replicate_to is set. */
+  syncRules?: SyncRule[]
   error?: string
 }
 
 export interface Observed {
   organization: OrganizationState
   repositories: RepositoryObservation[]
+  /** Replication targets' organizations ("region/namespace"), read when a rule is to be made. */
+  targets?: Map<string, 'exists' | 'missing'>
 }
 
 export interface RepositoryPlan {
@@ -35,7 +45,18 @@ export interface RepositoryPlan {
 export interface Plan {
   namespace: string
   organization?: Change
+  /** The replication targets' organizations to create, each in its own region. */
+  targetOrganizations: Change[]
   repositories: RepositoryPlan[]
+}
+
+/** The settings a repository will have once its planned change is made. */
+function settingsAfter(
+  read: RepositoryRead,
+  change: Change | undefined
+): RepositorySettings | undefined {
+  if (change?.after) return change.after as unknown as RepositorySettings
+  return read.state === 'exists' ? settingsOf(read.info) : undefined
 }
 
 export function planRepository(
@@ -50,15 +71,37 @@ export function planRepository(
   }
   const repo = diffRepository(name, observation.read, wanted)
   if (repo.failure) return { ...base, drift: repo.drift, failure: repo.failure }
-  const retention = wanted.retention
-    ? diffRetention(name, wanted.retention, observation.policies)
-    : {}
+  if (wanted.shareWith && settingsAfter(observation.read, repo.change)?.is_public) {
+    const failure = `Repository "${name}" is public, and SWR shares only private repositories: drop share_with, or make it private (is_public: false with on_drift: update).`
+    return { ...base, drift: repo.drift, failure }
+  }
+  const exists = observation.read.state === 'exists'
+  const diffs = ATTACHMENTS.filter(a => a.wanted(wanted)).map(a =>
+    a.diff(wanted, name, exists ? (observation[a.key] ?? []) : undefined)
+  )
+  const failure = diffs.find(d => d.failure !== undefined)?.failure
+  if (failure) return { ...base, drift: repo.drift, failure }
+  const changes = [...(repo.change ? [repo.change] : []), ...diffs.flatMap(d => d.changes)]
+  const warnings = [repo.warning, ...diffs.map(d => d.warning)]
   return {
     ...base,
-    changes: [repo.change, retention.change].filter((c): c is Change => c !== undefined),
+    changes,
     drift: repo.drift,
-    warnings: [repo.warning, retention.warning].filter((w): w is string => w !== undefined)
+    warnings: warnings.filter((w): w is string => w !== undefined)
   }
+}
+
+/** The targets some repository will need a new auto-sync rule to: their organizations are read. */
+export function targetsNeeded(wanted: Wanted, observed: Observed): string[] {
+  const plans = wanted.repositories.map((r, i) =>
+    planRepository(wanted, r, observed.repositories[i] ?? {})
+  )
+  const keys = plans.flatMap(p =>
+    p.changes
+      .filter(c => c.resource === 'replication' && c.action === 'create')
+      .map(c => targetKey(c.after as { region: string; namespace: string }))
+  )
+  return [...new Set(keys)]
 }
 
 export function makePlan(wanted: Wanted, observed: Observed): Plan {
@@ -69,7 +112,22 @@ export function makePlan(wanted: Wanted, observed: Observed): Plan {
     r.changes.some(c => c.resource === 'repository' && c.action === 'create')
   )
   const organization = diffOrganization(wanted.namespace, observed.organization, creates)
-  return { namespace: wanted.namespace, ...(organization ? { organization } : {}), repositories }
+  const targetOrganizations = [...(observed.targets ?? [])]
+    .filter(([, state]) => state === 'missing')
+    .map(([key]) => {
+      const [region, namespace] = key.split('/') as [string, string]
+      return {
+        ...createOrganizationChange(namespace),
+        region,
+        reason: `auto-sync copies images to ${key}, and the organization does not exist there`
+      }
+    })
+  return {
+    namespace: wanted.namespace,
+    ...(organization ? { organization } : {}),
+    targetOrganizations,
+    repositories
+  }
 }
 
 /** Every change of the plan in the order it applies: the organization first. */

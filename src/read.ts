@@ -1,35 +1,61 @@
-// Reads the state the plan needs, and nothing more: one GET per repository, its retention
-// policies only when retention is asked for and it exists, and the organization only when a
-// dry run must say whether it would be created (a real run learns that from SWR's answers).
+// Reads the state the plan needs, and nothing more: one GET per repository; for an existing
+// one, its retention policies, sharing and auto-sync rules only when the inputs ask about
+// them; the organization only when a dry run must say whether it would be created (a real run
+// learns that from SWR's answers); and a replication target's organization only when a rule
+// to it is to be made.
 import type { Observed, RepositoryObservation } from './plan.js'
 import { organizationFromReads } from './resources/organization.js'
 import type { Wanted } from './resources/types.js'
-import type { SwrClient } from './swr/client.js'
+import { ATTACHMENTS, type AttachmentClients } from './resources/attachments.js'
+import type { RepositoryInfo, RepositoryRead, SwrClient } from './swr/client.js'
 import { mapPool, messageOf } from './pool.js'
 
-export type StateReader = Pick<SwrClient, 'readRepository' | 'listRetentions' | 'readOrganization'>
+export type OrganizationReader = Pick<SwrClient, 'readOrganization'>
+export type Readers = AttachmentClients & {
+  swr: Pick<SwrClient, 'readRepository' | 'readOrganization'>
+}
+
+/** What an existing repository has besides its settings, as far as the inputs ask. */
+export async function readAttachments(
+  clients: AttachmentClients,
+  wanted: Wanted,
+  repository: string,
+  info: RepositoryInfo
+): Promise<RepositoryObservation> {
+  const kinds = ATTACHMENTS.filter(a => a.wanted(wanted))
+  const lists = await Promise.all(kinds.map(a => a.read(clients, wanted.namespace, repository)))
+  const observation: RepositoryObservation = { read: { state: 'exists', info } }
+  kinds.forEach((a, i) => Object.assign(observation, { [a.key]: lists[i] }))
+  return observation
+}
 
 export async function readRepositoryState(
-  client: StateReader,
+  clients: Readers,
   wanted: Wanted,
   repository: string
 ): Promise<RepositoryObservation> {
+  let read: RepositoryRead
   try {
-    const read = await client.readRepository(wanted.namespace, repository)
-    if (read.state !== 'exists' || !wanted.retention) return { read }
-    return { read, policies: await client.listRetentions(wanted.namespace, repository) }
+    read = await clients.swr.readRepository(wanted.namespace, repository)
   } catch (err) {
     return { error: messageOf(err) }
+  }
+  if (read.state !== 'exists') return { read }
+  try {
+    return await readAttachments(clients, wanted, repository, read.info)
+  } catch (err) {
+    // The repository itself was read: its path and its organization are known all the same.
+    return { read, error: messageOf(err) }
   }
 }
 
 export async function readState(
-  client: StateReader,
+  clients: Readers,
   wanted: Wanted,
   options: { concurrency: number; dryRun: boolean }
 ): Promise<Observed> {
   const repositories = await mapPool(wanted.repositories, options.concurrency, repository =>
-    readRepositoryState(client, wanted, repository)
+    readRepositoryState(clients, wanted, repository)
   )
   const organization = organizationFromReads(repositories.map(r => r.read))
   const absent = repositories.some(r => r.read?.state === 'absent')
@@ -37,11 +63,25 @@ export async function readState(
     return { organization, repositories }
   }
   try {
-    return { organization: await client.readOrganization(wanted.namespace), repositories }
+    return { organization: await clients.swr.readOrganization(wanted.namespace), repositories }
   } catch (err) {
     // The repositories to be created cannot be planned without it; the others can.
     const error = messageOf(err)
     const blocked = repositories.map(r => (r.read?.state === 'absent' ? { error } : r))
     return { organization, repositories: blocked }
   }
+}
+
+/** The organizations of the targets ("region/namespace"), each read in its own region. */
+export async function readTargets(
+  keys: string[],
+  readerFor: (region: string) => OrganizationReader
+): Promise<Map<string, 'exists' | 'missing'>> {
+  const states = await Promise.all(
+    keys.map(key => {
+      const [region, namespace] = key.split('/') as [string, string]
+      return readerFor(region).readOrganization(namespace)
+    })
+  )
+  return new Map(keys.map((key, i) => [key, states[i] as 'exists' | 'missing']))
 }

@@ -4,21 +4,13 @@
 import type { Applied, ChangeRecord, RepositoryApplied } from './apply.js'
 import type { Plan, RepositoryPlan } from './plan.js'
 import { settingsOf } from './resources/repository.js'
-import type { Change, DriftItem } from './resources/types.js'
+import { deadlineOf } from './resources/sharing.js'
+import { targetKey } from './resources/replication.js'
+import type { Change, DriftItem, Wanted } from './resources/types.js'
 import type { RepositoryInfo, RepositorySettings } from './swr/client.js'
 
 export type RepositoryAction =
   'created' | 'unchanged' | 'updated' | 'would create' | 'would update' | 'failed'
-
-export type RetentionAction =
-  | 'created'
-  | 'updated'
-  | 'replaced'
-  | 'unchanged'
-  | 'would create'
-  | 'would update'
-  | 'would replace'
-  | 'failed'
 
 export interface RepositoryResult {
   repository: string
@@ -30,9 +22,31 @@ export interface RepositoryResult {
   /** What the repository has after this run (or would have, in a dry run), when known. */
   settings?: RepositorySettings
   drift: DriftItem[]
-  retention?: RetentionAction
+  retention?: AccessAction
+  /** With share_with: each account it is (or was, or would be) shared with. */
+  sharing?: { account: string; deadline: string; action: AccessAction }[]
+  /** With replicate_to: each target, with the replica's image path. */
+  replication?: { region: string; namespace: string; path: string; action: AccessAction }[]
   error?: string
 }
+
+/**
+ * What became of a retention policy, a sharing or an auto-sync rule. "kept": not listed, left
+ * as it is; "skipped": not tried, because a change it needs failed.
+ */
+export type AccessAction =
+  | 'created'
+  | 'updated'
+  | 'replaced'
+  | 'removed'
+  | 'unchanged'
+  | 'kept'
+  | 'would create'
+  | 'would update'
+  | 'would replace'
+  | 'would remove'
+  | 'failed'
+  | 'skipped'
 
 export type OrganizationOutcome = 'created' | 'exists' | 'would create' | 'failed' | 'not reached'
 
@@ -43,6 +57,8 @@ export interface Report {
   /** Every change, the organization's first, with what became of it. */
   changes: ChangeRecord[]
   repositories: RepositoryResult[]
+  /** Every replica's image path: repository order, then target order. */
+  replicaPaths: string[]
   /** Per repository, in the order given: drift left alone, extra policies. */
   warnings: string[]
 }
@@ -62,9 +78,10 @@ export function pathOf(rules: PathRules, name: string, info?: RepositoryInfo): s
 
 /** The `plan` output: the changes alone, as plain objects. */
 export function planOutput(changes: Change[]): Change[] {
-  return changes.map(({ resource, name, action, before, after, reason }) => ({
+  return changes.map(({ resource, name, action, before, after, reason, region }) => ({
     resource,
     name,
+    ...(region ? { region } : {}),
     action,
     before,
     after,
@@ -72,19 +89,82 @@ export function planOutput(changes: Change[]): Change[] {
   }))
 }
 
-const RETENTION_DONE = { create: 'created', update: 'updated', replace: 'replaced' } as const
-const RETENTION_PLANNED = {
-  create: 'would create',
-  update: 'would update',
-  replace: 'would replace'
+/** Retention's outcome, when retention is asked for: unchanged when no change was needed. */
+function retentionOf(records: ChangeRecord[], wanted: boolean): AccessAction | undefined {
+  const record = records.find(r => r.resource === 'retention')
+  return record || wanted ? accessAction(record) : undefined
+}
+
+const DONE = {
+  create: 'created',
+  update: 'updated',
+  replace: 'replaced',
+  delete: 'removed'
 } as const
 
-function retentionOf(records: ChangeRecord[], wanted: boolean): RetentionAction | undefined {
-  const record = records.find(r => r.resource === 'retention')
-  if (!record) return wanted ? 'unchanged' : undefined
-  if (record.action === 'delete') return undefined
-  if (record.outcome === 'planned') return RETENTION_PLANNED[record.action]
-  return record.outcome === 'done' ? RETENTION_DONE[record.action] : 'failed'
+function accessAction(record: ChangeRecord | undefined): AccessAction {
+  if (!record) return 'unchanged'
+  if (record.outcome === 'planned')
+    return `would ${record.action === 'delete' ? 'remove' : record.action}`
+  if (record.outcome === 'skipped') return 'skipped'
+  return record.outcome === 'done' || record.outcome === 'found done'
+    ? DONE[record.action]
+    : 'failed'
+}
+
+function sharingOf(
+  wanted: Wanted,
+  rp: RepositoryPlan,
+  records: ChangeRecord[]
+): RepositoryResult['sharing'] {
+  if (!wanted.shareWith || rp.failure) return undefined
+  const recordFor = (account: string) =>
+    records.find(
+      r =>
+        r.resource === 'sharing' &&
+        ((r.after ?? r.before) as { account: string }).account === account
+    )
+  const listed = wanted.shareWith.map(w => ({
+    account: w.account,
+    deadline: deadlineOf(w),
+    action: accessAction(recordFor(w.account))
+  }))
+  const others = (rp.observation.sharing ?? [])
+    .filter(s => !wanted.shareWith?.some(w => w.account === s.account))
+    .map(s => ({
+      ...s,
+      action: recordFor(s.account) ? accessAction(recordFor(s.account)) : ('kept' as const)
+    }))
+  return [...listed, ...others]
+}
+
+function replicationOf(
+  wanted: Wanted,
+  rp: RepositoryPlan,
+  records: ChangeRecord[]
+): RepositoryResult['replication'] {
+  if (!wanted.replicateTo || rp.failure) return undefined
+  const recordFor = (key: string) =>
+    records.find(
+      r =>
+        r.resource === 'replication' &&
+        targetKey((r.after ?? r.before) as { region: string; namespace: string }) === key
+    )
+  const listed = wanted.replicateTo.map(t => ({
+    region: t.region,
+    namespace: t.namespace,
+    path: `${t.registry}/${t.namespace}/${rp.repository}`,
+    action: accessAction(recordFor(targetKey(t)))
+  }))
+  const others = (rp.observation.syncRules ?? [])
+    .filter(r => !wanted.replicateTo?.some(t => targetKey(t) === targetKey(r)))
+    .map(r => ({
+      region: r.region,
+      namespace: r.namespace,
+      path: '',
+      action: recordFor(targetKey(r)) ? accessAction(recordFor(targetKey(r))) : ('kept' as const)
+    }))
+  return [...listed, ...others]
 }
 
 function currentSettings(rp: RepositoryPlan): RepositorySettings | undefined {
@@ -93,46 +173,52 @@ function currentSettings(rp: RepositoryPlan): RepositorySettings | undefined {
 }
 
 function repositoryResult(
+  wanted: Wanted,
   rp: RepositoryPlan,
   records: ChangeRecord[],
   applied: RepositoryApplied | undefined,
-  rules: PathRules,
-  retentionWanted: boolean
+  rules: PathRules
 ): RepositoryResult {
+  const current = applied?.plan ?? rp
   const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done')
-  const error = applied ? applied.error : rp.failure
   const planned = repoRecord?.outcome === 'planned'
   const done = repoRecord?.outcome === 'done'
   const creates = repoRecord?.action === 'create'
-  const action: RepositoryAction = error
-    ? 'failed'
-    : planned
-      ? creates
-        ? 'would create'
-        : 'would update'
-      : done
-        ? creates
-          ? 'created'
-          : 'updated'
-        : 'unchanged'
   const changed = planned || done
+  const info = applied?.info ?? readInfo(current)
+  const exists = info !== undefined || (changed && creates) || applied?.created === true
+  const path = exists ? pathOf(rules, rp.name, info) : ''
+  // A repository that exists needs a path to push to: without one the run has failed it.
+  const pathless =
+    exists && !path && !planned
+      ? `The service did not return the path of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
+      : undefined
+  const error = (applied ? applied.error : rp.failure) ?? pathless
   const settings = changed
     ? (repoRecord?.after as unknown as RepositorySettings)
-    : currentSettings(applied?.plan ?? rp)
-  const info = applied?.info ?? readInfo(applied?.plan ?? rp)
-  const exists = info !== undefined || (changed && creates) || applied?.created === true
-  const retention = retentionOf(records, retentionWanted && !rp.failure)
+    : currentSettings(current)
+  const retention = retentionOf(records, wanted.retention !== undefined && !rp.failure)
+  const sharing = sharingOf(wanted, current, records)
+  const replication = replicationOf(wanted, current, records)
   return {
     repository: rp.repository,
-    path: exists ? pathOf(rules, rp.name, info) : '',
-    action,
+    path,
+    action: error ? 'failed' : actionOf(planned, done, creates),
     created: applied?.created ?? false,
     updated: done && !creates,
     ...(settings ? { settings } : {}),
-    drift: (applied?.plan ?? rp).drift,
+    drift: current.drift,
     ...(retention ? { retention } : {}),
+    ...(sharing ? { sharing } : {}),
+    ...(replication ? { replication } : {}),
     ...(error !== undefined ? { error } : {})
   }
+}
+
+function actionOf(planned: boolean, done: boolean, creates: boolean): RepositoryAction {
+  if (planned) return creates ? 'would create' : 'would update'
+  if (done) return creates ? 'created' : 'updated'
+  return 'unchanged'
 }
 
 function readInfo(rp: RepositoryPlan): RepositoryInfo | undefined {
@@ -153,10 +239,10 @@ function organizationOutcome(
 }
 
 export function buildReport(
+  wanted: Wanted,
   plan: Plan,
   applied: Applied | undefined,
-  rules: PathRules,
-  retentionWanted: boolean
+  rules: PathRules
 ): Report {
   const perRepository = plan.repositories.map((rp, i) => {
     const a = applied?.repositories[i]
@@ -171,14 +257,23 @@ export function buildReport(
       ? [{ ...plan.organization, outcome: 'planned' }]
       : []
   const repositories = perRepository.map(({ rp, a, records }) =>
-    repositoryResult(rp, records, a, rules, retentionWanted)
+    repositoryResult(wanted, rp, records, a, rules)
+  )
+  const targetRecords: ChangeRecord[] = applied
+    ? applied.targetOrganizations
+    : plan.targetOrganizations.map(c => ({ ...c, outcome: 'planned' }))
+  const replicaPaths = repositories.flatMap(r =>
+    r.path
+      ? (r.replication ?? []).filter(t => t.path && t.action !== 'failed').map(t => t.path)
+      : []
   )
   return {
     namespace: plan.namespace,
     dryRun: applied === undefined,
     organization: organizationOutcome(plan, applied, repositories),
-    changes: [...organizationRecord, ...perRepository.flatMap(p => p.records)],
+    changes: [...organizationRecord, ...targetRecords, ...perRepository.flatMap(p => p.records)],
     repositories,
+    replicaPaths,
     warnings: perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings)
   }
 }

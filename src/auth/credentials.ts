@@ -7,6 +7,8 @@ import { signRequest } from '../http/signer.js'
 
 export interface ResolvedCredentials {
   authorize: Authorizer
+  /** The Authorizer for SWR in another region (a replication target's). */
+  authorizeIn: (region: string) => Authorizer
   /** Long-term keys allow the documented long-term docker login without any request. */
   longTermKeys?: { accessKeyId: string; secretAccessKey: string }
   description: string
@@ -33,39 +35,18 @@ async function getIdToken(audience: string | undefined): Promise<string> {
   }
 }
 
-/**
- * The Authorizer for the credential inputs. `mask` registers each secret the exchange yields
- * (the ID token, the IAM token) the moment it is known.
- */
-export async function resolveCredentials(
-  inputs: CredentialInputs,
+/** Exchanges the ID token at IAM for a token scoped to the project named after `region`. */
+async function exchange(
+  api: Api,
+  inputs: Extract<CredentialInputs, { kind: 'oidc' }>,
+  idToken: string,
   region: string | undefined,
-  makeApi: (baseUrl: URL) => Api,
-  mask: (secret: string) => void
-): Promise<ResolvedCredentials> {
-  if (inputs.kind === 'keys') {
-    const keys = {
-      accessKeyId: inputs.accessKeyId,
-      secretAccessKey: inputs.secretAccessKey,
-      ...(inputs.securityToken ? { securityToken: inputs.securityToken } : {})
-    }
-    return {
-      authorize: request => signRequest(request, keys),
-      ...(inputs.securityToken
-        ? {}
-        : {
-            longTermKeys: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }
-          }),
-      description: `${inputs.securityToken ? 'temporary' : 'long-term'} access keys from ${inputs.source}`
-    }
-  }
-
-  const idToken = await getIdToken(inputs.audience)
-  mask(idToken)
+  another: boolean
+): Promise<string> {
   // Exchanging the same ID token twice is harmless: a retry needs no read-back.
-  const { response } = await makeApi(inputs.iamEndpoint).call(
+  const { response } = await api.call(
     {
-      operation: `exchange the OpenID Connect token at IAM (identity provider "${inputs.idpId}")`,
+      operation: `exchange the OpenID Connect token at IAM (identity provider "${inputs.idpId}"${another ? `, project ${region}` : ''})`,
       method: 'POST',
       path: '/v3.0/OS-AUTH/id-token/tokens',
       body: { auth: { id_token: { id: idToken }, scope: { project: { name: region } } } },
@@ -77,9 +58,57 @@ export async function resolveCredentials(
   const token = Array.isArray(header) ? header[0] : header
   if (!token)
     throw new Error('IAM accepted the OpenID Connect token but returned no X-Subject-Token header')
-  mask(token)
+  return token
+}
+
+/**
+ * The Authorizer for the credential inputs. `mask` registers each secret the exchange yields
+ * (the ID token, the IAM tokens) the moment it is known. An IAM token is scoped to one
+ * region's project, so OpenID Connect exchanges once more for each of `otherRegions`, all at
+ * once; keys sign for every region alike.
+ */
+export async function resolveCredentials(
+  inputs: CredentialInputs,
+  region: string | undefined,
+  makeApi: (baseUrl: URL) => Api,
+  mask: (secret: string) => void,
+  otherRegions: string[] = []
+): Promise<ResolvedCredentials> {
+  if (inputs.kind === 'keys') {
+    const keys = {
+      accessKeyId: inputs.accessKeyId,
+      secretAccessKey: inputs.secretAccessKey,
+      ...(inputs.securityToken ? { securityToken: inputs.securityToken } : {})
+    }
+    const authorize: Authorizer = request => signRequest(request, keys)
+    return {
+      authorize,
+      authorizeIn: () => authorize,
+      ...(inputs.securityToken
+        ? {}
+        : {
+            longTermKeys: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }
+          }),
+      description: `${inputs.securityToken ? 'temporary' : 'long-term'} access keys from ${inputs.source}`
+    }
+  }
+
+  const idToken = await getIdToken(inputs.audience)
+  mask(idToken)
+  const api = makeApi(inputs.iamEndpoint)
+  const regions = [region, ...otherRegions.filter(r => r !== region)]
+  const tokens = await Promise.all(
+    regions.map(r => exchange(api, inputs, idToken, r, r !== region))
+  )
+  tokens.forEach(mask)
+  const byToken =
+    (token: string): Authorizer =>
+    ({ headers }) => ({ ...headers, 'X-Auth-Token': token })
+  const authorizers = new Map(regions.map((r, i) => [r, byToken(tokens[i] as string)]))
+  const authorize = authorizers.get(region) as Authorizer
   return {
-    authorize: ({ headers }) => ({ ...headers, 'X-Auth-Token': token }),
+    authorize,
+    authorizeIn: r => authorizers.get(r) ?? authorize,
     description: `an IAM token from OpenID Connect (identity provider "${inputs.idpId}")`
   }
 }

@@ -14,4 +14,5 @@ export function writeOutputs(report: Report, rules: PathRules): void {
   // Errors in the result quote the service, which may echo a credential back.
   setOutput('result', redact(JSON.stringify(report.repositories)))
   setOutput('plan', redact(JSON.stringify(planOutput(report.changes))))
+  setOutput('replica_paths', report.replicaPaths.join('\n'))
 }

@@ -67,8 +67,8 @@ export function setOutput(name: string, value: string): void {
   issueCommand('set-output', { name }, value)
 }
 
-export function isDebug(): boolean {
-  return process.env['RUNNER_DEBUG'] === '1'
+export function isDebug(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env['RUNNER_DEBUG'] === '1'
 }
 
 export function debug(message: string): void {
@@ -118,5 +118,3 @@ export interface Logger {
   debug(message: string): void
   group<T>(name: string, fn: () => Promise<T>): Promise<T>
 }
-
-export const runnerLogger: Logger = { info, warning, debug, group }

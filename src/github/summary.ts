@@ -48,7 +48,60 @@ export function describeWanted(wanted: Wanted): string {
 
 function changeRow(change: ChangeRecord): string {
   const outcome = change.outcome + (change.note ? ` (${change.note})` : '')
-  return `| ${change.resource} | ${code(change.name)} | ${change.action} | ${cell(change.reason)} | ${cell(outcome)} |`
+  const name = change.region ? `${change.name} (${change.region})` : change.name
+  return `| ${change.resource} | ${code(name)} | ${change.action} | ${cell(change.reason)} | ${cell(outcome)} |`
+}
+
+function sharingCell(result: RepositoryResult): string {
+  const list = result.sharing ?? []
+  if (list.length === 0) return '—'
+  return list
+    .map(s =>
+      cell(
+        `${s.account} (${s.deadline === 'forever' ? 'forever' : `until ${s.deadline.slice(0, 10)}`}): ${s.action}`
+      )
+    )
+    .join('<br>')
+}
+
+function replicationCell(result: RepositoryResult): string {
+  const list = result.replication ?? []
+  if (list.length === 0) return '—'
+  return list.map(r => cell(`${r.region}/${r.namespace}: ${r.action}`)).join('<br>')
+}
+
+/** The repository table; sharing and replication columns only when the inputs ask for them. */
+function repositoryTable(wanted: Wanted, report: Report): string[] {
+  const extra = [
+    ...(wanted.shareWith ? [['Shared with', sharingCell] as const] : []),
+    ...(wanted.replicateTo ? [['Replicated to', replicationCell] as const] : [])
+  ]
+  const head = [
+    'Repository',
+    'Path',
+    'Done',
+    'Settings',
+    'Retention',
+    ...extra.map(([h]) => h),
+    'Drift'
+  ]
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...report.repositories
+      .map(r =>
+        [
+          code(r.repository),
+          code(r.path),
+          r.action,
+          settingsOf(r),
+          r.retention ?? '—',
+          ...extra.map(([, render]) => render(r)),
+          drift(r)
+        ].join(' | ')
+      )
+      .map(row => `| ${row} |`)
+  ]
 }
 
 export function renderSummary(wanted: Wanted, report: Report): string {
@@ -58,12 +111,7 @@ export function renderSummary(wanted: Wanted, report: Report): string {
     `Organization ${code(report.namespace)}: ${ORGANIZATION_WORDS[report.organization]}. ` +
       `Wanted: ${cell(describeWanted(wanted))}. A setting that is not set is left as it is, and a new repository is private and \`other\` unless set.`,
     '',
-    '| Repository | Path | Done | Settings | Retention | Drift |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...report.repositories.map(
-      r =>
-        `| ${code(r.repository)} | ${code(r.path)} | ${r.action} | ${settingsOf(r)} | ${r.retention ?? '—'} | ${drift(r)} |`
-    ),
+    ...repositoryTable(wanted, report),
     ''
   ]
   if (report.changes.length === 0) {

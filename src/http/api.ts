@@ -59,6 +59,11 @@ export interface Answer {
   lost?: boolean
   /** For an error answer the caller accepted: the error it would have been, hint included. */
   asError?: ApiError
+  /**
+   * An earlier attempt may have been carried out (its answer was lost and a read did not show
+   * it yet): a 409 now most likely answers this run's own earlier attempt.
+   */
+  afterLostAttempt?: boolean
 }
 
 export interface ApiOptions {
@@ -105,10 +110,6 @@ export class Api {
     this.random = options.random ?? Math.random
   }
 
-  get baseUrl(): URL {
-    return this.options.baseUrl
-  }
-
   private urlFor(request: ApiRequest): URL {
     const base = this.options.baseUrl
     const url = new URL(`${base.origin}${base.pathname.replace(/\/+$/, '')}${request.path}`)
@@ -121,9 +122,11 @@ export class Api {
   async call(request: ApiRequest, options: CallOptions): Promise<Answer> {
     const { retry, deadline } = this.options
     const started = Date.now()
+    let lostBefore = false
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(request, options)
-      if (!('retryable' in outcome)) return outcome
+      if (!('retryable' in outcome))
+        return lostBefore ? { ...outcome, afterLostAttempt: true } : outcome
       const failure = outcome
       if (!failure.retryable) throw failure.error
       if (
@@ -134,6 +137,7 @@ export class Api {
         this.options.debug(`${request.operation}: the answer was lost, but it took effect`)
         return { ...LOST_ANSWER, lost: true }
       }
+      lostBefore ||= failure.maybeDone && options.readBack !== undefined
       const delay = Math.max(failure.waitAtLeast, backoffDelay(attempt, retry, this.random))
       if (attempt >= retry.maxAttempts || Date.now() + delay >= deadline) {
         const elapsed = Math.round((Date.now() - started) / 100) / 10

@@ -72,8 +72,4 @@ export class ApiError extends Error {
         (hint ? `. ${hint}` : '')
     )
   }
-
-  get code(): string | undefined {
-    return this.error.code
-  }
 }

@@ -103,8 +103,19 @@ export async function applyRetention(
     await client.updateRetention(namespace, repository, id, rules)
     return
   }
-  if (change.action === 'replace' && id !== undefined) {
-    await client.deleteRetention(namespace, repository, id)
+  if (change.action !== 'replace' || id === undefined) {
+    await createPolicy(client, namespace, repository, rules, waiting)
+    return
   }
-  await createPolicy(client, namespace, repository, rules, waiting)
+  await client.deleteRetention(namespace, repository, id)
+  try {
+    await createPolicy(client, namespace, repository, rules, waiting)
+  } catch (err) {
+    // Say what the half-done replacement left behind: no policy at all.
+    const reason = err instanceof Error ? err.message : String(err)
+    throw new Error(
+      `${reason} (policy ${id} was deleted first, so the repository now has no retention policy)`,
+      { cause: err }
+    )
+  }
 }

@@ -3,7 +3,7 @@
 import type { DriftPolicy, RetentionSpec } from '../github/inputs.js'
 import type { Category } from '../swr/names.js'
 
-export type ResourceKind = 'organization' | 'repository' | 'retention'
+export type ResourceKind = 'organization' | 'repository' | 'retention' | 'sharing' | 'replication'
 
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete'
 
@@ -15,6 +15,8 @@ export interface Change {
   before: Record<string, unknown> | null
   after: Record<string, unknown> | null
   reason: string
+  /** The region it applies in, when not the run's own (a replication target's organization). */
+  region?: string
 }
 
 /**
@@ -37,6 +39,25 @@ export interface Wanted {
   settings: WantedSettings
   onDrift: DriftPolicy
   retention?: RetentionSpec
+  /** The accounts that may pull; undefined: sharing is neither read nor changed. */
+  shareWith?: WantedSharing[]
+  /** Where pushed images are copied; undefined: auto-sync is neither read nor changed. */
+  replicateTo?: ReplicationTarget[]
+  /** Whether the copies replace tags that already exist in the target. */
+  replicateOverride?: boolean
+}
+
+export interface WantedSharing {
+  account: string
+  /** 'YYYY-MM-DD' (UTC midnight); absent: forever. */
+  until?: string
+}
+
+export interface ReplicationTarget {
+  region: string
+  namespace: string
+  /** The registry host of the target region, for the replicas' paths. */
+  registry: string
 }
 
 export interface DriftItem {

@@ -96,7 +96,8 @@ export class SwrClient {
         hint: permissionHint('swr:namespace:createNamespace')
       }
     )
-    return answer.status === 409 ? 'exists' : 'created'
+    // A 409 right after an attempt whose answer was lost answers that attempt: ours.
+    return answer.status === 409 && !answer.afterLostAttempt ? 'exists' : 'created'
   }
 
   async readRepository(namespace: string, repository: string): Promise<RepositoryRead> {
@@ -144,7 +145,10 @@ export class SwrClient {
       }
     )
     if (answer.lost) return { outcome: 'created', lost: true }
-    if (answer.status === 409) return { outcome: 'exists' }
+    if (answer.status === 409) {
+      // Right after an attempt whose answer was lost, the 409 most likely answers that attempt.
+      return answer.afterLostAttempt ? { outcome: 'created', lost: true } : { outcome: 'exists' }
+    }
     if (answer.asError) {
       const organizationMissing = isOrganizationNotFound(answer)
       return { outcome: 'refused', organizationMissing, error: answer.asError }

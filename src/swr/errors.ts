@@ -6,15 +6,13 @@ import type { ServiceError } from '../http/errors.js'
 const SWR = 'SVCSTG.SWR.'
 export const CODES = {
   organizationNotFound: [`${SWR}4040058`, `${SWR}4041061`],
-  organizationExists: `${SWR}4090060`,
-  repositoryExists: `${SWR}4090006`,
   retentionNotFound: `${SWR}4000306`,
   crossAccount: `${SWR}4011064`,
   busy: `${SWR}4090023`,
   throttled: [`${SWR}4031032`, `${SWR}4031042`, 'APIGW.0308'],
   organizationQuota: `${SWR}4000097`,
   repositoryQuota: [`${SWR}4000098`, `${SWR}5007019`],
-  noSuchApi: 'APIGW.0101'
+  noSuchUrl: `${SWR}4040083`
 } as const
 
 const THROTTLED_WORDS = /throttl|rate ?limit|too many requests|flow control/i
@@ -32,9 +30,13 @@ function isQuota(error: ServiceError): boolean {
   )
 }
 
-/** SWR's own "not found": a 404 with an SWR code. The gateway's 404 means no such API. */
+/**
+ * SWR's own "not found": a 404 with an SWR not-found code. The gateway's 404 (no such API) and
+ * SWR's "URL not found" (4040083) say nothing about what was asked for.
+ */
 export function isSwrNotFound(answer: Pick<Answer, 'status' | 'error'>): boolean {
-  return answer.status === 404 && (answer.error.code ?? '').startsWith(`${SWR}404`)
+  const code = answer.error.code ?? ''
+  return answer.status === 404 && code.startsWith(`${SWR}404`) && code !== CODES.noSuchUrl
 }
 
 /** A not-found answer that names the organization, not the thing asked for. */
@@ -45,7 +47,7 @@ export function isOrganizationNotFound(answer: Pick<Answer, 'status' | 'error'>)
   )
 }
 
-export function isCrossAccount(error: ServiceError): boolean {
+function isCrossAccount(error: ServiceError): boolean {
   return error.code === CODES.crossAccount
 }
 
@@ -62,7 +64,7 @@ function hint(status: number, error: ServiceError, { baseUrl }: { baseUrl: URL }
   if (status === 401) {
     return "Check the access key id and secret access key (or the security token, or the OpenID Connect set-up), and that the runner's clock is right: signatures more than 15 minutes off are rejected."
   }
-  if (status === 404 && !(error.code ?? '').startsWith(SWR)) {
+  if (status === 404 && (!(error.code ?? '').startsWith(SWR) || error.code === CODES.noSuchUrl)) {
     return `${baseUrl.origin} serves no SWR API at this path: check the endpoint and region inputs.`
   }
   return undefined

@@ -1,0 +1,101 @@
+// Sharing a private repository with other accounts (read permission, SWR's only one): missing
+// sharing is created, a different deadline changed, and sharing with accounts that are not
+// listed follows on_drift, as any other setting the workflow did not ask for.
+import type { DriftPolicy } from '../github/inputs.js'
+import type { Sharing, SwrAccessClient } from '../swr/access-client.js'
+import type { Change, WantedSharing } from './types.js'
+
+/** SWR's deadline for a sharing: "forever", or UTC midnight of the date given. */
+export function deadlineOf(wanted: WantedSharing): string {
+  return wanted.until ? `${wanted.until}T00:00:00Z` : 'forever'
+}
+
+/** Account names are compared without regard to case: no source says SWR keeps their case. */
+const sameAccount = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
+
+function sameDeadline(a: string, b: string): boolean {
+  if (a === 'forever' || b === 'forever') return a === b
+  return Date.parse(a) === Date.parse(b)
+}
+
+export interface AccessDiff {
+  changes: Change[]
+  warning?: string
+  failure?: string
+}
+
+/** `current` is undefined for a repository this run creates, which shares with nobody yet. */
+export function diffSharing(
+  name: string,
+  wanted: WantedSharing[],
+  current: Sharing[] | undefined,
+  onDrift: DriftPolicy
+): AccessDiff {
+  const change = (
+    action: Change['action'],
+    before: Sharing | null,
+    after: Sharing | null,
+    reason: string
+  ): Change => ({
+    resource: 'sharing',
+    name,
+    action,
+    before: before ? { ...before } : null,
+    after: after ? { ...after } : null,
+    reason
+  })
+  const changes: Change[] = []
+  for (const w of wanted) {
+    const after = { account: w.account, deadline: deadlineOf(w) }
+    const found = current?.find(s => sameAccount(s.account, w.account))
+    if (!found)
+      changes.push(
+        change('create', null, after, `the repository is not shared with "${w.account}"`)
+      )
+    else if (!sameDeadline(found.deadline, after.deadline)) {
+      changes.push(
+        change(
+          'update',
+          found,
+          after,
+          `the sharing with "${w.account}" ends ${found.deadline}, wanted ${after.deadline}`
+        )
+      )
+    }
+  }
+  const extra = (current ?? []).filter(s => !wanted.some(w => sameAccount(w.account, s.account)))
+  if (extra.length === 0) return { changes }
+  const accounts = extra.map(s => `"${s.account}"`).join(', ')
+  if (onDrift === 'fail') {
+    return {
+      changes: [],
+      failure: `Repository "${name}" is shared with ${accounts}, not listed in share_with (on_drift: fail).`
+    }
+  }
+  if (onDrift === 'warn') {
+    return {
+      changes,
+      warning: `Repository "${name}" is shared with ${accounts}, not listed in share_with; left as it is (on_drift: warn).`
+    }
+  }
+  for (const s of extra)
+    changes.push(
+      change('delete', s, null, `on_drift: update, and "${s.account}" is not listed in share_with`)
+    )
+  return { changes }
+}
+
+export async function applySharing(
+  client: Pick<SwrAccessClient, 'createSharing' | 'updateSharing' | 'deleteSharing'>,
+  namespace: string,
+  repository: string,
+  change: Change
+): Promise<void> {
+  if (change.action === 'delete') {
+    await client.deleteSharing(namespace, repository, (change.before as unknown as Sharing).account)
+  } else if (change.action === 'update') {
+    await client.updateSharing(namespace, repository, change.after as unknown as Sharing)
+  } else {
+    await client.createSharing(namespace, repository, change.after as unknown as Sharing)
+  }
+}

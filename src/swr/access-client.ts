@@ -1,0 +1,173 @@
+// Who may pull a repository besides its owner, and where its images are copied: SWR's sharing
+// with other accounts and its auto-sync rules to other regions (docs/swr-service.md,
+// "Sharing and auto-sync"). Both are called in the repository's own region.
+import type { Api } from '../http/api.js'
+import { isSwrNotFound, permissionHint } from './errors.js'
+import { repositoryPathSegment } from './names.js'
+
+/** One account a repository is shared with: `deadline` is "forever" or an ISO date-time. */
+export interface Sharing {
+  account: string
+  deadline: string
+}
+
+/** One auto-sync rule: pushed images are copied to `namespace` in `region`. */
+export interface SyncRule {
+  region: string
+  namespace: string
+  syncAuto: boolean
+  override: boolean
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function segment(repository: string): string {
+  return encodeURIComponent(repositoryPathSegment(repository)).replace(/%24/g, '$')
+}
+
+const sharingPath = (namespace: string, repository: string) =>
+  `/v2/manage/namespaces/${encodeURIComponent(namespace)}/repositories/${segment(repository)}/access-domains`
+
+const syncPath = (namespace: string, repository: string) =>
+  `/v2/manage/namespaces/${encodeURIComponent(namespace)}/repos/${segment(repository)}/sync_repo`
+
+/** A list answer: a bare array, or an object holding one (the docs show both styles). */
+function listIn(json: unknown, keys: string[]): unknown[] | undefined {
+  if (Array.isArray(json)) return json
+  if (!isObject(json)) return undefined
+  const key = keys.find(k => Array.isArray(json[k]))
+  return key ? (json[key] as unknown[]) : undefined
+}
+
+export class SwrAccessClient {
+  constructor(private readonly api: Api) {}
+
+  async listSharing(namespace: string, repository: string): Promise<Sharing[]> {
+    const operation = `read the sharing of "${namespace}/${repository}"`
+    const { json } = await this.api.call(
+      { operation, method: 'GET', path: sharingPath(namespace, repository) },
+      {
+        ok: [200],
+        hint: permissionHint('to read sharing (SWR FullAccess or ReadOnlyAccess has it)')
+      }
+    )
+    const list = listIn(json, ['access_domains', 'domains'])
+    if (!list) throw new Error(`${operation} failed: the answer is not a list`)
+    return list.filter(isObject).map(item => ({
+      account: String(item['access_domain'] ?? ''),
+      deadline: String(item['deadline'] ?? 'forever')
+    }))
+  }
+
+  async createSharing(namespace: string, repository: string, sharing: Sharing): Promise<void> {
+    await this.api.call(
+      {
+        operation: `share "${namespace}/${repository}" with account "${sharing.account}"`,
+        method: 'POST',
+        path: sharingPath(namespace, repository),
+        body: {
+          access_domain: sharing.account,
+          permit: 'read',
+          deadline: sharing.deadline,
+          description: ''
+        }
+      },
+      {
+        ok: [200, 201],
+        // Already shared with that account (a lost answer, or another run): fine.
+        accept: a => a.status === 409,
+        readBack: async () =>
+          (await this.listSharing(namespace, repository)).some(s => s.account === sharing.account),
+        hint: permissionHint('to share repositories (SWR FullAccess has it)')
+      }
+    )
+  }
+
+  async updateSharing(namespace: string, repository: string, sharing: Sharing): Promise<void> {
+    await this.api.call(
+      {
+        operation: `change the sharing of "${namespace}/${repository}" with account "${sharing.account}"`,
+        method: 'PATCH',
+        path: `${sharingPath(namespace, repository)}/${encodeURIComponent(sharing.account)}`,
+        body: { permit: 'read', deadline: sharing.deadline, description: '' }
+      },
+      { ok: [200, 201, 204], hint: permissionHint('to change sharing (SWR FullAccess has it)') }
+    )
+  }
+
+  /** Sharing that is already gone counts as stopped. */
+  async deleteSharing(namespace: string, repository: string, account: string): Promise<void> {
+    await this.api.call(
+      {
+        operation: `stop sharing "${namespace}/${repository}" with account "${account}"`,
+        method: 'DELETE',
+        path: `${sharingPath(namespace, repository)}/${encodeURIComponent(account)}`
+      },
+      {
+        ok: [200, 204],
+        accept: a => isSwrNotFound(a) || a.status === 400,
+        hint: permissionHint('to stop sharing (SWR FullAccess has it)')
+      }
+    )
+  }
+
+  async listSyncRules(namespace: string, repository: string): Promise<SyncRule[]> {
+    const operation = `read the auto-sync rules of "${namespace}/${repository}"`
+    const { json } = await this.api.call(
+      { operation, method: 'GET', path: syncPath(namespace, repository) },
+      {
+        ok: [200],
+        hint: permissionHint('to read auto-sync rules (SWR FullAccess or ReadOnlyAccess has it)')
+      }
+    )
+    const list = listIn(json, ['sync_repos', 'rules'])
+    if (!list) throw new Error(`${operation} failed: the answer is not a list`)
+    return list.filter(isObject).map(item => ({
+      region: String(item['remoteRegionId'] ?? ''),
+      namespace: String(item['remoteNamespace'] ?? ''),
+      syncAuto: item['syncAuto'] !== false,
+      override: item['override'] === true
+    }))
+  }
+
+  async createSyncRule(namespace: string, repository: string, rule: SyncRule): Promise<void> {
+    const same = (r: SyncRule) => r.region === rule.region && r.namespace === rule.namespace
+    await this.api.call(
+      {
+        operation: `create the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
+        method: 'POST',
+        path: syncPath(namespace, repository),
+        body: {
+          remoteRegionId: rule.region,
+          remoteNamespace: rule.namespace,
+          syncAuto: rule.syncAuto,
+          override: rule.override
+        }
+      },
+      {
+        ok: [200, 201],
+        readBack: async () => (await this.listSyncRules(namespace, repository)).some(same),
+        hint: permissionHint('to create auto-sync rules (SWR FullAccess has it)')
+      }
+    )
+  }
+
+  /** A rule that is already gone counts as deleted. */
+  async deleteSyncRule(namespace: string, repository: string, rule: SyncRule): Promise<void> {
+    await this.api.call(
+      {
+        operation: `delete the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
+        method: 'DELETE',
+        path: syncPath(namespace, repository),
+        body: { remoteRegionId: rule.region, remoteNamespace: rule.namespace }
+      },
+      {
+        ok: [200, 204],
+        accept: isSwrNotFound,
+        hint: permissionHint('to delete auto-sync rules (SWR FullAccess has it)')
+      }
+    )
+  }
+}
