@@ -1,6 +1,8 @@
 // The emulator itself, checked in-process against docs/swr-service.md with signed
 // requests: the published statuses and codes, every value of every variant in every error
-// shape, the API gateway's answer for a path that is no API, and the faults that need care.
+// shape, the API gateway's answer for a path that is no API, and the faults that need care;
+// and one SWR per region (picked by the Host header, sent here straight to the loopback port
+// and signed for that host).
 import http from 'node:http'
 import net from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -23,9 +25,7 @@ afterAll(async () => {
   await emulator.close()
 })
 beforeEach(() => {
-  emulator.state.namespaces.clear()
-  emulator.state.repositories.clear()
-  emulator.state.retentions.clear()
+  emulator.clearState()
   for (const [name, values] of Object.entries(VARIANTS))
     emulator.variants[name] = values[0] as string
   emulator.settings.errorShape = 'live'
@@ -34,9 +34,18 @@ beforeEach(() => {
   emulator.resetLog()
 })
 
-/** The headers of a request signed like the action signs it, for `account`. */
-function signed(method: string, path: string, body: string, account: Account = 'main') {
-  const url = new URL(path, emulator.url)
+/**
+ * The headers of a request signed like the action signs it, for `account`, with the Host
+ * header of `base` (the emulator's loopback address unless a regional API host is given).
+ */
+function signed(
+  method: string,
+  path: string,
+  body: string,
+  account: Account = 'main',
+  base = emulator.url
+) {
+  const url = new URL(path, base)
   const keys = emulator.accounts[account]
   return signRequest(
     { method, url, headers: { 'Content-Type': 'application/json' }, body },
@@ -51,7 +60,30 @@ function call(
   account: Account = 'main'
 ): Promise<Answer> {
   const body = input === undefined ? '' : JSON.stringify(input)
-  const headers = signed(method, path, body, account)
+  return send(method, path, body, signed(method, path, body, account))
+}
+
+const apiHost = (region: string) =>
+  `https://swr-api.${region}.${region === 'eu-west-101' ? 'myhuaweicloud.eu' : 'myhuaweicloud.com'}`
+
+/** A call as it reaches the emulator through a proxy: to the loopback port, for `region`'s host. */
+function callIn(
+  region: string,
+  method: string,
+  path: string,
+  input?: unknown,
+  account: Account = 'main'
+): Promise<Answer> {
+  const body = input === undefined ? '' : JSON.stringify(input)
+  return send(method, path, body, signed(method, path, body, account, apiHost(region)))
+}
+
+function send(
+  method: string,
+  path: string,
+  body: string,
+  headers: Record<string, string>
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(new URL(path, emulator.url), { method, headers }, res => {
       const chunks: Buffer[] = []
@@ -417,5 +449,69 @@ describe('the controls tests use', () => {
     expect(Math.max(...used)).toBe(used.size)
     emulator.resetLog()
     expect(emulator.connections).toBe(0)
+  })
+})
+
+const TARGET = 'ap-southeast-1'
+
+describe('one SWR per region, picked by the Host header', () => {
+  it('an organization made in one region is not seen in another; the same keys work in both', async () => {
+    expect(
+      (await callIn(TARGET, 'POST', '/v2/manage/namespaces', { namespace: 'group' })).status
+    ).toBe(201)
+    expect((await callIn(TARGET, 'GET', '/v2/manage/namespaces/group')).status).toBe(200)
+    expectSwrError(await call('GET', '/v2/manage/namespaces/group'), 404, 'SVCSTG.SWR.4040058')
+    expect(emulator.inRegion(TARGET).namespace('group')).toMatchObject({ owner: 'main' })
+    expect(emulator.namespace('group')).toBeUndefined()
+  })
+
+  it('an organization name another account holds in one region is free in another', async () => {
+    emulator.addNamespace('group', 'other')
+    const create = { namespace: 'group' }
+    expectSwrError(await call('POST', '/v2/manage/namespaces', create), 409, 'SVCSTG.SWR.4090060')
+    expect((await callIn(TARGET, 'POST', '/v2/manage/namespaces', create)).status).toBe(201)
+  })
+
+  it('log entries carry the Host header and the region it picked', async () => {
+    await call('GET', '/v2/manage/namespaces')
+    await callIn(TARGET, 'GET', '/v2/manage/namespaces')
+    expect(emulator.log.map(({ host, region }) => ({ host, region }))).toEqual([
+      { host: `127.0.0.1:${emulator.port}`, region: 'cn-north-4' },
+      { host: `swr-api.${TARGET}.myhuaweicloud.com`, region: TARGET }
+    ])
+  })
+
+  it.each([
+    [TARGET, `swr.${TARGET}.myhuaweicloud.com`],
+    ['eu-west-101', 'swr.eu-west-101.myhuaweicloud.eu']
+  ])('repositories made in %s have paths on %s', async (region, registry) => {
+    const create = { repository: 'app', is_public: false }
+    await callIn(region, 'POST', '/v2/manage/namespaces', { namespace: 'group' })
+    expect((await callIn(region, 'POST', '/v2/manage/namespaces/group/repos', create)).status).toBe(
+      201
+    )
+    const read = await callIn(region, 'GET', REPO)
+    expect(read.json).toMatchObject({ path: `${registry}/group/app` })
+    expect(emulator.inRegion(region).repository('group', 'app')).toMatchObject({
+      path: `${registry}/group/app`
+    })
+  })
+
+  it("the temporary login answers for the region's registry", async () => {
+    const path = `/v2/manage/utils/secret?projectname=${TARGET}`
+    const answer = await callIn(TARGET, 'POST', path)
+    expect(Object.keys((answer.json as { auths: object }).auths)).toEqual([
+      `swr.${TARGET}.myhuaweicloud.com`
+    ])
+  })
+
+  it('a request signed for one host does not verify when it arrives with another', async () => {
+    const headers = signed('GET', '/v2/manage/namespaces', '', 'main', apiHost(TARGET))
+    const answer = await send('GET', '/v2/manage/namespaces', '', {
+      ...headers,
+      Host: `swr-api.la-south-2.myhuaweicloud.com`
+    })
+    expect(answer.status).toBe(401)
+    expect(emulator.log.at(-1)).toMatchObject({ code: 'APIGW.0301', region: 'la-south-2' })
   })
 })
