@@ -6,6 +6,8 @@
 // - oidc.js: IAM's OpenID Connect token exchange and GitHub's OIDC token endpoint.
 // - swr.js, retentions.js: the standard edition's routes, with the published statuses and codes.
 //   Organizations are kept per account, their names unique across accounts.
+// - sharing.js, sync.js: sharing a repository with other accounts; auto-sync rules to another
+//   region, and the regions they may target.
 // - regions.js: one SWR per region, chosen by the Host header (swr-api.{region}.{domain}, as
 //   requests through the test CONNECT proxy carry it), else the default `region`. Accounts and
 //   keys are global. `emulator.inRegion(name)` gives the same helpers for another region.
@@ -26,13 +28,15 @@ import { createRegions, regionFromHost } from './regions.js'
 import { addNamespaceRecord, createState, newRepository, publicRepository } from './resources.js'
 import { addPolicy, retentionRoutes } from './retentions.js'
 import { createCall, createRouter } from './router.js'
+import { addSharingRecord, sharingRoutes } from './sharing.js'
 import { swrRoutes } from './swr.js'
+import { addRuleRecord, syncRoutes } from './sync.js'
 import { ERROR_SHAPES, VARIANTS, createVariants } from './variants.js'
 
 export { ERROR_SHAPES, VARIANTS }
 export { DEFAULT_REGIONS } from './regions.js'
 
-const ROUTE_MODULES = [oidcRoutes, swrRoutes, retentionRoutes]
+const ROUTE_MODULES = [oidcRoutes, swrRoutes, retentionRoutes, sharingRoutes, syncRoutes]
 
 /**
  * One request as the emulator saw it.
@@ -177,6 +181,36 @@ function repositoryFor(helper, state, ns, name) {
   return record
 }
 
+/** The helpers for sharing and auto-sync rules; each takes a last { region } option. */
+function replicationFixtures(ctx, scope) {
+  // The state of the region a { region } option names, or of this helper's own region.
+  const stateOf = (options = {}) => (options.region ? scopeOf(ctx, options.region) : scope).state
+  return {
+    /** Shares a repository with an account (read, forever unless said otherwise). */
+    addSharing(ns, name, sharing, options = {}) {
+      const state = stateOf(options)
+      const record = repositoryFor('addSharing', state, ns, name)
+      const input = { permit: 'read', deadline: 'forever', ...sharing }
+      return addSharingRecord(state, `${ns}/${name}`, record, record._owner, input)
+    },
+    /** The repository's sharings as stored (deadline as sent), without `status`. */
+    sharing(ns, name, options = {}) {
+      const sharings = stateOf(options).sharing.get(`${ns}/${name}`)
+      return [...(sharings?.values() ?? [])].map(sharing => ({ ...sharing }))
+    },
+    /** Adds an auto-sync rule ({ remoteRegionId, remoteNamespace, syncAuto, override }). */
+    addSyncRule(ns, name, rule, options = {}) {
+      const state = stateOf(options)
+      const record = repositoryFor('addSyncRule', state, ns, name)
+      return addRuleRecord(state, `${ns}/${name}`, record, { syncAuto: true, ...rule })
+    },
+    /** The repository's auto-sync rules as stored (the flag always named syncAuto). */
+    syncRules(ns, name, options = {}) {
+      return (stateOf(options).syncRules.get(`${ns}/${name}`) ?? []).map(rule => ({ ...rule }))
+    }
+  }
+}
+
 /** The helpers tests use to set the scene and to look at the result, in one region. */
 function fixtures(ctx, scope) {
   const { state } = scope
@@ -212,7 +246,8 @@ function fixtures(ctx, scope) {
     },
     retentions(ns, name) {
       return state.retentions.get(`${ns}/${name}`) ?? []
-    }
+    },
+    ...replicationFixtures(ctx, scope)
   }
 }
 
@@ -261,6 +296,11 @@ function createContext(options) {
     state,
     regions,
     credentials,
+    // The account names sharing accepts: the emulator's own accounts and any a test adds.
+    knownAccounts: new Set([
+      ...Object.values(credentials.accounts).map(account => account.name),
+      ...(options.knownAccounts ?? [])
+    ]),
     oidc: createOidc(options),
     settings: createSettings(options),
     variants: createVariants(options.variants),
@@ -274,8 +314,8 @@ function createContext(options) {
 
 /**
  * Starts the emulator. Options: region (the default region, cn-north-4), registry (the default
- * region's), regions (those auto-sync may target: DEFAULT_REGIONS), host, port, httpsPort,
- * tls ({ key, cert }),
+ * region's), regions (those auto-sync may target: DEFAULT_REGIONS), knownAccounts (account names
+ * sharing accepts besides main, other and reader), host, port, httpsPort, tls ({ key, cert }),
  * latencyMs, consistencyLagMs, namespaceQuota (5), repositoryQuota (unlimited), oidcAudience,
  * errorShape ('live' | 'object' | 'array' | 'errors'), variants ({ name: value } of VARIANTS),
  * accounts ({ main: { accessKeyId, secretAccessKey } }). `settings` and `variants` on the
@@ -318,6 +358,7 @@ export async function startEmulator(options = {}) {
     },
     state: ctx.state,
     regions: ctx.regions.known,
+    knownAccounts: ctx.knownAccounts,
     settings: ctx.settings,
     variants: ctx.variants,
     log: ctx.log,
