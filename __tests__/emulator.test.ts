@@ -1,6 +1,8 @@
 // The emulator itself, checked in-process against docs/swr-service.md with signed
 // requests: the published statuses and codes, every value of every variant in every error
-// shape, the API gateway's answer for a path that is no API, and the faults that need care.
+// shape, the API gateway's answer for a path that is no API, and the faults that need care;
+// sharing, auto-sync rules, and one SWR per region (picked by the Host header, sent here
+// straight to the loopback port and signed for that host).
 import http from 'node:http'
 import net from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -15,17 +17,16 @@ interface Answer {
   json: unknown
 }
 
+const PARTNER = 'partner'
 let emulator: Emulator
 beforeAll(async () => {
-  emulator = await startEmulator()
+  emulator = await startEmulator({ knownAccounts: [PARTNER] })
 })
 afterAll(async () => {
   await emulator.close()
 })
 beforeEach(() => {
-  emulator.state.namespaces.clear()
-  emulator.state.repositories.clear()
-  emulator.state.retentions.clear()
+  emulator.clearState()
   for (const [name, values] of Object.entries(VARIANTS))
     emulator.variants[name] = values[0] as string
   emulator.settings.errorShape = 'live'
@@ -34,9 +35,18 @@ beforeEach(() => {
   emulator.resetLog()
 })
 
-/** The headers of a request signed like the action signs it, for `account`. */
-function signed(method: string, path: string, body: string, account: Account = 'main') {
-  const url = new URL(path, emulator.url)
+/**
+ * The headers of a request signed like the action signs it, for `account`, with the Host
+ * header of `base` (the emulator's loopback address unless a regional API host is given).
+ */
+function signed(
+  method: string,
+  path: string,
+  body: string,
+  account: Account = 'main',
+  base = emulator.url
+) {
+  const url = new URL(path, base)
   const keys = emulator.accounts[account]
   return signRequest(
     { method, url, headers: { 'Content-Type': 'application/json' }, body },
@@ -51,9 +61,35 @@ function call(
   account: Account = 'main'
 ): Promise<Answer> {
   const body = input === undefined ? '' : JSON.stringify(input)
-  const headers = signed(method, path, body, account)
+  return send(method, path, body, signed(method, path, body, account))
+}
+
+const apiHost = (region: string) =>
+  `https://swr-api.${region}.${region === 'eu-west-101' ? 'myhuaweicloud.eu' : 'myhuaweicloud.com'}`
+
+/** A call as it reaches the emulator through a proxy: to the loopback port, for `region`'s host. */
+function callIn(
+  region: string,
+  method: string,
+  path: string,
+  input?: unknown,
+  account: Account = 'main'
+): Promise<Answer> {
+  const body = input === undefined ? '' : JSON.stringify(input)
+  return send(method, path, body, signed(method, path, body, account, apiHost(region)))
+}
+
+function send(
+  method: string,
+  path: string,
+  body: string,
+  headers: Record<string, string>
+): Promise<Answer> {
+  // Node frames no body of a DELETE unless told its length (the sync_repo DELETE has one).
+  const length = body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}
+  const options = { method, headers: { ...headers, ...length } }
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, emulator.url), { method, headers }, res => {
+    const req = http.request(new URL(path, emulator.url), options, res => {
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('end', () => {
@@ -417,5 +453,418 @@ describe('the controls tests use', () => {
     expect(Math.max(...used)).toBe(used.size)
     emulator.resetLog()
     expect(emulator.connections).toBe(0)
+  })
+})
+
+const SHARING = `${REPO.replace('/repos/', '/repositories/')}/access-domains`
+const SYNC = `${REPO}/sync_repo`
+const TARGET = 'ap-southeast-1'
+const FOREVER = { access_domain: PARTNER, permit: 'read', deadline: 'forever' }
+const LATER = '2099-12-31T00:00:00Z'
+/** A sharing as the list and the read show it, written out from the SDK's model. */
+const sharingShown = (fields: Record<string, unknown>) => ({
+  namespace: 'group',
+  repository: 'app',
+  access_domain: PARTNER,
+  permit: 'read',
+  deadline: 'forever',
+  description: '',
+  creator_id: emulator.accounts.main.domainId,
+  creator_name: 'main',
+  created: expect.any(String),
+  updated: expect.any(String),
+  status: true,
+  ...fields
+})
+
+describe('sharing a repository (.../repositories/{repository}/access-domains)', () => {
+  beforeEach(() => {
+    emulator.addRepository('group', 'app')
+  })
+
+  it('creating answers 201; the list and the read show it, valid (status true)', async () => {
+    const created = await call('POST', SHARING, { ...FOREVER, description: 'ci' })
+    expect({ status: created.status, json: created.json }).toEqual({ status: 201, json: {} })
+    const listed = await call('GET', SHARING)
+    expect(listed).toMatchObject({ status: 200, json: [sharingShown({ description: 'ci' })] })
+    const read = await call('GET', `${SHARING}/${PARTNER}`)
+    expect(read).toMatchObject({ status: 200 })
+    expect(read.json).toEqual({ exist: true, ...sharingShown({ description: 'ci' }) })
+  })
+
+  it('a repository name with / is shared through its $ form and listed with its / name', async () => {
+    emulator.addRepository('group', 'team/app')
+    const path = '/v2/manage/namespaces/group/repositories/team$app/access-domains'
+    expect((await call('POST', path, FOREVER)).status).toBe(201)
+    expect((await call('GET', path)).json).toEqual([sharingShown({ repository: 'team/app' })])
+  })
+
+  it('a sharing past its deadline is listed with status false', async () => {
+    emulator.addSharing('group', 'app', {
+      access_domain: PARTNER,
+      deadline: '2020-01-01T00:00:00Z'
+    })
+    const listed = await call('GET', SHARING)
+    expect(listed.json).toEqual([sharingShown({ deadline: '2020-01-01T00:00:00Z', status: false })])
+  })
+
+  it('changing the deadline answers 201; a PATCH without a description clears it', async () => {
+    emulator.addSharing('group', 'app', { access_domain: PARTNER, description: 'old' })
+    const patch = await call('PATCH', `${SHARING}/${PARTNER}`, { permit: 'read', deadline: LATER })
+    expect(patch.status).toBe(201)
+    expect(emulator.sharing('group', 'app')).toMatchObject([{ deadline: LATER, description: '' }])
+  })
+
+  it('stopping answers 204 without a body, and the account is no longer listed', async () => {
+    emulator.addSharing('group', 'app', { access_domain: PARTNER })
+    const deleted = await call('DELETE', `${SHARING}/${PARTNER}`)
+    expect({ status: deleted.status, text: deleted.text }).toEqual({ status: 204, text: '' })
+    expect((await call('GET', SHARING)).json).toEqual([])
+  })
+
+  it('sharing twice with one account is 409 4090089 and keeps the first', async () => {
+    emulator.addSharing('group', 'app', { access_domain: PARTNER, deadline: LATER })
+    expectSwrError(await call('POST', SHARING, FOREVER), 409, 'SVCSTG.SWR.4090089')
+    expect(emulator.sharing('group', 'app')).toMatchObject([{ deadline: LATER }])
+  })
+
+  it('an account name that does not exist is 400 4001041, and nothing is shared', async () => {
+    const input = { ...FOREVER, access_domain: 'nobody-by-this-name' }
+    expectSwrError(await call('POST', SHARING, input), 400, 'SVCSTG.SWR.4001041')
+    expect(emulator.sharing('group', 'app')).toEqual([])
+  })
+
+  it.each(['POST', 'PATCH'])(
+    '%s with a permission other than read is 400 4001091',
+    async method => {
+      emulator.addSharing('group', 'app', { access_domain: 'other' })
+      const path = method === 'POST' ? SHARING : `${SHARING}/other`
+      const input = { ...FOREVER, permit: 'write' }
+      expectSwrError(await call(method, path, input), 400, 'SVCSTG.SWR.4001091')
+      expect(emulator.sharing('group', 'app')).toMatchObject([{ access_domain: 'other' }])
+    }
+  )
+
+  it.each([
+    ['in the past', '2020-01-01T00:00:00Z'],
+    ['a date without a time', '2099-12-31'],
+    ['not a date', 'soon'],
+    ['missing', undefined]
+  ])('a deadline %s is 400 4000014', async (_, deadline) => {
+    expectSwrError(await call('POST', SHARING, { ...FOREVER, deadline }), 400, 'SVCSTG.SWR.4000014')
+    expect(emulator.sharing('group', 'app')).toEqual([])
+  })
+
+  it.each(['GET', 'PATCH', 'DELETE'])(
+    '%s of an account the repository is not shared with is 400 4001090',
+    async method => {
+      const input = method === 'PATCH' ? { permit: 'read', deadline: 'forever' } : undefined
+      expectSwrError(await call(method, `${SHARING}/${PARTNER}`, input), 400, 'SVCSTG.SWR.4001090')
+    }
+  )
+
+  it('a repository is shared with at most 500 accounts: the 501st is 400 4000014', async () => {
+    for (let i = 0; i < 500; i++) emulator.addSharing('group', 'app', { access_domain: `a${i}` })
+    expectSwrError(await call('POST', SHARING, FOREVER), 400, 'SVCSTG.SWR.4000014')
+    expect(emulator.sharing('group', 'app')).toHaveLength(500)
+  })
+
+  it('a missing repository is 404 4040010', async () => {
+    const path = SHARING.replace('/app/', '/none/')
+    expectSwrError(await call('POST', path, FOREVER), 404, 'SVCSTG.SWR.4040010')
+  })
+
+  it("only the owner shares: another account's repository is refused like any call on it", async () => {
+    emulator.addRepository('theirs', 'app', {}, 'other')
+    const path = SHARING.replace('/group/', '/theirs/')
+    expectSwrError(await call('POST', path, FOREVER), 404, 'SVCSTG.SWR.4040058')
+    expect((await call('POST', path, FOREVER, 'other')).status).toBe(201)
+    expect(emulator.sharing('theirs', 'app')).toMatchObject([{ creator_name: 'other' }])
+  })
+})
+
+/** An auto-sync rule's request body to the target organization `group` in TARGET. */
+const RULE = { remoteRegionId: TARGET, remoteNamespace: 'group', syncAuto: true, override: false }
+
+describe('auto-sync rules (.../repos/{repository}/sync_repo)', () => {
+  beforeEach(() => {
+    emulator.addRepository('group', 'app')
+  })
+
+  it("creating answers 200 when the target organization is the same account's; GET lists it", async () => {
+    emulator.inRegion(TARGET).addNamespace('group')
+    const created = await call('POST', SYNC, RULE)
+    expect({ status: created.status, json: created.json }).toEqual({ status: 200, json: {} })
+    const listed = await call('GET', SYNC)
+    expect(listed.status).toBe(200)
+    expect(listed.json).toEqual([
+      {
+        id: expect.any(Number),
+        namespace: 'group',
+        repoName: 'app',
+        domainID: emulator.accounts.main.domainId,
+        domainName: 'main',
+        remoteRegionId: TARGET,
+        remoteNamespace: 'group',
+        synAuto: true,
+        override: false,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String)
+      }
+    ])
+    expect(emulator.syncRules('group', 'app')).toMatchObject([{ ...RULE }])
+  })
+
+  it('a target organization that exists only in the source region is refused', async () => {
+    expectSwrError(await call('POST', SYNC, RULE), 404, 'SVCSTG.SWR.4040058')
+    expect(emulator.syncRules('group', 'app')).toEqual([])
+  })
+
+  it('a target organization of another account is refused like a missing one', async () => {
+    emulator.inRegion(TARGET).addNamespace('group', 'other')
+    expectSwrError(await call('POST', SYNC, RULE), 404, 'SVCSTG.SWR.4040058')
+    expect(emulator.syncRules('group', 'app')).toEqual([])
+  })
+
+  it.each([
+    ['a region SWR does not synchronize to', 'xx-nowhere-1'],
+    ['the region the repository is in', 'cn-north-4']
+  ])('%s is 400 4000014', async (_, remoteRegionId) => {
+    emulator.inRegion(remoteRegionId).addNamespace('group')
+    expectSwrError(await call('POST', SYNC, { ...RULE, remoteRegionId }), 400, 'SVCSTG.SWR.4000014')
+  })
+
+  it('deleting names the target in the body, answers 200 and removes only that rule', async () => {
+    emulator.addSyncRule('group', 'app', RULE)
+    emulator.addSyncRule('group', 'app', { ...RULE, remoteRegionId: 'la-south-2' })
+    const target = { remoteRegionId: TARGET, remoteNamespace: 'group' }
+    const deleted = await call('DELETE', SYNC, target)
+    expect({ status: deleted.status, json: deleted.json }).toEqual({ status: 200, json: {} })
+    expect(emulator.syncRules('group', 'app')).toMatchObject([{ remoteRegionId: 'la-south-2' }])
+  })
+
+  it('a DELETE without a body naming the target is 400 4000014 and removes nothing', async () => {
+    emulator.addSyncRule('group', 'app', RULE)
+    expectSwrError(await call('DELETE', SYNC), 400, 'SVCSTG.SWR.4000014')
+    expect(emulator.syncRules('group', 'app')).toHaveLength(1)
+  })
+
+  it('GET /v2/manage/regions lists every known region but the one asked, as { regionID }', async () => {
+    const answer = await call('GET', '/v2/manage/regions')
+    expect(answer.status).toBe(200)
+    const expected = [...emulator.regions]
+      .filter(r => r !== 'cn-north-4')
+      .map(r => ({ regionID: r }))
+    expect(answer.json).toEqual(expected)
+    expect(expected).toContainEqual({ regionID: TARGET })
+  })
+
+  it('deleting a repository removes its sharing and its rules', async () => {
+    emulator.addSharing('group', 'app', { access_domain: PARTNER })
+    emulator.addSyncRule('group', 'app', RULE)
+    expect((await call('DELETE', REPO)).status).toBe(204)
+    emulator.addRepository('group', 'app')
+    expect(emulator.sharing('group', 'app')).toEqual([])
+    expect(emulator.syncRules('group', 'app')).toEqual([])
+  })
+})
+
+describe.each(ERROR_SHAPES)('sharing and auto-sync variants, with errorShape %s', shape => {
+  beforeEach(() => {
+    emulator.settings.errorShape = shape
+    emulator.addRepository('group', 'app')
+    emulator.inRegion(TARGET).addNamespace('group')
+  })
+
+  /** Runs the expectation for `value` of `name`, failing for a value with none written yet. */
+  function check(name: string, value: string, expected: Record<string, () => Promise<void>>) {
+    const run = expected[value]
+    if (!run) throw new Error(`no expectation for ${name} ${value}: add one`)
+    return run()
+  }
+
+  it.each(VARIANTS.sharePublicRepo)('sharePublicRepo %s: sharing a public repository', async v => {
+    emulator.variants['sharePublicRepo'] = v
+    emulator.addRepository('group', 'app', { is_public: true })
+    const answer = await call('POST', SHARING, FOREVER)
+    await check('sharePublicRepo', v, {
+      'refuse-400': async () => {
+        expectSwrError(answer, 400, 'SVCSTG.SWR.4000014')
+        expect(emulator.sharing('group', 'app')).toEqual([])
+      },
+      store: async () => {
+        expect(answer.status).toBe(201)
+        expect(emulator.sharing('group', 'app')).toHaveLength(1)
+      }
+    })
+  })
+
+  it.each(VARIANTS.readMissingSharing)(
+    'readMissingSharing %s: reading an account the repository is not shared with',
+    async v => {
+      emulator.variants['readMissingSharing'] = v
+      const answer = await call('GET', `${SHARING}/${PARTNER}`)
+      await check('readMissingSharing', v, {
+        '400-4001090': async () => expectSwrError(answer, 400, 'SVCSTG.SWR.4001090'),
+        'exist-false': async () => {
+          expect({ status: answer.status, json: answer.json }).toEqual({
+            status: 200,
+            json: { exist: false }
+          })
+        }
+      })
+    }
+  )
+
+  it.each(VARIANTS.sharingDeadline)('sharingDeadline %s: how a deadline is read back', async v => {
+    emulator.variants['sharingDeadline'] = v
+    expect((await call('POST', SHARING, { ...FOREVER, deadline: LATER })).status).toBe(201)
+    const read = (await call('GET', `${SHARING}/${PARTNER}`)).json as { deadline: string }
+    const listed = (await call('GET', SHARING)).json as { deadline: string }[]
+    await check('sharingDeadline', v, {
+      'as-sent': async () => expect([read.deadline, listed[0]?.deadline]).toEqual([LATER, LATER]),
+      millis: async () => {
+        const millis = '2099-12-31T00:00:00.000Z'
+        expect([read.deadline, listed[0]?.deadline]).toEqual([millis, millis])
+      }
+    })
+  })
+
+  it.each(VARIANTS.syncTargetMissingOrg)(
+    'syncTargetMissingOrg %s: a rule to an organization missing in the target region',
+    async v => {
+      emulator.variants['syncTargetMissingOrg'] = v
+      const answer = await call('POST', SYNC, { ...RULE, remoteNamespace: 'elsewhere' })
+      expectSwrError(answer, ...statusAndCode(v))
+      expect(emulator.syncRules('group', 'app')).toEqual([])
+    }
+  )
+
+  it.each(VARIANTS.duplicateSyncRule)(
+    'duplicateSyncRule %s: a second rule to one target',
+    async v => {
+      emulator.variants['duplicateSyncRule'] = v
+      emulator.addSyncRule('group', 'app', RULE)
+      const answer = await call('POST', SYNC, { ...RULE, override: true })
+      await check('duplicateSyncRule', v, {
+        'refuse-409': async () => {
+          expectSwrError(answer, 409, 'SVCSTG.SWR.4090312')
+          expect(emulator.syncRules('group', 'app')).toMatchObject([{ override: false }])
+        },
+        update: async () => {
+          expect(answer.status).toBe(200)
+          expect(emulator.syncRules('group', 'app')).toMatchObject([{ override: true }])
+        }
+      })
+      expect(emulator.syncRules('group', 'app')).toHaveLength(1)
+    }
+  )
+
+  it.each(VARIANTS.deleteMissingSyncRule)(
+    'deleteMissingSyncRule %s: deleting a rule to a target that has none',
+    async v => {
+      emulator.variants['deleteMissingSyncRule'] = v
+      const answer = await call('DELETE', SYNC, {
+        remoteRegionId: TARGET,
+        remoteNamespace: 'group'
+      })
+      await check('deleteMissingSyncRule', v, {
+        '200': async () => expect(answer.status).toBe(200),
+        '404-4040010': async () => expectSwrError(answer, 404, 'SVCSTG.SWR.4040010')
+      })
+    }
+  )
+
+  it.each(VARIANTS.syncRuleAutoField)(
+    'syncRuleAutoField %s: the name of the auto-sync flag in the list',
+    async v => {
+      emulator.variants['syncRuleAutoField'] = v
+      emulator.addSyncRule('group', 'app', RULE)
+      const [rule] = (await call('GET', SYNC)).json as Record<string, unknown>[]
+      const flags = ['synAuto', 'syncAuto'].filter(name => rule !== undefined && name in rule)
+      expect(flags).toEqual([v])
+      expect(rule?.[v]).toBe(true)
+    }
+  )
+})
+
+describe('one SWR per region, picked by the Host header', () => {
+  it('an organization made in one region is not seen in another; the same keys work in both', async () => {
+    expect(
+      (await callIn(TARGET, 'POST', '/v2/manage/namespaces', { namespace: 'group' })).status
+    ).toBe(201)
+    expect((await callIn(TARGET, 'GET', '/v2/manage/namespaces/group')).status).toBe(200)
+    expectSwrError(await call('GET', '/v2/manage/namespaces/group'), 404, 'SVCSTG.SWR.4040058')
+    expect(emulator.inRegion(TARGET).namespace('group')).toMatchObject({ owner: 'main' })
+    expect(emulator.namespace('group')).toBeUndefined()
+  })
+
+  it('an organization name another account holds in one region is free in another', async () => {
+    emulator.addNamespace('group', 'other')
+    const create = { namespace: 'group' }
+    expectSwrError(await call('POST', '/v2/manage/namespaces', create), 409, 'SVCSTG.SWR.4090060')
+    expect((await callIn(TARGET, 'POST', '/v2/manage/namespaces', create)).status).toBe(201)
+  })
+
+  it('log entries carry the Host header and the region it picked', async () => {
+    await call('GET', '/v2/manage/namespaces')
+    await callIn(TARGET, 'GET', '/v2/manage/namespaces')
+    expect(emulator.log.map(({ host, region }) => ({ host, region }))).toEqual([
+      { host: `127.0.0.1:${emulator.port}`, region: 'cn-north-4' },
+      { host: `swr-api.${TARGET}.myhuaweicloud.com`, region: TARGET }
+    ])
+  })
+
+  it.each([
+    [TARGET, `swr.${TARGET}.myhuaweicloud.com`],
+    ['eu-west-101', 'swr.eu-west-101.myhuaweicloud.eu']
+  ])('repositories made in %s have paths on %s', async (region, registry) => {
+    const create = { repository: 'app', is_public: false }
+    await callIn(region, 'POST', '/v2/manage/namespaces', { namespace: 'group' })
+    expect((await callIn(region, 'POST', '/v2/manage/namespaces/group/repos', create)).status).toBe(
+      201
+    )
+    const read = await callIn(region, 'GET', REPO)
+    expect(read.json).toMatchObject({ path: `${registry}/group/app` })
+    expect(emulator.inRegion(region).repository('group', 'app')).toMatchObject({
+      path: `${registry}/group/app`
+    })
+  })
+
+  it("the temporary login answers for the region's registry", async () => {
+    const path = `/v2/manage/utils/secret?projectname=${TARGET}`
+    const answer = await callIn(TARGET, 'POST', path)
+    expect(Object.keys((answer.json as { auths: object }).auths)).toEqual([
+      `swr.${TARGET}.myhuaweicloud.com`
+    ])
+  })
+
+  it('a request signed for one host does not verify when it arrives with another', async () => {
+    const headers = signed('GET', '/v2/manage/namespaces', '', 'main', apiHost(TARGET))
+    const answer = await send('GET', '/v2/manage/namespaces', '', {
+      ...headers,
+      Host: `swr-api.la-south-2.myhuaweicloud.com`
+    })
+    expect(answer.status).toBe(401)
+    expect(emulator.log.at(-1)).toMatchObject({ code: 'APIGW.0301', region: 'la-south-2' })
+  })
+
+  it('the { region } option and inRegion seed and inspect another region only', async () => {
+    const other = emulator.inRegion(TARGET)
+    other.addRepository('group', 'app')
+    emulator.addSharing('group', 'app', { access_domain: PARTNER }, { region: TARGET })
+    emulator.addSyncRule(
+      'group',
+      'app',
+      { ...RULE, remoteRegionId: 'la-south-2' },
+      { region: TARGET }
+    )
+    expect(emulator.sharing('group', 'app', { region: TARGET })).toMatchObject([
+      { access_domain: PARTNER }
+    ])
+    expect(other.syncRules('group', 'app')).toMatchObject([{ remoteRegionId: 'la-south-2' }])
+    expect(emulator.repository('group', 'app')).toBeUndefined()
+    const listed = await callIn(TARGET, 'GET', SHARING)
+    expect(listed.json).toMatchObject([{ access_domain: PARTNER }])
   })
 })

@@ -14,7 +14,10 @@ const MESSAGES = {
   'SVCSTG.SWR.4000306': 'The retention policy does not exist',
   'SVCSTG.SWR.4001008': 'Invalid namespace or repository name',
   'SVCSTG.SWR.4001028': 'Invalid namespace name',
+  'SVCSTG.SWR.4001041': 'The domain parameter is invalid',
   'SVCSTG.SWR.4001048': 'Invalid request parameters',
+  'SVCSTG.SWR.4001090': 'The shared account does not exist',
+  'SVCSTG.SWR.4001091': 'The permission parameter is incorrect',
   'SVCSTG.SWR.4011064': 'can not operate resources of other accounts',
   'SVCSTG.SWR.4030000': "Policy doesn't allow swr:*:* to be performed.",
   'SVCSTG.SWR.4037017': 'Insufficient permissions on the namespace',
@@ -25,6 +28,7 @@ const MESSAGES = {
   'SVCSTG.SWR.4060074': 'The namespace is not empty: delete its repositories first',
   'SVCSTG.SWR.4090006': 'The image already exists',
   'SVCSTG.SWR.4090060': 'Namespace already exists',
+  'SVCSTG.SWR.4090089': 'The permission already exists',
   'SVCSTG.SWR.5007019': 'The number of repositories has reached the quota'
 }
 

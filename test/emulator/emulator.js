@@ -6,6 +6,11 @@
 // - oidc.js: IAM's OpenID Connect token exchange and GitHub's OIDC token endpoint.
 // - swr.js, retentions.js: the standard edition's routes, with the published statuses and codes.
 //   Organizations are kept per account, their names unique across accounts.
+// - sharing.js, sync.js: sharing a repository with other accounts; auto-sync rules to another
+//   region, and the regions they may target.
+// - regions.js: one SWR per region, chosen by the Host header (swr-api.{region}.{domain}, as
+//   requests through the test CONNECT proxy carry it), else the default `region`. Accounts and
+//   keys are global. `emulator.inRegion(name)` gives the same helpers for another region.
 // - variants.js: every behaviour the notes leave unsettled, chosen per emulator (`variants`
 //   option, or `emulator.variants` at any time); VARIANTS lists each value, the default first.
 // - answers.js: error bodies in the live shape (default) or an older one (`errorShape`); the
@@ -19,15 +24,19 @@ import { ANSWERED_CODE, gatewayError, noSuchApi, send } from './answers.js'
 import { authenticate, createCredentials } from './auth.js'
 import { answerWithFault, createFaults } from './faults.js'
 import { createOidc, oidcRoutes } from './oidc.js'
+import { createRegions, regionFromHost } from './regions.js'
 import { addNamespaceRecord, createState, newRepository, publicRepository } from './resources.js'
 import { addPolicy, retentionRoutes } from './retentions.js'
 import { createCall, createRouter } from './router.js'
+import { addSharingRecord, sharingRoutes } from './sharing.js'
 import { swrRoutes } from './swr.js'
+import { addRuleRecord, syncRoutes } from './sync.js'
 import { ERROR_SHAPES, VARIANTS, createVariants } from './variants.js'
 
 export { ERROR_SHAPES, VARIANTS }
+export { DEFAULT_REGIONS } from './regions.js'
 
-const ROUTE_MODULES = [oidcRoutes, swrRoutes, retentionRoutes]
+const ROUTE_MODULES = [oidcRoutes, swrRoutes, retentionRoutes, sharingRoutes, syncRoutes]
 
 /**
  * One request as the emulator saw it.
@@ -37,6 +46,8 @@ const ROUTE_MODULES = [oidcRoutes, swrRoutes, retentionRoutes]
  * @property {string} rawPath as sent, e.g. with "$" for "/" in a repository name
  * @property {string} query "" or "?..."
  * @property {number} connection which connection carried it (1, 2, ... since resetLog)
+ * @property {string | undefined} host its Host header
+ * @property {string} region the region whose SWR answered it (from host, else the default)
  * @property {number | string} status the status answered (or that a lost answer had), or
  *   'reset' | 'hang' | 'truncate' for those faults
  * @property {string | undefined} code the error code answered (SVCSTG.SWR.*, APIGW.*)
@@ -73,6 +84,9 @@ async function serve(ctx, route, call, entry) {
   return route.handle(call)
 }
 
+/** The context as seen from one region: its name, registry and state replace the default's. */
+const scopeOf = (ctx, region) => ({ ...ctx, ...ctx.regions.get(region) })
+
 /** Carries a request out, answering on `res` (real, or a stand-in that keeps the answer). */
 async function carryOut(ctx, request, res, entry) {
   const { req, url, body } = request
@@ -80,7 +94,9 @@ async function carryOut(ctx, request, res, entry) {
   if (!found) {
     noSuchApi(res)
   } else {
-    const call = createCall({ req, res, url, body, params: found.params, settings: ctx.settings })
+    const { params } = found
+    const scope = scopeOf(ctx, request.region)
+    const call = createCall({ req, res, url, body, params, settings: ctx.settings, scope })
     if (found.route.auth === false) await found.route.handle(call)
     else await serve(ctx, found.route, call, entry)
   }
@@ -95,7 +111,8 @@ async function handle(ctx, req, res) {
   const request = {
     req,
     url: new URL(req.url, 'http://emulator'),
-    body: Buffer.concat(chunks).toString('utf8')
+    body: Buffer.concat(chunks).toString('utf8'),
+    region: regionFromHost(req.headers.host) ?? ctx.region
   }
   /** @type {LogEntry} */
   const entry = {
@@ -104,6 +121,8 @@ async function handle(ctx, req, res) {
     rawPath: req.url.split('?')[0],
     query: request.url.search,
     connection: req.socket._emulatorId,
+    host: req.headers.host,
+    region: request.region,
     status: 0,
     code: undefined,
     auth: 'none',
@@ -155,10 +174,47 @@ async function listen(options, host, onRequest) {
   return { port, httpsPort, counter, close }
 }
 
-/** The helpers tests use to set the scene and to look at the result. */
-function fixtures(ctx) {
-  const { state, credentials } = ctx
-  const accounts = credentials.accounts
+/** A repository of a region's state, for the helpers; throws when there is none. */
+function repositoryFor(helper, state, ns, name) {
+  const record = state.repositories.get(`${ns}/${name}`)
+  if (!record) throw new Error(`${helper}: no repository ${ns}/${name}`)
+  return record
+}
+
+/** The helpers for sharing and auto-sync rules; each takes a last { region } option. */
+function replicationFixtures(ctx, scope) {
+  // The state of the region a { region } option names, or of this helper's own region.
+  const stateOf = (options = {}) => (options.region ? scopeOf(ctx, options.region) : scope).state
+  return {
+    /** Shares a repository with an account (read, forever unless said otherwise). */
+    addSharing(ns, name, sharing, options = {}) {
+      const state = stateOf(options)
+      const record = repositoryFor('addSharing', state, ns, name)
+      const input = { permit: 'read', deadline: 'forever', ...sharing }
+      return addSharingRecord(state, `${ns}/${name}`, record, record._owner, input)
+    },
+    /** The repository's sharings as stored (deadline as sent), without `status`. */
+    sharing(ns, name, options = {}) {
+      const sharings = stateOf(options).sharing.get(`${ns}/${name}`)
+      return [...(sharings?.values() ?? [])].map(sharing => ({ ...sharing }))
+    },
+    /** Adds an auto-sync rule ({ remoteRegionId, remoteNamespace, syncAuto, override }). */
+    addSyncRule(ns, name, rule, options = {}) {
+      const state = stateOf(options)
+      const record = repositoryFor('addSyncRule', state, ns, name)
+      return addRuleRecord(state, `${ns}/${name}`, record, { syncAuto: true, ...rule })
+    },
+    /** The repository's auto-sync rules as stored (the flag always named syncAuto). */
+    syncRules(ns, name, options = {}) {
+      return (stateOf(options).syncRules.get(`${ns}/${name}`) ?? []).map(rule => ({ ...rule }))
+    }
+  }
+}
+
+/** The helpers tests use to set the scene and to look at the result, in one region. */
+function fixtures(ctx, scope) {
+  const { state } = scope
+  const accounts = ctx.credentials.accounts
   return {
     addNamespace(name, owner = 'main') {
       addNamespaceRecord(state, name, accounts[owner])
@@ -171,7 +227,7 @@ function fixtures(ctx) {
     },
     addRepository(ns, name, input = {}, owner = 'main') {
       if (!state.namespaces.has(ns)) addNamespaceRecord(state, ns, accounts[owner])
-      const record = newRepository(ctx, ns, name, accounts[owner], {
+      const record = newRepository(scope, ns, name, accounts[owner], {
         is_public: false,
         category: 'other',
         ...input
@@ -185,14 +241,25 @@ function fixtures(ctx) {
     },
     /** Adds a retention policy (whatever secondRetention says) and returns it. */
     addRetention(ns, name, rules) {
-      if (!state.repositories.has(`${ns}/${name}`))
-        throw new Error(`addRetention: no repository ${ns}/${name}`)
+      repositoryFor('addRetention', state, ns, name)
       return addPolicy(state, `${ns}/${name}`, rules)
     },
     retentions(ns, name) {
       return state.retentions.get(`${ns}/${name}`) ?? []
-    }
+    },
+    ...replicationFixtures(ctx, scope)
   }
+}
+
+/** The same helpers for another region, with that region's name, registry and state. */
+function regionView(ctx, region) {
+  const scope = scopeOf(ctx, region)
+  return { region, registry: scope.registry, state: scope.state, ...fixtures(ctx, scope) }
+}
+
+/** Empties every region's SWR (the objects stay, so `emulator.state` still is the default's). */
+function clearState(ctx) {
+  for (const { state } of ctx.regions.all()) Object.assign(state, createState())
 }
 
 /** Faults and the request log, for tests (spread: so no getters here). */
@@ -218,24 +285,23 @@ function controls(ctx, server) {
   }
 }
 
-/**
- * Starts the emulator. Options: region, registry, host, port, httpsPort, tls ({ key, cert }),
- * latencyMs, consistencyLagMs, namespaceQuota (5), repositoryQuota (unlimited), oidcAudience,
- * errorShape ('live' | 'object' | 'array' | 'errors'), variants ({ name: value } of VARIANTS),
- * accounts ({ main: { accessKeyId, secretAccessKey } }). `settings` and `variants` on the
- * returned object can be changed while it runs.
- */
-export async function startEmulator(options = {}) {
+function createContext(options) {
   const region = options.region ?? 'cn-north-4'
-  const host = options.host ?? '127.0.0.1'
-  if (!/^(127\.|localhost$|::1$)/.test(host))
-    throw new Error('the emulator listens on loopback only')
+  const regions = createRegions(options, region)
+  const credentials = createCredentials(options.accounts)
+  const { registry, state } = regions.get(region)
   const ctx = {
     region,
-    registry: options.registry ?? `swr.${region}.myhuaweicloud.com`,
-    credentials: createCredentials(options.accounts),
+    registry,
+    state,
+    regions,
+    credentials,
+    // The account names sharing accepts: the emulator's own accounts and any a test adds.
+    knownAccounts: new Set([
+      ...Object.values(credentials.accounts).map(account => account.name),
+      ...(options.knownAccounts ?? [])
+    ]),
     oidc: createOidc(options),
-    state: createState(),
     settings: createSettings(options),
     variants: createVariants(options.variants),
     router: createRouter(),
@@ -243,6 +309,25 @@ export async function startEmulator(options = {}) {
     log: /** @type {LogEntry[]} */ ([])
   }
   for (const routes of ROUTE_MODULES) ctx.router.add(routes(ctx))
+  return ctx
+}
+
+/**
+ * Starts the emulator. Options: region (the default region, cn-north-4), registry (the default
+ * region's), regions (those auto-sync may target: DEFAULT_REGIONS), knownAccounts (account names
+ * sharing accepts besides main, other and reader), host, port, httpsPort, tls ({ key, cert }),
+ * latencyMs, consistencyLagMs, namespaceQuota (5), repositoryQuota (unlimited), oidcAudience,
+ * errorShape ('live' | 'object' | 'array' | 'errors'), variants ({ name: value } of VARIANTS),
+ * accounts ({ main: { accessKeyId, secretAccessKey } }). `settings` and `variants` on the
+ * returned object can be changed while it runs. The helpers act on the default region;
+ * `inRegion(name)` has the same ones for another region.
+ */
+export async function startEmulator(options = {}) {
+  const host = options.host ?? '127.0.0.1'
+  if (!/^(127\.|localhost$|::1$)/.test(host))
+    throw new Error('the emulator listens on loopback only')
+  const ctx = createContext(options)
+  const { region } = ctx
 
   const onRequest = (req, res) => {
     handle(ctx, req, res).catch(err => {
@@ -272,6 +357,8 @@ export async function startEmulator(options = {}) {
       requestToken: oidc.requestToken
     },
     state: ctx.state,
+    regions: ctx.regions.known,
+    knownAccounts: ctx.knownAccounts,
     settings: ctx.settings,
     variants: ctx.variants,
     log: ctx.log,
@@ -280,7 +367,9 @@ export async function startEmulator(options = {}) {
       return server.counter.connections
     },
     ...controls(ctx, server),
-    ...fixtures(ctx),
+    ...fixtures(ctx, scopeOf(ctx, region)),
+    inRegion: name => regionView(ctx, name),
+    clearState: () => clearState(ctx),
     close: server.close
   }
 }

@@ -8,6 +8,8 @@ export function createState() {
     namespaces: new Map(), // name -> { id, owner, creator }
     repositories: new Map(), // "ns/repo" -> record (fields starting with _ are not shown)
     retentions: new Map(), // "ns/repo" -> [{ id, algorithm, rules, scope }]
+    sharing: new Map(), // "ns/repo" -> Map(account name -> sharing record)
+    syncRules: new Map(), // "ns/repo" -> [{ id, remoteRegionId, remoteNamespace, ... }]
     nextId: 1
   }
 }

@@ -2,7 +2,8 @@
 // function of the emulator's context returning a list of routes:
 //   { method: 'GET', path: '/v2/manage/namespaces/{namespace}', handle(call), auth?: false }
 // Path parameters arrive decoded in call.params. Routes with `auth: false` (IAM, GitHub's token
-// endpoint) skip the SWR authentication and the write checks.
+// endpoint) skip the SWR authentication and the write checks. A handler made with routesOf gets
+// the context of the region the request went to (call.scope: its state, registry and name).
 import { send, swrError } from './answers.js'
 
 function compile(template) {
@@ -46,12 +47,17 @@ export function createRouter() {
 
 /** Routes from [method, path, handler] rows; each handler is called as handler(ctx, call). */
 export const routesOf = (ctx, rows) =>
-  rows.map(([method, path, handler]) => ({ method, path, handle: call => handler(ctx, call) }))
+  rows.map(([method, path, handler]) => ({
+    method,
+    path,
+    handle: call => handler(call.scope ?? ctx, call)
+  }))
 
 /** What a route handler gets: the request, its decoded parts, and ways to answer. */
-export function createCall({ req, res, url, body, params, settings }) {
+export function createCall({ req, res, url, body, params, settings, scope }) {
   return {
     req,
+    scope,
     res,
     url,
     body,

@@ -128,8 +128,8 @@ function updateRepository(ctx, call) {
 function deleteRepository(ctx, call) {
   const found = findRepository(ctx, call)
   if (!found) return
-  ctx.state.repositories.delete(found.key)
-  ctx.state.retentions.delete(found.key)
+  for (const kept of ['repositories', 'retentions', 'sharing', 'syncRules'])
+    ctx.state[kept].delete(found.key)
   return call.send(204, undefined)
 }
 

@@ -20,7 +20,31 @@ export const VARIANTS = Object.freeze({
   /** POST .../retentions on a repository that has a policy already. */
   secondRetention: Object.freeze(['refuse-400', 'refuse-409', 'store']),
   /** The answer once the account's repository quota is reached: "status-code". */
-  repositoryQuotaAnswer: Object.freeze(['500-5007019', '400-4000098'])
+  repositoryQuotaAnswer: Object.freeze(['500-5007019', '400-4000098']),
+  /**
+   * GET .../access-domains/{access_domain} for an account the repository is not shared with:
+   * 400 4001090 (what the Terraform provider handles), or 200 {"exist": false} (the API
+   * reference documents an `exist` field).
+   */
+  readMissingSharing: Object.freeze(['400-4001090', 'exist-false']),
+  /**
+   * How a sharing's deadline is read back: as it was sent, or as an ISO date-time with
+   * milliseconds (the API reference's examples show both "…T16:00:00Z" and "…T16:00:00.000Z").
+   */
+  sharingDeadline: Object.freeze(['as-sent', 'millis']),
+  /** Sharing a public repository: refused (only private ones can be shared), or stored. */
+  sharePublicRepo: Object.freeze(['refuse-400', 'store']),
+  /** POST .../sync_repo when the target organization is missing there: "status-code". */
+  syncTargetMissingOrg: Object.freeze(['404-4040058', '400-4001008']),
+  /** POST .../sync_repo for a target that has a rule already: refused, or the rule updated. */
+  duplicateSyncRule: Object.freeze(['refuse-409', 'update']),
+  /** DELETE .../sync_repo for a target that has no rule: 200 as if deleted, or 404. */
+  deleteMissingSyncRule: Object.freeze(['200', '404-4040010']),
+  /**
+   * The name of the auto-sync flag in GET .../sync_repo: `synAuto` (the official SDKs'
+   * SyncRepo model) or `syncAuto` (the API reference's older example, and the request body).
+   */
+  syncRuleAutoField: Object.freeze(['synAuto', 'syncAuto'])
 })
 
 /** The error body shapes SWR is known to answer with, the live one first. */
