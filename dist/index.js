@@ -378,6 +378,7 @@ const SWR = 'SVCSTG.SWR.';
 const CODES = {
     organizationNotFound: [`${SWR}4040058`, `${SWR}4041061`],
     retentionNotFound: `${SWR}4000306`,
+    sharingNotFound: `${SWR}4001090`,
     crossAccount: `${SWR}4011064`,
     busy: `${SWR}4090023`,
     throttled: [`${SWR}4031032`, `${SWR}4031042`, 'APIGW.0308'],
@@ -2773,7 +2774,7 @@ class SwrAccessClient {
             path: `${sharingPath(namespace, repository)}/${encodeURIComponent(account)}`
         }, {
             ok: [200, 204],
-            accept: a => isSwrNotFound(a) || a.status === 400,
+            accept: a => isSwrNotFound(a) || (a.status === 400 && a.error.code === CODES.sharingNotFound),
             hint: permissionHint('to stop sharing (SWR FullAccess has it)')
         });
     }
@@ -2789,7 +2790,9 @@ class SwrAccessClient {
         return list.filter(access_client_isObject).map(item => ({
             region: String(item['remoteRegionId'] ?? ''),
             namespace: String(item['remoteNamespace'] ?? ''),
-            syncAuto: item['syncAuto'] !== false,
+            // The SDK's model spells it synAuto, a documented example syncAuto; a rule that says
+            // neither is taken as automatic rather than replaced on every run.
+            syncAuto: (item['syncAuto'] ?? item['synAuto']) !== false,
             override: item['override'] === true
         }));
     }

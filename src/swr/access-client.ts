@@ -2,7 +2,7 @@
 // with other accounts and its auto-sync rules to other regions (docs/swr-service.md,
 // "Sharing and auto-sync"). Both are called in the repository's own region.
 import type { Api } from '../http/api.js'
-import { isSwrNotFound, permissionHint } from './errors.js'
+import { CODES, isSwrNotFound, permissionHint } from './errors.js'
 import { repositoryPathSegment } from './names.js'
 
 /** One account a repository is shared with: `deadline` is "forever" or an ISO date-time. */
@@ -107,7 +107,8 @@ export class SwrAccessClient {
       },
       {
         ok: [200, 204],
-        accept: a => isSwrNotFound(a) || a.status === 400,
+        accept: a =>
+          isSwrNotFound(a) || (a.status === 400 && a.error.code === CODES.sharingNotFound),
         hint: permissionHint('to stop sharing (SWR FullAccess has it)')
       }
     )
@@ -127,7 +128,9 @@ export class SwrAccessClient {
     return list.filter(isObject).map(item => ({
       region: String(item['remoteRegionId'] ?? ''),
       namespace: String(item['remoteNamespace'] ?? ''),
-      syncAuto: item['syncAuto'] !== false,
+      // The SDK's model spells it synAuto, a documented example syncAuto; a rule that says
+      // neither is taken as automatic rather than replaced on every run.
+      syncAuto: (item['syncAuto'] ?? item['synAuto']) !== false,
       override: item['override'] === true
     }))
   }

@@ -7,6 +7,7 @@ const SWR = 'SVCSTG.SWR.'
 export const CODES = {
   organizationNotFound: [`${SWR}4040058`, `${SWR}4041061`],
   retentionNotFound: `${SWR}4000306`,
+  sharingNotFound: `${SWR}4001090`,
   crossAccount: `${SWR}4011064`,
   busy: `${SWR}4090023`,
   throttled: [`${SWR}4031032`, `${SWR}4031042`, 'APIGW.0308'],

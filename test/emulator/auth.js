@@ -134,7 +134,7 @@ export function authenticate(credentials, req, url, body) {
   if (token !== undefined) {
     const entry = credentials.iamTokens.get(token)
     if (!entry || entry.expires < Date.now()) return { error: `${INCORRECT}: decrypt token fail` }
-    return { account: entry.account, kind: 'token' }
+    return { account: entry.account, kind: 'token', project: entry.project }
   }
   if (req.headers.authorization) return verifySignature(credentials, req, url, body)
   return { error: `${INCORRECT}: no authentication information` }

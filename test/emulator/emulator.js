@@ -74,6 +74,10 @@ function createSettings(options) {
 async function serve(ctx, route, call, entry) {
   const who = authenticate(ctx.credentials, call.req, call.url, call.body)
   if (who.error) return gatewayError(call.res, 401, 'APIGW.0301', who.error)
+  if (who.project !== undefined && who.project !== entry.region) {
+    const message = `Incorrect IAM authentication information: the token is scoped to project ${who.project}, not ${entry.region}`
+    return gatewayError(call.res, 401, 'APIGW.0301', message)
+  }
   entry.auth = who.kind
   entry.account = who.account.name
   call.account = who.account

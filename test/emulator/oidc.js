@@ -38,7 +38,7 @@ function verifyJwt(oidc, jwt) {
 }
 
 function exchangeIdToken(ctx, call) {
-  const { oidc, credentials, region } = ctx
+  const { oidc, credentials, regions } = ctx
   const iamError = (status, message) =>
     call.send(status, { error: { code: status, message, title: 'Unauthorized' } })
   const idp = call.req.headers['x-idp-id']
@@ -54,16 +54,17 @@ function exchangeIdToken(ctx, call) {
   if (claims.aud !== oidc.audience)
     return iamError(401, `The audience ${claims.aud} does not match the identity provider`)
   const project = input?.auth?.scope?.project?.name
-  if (project !== region) return iamError(400, `project ${project} not found`)
+  // A token is scoped to one region's project; SWR in another region refuses it.
+  if (!regions.known.has(project)) return iamError(400, `project ${project} not found`)
   const token = `MII${randomBytes(96).toString('base64url')}`
   const expires = Date.now() + 3600_000
-  credentials.iamTokens.set(token, { account: credentials.accounts.main, expires })
+  credentials.iamTokens.set(token, { account: credentials.accounts.main, expires, project })
   oidc.issued.iamTokens.push(token)
   const body = {
     token: {
       expires_at: new Date(expires).toISOString(),
       methods: ['mapped'],
-      project: { name: region }
+      project: { name: project }
     }
   }
   return call.send(201, body, { 'X-Subject-Token': token })

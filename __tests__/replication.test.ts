@@ -1,0 +1,289 @@
+// Sharing with other accounts and replication to other regions, run as a runner runs the
+// bundle, through a CONNECT proxy so that the default regional endpoints are used and the
+// hosts called can be checked. The emulator keeps one SWR per region, chosen by the host.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { VARIANTS } from '../test/emulator/emulator.js'
+import { errorsOf, runAction, warningsOf } from './helpers/action.js'
+import { baseInputs, startEmulator, type Emulator } from './helpers/emulator.js'
+import { makeTestCertificates } from '../test/support/tls.js'
+import { startConnectProxy } from '../test/support/connect-proxy.js'
+
+const SOURCE = 'swr-api.cn-north-4.myhuaweicloud.com'
+const SINGAPORE = 'swr-api.ap-southeast-1.myhuaweicloud.com'
+const LATAM = 'swr-api.la-south-2.myhuaweicloud.com'
+const tls = makeTestCertificates([SOURCE, SINGAPORE, LATAM, 'iam.cn-north-4.myhuaweicloud.com'])
+
+let emulator: Emulator
+let proxy: Awaited<ReturnType<typeof startConnectProxy>>
+beforeAll(async () => {
+  emulator = await startEmulator({ tls: { key: tls.key, cert: tls.cert } })
+  proxy = await startConnectProxy(emulator.httpsPort as number)
+})
+afterAll(async () => {
+  await proxy.close()
+  await emulator.close()
+})
+beforeEach(() => {
+  emulator.clearState()
+  emulator.resetLog()
+  proxy.connects.length = 0
+})
+afterEach(() => {
+  emulator.clearFaults()
+})
+
+const env = { HTTPS_PROXY: '', NODE_EXTRA_CA_CERTS: tls.caFile }
+const run = (extra: Record<string, string>) =>
+  runAction({ ...baseInputs(emulator, extra), endpoint: '' }, { ...env, HTTPS_PROXY: proxy.url })
+const both = {
+  share_with: 'partner-account\nauditor-account until 2099-06-30',
+  replicate_to: 'ap-southeast-1\nla-south-2/group-latam'
+}
+const writes = () => emulator.log.filter(e => e.method !== 'GET')
+const resultOf = (outputs: Record<string, string>) =>
+  JSON.parse(outputs['result'] ?? '[]') as Record<string, unknown>[]
+const planOf = (outputs: Record<string, string>) =>
+  JSON.parse(outputs['plan'] ?? '[]') as Record<string, unknown>[]
+
+describe('a new repository shared with two accounts and replicated to two regions', () => {
+  it('is shared, gets a rule per target, and the target organizations are made in their regions', async () => {
+    emulator.knownAccounts.add('partner-account')
+    emulator.knownAccounts.add('auditor-account')
+    const first = await run(both)
+    expect(errorsOf(first)).toBe('')
+    expect(
+      emulator
+        .sharing('group', 'app')
+        .map((s: { access_domain: string; deadline: string }) => [
+          s.access_domain,
+          s.deadline.slice(0, 10)
+        ])
+    ).toEqual([
+      ['partner-account', 'forever'],
+      ['auditor-account', '2099-06-30']
+    ])
+    expect(
+      emulator
+        .syncRules('group', 'app')
+        .map((r: { remoteRegionId: string; remoteNamespace: string; override: boolean }) => [
+          r.remoteRegionId,
+          r.remoteNamespace,
+          r.override
+        ])
+    ).toEqual([
+      ['ap-southeast-1', 'group', false],
+      ['la-south-2', 'group-latam', false]
+    ])
+    expect(emulator.inRegion('ap-southeast-1').namespace('group')).toBeDefined()
+    expect(emulator.inRegion('la-south-2').namespace('group-latam')).toBeDefined()
+    expect(first.outputs['replica_paths']).toBe(
+      'swr.ap-southeast-1.myhuaweicloud.com/group/app\nswr.la-south-2.myhuaweicloud.com/group-latam/app'
+    )
+    expect(new Set(proxy.connects)).toEqual(
+      new Set([`${SOURCE}:443`, `${SINGAPORE}:443`, `${LATAM}:443`])
+    )
+    // Only organizations are created in the target regions; everything else in the source's.
+    const remote = emulator.log
+      .filter(e => e.region !== 'cn-north-4')
+      .map(e => `${e.region} ${e.method} ${e.path}`)
+    expect(remote.sort()).toEqual([
+      'ap-southeast-1 GET /v2/manage/namespaces/group',
+      'ap-southeast-1 POST /v2/manage/namespaces',
+      'la-south-2 GET /v2/manage/namespaces/group-latam',
+      'la-south-2 POST /v2/manage/namespaces'
+    ])
+    expect(resultOf(first.outputs)[0]).toMatchObject({
+      sharing: [
+        { account: 'partner-account', deadline: 'forever', action: 'created' },
+        { account: 'auditor-account', deadline: '2099-06-30T00:00:00Z', action: 'created' }
+      ],
+      replication: [
+        { region: 'ap-southeast-1', namespace: 'group', action: 'created' },
+        { region: 'la-south-2', namespace: 'group-latam', action: 'created' }
+      ]
+    })
+    expect(first.summary).toContain('| Shared with | Replicated to |')
+
+    // Converged: one read for the repository, one for its sharing, one for its rules; no write.
+    emulator.resetLog()
+    proxy.connects.length = 0
+    const again = await run(both)
+    expect(errorsOf(again)).toBe('')
+    expect(emulator.log.map(e => `${e.method} ${e.path}`).sort()).toEqual([
+      'GET /v2/manage/namespaces/group/repos/app',
+      'GET /v2/manage/namespaces/group/repos/app/sync_repo',
+      'GET /v2/manage/namespaces/group/repositories/app/access-domains'
+    ])
+    expect(emulator.log).toHaveLength(3)
+    expect(new Set(proxy.connects)).toEqual(new Set([`${SOURCE}:443`]))
+    expect(planOf(again.outputs)).toEqual([])
+  })
+
+  it('is planned alike by a dry run, which writes in no region', async () => {
+    emulator.knownAccounts.add('partner-account')
+    emulator.knownAccounts.add('auditor-account')
+    const dry = await run({ ...both, dry_run: 'true' })
+    expect(errorsOf(dry)).toBe('')
+    expect(writes()).toEqual([])
+    const real = await run(both)
+    expect(planOf(real.outputs)).toEqual(planOf(dry.outputs))
+    expect(
+      planOf(dry.outputs).map(
+        c => `${c['resource']} ${c['action']}${c['region'] ? ` in ${c['region']}` : ''}`
+      )
+    ).toEqual([
+      'organization create',
+      'organization create in ap-southeast-1',
+      'organization create in la-south-2',
+      'repository create',
+      'sharing create',
+      'sharing create',
+      'replication create',
+      'replication create'
+    ])
+  })
+})
+
+describe('drift in sharing and replication', () => {
+  beforeEach(() => {
+    emulator.knownAccounts.add('partner-account')
+    emulator.knownAccounts.add('old-partner')
+    emulator.addRepository('group', 'app')
+    emulator.addSharing('group', 'app', { access_domain: 'old-partner', deadline: 'forever' })
+    emulator.inRegion('la-south-2').addNamespace('old')
+    emulator.addSyncRule('group', 'app', {
+      remoteRegionId: 'la-south-2',
+      remoteNamespace: 'old',
+      syncAuto: true,
+      override: false
+    })
+    emulator.inRegion('ap-southeast-1').addNamespace('group')
+  })
+  const inputs = { share_with: 'partner-account', replicate_to: 'ap-southeast-1' }
+
+  it('keeps what is not listed under warn, and says so', async () => {
+    const result = await run(inputs)
+    expect(errorsOf(result)).toBe('')
+    expect(warningsOf(result)).toContain('is shared with "old-partner", not listed in share_with')
+    expect(warningsOf(result)).toContain(
+      'has auto-sync to la-south-2/old, not listed in replicate_to'
+    )
+    expect(emulator.sharing('group', 'app')).toHaveLength(2)
+    expect(emulator.syncRules('group', 'app')).toHaveLength(2)
+  })
+
+  it('removes what is not listed under update', async () => {
+    const result = await run({ ...inputs, on_drift: 'update' })
+    expect(errorsOf(result)).toBe('')
+    expect(
+      emulator.sharing('group', 'app').map((s: { access_domain: string }) => s.access_domain)
+    ).toEqual(['partner-account'])
+    expect(
+      emulator.syncRules('group', 'app').map((r: { remoteRegionId: string }) => r.remoteRegionId)
+    ).toEqual(['ap-southeast-1'])
+  })
+
+  it('fails the repository under fail, and changes nothing', async () => {
+    const result = await run({ ...inputs, on_drift: 'fail' })
+    expect(result.exitCode).toBe(1)
+    expect(errorsOf(result)).toContain('not listed in share_with (on_drift: fail)')
+    expect(writes()).toEqual([])
+  })
+})
+
+describe('what cannot be done is reported, not skipped', () => {
+  it('sharing a public repository', async () => {
+    emulator.addRepository('group', 'app', { is_public: true })
+    const result = await run({ share_with: 'partner-account' })
+    expect(result.exitCode).toBe(1)
+    expect(errorsOf(result)).toContain('is public, and SWR shares only private repositories')
+    expect(writes()).toEqual([])
+  })
+
+  it('a target organization another account owns in the target region', async () => {
+    emulator.inRegion('ap-southeast-1').addNamespace('group', 'other')
+    const result = await run({ replicate_to: 'ap-southeast-1' })
+    expect(result.exitCode).toBe(1)
+    expect(errorsOf(result)).toContain('another account owns it')
+    expect(emulator.repository('group', 'app')).toBeDefined()
+    expect(emulator.syncRules('group', 'app')).toEqual([])
+    expect(result.outputs['replica_paths']).toBe('')
+  })
+})
+
+describe('keyless, with a target region', () => {
+  it('exchanges the OpenID Connect token once per region, each scoped to its project', async () => {
+    const result = await runAction(
+      {
+        ...baseInputs(emulator, {
+          access_key_id: '',
+          secret_access_key: '',
+          idp_id: emulator.oidc.idpId
+        }),
+        endpoint: '',
+        replicate_to: 'ap-southeast-1'
+      },
+      {
+        ...env,
+        HTTPS_PROXY: proxy.url,
+        ACTIONS_ID_TOKEN_REQUEST_URL: emulator.oidc.requestUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: emulator.oidc.requestToken
+      }
+    )
+    expect(errorsOf(result)).toBe('')
+    const exchanges = emulator.log.filter(e => e.path === '/v3.0/OS-AUTH/id-token/tokens')
+    expect(exchanges.map(e => e.status)).toEqual([201, 201])
+    const remote = emulator.log.filter(e => e.region === 'ap-southeast-1')
+    expect(remote.length).toBeGreaterThan(0)
+    expect(remote.every(e => e.auth === 'token')).toBe(true)
+    expect(emulator.inRegion('ap-southeast-1').namespace('group')).toBeDefined()
+  })
+})
+
+const ACCESS_VARIANTS = [
+  'readMissingSharing',
+  'sharingDeadline',
+  'sharePublicRepo',
+  'syncTargetMissingOrg',
+  'duplicateSyncRule',
+  'deleteMissingSyncRule',
+  'syncRuleAutoField'
+] as const
+const accessCases = ACCESS_VARIANTS.flatMap(name =>
+  (VARIANTS[name] as readonly string[]).map(value => ({ name, value }))
+)
+
+describe.each(accessCases)('under $name: $value', ({ name, value }) => {
+  beforeEach(() => {
+    Object.assign(emulator.variants, { [name]: value })
+    emulator.knownAccounts.add('partner-account')
+    emulator.knownAccounts.add('old-partner')
+  })
+  afterEach(() => {
+    Object.assign(emulator.variants, { [name]: VARIANTS[name][0] })
+  })
+
+  it('converges, a re-run writes nothing, and what is not listed is removed under update', async () => {
+    const inputs = {
+      share_with: 'partner-account until 2099-01-31',
+      replicate_to: 'ap-southeast-1'
+    }
+    expect(errorsOf(await run(inputs))).toBe('')
+    emulator.resetLog()
+    const again = await run(inputs)
+    expect(errorsOf(again)).toBe('')
+    expect(writes()).toEqual([])
+    emulator.addSharing('group', 'app', { access_domain: 'old-partner', deadline: 'forever' })
+    emulator.inRegion('la-south-2').addNamespace('group')
+    emulator.addSyncRule('group', 'app', {
+      remoteRegionId: 'la-south-2',
+      remoteNamespace: 'group',
+      syncAuto: true,
+      override: false
+    })
+    const pruned = await run({ ...inputs, on_drift: 'update' })
+    expect(errorsOf(pruned)).toBe('')
+    expect(emulator.sharing('group', 'app')).toHaveLength(1)
+    expect(emulator.syncRules('group', 'app')).toHaveLength(1)
+  })
+})
