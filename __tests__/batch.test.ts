@@ -48,15 +48,61 @@ describe('several repositories in one step', () => {
     expect(emulator.state.repositories.size).toBe(6)
   })
 
-  it('costs 2N requests for N new repositories in an existing organization', async () => {
+  it('reads a batch with one list of the organization, then creates N new repositories with N requests', async () => {
     emulator.addNamespace('group')
+    emulator.addRepository('group', 'svc-0', { category: 'linux' })
+    // The list matches fuzzily: a look-alike organization and name must not count.
+    emulator.addRepository('group2', 'svc-1')
+    emulator.addRepository('group', 'svc-10')
     const names = Array.from({ length: 10 }, (_, i) => `svc-${i}`)
     const run = await runAction(
       baseInputs(emulator, { repository: names.join('\n'), registry: REGISTRY })
     )
     expect(run.exitCode).toBe(0)
-    expect(requests(emulator)).toHaveLength(20)
+    expect(requests(emulator)[0]).toBe('GET /v2/manage/repos?namespace=group&limit=1000&offset=0')
+    expect(
+      requests(emulator)
+        .slice(1)
+        .every(r => r === 'POST /v2/manage/namespaces/group/repos')
+    ).toBe(true)
+    expect(requests(emulator)).toHaveLength(10)
+    expect(resultOf(run.outputs).map(r => r.action)).toEqual([
+      'unchanged',
+      ...Array(9).fill('created')
+    ])
     expect(new Set(emulator.log.map(e => e.connection)).size).toBeLessThanOrEqual(8)
+  })
+
+  it('reads up to three repositories one by one, where a list would save nothing', async () => {
+    emulator.addNamespace('group')
+    await runAction(baseInputs(emulator, { repository: 'a\nb\nc', registry: REGISTRY }))
+    expect(
+      requests(emulator)
+        .filter(r => r.startsWith('GET'))
+        .sort()
+    ).toEqual([
+      'GET /v2/manage/namespaces/group/repos/a',
+      'GET /v2/manage/namespaces/group/repos/b',
+      'GET /v2/manage/namespaces/group/repos/c'
+    ])
+  })
+
+  it('falls back to reading one by one when the list is refused for lack of its permission', async () => {
+    emulator.addNamespace('group')
+    emulator.inject({
+      method: 'GET',
+      path: '/v2/manage/repos',
+      kind: 'status',
+      status: 403,
+      body: { error_code: 'SVCSTG.SWR.4039001', error_msg: 'no permission' }
+    })
+    const run = await runAction(
+      baseInputs(emulator, { repository: 'a\nb\nc\nd', registry: REGISTRY })
+    )
+    expect(run.exitCode).toBe(0)
+    expect(requests(emulator).filter(r => r.startsWith('GET /v2/manage/namespaces'))).toHaveLength(
+      4
+    )
   })
 
   it('attempts every repository when one fails, reports all failures, and fails the step', async () => {

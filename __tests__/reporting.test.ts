@@ -74,8 +74,8 @@ describe('a long batch', () => {
 
   it('has a short group title and logs one line per repository in the order given', async () => {
     emulator.addNamespace('group')
-    // The first repository answers last, so that completion order differs from the order given.
-    emulator.inject({ method: 'GET', path: `${CREATE}/svc-00`, kind: 'delay', delayMs: 150 })
+    // The first create answers last, so that completion order differs from the order given.
+    emulator.inject({ method: 'POST', path: CREATE, kind: 'delay', delayMs: 150 })
     const run = await runAction(
       baseInputs(emulator, { repository: names.join('\n'), registry: REGISTRY })
     )

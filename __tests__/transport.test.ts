@@ -240,6 +240,44 @@ describe('connections', () => {
   })
 })
 
+describe('connections opened ahead of need', () => {
+  it('are open before any request, and the requests that follow use them', async () => {
+    const server = await serve((_req, res) => setTimeout(() => res.end('{}'), 50))
+    const t = transport()
+    await t.preconnect(server.url, 3)
+    await vi.waitFor(() => expect(server.connections).toBe(3))
+    expect(server.received).toBe(0)
+    await Promise.all([1, 2, 3].map(() => t.request('GET', server.url, {}, '')))
+    expect(server.received).toBe(3)
+    expect(server.connections).toBe(3)
+    expect(t.connections).toBe(3)
+  })
+
+  it('pass over one the server closed meanwhile', async () => {
+    let opened = 0
+    const server = http.createServer((req, res) => {
+      req.resume()
+      req.on('end', () => res.end('{}'))
+    })
+    // The server drops the first connection before any request uses it.
+    server.on('connection', socket => {
+      if (++opened === 1) socket.destroy()
+    })
+    const port = await listen(server)
+    cleanups.push(() => {
+      server.closeAllConnections()
+      return new Promise(resolve => server.close(resolve))
+    })
+    const url = new URL(`http://127.0.0.1:${port}/v2/x`)
+    const t = transport()
+    await t.preconnect(url, 1)
+    await vi.waitFor(() => expect(opened).toBe(1))
+    await new Promise(resolve => setTimeout(resolve, 50))
+    await expect(t.request('GET', url, {}, '')).resolves.toMatchObject({ status: 200 })
+    expect(opened).toBe(2)
+  })
+})
+
 // ---------- whether a failed request may have been carried out ----------
 
 describe('a failed request tells whether the server may have carried it out', () => {

@@ -503,6 +503,24 @@ function repoPath(namespace, repository) {
     const segment = encodeURIComponent(repositoryPathSegment(repository)).replace(/%24/g, '$');
     return `${ns(namespace)}/repos/${segment}`;
 }
+function repositoryInfo(json, repository) {
+    return {
+        name: String(json['name'] ?? repository),
+        category: String(json['category'] ?? ''),
+        description: String(json['description'] ?? ''),
+        is_public: json['is_public'] === true,
+        ...(typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {})
+    };
+}
+/** The total of a repository list: Content-Range "{offset}-{count}/{total}", else the items'. */
+function totalOf(range, page) {
+    const text = Array.isArray(range) ? range[0] : range;
+    const fromHeader = /\/(\d+)\s*$/.exec(text ?? '')?.[1];
+    if (fromHeader !== undefined)
+        return Number(fromHeader);
+    const fromItem = page[0]?.['total_range'];
+    return typeof fromItem === 'number' ? fromItem : page.length;
+}
 function sameRules(a, b) {
     const norm = (rules) => JSON.stringify(rules.map(rule => ({
         template: rule.template,
@@ -549,15 +567,39 @@ class SwrClient {
         if (!isObject(json) || typeof json['is_public'] !== 'boolean') {
             throw new Error(`${operation} failed: the answer is not a repository (no is_public field)`);
         }
-        const path = typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {};
-        const info = {
-            name: String(json['name'] ?? repository),
-            category: String(json['category'] ?? ''),
-            description: String(json['description'] ?? ''),
-            is_public: json['is_public'],
-            ...path
-        };
+        const info = repositoryInfo(json, repository);
         return { state: 'exists', info };
+    }
+    /**
+     * The organization's repositories, read through the list API (docs/swr-service.md, "Listing
+     * repositories"): it matches fuzzily, so only exact matches are kept, and pages by 1000.
+     * Resolves undefined when reading one by one is the better deal: the list is refused (it
+     * needs its own IAM permission) or the organization holds more than `most` repositories.
+     */
+    async listRepositories(namespace, most) {
+        const found = [];
+        for (let offset = 0;;) {
+            const answer = await this.api.call({
+                operation: `list the repositories of "${namespace}"`,
+                method: 'GET',
+                path: '/v2/manage/repos',
+                query: { namespace, limit: '1000', offset: String(offset) }
+            }, { ok: [200], accept: a => a.status === 403 });
+            if (answer.status !== 200 || !Array.isArray(answer.json))
+                return undefined;
+            const page = answer.json.filter(isObject);
+            const total = totalOf(answer.response.headers['content-range'], page);
+            if (total > most)
+                return undefined;
+            for (const item of page) {
+                if (item['namespace'] === namespace && typeof item['is_public'] === 'boolean') {
+                    found.push(repositoryInfo(item, String(item['name'])));
+                }
+            }
+            offset += page.length;
+            if (page.length === 0 || offset >= total)
+                return found;
+        }
     }
     async createRepository(namespace, repository, settings) {
         const refusal = (a) => [400, 403, 404].includes(a.status);
@@ -963,8 +1005,39 @@ async function readRepositoryState(clients, wanted, repository) {
         return { read, error: messageOf(err) };
     }
 }
+/** From this many repositories on, one list of the organization is cheaper than a read each. */
+const LIST_FROM = 4;
+/** An organization with more repositories than this is read one repository at a time. */
+const LIST_AT_MOST = 3000;
+/** The repositories found by one list of the organization, when listing is the better deal. */
+async function listed(clients, wanted) {
+    if (wanted.repositories.length < LIST_FROM)
+        return undefined;
+    try {
+        const infos = await clients.swr.listRepositories(wanted.namespace, LIST_AT_MOST);
+        return infos && new Map(infos.map(info => [info.name, info]));
+    }
+    catch {
+        // The reads one by one will say what is wrong, repository by repository.
+        return undefined;
+    }
+}
+async function observe(clients, wanted, repository, list) {
+    if (!list)
+        return readRepositoryState(clients, wanted, repository);
+    const info = list.get(repository);
+    if (!info)
+        return { read: { state: 'absent', organizationMissing: false } };
+    try {
+        return await readAttachments(clients, wanted, repository, info);
+    }
+    catch (err) {
+        return { read: { state: 'exists', info }, error: messageOf(err) };
+    }
+}
 async function readState(clients, wanted, options) {
-    const repositories = await mapPool(wanted.repositories, options.concurrency, repository => readRepositoryState(clients, wanted, repository));
+    const list = await listed(clients, wanted);
+    const repositories = await mapPool(wanted.repositories, options.concurrency, repository => observe(clients, wanted, repository, list));
     const organization = organizationFromReads(repositories.map(r => r.read));
     const absent = repositories.some(r => r.read?.state === 'absent');
     if (!options.dryRun || organization !== 'unknown' || !absent) {
@@ -2323,6 +2396,7 @@ const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 var proxy = __nccwpck_require__(9783);
 ;// CONCATENATED MODULE: ./src/http/transport.ts
 
+
 const TLS_TRUST_CODES = new Set([
     'SELF_SIGNED_CERT_IN_CHAIN',
     'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -2444,6 +2518,39 @@ function readAnswer(res, fail, done) {
 function proxyFor(url) {
     return (0,proxy/* getProxyUrl */.s)(url);
 }
+/**
+ * Lets an agent hand out connections opened ahead of need: the agent's documented
+ * createConnection hook takes a warm socket for the same host and port before it opens one.
+ * A socket the server closed meanwhile is passed over.
+ */
+function warmable(agent, secure, dispose) {
+    const stash = new Map();
+    dispose(() => [...stash.values()].flat().forEach(socket => socket.destroy()));
+    const open = agent.createConnection.bind(agent);
+    const keyOf = (host, port) => `${String(host)}:${String(port)}`;
+    agent.createConnection = (options, callback) => {
+        const sockets = stash.get(keyOf(options['host'], options['port'])) ?? [];
+        for (let socket = sockets.shift(); socket; socket = sockets.shift()) {
+            // Held open without keeping the process alive until a request takes it.
+            if (!socket.destroyed && socket.writable)
+                return socket.ref();
+        }
+        return open(options, callback);
+    };
+    return (url, count) => {
+        const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+        const port = Number(url.port || (secure ? 443 : 80));
+        const sockets = stash.get(keyOf(host, port)) ?? [];
+        stash.set(keyOf(host, port), sockets);
+        for (let i = 0; i < count; i++) {
+            const socket = open({ host, port, ...(secure && !(0,external_node_net_.isIP)(host) ? { servername: host } : {}) });
+            // A warm socket that fails is simply passed over when a request comes.
+            socket.on('error', () => socket.destroy());
+            socket.unref();
+            sockets.push(socket);
+        }
+    };
+}
 class Transport {
     options;
     routes = new Map();
@@ -2478,8 +2585,18 @@ class Transport {
             return { request: mod.request, agent: client.getAgent(url.href) };
         }
         const agent = new mod.Agent({ keepAlive, maxSockets });
+        const warm = warmable(agent, secure, fn => this.disposers.push(fn));
         this.disposers.push(() => agent.destroy());
-        return { request: mod.request, agent };
+        return { request: mod.request, agent, warm };
+    }
+    /**
+     * Opens `count` connections to url's host now, for requests that will need them soon: the
+     * TCP and TLS handshakes then overlap with other work (a token exchange, a first read).
+     * Connections through a proxy are opened as requests need them.
+     */
+    async preconnect(url, count) {
+        const route = await this.route(url);
+        route.warm?.(url, count);
     }
     /** The deadline runs from this call: loading node:https or the proxy tunnel counts against it. */
     async request(method, url, headers, body, options = {}) {
@@ -2847,6 +2964,7 @@ class SwrAccessClient {
 
 
 
+
 /** Repositories handled at once, and so connections per host at most. */
 const CONCURRENCY = 8;
 const USER_AGENT = 'create-swr-repository-action';
@@ -2876,6 +2994,15 @@ function wantedOf(inputs) {
             }
             : {})
     };
+}
+/**
+ * Connections to open at once, so that their handshakes overlap other work: the pool's for a
+ * batch (read with one list while they open), one while OpenID Connect exchanges its token.
+ */
+function connectionsToWarm(inputs) {
+    if (inputs.repositories.length >= LIST_FROM)
+        return Math.min(CONCURRENCY, inputs.repositories.length);
+    return inputs.credentials.kind === 'oidc' ? 1 : 0;
 }
 function pathRulesOf(inputs) {
     const knownHost = registryFromEndpoint(inputs.endpoint);
@@ -2915,6 +3042,9 @@ async function run(env = process.env) {
             maxSockets: CONCURRENCY,
             userAgent: USER_AGENT
         });
+        const warm = connectionsToWarm(inputs);
+        if (warm > 0)
+            void transport.preconnect(inputs.endpoint, warm).catch(() => undefined);
         const deadline = Date.now() + tuning.retry.budgetMs;
         const shared = {
             transport,

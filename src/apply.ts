@@ -19,6 +19,7 @@ export type SwrWriter = Pick<
   | 'readOrganization'
   | 'createOrganization'
   | 'readRepository'
+  | 'listRepositories'
   | 'createRepository'
   | 'updateRepository'
   | 'listRetentions'

@@ -6,6 +6,7 @@ import {
   type ResolvedCredentials
 } from './auth/credentials.js'
 import { converge } from './converge.js'
+import { LIST_FROM } from './read.js'
 import { getInputs, secretValues, tuningFromEnv, type Inputs } from './github/inputs.js'
 import {
   failureAnnotations,
@@ -73,6 +74,16 @@ function wantedOf(inputs: Inputs): Wanted {
   }
 }
 
+/**
+ * Connections to open at once, so that their handshakes overlap other work: the pool's for a
+ * batch (read with one list while they open), one while OpenID Connect exchanges its token.
+ */
+function connectionsToWarm(inputs: Inputs): number {
+  if (inputs.repositories.length >= LIST_FROM)
+    return Math.min(CONCURRENCY, inputs.repositories.length)
+  return inputs.credentials.kind === 'oidc' ? 1 : 0
+}
+
 function pathRulesOf(inputs: Inputs): PathRules {
   const knownHost = registryFromEndpoint(inputs.endpoint)
   return {
@@ -124,6 +135,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       maxSockets: CONCURRENCY,
       userAgent: USER_AGENT
     })
+    const warm = connectionsToWarm(inputs)
+    if (warm > 0) void transport.preconnect(inputs.endpoint, warm).catch(() => undefined)
     const deadline = Date.now() + tuning.retry.budgetMs
     const shared = {
       transport,

@@ -1,4 +1,5 @@
-// Reads the state the plan needs, and nothing more: one GET per repository; for an existing
+// Reads the state the plan needs, and nothing more: one GET per repository (one list of the
+// organization instead, for a batch); for an existing
 // one, its retention policies, sharing and auto-sync rules only when the inputs ask about
 // them; the organization only when a dry run must say whether it would be created (a real run
 // learns that from SWR's answers); and a replication target's organization only when a rule
@@ -12,7 +13,7 @@ import { mapPool, messageOf } from './pool.js'
 
 export type OrganizationReader = Pick<SwrClient, 'readOrganization'>
 export type Readers = AttachmentClients & {
-  swr: Pick<SwrClient, 'readRepository' | 'readOrganization'>
+  swr: Pick<SwrClient, 'readRepository' | 'readOrganization' | 'listRepositories'>
 }
 
 /** What an existing repository has besides its settings, as far as the inputs ask. */
@@ -49,13 +50,50 @@ export async function readRepositoryState(
   }
 }
 
+/** From this many repositories on, one list of the organization is cheaper than a read each. */
+export const LIST_FROM = 4
+/** An organization with more repositories than this is read one repository at a time. */
+export const LIST_AT_MOST = 3000
+
+/** The repositories found by one list of the organization, when listing is the better deal. */
+async function listed(
+  clients: Readers,
+  wanted: Wanted
+): Promise<Map<string, RepositoryInfo> | undefined> {
+  if (wanted.repositories.length < LIST_FROM) return undefined
+  try {
+    const infos = await clients.swr.listRepositories(wanted.namespace, LIST_AT_MOST)
+    return infos && new Map(infos.map(info => [info.name, info]))
+  } catch {
+    // The reads one by one will say what is wrong, repository by repository.
+    return undefined
+  }
+}
+
+async function observe(
+  clients: Readers,
+  wanted: Wanted,
+  repository: string,
+  list: Map<string, RepositoryInfo> | undefined
+): Promise<RepositoryObservation> {
+  if (!list) return readRepositoryState(clients, wanted, repository)
+  const info = list.get(repository)
+  if (!info) return { read: { state: 'absent', organizationMissing: false } }
+  try {
+    return await readAttachments(clients, wanted, repository, info)
+  } catch (err) {
+    return { read: { state: 'exists', info }, error: messageOf(err) }
+  }
+}
+
 export async function readState(
   clients: Readers,
   wanted: Wanted,
   options: { concurrency: number; dryRun: boolean }
 ): Promise<Observed> {
+  const list = await listed(clients, wanted)
   const repositories = await mapPool(wanted.repositories, options.concurrency, repository =>
-    readRepositoryState(clients, wanted, repository)
+    observe(clients, wanted, repository, list)
   )
   const organization = organizationFromReads(repositories.map(r => r.read))
   const absent = repositories.some(r => r.read?.state === 'absent')

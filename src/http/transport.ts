@@ -2,7 +2,7 @@
 // node:https and the proxy tunnel are loaded only when a run needs them: they cost start-up
 // time, and the common run against a single host needs neither of the two paths at once.
 import type { Agent, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http'
-import type { Socket } from 'node:net'
+import { isIP, type Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 
@@ -184,6 +184,47 @@ type Requester = (
 interface Route {
   request: Requester
   agent: Agent
+  /** Opens connections ahead of need (not through a proxy). */
+  warm?: (url: URL, count: number) => void
+}
+
+type Connect = (options: Record<string, unknown>, callback?: unknown) => Socket
+
+/**
+ * Lets an agent hand out connections opened ahead of need: the agent's documented
+ * createConnection hook takes a warm socket for the same host and port before it opens one.
+ * A socket the server closed meanwhile is passed over.
+ */
+function warmable(
+  agent: Agent,
+  secure: boolean,
+  dispose: (fn: () => void) => void
+): (url: URL, count: number) => void {
+  const stash = new Map<string, Socket[]>()
+  dispose(() => [...stash.values()].flat().forEach(socket => socket.destroy()))
+  const open = (agent as unknown as { createConnection: Connect }).createConnection.bind(agent)
+  const keyOf = (host: unknown, port: unknown) => `${String(host)}:${String(port)}`
+  ;(agent as unknown as { createConnection: Connect }).createConnection = (options, callback) => {
+    const sockets = stash.get(keyOf(options['host'], options['port'])) ?? []
+    for (let socket = sockets.shift(); socket; socket = sockets.shift()) {
+      // Held open without keeping the process alive until a request takes it.
+      if (!socket.destroyed && socket.writable) return socket.ref()
+    }
+    return open(options, callback)
+  }
+  return (url, count) => {
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+    const port = Number(url.port || (secure ? 443 : 80))
+    const sockets = stash.get(keyOf(host, port)) ?? []
+    stash.set(keyOf(host, port), sockets)
+    for (let i = 0; i < count; i++) {
+      const socket = open({ host, port, ...(secure && !isIP(host) ? { servername: host } : {}) })
+      // A warm socket that fails is simply passed over when a request comes.
+      socket.on('error', () => socket.destroy())
+      socket.unref()
+      sockets.push(socket)
+    }
+  }
 }
 
 export interface CallOptions {
@@ -234,8 +275,19 @@ export class Transport {
       return { request: mod.request as Requester, agent: client.getAgent(url.href) as Agent }
     }
     const agent = new mod.Agent({ keepAlive, maxSockets })
+    const warm = warmable(agent, secure, fn => this.disposers.push(fn))
     this.disposers.push(() => agent.destroy())
-    return { request: mod.request as Requester, agent }
+    return { request: mod.request as Requester, agent, warm }
+  }
+
+  /**
+   * Opens `count` connections to url's host now, for requests that will need them soon: the
+   * TCP and TLS handshakes then overlap with other work (a token exchange, a first read).
+   * Connections through a proxy are opened as requests need them.
+   */
+  async preconnect(url: URL, count: number): Promise<void> {
+    const route = await this.route(url)
+    route.warm?.(url, count)
   }
 
   /** The deadline runs from this call: loading node:https or the proxy tunnel counts against it. */

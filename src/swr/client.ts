@@ -53,6 +53,25 @@ function repoPath(namespace: string, repository: string): string {
   return `${ns(namespace)}/repos/${segment}`
 }
 
+function repositoryInfo(json: Record<string, unknown>, repository: string): RepositoryInfo {
+  return {
+    name: String(json['name'] ?? repository),
+    category: String(json['category'] ?? ''),
+    description: String(json['description'] ?? ''),
+    is_public: json['is_public'] === true,
+    ...(typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {})
+  }
+}
+
+/** The total of a repository list: Content-Range "{offset}-{count}/{total}", else the items'. */
+function totalOf(range: string | string[] | undefined, page: Record<string, unknown>[]): number {
+  const text = Array.isArray(range) ? range[0] : range
+  const fromHeader = /\/(\d+)\s*$/.exec(text ?? '')?.[1]
+  if (fromHeader !== undefined) return Number(fromHeader)
+  const fromItem = page[0]?.['total_range']
+  return typeof fromItem === 'number' ? fromItem : page.length
+}
+
 function sameRules(a: RetentionRule[], b: RetentionRule[]): boolean {
   const norm = (rules: RetentionRule[]) =>
     JSON.stringify(
@@ -113,15 +132,40 @@ export class SwrClient {
     if (!isObject(json) || typeof json['is_public'] !== 'boolean') {
       throw new Error(`${operation} failed: the answer is not a repository (no is_public field)`)
     }
-    const path = typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {}
-    const info: RepositoryInfo = {
-      name: String(json['name'] ?? repository),
-      category: String(json['category'] ?? ''),
-      description: String(json['description'] ?? ''),
-      is_public: json['is_public'],
-      ...path
-    }
+    const info = repositoryInfo(json, repository)
     return { state: 'exists', info }
+  }
+
+  /**
+   * The organization's repositories, read through the list API (docs/swr-service.md, "Listing
+   * repositories"): it matches fuzzily, so only exact matches are kept, and pages by 1000.
+   * Resolves undefined when reading one by one is the better deal: the list is refused (it
+   * needs its own IAM permission) or the organization holds more than `most` repositories.
+   */
+  async listRepositories(namespace: string, most: number): Promise<RepositoryInfo[] | undefined> {
+    const found: RepositoryInfo[] = []
+    for (let offset = 0; ;) {
+      const answer = await this.api.call(
+        {
+          operation: `list the repositories of "${namespace}"`,
+          method: 'GET',
+          path: '/v2/manage/repos',
+          query: { namespace, limit: '1000', offset: String(offset) }
+        },
+        { ok: [200], accept: a => a.status === 403 }
+      )
+      if (answer.status !== 200 || !Array.isArray(answer.json)) return undefined
+      const page = answer.json.filter(isObject)
+      const total = totalOf(answer.response.headers['content-range'], page)
+      if (total > most) return undefined
+      for (const item of page) {
+        if (item['namespace'] === namespace && typeof item['is_public'] === 'boolean') {
+          found.push(repositoryInfo(item, String(item['name'])))
+        }
+      }
+      offset += page.length
+      if (page.length === 0 || offset >= total) return found
+    }
   }
 
   async createRepository(
