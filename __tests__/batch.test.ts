@@ -297,9 +297,12 @@ describe('retention rules converge', () => {
         {
           template: 'tag_rule',
           params: { num: '10' },
+          // The signature, attestation and SBOM tags are kept by default.
           tag_selectors: [
             { kind: 'label', pattern: 'latest' },
-            { kind: 'regexp', pattern: '^v\\d+$' }
+            { kind: 'regexp', pattern: '^v\\d+$' },
+            { kind: 'regexp', pattern: '^sha256-' },
+            { kind: 'regexp', pattern: '\\.(sig|att|sbom)$' }
           ]
         }
       ]

@@ -383,16 +383,27 @@ describe('purity', () => {
 })
 
 describe('retention inputs', () => {
-  it('reads keep_last with label and regexp exceptions', () => {
-    const inputs = getInputs(
-      env({ ...keys, retention_keep_last: '20', retention_exceptions: 'latest\nre:^v[0-9]+$\n' })
-    )
-    expect(inputs.retention).toEqual({
+  it('reads keep_last with label and regexp exceptions, and keeps signature tags unless told not to', () => {
+    const given = {
+      ...keys,
+      retention_keep_last: '20',
+      retention_exceptions: 'latest\nre:^v[0-9]+$\n'
+    }
+    const mine = [
+      { kind: 'label', pattern: 'latest' },
+      { kind: 'regexp', pattern: '^v[0-9]+$' }
+    ]
+    expect(getInputs(env(given)).retention).toEqual({
       keepLast: 20,
       exceptions: [
-        { kind: 'label', pattern: 'latest' },
-        { kind: 'regexp', pattern: '^v[0-9]+$' }
+        ...mine,
+        { kind: 'regexp', pattern: '^sha256-' },
+        { kind: 'regexp', pattern: '\\.(sig|att|sbom)$' }
       ]
+    })
+    expect(getInputs(env({ ...given, retention_keep_signatures: 'false' })).retention).toEqual({
+      keepLast: 20,
+      exceptions: mine
     })
   })
 

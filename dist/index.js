@@ -2007,12 +2007,22 @@ function readRetention(input) {
         }
         return { kind: 'regexp', pattern };
     });
+    const signatures = parseBoolean('retention_keep_signatures', input('retention_keep_signatures') || 'true');
     return {
         ...(keepLast !== undefined ? { keepLast } : {}),
         ...(keepDays !== undefined ? { keepDays } : {}),
-        exceptions
+        exceptions: signatures ? [...exceptions, ...SIGNATURE_TAGS] : exceptions
     };
 }
+/**
+ * Tags that signatures, attestations and SBOMs are stored under next to the image (cosign's
+ * `sha256-<digest>.sig`, `.att`, `.sbom`, and the `sha256-<digest>` referrers fallback):
+ * deleting them would leave an image that verifies as unsigned.
+ */
+const SIGNATURE_TAGS = [
+    { kind: 'regexp', pattern: '^sha256-' },
+    { kind: 'regexp', pattern: '\\.(sig|att|sbom)$' }
+];
 function readNames(input) {
     const namespace = input('namespace');
     if (!namespace)
@@ -2070,7 +2080,13 @@ function readLocation(env, input) {
         !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(registry)) {
         throw invalid('registry', registry, 'it must be a registry host name such as swr.cn-north-4.myhuaweicloud.com, without scheme or path');
     }
-    return { ...(region ? { region } : {}), endpoint, ...(registry ? { registry } : {}) };
+    const regionFromEnvironment = !input('region') && Boolean(env['HUAWEI_CLOUD_REGION']?.trim());
+    return {
+        ...(region ? { region } : {}),
+        regionFromEnvironment,
+        endpoint,
+        ...(registry ? { registry } : {})
+    };
 }
 /**
  * Reads and checks every input; throws InputError before any request is made. Pure: it prints
@@ -2996,6 +3012,13 @@ function wantedOf(inputs) {
     };
 }
 /**
+ * huaweicloud/auth-action exports the region masked, and GitHub then masks every output that
+ * contains it and drops such outputs from a job's outputs. Within the job they still work.
+ */
+function maskedRegionWarning(region) {
+    return `The region (${region}) comes from HUAWEI_CLOUD_REGION, which huaweicloud/auth-action registers as a secret: GitHub masks it in the outputs that contain it (path, paths, registry, replica_paths) and leaves them out of the job's outputs. Steps of this job can use them as they are; to hand a path to another job, output namespace and repository and build the path there with the region from a configuration variable (see Troubleshooting in the README).`;
+}
+/**
  * Connections to open at once, so that their handshakes overlap other work: the pool's for a
  * batch (read with one list while they open), one while OpenID Connect exchanges its token.
  */
@@ -3033,6 +3056,8 @@ async function run(env = process.env) {
     try {
         const inputs = getInputs(env);
         const tuning = tuningFromEnv(env);
+        if (inputs.regionFromEnvironment)
+            warning(maskedRegionWarning(inputs.region));
         for (const name of inputs.duplicates) {
             warning(`Input "repository" names "${name}" more than once; it is handled once.`);
         }

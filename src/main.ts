@@ -75,6 +75,14 @@ function wantedOf(inputs: Inputs): Wanted {
 }
 
 /**
+ * huaweicloud/auth-action exports the region masked, and GitHub then masks every output that
+ * contains it and drops such outputs from a job's outputs. Within the job they still work.
+ */
+function maskedRegionWarning(region: string): string {
+  return `The region (${region}) comes from HUAWEI_CLOUD_REGION, which huaweicloud/auth-action registers as a secret: GitHub masks it in the outputs that contain it (path, paths, registry, replica_paths) and leaves them out of the job's outputs. Steps of this job can use them as they are; to hand a path to another job, output namespace and repository and build the path there with the region from a configuration variable (see Troubleshooting in the README).`
+}
+
+/**
  * Connections to open at once, so that their handshakes overlap other work: the pool's for a
  * batch (read with one list while they open), one while OpenID Connect exchanges its token.
  */
@@ -126,6 +134,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     const inputs = getInputs(env)
     const tuning = tuningFromEnv(env)
+    if (inputs.regionFromEnvironment) warning(maskedRegionWarning(inputs.region as string))
     for (const name of inputs.duplicates) {
       warning(`Input "repository" names "${name}" more than once; it is handled once.`)
     }

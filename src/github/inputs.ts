@@ -56,6 +56,8 @@ export interface Inputs {
   dryRun: boolean
   retention?: RetentionSpec
   region?: string
+  /** The region came from HUAWEI_CLOUD_REGION, which huaweicloud/auth-action masks. */
+  regionFromEnvironment: boolean
   endpoint: URL
   registry?: string
   credentials: CredentialInputs
@@ -320,12 +322,26 @@ function readRetention(input: (name: string) => string): RetentionSpec | undefin
     }
     return { kind: 'regexp' as const, pattern }
   })
+  const signatures = parseBoolean(
+    'retention_keep_signatures',
+    input('retention_keep_signatures') || 'true'
+  )
   return {
     ...(keepLast !== undefined ? { keepLast } : {}),
     ...(keepDays !== undefined ? { keepDays } : {}),
-    exceptions
+    exceptions: signatures ? [...exceptions, ...SIGNATURE_TAGS] : exceptions
   }
 }
+
+/**
+ * Tags that signatures, attestations and SBOMs are stored under next to the image (cosign's
+ * `sha256-<digest>.sig`, `.att`, `.sbom`, and the `sha256-<digest>` referrers fallback):
+ * deleting them would leave an image that verifies as unsigned.
+ */
+export const SIGNATURE_TAGS: RetentionSpec['exceptions'] = [
+  { kind: 'regexp', pattern: '^sha256-' },
+  { kind: 'regexp', pattern: '\\.(sig|att|sbom)$' }
+]
 
 export type Read = (name: string) => string
 
@@ -380,7 +396,7 @@ function readSettings(
 function readLocation(
   env: NodeJS.ProcessEnv,
   input: Read
-): { region?: string; endpoint: URL; registry?: string } {
+): { region?: string; regionFromEnvironment: boolean; endpoint: URL; registry?: string } {
   const regionInput = input('region') || (env['HUAWEI_CLOUD_REGION'] ?? '').trim()
   if (regionInput && !isValidRegion(regionInput)) {
     const source = input('region') ? 'region' : 'region (from HUAWEI_CLOUD_REGION)'
@@ -406,7 +422,13 @@ function readLocation(
       'it must be a registry host name such as swr.cn-north-4.myhuaweicloud.com, without scheme or path'
     )
   }
-  return { ...(region ? { region } : {}), endpoint, ...(registry ? { registry } : {}) }
+  const regionFromEnvironment = !input('region') && Boolean(env['HUAWEI_CLOUD_REGION']?.trim())
+  return {
+    ...(region ? { region } : {}),
+    regionFromEnvironment,
+    endpoint,
+    ...(registry ? { registry } : {})
+  }
 }
 
 /**
