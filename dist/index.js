@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9507);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5461);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9507:
+/***/ 5461:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -321,50 +321,54 @@ function diffRepository(name, read, wanted) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/resources/access-change.ts
+function accessChange(resource, name, action, before, after, reason) {
+    const plain = (value) => value ? { ...value } : null;
+    return { resource, name, action, before: plain(before), after: plain(after), reason };
+}
+/**
+ * Adds to `changes` what on_drift says about entries not listed in `input`: warn keeps them
+ * (a warning), update deletes them (a change each), fail plans nothing (a failure).
+ */
+function unlisted(name, input, what, extra, onDrift, changes) {
+    if (extra.length === 0)
+        return { changes };
+    const listed = extra.map(e => e.label).join(', ');
+    const found = `Repository "${name}" ${what} ${listed}, not listed in ${input}`;
+    if (onDrift === 'fail')
+        return { changes: [], failure: `${found} (on_drift: fail).` };
+    if (onDrift === 'warn')
+        return { changes, warning: `${found}; left as it is (on_drift: warn).` };
+    const reason = (label) => `on_drift: update, and ${label} is not listed in ${input}`;
+    const deletes = extra.map(e => accessChange(e.resource, name, 'delete', e.entry, null, reason(e.label)));
+    return { changes: [...changes, ...deletes] };
+}
+
 ;// CONCATENATED MODULE: ./src/resources/replication.ts
+
 const targetKey = (t) => `${t.region}/${t.namespace}`;
 function ruleFor(target, override) {
     return { region: target.region, namespace: target.namespace, syncAuto: true, override };
 }
 /** `current` is undefined for a repository this run creates, which has no rule yet. */
 function diffReplication(name, targets, current, override, onDrift) {
-    const change = (action, before, after, reason) => ({
-        resource: 'replication',
-        name,
-        action,
-        before: before ? { ...before } : null,
-        after: after ? { ...after } : null,
-        reason
-    });
     const changes = [];
     for (const target of targets) {
         const after = ruleFor(target, override);
         const found = current?.find(r => targetKey(r) === targetKey(target));
-        if (!found)
-            changes.push(change('create', null, after, `no auto-sync to ${targetKey(target)}`));
+        if (!found) {
+            const reason = `no auto-sync to ${targetKey(target)}`;
+            changes.push(accessChange('replication', name, 'create', null, after, reason));
+        }
         else if (found.override !== override || !found.syncAuto) {
-            changes.push(change('replace', found, after, `the auto-sync to ${targetKey(target)} has override ${found.override} and syncAuto ${found.syncAuto}, wanted override ${override} and syncAuto true`));
+            const reason = `the auto-sync to ${targetKey(target)} has override ${found.override} and syncAuto ${found.syncAuto}, wanted override ${override} and syncAuto true`;
+            changes.push(accessChange('replication', name, 'replace', found, after, reason));
         }
     }
-    const extra = (current ?? []).filter(r => !targets.some(t => targetKey(t) === targetKey(r)));
-    if (extra.length === 0)
-        return { changes };
-    const listed = extra.map(targetKey).join(', ');
-    if (onDrift === 'fail') {
-        return {
-            changes: [],
-            failure: `Repository "${name}" has auto-sync to ${listed}, not listed in replicate_to (on_drift: fail).`
-        };
-    }
-    if (onDrift === 'warn') {
-        return {
-            changes,
-            warning: `Repository "${name}" has auto-sync to ${listed}, not listed in replicate_to; left as it is (on_drift: warn).`
-        };
-    }
-    for (const r of extra)
-        changes.push(change('delete', r, null, `on_drift: update, and ${targetKey(r)} is not listed in replicate_to`));
-    return { changes };
+    const extra = (current ?? [])
+        .filter(r => !targets.some(t => targetKey(t) === targetKey(r)))
+        .map(entry => ({ entry, label: targetKey(entry), resource: 'replication' }));
+    return unlisted(name, 'replicate_to', 'has auto-sync to', extra, onDrift, changes);
 }
 async function applyReplication(client, namespace, repository, change) {
     if (change.before)
@@ -772,6 +776,7 @@ async function applyRetention(client, namespace, repository, change, waiting) {
 }
 
 ;// CONCATENATED MODULE: ./src/resources/sharing.ts
+
 /** SWR's deadline for a sharing: "forever", or UTC midnight of the date given. */
 function deadlineOf(wanted) {
     return wanted.until ? `${wanted.until}T00:00:00Z` : 'forever';
@@ -785,43 +790,23 @@ function sameDeadline(a, b) {
 }
 /** `current` is undefined for a repository this run creates, which shares with nobody yet. */
 function diffSharing(name, wanted, current, onDrift) {
-    const change = (action, before, after, reason) => ({
-        resource: 'sharing',
-        name,
-        action,
-        before: before ? { ...before } : null,
-        after: after ? { ...after } : null,
-        reason
-    });
     const changes = [];
     for (const w of wanted) {
         const after = { account: w.account, deadline: deadlineOf(w) };
         const found = current?.find(s => sameAccount(s.account, w.account));
-        if (!found)
-            changes.push(change('create', null, after, `the repository is not shared with "${w.account}"`));
+        if (!found) {
+            const reason = `the repository is not shared with "${w.account}"`;
+            changes.push(accessChange('sharing', name, 'create', null, after, reason));
+        }
         else if (!sameDeadline(found.deadline, after.deadline)) {
-            changes.push(change('update', found, after, `the sharing with "${w.account}" ends ${found.deadline}, wanted ${after.deadline}`));
+            const reason = `the sharing with "${w.account}" ends ${found.deadline}, wanted ${after.deadline}`;
+            changes.push(accessChange('sharing', name, 'update', found, after, reason));
         }
     }
-    const extra = (current ?? []).filter(s => !wanted.some(w => sameAccount(w.account, s.account)));
-    if (extra.length === 0)
-        return { changes };
-    const accounts = extra.map(s => `"${s.account}"`).join(', ');
-    if (onDrift === 'fail') {
-        return {
-            changes: [],
-            failure: `Repository "${name}" is shared with ${accounts}, not listed in share_with (on_drift: fail).`
-        };
-    }
-    if (onDrift === 'warn') {
-        return {
-            changes,
-            warning: `Repository "${name}" is shared with ${accounts}, not listed in share_with; left as it is (on_drift: warn).`
-        };
-    }
-    for (const s of extra)
-        changes.push(change('delete', s, null, `on_drift: update, and "${s.account}" is not listed in share_with`));
-    return { changes };
+    const extra = (current ?? [])
+        .filter(s => !wanted.some(w => sameAccount(w.account, s.account)))
+        .map(entry => ({ entry, label: `"${entry.account}"`, resource: 'sharing' }));
+    return unlisted(name, 'share_with', 'is shared with', extra, onDrift, changes);
 }
 async function applySharing(client, namespace, repository, change) {
     if (change.action === 'delete') {

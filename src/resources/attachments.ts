@@ -5,7 +5,8 @@ import type { SwrAccessClient } from '../swr/access-client.js'
 import type { SwrClient } from '../swr/client.js'
 import { applyReplication, diffReplication, targetKey } from './replication.js'
 import { applyRetention, diffRetention, type Waiting } from './retention.js'
-import { applySharing, diffSharing, type AccessDiff } from './sharing.js'
+import type { AccessDiff } from './access-change.js'
+import { applySharing, diffSharing } from './sharing.js'
 import type { Change, Wanted } from './types.js'
 
 export interface AttachmentClients {

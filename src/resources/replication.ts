@@ -4,7 +4,7 @@
 // planned like the run's own organization, in that region.
 import type { DriftPolicy } from '../github/inputs.js'
 import type { SwrAccessClient, SyncRule } from '../swr/access-client.js'
-import type { AccessDiff } from './sharing.js'
+import { accessChange, unlisted, type AccessDiff } from './access-change.js'
 import type { Change, ReplicationTarget } from './types.js'
 
 export const targetKey = (t: { region: string; namespace: string }) => `${t.region}/${t.namespace}`
@@ -21,60 +21,22 @@ export function diffReplication(
   override: boolean,
   onDrift: DriftPolicy
 ): AccessDiff {
-  const change = (
-    action: Change['action'],
-    before: SyncRule | null,
-    after: SyncRule | null,
-    reason: string
-  ): Change => ({
-    resource: 'replication',
-    name,
-    action,
-    before: before ? { ...before } : null,
-    after: after ? { ...after } : null,
-    reason
-  })
   const changes: Change[] = []
   for (const target of targets) {
     const after = ruleFor(target, override)
     const found = current?.find(r => targetKey(r) === targetKey(target))
-    if (!found) changes.push(change('create', null, after, `no auto-sync to ${targetKey(target)}`))
-    else if (found.override !== override || !found.syncAuto) {
-      changes.push(
-        change(
-          'replace',
-          found,
-          after,
-          `the auto-sync to ${targetKey(target)} has override ${found.override} and syncAuto ${found.syncAuto}, wanted override ${override} and syncAuto true`
-        )
-      )
+    if (!found) {
+      const reason = `no auto-sync to ${targetKey(target)}`
+      changes.push(accessChange('replication', name, 'create', null, after, reason))
+    } else if (found.override !== override || !found.syncAuto) {
+      const reason = `the auto-sync to ${targetKey(target)} has override ${found.override} and syncAuto ${found.syncAuto}, wanted override ${override} and syncAuto true`
+      changes.push(accessChange('replication', name, 'replace', found, after, reason))
     }
   }
-  const extra = (current ?? []).filter(r => !targets.some(t => targetKey(t) === targetKey(r)))
-  if (extra.length === 0) return { changes }
-  const listed = extra.map(targetKey).join(', ')
-  if (onDrift === 'fail') {
-    return {
-      changes: [],
-      failure: `Repository "${name}" has auto-sync to ${listed}, not listed in replicate_to (on_drift: fail).`
-    }
-  }
-  if (onDrift === 'warn') {
-    return {
-      changes,
-      warning: `Repository "${name}" has auto-sync to ${listed}, not listed in replicate_to; left as it is (on_drift: warn).`
-    }
-  }
-  for (const r of extra)
-    changes.push(
-      change(
-        'delete',
-        r,
-        null,
-        `on_drift: update, and ${targetKey(r)} is not listed in replicate_to`
-      )
-    )
-  return { changes }
+  const extra = (current ?? [])
+    .filter(r => !targets.some(t => targetKey(t) === targetKey(r)))
+    .map(entry => ({ entry, label: targetKey(entry), resource: 'replication' as const }))
+  return unlisted(name, 'replicate_to', 'has auto-sync to', extra, onDrift, changes)
 }
 
 export async function applyReplication(

@@ -3,6 +3,7 @@
 // listed follows on_drift, as any other setting the workflow did not ask for.
 import type { DriftPolicy } from '../github/inputs.js'
 import type { Sharing, SwrAccessClient } from '../swr/access-client.js'
+import { accessChange, unlisted, type AccessDiff } from './access-change.js'
 import type { Change, WantedSharing } from './types.js'
 
 /** SWR's deadline for a sharing: "forever", or UTC midnight of the date given. */
@@ -18,12 +19,6 @@ function sameDeadline(a: string, b: string): boolean {
   return Date.parse(a) === Date.parse(b)
 }
 
-export interface AccessDiff {
-  changes: Change[]
-  warning?: string
-  failure?: string
-}
-
 /** `current` is undefined for a repository this run creates, which shares with nobody yet. */
 export function diffSharing(
   name: string,
@@ -31,58 +26,22 @@ export function diffSharing(
   current: Sharing[] | undefined,
   onDrift: DriftPolicy
 ): AccessDiff {
-  const change = (
-    action: Change['action'],
-    before: Sharing | null,
-    after: Sharing | null,
-    reason: string
-  ): Change => ({
-    resource: 'sharing',
-    name,
-    action,
-    before: before ? { ...before } : null,
-    after: after ? { ...after } : null,
-    reason
-  })
   const changes: Change[] = []
   for (const w of wanted) {
     const after = { account: w.account, deadline: deadlineOf(w) }
     const found = current?.find(s => sameAccount(s.account, w.account))
-    if (!found)
-      changes.push(
-        change('create', null, after, `the repository is not shared with "${w.account}"`)
-      )
-    else if (!sameDeadline(found.deadline, after.deadline)) {
-      changes.push(
-        change(
-          'update',
-          found,
-          after,
-          `the sharing with "${w.account}" ends ${found.deadline}, wanted ${after.deadline}`
-        )
-      )
+    if (!found) {
+      const reason = `the repository is not shared with "${w.account}"`
+      changes.push(accessChange('sharing', name, 'create', null, after, reason))
+    } else if (!sameDeadline(found.deadline, after.deadline)) {
+      const reason = `the sharing with "${w.account}" ends ${found.deadline}, wanted ${after.deadline}`
+      changes.push(accessChange('sharing', name, 'update', found, after, reason))
     }
   }
-  const extra = (current ?? []).filter(s => !wanted.some(w => sameAccount(w.account, s.account)))
-  if (extra.length === 0) return { changes }
-  const accounts = extra.map(s => `"${s.account}"`).join(', ')
-  if (onDrift === 'fail') {
-    return {
-      changes: [],
-      failure: `Repository "${name}" is shared with ${accounts}, not listed in share_with (on_drift: fail).`
-    }
-  }
-  if (onDrift === 'warn') {
-    return {
-      changes,
-      warning: `Repository "${name}" is shared with ${accounts}, not listed in share_with; left as it is (on_drift: warn).`
-    }
-  }
-  for (const s of extra)
-    changes.push(
-      change('delete', s, null, `on_drift: update, and "${s.account}" is not listed in share_with`)
-    )
-  return { changes }
+  const extra = (current ?? [])
+    .filter(s => !wanted.some(w => sameAccount(w.account, s.account)))
+    .map(entry => ({ entry, label: `"${entry.account}"`, resource: 'sharing' as const }))
+  return unlisted(name, 'share_with', 'is shared with', extra, onDrift, changes)
 }
 
 export async function applySharing(
