@@ -32,7 +32,11 @@ describe('another run creates the repository between our read and our create', (
     emulator.addRetention('group', 'app', keepTen)
     emulator.inject({ method: 'GET', path: REPO, ...notFound })
     const run = await runAction(
-      baseInputs(emulator, { registry: REGISTRY, retention_keep_last: '10' })
+      baseInputs(emulator, {
+        registry: REGISTRY,
+        retention_keep_last: '10',
+        retention_keep_signatures: 'false'
+      })
     )
     expect(errorsOf(run)).toBe('')
     expect(run.outputs['created']).toBe('false')

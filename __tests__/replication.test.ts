@@ -204,7 +204,7 @@ describe('what cannot be done is reported, not skipped', () => {
     emulator.inRegion('ap-southeast-1').addNamespace('group', 'other')
     const result = await run({ replicate_to: 'ap-southeast-1' })
     expect(result.exitCode).toBe(1)
-    expect(errorsOf(result)).toContain('another account owns it')
+    expect(errorsOf(result)).toContain('in ap-southeast-1 belongs to another account')
     expect(emulator.repository('group', 'app')).toBeDefined()
     expect(emulator.syncRules('group', 'app')).toEqual([])
     expect(result.outputs['replica_paths']).toBe('')
@@ -285,5 +285,149 @@ describe.each(accessCases)('under $name: $value', ({ name, value }) => {
     expect(errorsOf(pruned)).toBe('')
     expect(emulator.sharing('group', 'app')).toHaveLength(1)
     expect(emulator.syncRules('group', 'app')).toHaveLength(1)
+  })
+})
+
+describe('a target region that fails', () => {
+  it.each(VARIANTS.foreignOrg)(
+    "with another account's organization (reads answer %s) fails only the rule, naming the remedy",
+    async answer => {
+      Object.assign(emulator.variants, { foreignOrg: answer })
+      try {
+        emulator.inRegion('ap-southeast-1').addNamespace('group', 'other')
+        const result = await run({ replicate_to: 'ap-southeast-1' })
+        expect(result.exitCode).toBe(1)
+        expect(errorsOf(result)).toContain('replicate_to: ap-southeast-1/another-name')
+        expect(emulator.repository('group', 'app')).toBeDefined()
+        expect(result.outputs['path']).toBe('swr.cn-north-4.myhuaweicloud.com/group/app')
+        expect(result.outputs['replica_paths']).toBe('')
+        expect(resultOf(result.outputs)[0]).toMatchObject({
+          replication: [{ region: 'ap-southeast-1', action: 'failed' }]
+        })
+      } finally {
+        Object.assign(emulator.variants, { foreignOrg: VARIANTS.foreignOrg[0] })
+      }
+    }
+  )
+
+  it('that cannot be read fails only the rules to it, and the summary is written', async () => {
+    emulator.inject({
+      method: 'GET',
+      path: '/v2/manage/namespaces/group',
+      kind: 'status',
+      status: 503,
+      body: {},
+      times: 100
+    })
+    const result = await runAction(
+      { ...baseInputs(emulator, { replicate_to: 'ap-southeast-1' }), endpoint: '' },
+      { ...env, HTTPS_PROXY: proxy.url, SWR_ACTION_MAX_ATTEMPTS: '2' }
+    )
+    expect(result.exitCode).toBe(1)
+    expect(emulator.repository('group', 'app')).toBeDefined()
+    expect(result.summary).toContain('Replicated to')
+  })
+})
+
+describe('writes right after a create', () => {
+  it('share and replicate a repository SWR does not show yet', async () => {
+    emulator.knownAccounts.add('partner-account')
+    emulator.settings.consistencyLagMs = 150
+    try {
+      const result = await runAction(
+        {
+          ...baseInputs(emulator, {
+            share_with: 'partner-account',
+            replicate_to: 'ap-southeast-1'
+          }),
+          endpoint: ''
+        },
+        { ...env, HTTPS_PROXY: proxy.url, SWR_ACTION_RETRY_BASE_MS: '60' }
+      )
+      expect(errorsOf(result)).toBe('')
+      expect(emulator.sharing('group', 'app')).toHaveLength(1)
+      expect(emulator.syncRules('group', 'app')).toHaveLength(1)
+    } finally {
+      emulator.settings.consistencyLagMs = 0
+    }
+  })
+})
+
+describe('half-way', () => {
+  it('a replaced rule whose new one cannot be created says images are no longer copied there', async () => {
+    emulator.addRepository('group', 'app')
+    emulator.inRegion('ap-southeast-1').addNamespace('group')
+    emulator.addSyncRule('group', 'app', {
+      remoteRegionId: 'ap-southeast-1',
+      remoteNamespace: 'group',
+      syncAuto: true,
+      override: true
+    })
+    emulator.inject({
+      method: 'POST',
+      path: /\/sync_repo$/,
+      kind: 'status',
+      status: 400,
+      body: { error_code: 'SVCSTG.SWR.4000014', error_msg: 'bad' }
+    })
+    const result = await run({ replicate_to: 'ap-southeast-1' })
+    expect(result.exitCode).toBe(1)
+    expect(errorsOf(result)).toContain('was deleted first, so images are no longer copied there')
+    expect(result.outputs['replica_paths']).toBe('')
+  })
+
+  it('a rule that is skipped because sharing failed before it has no replica path', async () => {
+    const result = await run({ share_with: 'nobody-known', replicate_to: 'ap-southeast-1' })
+    expect(result.exitCode).toBe(1)
+    expect(resultOf(result.outputs)[0]).toMatchObject({
+      replication: [{ region: 'ap-southeast-1', action: 'skipped' }]
+    })
+    expect(result.outputs['replica_paths']).toBe('')
+  })
+})
+
+describe('keyless and converged', () => {
+  it('exchanges no token for a target region it does not call', async () => {
+    emulator.addRepository('group', 'app')
+    emulator.inRegion('ap-southeast-1').addNamespace('group')
+    emulator.addSyncRule('group', 'app', {
+      remoteRegionId: 'ap-southeast-1',
+      remoteNamespace: 'group',
+      syncAuto: true,
+      override: false
+    })
+    const result = await runAction(
+      {
+        ...baseInputs(emulator, {
+          access_key_id: '',
+          secret_access_key: '',
+          idp_id: emulator.oidc.idpId
+        }),
+        endpoint: '',
+        replicate_to: 'ap-southeast-1'
+      },
+      {
+        ...env,
+        HTTPS_PROXY: proxy.url,
+        ACTIONS_ID_TOKEN_REQUEST_URL: emulator.oidc.requestUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: emulator.oidc.requestToken
+      }
+    )
+    expect(errorsOf(result)).toBe('')
+    expect(emulator.log.filter(e => e.path === '/v3.0/OS-AUTH/id-token/tokens')).toHaveLength(1)
+  })
+})
+
+describe('account names', () => {
+  it('match whatever their case, in the plan and in the result', async () => {
+    emulator.knownAccounts.add('partner-account')
+    emulator.addRepository('group', 'app')
+    emulator.addSharing('group', 'app', { access_domain: 'partner-account', deadline: 'forever' })
+    const result = await run({ share_with: 'Partner-Account' })
+    expect(errorsOf(result)).toBe('')
+    expect(writes()).toEqual([])
+    expect(resultOf(result.outputs)[0]?.['sharing']).toEqual([
+      { account: 'Partner-Account', deadline: 'forever', action: 'unchanged' }
+    ])
   })
 })

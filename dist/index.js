@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5461);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8577);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5461:
+/***/ 8577:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -149,10 +149,10 @@ async function exchange(api, inputs, idToken, region, another) {
 /**
  * The Authorizer for the credential inputs. `mask` registers each secret the exchange yields
  * (the ID token, the IAM tokens) the moment it is known. An IAM token is scoped to one
- * region's project, so OpenID Connect exchanges once more for each of `otherRegions`, all at
- * once; keys sign for every region alike.
+ * region's project, so OpenID Connect exchanges once more for each other region the run
+ * calls, when it first calls it; keys sign for every region alike.
  */
-async function resolveCredentials(inputs, region, makeApi, mask, otherRegions = []) {
+async function resolveCredentials(inputs, region, makeApi, mask) {
     if (inputs.kind === 'keys') {
         const keys = {
             accessKeyId: inputs.accessKeyId,
@@ -174,15 +174,28 @@ async function resolveCredentials(inputs, region, makeApi, mask, otherRegions = 
     const idToken = await getIdToken(inputs.audience);
     mask(idToken);
     const api = makeApi(inputs.iamEndpoint);
-    const regions = [region, ...otherRegions.filter(r => r !== region)];
-    const tokens = await Promise.all(regions.map(r => exchange(api, inputs, idToken, r, r !== region)));
-    tokens.forEach(mask);
+    const tokenFor = async (r) => {
+        const token = await exchange(api, inputs, idToken, r, r !== region);
+        mask(token);
+        return token;
+    };
     const byToken = (token) => ({ headers }) => ({ ...headers, 'X-Auth-Token': token });
-    const authorizers = new Map(regions.map((r, i) => [r, byToken(tokens[i])]));
-    const authorize = authorizers.get(region);
+    const authorize = byToken(await tokenFor(region));
+    // Another region's token is asked for only when that region is first called, once.
+    const others = new Map();
+    const authorizeIn = (r) => {
+        if (r === region)
+            return authorize;
+        return async (request) => {
+            let token = others.get(r);
+            if (!token)
+                others.set(r, (token = tokenFor(r)));
+            return byToken(await token)(request);
+        };
+    };
     return {
         authorize,
-        authorizeIn: r => authorizers.get(r) ?? authorize,
+        authorizeIn,
         description: `an IAM token from OpenID Connect (identity provider "${inputs.idpId}")`
     };
 }
@@ -216,6 +229,10 @@ function createOrganizationChange(namespace) {
 /** The organization's change: a create, only when it is missing and something goes in it. */
 function diffOrganization(namespace, state, needed) {
     return state === 'missing' && needed ? createOrganizationChange(namespace) : undefined;
+}
+/** The remedy differs for a replication target: its organization is named in replicate_to. */
+function foreignTarget(namespace, region) {
+    return `Organization "${namespace}" in ${region} belongs to another account (organization names are unique per region across all accounts): name another one for that target, replicate_to: ${region}/another-name.`;
 }
 class ForeignOrganizationError extends Error {
     name = 'ForeignOrganizationError';
@@ -344,7 +361,24 @@ function unlisted(name, input, what, extra, onDrift, changes) {
     return { changes: [...changes, ...deletes] };
 }
 
+;// CONCATENATED MODULE: ./src/resources/waiting.ts
+// SWR may not show an organization or repository for a moment after its creation: writes that
+// follow a create are tried again, waiting longer each time (docs/swr-service.md, "Eventual
+// consistency").
+/** Runs `attempt` until it is done, waiting between tries while it finds nothing to act on. */
+async function untilVisible(waiting, attempt, failure) {
+    for (const delay of [...waiting.delays, undefined]) {
+        if ((await attempt()) === 'done')
+            return;
+        if (delay === undefined)
+            break;
+        await waiting.sleep(delay);
+    }
+    throw new Error(failure(waiting.delays.length + 1));
+}
+
 ;// CONCATENATED MODULE: ./src/resources/replication.ts
+
 
 const targetKey = (t) => `${t.region}/${t.namespace}`;
 function ruleFor(target, override) {
@@ -370,11 +404,27 @@ function diffReplication(name, targets, current, override, onDrift) {
         .map(entry => ({ entry, label: targetKey(entry), resource: 'replication' }));
     return unlisted(name, 'replicate_to', 'has auto-sync to', extra, onDrift, changes);
 }
-async function applyReplication(client, namespace, repository, change) {
-    if (change.before)
-        await client.deleteSyncRule(namespace, repository, change.before);
-    if (change.after)
-        await client.createSyncRule(namespace, repository, change.after);
+/** Creates the rule, waiting while SWR does not show the repository or target organization yet. */
+function createRule(client, namespace, repository, rule, waiting) {
+    return untilVisible(waiting, async () => (await client.createSyncRule(namespace, repository, rule)) === 'created' ? 'done' : 'absent', tries => `create the auto-sync of "${namespace}/${repository}" to ${targetKey(rule)} failed: the repository or the target organization still reads as missing (${tries} tries)`);
+}
+async function applyReplication(client, namespace, repository, change, waiting) {
+    const before = change.before;
+    const after = change.after;
+    if (before)
+        await client.deleteSyncRule(namespace, repository, before);
+    if (!after)
+        return;
+    try {
+        await createRule(client, namespace, repository, after, waiting);
+    }
+    catch (err) {
+        if (!before)
+            throw err;
+        // Say what the half-done replacement left behind: no rule to that target.
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new Error(`${reason} (the previous rule to ${targetKey(before)} was deleted first, so images are no longer copied there)`, { cause: err });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/swr/errors.ts
@@ -703,6 +753,7 @@ class SwrClient {
 
 ;// CONCATENATED MODULE: ./src/resources/retention.ts
 
+
 function retentionRules(spec) {
     const rule = spec.keepLast !== undefined
         ? { template: 'tag_rule', params: { num: String(spec.keepLast) }, tag_selectors: [] }
@@ -743,15 +794,10 @@ function diffRetention(name, spec, policies) {
     return change('replace', `the policy's rule is ${current.rules.map(r => r.template).join(', ')}, wanted ${rules[0]?.template}: SWR cannot change a rule's template in place`);
 }
 /** Creates the policy, waiting while SWR does not show the repository created a moment ago. */
-async function createPolicy(client, namespace, repository, rules, waiting) {
-    for (const delay of [...waiting.delays, undefined]) {
-        if ((await client.createRetention(namespace, repository, rules)) === 'created')
-            return;
-        if (delay === undefined)
-            break;
-        await waiting.sleep(delay);
-    }
-    throw new Error(`create retention policy of "${namespace}/${repository}" failed: the repository still reads as missing (${waiting.delays.length + 1} tries)`);
+function createPolicy(client, namespace, repository, rules, waiting) {
+    return untilVisible(waiting, async () => (await client.createRetention(namespace, repository, rules)) === 'created'
+        ? 'done'
+        : 'absent', tries => `create retention policy of "${namespace}/${repository}" failed: the repository still reads as missing (${tries} tries)`);
 }
 async function applyRetention(client, namespace, repository, change, waiting) {
     const rules = change.after.rules;
@@ -776,6 +822,7 @@ async function applyRetention(client, namespace, repository, change, waiting) {
 }
 
 ;// CONCATENATED MODULE: ./src/resources/sharing.ts
+
 
 /** SWR's deadline for a sharing: "forever", or UTC midnight of the date given. */
 function deadlineOf(wanted) {
@@ -808,7 +855,7 @@ function diffSharing(name, wanted, current, onDrift) {
         .map(entry => ({ entry, label: `"${entry.account}"`, resource: 'sharing' }));
     return unlisted(name, 'share_with', 'is shared with', extra, onDrift, changes);
 }
-async function applySharing(client, namespace, repository, change) {
+async function applySharing(client, namespace, repository, change, waiting) {
     if (change.action === 'delete') {
         await client.deleteSharing(namespace, repository, change.before.account);
     }
@@ -816,7 +863,10 @@ async function applySharing(client, namespace, repository, change) {
         await client.updateSharing(namespace, repository, change.after);
     }
     else {
-        await client.createSharing(namespace, repository, change.after);
+        const sharing = change.after;
+        await untilVisible(waiting, async () => (await client.createSharing(namespace, repository, sharing)) === 'created'
+            ? 'done'
+            : 'absent', tries => `share "${namespace}/${repository}" with account "${sharing.account}" failed: the repository still reads as missing (${tries} tries)`);
     }
 }
 
@@ -841,7 +891,7 @@ const sharing = {
     wanted: w => w.shareWith !== undefined,
     read: (c, ns, repo) => c.access.listSharing(ns, repo),
     diff: (w, name, current) => diffSharing(name, w.shareWith, current, w.onDrift),
-    apply: (ctx, repo, change) => applySharing(ctx.access, ctx.namespace, repo, change)
+    apply: (ctx, repo, change) => applySharing(ctx.access, ctx.namespace, repo, change, ctx.waiting)
 };
 const replication = {
     resource: 'replication',
@@ -854,7 +904,7 @@ const replication = {
         const failed = target && ctx.failedTargets.get(targetKey(target));
         if (failed)
             throw new Error(failed);
-        await applyReplication(ctx.access, ctx.namespace, repo, change);
+        await applyReplication(ctx.access, ctx.namespace, repo, change, ctx.waiting);
     }
 };
 /** In the order their changes apply, after the repository's own. */
@@ -927,10 +977,12 @@ function makePlan(wanted, observed) {
             reason: `auto-sync copies images to ${key}, and the organization does not exist there`
         };
     });
+    const targetErrors = Object.fromEntries([...(observed.targets ?? [])].flatMap(([key, state]) => typeof state === 'object' ? [[key, state.error]] : []));
     return {
         namespace: wanted.namespace,
         ...(organization ? { organization } : {}),
         targetOrganizations,
+        targetErrors,
         repositories
     };
 }
@@ -938,6 +990,7 @@ function makePlan(wanted, observed) {
 function changesOf(plan) {
     return [
         ...(plan.organization ? [plan.organization] : []),
+        ...plan.targetOrganizations,
         ...plan.repositories.flatMap(r => r.changes)
     ];
 }
@@ -960,7 +1013,74 @@ function messageOf(err) {
     return err instanceof Error ? err.message : String(err);
 }
 
+;// CONCATENATED MODULE: ./src/http/errors.ts
+function pick(o, codeKeys, messageKeys) {
+    const rawCode = codeKeys.map(k => o[k]).find(v => v !== undefined && v !== '');
+    const rawMessage = messageKeys.map(k => o[k]).find(v => v !== undefined && v !== '');
+    // IAM's {"error":{"code":401,…}} repeats the HTTP status as a number: not a code worth showing.
+    const code = typeof rawCode === 'string' ? rawCode : undefined;
+    const message = rawMessage === undefined ? undefined : String(rawMessage);
+    if (code === undefined && message === undefined)
+        return undefined;
+    return { ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) };
+}
+function fromValue(value) {
+    if (Array.isArray(value))
+        return value.length > 0 ? fromValue(value[0]) : undefined;
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const o = value;
+    return (pick(o, ['error_code'], ['error_msg']) ??
+        (Array.isArray(o['errors']) ? fromValue(o['errors']) : undefined) ??
+        (typeof o['error'] === 'object' ? fromValue(o['error']) : undefined) ??
+        pick(o, ['errorCode', 'code'], ['errorMessage', 'errorMsg', 'message']));
+}
+/** The service's own code and message, from any known body shape, else from the raw text. */
+function parseServiceError(body) {
+    const text = body.trim();
+    if (!text)
+        return {};
+    try {
+        const parsed = fromValue(JSON.parse(text));
+        if (parsed)
+            return parsed;
+    }
+    catch {
+        // not JSON: fall through to the text itself
+    }
+    if (/^<(!doctype|html)/i.test(text)) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+        return { message: `an HTML page${title ? ` titled "${title}"` : ''} instead of an API answer` };
+    }
+    return { message: text.length > 300 ? `${text.slice(0, 300)}…` : text };
+}
+function requestIdOf(response) {
+    const id = response.headers['x-request-id'] ?? response.headers['x-openstack-request-id'];
+    return Array.isArray(id) ? id[0] : id;
+}
+/** An answer a call cannot go on from. The message quotes the service, never our request. */
+class ApiError extends Error {
+    operation;
+    status;
+    error;
+    requestId;
+    name = 'ApiError';
+    constructor(operation, status, error, requestId, hint) {
+        super(`${operation} failed: HTTP ${status}` +
+            (error.code ? ` ${error.code}` : '') +
+            (error.message ? `: ${error.message}` : '') +
+            (requestId ? ` (request id ${requestId})` : '') +
+            (hint ? `. ${hint}` : ''));
+        this.operation = operation;
+        this.status = status;
+        this.error = error;
+        this.requestId = requestId;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/read.ts
+
+
 
 
 
@@ -1038,11 +1158,22 @@ async function readState(clients, wanted, options) {
         return { organization, repositories: blocked };
     }
 }
-/** The organizations of the targets ("region/namespace"), each read in its own region. */
+/**
+ * The organizations of the targets ("region/namespace"), each read in its own region, all at
+ * once. A read that fails is that target's failure, not the run's.
+ */
 async function readTargets(keys, readerFor) {
-    const states = await Promise.all(keys.map(key => {
+    const states = await Promise.all(keys.map(async (key) => {
         const [region, namespace] = key.split('/');
-        return readerFor(region).readOrganization(namespace);
+        try {
+            return await readerFor(region).readOrganization(namespace);
+        }
+        catch (err) {
+            if (err instanceof ApiError && isCrossAccount(err.error)) {
+                return { error: foreignTarget(namespace, region) };
+            }
+            return { error: messageOf(err) };
+        }
     }));
     return new Map(keys.map((key, i) => [key, states[i]]));
 }
@@ -1226,18 +1357,23 @@ async function applyTarget(ctx, change) {
         return { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
     }
     catch (err) {
-        ctx.failedTargets.set(targetKey({ region, namespace: change.name }), messageOf(err));
-        return { ...change, outcome: 'failed', error: messageOf(err) };
+        const message = err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : messageOf(err);
+        ctx.failedTargets.set(targetKey({ region, namespace: change.name }), message);
+        return { ...change, outcome: 'failed', error: message };
     }
 }
 async function applyPlan(plan, options) {
-    const ctx = { ...options, failedTargets: new Map() };
+    const failedTargets = new Map(Object.entries(plan.targetErrors));
+    const ctx = { ...options, failedTargets };
     const gate = new OrganizationGate(ctx);
-    // Organizations go first, every region at once; a failure is each dependent change's to report.
-    const [, targetOrganizations] = await Promise.all([
-        plan.organization ? gate.ensure(plan.organization).catch(() => undefined) : undefined,
-        Promise.all(plan.targetOrganizations.map(change => applyTarget(ctx, change)))
-    ]);
+    // The run's organization first: without it nothing would be copied to the targets' ones,
+    // which are then made every region at once. A failure is each dependent change's to report.
+    if (plan.organization)
+        await gate.ensure(plan.organization).catch(() => undefined);
+    const sourceFailed = gate.record?.outcome === 'failed';
+    const targetOrganizations = sourceFailed
+        ? plan.targetOrganizations.map(change => ({ ...change, outcome: 'skipped' }))
+        : await Promise.all(plan.targetOrganizations.map(change => applyTarget(ctx, change)));
     const repositories = await mapPool(plan.repositories, ctx.concurrency, async (rp) => {
         const progress = {
             created: false,
@@ -1308,21 +1444,21 @@ function sharingOf(wanted, rp, records) {
     if (!wanted.shareWith || rp.failure)
         return undefined;
     const recordFor = (account) => records.find(r => r.resource === 'sharing' &&
-        (r.after ?? r.before).account === account);
+        sameAccount((r.after ?? r.before).account, account));
     const listed = wanted.shareWith.map(w => ({
         account: w.account,
         deadline: deadlineOf(w),
         action: accessAction(recordFor(w.account))
     }));
     const others = (rp.observation.sharing ?? [])
-        .filter(s => !wanted.shareWith?.some(w => w.account === s.account))
+        .filter(s => !wanted.shareWith?.some(w => sameAccount(w.account, s.account)))
         .map(s => ({
         ...s,
         action: recordFor(s.account) ? accessAction(recordFor(s.account)) : 'kept'
     }));
     return [...listed, ...others];
 }
-function replicationOf(wanted, rp, records) {
+function replicationOf(wanted, rp, records, targetErrors) {
     if (!wanted.replicateTo || rp.failure)
         return undefined;
     const recordFor = (key) => records.find(r => r.resource === 'replication' &&
@@ -1331,7 +1467,7 @@ function replicationOf(wanted, rp, records) {
         region: t.region,
         namespace: t.namespace,
         path: `${t.registry}/${t.namespace}/${rp.repository}`,
-        action: accessAction(recordFor(targetKey(t)))
+        action: targetErrors[targetKey(t)] ? 'failed' : accessAction(recordFor(targetKey(t)))
     }));
     const others = (rp.observation.syncRules ?? [])
         .filter(r => !wanted.replicateTo?.some(t => targetKey(t) === targetKey(r)))
@@ -1347,7 +1483,7 @@ function currentSettings(rp) {
     const read = rp.observation.read;
     return read?.state === 'exists' ? settingsOf(read.info) : undefined;
 }
-function repositoryResult(wanted, rp, records, applied, rules) {
+function repositoryResult(wanted, rp, records, applied, rules, targetErrors) {
     const current = applied?.plan ?? rp;
     const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done');
     const planned = repoRecord?.outcome === 'planned';
@@ -1361,13 +1497,18 @@ function repositoryResult(wanted, rp, records, applied, rules) {
     const pathless = exists && !path && !planned
         ? `The service did not return the path of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
         : undefined;
-    const error = (applied ? applied.error : rp.failure) ?? pathless;
+    // A dry run cannot fail a change, but a target that could not be read fails its rule all the same.
+    const targetError = records
+        .filter(r => r.resource === 'replication' && r.outcome === 'planned' && r.after)
+        .map(r => targetErrors[targetKey(r.after)])
+        .find(e => e !== undefined);
+    const error = (applied ? applied.error : (rp.failure ?? targetError)) ?? pathless;
     const settings = changed
         ? repoRecord?.after
         : currentSettings(current);
     const retention = retentionOf(records, wanted.retention !== undefined && !rp.failure);
     const sharing = sharingOf(wanted, current, records);
-    const replication = replicationOf(wanted, current, records);
+    const replication = replicationOf(wanted, current, records, targetErrors);
     return {
         repository: rp.repository,
         path,
@@ -1414,12 +1555,14 @@ function buildReport(wanted, plan, applied, rules) {
         : plan.organization
             ? [{ ...plan.organization, outcome: 'planned' }]
             : [];
-    const repositories = perRepository.map(({ rp, a, records }) => repositoryResult(wanted, rp, records, a, rules));
+    const repositories = perRepository.map(({ rp, a, records }) => repositoryResult(wanted, rp, records, a, rules, plan.targetErrors));
     const targetRecords = applied
         ? applied.targetOrganizations
         : plan.targetOrganizations.map(c => ({ ...c, outcome: 'planned' }));
+    // A replica exists (or would) only where its rule does: made, kept as it was, or planned.
+    const replicating = ['created', 'replaced', 'unchanged', 'would create', 'would replace'];
     const replicaPaths = repositories.flatMap(r => r.path
-        ? (r.replication ?? []).filter(t => t.path && t.action !== 'failed').map(t => t.path)
+        ? (r.replication ?? []).filter(t => t.path && replicating.includes(t.action)).map(t => t.path)
         : []);
     return {
         namespace: plan.namespace,
@@ -2303,71 +2446,6 @@ function renderSummary(wanted, report) {
     return lines.join('\n') + '\n';
 }
 
-;// CONCATENATED MODULE: ./src/http/errors.ts
-function pick(o, codeKeys, messageKeys) {
-    const rawCode = codeKeys.map(k => o[k]).find(v => v !== undefined && v !== '');
-    const rawMessage = messageKeys.map(k => o[k]).find(v => v !== undefined && v !== '');
-    // IAM's {"error":{"code":401,…}} repeats the HTTP status as a number: not a code worth showing.
-    const code = typeof rawCode === 'string' ? rawCode : undefined;
-    const message = rawMessage === undefined ? undefined : String(rawMessage);
-    if (code === undefined && message === undefined)
-        return undefined;
-    return { ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) };
-}
-function fromValue(value) {
-    if (Array.isArray(value))
-        return value.length > 0 ? fromValue(value[0]) : undefined;
-    if (typeof value !== 'object' || value === null)
-        return undefined;
-    const o = value;
-    return (pick(o, ['error_code'], ['error_msg']) ??
-        (Array.isArray(o['errors']) ? fromValue(o['errors']) : undefined) ??
-        (typeof o['error'] === 'object' ? fromValue(o['error']) : undefined) ??
-        pick(o, ['errorCode', 'code'], ['errorMessage', 'errorMsg', 'message']));
-}
-/** The service's own code and message, from any known body shape, else from the raw text. */
-function parseServiceError(body) {
-    const text = body.trim();
-    if (!text)
-        return {};
-    try {
-        const parsed = fromValue(JSON.parse(text));
-        if (parsed)
-            return parsed;
-    }
-    catch {
-        // not JSON: fall through to the text itself
-    }
-    if (/^<(!doctype|html)/i.test(text)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-        return { message: `an HTML page${title ? ` titled "${title}"` : ''} instead of an API answer` };
-    }
-    return { message: text.length > 300 ? `${text.slice(0, 300)}…` : text };
-}
-function requestIdOf(response) {
-    const id = response.headers['x-request-id'] ?? response.headers['x-openstack-request-id'];
-    return Array.isArray(id) ? id[0] : id;
-}
-/** An answer a call cannot go on from. The message quotes the service, never our request. */
-class ApiError extends Error {
-    operation;
-    status;
-    error;
-    requestId;
-    name = 'ApiError';
-    constructor(operation, status, error, requestId, hint) {
-        super(`${operation} failed: HTTP ${status}` +
-            (error.code ? ` ${error.code}` : '') +
-            (error.message ? `: ${error.message}` : '') +
-            (requestId ? ` (request id ${requestId})` : '') +
-            (hint ? `. ${hint}` : ''));
-        this.operation = operation;
-        this.status = status;
-        this.error = error;
-        this.requestId = requestId;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/http/retry.ts
 // Exponential backoff with full jitter, bounded by attempts and by a total time budget.
 const DEFAULT_RETRY_POLICY = {
@@ -2746,7 +2824,9 @@ class Api {
         const url = this.urlFor(request);
         const body = request.body === undefined ? '' : JSON.stringify(request.body);
         const headers = { 'Content-Type': 'application/json;charset=utf-8', ...request.headers };
-        const signed = authorize ? authorize({ method: request.method, url, headers, body }) : headers;
+        const signed = authorize
+            ? await authorize({ method: request.method, url, headers, body })
+            : headers;
         const line = `${request.method} ${url.pathname}${url.search}`;
         const sentAt = Date.now();
         const remaining = deadline - sentAt;
@@ -2821,6 +2901,8 @@ function describeBody(body) {
 ;// CONCATENATED MODULE: ./src/swr/access-client.ts
 
 
+/** A rule's target organization that does not show (yet): SWR's invalid-organization codes. */
+const TARGET_MISSING = ['SVCSTG.SWR.4001008', 'SVCSTG.SWR.4001028'];
 function access_client_isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -2857,8 +2939,9 @@ class SwrAccessClient {
             deadline: String(item['deadline'] ?? 'forever')
         }));
     }
+    /** Resolves 'absent' when the repository does not show yet (right after its creation). */
     async createSharing(namespace, repository, sharing) {
-        await this.api.call({
+        const answer = await this.api.call({
             operation: `share "${namespace}/${repository}" with account "${sharing.account}"`,
             method: 'POST',
             path: sharingPath(namespace, repository),
@@ -2871,10 +2954,11 @@ class SwrAccessClient {
         }, {
             ok: [200, 201],
             // Already shared with that account (a lost answer, or another run): fine.
-            accept: a => a.status === 409,
+            accept: a => a.status === 409 || isSwrNotFound(a),
             readBack: async () => (await this.listSharing(namespace, repository)).some(s => s.account === sharing.account),
             hint: permissionHint('to share repositories (SWR FullAccess has it)')
         });
+        return isSwrNotFound(answer) ? 'absent' : 'created';
     }
     async updateSharing(namespace, repository, sharing) {
         await this.api.call({
@@ -2914,9 +2998,15 @@ class SwrAccessClient {
             override: item['override'] === true
         }));
     }
+    /**
+     * Resolves 'absent' when the repository, or the target organization, does not show yet
+     * (right after its creation). A rule to the same target that exists already (a lost answer,
+     * another run) counts as created: a different `override` is seen on the next read.
+     */
     async createSyncRule(namespace, repository, rule) {
         const same = (r) => r.region === rule.region && r.namespace === rule.namespace;
-        await this.api.call({
+        const absent = (a) => isSwrNotFound(a) || (a.status === 400 && TARGET_MISSING.includes(a.error.code ?? ''));
+        const answer = await this.api.call({
             operation: `create the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
             method: 'POST',
             path: syncPath(namespace, repository),
@@ -2928,9 +3018,11 @@ class SwrAccessClient {
             }
         }, {
             ok: [200, 201],
+            accept: a => a.status === 409 || absent(a),
             readBack: async () => (await this.listSyncRules(namespace, repository)).some(same),
             hint: permissionHint('to create auto-sync rules (SWR FullAccess has it)')
         });
+        return answer.status !== 409 && absent(answer) ? 'absent' : 'created';
     }
     /** A rule that is already gone counts as deleted. */
     async deleteSyncRule(namespace, repository, rule) {
@@ -3065,7 +3157,7 @@ async function run(env = process.env) {
         };
         const api = (baseUrl, policy, authorize) => new Api({ baseUrl, policy, ...(authorize ? { authorize } : {}), ...shared });
         const targets = inputs.replicateTo ?? [];
-        const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => api(baseUrl, genericPolicy), setSecret, targets.map(t => t.region));
+        const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => api(baseUrl, genericPolicy), setSecret);
         info(`Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`);
         const swr = new SwrClient(api(inputs.endpoint, swrPolicy, credentials.authorize));
         const regional = new Map(targets.map(t => [
@@ -3075,7 +3167,12 @@ async function run(env = process.env) {
         const clients = {
             swr,
             access: new SwrAccessClient(api(inputs.endpoint, swrPolicy, credentials.authorize)),
-            inRegion: (region) => regional.get(region) ?? swr
+            inRegion: (region) => {
+                const client = regional.get(region);
+                if (!client)
+                    throw new Error(`No SWR client for region ${region}: it is not in replicate_to`);
+                return client;
+            }
         };
         await provision(inputs, clients, log, tuning.retry.baseDelayMs, credentials);
     }

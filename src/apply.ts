@@ -4,10 +4,15 @@
 // part is read again and planned again, as a controller's reconcile loop does.
 import { planRepository, type Plan, type RepositoryPlan } from './plan.js'
 import { mapPool, messageOf } from './pool.js'
-import { applyOrganization, createOrganizationChange } from './resources/organization.js'
+import {
+  ForeignOrganizationError,
+  applyOrganization,
+  createOrganizationChange,
+  foreignTarget
+} from './resources/organization.js'
 import { attachmentFor } from './resources/attachments.js'
 import { targetKey } from './resources/replication.js'
-import type { Waiting } from './resources/retention.js'
+import type { Waiting } from './resources/waiting.js'
 import { readAttachments } from './read.js'
 import type { SwrAccessClient } from './swr/access-client.js'
 import type { Change, ChangeOutcome, Wanted } from './resources/types.js'
@@ -271,21 +276,26 @@ async function applyTarget(ctx: ApplyContext, change: Change): Promise<ChangeRec
     ctx.log.info(`Organization "${change.name}" in ${region}: ${words}`)
     return { ...change, outcome: outcome === 'created' ? 'done' : 'found done' }
   } catch (err) {
-    ctx.failedTargets.set(targetKey({ region, namespace: change.name }), messageOf(err))
-    return { ...change, outcome: 'failed', error: messageOf(err) }
+    const message =
+      err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : messageOf(err)
+    ctx.failedTargets.set(targetKey({ region, namespace: change.name }), message)
+    return { ...change, outcome: 'failed', error: message }
   }
 }
 
 export type ApplyOptions = Omit<ApplyContext, 'failedTargets'>
 
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Applied> {
-  const ctx: ApplyContext = { ...options, failedTargets: new Map() }
+  const failedTargets = new Map(Object.entries(plan.targetErrors))
+  const ctx: ApplyContext = { ...options, failedTargets }
   const gate = new OrganizationGate(ctx)
-  // Organizations go first, every region at once; a failure is each dependent change's to report.
-  const [, targetOrganizations] = await Promise.all([
-    plan.organization ? gate.ensure(plan.organization).catch(() => undefined) : undefined,
-    Promise.all(plan.targetOrganizations.map(change => applyTarget(ctx, change)))
-  ])
+  // The run's organization first: without it nothing would be copied to the targets' ones,
+  // which are then made every region at once. A failure is each dependent change's to report.
+  if (plan.organization) await gate.ensure(plan.organization).catch(() => undefined)
+  const sourceFailed = gate.record?.outcome === 'failed'
+  const targetOrganizations = sourceFailed
+    ? plan.targetOrganizations.map(change => ({ ...change, outcome: 'skipped' as const }))
+    : await Promise.all(plan.targetOrganizations.map(change => applyTarget(ctx, change)))
   const repositories = await mapPool(plan.repositories, ctx.concurrency, async rp => {
     const progress: Progress = {
       created: false,

@@ -5,7 +5,7 @@ import type { Logger } from './github/runner.js'
 import { changesOf, makePlan, targetsNeeded } from './plan.js'
 import { buildReport, type PathRules, type Report } from './report.js'
 import { readState, readTargets } from './read.js'
-import type { Waiting } from './resources/retention.js'
+import type { Waiting } from './resources/waiting.js'
 import type { Change, Wanted } from './resources/types.js'
 
 export interface ConvergeOptions {

@@ -161,8 +161,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       inputs.credentials,
       inputs.region,
       baseUrl => api(baseUrl, genericPolicy),
-      setSecret,
-      targets.map(t => t.region)
+      setSecret
     )
     info(
       `Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`
@@ -177,7 +176,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const clients = {
       swr,
       access: new SwrAccessClient(api(inputs.endpoint, swrPolicy, credentials.authorize)),
-      inRegion: (region: string) => regional.get(region) ?? swr
+      inRegion: (region: string) => {
+        const client = regional.get(region)
+        if (!client)
+          throw new Error(`No SWR client for region ${region}: it is not in replicate_to`)
+        return client
+      }
     }
     await provision(inputs, clients, log, tuning.retry.baseDelayMs, credentials)
   } catch (err) {

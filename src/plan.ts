@@ -26,8 +26,11 @@ export interface Observed {
   organization: OrganizationState
   repositories: RepositoryObservation[]
   /** Replication targets' organizations ("region/namespace"), read when a rule is to be made. */
-  targets?: Map<string, 'exists' | 'missing'>
+  targets?: Map<string, TargetState>
 }
+
+/** A replication target's organization: there, missing, or why it could not be read. */
+export type TargetState = 'exists' | 'missing' | { error: string }
 
 export interface RepositoryPlan {
   repository: string
@@ -47,6 +50,8 @@ export interface Plan {
   organization?: Change
   /** The replication targets' organizations to create, each in its own region. */
   targetOrganizations: Change[]
+  /** Targets ("region/namespace") whose organization could not be read, with why. */
+  targetErrors: Record<string, string>
   repositories: RepositoryPlan[]
 }
 
@@ -122,10 +127,16 @@ export function makePlan(wanted: Wanted, observed: Observed): Plan {
         reason: `auto-sync copies images to ${key}, and the organization does not exist there`
       }
     })
+  const targetErrors = Object.fromEntries(
+    [...(observed.targets ?? [])].flatMap(([key, state]) =>
+      typeof state === 'object' ? [[key, state.error]] : []
+    )
+  )
   return {
     namespace: wanted.namespace,
     ...(organization ? { organization } : {}),
     targetOrganizations,
+    targetErrors,
     repositories
   }
 }
@@ -134,6 +145,7 @@ export function makePlan(wanted: Wanted, observed: Observed): Plan {
 export function changesOf(plan: Plan): Change[] {
   return [
     ...(plan.organization ? [plan.organization] : []),
+    ...plan.targetOrganizations,
     ...plan.repositories.flatMap(r => r.changes)
   ]
 }

@@ -5,7 +5,10 @@
 // learns that from SWR's answers); and a replication target's organization only when a rule
 // to it is to be made.
 import type { Observed, RepositoryObservation } from './plan.js'
-import { organizationFromReads } from './resources/organization.js'
+import { foreignTarget, organizationFromReads } from './resources/organization.js'
+import type { TargetState } from './plan.js'
+import { ApiError } from './http/errors.js'
+import { isCrossAccount } from './swr/errors.js'
 import type { Wanted } from './resources/types.js'
 import { ATTACHMENTS, type AttachmentClients } from './resources/attachments.js'
 import type { RepositoryInfo, RepositoryRead, SwrClient } from './swr/client.js'
@@ -110,16 +113,26 @@ export async function readState(
   }
 }
 
-/** The organizations of the targets ("region/namespace"), each read in its own region. */
+/**
+ * The organizations of the targets ("region/namespace"), each read in its own region, all at
+ * once. A read that fails is that target's failure, not the run's.
+ */
 export async function readTargets(
   keys: string[],
   readerFor: (region: string) => OrganizationReader
-): Promise<Map<string, 'exists' | 'missing'>> {
+): Promise<Map<string, TargetState>> {
   const states = await Promise.all(
-    keys.map(key => {
+    keys.map(async (key): Promise<TargetState> => {
       const [region, namespace] = key.split('/') as [string, string]
-      return readerFor(region).readOrganization(namespace)
+      try {
+        return await readerFor(region).readOrganization(namespace)
+      } catch (err) {
+        if (err instanceof ApiError && isCrossAccount(err.error)) {
+          return { error: foreignTarget(namespace, region) }
+        }
+        return { error: messageOf(err) }
+      }
     })
   )
-  return new Map(keys.map((key, i) => [key, states[i] as 'exists' | 'missing']))
+  return new Map(keys.map((key, i) => [key, states[i] as TargetState]))
 }

@@ -4,7 +4,7 @@
 import type { Applied, ChangeRecord, RepositoryApplied } from './apply.js'
 import type { Plan, RepositoryPlan } from './plan.js'
 import { settingsOf } from './resources/repository.js'
-import { deadlineOf } from './resources/sharing.js'
+import { deadlineOf, sameAccount } from './resources/sharing.js'
 import { targetKey } from './resources/replication.js'
 import type { Change, DriftItem, Wanted } from './resources/types.js'
 import type { RepositoryInfo, RepositorySettings } from './swr/client.js'
@@ -122,7 +122,7 @@ function sharingOf(
     records.find(
       r =>
         r.resource === 'sharing' &&
-        ((r.after ?? r.before) as { account: string }).account === account
+        sameAccount(((r.after ?? r.before) as { account: string }).account, account)
     )
   const listed = wanted.shareWith.map(w => ({
     account: w.account,
@@ -130,7 +130,7 @@ function sharingOf(
     action: accessAction(recordFor(w.account))
   }))
   const others = (rp.observation.sharing ?? [])
-    .filter(s => !wanted.shareWith?.some(w => w.account === s.account))
+    .filter(s => !wanted.shareWith?.some(w => sameAccount(w.account, s.account)))
     .map(s => ({
       ...s,
       action: recordFor(s.account) ? accessAction(recordFor(s.account)) : ('kept' as const)
@@ -141,7 +141,8 @@ function sharingOf(
 function replicationOf(
   wanted: Wanted,
   rp: RepositoryPlan,
-  records: ChangeRecord[]
+  records: ChangeRecord[],
+  targetErrors: Record<string, string>
 ): RepositoryResult['replication'] {
   if (!wanted.replicateTo || rp.failure) return undefined
   const recordFor = (key: string) =>
@@ -154,7 +155,7 @@ function replicationOf(
     region: t.region,
     namespace: t.namespace,
     path: `${t.registry}/${t.namespace}/${rp.repository}`,
-    action: accessAction(recordFor(targetKey(t)))
+    action: targetErrors[targetKey(t)] ? ('failed' as const) : accessAction(recordFor(targetKey(t)))
   }))
   const others = (rp.observation.syncRules ?? [])
     .filter(r => !wanted.replicateTo?.some(t => targetKey(t) === targetKey(r)))
@@ -177,7 +178,8 @@ function repositoryResult(
   rp: RepositoryPlan,
   records: ChangeRecord[],
   applied: RepositoryApplied | undefined,
-  rules: PathRules
+  rules: PathRules,
+  targetErrors: Record<string, string>
 ): RepositoryResult {
   const current = applied?.plan ?? rp
   const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done')
@@ -193,13 +195,18 @@ function repositoryResult(
     exists && !path && !planned
       ? `The service did not return the path of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
       : undefined
-  const error = (applied ? applied.error : rp.failure) ?? pathless
+  // A dry run cannot fail a change, but a target that could not be read fails its rule all the same.
+  const targetError = records
+    .filter(r => r.resource === 'replication' && r.outcome === 'planned' && r.after)
+    .map(r => targetErrors[targetKey(r.after as { region: string; namespace: string })])
+    .find(e => e !== undefined)
+  const error = (applied ? applied.error : (rp.failure ?? targetError)) ?? pathless
   const settings = changed
     ? (repoRecord?.after as unknown as RepositorySettings)
     : currentSettings(current)
   const retention = retentionOf(records, wanted.retention !== undefined && !rp.failure)
   const sharing = sharingOf(wanted, current, records)
-  const replication = replicationOf(wanted, current, records)
+  const replication = replicationOf(wanted, current, records, targetErrors)
   return {
     repository: rp.repository,
     path,
@@ -257,14 +264,16 @@ export function buildReport(
       ? [{ ...plan.organization, outcome: 'planned' }]
       : []
   const repositories = perRepository.map(({ rp, a, records }) =>
-    repositoryResult(wanted, rp, records, a, rules)
+    repositoryResult(wanted, rp, records, a, rules, plan.targetErrors)
   )
   const targetRecords: ChangeRecord[] = applied
     ? applied.targetOrganizations
     : plan.targetOrganizations.map(c => ({ ...c, outcome: 'planned' }))
+  // A replica exists (or would) only where its rule does: made, kept as it was, or planned.
+  const replicating = ['created', 'replaced', 'unchanged', 'would create', 'would replace']
   const replicaPaths = repositories.flatMap(r =>
     r.path
-      ? (r.replication ?? []).filter(t => t.path && t.action !== 'failed').map(t => t.path)
+      ? (r.replication ?? []).filter(t => t.path && replicating.includes(t.action)).map(t => t.path)
       : []
   )
   return {

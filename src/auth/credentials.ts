@@ -64,15 +64,14 @@ async function exchange(
 /**
  * The Authorizer for the credential inputs. `mask` registers each secret the exchange yields
  * (the ID token, the IAM tokens) the moment it is known. An IAM token is scoped to one
- * region's project, so OpenID Connect exchanges once more for each of `otherRegions`, all at
- * once; keys sign for every region alike.
+ * region's project, so OpenID Connect exchanges once more for each other region the run
+ * calls, when it first calls it; keys sign for every region alike.
  */
 export async function resolveCredentials(
   inputs: CredentialInputs,
   region: string | undefined,
   makeApi: (baseUrl: URL) => Api,
-  mask: (secret: string) => void,
-  otherRegions: string[] = []
+  mask: (secret: string) => void
 ): Promise<ResolvedCredentials> {
   if (inputs.kind === 'keys') {
     const keys = {
@@ -96,19 +95,28 @@ export async function resolveCredentials(
   const idToken = await getIdToken(inputs.audience)
   mask(idToken)
   const api = makeApi(inputs.iamEndpoint)
-  const regions = [region, ...otherRegions.filter(r => r !== region)]
-  const tokens = await Promise.all(
-    regions.map(r => exchange(api, inputs, idToken, r, r !== region))
-  )
-  tokens.forEach(mask)
+  const tokenFor = async (r: string | undefined): Promise<string> => {
+    const token = await exchange(api, inputs, idToken, r, r !== region)
+    mask(token)
+    return token
+  }
   const byToken =
     (token: string): Authorizer =>
     ({ headers }) => ({ ...headers, 'X-Auth-Token': token })
-  const authorizers = new Map(regions.map((r, i) => [r, byToken(tokens[i] as string)]))
-  const authorize = authorizers.get(region) as Authorizer
+  const authorize = byToken(await tokenFor(region))
+  // Another region's token is asked for only when that region is first called, once.
+  const others = new Map<string, Promise<string>>()
+  const authorizeIn = (r: string): Authorizer => {
+    if (r === region) return authorize
+    return async request => {
+      let token = others.get(r)
+      if (!token) others.set(r, (token = tokenFor(r)))
+      return byToken(await token)(request)
+    }
+  }
   return {
     authorize,
-    authorizeIn: r => authorizers.get(r) ?? authorize,
+    authorizeIn,
     description: `an IAM token from OpenID Connect (identity provider "${inputs.idpId}")`
   }
 }

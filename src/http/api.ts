@@ -5,13 +5,16 @@ import { ApiError, parseServiceError, requestIdOf, type ServiceError } from './e
 import { backoffDelay, parseRetryAfter, sleep as realSleep, type RetryPolicy } from './retry.js'
 import { TransportError, type HttpResponse, type Transport } from './transport.js'
 
-/** Adds authentication headers to a request about to be sent (signing needs the final bytes). */
+/**
+ * Adds authentication headers to a request about to be sent (signing needs the final bytes);
+ * it may first have to obtain a token.
+ */
 export type Authorizer = (request: {
   method: string
   url: URL
   headers: Record<string, string>
   body: string
-}) => Record<string, string>
+}) => Record<string, string> | Promise<Record<string, string>>
 
 /** What a service says about its own answers. */
 export interface ServicePolicy {
@@ -168,7 +171,9 @@ export class Api {
     const url = this.urlFor(request)
     const body = request.body === undefined ? '' : JSON.stringify(request.body)
     const headers = { 'Content-Type': 'application/json;charset=utf-8', ...request.headers }
-    const signed = authorize ? authorize({ method: request.method, url, headers, body }) : headers
+    const signed = authorize
+      ? await authorize({ method: request.method, url, headers, body })
+      : headers
     const line = `${request.method} ${url.pathname}${url.search}`
     const sentAt = Date.now()
     const remaining = deadline - sentAt

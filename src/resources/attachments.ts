@@ -4,7 +4,8 @@
 import type { SwrAccessClient } from '../swr/access-client.js'
 import type { SwrClient } from '../swr/client.js'
 import { applyReplication, diffReplication, targetKey } from './replication.js'
-import { applyRetention, diffRetention, type Waiting } from './retention.js'
+import { applyRetention, diffRetention } from './retention.js'
+import type { Waiting } from './waiting.js'
 import type { AccessDiff } from './access-change.js'
 import { applySharing, diffSharing } from './sharing.js'
 import type { Change, Wanted } from './types.js'
@@ -63,7 +64,7 @@ const sharing: Attachment = {
   read: (c, ns, repo) => c.access.listSharing(ns, repo),
   diff: (w, name, current) =>
     diffSharing(name, w.shareWith!, current as Parameters<typeof diffSharing>[2], w.onDrift),
-  apply: (ctx, repo, change) => applySharing(ctx.access, ctx.namespace, repo, change)
+  apply: (ctx, repo, change) => applySharing(ctx.access, ctx.namespace, repo, change, ctx.waiting)
 }
 
 const replication: Attachment = {
@@ -83,7 +84,7 @@ const replication: Attachment = {
     const target = change.after as { region: string; namespace: string } | null
     const failed = target && ctx.failedTargets.get(targetKey(target))
     if (failed) throw new Error(failed)
-    await applyReplication(ctx.access, ctx.namespace, repo, change)
+    await applyReplication(ctx.access, ctx.namespace, repo, change, ctx.waiting)
   }
 }
 

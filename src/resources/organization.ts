@@ -33,6 +33,11 @@ export function diffOrganization(
   return state === 'missing' && needed ? createOrganizationChange(namespace) : undefined
 }
 
+/** The remedy differs for a replication target: its organization is named in replicate_to. */
+export function foreignTarget(namespace: string, region: string): string {
+  return `Organization "${namespace}" in ${region} belongs to another account (organization names are unique per region across all accounts): name another one for that target, replicate_to: ${region}/another-name.`
+}
+
 export class ForeignOrganizationError extends Error {
   override name = 'ForeignOrganizationError'
   constructor(namespace: string) {

@@ -6,6 +6,7 @@ import type { DriftPolicy } from '../github/inputs.js'
 import type { SwrAccessClient, SyncRule } from '../swr/access-client.js'
 import { accessChange, unlisted, type AccessDiff } from './access-change.js'
 import type { Change, ReplicationTarget } from './types.js'
+import { untilVisible, type Waiting } from './waiting.js'
 
 export const targetKey = (t: { region: string; namespace: string }) => `${t.region}/${t.namespace}`
 
@@ -39,14 +40,43 @@ export function diffReplication(
   return unlisted(name, 'replicate_to', 'has auto-sync to', extra, onDrift, changes)
 }
 
+/** Creates the rule, waiting while SWR does not show the repository or target organization yet. */
+function createRule(
+  client: Pick<SwrAccessClient, 'createSyncRule'>,
+  namespace: string,
+  repository: string,
+  rule: SyncRule,
+  waiting: Waiting
+): Promise<void> {
+  return untilVisible(
+    waiting,
+    async () =>
+      (await client.createSyncRule(namespace, repository, rule)) === 'created' ? 'done' : 'absent',
+    tries =>
+      `create the auto-sync of "${namespace}/${repository}" to ${targetKey(rule)} failed: the repository or the target organization still reads as missing (${tries} tries)`
+  )
+}
+
 export async function applyReplication(
   client: Pick<SwrAccessClient, 'createSyncRule' | 'deleteSyncRule'>,
   namespace: string,
   repository: string,
-  change: Change
+  change: Change,
+  waiting: Waiting
 ): Promise<void> {
-  if (change.before)
-    await client.deleteSyncRule(namespace, repository, change.before as unknown as SyncRule)
-  if (change.after)
-    await client.createSyncRule(namespace, repository, change.after as unknown as SyncRule)
+  const before = change.before as unknown as SyncRule | null
+  const after = change.after as unknown as SyncRule | null
+  if (before) await client.deleteSyncRule(namespace, repository, before)
+  if (!after) return
+  try {
+    await createRule(client, namespace, repository, after, waiting)
+  } catch (err) {
+    if (!before) throw err
+    // Say what the half-done replacement left behind: no rule to that target.
+    const reason = err instanceof Error ? err.message : String(err)
+    throw new Error(
+      `${reason} (the previous rule to ${targetKey(before)} was deleted first, so images are no longer copied there)`,
+      { cause: err }
+    )
+  }
 }

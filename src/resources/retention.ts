@@ -8,6 +8,7 @@ import {
   type SwrClient
 } from '../swr/client.js'
 import type { Change } from './types.js'
+import { untilVisible, type Waiting } from './waiting.js'
 
 export function retentionRules(spec: RetentionSpec): RetentionRule[] {
   const rule: RetentionRule =
@@ -66,27 +67,22 @@ export function diffRetention(
   )
 }
 
-export interface Waiting {
-  sleep: (ms: number) => Promise<void>
-  /** Waits before each new try while a repository just created does not show yet. */
-  delays: number[]
-}
-
 /** Creates the policy, waiting while SWR does not show the repository created a moment ago. */
-async function createPolicy(
+function createPolicy(
   client: Pick<SwrClient, 'createRetention'>,
   namespace: string,
   repository: string,
   rules: RetentionRule[],
   waiting: Waiting
 ): Promise<void> {
-  for (const delay of [...waiting.delays, undefined]) {
-    if ((await client.createRetention(namespace, repository, rules)) === 'created') return
-    if (delay === undefined) break
-    await waiting.sleep(delay)
-  }
-  throw new Error(
-    `create retention policy of "${namespace}/${repository}" failed: the repository still reads as missing (${waiting.delays.length + 1} tries)`
+  return untilVisible(
+    waiting,
+    async () =>
+      (await client.createRetention(namespace, repository, rules)) === 'created'
+        ? 'done'
+        : 'absent',
+    tries =>
+      `create retention policy of "${namespace}/${repository}" failed: the repository still reads as missing (${tries} tries)`
   )
 }
 

@@ -5,6 +5,7 @@ import type { DriftPolicy } from '../github/inputs.js'
 import type { Sharing, SwrAccessClient } from '../swr/access-client.js'
 import { accessChange, unlisted, type AccessDiff } from './access-change.js'
 import type { Change, WantedSharing } from './types.js'
+import { untilVisible, type Waiting } from './waiting.js'
 
 /** SWR's deadline for a sharing: "forever", or UTC midnight of the date given. */
 export function deadlineOf(wanted: WantedSharing): string {
@@ -12,7 +13,7 @@ export function deadlineOf(wanted: WantedSharing): string {
 }
 
 /** Account names are compared without regard to case: no source says SWR keeps their case. */
-const sameAccount = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
+export const sameAccount = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
 
 function sameDeadline(a: string, b: string): boolean {
   if (a === 'forever' || b === 'forever') return a === b
@@ -48,13 +49,23 @@ export async function applySharing(
   client: Pick<SwrAccessClient, 'createSharing' | 'updateSharing' | 'deleteSharing'>,
   namespace: string,
   repository: string,
-  change: Change
+  change: Change,
+  waiting: Waiting
 ): Promise<void> {
   if (change.action === 'delete') {
     await client.deleteSharing(namespace, repository, (change.before as unknown as Sharing).account)
   } else if (change.action === 'update') {
     await client.updateSharing(namespace, repository, change.after as unknown as Sharing)
   } else {
-    await client.createSharing(namespace, repository, change.after as unknown as Sharing)
+    const sharing = change.after as unknown as Sharing
+    await untilVisible(
+      waiting,
+      async () =>
+        (await client.createSharing(namespace, repository, sharing)) === 'created'
+          ? 'done'
+          : 'absent',
+      tries =>
+        `share "${namespace}/${repository}" with account "${sharing.account}" failed: the repository still reads as missing (${tries} tries)`
+    )
   }
 }

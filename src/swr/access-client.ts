@@ -1,7 +1,7 @@
 // Who may pull a repository besides its owner, and where its images are copied: SWR's sharing
 // with other accounts and its auto-sync rules to other regions (docs/swr-service.md,
 // "Sharing and auto-sync"). Both are called in the repository's own region.
-import type { Api } from '../http/api.js'
+import type { Answer, Api } from '../http/api.js'
 import { CODES, isSwrNotFound, permissionHint } from './errors.js'
 import { repositoryPathSegment } from './names.js'
 
@@ -18,6 +18,9 @@ export interface SyncRule {
   syncAuto: boolean
   override: boolean
 }
+
+/** A rule's target organization that does not show (yet): SWR's invalid-organization codes. */
+const TARGET_MISSING = ['SVCSTG.SWR.4001008', 'SVCSTG.SWR.4001028']
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -61,8 +64,13 @@ export class SwrAccessClient {
     }))
   }
 
-  async createSharing(namespace: string, repository: string, sharing: Sharing): Promise<void> {
-    await this.api.call(
+  /** Resolves 'absent' when the repository does not show yet (right after its creation). */
+  async createSharing(
+    namespace: string,
+    repository: string,
+    sharing: Sharing
+  ): Promise<'created' | 'absent'> {
+    const answer = await this.api.call(
       {
         operation: `share "${namespace}/${repository}" with account "${sharing.account}"`,
         method: 'POST',
@@ -77,12 +85,13 @@ export class SwrAccessClient {
       {
         ok: [200, 201],
         // Already shared with that account (a lost answer, or another run): fine.
-        accept: a => a.status === 409,
+        accept: a => a.status === 409 || isSwrNotFound(a),
         readBack: async () =>
           (await this.listSharing(namespace, repository)).some(s => s.account === sharing.account),
         hint: permissionHint('to share repositories (SWR FullAccess has it)')
       }
     )
+    return isSwrNotFound(answer) ? 'absent' : 'created'
   }
 
   async updateSharing(namespace: string, repository: string, sharing: Sharing): Promise<void> {
@@ -135,9 +144,20 @@ export class SwrAccessClient {
     }))
   }
 
-  async createSyncRule(namespace: string, repository: string, rule: SyncRule): Promise<void> {
+  /**
+   * Resolves 'absent' when the repository, or the target organization, does not show yet
+   * (right after its creation). A rule to the same target that exists already (a lost answer,
+   * another run) counts as created: a different `override` is seen on the next read.
+   */
+  async createSyncRule(
+    namespace: string,
+    repository: string,
+    rule: SyncRule
+  ): Promise<'created' | 'absent'> {
     const same = (r: SyncRule) => r.region === rule.region && r.namespace === rule.namespace
-    await this.api.call(
+    const absent = (a: Answer) =>
+      isSwrNotFound(a) || (a.status === 400 && TARGET_MISSING.includes(a.error.code ?? ''))
+    const answer = await this.api.call(
       {
         operation: `create the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
         method: 'POST',
@@ -151,10 +171,12 @@ export class SwrAccessClient {
       },
       {
         ok: [200, 201],
+        accept: a => a.status === 409 || absent(a),
         readBack: async () => (await this.listSyncRules(namespace, repository)).some(same),
         hint: permissionHint('to create auto-sync rules (SWR FullAccess has it)')
       }
     )
+    return answer.status !== 409 && absent(answer) ? 'absent' : 'created'
   }
 
   /** A rule that is already gone counts as deleted. */

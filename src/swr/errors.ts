@@ -48,7 +48,7 @@ export function isOrganizationNotFound(answer: Pick<Answer, 'status' | 'error'>)
   )
 }
 
-function isCrossAccount(error: ServiceError): boolean {
+export function isCrossAccount(error: ServiceError): boolean {
   return error.code === CODES.crossAccount
 }
 

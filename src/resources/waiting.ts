@@ -1,0 +1,23 @@
+// SWR may not show an organization or repository for a moment after its creation: writes that
+// follow a create are tried again, waiting longer each time (docs/swr-service.md, "Eventual
+// consistency").
+
+export interface Waiting {
+  sleep: (ms: number) => Promise<void>
+  /** Waits before each new try while something just created does not show yet. */
+  delays: number[]
+}
+
+/** Runs `attempt` until it is done, waiting between tries while it finds nothing to act on. */
+export async function untilVisible(
+  waiting: Waiting,
+  attempt: () => Promise<'done' | 'absent'>,
+  failure: (tries: number) => string
+): Promise<void> {
+  for (const delay of [...waiting.delays, undefined]) {
+    if ((await attempt()) === 'done') return
+    if (delay === undefined) break
+    await waiting.sleep(delay)
+  }
+  throw new Error(failure(waiting.delays.length + 1))
+}
