@@ -1,47 +1,52 @@
 // npm run bench: figures measured against the emulator on loopback, printed as Markdown.
-// - Cold start for an existing repository (wall time, peak RSS) beside `node -e 0` and a floor
-//   script: bare Node making the same single signed loopback request and writing one output.
-// - Requests, connections and wall time per scenario, with 0 ms and 100 ms of latency.
+// - Cold start for an existing repository (wall time, peak RSS) beside `node -e 0` and the floor:
+//   bare Node (CommonJS, node:http, no signing) making one loopback GET and appending one line
+//   to GITHUB_OUTPUT. Runs on $SWR_BENCH_NODE when set (the Node 24 that action.yml declares),
+//   else on the Node running this script.
+// - Time to path per scenario over a simulated wide-area link (test/support/wan-relay.js): HTTPS
+//   to SWR and to IAM through separate relays, GitHub's token endpoint near the runner. Each
+//   scenario runs at RTT 0 and RTT 100 ms; the difference in wall time over 100 ms is the number
+//   of round trips the user waits for. A run at 200 ms checks it: from 100 to 200 ms, the work
+//   done while waiting is hidden on both sides, so only round trips remain.
 // - Bundle size.
 // Runs are interleaved and summarised by their median, since these machines are noisy.
-import { spawn, execSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+//   node scripts/bench.mjs [--runs 21] [--rounds 7]
+import { spawn, execFileSync, execSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startEmulator } from '../test/emulator/emulator.js'
 import { DIST, ROOT, inputEnv, runAction } from '../test/support/run-action.js'
+import { makeTestCertificates } from '../test/support/tls.js'
+import { startWanRelay } from '../test/support/wan-relay.js'
+import { isBundleCurrent } from './source-hash.mjs'
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '21' } } })
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '21' }, rounds: { type: 'string', default: '7' } }
+})
 const RUNS = Number(args.runs)
+const ROUNDS = Number(args.rounds)
+if (!(RUNS >= 11)) throw new Error('--runs: the cold start needs at least 11 runs')
+if (!(ROUNDS >= 1)) throw new Error('--rounds must be 1 or more')
 const TIME = '/usr/bin/time'
+const NODE = process.env.SWR_BENCH_NODE || process.execPath
+const NODE_VERSION = execFileSync(NODE, ['-p', 'process.versions.node']).toString().trim()
+const RTT_MS = 100
+const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
 
-if (!existsSync(DIST)) execSync('npm run -s bundle', { cwd: ROOT, stdio: 'inherit' })
+if (!isBundleCurrent(ROOT)) execSync('npm run -s bundle', { cwd: ROOT, stdio: 'inherit' })
 
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const fmt = (n, digits = 0) => n.toFixed(digits)
 
 // ---------- cold start ----------
-const FLOOR = `
-import http from 'node:http'
-import { createHash, createHmac } from 'node:crypto'
-import { appendFileSync } from 'node:fs'
-const url = new URL(process.env.FLOOR_URL)
-const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\\.\\d{3}/, '')
-const headers = { 'content-type': 'application/json;charset=utf-8', host: url.host, 'x-sdk-date': date }
-const names = Object.keys(headers).sort()
-const hash = s => createHash('sha256').update(s).digest('hex')
-const canonical = ['GET', url.pathname.split('/').map(s => encodeURIComponent(s)).join('/') + '/', '',
-  names.map(n => n + ':' + headers[n] + '\\n').join(''), names.join(';'), hash('')].join('\\n')
-const signature = createHmac('sha256', process.env.FLOOR_SK).update('SDK-HMAC-SHA256\\n' + date + '\\n' + hash(canonical)).digest('hex')
-headers.authorization = 'SDK-HMAC-SHA256 Access=' + process.env.FLOOR_AK + ', SignedHeaders=' + names.join(';') + ', Signature=' + signature
-http.get(url, { headers }, res => {
-  let body = ''
-  res.on('data', d => (body += d))
-  res.on('end', () => {
-    if (res.statusCode !== 200) throw new Error('floor request failed: ' + res.statusCode)
-    appendFileSync(process.env.GITHUB_OUTPUT, 'path<<EOF\\n' + JSON.parse(body).path + '\\nEOF\\n')
-  })
+const FLOOR = `'use strict'
+const http = require('node:http')
+const { appendFileSync } = require('node:fs')
+http.get(process.env.FLOOR_URL, res => {
+  res.resume()
+  res.on('end', () => appendFileSync(process.env.GITHUB_OUTPUT, 'path=' + process.env.FLOOR_PATH + '\\n'))
 })
 `
 
@@ -64,15 +69,9 @@ function measure(command, argv, env) {
   })
 }
 
-async function coldStart() {
-  if (!existsSync(TIME)) {
-    console.log(`(${TIME} is missing: cold-start memory cannot be measured here)\n`)
-    return
-  }
-  const emulator = await startEmulator()
-  emulator.addRepository('group', 'app')
-  const dir = mkdtempSync(join(tmpdir(), 'swr-bench-'))
-  const floorFile = join(dir, 'floor.mjs')
+/** The three commands compared, each with its environment, against a running emulator. */
+function coldStartSubjects(emulator, dir) {
+  const floorFile = join(dir, 'floor.cjs')
   writeFileSync(floorFile, FLOOR)
   const keys = emulator.accounts.main
   const base = {
@@ -96,35 +95,49 @@ async function coldStart() {
   const floorEnv = {
     ...base,
     FLOOR_URL: `${emulator.url}/v2/manage/namespaces/group/repos/app`,
-    FLOOR_AK: keys.accessKeyId,
-    FLOOR_SK: keys.secretAccessKey
+    FLOOR_PATH: `${emulator.registry}/group/app`
   }
-  const subjects = [
+  return [
     ['`node -e 0`', ['-e', '0'], base],
-    ['floor (one signed request, one output)', [floorFile], floorEnv],
+    ['floor (one GET, one output)', [floorFile], floorEnv],
     ['the action, existing repository', [DIST], actionEnv]
   ]
+}
+
+async function coldStart() {
+  if (!('SWR_BENCH_NODE' in process.env) && !process.versions.node.startsWith('24.'))
+    console.log(`(SWR_BENCH_NODE is not set: the action runs on this Node, not on Node 24)\n`)
+  if (!statSync(TIME, { throwIfNoEntry: false })) {
+    console.log(`(${TIME} is missing: cold-start memory cannot be measured here)\n`)
+    return
+  }
+  const emulator = await startEmulator()
+  emulator.addRepository('group', 'app')
+  const dir = mkdtempSync(join(tmpdir(), 'swr-bench-'))
+  const subjects = coldStartSubjects(emulator, dir)
   const samples = subjects.map(() => [])
   for (let i = 0; i < RUNS + 2; i++) {
     for (const [s, [, argv, env]] of subjects.entries()) {
-      const sample = await measure(process.execPath, argv, env)
+      const sample = await measure(NODE, argv, env)
       if (i >= 2) samples[s].push(sample) // the first two rounds warm the disk cache
     }
   }
   emulator.resetLog()
-  await measure(process.execPath, [DIST], actionEnv)
+  await measure(NODE, [DIST], subjects[2][2])
   const actionRequests = emulator.log.length
   await emulator.close()
+  rmSync(dir, { recursive: true, force: true })
+  printColdStart(subjects, samples, actionRequests)
+}
 
+function printColdStart(subjects, samples, actionRequests) {
   const rows = subjects.map(([name], s) => ({
     name,
     wall: median(samples[s].map(x => x.wallMs)),
     rss: median(samples[s].map(x => x.rssMb))
   }))
-  const floor = rows[1]
-  console.log(
-    `### Cold start (median of ${RUNS} interleaved runs; Node ${process.versions.node})\n`
-  )
+  const [, floor, action] = rows
+  console.log(`### Cold start (median of ${RUNS} interleaved runs; Node ${NODE_VERSION})\n`)
   console.log('| run | wall time | × floor | peak RSS | × floor |')
   console.log('| --- | ---: | ---: | ---: | ---: |')
   for (const r of rows) {
@@ -132,65 +145,145 @@ async function coldStart() {
       `| ${r.name} | ${fmt(r.wall)} ms | ${fmt(r.wall / floor.wall, 2)} | ${fmt(r.rss, 1)} MB | ${fmt(r.rss / floor.rss, 2)} |`
     )
   }
-  console.log(`\nThe action made ${actionRequests} request(s) for the existing repository.\n`)
+  console.log(
+    `\nThe action against its floor: ${fmt(action.wall / floor.wall, 2)}x the wall time, ` +
+      `${fmt(action.rss / floor.rss, 2)}x the peak RSS (target: 1.3x each). ` +
+      `It made ${actionRequests} request(s).\n`
+  )
 }
 
-// ---------- scenarios ----------
-const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
+// ---------- time to path over a wide-area link ----------
+const names = n => Array.from({ length: n }, (_, i) => `svc-${String(i).padStart(2, '0')}`)
+const addRepositories = (e, repositories) => repositories.forEach(n => e.addRepository('group', n))
 const scenarios = [
-  ['existing repository', e => e.addRepository('group', 'app'), ['app']],
-  ['new repository, existing organization', e => e.addNamespace('group'), ['app']],
-  ['new organization and repository', () => undefined, ['app']],
-  ['batch of 10, new, existing organization', e => e.addNamespace('group'), names(10)],
-  ['batch of 50, new, existing organization', e => e.addNamespace('group'), names(50)]
-]
-function names(n) {
-  return Array.from({ length: n }, (_, i) => `svc-${String(i).padStart(2, '0')}`)
+  ['existing repository, keys', ['app'], e => e.addRepository('group', 'app'), 3],
+  ['new repository in an existing organization', ['app'], e => e.addNamespace('group'), 4],
+  ['new organization and repository', ['app'], () => undefined, 5],
+  ['existing repository, OpenID Connect', ['app'], e => e.addRepository('group', 'app'), 4, true],
+  ['batch of 24 existing repositories', names(24), e => addRepositories(e, names(24)), 3],
+  ['batch of 24 new repositories', names(24), e => e.addNamespace('group'), 6]
+].map(([name, repositories, seed, target, oidc = false]) => ({
+  name,
+  repositories,
+  seed,
+  target,
+  oidc
+}))
+
+/** Inputs and environment of one run: SWR and IAM each behind their own relay, over HTTPS. */
+function wanRun(scenario, emulator, relays, caFile) {
+  const inputs = {
+    namespace: 'group',
+    repository: scenario.repositories.join('\n'),
+    region: 'cn-north-4',
+    endpoint: `https://127.0.0.1:${relays.swr.port}`,
+    // A loopback endpoint derives no registry host; the default endpoints would.
+    registry: REGISTRY
+  }
+  // The runner's defaults for retries and deadlines, not the tests' short ones.
+  const env = {
+    NODE_EXTRA_CA_CERTS: caFile,
+    SWR_ACTION_RETRY_BASE_MS: undefined,
+    SWR_ACTION_RETRY_MAX_MS: undefined,
+    SWR_ACTION_TIMEOUT_MS: undefined
+  }
+  if (scenario.oidc) {
+    // Another host name than the SWR endpoint's, as IAM is another host.
+    inputs.iam_endpoint = `https://localhost:${relays.iam.port}`
+    inputs.idp_id = emulator.oidc.idpId
+    env.ACTIONS_ID_TOKEN_REQUEST_URL = emulator.oidc.requestUrl
+    env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = emulator.oidc.requestToken
+  } else {
+    inputs.access_key_id = emulator.accounts.main.accessKeyId
+    inputs.secret_access_key = emulator.accounts.main.secretAccessKey
+  }
+  return { inputs, env }
+}
+
+/** Fails unless the run ended with every repository there and its path output. */
+function checkOutcome(scenario, emulator, run) {
+  const paths = run.outputs.paths?.split('\n') ?? []
+  const wanted = scenario.repositories.map(n => `${REGISTRY}/group/${n}`)
+  const missing = scenario.repositories.filter(n => !emulator.repository('group', n))
+  if (run.exitCode !== 0 || missing.length > 0 || paths.join() !== wanted.join())
+    throw new Error(`${scenario.name} failed (exit ${run.exitCode}): ${run.stdout}${run.stderr}`)
+}
+
+/** One run of a scenario at one RTT: wall time, requests per host and relayed connections. */
+async function runScenario(scenario, rttMs, tls) {
+  const emulator = await startEmulator({ tls: { key: tls.key, cert: tls.cert } })
+  const relays = {
+    swr: await startWanRelay({ targetPort: emulator.httpsPort, rttMs }),
+    iam: await startWanRelay({ targetPort: emulator.httpsPort, rttMs })
+  }
+  try {
+    scenario.seed(emulator)
+    const { inputs, env } = wanRun(scenario, emulator, relays, tls.caFile)
+    const run = await runAction(inputs, env, { node: NODE, timeoutMs: 120_000 })
+    checkOutcome(scenario, emulator, run)
+    const count = port => emulator.log.filter(r => r.host?.endsWith(`:${port}`)).length
+    return {
+      wallMs: run.durationMs,
+      swr: count(relays.swr.port),
+      iam: count(relays.iam.port),
+      github: emulator.log.filter(r => r.path === '/_github/token').length,
+      swrConnections: relays.swr.connections,
+      iamConnections: relays.iam.connections
+    }
+  } finally {
+    await Promise.all([relays.swr.close(), relays.iam.close()])
+    await emulator.close()
+  }
+}
+
+/** "n", or "lo–hi" when runs differed. */
+function spread(values) {
+  const lo = Math.min(...values)
+  const hi = Math.max(...values)
+  return lo === hi ? String(lo) : `${lo}–${hi}`
+}
+
+function describeCounts(runs) {
+  const of = key => spread(runs.map(r => r[key]))
+  const oidc = runs[0].iam + runs[0].github > 0
+  const requests = oidc
+    ? `${of('swr')} SWR + ${of('iam')} IAM + ${of('github')} GitHub`
+    : `${of('swr')}`
+  const connections = oidc
+    ? `${of('swrConnections')} SWR + ${of('iamConnections')} IAM`
+    : `${of('swrConnections')}`
+  return { requests, connections }
 }
 
 async function scenarioTable() {
-  console.log('### Requests and connections per scenario\n')
+  const tls = makeTestCertificates(['localhost'])
+  console.log(`### Round trips to the path (median of ${ROUNDS} runs each; Node ${NODE_VERSION})\n`)
   console.log(
-    'The registry host is given (as the default endpoints derive it), so nothing is read back.\n'
+    'HTTPS to the emulator through relays that hold each new connection one RTT and delay every ' +
+      "chunk by half an RTT each way; SWR and IAM behind separate relays, GitHub's token endpoint " +
+      `near the runner. RTTs used = (wall at ${RTT_MS} ms − wall at 0 ms) / ${RTT_MS} ms. ` +
+      `The check, (wall at ${2 * RTT_MS} ms − wall at ${RTT_MS} ms) / ${RTT_MS} ms, leaves out ` +
+      `the work that runs while the action waits at ${RTT_MS} ms but adds to the wall time at 0.\n`
   )
-  console.log('| scenario | latency | requests | connections | wall time |')
-  console.log('| --- | ---: | ---: | ---: | ---: |')
-  for (const latencyMs of [0, 100]) {
-    for (const [name, seed, repositories] of scenarios) {
-      const times = []
-      let requests = 0
-      let connections = 0
-      const rounds = latencyMs === 0 ? 5 : 3
-      for (let i = 0; i < rounds; i++) {
-        const emulator = await startEmulator({ latencyMs })
-        seed(emulator)
-        const run = await runAction(
-          {
-            namespace: 'group',
-            repository: repositories.join('\n'),
-            region: 'cn-north-4',
-            endpoint: emulator.url,
-            registry: REGISTRY,
-            access_key_id: emulator.accounts.main.accessKeyId,
-            secret_access_key: emulator.accounts.main.secretAccessKey
-          },
-          {
-            SWR_ACTION_RETRY_BASE_MS: undefined,
-            SWR_ACTION_RETRY_MAX_MS: undefined,
-            SWR_ACTION_TIMEOUT_MS: undefined
-          }
-        )
-        if (run.exitCode !== 0) throw new Error(`${name} failed: ${run.stdout}`)
-        times.push(run.durationMs)
-        requests = emulator.log.length
-        connections = emulator.connections
-        await emulator.close()
-      }
-      console.log(
-        `| ${name} | ${latencyMs} ms | ${requests} | ${connections} | ${fmt(median(times))} ms |`
-      )
+  console.log(
+    `| scenario | requests | connections | wall at 0 ms | wall at ${RTT_MS} ms | RTTs used | target | check |`
+  )
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const scenario of scenarios) {
+    const runs = [[], [], []]
+    // Interleaved, so that a slow spell of the machine weighs on every RTT alike.
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const [k, rtt] of [0, RTT_MS, 2 * RTT_MS].entries())
+        runs[k].push(await runScenario(scenario, rtt, tls))
     }
+    const [wall0, wall1, wall2] = runs.map(rs => median(rs.map(r => r.wallMs)))
+    const { requests, connections } = describeCounts(runs[1])
+    const rtts = (from, to) => fmt((to - from) / RTT_MS, 1)
+    console.log(
+      `| ${scenario.name} | ${requests} | ${connections} | ${fmt(wall0)} ms | ${fmt(wall1)} ms | ${rtts(wall0, wall1)} | ${scenario.target} | ${rtts(wall1, wall2)} |`
+    )
   }
+  rmSync(tls.dir, { recursive: true, force: true })
   console.log()
 }
 
