@@ -3,7 +3,15 @@
 // GITHUB_STEP_SUMMARY files, and a clean environment. Shared by the tests, `npm start` and
 // `npm run bench`.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  accessSync,
+  constants,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
@@ -48,6 +56,28 @@ export function inputEnv(inputs) {
 }
 
 /**
+ * The Node that runs dist/index.js: the binary SWR_TEST_NODE names (.ci/run sets it to Node 24,
+ * which action.yml declares), else the one running this code. A name that is no executable file
+ * throws, so that a broken setup cannot quietly test the wrong Node.
+ * @returns {string}
+ */
+export function testNode() {
+  const named = process.env['SWR_TEST_NODE']
+  if (named === undefined) return process.execPath
+  const path = resolve(named)
+  try {
+    if (named === '' || !statSync(path).isFile()) throw new Error('not a file')
+    accessSync(path, constants.X_OK)
+  } catch (error) {
+    throw new Error(
+      `SWR_TEST_NODE=${JSON.stringify(named)} names no executable file: ${error.message}`,
+      { cause: error }
+    )
+  }
+  return path
+}
+
+/**
  * @typedef {{ exitCode: number, stdout: string, stderr: string, outputs: Record<string, string>,
  *   summary: string, durationMs: number }} ActionRun
  */
@@ -61,6 +91,7 @@ export function inputEnv(inputs) {
  * @returns {Promise<ActionRun>}
  */
 export async function runAction(inputs, env = {}, options = {}) {
+  const node = options.node ?? testNode()
   const dir = mkdtempSync(join(tmpdir(), 'swr-action-'))
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary')
@@ -81,7 +112,7 @@ export async function runAction(inputs, env = {}, options = {}) {
   }
   const started = performance.now()
   try {
-    const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), DIST], {
+    const child = spawn(node, [...(options.nodeArgs ?? []), DIST], {
       env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe']
     })
