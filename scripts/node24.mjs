@@ -1,6 +1,6 @@
 // The Node 24 that .ci/run runs the black-box tests under as well, since action.yml declares
 // `runs.using: node24` while the tooling runs on whatever Node runs npm. `npm ci` installs it as
-// the devDependency node24, an alias of the registry's Linux x64 Node package. That package
+// the optional dependency node24, an alias of the registry's Linux x64 Node package. That package
 // declares a `node` bin, so npm links node_modules/.bin/node to it, and npm scripts put
 // node_modules/.bin first on PATH: vitest, eslint and ncc would all run on Node 24 then, and
 // the tooling's own pass would not test the Node it claims to.
