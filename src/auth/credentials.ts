@@ -11,6 +11,8 @@ export interface ResolvedCredentials {
   authorizeIn: (region: string) => Authorizer
   /** Long-term keys allow the documented long-term docker login without any request. */
   longTermKeys?: { accessKeyId: string; secretAccessKey: string }
+  /** The project of the run's region, when IAM named it (the OpenID Connect answer does). */
+  projectId?: string
   description: string
 }
 
@@ -35,6 +37,13 @@ async function getIdToken(audience: string | undefined): Promise<string> {
   }
 }
 
+/** The project id IAM's token answer names ({"token":{"project":{"id"}}}), if any. */
+function projectIdOf(json: unknown): string | undefined {
+  const token = (json as { token?: { project?: { id?: unknown } } } | undefined)?.token
+  const id = token?.project?.id
+  return typeof id === 'string' && id ? id : undefined
+}
+
 /** Exchanges the ID token at IAM for a token scoped to the project named after `region`. */
 async function exchange(
   api: Api,
@@ -42,9 +51,9 @@ async function exchange(
   idToken: string,
   region: string | undefined,
   another: boolean
-): Promise<string> {
+): Promise<{ token: string; projectId?: string }> {
   // Exchanging the same ID token twice is harmless: a retry needs no read-back.
-  const { response } = await api.call(
+  const { response, json } = await api.call(
     {
       operation: `exchange the OpenID Connect token at IAM (identity provider "${inputs.idpId}"${another ? `, project ${region}` : ''})`,
       method: 'POST',
@@ -58,7 +67,8 @@ async function exchange(
   const token = Array.isArray(header) ? header[0] : header
   if (!token)
     throw new Error('IAM accepted the OpenID Connect token but returned no X-Subject-Token header')
-  return token
+  const projectId = projectIdOf(json)
+  return { token, ...(projectId ? { projectId } : {}) }
 }
 
 /**
@@ -97,18 +107,21 @@ export async function resolveCredentials(
   mask(idToken)
   const api = makeApi(inputs.iamEndpoint)
   const regions = [region, ...otherRegions.filter(r => r !== region)]
-  const tokens = await Promise.all(
+  const exchanged = await Promise.all(
     regions.map(r => exchange(api, inputs, idToken, r, r !== region))
   )
+  const tokens = exchanged.map(e => e.token)
   tokens.forEach(mask)
   const byToken =
     (token: string): Authorizer =>
     ({ headers }) => ({ ...headers, 'X-Auth-Token': token })
   const authorizers = new Map(regions.map((r, i) => [r, byToken(tokens[i] as string)]))
   const authorize = authorizers.get(region) as Authorizer
+  const projectId = exchanged[0]?.projectId
   return {
     authorize,
     authorizeIn: r => authorizers.get(r) ?? authorize,
+    ...(projectId ? { projectId } : {}),
     description: `an IAM token from OpenID Connect (identity provider "${inputs.idpId}")`
   }
 }
