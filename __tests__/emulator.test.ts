@@ -1397,3 +1397,289 @@ describe('Enterprise Edition: repositories appear on push', () => {
     expect(() => emulator.push('missing', 'group', 'app')).toThrow(/no instance missing/)
   })
 })
+
+const selector = (decoration: string, pattern: string) => [
+  { kind: 'doublestar', decoration, pattern }
+]
+const RETENTION_RULE = {
+  priority: 0,
+  action: 'retain',
+  template: 'latestPushedK',
+  params: { latestPushedK: 20 },
+  tag_selectors: selector('excludes', '{sig-*,sbom-*}'),
+  scope_selectors: { repository: selector('repoMatches', '{app,team/app}') },
+  repo_scope_mode: 'regular'
+}
+const POLICY = {
+  name: 'ci-retention',
+  algorithm: 'or',
+  enabled: true,
+  rules: [RETENTION_RULE],
+  trigger: { type: 'scheduled', trigger_settings: { cron: '0 0 0 * * *' } }
+}
+const IMMUTABLE_RULE = {
+  priority: 0,
+  disabled: false,
+  action: 'immutable',
+  template: 'immutable_template',
+  tag_selectors: selector('matches', 'v*'),
+  scope_selectors: { repository: selector('repoMatches', '{app,team/app}') }
+}
+const RETENTIONS = '/namespaces/group/retention/policies'
+const IMMUTABLE = '/namespaces/group/immutabletagrules'
+
+describe('Enterprise Edition: retention policies of a namespace', () => {
+  beforeEach(() => {
+    emulator.addInstance({ id: INSTANCE })
+    emulator.addInstanceNamespace(INSTANCE, 'group')
+  })
+
+  it('POST answers 201 {id}; GET shows it with rule ids, its namespace id and name', async () => {
+    const created = await eeCall('POST', RETENTIONS, POLICY)
+    expect(created.status).toBe(201)
+    const { id } = created.json as { id: number }
+    const read = await eeCall('GET', `${RETENTIONS}/${id}`)
+    expect(read.status).toBe(200)
+    const namespaceId = emulator.instanceState(INSTANCE).namespaces[0]?.namespace_id
+    expect(read.json).toEqual({
+      ...POLICY,
+      id,
+      rules: [{ ...RETENTION_RULE, id: expect.any(Number), disabled: false }],
+      namespace_id: namespaceId,
+      namespace_name: 'group'
+    })
+    expect(emulator.instanceState(INSTANCE).retentionPolicies).toEqual([read.json])
+  })
+
+  it('nDaysSinceLastPush and a manual trigger without settings are accepted', async () => {
+    const rule = {
+      ...RETENTION_RULE,
+      template: 'nDaysSinceLastPush',
+      params: { nDaysSinceLastPush: 30 }
+    }
+    const policy = { ...POLICY, rules: [rule], trigger: { type: 'manual' } }
+    expect((await eeCall('POST', RETENTIONS, policy)).status).toBe(201)
+  })
+
+  it.each([
+    [
+      'two tag selectors',
+      { tag_selectors: [...selector('matches', '**'), ...selector('excludes', 'v*')] }
+    ],
+    ['no tag selector', { tag_selectors: [] }],
+    [
+      'two repository selectors',
+      {
+        scope_selectors: {
+          repository: [...selector('repoMatches', 'a'), ...selector('repoMatches', 'b')]
+        }
+      }
+    ],
+    [
+      'a regexp selector',
+      { tag_selectors: [{ kind: 'regexp', decoration: 'matches', pattern: '.*' }] }
+    ],
+    [
+      'a decoration that is not matches or excludes',
+      { tag_selectors: selector('repoMatches', '**') }
+    ],
+    ['unbalanced braces', { tag_selectors: selector('matches', '{a,b') }],
+    ['params as a string', { params: { latestPushedK: '20' } }],
+    ['params for another template', { params: { nDaysSinceLastPush: 20 } }],
+    ['zero to keep', { params: { latestPushedK: 0 } }],
+    ['an unknown template', { template: 'tag_rule', params: { tag_rule: 1 } }],
+    ['action delete', { action: 'delete' }],
+    ['no repo_scope_mode', { repo_scope_mode: undefined }]
+  ])('a rule with %s is 400 SWR.400001 and nothing is stored', async (_, change) => {
+    const policy = { ...POLICY, rules: [{ ...RETENTION_RULE, ...change }] }
+    expectEeError(await eeCall('POST', RETENTIONS, policy), 400, 'SWR.400001')
+    expect(emulator.instanceState(INSTANCE).retentionPolicies).toEqual([])
+  })
+
+  it.each([
+    ['algorithm and', { algorithm: 'and' }],
+    ['enabled as a string', { enabled: 'true' }],
+    ['no rules', { rules: [] }],
+    ['16 rules', { rules: Array.from({ length: 16 }, () => RETENTION_RULE) }],
+    ['a scheduled trigger without cron', { trigger: { type: 'scheduled' } }],
+    ['a name with a space', { name: 'ci retention' }]
+  ])('a policy with %s is 400 SWR.400001', async (_, change) => {
+    expectEeError(await eeCall('POST', RETENTIONS, { ...POLICY, ...change }), 400, 'SWR.400001')
+  })
+
+  it('a second policy of the namespace is 409 SWR.409003 and the first stays alone', async () => {
+    emulator.addInstanceRetention(INSTANCE, 'group', POLICY)
+    expectEeError(await eeCall('POST', RETENTIONS, POLICY), 409, 'SWR.409003')
+    expect(emulator.instanceState(INSTANCE).retentionPolicies).toHaveLength(1)
+  })
+
+  it('PUT replaces the policy (200, no body) under the same id', async () => {
+    const { id } = emulator.addInstanceRetention(INSTANCE, 'group', POLICY)
+    const changed = { ...POLICY, rules: [{ ...RETENTION_RULE, params: { latestPushedK: 5 } }] }
+    const answer = await eeCall('PUT', `${RETENTIONS}/${id}`, changed)
+    expect({ status: answer.status, text: answer.text }).toEqual({ status: 200, text: '' })
+    expect((await eeCall('GET', `${RETENTIONS}/${id}`)).json).toMatchObject({
+      id,
+      rules: [{ params: { latestPushedK: 5 } }]
+    })
+  })
+
+  it('DELETE answers 200 without a body; the policy is gone', async () => {
+    const { id } = emulator.addInstanceRetention(INSTANCE, 'group', POLICY)
+    const answer = await eeCall('DELETE', `${RETENTIONS}/${id}`)
+    expect({ status: answer.status, text: answer.text }).toEqual({ status: 200, text: '' })
+    expect(emulator.instanceState(INSTANCE).retentionPolicies).toEqual([])
+  })
+
+  it.each(VARIANTS.eeMissing)(
+    'eeMissing %s: a policy that does not exist, or is of another namespace, is 400 SWR.400003',
+    async value => {
+      emulator.variants['eeMissing'] = value
+      emulator.addInstanceNamespace(INSTANCE, 'other')
+      const { id } = emulator.addInstanceRetention(INSTANCE, 'other', POLICY)
+      for (const [method, input] of [['GET'], ['PUT', POLICY], ['DELETE']] as const) {
+        expectEeError(await eeCall(method, `${RETENTIONS}/999`, input), 400, 'SWR.400003')
+        expectEeError(await eeCall(method, `${RETENTIONS}/${id}`, input), 400, 'SWR.400003')
+      }
+      expect(emulator.instanceState(INSTANCE).retentionPolicies).toHaveLength(1)
+    }
+  )
+
+  it('GET .../retention/policies (instance-wide) lists them, filtered by namespace_id', async () => {
+    emulator.addInstanceNamespace(INSTANCE, 'other')
+    emulator.addInstanceRetention(INSTANCE, 'group', POLICY)
+    emulator.addInstanceRetention(INSTANCE, 'other', { ...POLICY, name: 'other-policy' })
+    const all = await eeCall('GET', '/retention/policies')
+    expect(all.json).toMatchObject({ total: 2 })
+    const groupId = emulator
+      .instanceState(INSTANCE)
+      .namespaces.find(n => n.name === 'group')?.namespace_id
+    const mine = await eeCall('GET', `/retention/policies?namespace_id=${groupId}`)
+    expect(mine.json).toMatchObject({ total: 1, retentions: [{ namespace_name: 'group' }] })
+  })
+
+  it('there is no list under the namespace: GET .../namespaces/{ns}/retention/policies is no API', async () => {
+    const answer = await eeCall('GET', RETENTIONS)
+    expect(answer.status).toBe(404)
+    expect(emulator.log.at(-1)).toMatchObject({ code: 'APIGW.0101' })
+  })
+
+  it('a policy for a namespace that does not exist answers as a missing namespace', async () => {
+    const path = '/namespaces/nowhere/retention/policies'
+    expectEeError(await eeCall('POST', path, POLICY), 404, 'SWR.404002')
+  })
+})
+
+describe('Enterprise Edition: immutable tag rules', () => {
+  beforeEach(() => {
+    emulator.addInstance({ id: INSTANCE })
+    emulator.addInstanceNamespace(INSTANCE, 'group')
+  })
+
+  it('POST answers 201 {id}; the instance-wide list shows it with its namespace', async () => {
+    const created = await eeCall('POST', IMMUTABLE, IMMUTABLE_RULE)
+    expect(created.status).toBe(201)
+    const { id } = created.json as { id: number }
+    const listed = await eeCall('GET', '/immutabletagrules')
+    expect(listed.json).toEqual({
+      immutable_rules: [
+        {
+          ...IMMUTABLE_RULE,
+          id,
+          namespace_id: emulator.instanceState(INSTANCE).namespaces[0]?.namespace_id,
+          namespace_name: 'group'
+        }
+      ],
+      total: 1
+    })
+  })
+
+  it('priority, disabled, action and template may be left out: the defaults are filled in', async () => {
+    const { tag_selectors, scope_selectors } = IMMUTABLE_RULE
+    expect((await eeCall('POST', IMMUTABLE, { tag_selectors, scope_selectors })).status).toBe(201)
+    expect(emulator.instanceState(INSTANCE).immutableRules).toMatchObject([
+      { priority: 0, disabled: false, action: 'immutable', template: 'immutable_template' }
+    ])
+  })
+
+  it.each([
+    [
+      'two tag selectors',
+      { tag_selectors: [...selector('matches', 'v*'), ...selector('matches', 'r*')] }
+    ],
+    [
+      'a scope other than repository',
+      { scope_selectors: { namespace: selector('repoMatches', '**') } }
+    ],
+    ['action retain', { action: 'retain' }],
+    [
+      'a regexp selector',
+      { tag_selectors: [{ kind: 'regexp', decoration: 'matches', pattern: 'v.*' }] }
+    ]
+  ])('a rule with %s is 400 SWR.400001', async (_, change) => {
+    expectEeError(
+      await eeCall('POST', IMMUTABLE, { ...IMMUTABLE_RULE, ...change }),
+      400,
+      'SWR.400001'
+    )
+  })
+
+  it('a namespace holds at most 15 rules: the 16th is 400 SWR.400001', async () => {
+    for (let i = 0; i < 15; i++) emulator.addImmutableRule(INSTANCE, 'group', IMMUTABLE_RULE)
+    expectEeError(await eeCall('POST', IMMUTABLE, IMMUTABLE_RULE), 400, 'SWR.400001')
+  })
+
+  it('PUT replaces the rule (200, no body); DELETE removes it (200, no body)', async () => {
+    const { id } = emulator.addImmutableRule(INSTANCE, 'group', IMMUTABLE_RULE)
+    const changed = { ...IMMUTABLE_RULE, tag_selectors: selector('matches', 'release-*') }
+    const put = await eeCall('PUT', `${IMMUTABLE}/${id}`, changed)
+    expect({ status: put.status, text: put.text }).toEqual({ status: 200, text: '' })
+    expect(emulator.instanceState(INSTANCE).immutableRules).toMatchObject([
+      { id, tag_selectors: changed.tag_selectors }
+    ])
+    const deleted = await eeCall('DELETE', `${IMMUTABLE}/${id}`)
+    expect({ status: deleted.status, text: deleted.text }).toEqual({ status: 200, text: '' })
+    expect(emulator.instanceState(INSTANCE).immutableRules).toEqual([])
+  })
+
+  it.each(VARIANTS.eeMissing)(
+    'eeMissing %s: a rule that does not exist, or is of another namespace, answers that',
+    async value => {
+      emulator.variants['eeMissing'] = value
+      emulator.addInstanceNamespace(INSTANCE, 'other')
+      const { id } = emulator.addImmutableRule(INSTANCE, 'other', IMMUTABLE_RULE)
+      const code = value === '404' ? 'SWR.404004' : 'SWR.400006'
+      for (const path of [`${IMMUTABLE}/999`, `${IMMUTABLE}/${id}`]) {
+        expectEeError(await eeCall('PUT', path, IMMUTABLE_RULE), Number(value), code)
+        expectEeError(await eeCall('DELETE', path), Number(value), code)
+      }
+      expect(emulator.instanceState(INSTANCE).immutableRules).toHaveLength(1)
+    }
+  )
+
+  it('the list filters by namespace_id and pages by offset, a multiple of limit', async () => {
+    emulator.addInstanceNamespace(INSTANCE, 'other')
+    emulator.addImmutableRule(INSTANCE, 'group', IMMUTABLE_RULE)
+    emulator.addImmutableRule(INSTANCE, 'other', IMMUTABLE_RULE)
+    emulator.addImmutableRule(INSTANCE, 'other', IMMUTABLE_RULE)
+    const otherId = emulator
+      .instanceState(INSTANCE)
+      .namespaces.find(n => n.name === 'other')?.namespace_id
+    const other = await eeCall('GET', `/immutabletagrules?namespace_id=${otherId}`)
+    expect(other.json).toMatchObject({ total: 2 })
+    const second = await eeCall('GET', '/immutabletagrules?limit=1&offset=1')
+    expect(second.json).toMatchObject({ total: 3, immutable_rules: [{ namespace_name: 'other' }] })
+    expectEeError(await eeCall('GET', '/immutabletagrules?limit=2&offset=1'), 400, 'SWR.400001')
+  })
+
+  it('the helpers refuse what the API refuses', () => {
+    expect(() =>
+      emulator.addImmutableRule(INSTANCE, 'group', { ...IMMUTABLE_RULE, action: 'retain' })
+    ).toThrow(/action/)
+    expect(() => emulator.addImmutableRule(INSTANCE, 'nowhere', IMMUTABLE_RULE)).toThrow(
+      /no namespace nowhere/
+    )
+    emulator.addInstanceRetention(INSTANCE, 'group', POLICY)
+    expect(() => emulator.addInstanceRetention(INSTANCE, 'group', POLICY)).toThrow(/already/)
+  })
+})

@@ -30,6 +30,7 @@ import { authenticate, createCredentials } from './auth.js'
 import { enterpriseError, instanceOwnRoutes } from './enterprise.js'
 import { enterpriseFixtures } from './enterprise-fixtures.js'
 import { namespaceRoutes } from './enterprise-namespaces.js'
+import { policyRoutes } from './enterprise-policies.js'
 import { answerWithFault, createFaults } from './faults.js'
 import { createOidc, oidcRoutes } from './oidc.js'
 import { createProjects, projectRoutes } from './projects.js'
@@ -54,7 +55,8 @@ const ROUTE_MODULES = [
   sharingRoutes,
   syncRoutes,
   instanceOwnRoutes,
-  namespaceRoutes
+  namespaceRoutes,
+  policyRoutes
 ]
 
 /**

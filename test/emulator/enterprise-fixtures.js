@@ -9,6 +9,12 @@ import {
   pushRepository,
   validNamespaceName
 } from './enterprise-namespaces.js'
+import {
+  immutableRuleProblem,
+  retentionProblem,
+  storeImmutableRule,
+  storeRetention
+} from './enterprise-policies.js'
 
 /**
  * @typedef {object} InstanceInput
@@ -42,6 +48,19 @@ import {
  * @property {string} updated_at
  */
 
+/**
+ * What instanceState returns: copies, in the API's own field names.
+ * @typedef {object} InstanceState
+ * @property {InstanceRecord} instance
+ * @property {{ name: string, namespace_id: number, metadata: Record<string, string>,
+ *   created_at: string, updated_at: string }[]} namespaces
+ * @property {Record<string, any>[]} repositories each as GET .../repositories/{name} shows it
+ * @property {Record<string, any>[]} retentionPolicies each as GET .../policies/{id} shows it
+ * @property {Record<string, any>[]} immutableRules each as GET /immutabletagrules lists it
+ * @property {{ auth_token: string, user_id: string, expire_date: string, created_at: string,
+ *   token_id: string }[]} credentials every temporary login handed out
+ */
+
 export function enterpriseFixtures(ctx) {
   const accountOf = owner => {
     const account = ctx.credentials.accounts[owner]
@@ -54,6 +73,11 @@ export function enterpriseFixtures(ctx) {
       if (data) return data
     }
     throw new Error(`${helper}: no instance ${id}`)
+  }
+  const namespaceData = (helper, id, namespace) => {
+    const data = instanceData(helper, id)
+    if (!data.namespaces.has(namespace)) throw new Error(`${helper}: no namespace ${namespace}`)
+    return data
   }
   return {
     /** The id of an account's project in a region (32 hex digits, the same all along). */
@@ -99,7 +123,26 @@ export function enterpriseFixtures(ctx) {
         pushRepository(instanceData('push', instanceId), namespace, repository)
       )
     },
-    /** A copy of an instance's state: its record, namespaces, repositories, rules, logins. */
+    /** Adds a namespace's retention policy as POST .../retention/policies would; returns it. */
+    addInstanceRetention(instanceId, namespace, policy) {
+      const data = namespaceData('addInstanceRetention', instanceId, namespace)
+      const taken = [...data.retentions.values()].some(p => p.namespace_name === namespace)
+      const problem = taken ? `${namespace} has a policy already` : retentionProblem(policy)
+      if (problem) throw new Error(`addInstanceRetention: ${problem}`)
+      return JSON.parse(JSON.stringify(storeRetention(data, namespace, policy)))
+    },
+    /** Adds an immutable tag rule to a namespace as POST .../immutabletagrules would; returns it. */
+    addImmutableRule(instanceId, namespace, rule) {
+      const data = namespaceData('addImmutableRule', instanceId, namespace)
+      const problem = immutableRuleProblem(rule)
+      if (problem) throw new Error(`addImmutableRule: ${problem}`)
+      return JSON.parse(JSON.stringify(storeImmutableRule(data, namespace, rule)))
+    },
+    /**
+     * A copy of an instance's state: its record, namespaces, repositories, rules, logins.
+     * @param {string} id
+     * @returns {InstanceState}
+     */
     instanceState(id) {
       const data = instanceData('instanceState', id)
       const copy = {
