@@ -205,16 +205,23 @@ describe('lists', () => {
     expect(seen.map(s => new URL(s.url, base).searchParams.get('offset'))).toEqual(['0', '100'])
   })
 
-  it('reads retention policies from a "retentions" wrapper or a bare array', async () => {
-    const policy = { id: 3, name: 'p', enabled: true, rules: [], trigger: { type: 'manual' } }
-    on('GET', `${PREFIX}/namespaces/a/retention/policies`, {
-      status: 200,
-      body: { retentions: [policy] }
+  it('keeps only the namespace\'s retention policies, from a "retentions" wrapper', async () => {
+    const policy = (id: number, ns: string) => ({
+      id,
+      name: `p${id}`,
+      namespace_name: ns,
+      enabled: true,
+      rules: [],
+      trigger: { type: 'manual' }
     })
-    on('GET', `${PREFIX}/namespaces/b/retention/policies`, { status: 200, body: [policy] })
-    const expected = [{ ...policy, algorithm: 'or' }]
-    expect(await client().listRetentionPolicies('a')).toEqual(expected)
-    expect(await client().listRetentionPolicies('b')).toEqual(expected)
+    on('GET', `${PREFIX}/retention/policies`, {
+      status: 200,
+      body: { total: 2, retentions: [policy(3, 'a'), policy(4, 'b')] }
+    })
+    expect(await client().listRetentionPolicies('b')).toEqual([
+      { id: 4, name: 'p4', algorithm: 'or', enabled: true, rules: [], trigger: { type: 'manual' } }
+    ])
+    expect(seen[0]?.url).toBe(`${PREFIX}/retention/policies?limit=100&offset=0`)
   })
 })
 

@@ -122,7 +122,7 @@ describe('a repository', () => {
 describe('retention rules', () => {
   const spec = { keepLast: 10, exceptions: [{ kind: 'label' as const, pattern: 'latest' }] }
 
-  it('keep the last N outside the exceptions, and the exceptions always, scoped to the repositories', () => {
+  it('keep the last N outside the exceptions, and the exceptions for a hundred years, scoped to the repositories', () => {
     expect(wantedRules(spec, ['web', 'api'])).toEqual([
       {
         priority: 0,
@@ -137,8 +137,8 @@ describe('retention rules', () => {
         repo_scope_mode: 'regular'
       },
       expect.objectContaining({
-        template: 'always',
-        params: {},
+        template: 'nDaysSinceLastPush',
+        params: { nDaysSinceLastPush: 36500 },
         tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: 'latest' }]
       })
     ])

@@ -1,8 +1,10 @@
-// Retention on an instance: a namespace retention policy (Harbor's), whose rules the action
-// owns when they are scoped to exactly the repositories of the run. Harbor deletes every tag
+// Retention on an instance: the namespace's retention policy (Harbor's: one per namespace),
+// whose rules the action owns when they are scoped to exactly the repositories of the run.
+// Rules scoped otherwise (another workflow's) are kept as they are. Harbor deletes every tag
 // that no rule retains, so an exception cannot be a mere exclusion: the count or age rule
-// excludes the exceptions (they do not use up its N) and a second rule retains them always.
-// Rules scoped otherwise (another workflow's) are kept as they are.
+// excludes the exceptions (they do not use up its N), and a second rule retains them. The API
+// documents no "retain always" template, so that rule keeps what was pushed in the last
+// EXCEPTIONS_DAYS days: for a tag, forever.
 import { SIGNATURE_TAGS, type RetentionSpec } from '../github/inputs.js'
 import type { Change } from '../resources/types.js'
 import type {
@@ -18,6 +20,9 @@ import { ApiError } from '../http/errors.js'
 
 /** The doublestar globs that match the tags inputs.ts's SIGNATURE_TAGS expressions match. */
 const SIGNATURE_PATTERNS = ['sha256-*', '*.sig', '*.att', '*.sbom']
+
+/** How far back the exceptions' rule keeps tags: a hundred years. */
+export const EXCEPTIONS_DAYS = 36500
 
 /** Daily at midnight (Harbor's six-field cron): a manual policy would never run. */
 export const DAILY: RetentionTrigger = {
@@ -80,7 +85,12 @@ export function wantedRules(spec: RetentionSpec, repositories: string[]): Retent
   }
   return [
     rule(template, { [template]: value }, tags('excludes', anyOf(exceptions)), scope),
-    rule('always', {}, tags('matches', anyOf(exceptions)), scope)
+    rule(
+      'nDaysSinceLastPush',
+      { nDaysSinceLastPush: EXCEPTIONS_DAYS },
+      tags('matches', anyOf(exceptions)),
+      scope
+    )
   ]
 }
 
@@ -118,7 +128,8 @@ export function mergedPolicy(
   const scope = rules[0] ? scopeKey(rules[0]) : ''
   const others = (current?.rules ?? []).filter(r => scopeKey(r) !== scope)
   return {
-    name: current?.name || `${namespace}-retention`,
+    // Policy names allow letters, digits, "_" and "-"; a namespace may hold ".".
+    name: current?.name || `${namespace.replace(/[^A-Za-z0-9_-]/g, '-')}-retention`,
     algorithm: 'or',
     enabled: true,
     rules: [...others, ...rules],

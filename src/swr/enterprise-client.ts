@@ -283,16 +283,16 @@ export class SwrEnterpriseClient {
     )
   }
 
+  /** The namespace's retention policies, from the instance-wide list (pages of 100). */
   async listRetentionPolicies(namespace: string): Promise<StoredRetentionPolicy[]> {
-    const { json } = await this.call(
-      {
-        operation: `read the retention policies of namespace "${namespace}"`,
-        method: 'GET',
-        path: `${this.ns(namespace)}/retention/policies`
-      },
-      { ok: [200], hint: permission('read retention policies') }
+    return (
+      await this.pages('/retention/policies', 'read the retention policies of the instance', [
+        'retentions',
+        'policies'
+      ])
     )
-    return itemsOf(json, ['retentions', 'policies']).map(retentionPolicyOf)
+      .filter(item => item['namespace_name'] === namespace)
+      .map(retentionPolicyOf)
   }
 
   /** `isOurs` tells, in a read after a lost answer, whether the policy was made. */
@@ -330,25 +330,28 @@ export class SwrEnterpriseClient {
 
   /** The namespace's immutable tag rules, from the instance-wide list (pages of 100). */
   async listImmutableRules(namespace: string): Promise<StoredImmutableRule[]> {
-    const found: StoredImmutableRule[] = []
+    return (
+      await this.pages('/immutabletagrules', 'read the immutable tag rules of the instance', [
+        'immutable_rules',
+        'rules'
+      ])
+    )
+      .filter(item => item['namespace_name'] === namespace)
+      .map(item => ({ ...(item as unknown as ImmutableRule), id: Number(item['id']) }))
+  }
+
+  /** Every item of an instance-wide list, read 100 at a time (offsets are multiples of it). */
+  private async pages(path: string, operation: string, keys: string[]) {
+    const items: Record<string, unknown>[] = []
     for (let offset = 0; ; offset += 100) {
       const { json } = await this.call(
-        {
-          operation: 'read the immutable tag rules of the instance',
-          method: 'GET',
-          path: '/immutabletagrules',
-          query: { limit: '100', offset: String(offset) }
-        },
-        { ok: [200], hint: permission('read immutable tag rules') }
+        { operation, method: 'GET', path, query: { limit: '100', offset: String(offset) } },
+        { ok: [200], hint: permission('list policies and rules') }
       )
-      const page = itemsOf(json, ['immutable_rules', 'rules'])
-      for (const item of page) {
-        if (item['namespace_name'] === namespace) {
-          found.push({ ...(item as unknown as ImmutableRule), id: Number(item['id']) })
-        }
-      }
+      const page = itemsOf(json, keys)
+      items.push(...page)
       const total = isObject(json) && typeof json['total'] === 'number' ? json['total'] : undefined
-      if (page.length < 100 || (total !== undefined && offset + page.length >= total)) return found
+      if (page.length < 100 || (total !== undefined && items.length >= total)) return items
     }
   }
 
