@@ -109,6 +109,45 @@ describe('retention', () => {
     ])
   })
 
+  it("made by another run between the read and the create takes the run's rules instead (409 on the create)", async () => {
+    const theirs = keep('latestPushedK', 99, 'matches', '**', 'other')
+    emulator.addInstanceRetention(INSTANCE, 'group', {
+      name: 'other-run',
+      algorithm: 'or',
+      enabled: true,
+      rules: [theirs],
+      trigger: { type: 'scheduled', trigger_settings: { cron: '0 0 5 * * ?' } }
+    })
+    // The list says there is none, as it would have a moment before the other run's create.
+    emulator.inject({
+      method: 'GET',
+      path: /\/retention\/policies$/,
+      kind: 'status',
+      status: 200,
+      body: { total: 0, retentions: [] }
+    })
+    const run = await runAction(
+      eeInputs(emulator, { retention_keep_last: '7', retention_keep_signatures: 'false' })
+    )
+    expect(errorsOf(run)).toBe('')
+    expect(writes(emulator)).toEqual([
+      'POST ~/namespaces/group/retention/policies',
+      `PUT ~/namespaces/group/retention/policies/${state().retentionPolicies[0]?.['id']}`
+    ])
+    expect(state().retentionPolicies[0]?.['rules']).toEqual([
+      expect.objectContaining(theirs),
+      expect.objectContaining(keep('latestPushedK', 7, 'matches', '**', 'app'))
+    ])
+  })
+
+  it('whose create loses its answer is read back, not made twice', async () => {
+    emulator.inject({ method: 'POST', path: /\/retention\/policies$/, kind: 'lose-answer' })
+    const run = await runAction(eeInputs(emulator, { retention_keep_last: '7' }))
+    expect(errorsOf(run)).toBe('')
+    expect(state().retentionPolicies).toHaveLength(1)
+    expect(writes(emulator)).toEqual(['POST ~/namespaces/group/retention/policies'])
+  })
+
   it('of a namespace this run creates is created with it', async () => {
     const run = await runAction(
       eeInputs(emulator, { namespace: 'fresh', retention_keep_last: '5' })

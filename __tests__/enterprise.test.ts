@@ -123,6 +123,14 @@ describe('the namespace', () => {
     expect(writes(emulator)).toEqual([])
   })
 
+  it('whose create loses its answer is read back and counted as created', async () => {
+    emulator.inject({ method: 'POST', path: /\/namespaces$/, kind: 'lose-answer' })
+    const run = await runAction(eeInputs(emulator))
+    expect(errorsOf(run)).toBe('')
+    expect(run.outputs['namespace_created']).toBe('true')
+    expect(writes(emulator)).toEqual(['POST ~/namespaces'])
+  })
+
   it('that another run creates between the read and the create is read back, not an error', async () => {
     emulator.addInstanceNamespace(INSTANCE, 'group')
     // The read says missing, as it would have a moment before the other run's create.
