@@ -7,7 +7,12 @@ import http from 'node:http'
 import net from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { signRequest } from '../src/http/signer.js'
-import { ERROR_SHAPES, VARIANTS } from '../test/emulator/emulator.js'
+import {
+  ENTERPRISE_VARIANTS,
+  ERROR_SHAPES,
+  INSTANCE_STATUSES,
+  VARIANTS
+} from '../test/emulator/emulator.js'
 import { startEmulator, type Emulator } from './helpers/emulator.js'
 
 type Account = 'main' | 'other' | 'reader'
@@ -989,6 +994,28 @@ describe('Enterprise Edition: projects, IAM and the OpenID Connect answer', () =
   })
 })
 
+describe('Enterprise Edition: what the emulator exports', () => {
+  it('ENTERPRISE_VARIANTS names variants of VARIANTS, each with its default first', () => {
+    expect(ENTERPRISE_VARIANTS).toEqual([
+      'instanceAccessAddress',
+      'eeNamespaceDuplicate',
+      'eeMissing',
+      'eeNamespacePut'
+    ])
+    expect(ENTERPRISE_VARIANTS.map(name => VARIANTS[name as keyof typeof VARIANTS][0])).toEqual([
+      'bare',
+      '409',
+      '404',
+      '200'
+    ])
+  })
+
+  it('INSTANCE_STATUSES are the SDK enum; addInstance refuses any other', () => {
+    expect(INSTANCE_STATUSES).toEqual(['Initial', 'Creating', 'Running', 'Unavailable'])
+    expect(() => emulator.addInstance({ status: 'Stopped' as 'Running' })).toThrow(/status/)
+  })
+})
+
 describe('Enterprise Edition: the instance and its checks', () => {
   it('GET {prefix} shows the instance: Running, access_address a bare host, its project', async () => {
     const record = emulator.addInstance({ id: INSTANCE, name: 'registry' })
@@ -1351,6 +1378,24 @@ describe('Enterprise Edition: repositories appear on push', () => {
       expect(emulator.log.at(-1)).toMatchObject({ status: 404, code: 'APIGW.0101' })
     }
   )
+
+  it('a signature over the name decoded twice does not verify: 401 APIGW.0301', async () => {
+    emulator.push(INSTANCE, 'group', 'team/app')
+    const prefix = `/v2/${emulator.projectId()}/instances/${INSTANCE}`
+    const keys = emulator.accounts.main
+    const headers = signRequest(
+      {
+        method: 'GET',
+        url: new URL(`${prefix}/namespaces/group/repositories/team%2Fapp`, emulator.url),
+        headers: { 'Content-Type': 'application/json', 'X-Project-Id': emulator.projectId() },
+        body: ''
+      },
+      { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }
+    )
+    const answer = await send('GET', `${prefix}${TEAM_APP}`, '', headers)
+    expect(answer.status).toBe(401)
+    expect(emulator.log.at(-1)).toMatchObject({ code: 'APIGW.0301' })
+  })
 
   it('a name without a slash reads the same encoded once or twice', async () => {
     emulator.push(INSTANCE, 'group', 'app')

@@ -352,7 +352,9 @@ function createContext(options) {
  * errorShape ('live' | 'object' | 'array' | 'errors'), variants ({ name: value } of VARIANTS),
  * accounts ({ main: { accessKeyId, secretAccessKey } }). `settings` and `variants` on the
  * returned object can be changed while it runs. The helpers act on the default region;
- * `inRegion(name)` has the same ones for another region.
+ * `inRegion(name)` has the same ones for another region. The Enterprise Edition helpers
+ * (enterprise-fixtures.js: projectId, addProject, addInstance, addInstanceNamespace, push,
+ * addInstanceRetention, addImmutableRule, instanceState) name their region themselves.
  */
 export async function startEmulator(options = {}) {
   const host = options.host ?? '127.0.0.1'

@@ -1,8 +1,8 @@
 // SWR Enterprise Edition: instances (dedicated registries) in an account's project of a region,
 // their namespaces, the repositories pushes make, and temporary docker logins, under
-// /v2/{project_id}/instances/{instance_id}, as the official Go SDK's request definitions and
-// ../shared/swr-enterprise-notes.md describe them. Retention policies and immutable tag rules
-// are in enterprise-policies.js.
+// /v2/{project_id}/instances/{instance_id}, as the official Go SDK (services/swr/v2: request
+// definitions and models) and the Terraform provider's swr_enterprise_* resources show them.
+// Retention policies and immutable tag rules are in enterprise-policies.js.
 //
 // Choices where no source settles the answer (the variants of variants.js aside):
 // - Errors always come as {"error_code","error_msg"}, whatever `errorShape` says; the codes
