@@ -123,6 +123,36 @@ describe('the namespace', () => {
     expect(writes(emulator)).toEqual([])
   })
 
+  it('that cannot be created fails every repository, which then has no path, naming the permission', async () => {
+    emulator.inject({
+      method: 'POST',
+      path: /\/namespaces$/,
+      kind: 'status',
+      status: 403,
+      body: { error_code: 'SWR.403002', error_msg: 'Forbidden' }
+    })
+    const run = await runAction(eeInputs(emulator, { repository: 'app\nweb', is_public: 'true' }))
+    expect(run.exitCode).toBe(1)
+    expect(errorsOf(run)).toContain('and swr:EnablePublicNameSpace for a public one')
+    expect(errorsOf(run)).toContain('2 of 2 repositories failed: group/app, group/web')
+    expect(run.outputs['paths']).toBe('')
+    expect(run.outputs['namespace_created']).toBe('false')
+  })
+
+  it('whose visibility update fails fails the repositories, which keep their paths', async () => {
+    emulator.addInstanceNamespace(INSTANCE, 'group', { public: 'true' })
+    emulator.inject({
+      method: 'PUT',
+      kind: 'status',
+      status: 403,
+      body: { error_code: 'SWR.403002' }
+    })
+    const run = await runAction(eeInputs(emulator, { is_public: 'false', on_drift: 'update' }))
+    expect(run.exitCode).toBe(1)
+    expect(errorsOf(run)).toContain('update namespace "group" failed: HTTP 403')
+    expect(run.outputs['paths']).toBe(`${ADDRESS}/group/app`)
+  })
+
   it('whose create loses its answer is read back and counted as created', async () => {
     emulator.inject({ method: 'POST', path: /\/namespaces$/, kind: 'lose-answer' })
     const run = await runAction(eeInputs(emulator))

@@ -72,6 +72,8 @@ export function buildEnterpriseReport(
   const records = recordsOf(plan, applied)
   const byKind = (kind: string) => records.policies.filter(r => r.resource === kind)
   const namespaceFailure = applied?.failure
+  // A namespace that could not be created leaves nothing to push to; a failed update does.
+  const pushable = !(records.namespace?.action === 'create' && namespaceFailure !== undefined)
   const repositories = plan.repositories.map((rp, i): RepositoryResult => {
     const record = records.repositories[i]
     const error = namespaceFailure ?? rp.failure ?? record?.error ?? policyError(records.policies)
@@ -85,7 +87,7 @@ export function buildEnterpriseReport(
     const description = descriptionOf(rp, record)
     return {
       repository: rp.repository,
-      path: namespaceFailure ? '' : `${registry}/${rp.name}`,
+      path: pushable ? `${registry}/${rp.name}` : '',
       action: error ? 'failed' : actionOf(rp, record),
       created: false,
       updated: record?.outcome === 'done' && record.action === 'update',
