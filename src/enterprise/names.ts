@@ -1,5 +1,5 @@
-// An instance's name rules (../shared notes, "Name rule for namespaces"), which differ from the
-// standard edition's: a namespace may start with a digit, and no separator pair is allowed.
+// An instance's name rules (README, "Enterprise Edition"), which differ from the standard
+// edition's: a namespace may start with a digit, and no separator pair is allowed.
 
 const NAMESPACE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/
 

@@ -1,5 +1,6 @@
-// The SWR Enterprise Edition API (../shared notes: "SWR Enterprise Edition notes"), as the
-// operations the instance's resources need. Every path starts with the instance's prefix and
+// The SWR Enterprise Edition API (the official Go SDK's swr/v2 requests, the Terraform
+// provider's swr_enterprise_* resources; README, "Enterprise Edition"), as the operations the
+// instance's resources need. Every path starts with the instance's prefix and
 // every request names the project in X-Project-Id. Like SwrClient, it turns answers into plain
 // outcomes and leaves what to do about them to the resources.
 import type { Answer, Api, ApiRequest, CallOptions, ServicePolicy } from '../http/api.js'
