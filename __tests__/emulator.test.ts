@@ -7,7 +7,12 @@ import http from 'node:http'
 import net from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { signRequest } from '../src/http/signer.js'
-import { ERROR_SHAPES, VARIANTS } from '../test/emulator/emulator.js'
+import {
+  ENTERPRISE_VARIANTS,
+  ERROR_SHAPES,
+  INSTANCE_STATUSES,
+  VARIANTS
+} from '../test/emulator/emulator.js'
 import { startEmulator, type Emulator } from './helpers/emulator.js'
 
 type Account = 'main' | 'other' | 'reader'
@@ -866,5 +871,860 @@ describe('one SWR per region, picked by the Host header', () => {
     expect(emulator.repository('group', 'app')).toBeUndefined()
     const listed = await callIn(TARGET, 'GET', SHARING)
     expect(listed.json).toMatchObject([{ access_domain: PARTNER }])
+  })
+})
+
+// Enterprise Edition: instances in an account's project, under
+// /v2/{project_id}/instances/{instance_id}, every call with X-Project-Id.
+const INSTANCE = 'c7a5f3a0-1f2e-4b6d-9a3c-5e8f7d6b4a21'
+
+interface EeOptions {
+  account?: Account
+  /** The X-Project-Id header: the main account's project here unless given; null for none. */
+  project?: string | null
+  region?: string
+  contentType?: string
+}
+
+/** A signed Enterprise Edition call; `path` is relative to the instance unless it starts /v. */
+function eeCall(
+  method: string,
+  path: string,
+  input?: unknown,
+  options: EeOptions = {}
+): Promise<Answer> {
+  const region = options.region ?? emulator.region
+  const project = options.project === undefined ? emulator.projectId(region) : options.project
+  const full = path.startsWith('/v') ? path : `/v2/${project}/instances/${INSTANCE}${path}`
+  const body = input === undefined ? '' : JSON.stringify(input)
+  const headers: Record<string, string> = {
+    'Content-Type': options.contentType ?? 'application/json'
+  }
+  if (project !== null) headers['X-Project-Id'] = project
+  const base = options.region === undefined ? emulator.url : apiHost(region)
+  const keys = emulator.accounts[options.account ?? 'main']
+  const url = new URL(full, base)
+  const signedHeaders = signRequest(
+    { method, url, headers, body },
+    { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }
+  )
+  return send(method, full, body, signedHeaders)
+}
+
+function expectEeError(answer: Answer, status: number, code: string): void {
+  expect({ status: answer.status, body: answer.json }).toEqual({
+    status,
+    body: { error_code: code, error_msg: expect.any(String) }
+  })
+  expect(emulator.log.at(-1)).toMatchObject({ status, code })
+}
+
+const PRIVATE = { public: 'false' }
+const NAMESPACE_PATH = '/namespaces/group'
+/** team/app on the wire: the "/" encoded, then the whole name encoded again. */
+const TEAM_APP = '/namespaces/group/repositories/team%252Fapp'
+
+describe('Enterprise Edition: projects, IAM and the OpenID Connect answer', () => {
+  it('projectId is 32 hex digits, one per account and region, kept by clearState', () => {
+    const id = emulator.projectId()
+    expect(id).toMatch(/^[0-9a-f]{32}$/)
+    expect(emulator.projectId('cn-north-4', 'main')).toBe(id)
+    expect(
+      new Set([id, emulator.projectId(TARGET), emulator.projectId(undefined, 'other')]).size
+    ).toBe(3)
+    emulator.clearState()
+    expect(emulator.projectId()).toBe(id)
+  })
+
+  it("GET /v3/projects?name={region} answers the caller's project of that name, signed", async () => {
+    const answer = await call('GET', `/v3/projects?name=${TARGET}`)
+    expect(answer.status).toBe(200)
+    expect(answer.json).toMatchObject({
+      projects: [
+        {
+          id: emulator.projectId(TARGET),
+          name: TARGET,
+          domain_id: emulator.accounts.main.domainId,
+          enabled: true
+        }
+      ]
+    })
+    const theirs = await call('GET', `/v3/projects?name=${TARGET}`, undefined, 'other')
+    expect(theirs.json).toMatchObject({ projects: [{ id: emulator.projectId(TARGET, 'other') }] })
+  })
+
+  it('an unknown project name answers an empty list; addProject makes two of one name', async () => {
+    expect((await call('GET', '/v3/projects?name=xx-nowhere-1')).json).toMatchObject({
+      projects: []
+    })
+    const second = emulator.addProject(TARGET)
+    const answer = await call('GET', `/v3/projects?name=${TARGET}`)
+    const ids = (answer.json as { projects: { id: string }[] }).projects.map(p => p.id)
+    expect(ids).toEqual([emulator.projectId(TARGET), second])
+  })
+
+  it('the project lookup without a signature is the gateway 401 APIGW.0301', async () => {
+    const answer = await send('GET', `/v3/projects?name=${TARGET}`, '', {})
+    expect(answer.status).toBe(401)
+    expect(emulator.log.at(-1)).toMatchObject({ code: 'APIGW.0301' })
+  })
+
+  it("the OpenID Connect exchange's answer names the project, with its id, it is scoped to", async () => {
+    const github = await send('GET', `/_github/token?audience=${emulator.oidc.audience}`, '', {
+      Authorization: `Bearer ${emulator.oidc.requestToken}`
+    })
+    const idToken = (github.json as { value: string }).value
+    const body = JSON.stringify({
+      auth: { id_token: { id: idToken }, scope: { project: { name: TARGET } } }
+    })
+    const answer = await send('POST', '/v3.0/OS-AUTH/id-token/tokens', body, {
+      'Content-Type': 'application/json',
+      'X-Idp-Id': emulator.oidc.idpId
+    })
+    expect(answer.status).toBe(201)
+    expect(answer.json).toMatchObject({
+      token: {
+        project: {
+          name: TARGET,
+          id: emulator.projectId(TARGET),
+          domain: { id: emulator.accounts.main.domainId }
+        }
+      }
+    })
+  })
+})
+
+describe('Enterprise Edition: what the emulator exports', () => {
+  it('ENTERPRISE_VARIANTS names variants of VARIANTS, each with its default first', () => {
+    expect(ENTERPRISE_VARIANTS).toEqual([
+      'instanceAccessAddress',
+      'eeNamespaceDuplicate',
+      'eeMissing',
+      'eeNamespacePut'
+    ])
+    expect(ENTERPRISE_VARIANTS.map(name => VARIANTS[name as keyof typeof VARIANTS][0])).toEqual([
+      'bare',
+      '409',
+      '404',
+      '200'
+    ])
+  })
+
+  it('INSTANCE_STATUSES are the SDK enum; addInstance refuses any other', () => {
+    expect(INSTANCE_STATUSES).toEqual(['Initial', 'Creating', 'Running', 'Unavailable'])
+    expect(() => emulator.addInstance({ status: 'Stopped' as 'Running' })).toThrow(/status/)
+  })
+})
+
+describe('Enterprise Edition: the instance and its checks', () => {
+  it('GET {prefix} shows the instance: Running, access_address a bare host, its project', async () => {
+    const record = emulator.addInstance({ id: INSTANCE, name: 'registry' })
+    expect(record.accessAddress).toBe('registry.swr.cn-north-4.myhuaweicloud.com')
+    const answer = await eeCall('GET', '')
+    expect(answer.status).toBe(200)
+    expect(answer.json).toMatchObject({
+      id: INSTANCE,
+      name: 'registry',
+      status: 'Running',
+      access_address: 'registry.swr.cn-north-4.myhuaweicloud.com',
+      project_id: emulator.projectId()
+    })
+  })
+
+  it('instanceAccessAddress https: access_address is prefixed with https://', async () => {
+    emulator.variants['instanceAccessAddress'] = 'https'
+    emulator.addInstance({ id: INSTANCE, name: 'registry' })
+    expect((await eeCall('GET', '')).json).toMatchObject({
+      access_address: 'https://registry.swr.cn-north-4.myhuaweicloud.com'
+    })
+  })
+
+  it('an instance in eu-west-101 has its access address under .eu', () => {
+    const record = emulator.addInstance({ name: 'registry', region: 'eu-west-101' })
+    expect(record.accessAddress).toBe('registry.swr.eu-west-101.myhuaweicloud.eu')
+  })
+
+  it('X-Project-Id missing or naming another project is 400 SWR.400002', async () => {
+    emulator.addInstance({ id: INSTANCE })
+    expectEeError(await eeCall('GET', '', undefined, { project: null }), 400, 'SWR.400002')
+    const path = `/v2/${emulator.projectId()}/instances/${INSTANCE}`
+    const other = emulator.projectId(TARGET)
+    expectEeError(await eeCall('GET', path, undefined, { project: other }), 400, 'SWR.400002')
+  })
+
+  it("another account's project, or the caller's project of another region, is 403 SWR.403001", async () => {
+    emulator.addInstance({ id: INSTANCE, owner: 'other' })
+    const theirs = emulator.projectId(undefined, 'other')
+    expectEeError(await eeCall('GET', '', undefined, { project: theirs }), 403, 'SWR.403001')
+    expectEeError(
+      await eeCall('GET', '', undefined, { project: emulator.projectId(TARGET) }),
+      403,
+      'SWR.403001'
+    )
+    const own = await eeCall('GET', '', undefined, { project: theirs, account: 'other' })
+    expect(own.status).toBe(200)
+  })
+
+  it('an unknown instance, or one of another project of the account, is 404 SWR.404001', async () => {
+    expectEeError(await eeCall('GET', ''), 404, 'SWR.404001')
+    const second = emulator.addProject()
+    emulator.addInstance({ id: INSTANCE, projectId: second })
+    expectEeError(await eeCall('GET', ''), 404, 'SWR.404001')
+    expect((await eeCall('GET', '', undefined, { project: second })).status).toBe(200)
+  })
+
+  it("an instance of another region answers through that region's host only", async () => {
+    emulator.addInstance({ id: INSTANCE, region: TARGET })
+    expect((await eeCall('GET', '', undefined, { region: TARGET })).status).toBe(200)
+    expectEeError(
+      await eeCall('GET', '', undefined, { project: emulator.projectId(TARGET) }),
+      403,
+      'SWR.403001'
+    )
+  })
+
+  it.each(['Initial', 'Creating', 'Unavailable'] as const)(
+    'an instance %s is shown with its status; every other call is 409 SWR.409002 naming it',
+    async status => {
+      emulator.addInstance({ id: INSTANCE, name: 'registry', status })
+      expect((await eeCall('GET', '')).json).toMatchObject({ status })
+      for (const [method, path, input] of [
+        ['GET', NAMESPACE_PATH],
+        ['POST', '/namespaces', { namespace_name: 'group', metadata: PRIVATE }],
+        ['POST', '/temp-credential']
+      ] as const) {
+        const answer = await eeCall(method, path, input)
+        expectEeError(answer, 409, 'SWR.409002')
+        expect((answer.json as { error_msg: string }).error_msg).toContain(`registry`)
+        expect((answer.json as { error_msg: string }).error_msg).toContain(status)
+      }
+    }
+  )
+
+  it('a status changed on the record is what the next answer shows', async () => {
+    const record = emulator.addInstance({ id: INSTANCE })
+    record.status = 'Unavailable'
+    expect((await eeCall('GET', '')).json).toMatchObject({ status: 'Unavailable' })
+    expectEeError(await eeCall('GET', '/namespaces'), 409, 'SWR.409002')
+  })
+
+  it("GET /v2/{project_id}/instances lists the project's instances with a total", async () => {
+    emulator.addInstance({ id: INSTANCE, name: 'one' })
+    emulator.addInstance({ name: 'two', status: 'Creating' })
+    emulator.addInstance({ name: 'theirs', owner: 'other' })
+    const answer = await eeCall('GET', `/v2/${emulator.projectId()}/instances`)
+    expect(answer.json).toMatchObject({ total: 2 })
+    const names = (answer.json as { instances: { name: string }[] }).instances.map(i => i.name)
+    expect(names.sort()).toEqual(['one', 'two'])
+  })
+
+  it('GET .../domainname lists the default domain and the custom ones', async () => {
+    emulator.addInstance({ id: INSTANCE, name: 'registry', customDomains: ['cr.example.com'] })
+    const answer = await eeCall('GET', '/domainname')
+    expect(answer.json).toMatchObject({
+      domain_name_infos: [
+        { type: 'default', domain_name: 'registry.swr.cn-north-4.myhuaweicloud.com' },
+        { type: 'custom', domain_name: 'cr.example.com' }
+      ]
+    })
+  })
+
+  it('POST .../temp-credential answers 201 with a login valid 24 hours, kept as issued', async () => {
+    emulator.addInstance({ id: INSTANCE })
+    const before = Date.now()
+    const answer = await eeCall('POST', '/temp-credential')
+    expect(answer.status).toBe(201)
+    const login = answer.json as Record<string, string>
+    expect(Object.keys(login).sort()).toEqual(
+      ['auth_token', 'created_at', 'expire_date', 'token_id', 'user_id'].sort()
+    )
+    const lifetime = Date.parse(login['expire_date'] ?? '') - before
+    expect(lifetime).toBeGreaterThan(24 * 3600_000 - 60_000)
+    expect(lifetime).toBeLessThanOrEqual(24 * 3600_000 + 1000)
+    expect(emulator.issued.instanceTokens).toContain(login['auth_token'])
+    expect(emulator.instanceState(INSTANCE).credentials).toEqual([login])
+  })
+
+  it('an account that may only read is refused a write, in the Enterprise Edition shape', async () => {
+    emulator.addInstance({ id: INSTANCE, owner: 'reader' })
+    const project = emulator.projectId(undefined, 'reader')
+    const answer = await eeCall('POST', '/temp-credential', undefined, {
+      account: 'reader',
+      project
+    })
+    expect(answer.status).toBe(403)
+    expect(answer.json).toEqual({ error_code: expect.any(String), error_msg: expect.any(String) })
+  })
+
+  it('a request with an IAM token scoped to the region is served like a signed one', async () => {
+    emulator.addInstance({ id: INSTANCE })
+    const github = await send('GET', '/_github/token', '', {
+      Authorization: `Bearer ${emulator.oidc.requestToken}`
+    })
+    const body = JSON.stringify({
+      auth: {
+        id_token: { id: (github.json as { value: string }).value },
+        scope: { project: { name: emulator.region } }
+      }
+    })
+    const exchange = await new Promise<string>((resolve, reject) => {
+      const req = http.request(
+        new URL('/v3.0/OS-AUTH/id-token/tokens', emulator.url),
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Idp-Id': emulator.oidc.idpId }
+        },
+        res => {
+          res.resume()
+          resolve(String(res.headers['x-subject-token']))
+        }
+      )
+      req.on('error', reject)
+      req.end(body)
+    })
+    const path = `/v2/${emulator.projectId()}/instances/${INSTANCE}`
+    const answer = await send('GET', path, '', {
+      'X-Auth-Token': exchange,
+      'X-Project-Id': emulator.projectId()
+    })
+    expect(answer.status).toBe(200)
+    const lookup = await send('GET', `/v3/projects?name=${emulator.region}`, '', {
+      'X-Auth-Token': exchange
+    })
+    expect(lookup.json).toMatchObject({ projects: [{ id: emulator.projectId() }] })
+  })
+})
+
+describe('Enterprise Edition: namespaces', () => {
+  beforeEach(() => {
+    emulator.addInstance({ id: INSTANCE })
+  })
+
+  it('POST /namespaces answers 201 {id}; the read shows public as the string it was sent', async () => {
+    const created = await eeCall('POST', '/namespaces', {
+      namespace_name: 'group',
+      metadata: { public: 'true' }
+    })
+    expect(created.status).toBe(201)
+    const { id } = created.json as { id: number }
+    expect(id).toEqual(expect.any(Number))
+    const read = await eeCall('GET', NAMESPACE_PATH)
+    expect(read.status).toBe(200)
+    expect(read.json).toMatchObject({
+      name: 'group',
+      namespace_id: id,
+      metadata: { public: 'true' },
+      repo_count: 0,
+      created_at: expect.any(String),
+      updated_at: expect.any(String)
+    })
+    expect(emulator.instanceState(INSTANCE).namespaces).toMatchObject([
+      { name: 'group', metadata: { public: 'true' } }
+    ])
+  })
+
+  it.each([
+    ['public as a boolean', { namespace_name: 'group', metadata: { public: true } }],
+    ['no metadata', { namespace_name: 'group' }],
+    ['metadata without public', { namespace_name: 'group', metadata: { auto_scan: 'true' } }],
+    [
+      'a severity not in the list',
+      { namespace_name: 'group', metadata: { ...PRIVATE, severity: 'x' } }
+    ],
+    ['no name', { metadata: PRIVATE }]
+  ])('%s is 400 SWR.400001 and makes nothing', async (_, input) => {
+    expectEeError(await eeCall('POST', '/namespaces', input), 400, 'SWR.400001')
+    expect(emulator.instanceState(INSTANCE).namespaces).toEqual([])
+  })
+
+  it.each(['', 'Group', '-group', 'group-', 'a__b', 'a.-b', 'a b', 'x'.repeat(65)])(
+    'the namespace name %j is refused with 400 SWR.400001',
+    async name => {
+      const input = { namespace_name: name, metadata: PRIVATE }
+      expectEeError(await eeCall('POST', '/namespaces', input), 400, 'SWR.400001')
+    }
+  )
+
+  it.each(['a', '1group', 'my.team-x_y', 'x'.repeat(64)])(
+    'the namespace name %j is accepted',
+    async name => {
+      const input = { namespace_name: name, metadata: PRIVATE }
+      expect((await eeCall('POST', '/namespaces', input)).status).toBe(201)
+    }
+  )
+
+  it('optional metadata (auto_scan, prevent_vul, severity) is kept as the strings sent', async () => {
+    const metadata = { public: 'false', auto_scan: 'true', prevent_vul: 'false', severity: 'high' }
+    await eeCall('POST', '/namespaces', { namespace_name: 'group', metadata })
+    expect((await eeCall('GET', NAMESPACE_PATH)).json).toMatchObject({ metadata })
+  })
+
+  it('a body that is not JSON is 400 SWR.400001; a non-JSON Content-Type is refused too', async () => {
+    const garbled = await eeCall('POST', '/namespaces', 'group')
+    expectEeError(garbled, 400, 'SWR.400001')
+    const input = { namespace_name: 'group', metadata: PRIVATE }
+    const text = await eeCall('POST', '/namespaces', input, { contentType: 'text/plain' })
+    expect(text.status).toBe(400)
+    expect(text.json).toEqual({ error_code: expect.any(String), error_msg: expect.any(String) })
+  })
+
+  it.each(VARIANTS.eeNamespaceDuplicate)(
+    'eeNamespaceDuplicate %s: creating a namespace that exists answers that, and changes nothing',
+    async value => {
+      emulator.variants['eeNamespaceDuplicate'] = value
+      emulator.addInstanceNamespace(INSTANCE, 'group', { public: 'true' })
+      const answer = await eeCall('POST', '/namespaces', {
+        namespace_name: 'group',
+        metadata: PRIVATE
+      })
+      expectEeError(answer, Number(value), value === '409' ? 'SWR.409001' : 'SWR.400007')
+      expect((await eeCall('GET', NAMESPACE_PATH)).json).toMatchObject({
+        metadata: { public: 'true' }
+      })
+    }
+  )
+
+  it.each(VARIANTS.eeMissing)('eeMissing %s: a namespace that does not exist', async value => {
+    emulator.variants['eeMissing'] = value
+    const code = value === '404' ? 'SWR.404002' : 'SWR.400004'
+    expectEeError(await eeCall('GET', NAMESPACE_PATH), Number(value), code)
+    expectEeError(await eeCall('PUT', NAMESPACE_PATH, { metadata: PRIVATE }), Number(value), code)
+    expectEeError(await eeCall('GET', `${NAMESPACE_PATH}/repositories`), Number(value), code)
+  })
+
+  it.each(VARIANTS.eeNamespacePut)(
+    'eeNamespacePut %s: PUT changes the visibility and answers that status without a body',
+    async value => {
+      emulator.variants['eeNamespacePut'] = value
+      emulator.addInstanceNamespace(INSTANCE, 'group')
+      const answer = await eeCall('PUT', NAMESPACE_PATH, { metadata: { public: 'true' } })
+      expect({ status: answer.status, text: answer.text }).toEqual({
+        status: Number(value),
+        text: ''
+      })
+      expect((await eeCall('GET', NAMESPACE_PATH)).json).toMatchObject({
+        metadata: { public: 'true' }
+      })
+    }
+  )
+
+  it('PUT with public as a boolean is 400 SWR.400001 and changes nothing', async () => {
+    emulator.addInstanceNamespace(INSTANCE, 'group')
+    const answer = await eeCall('PUT', NAMESPACE_PATH, { metadata: { public: true } })
+    expectEeError(answer, 400, 'SWR.400001')
+    expect(emulator.instanceState(INSTANCE).namespaces[0]?.metadata).toEqual(PRIVATE)
+  })
+
+  it('GET /namespaces lists them with a total, filtered by name (a part of it) and public', async () => {
+    emulator.addInstanceNamespace(INSTANCE, 'group')
+    emulator.addInstanceNamespace(INSTANCE, 'group-public', { public: 'true' })
+    emulator.addInstanceNamespace(INSTANCE, 'other')
+    const names = (answer: Answer) =>
+      (answer.json as { namespaces: { name: string }[] }).namespaces.map(n => n.name).sort()
+    const all = await eeCall('GET', '/namespaces')
+    expect(all.json).toMatchObject({ total: 3 })
+    expect(names(await eeCall('GET', '/namespaces?name=group'))).toEqual(['group', 'group-public'])
+    expect(names(await eeCall('GET', '/namespaces?public=true'))).toEqual(['group-public'])
+    const page = await eeCall('GET', '/namespaces?offset=1&limit=1')
+    expect(page.json).toMatchObject({ total: 3, namespaces: [{ name: 'group-public' }] })
+  })
+
+  it('a list limit over 100 is 400 SWR.400001', async () => {
+    expectEeError(await eeCall('GET', '/namespaces?limit=101'), 400, 'SWR.400001')
+  })
+})
+
+describe('Enterprise Edition: repositories appear on push', () => {
+  beforeEach(() => {
+    emulator.addInstance({ id: INSTANCE })
+    emulator.addInstanceNamespace(INSTANCE, 'group')
+  })
+
+  it.each(VARIANTS.eeMissing)(
+    'eeMissing %s: before any push the repository is missing',
+    async value => {
+      emulator.variants['eeMissing'] = value
+      const code = value === '404' ? 'SWR.404003' : 'SWR.400005'
+      expectEeError(await eeCall('GET', TEAM_APP), Number(value), code)
+      expectEeError(await eeCall('PUT', TEAM_APP, { description: 'x' }), Number(value), code)
+    }
+  )
+
+  it('after a push, the name encoded twice (team%252Fapp) reads team/app', async () => {
+    const pushed = emulator.push(INSTANCE, 'group', 'team/app')
+    const answer = await eeCall('GET', TEAM_APP)
+    expect(answer.status).toBe(200)
+    expect(answer.json).toEqual(pushed)
+    expect(answer.json).toMatchObject({
+      name: 'team/app',
+      namespace_name: 'group',
+      description: '',
+      tag_count: 1,
+      artifact_count: 1
+    })
+    expect(emulator.log.at(-1)).toMatchObject({ rawPath: expect.stringContaining('team%252Fapp') })
+  })
+
+  it.each(VARIANTS.eeMissing)(
+    'eeMissing %s: the name encoded once is a path that is no API, 404 APIGW.0101 unsigned too',
+    async value => {
+      emulator.variants['eeMissing'] = value
+      emulator.push(INSTANCE, 'group', 'team/app')
+      const path = '/namespaces/group/repositories/team%2Fapp'
+      expect((await eeCall('GET', path)).status).toBe(404)
+      expect(emulator.log.at(-1)).toMatchObject({ status: 404, code: 'APIGW.0101' })
+      const full = `/v2/${emulator.projectId()}/instances/${INSTANCE}${path}`
+      expect((await send('GET', full, '', {})).status).toBe(404)
+      expect(emulator.log.at(-1)).toMatchObject({ status: 404, code: 'APIGW.0101' })
+    }
+  )
+
+  it('a signature over the name decoded twice does not verify: 401 APIGW.0301', async () => {
+    emulator.push(INSTANCE, 'group', 'team/app')
+    const prefix = `/v2/${emulator.projectId()}/instances/${INSTANCE}`
+    const keys = emulator.accounts.main
+    const headers = signRequest(
+      {
+        method: 'GET',
+        url: new URL(`${prefix}/namespaces/group/repositories/team%2Fapp`, emulator.url),
+        headers: { 'Content-Type': 'application/json', 'X-Project-Id': emulator.projectId() },
+        body: ''
+      },
+      { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }
+    )
+    const answer = await send('GET', `${prefix}${TEAM_APP}`, '', headers)
+    expect(answer.status).toBe(401)
+    expect(emulator.log.at(-1)).toMatchObject({ code: 'APIGW.0301' })
+  })
+
+  it('a name without a slash reads the same encoded once or twice', async () => {
+    emulator.push(INSTANCE, 'group', 'app')
+    expect((await eeCall('GET', '/namespaces/group/repositories/app')).status).toBe(200)
+  })
+
+  it('PUT sets the description (200, no body); the read and the state show it', async () => {
+    emulator.push(INSTANCE, 'group', 'team/app')
+    const answer = await eeCall('PUT', TEAM_APP, { description: 'The app' })
+    expect({ status: answer.status, text: answer.text }).toEqual({ status: 200, text: '' })
+    expect((await eeCall('GET', TEAM_APP)).json).toMatchObject({ description: 'The app' })
+    expect(emulator.instanceState(INSTANCE).repositories).toMatchObject([
+      { name: 'team/app', description: 'The app' }
+    ])
+  })
+
+  it('a description that is not a string is 400 SWR.400001', async () => {
+    emulator.push(INSTANCE, 'group', 'app')
+    const path = '/namespaces/group/repositories/app'
+    expectEeError(await eeCall('PUT', path, { description: 5 }), 400, 'SWR.400001')
+  })
+
+  it("GET .../repositories lists the namespace's repositories with a total, by name", async () => {
+    emulator.push(INSTANCE, 'group', 'app')
+    emulator.push(INSTANCE, 'group', 'team/app')
+    emulator.addInstanceNamespace(INSTANCE, 'other')
+    emulator.push(INSTANCE, 'other', 'app')
+    const all = await eeCall('GET', '/namespaces/group/repositories')
+    expect(all.json).toMatchObject({ total: 2 })
+    const named = await eeCall('GET', '/namespaces/group/repositories?name=team')
+    expect(named.json).toMatchObject({ total: 1, repositories: [{ name: 'team/app' }] })
+    expect((await eeCall('GET', NAMESPACE_PATH)).json).toMatchObject({ repo_count: 2 })
+  })
+
+  it('pushing again adds an artifact to the same repository', () => {
+    emulator.push(INSTANCE, 'group', 'app')
+    expect(emulator.push(INSTANCE, 'group', 'app')).toMatchObject({ artifact_count: 2 })
+    expect(emulator.instanceState(INSTANCE).repositories).toHaveLength(1)
+  })
+
+  it('a push needs its namespace, a valid name and a known instance', () => {
+    expect(() => emulator.push(INSTANCE, 'nowhere', 'app')).toThrow(/no namespace nowhere/)
+    expect(() => emulator.push(INSTANCE, 'group', 'App')).toThrow(/bad repository/)
+    expect(() => emulator.push('missing', 'group', 'app')).toThrow(/no instance missing/)
+  })
+})
+
+const selector = (decoration: string, pattern: string) => [
+  { kind: 'doublestar', decoration, pattern }
+]
+const RETENTION_RULE = {
+  priority: 0,
+  action: 'retain',
+  template: 'latestPushedK',
+  params: { latestPushedK: 20 },
+  tag_selectors: selector('excludes', '{sig-*,sbom-*}'),
+  scope_selectors: { repository: selector('repoMatches', '{app,team/app}') },
+  repo_scope_mode: 'regular'
+}
+const POLICY = {
+  name: 'ci-retention',
+  algorithm: 'or',
+  enabled: true,
+  rules: [RETENTION_RULE],
+  trigger: { type: 'scheduled', trigger_settings: { cron: '0 0 0 * * *' } }
+}
+const IMMUTABLE_RULE = {
+  priority: 0,
+  disabled: false,
+  action: 'immutable',
+  template: 'immutable_template',
+  tag_selectors: selector('matches', 'v*'),
+  scope_selectors: { repository: selector('repoMatches', '{app,team/app}') }
+}
+const RETENTIONS = '/namespaces/group/retention/policies'
+const IMMUTABLE = '/namespaces/group/immutabletagrules'
+
+describe('Enterprise Edition: retention policies of a namespace', () => {
+  beforeEach(() => {
+    emulator.addInstance({ id: INSTANCE })
+    emulator.addInstanceNamespace(INSTANCE, 'group')
+  })
+
+  it('POST answers 201 {id}; GET shows it with rule ids, its namespace id and name', async () => {
+    const created = await eeCall('POST', RETENTIONS, POLICY)
+    expect(created.status).toBe(201)
+    const { id } = created.json as { id: number }
+    const read = await eeCall('GET', `${RETENTIONS}/${id}`)
+    expect(read.status).toBe(200)
+    const namespaceId = emulator.instanceState(INSTANCE).namespaces[0]?.namespace_id
+    expect(read.json).toEqual({
+      ...POLICY,
+      id,
+      rules: [{ ...RETENTION_RULE, id: expect.any(Number), disabled: false }],
+      namespace_id: namespaceId,
+      namespace_name: 'group'
+    })
+    expect(emulator.instanceState(INSTANCE).retentionPolicies).toEqual([read.json])
+  })
+
+  it('nDaysSinceLastPush and a manual trigger without settings are accepted', async () => {
+    const rule = {
+      ...RETENTION_RULE,
+      template: 'nDaysSinceLastPush',
+      params: { nDaysSinceLastPush: 30 }
+    }
+    const policy = { ...POLICY, rules: [rule], trigger: { type: 'manual' } }
+    expect((await eeCall('POST', RETENTIONS, policy)).status).toBe(201)
+  })
+
+  it.each([
+    [
+      'two tag selectors',
+      { tag_selectors: [...selector('matches', '**'), ...selector('excludes', 'v*')] }
+    ],
+    ['no tag selector', { tag_selectors: [] }],
+    [
+      'two repository selectors',
+      {
+        scope_selectors: {
+          repository: [...selector('repoMatches', 'a'), ...selector('repoMatches', 'b')]
+        }
+      }
+    ],
+    [
+      'a regexp selector',
+      { tag_selectors: [{ kind: 'regexp', decoration: 'matches', pattern: '.*' }] }
+    ],
+    [
+      'a decoration that is not matches or excludes',
+      { tag_selectors: selector('repoMatches', '**') }
+    ],
+    ['unbalanced braces', { tag_selectors: selector('matches', '{a,b') }],
+    ['params as a string', { params: { latestPushedK: '20' } }],
+    ['params for another template', { params: { nDaysSinceLastPush: 20 } }],
+    ['zero to keep', { params: { latestPushedK: 0 } }],
+    ['an unknown template', { template: 'tag_rule', params: { tag_rule: 1 } }],
+    ['action delete', { action: 'delete' }],
+    ['no repo_scope_mode', { repo_scope_mode: undefined }]
+  ])('a rule with %s is 400 SWR.400001 and nothing is stored', async (_, change) => {
+    const policy = { ...POLICY, rules: [{ ...RETENTION_RULE, ...change }] }
+    expectEeError(await eeCall('POST', RETENTIONS, policy), 400, 'SWR.400001')
+    expect(emulator.instanceState(INSTANCE).retentionPolicies).toEqual([])
+  })
+
+  it.each([
+    ['algorithm and', { algorithm: 'and' }],
+    ['enabled as a string', { enabled: 'true' }],
+    ['no rules', { rules: [] }],
+    ['16 rules', { rules: Array.from({ length: 16 }, () => RETENTION_RULE) }],
+    ['a scheduled trigger without cron', { trigger: { type: 'scheduled' } }],
+    ['a name with a space', { name: 'ci retention' }]
+  ])('a policy with %s is 400 SWR.400001', async (_, change) => {
+    expectEeError(await eeCall('POST', RETENTIONS, { ...POLICY, ...change }), 400, 'SWR.400001')
+  })
+
+  it('a second policy of the namespace is 409 SWR.409003 and the first stays alone', async () => {
+    emulator.addInstanceRetention(INSTANCE, 'group', POLICY)
+    expectEeError(await eeCall('POST', RETENTIONS, POLICY), 409, 'SWR.409003')
+    expect(emulator.instanceState(INSTANCE).retentionPolicies).toHaveLength(1)
+  })
+
+  it('PUT replaces the policy (200, no body) under the same id', async () => {
+    const { id } = emulator.addInstanceRetention(INSTANCE, 'group', POLICY)
+    const changed = { ...POLICY, rules: [{ ...RETENTION_RULE, params: { latestPushedK: 5 } }] }
+    const answer = await eeCall('PUT', `${RETENTIONS}/${id}`, changed)
+    expect({ status: answer.status, text: answer.text }).toEqual({ status: 200, text: '' })
+    expect((await eeCall('GET', `${RETENTIONS}/${id}`)).json).toMatchObject({
+      id,
+      rules: [{ params: { latestPushedK: 5 } }]
+    })
+  })
+
+  it('DELETE answers 200 without a body; the policy is gone', async () => {
+    const { id } = emulator.addInstanceRetention(INSTANCE, 'group', POLICY)
+    const answer = await eeCall('DELETE', `${RETENTIONS}/${id}`)
+    expect({ status: answer.status, text: answer.text }).toEqual({ status: 200, text: '' })
+    expect(emulator.instanceState(INSTANCE).retentionPolicies).toEqual([])
+  })
+
+  it.each(VARIANTS.eeMissing)(
+    'eeMissing %s: a policy that does not exist, or is of another namespace, is 400 SWR.400003',
+    async value => {
+      emulator.variants['eeMissing'] = value
+      emulator.addInstanceNamespace(INSTANCE, 'other')
+      const { id } = emulator.addInstanceRetention(INSTANCE, 'other', POLICY)
+      for (const [method, input] of [['GET'], ['PUT', POLICY], ['DELETE']] as const) {
+        expectEeError(await eeCall(method, `${RETENTIONS}/999`, input), 400, 'SWR.400003')
+        expectEeError(await eeCall(method, `${RETENTIONS}/${id}`, input), 400, 'SWR.400003')
+      }
+      expect(emulator.instanceState(INSTANCE).retentionPolicies).toHaveLength(1)
+    }
+  )
+
+  it('GET .../retention/policies (instance-wide) lists them, filtered by namespace_id', async () => {
+    emulator.addInstanceNamespace(INSTANCE, 'other')
+    emulator.addInstanceRetention(INSTANCE, 'group', POLICY)
+    emulator.addInstanceRetention(INSTANCE, 'other', { ...POLICY, name: 'other-policy' })
+    const all = await eeCall('GET', '/retention/policies')
+    expect(all.json).toMatchObject({ total: 2 })
+    const groupId = emulator
+      .instanceState(INSTANCE)
+      .namespaces.find(n => n.name === 'group')?.namespace_id
+    const mine = await eeCall('GET', `/retention/policies?namespace_id=${groupId}`)
+    expect(mine.json).toMatchObject({ total: 1, retentions: [{ namespace_name: 'group' }] })
+  })
+
+  it('there is no list under the namespace: GET .../namespaces/{ns}/retention/policies is no API', async () => {
+    const answer = await eeCall('GET', RETENTIONS)
+    expect(answer.status).toBe(404)
+    expect(emulator.log.at(-1)).toMatchObject({ code: 'APIGW.0101' })
+  })
+
+  it('a policy for a namespace that does not exist answers as a missing namespace', async () => {
+    const path = '/namespaces/nowhere/retention/policies'
+    expectEeError(await eeCall('POST', path, POLICY), 404, 'SWR.404002')
+  })
+})
+
+describe('Enterprise Edition: immutable tag rules', () => {
+  beforeEach(() => {
+    emulator.addInstance({ id: INSTANCE })
+    emulator.addInstanceNamespace(INSTANCE, 'group')
+  })
+
+  it('POST answers 201 {id}; the instance-wide list shows it with its namespace', async () => {
+    const created = await eeCall('POST', IMMUTABLE, IMMUTABLE_RULE)
+    expect(created.status).toBe(201)
+    const { id } = created.json as { id: number }
+    const listed = await eeCall('GET', '/immutabletagrules')
+    expect(listed.json).toEqual({
+      immutable_rules: [
+        {
+          ...IMMUTABLE_RULE,
+          id,
+          namespace_id: emulator.instanceState(INSTANCE).namespaces[0]?.namespace_id,
+          namespace_name: 'group'
+        }
+      ],
+      total: 1
+    })
+  })
+
+  it('priority, disabled, action and template may be left out: the defaults are filled in', async () => {
+    const { tag_selectors, scope_selectors } = IMMUTABLE_RULE
+    expect((await eeCall('POST', IMMUTABLE, { tag_selectors, scope_selectors })).status).toBe(201)
+    expect(emulator.instanceState(INSTANCE).immutableRules).toMatchObject([
+      { priority: 0, disabled: false, action: 'immutable', template: 'immutable_template' }
+    ])
+  })
+
+  it.each([
+    [
+      'two tag selectors',
+      { tag_selectors: [...selector('matches', 'v*'), ...selector('matches', 'r*')] }
+    ],
+    [
+      'a scope other than repository',
+      { scope_selectors: { namespace: selector('repoMatches', '**') } }
+    ],
+    ['action retain', { action: 'retain' }],
+    [
+      'a regexp selector',
+      { tag_selectors: [{ kind: 'regexp', decoration: 'matches', pattern: 'v.*' }] }
+    ]
+  ])('a rule with %s is 400 SWR.400001', async (_, change) => {
+    expectEeError(
+      await eeCall('POST', IMMUTABLE, { ...IMMUTABLE_RULE, ...change }),
+      400,
+      'SWR.400001'
+    )
+  })
+
+  it('a namespace holds at most 15 rules: the 16th is 400 SWR.400001', async () => {
+    for (let i = 0; i < 15; i++) emulator.addImmutableRule(INSTANCE, 'group', IMMUTABLE_RULE)
+    expectEeError(await eeCall('POST', IMMUTABLE, IMMUTABLE_RULE), 400, 'SWR.400001')
+  })
+
+  it('PUT replaces the rule (200, no body); DELETE removes it (200, no body)', async () => {
+    const { id } = emulator.addImmutableRule(INSTANCE, 'group', IMMUTABLE_RULE)
+    const changed = { ...IMMUTABLE_RULE, tag_selectors: selector('matches', 'release-*') }
+    const put = await eeCall('PUT', `${IMMUTABLE}/${id}`, changed)
+    expect({ status: put.status, text: put.text }).toEqual({ status: 200, text: '' })
+    expect(emulator.instanceState(INSTANCE).immutableRules).toMatchObject([
+      { id, tag_selectors: changed.tag_selectors }
+    ])
+    const deleted = await eeCall('DELETE', `${IMMUTABLE}/${id}`)
+    expect({ status: deleted.status, text: deleted.text }).toEqual({ status: 200, text: '' })
+    expect(emulator.instanceState(INSTANCE).immutableRules).toEqual([])
+  })
+
+  it.each(VARIANTS.eeMissing)(
+    'eeMissing %s: a rule that does not exist, or is of another namespace, answers that',
+    async value => {
+      emulator.variants['eeMissing'] = value
+      emulator.addInstanceNamespace(INSTANCE, 'other')
+      const { id } = emulator.addImmutableRule(INSTANCE, 'other', IMMUTABLE_RULE)
+      const code = value === '404' ? 'SWR.404004' : 'SWR.400006'
+      for (const path of [`${IMMUTABLE}/999`, `${IMMUTABLE}/${id}`]) {
+        expectEeError(await eeCall('PUT', path, IMMUTABLE_RULE), Number(value), code)
+        expectEeError(await eeCall('DELETE', path), Number(value), code)
+      }
+      expect(emulator.instanceState(INSTANCE).immutableRules).toHaveLength(1)
+    }
+  )
+
+  it('the list filters by namespace_id and pages by offset, a multiple of limit', async () => {
+    emulator.addInstanceNamespace(INSTANCE, 'other')
+    emulator.addImmutableRule(INSTANCE, 'group', IMMUTABLE_RULE)
+    emulator.addImmutableRule(INSTANCE, 'other', IMMUTABLE_RULE)
+    emulator.addImmutableRule(INSTANCE, 'other', IMMUTABLE_RULE)
+    const otherId = emulator
+      .instanceState(INSTANCE)
+      .namespaces.find(n => n.name === 'other')?.namespace_id
+    const other = await eeCall('GET', `/immutabletagrules?namespace_id=${otherId}`)
+    expect(other.json).toMatchObject({ total: 2 })
+    const second = await eeCall('GET', '/immutabletagrules?limit=1&offset=1')
+    expect(second.json).toMatchObject({ total: 3, immutable_rules: [{ namespace_name: 'other' }] })
+    expectEeError(await eeCall('GET', '/immutabletagrules?limit=2&offset=1'), 400, 'SWR.400001')
+  })
+
+  it('the helpers refuse what the API refuses', () => {
+    expect(() =>
+      emulator.addImmutableRule(INSTANCE, 'group', { ...IMMUTABLE_RULE, action: 'retain' })
+    ).toThrow(/action/)
+    expect(() => emulator.addImmutableRule(INSTANCE, 'nowhere', IMMUTABLE_RULE)).toThrow(
+      /no namespace nowhere/
+    )
+    emulator.addInstanceRetention(INSTANCE, 'group', POLICY)
+    expect(() => emulator.addInstanceRetention(INSTANCE, 'group', POLICY)).toThrow(/already/)
   })
 })

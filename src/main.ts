@@ -6,6 +6,7 @@ import {
   type ResolvedCredentials
 } from './auth/credentials.js'
 import { converge } from './converge.js'
+import { runEnterprise } from './enterprise-main.js'
 import { LIST_FROM } from './read.js'
 import { getInputs, secretValues, tuningFromEnv, type Inputs } from './github/inputs.js'
 import {
@@ -166,6 +167,15 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     info(
       `Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`
     )
+    if (inputs.enterprise) {
+      await runEnterprise(inputs, inputs.enterprise, {
+        api,
+        credentials,
+        log,
+        concurrency: CONCURRENCY
+      })
+      return
+    }
     const swr = new SwrClient(api(inputs.endpoint, swrPolicy, credentials.authorize))
     const regional = new Map(
       targets.map(t => [

@@ -10,7 +10,14 @@ import type { Change, DriftItem, Wanted } from './resources/types.js'
 import type { RepositoryInfo, RepositorySettings } from './swr/client.js'
 
 export type RepositoryAction =
-  'created' | 'unchanged' | 'updated' | 'would create' | 'would update' | 'failed'
+  | 'created'
+  | 'unchanged'
+  | 'updated'
+  | 'would create'
+  | 'would update'
+  | 'failed'
+  // An Enterprise Edition repository that does not exist yet: the first docker push creates it.
+  | 'pending push'
 
 export interface RepositoryResult {
   repository: string
@@ -27,6 +34,12 @@ export interface RepositoryResult {
   sharing?: { account: string; deadline: string; action: AccessAction }[]
   /** With replicate_to: each target, with the replica's image path. */
   replication?: { region: string; namespace: string; path: string; action: AccessAction }[]
+  /** An Enterprise Edition repository's description after the run, when it exists. */
+  description?: string
+  /** With immutable_tags: what became of the namespace's immutable tag rules for it. */
+  immutability?: AccessAction
+  /** What the user should know, e.g. that the first push creates the repository. */
+  note?: string
   error?: string
 }
 
@@ -102,7 +115,7 @@ const DONE = {
   delete: 'removed'
 } as const
 
-function accessAction(record: ChangeRecord | undefined): AccessAction {
+export function accessAction(record: ChangeRecord | undefined): AccessAction {
   if (!record) return 'unchanged'
   if (record.outcome === 'planned')
     return `would ${record.action === 'delete' ? 'remove' : record.action}`

@@ -11,6 +11,8 @@ export interface ResolvedCredentials {
   authorizeIn: (region: string) => Authorizer
   /** Long-term keys allow the documented long-term docker login without any request. */
   longTermKeys?: { accessKeyId: string; secretAccessKey: string }
+  /** The project of the run's region, when IAM named it (the OpenID Connect answer does). */
+  projectId?: string
   description: string
 }
 
@@ -35,6 +37,13 @@ async function getIdToken(audience: string | undefined): Promise<string> {
   }
 }
 
+/** The project id IAM's token answer names ({"token":{"project":{"id"}}}), if any. */
+function projectIdOf(json: unknown): string | undefined {
+  const token = (json as { token?: { project?: { id?: unknown } } } | undefined)?.token
+  const id = token?.project?.id
+  return typeof id === 'string' && id ? id : undefined
+}
+
 /** Exchanges the ID token at IAM for a token scoped to the project named after `region`. */
 async function exchange(
   api: Api,
@@ -42,9 +51,9 @@ async function exchange(
   idToken: string,
   region: string | undefined,
   another: boolean
-): Promise<string> {
+): Promise<{ token: string; projectId?: string }> {
   // Exchanging the same ID token twice is harmless: a retry needs no read-back.
-  const { response } = await api.call(
+  const { response, json } = await api.call(
     {
       operation: `exchange the OpenID Connect token at IAM (identity provider "${inputs.idpId}"${another ? `, project ${region}` : ''})`,
       method: 'POST',
@@ -58,7 +67,8 @@ async function exchange(
   const token = Array.isArray(header) ? header[0] : header
   if (!token)
     throw new Error('IAM accepted the OpenID Connect token but returned no X-Subject-Token header')
-  return token
+  const projectId = projectIdOf(json)
+  return { token, ...(projectId ? { projectId } : {}) }
 }
 
 /**
@@ -95,10 +105,12 @@ export async function resolveCredentials(
   const idToken = await getIdToken(inputs.audience)
   mask(idToken)
   const api = makeApi(inputs.iamEndpoint)
+  let projectId: string | undefined
   const tokenFor = async (r: string | undefined): Promise<string> => {
-    const token = await exchange(api, inputs, idToken, r, r !== region)
-    mask(token)
-    return token
+    const exchanged = await exchange(api, inputs, idToken, r, r !== region)
+    mask(exchanged.token)
+    if (r === region) projectId = exchanged.projectId
+    return exchanged.token
   }
   const byToken =
     (token: string): Authorizer =>
@@ -117,6 +129,7 @@ export async function resolveCredentials(
   return {
     authorize,
     authorizeIn,
+    ...(projectId ? { projectId } : {}),
     description: `an IAM token from OpenID Connect (identity provider "${inputs.idpId}")`
   }
 }

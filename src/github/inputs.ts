@@ -9,6 +9,7 @@ import {
   type Category
 } from '../swr/names.js'
 import { readAccess, type ReplicationInput, type SharingInput } from './access-inputs.js'
+import { readEnterprise, targetsInstance, type EnterpriseInputs } from './enterprise-inputs.js'
 import {
   REGION_RULE,
   defaultApiEndpoint,
@@ -19,6 +20,7 @@ import {
 } from '../swr/endpoints.js'
 
 export type { ReplicationInput, SharingInput } from './access-inputs.js'
+export type { EnterpriseInputs } from './enterprise-inputs.js'
 
 export type DriftPolicy = 'warn' | 'update' | 'fail'
 
@@ -67,6 +69,8 @@ export interface Inputs {
   /** Undefined when replicate_to is not set. */
   replicateTo?: ReplicationInput[]
   replicateOverride: boolean
+  /** Set iff instance_id is: the run targets that SWR Enterprise Edition instance. */
+  enterprise?: EnterpriseInputs
 }
 
 /** An input that breaks a rule: the message names the input, the value and the rule. */
@@ -105,7 +109,7 @@ function parseList(value: string): { items: string[]; duplicates: string[] } {
   return { items: [...items], duplicates: [...duplicates] }
 }
 
-function parseEndpoint(input: string, value: string): URL {
+export function parseEndpoint(input: string, value: string): URL {
   let url: URL
   try {
     url = new URL(value)
@@ -348,7 +352,8 @@ export type Read = (name: string) => string
 function readNames(input: Read): Pick<Inputs, 'namespace' | 'repositories' | 'duplicates'> {
   const namespace = input('namespace')
   if (!namespace) throw new InputError('Input "namespace" is required: the SWR organization name.')
-  if (!isValidOrganizationName(namespace))
+  // An instance's namespaces follow their own rule, checked by readEnterprise.
+  if (!targetsInstance(input) && !isValidOrganizationName(namespace))
     throw invalid('namespace', namespace, `it must be ${ORGANIZATION_RULE}`)
 
   const { items: repositories, duplicates } = parseList(input('repository'))
@@ -439,14 +444,17 @@ function readLocation(
 export function getInputs(env: NodeJS.ProcessEnv, now: Date = new Date()): Inputs {
   const input: Read = name => getInput(name, env)
   const names = readNames(input)
-  const settings = readSettings(input)
   const location = readLocation(env, input)
+  // Before the settings, so that an input an instance cannot use is named as such.
+  const enterprise = readEnterprise(input, env, location)
+  const settings = readSettings(input)
   const credentials = readCredentials(env, location.region, input)
   const dockerLoginOutputs = parseBoolean(
     'docker_login_outputs',
     input('docker_login_outputs') || 'false'
   )
-  if (dockerLoginOutputs && !location.region) {
+  // An instance's login is its own temporary credential, which needs no region.
+  if (dockerLoginOutputs && !location.region && !enterprise) {
     throw new InputError(
       'Input "docker_login_outputs" is "true" but no region is known: give region, since the registry login is per region.'
     )
@@ -460,7 +468,8 @@ export function getInputs(env: NodeJS.ProcessEnv, now: Date = new Date()): Input
     ...location,
     credentials,
     dockerLoginOutputs,
-    ...access
+    ...access,
+    ...(enterprise ? { enterprise } : {})
   }
 }
 

@@ -22,7 +22,12 @@ export function planLines(changes: Change[], dryRun: boolean): string[] {
 export function repositoryLines(report: Report): string[] {
   return report.repositories.map(r => {
     const line = `Repository "${report.namespace}/${r.repository}": ${r.action}${r.path ? ` (${r.path})` : ''}`
-    return line + (r.retention ? `; retention policy ${r.retention}` : '')
+    return (
+      line +
+      (r.note ? `; ${r.note}` : '') +
+      (r.retention ? `; retention policy ${r.retention}` : '') +
+      (r.immutability ? `; immutable tag rules ${r.immutability}` : '')
+    )
   })
 }
 

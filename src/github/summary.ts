@@ -3,11 +3,11 @@ import type { ChangeRecord } from '../apply.js'
 import type { Report, RepositoryResult } from '../report.js'
 import type { Wanted } from '../resources/types.js'
 
-function cell(text: string): string {
+export function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }
 
-function code(text: string): string {
+export function code(text: string): string {
   return text ? `\`${cell(text)}\`` : '—'
 }
 
@@ -46,7 +46,7 @@ export function describeWanted(wanted: Wanted): string {
   return `${parts.join(', ')}; on drift: ${wanted.onDrift}`
 }
 
-function changeRow(change: ChangeRecord): string {
+export function changeRow(change: ChangeRecord): string {
   const outcome = change.outcome + (change.note ? ` (${change.note})` : '')
   const name = change.region ? `${change.name} (${change.region})` : change.name
   return `| ${change.resource} | ${code(name)} | ${change.action} | ${cell(change.reason)} | ${cell(outcome)} |`

@@ -3,7 +3,15 @@
 import type { DriftPolicy, RetentionSpec } from '../github/inputs.js'
 import type { Category } from '../swr/names.js'
 
-export type ResourceKind = 'organization' | 'repository' | 'retention' | 'sharing' | 'replication'
+export type ResourceKind =
+  | 'organization'
+  | 'repository'
+  | 'retention'
+  | 'sharing'
+  | 'replication'
+  // An Enterprise Edition instance's namespace and its immutable tag rules.
+  | 'namespace'
+  | 'immutability'
 
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete'
 
@@ -21,9 +29,11 @@ export interface Change {
 
 /**
  * What became of a change: done; found done (another run made it first); failed; skipped
- * because one it needs failed; or only planned (a dry run).
+ * because one it needs failed; only planned (a dry run); or left to the first docker push
+ * (an Enterprise Edition repository, which no call creates).
  */
-export type ChangeOutcome = 'done' | 'found done' | 'failed' | 'skipped' | 'planned'
+export type ChangeOutcome =
+  'done' | 'found done' | 'failed' | 'skipped' | 'planned' | 'on first push'
 
 /** Settings the workflow asked for; an absent key means "no opinion". */
 export interface WantedSettings {

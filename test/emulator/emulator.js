@@ -18,12 +18,22 @@
 // - faults.js: injected faults (status, html, empty, truncate, reset, hang, lose-answer, drip,
 //   delay), latency and a consistency lag.
 // - router.js: how a route module is written; a new service is one more entry in ROUTE_MODULES.
+// - projects.js: IAM projects (one per account and region, with a stable id) and IAM's
+//   GET /v3/projects?name={region}.
+// - enterprise.js, enterprise-namespaces.js, enterprise-fixtures.js: SWR Enterprise Edition
+//   instances in a project, their namespaces and pushed repositories, temporary docker logins;
+//   enterprise-policies.js: their retention policies and immutable tag rules.
 import http from 'node:http'
 import https from 'node:https'
 import { ANSWERED_CODE, gatewayError, noSuchApi, send } from './answers.js'
 import { authenticate, createCredentials } from './auth.js'
+import { enterpriseError, instanceOwnRoutes } from './enterprise.js'
+import { enterpriseFixtures } from './enterprise-fixtures.js'
+import { namespaceRoutes } from './enterprise-namespaces.js'
+import { policyRoutes } from './enterprise-policies.js'
 import { answerWithFault, createFaults } from './faults.js'
 import { createOidc, oidcRoutes } from './oidc.js'
+import { createProjects, projectRoutes } from './projects.js'
 import { createRegions, regionFromHost } from './regions.js'
 import { addNamespaceRecord, createState, newRepository, publicRepository } from './resources.js'
 import { addPolicy, retentionRoutes } from './retentions.js'
@@ -31,12 +41,23 @@ import { createCall, createRouter } from './router.js'
 import { addSharingRecord, sharingRoutes } from './sharing.js'
 import { swrRoutes } from './swr.js'
 import { addRuleRecord, syncRoutes } from './sync.js'
-import { ERROR_SHAPES, VARIANTS, createVariants } from './variants.js'
+import { ENTERPRISE_VARIANTS, ERROR_SHAPES, VARIANTS, createVariants } from './variants.js'
 
-export { ERROR_SHAPES, VARIANTS }
+export { ENTERPRISE_VARIANTS, ERROR_SHAPES, VARIANTS }
 export { DEFAULT_REGIONS } from './regions.js'
+export { INSTANCE_STATUSES } from './enterprise.js'
 
-const ROUTE_MODULES = [oidcRoutes, swrRoutes, retentionRoutes, sharingRoutes, syncRoutes]
+const ROUTE_MODULES = [
+  oidcRoutes,
+  projectRoutes,
+  swrRoutes,
+  retentionRoutes,
+  sharingRoutes,
+  syncRoutes,
+  instanceOwnRoutes,
+  namespaceRoutes,
+  policyRoutes
+]
 
 /**
  * One request as the emulator saw it.
@@ -101,6 +122,8 @@ async function carryOut(ctx, request, res, entry) {
     const { params } = found
     const scope = scopeOf(ctx, request.region)
     const call = createCall({ req, res, url, body, params, settings: ctx.settings, scope })
+    // Enterprise Edition errors have their own shape, the gateway's checks in serve() included.
+    if (found.route.enterprise) call.error = (...args) => enterpriseError(res, ...args)
     if (found.route.auth === false) await found.route.handle(call)
     else await serve(ctx, found.route, call, entry)
   }
@@ -261,9 +284,13 @@ function regionView(ctx, region) {
   return { region, registry: scope.registry, state: scope.state, ...fixtures(ctx, scope) }
 }
 
-/** Empties every region's SWR (the objects stay, so `emulator.state` still is the default's). */
+/**
+ * Empties every region's SWR (the objects stay, so `emulator.state` still is the default's);
+ * each account keeps its first project of each region, with its id.
+ */
 function clearState(ctx) {
   for (const { state } of ctx.regions.all()) Object.assign(state, createState())
+  ctx.projects.clearExtras()
 }
 
 /** Faults and the request log, for tests (spread: so no getters here). */
@@ -306,6 +333,7 @@ function createContext(options) {
       ...(options.knownAccounts ?? [])
     ]),
     oidc: createOidc(options),
+    projects: createProjects(),
     settings: createSettings(options),
     variants: createVariants(options.variants),
     router: createRouter(),
@@ -324,7 +352,9 @@ function createContext(options) {
  * errorShape ('live' | 'object' | 'array' | 'errors'), variants ({ name: value } of VARIANTS),
  * accounts ({ main: { accessKeyId, secretAccessKey } }). `settings` and `variants` on the
  * returned object can be changed while it runs. The helpers act on the default region;
- * `inRegion(name)` has the same ones for another region.
+ * `inRegion(name)` has the same ones for another region. The Enterprise Edition helpers
+ * (enterprise-fixtures.js: projectId, addProject, addInstance, addInstanceNamespace, push,
+ * addInstanceRetention, addImmutableRule, instanceState) name their region themselves.
  */
 export async function startEmulator(options = {}) {
   const host = options.host ?? '127.0.0.1'
@@ -372,6 +402,7 @@ export async function startEmulator(options = {}) {
     },
     ...controls(ctx, server),
     ...fixtures(ctx, scopeOf(ctx, region)),
+    ...enterpriseFixtures(ctx),
     inRegion: name => regionView(ctx, name),
     clearState: () => clearState(ctx),
     close: server.close

@@ -58,13 +58,19 @@ function exchangeIdToken(ctx, call) {
   if (!regions.known.has(project)) return iamError(400, `project ${project} not found`)
   const token = `MII${randomBytes(96).toString('base64url')}`
   const expires = Date.now() + 3600_000
-  credentials.iamTokens.set(token, { account: credentials.accounts.main, expires, project })
+  const account = credentials.accounts.main
+  credentials.iamTokens.set(token, { account, expires, project })
   oidc.issued.iamTokens.push(token)
   const body = {
     token: {
       expires_at: new Date(expires).toISOString(),
       methods: ['mapped'],
-      project: { name: project }
+      // As IAM's answer: the project the token is scoped to, with its id and its account.
+      project: {
+        name: project,
+        id: ctx.projects.idOf(account, project),
+        domain: { name: account.name, id: account.domainId }
+      }
     }
   }
   return call.send(201, body, { 'X-Subject-Token': token })
@@ -85,8 +91,9 @@ export function createOidc(options = {}) {
     audience: options.oidcAudience ?? 'https://github.com/octo-org',
     requestToken: randomBytes(24).toString('hex'),
     keys: generateKeyPairSync('rsa', { modulusLength: 2048 }),
-    // Every ID token and IAM token handed out, so that tests can check none of them leaks.
-    issued: { idTokens: [], iamTokens: [] }
+    // Every ID token, IAM token and Enterprise Edition docker login token (auth_token)
+    // handed out, so that tests can check none of them leaks.
+    issued: { idTokens: [], iamTokens: [], instanceTokens: [] }
   }
 }
 

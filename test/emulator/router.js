@@ -2,7 +2,9 @@
 // function of the emulator's context returning a list of routes:
 //   { method: 'GET', path: '/v2/manage/namespaces/{namespace}', handle(call), auth?: false }
 // Path parameters arrive decoded in call.params. Routes with `auth: false` (IAM, GitHub's token
-// endpoint) skip the SWR authentication and the write checks. A handler made with routesOf gets
+// endpoint) skip the SWR authentication and the write checks. For routes with `slashFree: true`
+// (Enterprise Edition) the gateway decodes the path before routing, so a parameter sent with
+// %2F is one more path segment: no API, whatever the signature. A handler made with routesOf gets
 // the context of the region the request went to (call.scope: its state, registry and name).
 import { send, swrError } from './answers.js'
 
@@ -38,6 +40,7 @@ export function createRouter() {
         if (!m) continue
         const values = m.slice(1).map(decode)
         if (values.includes(undefined)) continue
+        if (route.slashFree && values.some(value => value.includes('/'))) continue
         return { route, params: Object.fromEntries(route.names.map((n, i) => [n, values[i]])) }
       }
       return undefined

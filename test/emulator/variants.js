@@ -44,8 +44,32 @@ export const VARIANTS = Object.freeze({
    * The name of the auto-sync flag in GET .../sync_repo: `synAuto` (the official SDKs'
    * SyncRepo model) or `syncAuto` (the API reference's older example, and the request body).
    */
-  syncRuleAutoField: Object.freeze(['synAuto', 'syncAuto'])
+  syncRuleAutoField: Object.freeze(['synAuto', 'syncAuto']),
+  /**
+   * An Enterprise Edition instance's access_address: a bare host ("{name}.swr.{region}.
+   * myhuaweicloud.com", what the notes find likely) or prefixed with https:// (as the
+   * Terraform provider's tests show it).
+   */
+  instanceAccessAddress: Object.freeze(['bare', 'https']),
+  /** Creating an Enterprise Edition namespace that exists: 409 (Harbor's answer) or 400. */
+  eeNamespaceDuplicate: Object.freeze(['409', '400']),
+  /**
+   * An Enterprise Edition namespace, repository or immutable tag rule that does not exist:
+   * 404 (what the Terraform provider's reads imply), or 400 (as a missing retention policy
+   * answers, SWR.400003).
+   */
+  eeMissing: Object.freeze(['404', '400']),
+  /** PUT of an Enterprise Edition namespace: 200 or 204, both without a body. */
+  eeNamespacePut: Object.freeze(['200', '204'])
 })
+
+/** The variants that only Enterprise Edition calls show. */
+export const ENTERPRISE_VARIANTS = Object.freeze([
+  'instanceAccessAddress',
+  'eeNamespaceDuplicate',
+  'eeMissing',
+  'eeNamespacePut'
+])
 
 /** The error body shapes SWR is known to answer with, the live one first. */
 export const ERROR_SHAPES = Object.freeze(['live', 'object', 'array', 'errors'])

@@ -1,0 +1,168 @@
+// The inputs of an Enterprise Edition run, read by the real getInputs from INPUT_* variables:
+// what instance_id changes, and every input error, each before any request.
+import { describe, expect, it } from 'vitest'
+import { getInputs, InputError } from '../src/github/inputs.js'
+import { inputEnv } from './helpers/action.js'
+
+const PROJECT = '0123456789abcdef0123456789abcdef'
+const keys = { access_key_id: 'AKEXAMPLE', secret_access_key: 'SKEXAMPLE' }
+const env = (inputs: Record<string, string>, extra: Record<string, string> = {}) => ({
+  ...inputEnv({
+    namespace: 'group',
+    repository: 'app',
+    region: 'cn-north-4',
+    instance_id: 'ins-1',
+    ...keys,
+    ...inputs
+  }),
+  ...extra
+})
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn()
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError)
+    return (err as Error).message
+  }
+  throw new Error('expected an InputError, but nothing was thrown')
+}
+
+describe('instance_id', () => {
+  it('is absent from the inputs of a standard run', () => {
+    expect(getInputs(env({ instance_id: '' }))).not.toHaveProperty('enterprise')
+  })
+
+  it('with a project id given, targets the instance and asks IAM nothing', () => {
+    const inputs = getInputs(env({ project_id: PROJECT }))
+    expect(inputs.enterprise).toEqual({
+      instanceId: 'ins-1',
+      projectId: PROJECT,
+      projectIdSource: 'input project_id'
+    })
+  })
+
+  it('takes the project id from HUAWEI_CLOUD_PROJECT_ID, the input first', () => {
+    const other = 'fedcba9876543210fedcba9876543210'
+    expect(getInputs(env({}, { HUAWEI_CLOUD_PROJECT_ID: other })).enterprise).toMatchObject({
+      projectId: other,
+      projectIdSource: 'HUAWEI_CLOUD_PROJECT_ID'
+    })
+    expect(
+      getInputs(env({ project_id: PROJECT }, { HUAWEI_CLOUD_PROJECT_ID: other })).enterprise
+    ).toMatchObject({ projectId: PROJECT })
+  })
+
+  it("without a project id, plans IAM's lookup for the region, at iam_endpoint when given", () => {
+    expect(getInputs(env({})).enterprise?.projectLookup).toEqual({
+      region: 'cn-north-4',
+      iamEndpoint: new URL('https://iam.cn-north-4.myhuaweicloud.com')
+    })
+    const custom = getInputs(env({ iam_endpoint: 'http://127.0.0.1:9/' })).enterprise
+    expect(custom?.projectLookup?.iamEndpoint.href).toBe('http://127.0.0.1:9/')
+  })
+
+  it('allows docker_login_outputs without a region when the project id is known', () => {
+    const inputs = getInputs(
+      env({
+        region: '',
+        endpoint: 'https://swr.example.internal',
+        project_id: PROJECT,
+        docker_login_outputs: 'true'
+      })
+    )
+    expect(inputs.dockerLoginOutputs).toBe(true)
+  })
+
+  it('reads immutable_tags one pattern per line, braces and commas included, once each', () => {
+    const inputs = getInputs(
+      env({ project_id: PROJECT, immutable_tags: 'v*\n\n release-{a,b} \nv*' })
+    )
+    expect(inputs.enterprise?.immutableTags).toEqual(['v*', 'release-{a,b}'])
+  })
+
+  it('accepts a namespace the standard edition refuses: starting with a digit', () => {
+    expect(getInputs(env({ namespace: '1team', project_id: PROJECT })).namespace).toBe('1team')
+  })
+})
+
+describe('input errors', () => {
+  it.each([
+    ['category', { category: 'linux' }, 'instances have no repository categories'],
+    ['share_with', { share_with: 'someaccount' }, 'instances have no sharing with other accounts'],
+    [
+      'replicate_to',
+      { replicate_to: 'ap-southeast-1' },
+      'instances replicate through their own replication policies, not auto-sync'
+    ]
+  ])('%s has no meaning for an instance, and says so', (name, inputs, why) => {
+    expect(errorOf(() => getInputs(env({ project_id: PROJECT, ...inputs })))).toBe(
+      `Input "${name}" has no meaning for an SWR Enterprise Edition instance (instance_id is set): ${why}. Drop it.`
+    )
+  })
+
+  it('a "re:" retention exception cannot be expressed by an instance', () => {
+    const message = errorOf(() =>
+      getInputs(
+        env({
+          project_id: PROJECT,
+          retention_keep_last: '5',
+          retention_exceptions: 'latest\nre:^v[0-9]+'
+        })
+      )
+    )
+    expect(message).toContain('Input "retention_exceptions" is "re:^v[0-9]+"')
+    expect(message).toContain('not regular expressions, so "re:" lines cannot be expressed')
+  })
+
+  it('a retention exception that would break the pattern list is refused', () => {
+    expect(
+      errorOf(() =>
+        getInputs(
+          env({ project_id: PROJECT, retention_keep_last: '5', retention_exceptions: 'a,b' })
+        )
+      )
+    ).toContain('Input "retention_exceptions" is "a,b": for an instance it must be a tag')
+  })
+
+  it.each(['immutable_tags', 'project_id'])(
+    '%s without instance_id says it is for Enterprise Edition instances',
+    name => {
+      const value = name === 'project_id' ? PROJECT : 'v*'
+      expect(errorOf(() => getInputs(env({ instance_id: '', [name]: value })))).toContain(
+        `Input "${name}" is for SWR Enterprise Edition instances: set instance_id too`
+      )
+    }
+  )
+
+  it.each(['a__b', 'a.-b', '-a', 'a-', 'A', 'x'.repeat(65)])(
+    'the namespace %s breaks the instance rule',
+    namespace => {
+      expect(errorOf(() => getInputs(env({ namespace, project_id: PROJECT })))).toContain(
+        'the rule of SWR Enterprise Edition namespaces'
+      )
+    }
+  )
+
+  it.each([
+    [{ project_id: 'cn-north-4' }, 'Input "project_id" is "cn-north-4": it must be a project id'],
+    [{ instance_id: 'ins/1' }, 'Input "instance_id" is "ins/1"'],
+    [{ immutable_tags: 'v* x' }, 'Input "immutable_tags" is "v* x"']
+  ])('%o is refused', (inputs, message) => {
+    expect(errorOf(() => getInputs(env({ project_id: PROJECT, ...inputs })))).toContain(message)
+  })
+
+  it('a bad HUAWEI_CLOUD_PROJECT_ID is named as the variable it came from', () => {
+    expect(errorOf(() => getInputs(env({}, { HUAWEI_CLOUD_PROJECT_ID: 'nope' })))).toContain(
+      'Input "project_id (from HUAWEI_CLOUD_PROJECT_ID)" is "nope"'
+    )
+  })
+
+  it('no project id and no region: nothing to ask IAM about', () => {
+    expect(
+      errorOf(() => getInputs(env({ region: '', endpoint: 'https://swr.example.internal' })))
+    ).toBe(
+      'No project id is known for the instance: give project_id (or set HUAWEI_CLOUD_PROJECT_ID), or region, so that IAM can be asked for the project of that region.'
+    )
+  })
+})

@@ -1,0 +1,235 @@
+// An instance's retention and immutable tags, as a runner runs the bundle: namespace policies
+// scoped to the repositories of the run, converged so that a re-run writes nothing, with
+// what other workflows keep there left alone.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { errorsOf, runAction, warningsOf } from './helpers/action.js'
+import type { Emulator } from './helpers/emulator.js'
+import {
+  INSTANCE,
+  eeInputs,
+  planOf,
+  resultOf,
+  startWithInstance,
+  writes
+} from './helpers/enterprise.js'
+
+let emulator: Emulator
+beforeEach(async () => {
+  emulator = await startWithInstance()
+  emulator.addInstanceNamespace(INSTANCE, 'group')
+  emulator.push(INSTANCE, 'group', 'app')
+  emulator.push(INSTANCE, 'group', 'web')
+})
+afterEach(async () => {
+  await emulator.close()
+})
+
+const state = () => emulator.instanceState(INSTANCE)
+const scope = (pattern: string) => ({
+  repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern }]
+})
+const keep = (template: string, n: number, decoration: string, pattern: string, repos: string) => ({
+  priority: 0,
+  disabled: false,
+  action: 'retain',
+  template,
+  params: { [template]: n },
+  tag_selectors: [{ kind: 'doublestar', decoration, pattern }],
+  scope_selectors: scope(repos),
+  repo_scope_mode: 'regular'
+})
+
+async function convergedTwice(inputs: Record<string, string>) {
+  const run = await runAction(inputs)
+  expect(errorsOf(run)).toBe('')
+  emulator.resetLog()
+  const again = await runAction(inputs)
+  expect(errorsOf(again)).toBe('')
+  expect(planOf(again.outputs)).toEqual([])
+  expect(writes(emulator)).toEqual([])
+  return run
+}
+
+describe('retention', () => {
+  it('becomes a namespace policy scoped to the repositories, exceptions excluded from the count and kept by their own rule; a re-run writes nothing', async () => {
+    const run = await convergedTwice(
+      eeInputs(emulator, {
+        repository: 'web\napp',
+        retention_keep_last: '10',
+        retention_exceptions: 'latest\nstable'
+      })
+    )
+    expect(resultOf(run.outputs).map(r => r['retention'])).toEqual(['created', 'created'])
+    const [policy, ...more] = state().retentionPolicies
+    expect(more).toEqual([])
+    expect(policy).toMatchObject({
+      name: 'group-retention',
+      algorithm: 'or',
+      enabled: true,
+      namespace_name: 'group',
+      trigger: { type: 'scheduled', trigger_settings: { cron: '0 0 0 * * ?' } }
+    })
+    const patterns = '{latest,stable,sha256-*,*.sig,*.att,*.sbom}'
+    expect(policy?.['rules']).toEqual([
+      expect.objectContaining(keep('latestPushedK', 10, 'excludes', patterns, '{app,web}')),
+      expect.objectContaining(keep('nDaysSinceLastPush', 36500, 'matches', patterns, '{app,web}'))
+    ])
+  })
+
+  it('by days, without signature tags when told, matches every tag', async () => {
+    await convergedTwice(
+      eeInputs(emulator, { retention_keep_days: '30', retention_keep_signatures: 'false' })
+    )
+    expect(state().retentionPolicies[0]?.['rules']).toEqual([
+      expect.objectContaining(keep('nDaysSinceLastPush', 30, 'matches', '**', 'app'))
+    ])
+  })
+
+  it("is merged into the namespace's policy: other scopes' rules and its schedule kept, the run's own replaced", async () => {
+    const theirs = keep('latestPushedK', 99, 'matches', '**', 'other')
+    emulator.addInstanceRetention(INSTANCE, 'group', {
+      name: 'by-hand',
+      algorithm: 'or',
+      enabled: true,
+      rules: [theirs, keep('latestPushedK', 3, 'matches', '**', 'app')],
+      trigger: { type: 'scheduled', trigger_settings: { cron: '0 0 5 * * ?' } }
+    })
+    const run = await convergedTwice(
+      eeInputs(emulator, { retention_keep_last: '7', retention_keep_signatures: 'false' })
+    )
+    expect(resultOf(run.outputs)[0]?.['retention']).toBe('updated')
+    const [policy] = state().retentionPolicies
+    expect(policy).toMatchObject({
+      name: 'by-hand',
+      trigger: { trigger_settings: { cron: '0 0 5 * * ?' } }
+    })
+    expect(policy?.['rules']).toEqual([
+      expect.objectContaining(theirs),
+      expect.objectContaining(keep('latestPushedK', 7, 'matches', '**', 'app'))
+    ])
+  })
+
+  it("made by another run between the read and the create takes the run's rules instead (409 on the create)", async () => {
+    const theirs = keep('latestPushedK', 99, 'matches', '**', 'other')
+    emulator.addInstanceRetention(INSTANCE, 'group', {
+      name: 'other-run',
+      algorithm: 'or',
+      enabled: true,
+      rules: [theirs],
+      trigger: { type: 'scheduled', trigger_settings: { cron: '0 0 5 * * ?' } }
+    })
+    // The list says there is none, as it would have a moment before the other run's create.
+    emulator.inject({
+      method: 'GET',
+      path: /\/retention\/policies$/,
+      kind: 'status',
+      status: 200,
+      body: { total: 0, retentions: [] }
+    })
+    const run = await runAction(
+      eeInputs(emulator, { retention_keep_last: '7', retention_keep_signatures: 'false' })
+    )
+    expect(errorsOf(run)).toBe('')
+    expect(writes(emulator)).toEqual([
+      'POST ~/namespaces/group/retention/policies',
+      `PUT ~/namespaces/group/retention/policies/${state().retentionPolicies[0]?.['id']}`
+    ])
+    expect(state().retentionPolicies[0]?.['rules']).toEqual([
+      expect.objectContaining(theirs),
+      expect.objectContaining(keep('latestPushedK', 7, 'matches', '**', 'app'))
+    ])
+  })
+
+  it('whose create loses its answer is read back, not made twice', async () => {
+    emulator.inject({ method: 'POST', path: /\/retention\/policies$/, kind: 'lose-answer' })
+    const run = await runAction(eeInputs(emulator, { retention_keep_last: '7' }))
+    expect(errorsOf(run)).toBe('')
+    expect(state().retentionPolicies).toHaveLength(1)
+    expect(writes(emulator)).toEqual(['POST ~/namespaces/group/retention/policies'])
+  })
+
+  it('of a namespace this run creates is created with it', async () => {
+    const run = await runAction(
+      eeInputs(emulator, { namespace: 'fresh', retention_keep_last: '5' })
+    )
+    expect(errorsOf(run)).toBe('')
+    expect(writes(emulator)).toEqual([
+      'POST ~/namespaces',
+      'POST ~/namespaces/fresh/retention/policies'
+    ])
+    expect(state().retentionPolicies.map(p => p['namespace_name'])).toEqual(['fresh'])
+  })
+})
+
+describe('immutable_tags', () => {
+  const rulesOf = () =>
+    state().immutableRules.map(r => ({
+      pattern: r['tag_selectors'][0].pattern,
+      scope: r['scope_selectors'].repository[0].pattern,
+      disabled: r['disabled']
+    }))
+  const rule = (pattern: string, repos: string, disabled = false) => ({
+    priority: 0,
+    disabled,
+    action: 'immutable',
+    template: 'immutable_template',
+    tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern }],
+    scope_selectors: scope(repos)
+  })
+
+  it('become one rule per pattern scoped to the repositories; a re-run writes nothing', async () => {
+    const run = await convergedTwice(
+      eeInputs(emulator, { repository: 'app\nweb', immutable_tags: 'v*\nrelease-{a,b}' })
+    )
+    expect(resultOf(run.outputs).map(r => r['immutability'])).toEqual(['created', 'created'])
+    expect(rulesOf()).toEqual([
+      { pattern: 'v*', scope: '{app,web}', disabled: false },
+      { pattern: 'release-{a,b}', scope: '{app,web}', disabled: false }
+    ])
+  })
+
+  it('enable a disabled rule of a listed pattern', async () => {
+    emulator.addImmutableRule(INSTANCE, 'group', rule('v*', 'app', true))
+    await convergedTwice(eeInputs(emulator, { immutable_tags: 'v*' }))
+    expect(rulesOf()).toEqual([{ pattern: 'v*', scope: 'app', disabled: false }])
+  })
+
+  it('leave rules of other scopes alone, whatever on_drift says', async () => {
+    emulator.addImmutableRule(INSTANCE, 'group', rule('x*', 'web'))
+    await convergedTwice(eeInputs(emulator, { immutable_tags: 'v*', on_drift: 'update' }))
+    expect(rulesOf()).toEqual([
+      { pattern: 'x*', scope: 'web', disabled: false },
+      { pattern: 'v*', scope: 'app', disabled: false }
+    ])
+  })
+
+  it('leave an unlisted rule of the same scope and warn under on_drift: warn', async () => {
+    emulator.addImmutableRule(INSTANCE, 'group', rule('old-*', 'app'))
+    const run = await runAction(eeInputs(emulator, { immutable_tags: 'v*' }))
+    expect(warningsOf(run)).toContain(
+      'Namespace "group" has immutable tag rules for app that immutable_tags does not list: old-*; left as they are (on_drift: warn).'
+    )
+    expect(rulesOf().map(r => r.pattern)).toEqual(['old-*', 'v*'])
+  })
+
+  it('delete an unlisted rule of the same scope under on_drift: update', async () => {
+    const old = emulator.addImmutableRule(INSTANCE, 'group', rule('old-*', 'app'))
+    const run = await convergedTwice(
+      eeInputs(emulator, { immutable_tags: 'v*', on_drift: 'update' })
+    )
+    expect(planOf(run.outputs).map(c => `${c.resource} ${c.action}`)).toEqual([
+      'immutability create',
+      'immutability delete'
+    ])
+    expect(rulesOf().map(r => r.pattern)).toEqual(['v*'])
+    expect(state().immutableRules.some(r => r['id'] === old['id'])).toBe(false)
+  })
+
+  it('fail the run on an unlisted rule of the same scope under on_drift: fail, writing nothing', async () => {
+    emulator.addImmutableRule(INSTANCE, 'group', rule('old-*', 'app'))
+    const run = await runAction(eeInputs(emulator, { immutable_tags: 'v*', on_drift: 'fail' }))
+    expect(run.exitCode).toBe(1)
+    expect(errorsOf(run)).toContain('immutable_tags does not list: old-* (on_drift: fail).')
+    expect(writes(emulator)).toEqual([])
+  })
+})

@@ -1,0 +1,109 @@
+// Wires an Enterprise Edition run, as main.ts does the standard edition's: the project id, the
+// instance's client, one converge pass, then outputs, log, summary and the docker login. Like
+// main.ts it talks to the runner directly; it reads no environment (getInputs did).
+import type { ResolvedCredentials } from './auth/credentials.js'
+import { resolveProjectId } from './auth/project.js'
+import { convergeEnterprise } from './enterprise/converge.js'
+import type { EnterpriseWanted } from './enterprise/types.js'
+import { renderEnterpriseSummary } from './github/enterprise-summary.js'
+import type { EnterpriseInputs, Inputs } from './github/inputs.js'
+import { failureAnnotations, failureTotal, planLines, repositoryLines } from './github/log.js'
+import { writeOutputs } from './github/outputs.js'
+import {
+  appendSummary,
+  error,
+  info,
+  setFailed,
+  setOutput,
+  setSecret,
+  warning,
+  type Logger
+} from './github/runner.js'
+import type { Api, Authorizer, ServicePolicy } from './http/api.js'
+import { SwrEnterpriseClient, enterprisePolicy } from './swr/enterprise-client.js'
+import { genericPolicy } from './swr/errors.js'
+
+export interface EnterpriseDeps {
+  api: (baseUrl: URL, policy: ServicePolicy, authorize?: Authorizer) => Api
+  credentials: ResolvedCredentials
+  log: Logger
+  concurrency: number
+}
+
+export function enterpriseWanted(inputs: Inputs, enterprise: EnterpriseInputs): EnterpriseWanted {
+  return {
+    instanceId: enterprise.instanceId,
+    namespace: inputs.namespace,
+    repositories: inputs.repositories,
+    ...(inputs.isPublic !== undefined ? { isPublic: inputs.isPublic } : {}),
+    description: inputs.description,
+    onDrift: inputs.onDrift,
+    ...(inputs.retention ? { retention: inputs.retention } : {}),
+    ...(enterprise.immutableTags ? { immutableTags: enterprise.immutableTags } : {})
+  }
+}
+
+function groupTitle(wanted: EnterpriseWanted, dryRun: boolean): string {
+  const what =
+    wanted.repositories.length > 3
+      ? `${wanted.repositories.length} repositories`
+      : wanted.repositories.map(r => `${wanted.namespace}/${r}`).join(', ')
+  return `${dryRun ? 'Plan' : 'Prepare'} ${what} on SWR Enterprise Edition instance ${wanted.instanceId}`
+}
+
+/** The instance's own temporary login, whatever the credentials: long-term keys included. */
+async function dockerLogin(client: SwrEnterpriseClient, registry: string, dryRun: boolean) {
+  if (dryRun) {
+    warning(
+      'docker_login_outputs: the temporary login of the instance is issued by a POST request, which dry_run does not make; no login outputs were set.'
+    )
+    return
+  }
+  const login = await client.temporaryCredential()
+  setSecret(login.authToken)
+  setOutput('docker_username', login.userId)
+  setOutput('docker_password', login.authToken)
+  info(
+    `Docker login outputs set for a temporary login to ${registry}, valid until ${login.expireDate}`
+  )
+}
+
+export async function runEnterprise(
+  inputs: Inputs,
+  enterprise: EnterpriseInputs,
+  deps: EnterpriseDeps
+): Promise<void> {
+  const { api, credentials, log } = deps
+  const project = await resolveProjectId(enterprise, credentials.projectId, url =>
+    api(url, genericPolicy, credentials.authorize)
+  )
+  info(
+    `SWR Enterprise Edition instance ${enterprise.instanceId}, project ${project.id} (from ${project.source})`
+  )
+  const client = new SwrEnterpriseClient(
+    api(inputs.endpoint, enterprisePolicy, credentials.authorize),
+    project.id,
+    enterprise.instanceId
+  )
+  const wanted = enterpriseWanted(inputs, enterprise)
+  const outcome = await log.group(groupTitle(wanted, inputs.dryRun), async () => {
+    const result = await convergeEnterprise(wanted, client, {
+      dryRun: inputs.dryRun,
+      concurrency: deps.concurrency,
+      log,
+      ...(inputs.registry ? { registry: inputs.registry } : {}),
+      onPlan: changes => planLines(changes, inputs.dryRun).forEach(line => info(line))
+    })
+    for (const line of repositoryLines(result.report)) info(line)
+    for (const message of result.report.warnings) warning(message)
+    return result
+  })
+  const { report, registry, instance } = outcome
+  writeOutputs(report, { knownHost: registry })
+  // The summary comes before the docker login, so that a failing login cannot lose it.
+  appendSummary(renderEnterpriseSummary(wanted, report, instance))
+  for (const { title, message } of failureAnnotations(report)) error(message, { title })
+  const total = failureTotal(report)
+  if (total) setFailed(total)
+  if (inputs.dockerLoginOutputs) await dockerLogin(client, registry, inputs.dryRun)
+}

@@ -1,0 +1,93 @@
+// Applies the instance's plan: the namespace first (everything else lives in it), then each
+// repository's description, several at once, then the namespace policies in order. The
+// create a push makes is recorded as left to it; after a failure, what needs it is skipped.
+import type { ChangeRecord } from '../apply.js'
+import type { Logger } from '../github/runner.js'
+import { mapPool, messageOf } from '../pool.js'
+import type { Change } from '../resources/types.js'
+import type { SwrEnterpriseClient } from '../swr/enterprise-client.js'
+import { applyImmutability } from './immutability.js'
+import { applyNamespace } from './namespace.js'
+import { applyRepository } from './repository.js'
+import { applyRetention } from './retention.js'
+import { isPushCreate, type EnterprisePlan, type EnterpriseWanted } from './types.js'
+
+export type EnterpriseWriter = Pick<
+  SwrEnterpriseClient,
+  | 'createNamespace'
+  | 'readNamespace'
+  | 'updateNamespace'
+  | 'updateRepository'
+  | 'createRetentionPolicy'
+  | 'updateRetentionPolicy'
+  | 'listRetentionPolicies'
+  | 'createImmutableRule'
+  | 'updateImmutableRule'
+  | 'deleteImmutableRule'
+>
+
+export interface EnterpriseApplied {
+  namespace?: ChangeRecord
+  /** Per repository in the order given: its change's record, if it had one. */
+  repositories: (ChangeRecord | undefined)[]
+  policies: ChangeRecord[]
+  /** Why the namespace could not be made ready; every repository fails with it. */
+  failure?: string
+}
+
+interface Context {
+  client: EnterpriseWriter
+  wanted: EnterpriseWanted
+  log: Logger
+  concurrency: number
+}
+
+async function attempt(
+  change: Change,
+  run: () => Promise<'done' | 'found done' | void>
+): Promise<ChangeRecord> {
+  try {
+    return { ...change, outcome: (await run()) ?? 'done' }
+  } catch (err) {
+    return { ...change, outcome: 'failed', error: messageOf(err) }
+  }
+}
+
+async function applyPolicy(ctx: Context, change: Change): Promise<ChangeRecord> {
+  const { client, wanted } = ctx
+  return attempt(change, () =>
+    change.resource === 'retention'
+      ? applyRetention(client, wanted.namespace, change)
+      : applyImmutability(client, wanted.namespace, wanted.repositories, change)
+  )
+}
+
+export async function applyEnterprisePlan(
+  plan: EnterprisePlan,
+  ctx: Context
+): Promise<EnterpriseApplied> {
+  const { client, wanted, log } = ctx
+  const skipped = (c: Change): ChangeRecord => ({ ...c, outcome: 'skipped' })
+  const namespace = plan.namespaceChange
+    ? await attempt(plan.namespaceChange, () =>
+        applyNamespace(client, plan.namespaceChange as Change, log)
+      )
+    : undefined
+  if (namespace?.outcome === 'failed') {
+    return {
+      namespace,
+      repositories: plan.repositories.map(r => (r.change ? skipped(r.change) : undefined)),
+      policies: plan.policies.map(skipped),
+      failure: namespace.error as string
+    }
+  }
+  const repositories = await mapPool(plan.repositories, ctx.concurrency, async rp => {
+    const change = rp.change
+    if (!change) return undefined
+    if (isPushCreate(change)) return { ...change, outcome: 'on first push' as const }
+    return attempt(change, () => applyRepository(client, wanted.namespace, rp.repository, change))
+  })
+  const policies: ChangeRecord[] = []
+  for (const change of plan.policies) policies.push(await applyPolicy(ctx, change))
+  return { ...(namespace ? { namespace } : {}), repositories, policies }
+}

@@ -1,0 +1,103 @@
+// The instance's plan: what the inputs want compared with what was read, as a list of changes
+// in the order they apply (the namespace, the repositories, then the namespace policies).
+// Pure, so a dry run and a real run plan alike from the same state.
+import type { Change } from '../resources/types.js'
+import { diffImmutability } from './immutability.js'
+import { diffNamespace } from './namespace.js'
+import { diffRepository } from './repository.js'
+import { diffRetention } from './retention.js'
+import type {
+  EnterpriseObserved,
+  EnterprisePlan,
+  EnterpriseWanted,
+  RepositoryObservation,
+  RepositoryPlan
+} from './types.js'
+
+function planRepository(
+  wanted: EnterpriseWanted,
+  repository: string,
+  observation: RepositoryObservation
+): RepositoryPlan {
+  const name = `${wanted.namespace}/${repository}`
+  const read = observation.read
+  const base = {
+    repository,
+    name,
+    exists: read?.state === 'exists',
+    ...(read?.state === 'exists' ? { description: read.info.description } : {}),
+    drift: []
+  }
+  if (observation.error !== undefined || !read) {
+    return { ...base, failure: observation.error ?? `${name} was not read` }
+  }
+  const diff = diffRepository(wanted, name, read)
+  return {
+    ...base,
+    drift: diff.drift,
+    ...(diff.change ? { change: diff.change } : {}),
+    ...(diff.warning ? { warning: diff.warning } : {}),
+    ...(diff.failure ? { failure: diff.failure } : {})
+  }
+}
+
+/** The namespace policies' changes; `failure` under on_drift: fail. */
+function planPolicies(wanted: EnterpriseWanted, observed: EnterpriseObserved) {
+  const { namespace, repositories, retention, immutableTags, onDrift } = wanted
+  const exists = observed.namespace !== 'missing'
+  const kept = retention
+    ? diffRetention(namespace, retention, repositories, exists ? observed.retention : undefined)
+    : {}
+  const immutable = immutableTags
+    ? diffImmutability(
+        namespace,
+        immutableTags,
+        repositories,
+        exists ? observed.immutable : undefined,
+        onDrift
+      )
+    : { changes: [] }
+  return {
+    changes: [...(kept.change ? [kept.change] : []), ...immutable.changes],
+    warnings: [kept.warning, immutable.warning].filter((w): w is string => w !== undefined),
+    ...(immutable.failure ? { failure: immutable.failure } : {})
+  }
+}
+
+export function makeEnterprisePlan(
+  wanted: EnterpriseWanted,
+  observed: EnterpriseObserved
+): EnterprisePlan {
+  const ns = diffNamespace(wanted, observed.namespace)
+  const repositories = wanted.repositories.map((repository, i) =>
+    planRepository(wanted, repository, observed.repositories[i] ?? {})
+  )
+  const policies = planPolicies(wanted, observed)
+  const failure = ns.failure ?? policies.failure
+  const warnings = [
+    ...(ns.warning ? [ns.warning] : []),
+    ...repositories.flatMap(r => (r.warning ? [r.warning] : [])),
+    ...policies.warnings
+  ]
+  const base = { namespace: wanted.namespace, namespaceDrift: ns.drift, warnings }
+  // Drift that fails the run fails it whole: nothing is changed, every repository reports it.
+  if (failure) {
+    const failed = repositories.map(({ change: _change, ...r }) => ({ ...r, failure }))
+    return { ...base, repositories: failed, policies: [], failure }
+  }
+  return {
+    ...base,
+    ...(ns.change ? { namespaceChange: ns.change } : {}),
+    repositories,
+    policies: policies.changes
+  }
+}
+
+/** Every change in the order it applies: the namespace, the repositories, the policies. */
+export function enterpriseChanges(plan: EnterprisePlan): Change[] {
+  return [
+    ...(plan.namespaceChange ? [plan.namespaceChange] : []),
+    ...plan.repositories.flatMap(r => (r.change ? [r.change] : [])),
+    ...plan.policies
+  ]
+}

@@ -1,0 +1,82 @@
+// Reads what the instance's plan needs, and nothing more: the instance (its status and
+// address), the namespace, each repository, and the namespace's retention policies and
+// immutable tag rules only when the inputs ask about them. With the registry given, the
+// instance is read only when an answer leaves its state in doubt (something reads as missing,
+// or a read fails), since a stopped instance answers every other call with an error.
+import { mapPool, messageOf } from '../pool.js'
+import type { SwrEnterpriseClient } from '../swr/enterprise-client.js'
+import { checkRunning } from './instance.js'
+import type { EnterpriseObserved, EnterpriseWanted, RepositoryObservation } from './types.js'
+
+export type EnterpriseReader = Pick<
+  SwrEnterpriseClient,
+  | 'readInstance'
+  | 'readNamespace'
+  | 'readRepository'
+  | 'listRetentionPolicies'
+  | 'listImmutableRules'
+>
+
+async function readRepositories(
+  client: EnterpriseReader,
+  wanted: EnterpriseWanted,
+  concurrency: number
+): Promise<RepositoryObservation[]> {
+  return mapPool(wanted.repositories, concurrency, async repository => {
+    try {
+      return { read: await client.readRepository(wanted.namespace, repository) }
+    } catch (err) {
+      return { error: messageOf(err) }
+    }
+  })
+}
+
+/** Everything but the instance; a failed repository read is that repository's alone. */
+async function readNamespaceState(
+  client: EnterpriseReader,
+  wanted: EnterpriseWanted,
+  concurrency: number
+): Promise<Omit<EnterpriseObserved, 'instance'>> {
+  const namespace = await client.readNamespace(wanted.namespace)
+  if (namespace === 'missing') {
+    // A new namespace holds nothing: no repository, policy or rule to read.
+    const repositories = wanted.repositories.map(() => ({ read: { state: 'absent' as const } }))
+    return { namespace, repositories }
+  }
+  const [repositories, retention, immutable] = await Promise.all([
+    readRepositories(client, wanted, concurrency),
+    wanted.retention ? client.listRetentionPolicies(wanted.namespace) : undefined,
+    wanted.immutableTags ? client.listImmutableRules(wanted.namespace) : undefined
+  ])
+  return {
+    namespace,
+    repositories,
+    ...(retention ? { retention } : {}),
+    ...(immutable ? { immutable } : {})
+  }
+}
+
+const inDoubt = (state: Omit<EnterpriseObserved, 'instance'>) =>
+  state.namespace === 'missing' ||
+  state.repositories.some(r => r.error !== undefined || r.read?.state === 'absent')
+
+export async function readEnterpriseState(
+  client: EnterpriseReader,
+  wanted: EnterpriseWanted,
+  options: { concurrency: number; registryGiven: boolean }
+): Promise<EnterpriseObserved> {
+  if (!options.registryGiven) {
+    const instance = checkRunning(await client.readInstance())
+    return { instance, ...(await readNamespaceState(client, wanted, options.concurrency)) }
+  }
+  let state: Omit<EnterpriseObserved, 'instance'>
+  try {
+    state = await readNamespaceState(client, wanted, options.concurrency)
+  } catch (err) {
+    // The instance's state explains the failure better, when it is not Running.
+    checkRunning(await client.readInstance())
+    throw err
+  }
+  if (!inDoubt(state)) return state
+  return { instance: checkRunning(await client.readInstance()), ...state }
+}

@@ -1,0 +1,227 @@
+// Retention on an instance: the namespace's retention policy (Harbor's: one per namespace),
+// whose rules the action owns when they are scoped to exactly the repositories of the run.
+// Rules scoped otherwise (another workflow's) are kept as they are. Harbor deletes every tag
+// that no rule retains, so an exception cannot be a mere exclusion: the count or age rule
+// excludes the exceptions (they do not use up its N), and a second rule retains them. The API
+// documents no "retain always" template, so that rule keeps what was pushed in the last
+// EXCEPTIONS_DAYS days: for a tag, forever.
+import { SIGNATURE_TAGS, type RetentionSpec } from '../github/inputs.js'
+import type { Change } from '../resources/types.js'
+import type {
+  RetentionPolicy,
+  RetentionRule,
+  RetentionTrigger,
+  ScopeSelectors,
+  StoredRetentionPolicy,
+  SwrEnterpriseClient,
+  TagSelector
+} from '../swr/enterprise-client.js'
+import { ApiError } from '../http/errors.js'
+
+/** The doublestar globs that match the tags inputs.ts's SIGNATURE_TAGS expressions match. */
+const SIGNATURE_PATTERNS = ['sha256-*', '*.sig', '*.att', '*.sbom']
+
+/** How far back the exceptions' rule keeps tags: a hundred years. */
+export const EXCEPTIONS_DAYS = 36500
+
+/** Daily at midnight (Harbor's six-field cron): a manual policy would never run. */
+export const DAILY: RetentionTrigger = {
+  type: 'scheduled',
+  trigger_settings: { cron: '0 0 0 * * ?' }
+}
+
+/** One glob for several: "{a,b}", doublestar's alternation. */
+export function anyOf(patterns: string[]): string {
+  return patterns.length === 1 ? (patterns[0] as string) : `{${patterns.join(',')}}`
+}
+
+/** The scope of the run's rules: its repositories, sorted, as one glob. */
+export function scopeOf(repositories: string[]): ScopeSelectors {
+  const pattern = anyOf([...new Set(repositories)].sort())
+  return { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern }] }
+}
+
+/** The exceptions as globs; the signature tags' expressions become their glob equivalents. */
+export function exceptionPatterns(spec: RetentionSpec): string[] {
+  const signatures = SIGNATURE_TAGS.every(s =>
+    spec.exceptions.some(e => e.kind === s.kind && e.pattern === s.pattern)
+  )
+  const tags = spec.exceptions.filter(e => e.kind === 'label').map(e => e.pattern)
+  return [...new Set([...tags, ...(signatures ? SIGNATURE_PATTERNS : [])])]
+}
+
+function rule(
+  template: string,
+  params: Record<string, number>,
+  tags: TagSelector,
+  scope: ScopeSelectors
+): RetentionRule {
+  return {
+    priority: 0,
+    disabled: false,
+    action: 'retain',
+    template,
+    params,
+    tag_selectors: [tags],
+    scope_selectors: scope,
+    repo_scope_mode: 'regular'
+  }
+}
+
+export function wantedRules(spec: RetentionSpec, repositories: string[]): RetentionRule[] {
+  const scope = scopeOf(repositories)
+  const [template, value] =
+    spec.keepLast !== undefined
+      ? ['latestPushedK', spec.keepLast]
+      : ['nDaysSinceLastPush', spec.keepDays as number]
+  const exceptions = exceptionPatterns(spec)
+  const tags = (decoration: TagSelector['decoration'], pattern: string): TagSelector => ({
+    kind: 'doublestar',
+    decoration,
+    pattern
+  })
+  if (exceptions.length === 0) {
+    return [rule(template, { [template]: value }, tags('matches', '**'), scope)]
+  }
+  return [
+    rule(template, { [template]: value }, tags('excludes', anyOf(exceptions)), scope),
+    rule(
+      'nDaysSinceLastPush',
+      { nDaysSinceLastPush: EXCEPTIONS_DAYS },
+      tags('matches', anyOf(exceptions)),
+      scope
+    )
+  ]
+}
+
+/** A rule as compared: what it does, not its id or priority, numbers as numbers. */
+function ruleKey(r: RetentionRule): string {
+  const params = Object.entries(r.params ?? {})
+    .map(([k, v]) => `${k}=${Number(v)}`)
+    .sort()
+  const selectors = (list: { decoration: string; pattern: string }[] | undefined) =>
+    (list ?? []).map(s => `${s.decoration}:${s.pattern}`).sort()
+  return JSON.stringify([
+    r.template,
+    r.action ?? 'retain',
+    Boolean(r.disabled),
+    params,
+    selectors(r.tag_selectors),
+    selectors(r.scope_selectors?.repository)
+  ])
+}
+
+const scopeKey = (r: RetentionRule) =>
+  JSON.stringify((r.scope_selectors?.repository ?? []).map(s => `${s.decoration}:${s.pattern}`))
+
+function sameRules(a: RetentionRule[], b: RetentionRule[]): boolean {
+  const keys = (rules: RetentionRule[]) => rules.map(ruleKey).sort().join('\n')
+  return keys(a) === keys(b)
+}
+
+/** The policy to send: the rules of other scopes kept, the run's own replaced. */
+export function mergedPolicy(
+  namespace: string,
+  current: StoredRetentionPolicy | undefined,
+  rules: RetentionRule[]
+): RetentionPolicy {
+  const scope = rules[0] ? scopeKey(rules[0]) : ''
+  const others = (current?.rules ?? []).filter(r => scopeKey(r) !== scope)
+  return {
+    // Policy names allow letters, digits, "_" and "-"; a namespace may hold ".".
+    name: current?.name || `${namespace.replace(/[^A-Za-z0-9_-]/g, '-')}-retention`,
+    algorithm: 'or',
+    enabled: true,
+    rules: [...others, ...rules],
+    trigger: current?.trigger?.type === 'scheduled' ? current.trigger : DAILY
+  }
+}
+
+export interface RetentionDiff {
+  change?: Change
+  warning?: string
+}
+
+function reasonOf(current: StoredRetentionPolicy, rules: RetentionRule[], scope: string): string {
+  const ours = current.rules.filter(r => scopeKey(r) === scope)
+  const parts = [
+    ...(ours.length === 0 ? ['it has no rule for these repositories'] : []),
+    ...(ours.length > 0 && !sameRules(ours, rules) ? ['its rules for them differ'] : []),
+    ...(current.enabled ? [] : ['it is disabled']),
+    ...(current.trigger?.type === 'scheduled' ? [] : ['it only runs by hand'])
+  ]
+  return `the namespace's retention policy ${current.id}: ${parts.join(', ')}`
+}
+
+/**
+ * The namespace's retention change. `policies` is undefined when the namespace is to be
+ * created (there is nothing to read yet); only the first policy is managed.
+ */
+export function diffRetention(
+  namespace: string,
+  spec: RetentionSpec,
+  repositories: string[],
+  policies: StoredRetentionPolicy[] | undefined
+): RetentionDiff {
+  const rules = wantedRules(spec, repositories)
+  const current = policies?.[0]
+  const warning =
+    policies && policies.length > 1
+      ? `Namespace "${namespace}" has ${policies.length} retention policies; only the first (id ${current?.id}) is managed.`
+      : undefined
+  const after = mergedPolicy(namespace, current, rules)
+  const scoped = `for ${repositories.length === 1 ? 'repository' : 'repositories'} ${repositories.join(', ')}`
+  const base = { resource: 'retention' as const, name: namespace }
+  if (!current) {
+    const reason = `the namespace has no retention policy: one is created ${scoped}`
+    const change = { ...base, action: 'create' as const, before: null, after: { ...after }, reason }
+    return { change, ...(warning ? { warning } : {}) }
+  }
+  const scope = scopeKey(rules[0] as RetentionRule)
+  const same =
+    sameRules(current.rules, after.rules) &&
+    current.enabled &&
+    current.trigger?.type === 'scheduled'
+  if (same) return warning ? { warning } : {}
+  const change: Change = {
+    ...base,
+    action: 'update',
+    before: { ...current },
+    after: { ...after },
+    reason: `${reasonOf(current, rules, scope)} (${scoped})`
+  }
+  return { change, ...(warning ? { warning } : {}) }
+}
+
+/** Whether a stored policy holds every rule of `policy`: how a lost create is recognised. */
+function holds(policy: RetentionPolicy) {
+  return (stored: StoredRetentionPolicy) =>
+    policy.rules.every(r => stored.rules.some(s => ruleKey(s) === ruleKey(r)))
+}
+
+export async function applyRetention(
+  client: Pick<
+    SwrEnterpriseClient,
+    'createRetentionPolicy' | 'updateRetentionPolicy' | 'listRetentionPolicies'
+  >,
+  namespace: string,
+  change: Change
+): Promise<void> {
+  const policy = change.after as unknown as RetentionPolicy
+  const id = (change.before as { id?: number } | null)?.id
+  if (id !== undefined) {
+    await client.updateRetentionPolicy(namespace, id, policy)
+    return
+  }
+  try {
+    await client.createRetentionPolicy(namespace, policy, holds(policy))
+  } catch (err) {
+    // A namespace holds one policy: another run made it first. Ours goes into that one.
+    if (!(err instanceof ApiError) || err.status !== 409) throw err
+    const [current] = await client.listRetentionPolicies(namespace)
+    if (!current) throw err
+    // A create was planned on a namespace without a policy: every rule in it is the run's.
+    const merged = mergedPolicy(namespace, current, policy.rules)
+    await client.updateRetentionPolicy(namespace, current.id, merged)
+  }
+}

@@ -1,0 +1,74 @@
+// What an Enterprise Edition run wants, what its reads found and what its plan says, as plain
+// data. The vocabulary of changes (Change, DriftItem) is the standard edition's.
+import type { DriftPolicy, RetentionSpec } from '../github/inputs.js'
+import type { Change, DriftItem } from '../resources/types.js'
+import type {
+  EnterpriseRepositoryRead,
+  InstanceInfo,
+  NamespaceInfo,
+  StoredImmutableRule,
+  StoredRetentionPolicy
+} from '../swr/enterprise-client.js'
+
+export interface EnterpriseWanted {
+  instanceId: string
+  namespace: string
+  repositories: string[]
+  /** The namespace's visibility; undefined: a new one is private, an existing one not compared. */
+  isPublic?: boolean
+  /** '' means no opinion. */
+  description: string
+  onDrift: DriftPolicy
+  retention?: RetentionSpec
+  /** Undefined: immutable tag rules are neither read nor changed. */
+  immutableTags?: string[]
+}
+
+/** One repository's read; `error` when it failed. */
+export interface RepositoryObservation {
+  read?: EnterpriseRepositoryRead
+  error?: string
+}
+
+export interface EnterpriseObserved {
+  /** Undefined when it was not read: registry was given and no answer left its state in doubt. */
+  instance?: InstanceInfo
+  namespace: NamespaceInfo | 'missing'
+  repositories: RepositoryObservation[]
+  /** The namespace's retention policies, read when retention is wanted and it exists. */
+  retention?: StoredRetentionPolicy[]
+  /** The namespace's immutable tag rules, read when immutable_tags is set and it exists. */
+  immutable?: StoredImmutableRule[]
+}
+
+export interface RepositoryPlan {
+  repository: string
+  /** "group/app" */
+  name: string
+  exists: boolean
+  /** Its description as read, when it exists. */
+  description?: string
+  /** A description update, or the create the first push makes (never applied by a call). */
+  change?: Change
+  drift: DriftItem[]
+  warning?: string
+  failure?: string
+}
+
+export interface EnterprisePlan {
+  namespace: string
+  namespaceChange?: Change
+  /** The namespace's visibility drift, shown with every repository. */
+  namespaceDrift: DriftItem[]
+  repositories: RepositoryPlan[]
+  /** Retention, then immutable tag rules: namespace policies scoped to the repositories. */
+  policies: Change[]
+  warnings: string[]
+  /** Why nothing can be done at all (drift under on_drift: fail); every repository fails. */
+  failure?: string
+}
+
+/** Whether a repository's change is the create a push makes, which no call carries out. */
+export function isPushCreate(change: Change): boolean {
+  return change.resource === 'repository' && change.action === 'create'
+}

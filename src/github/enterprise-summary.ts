@@ -1,0 +1,87 @@
+// The job summary of an instance run: the instance and its namespace, the repositories at a
+// glance (a missing one as the first push's to create), then the plan with its outcomes.
+import type { EnterpriseWanted } from '../enterprise/types.js'
+import type { Report, RepositoryResult } from '../report.js'
+import type { InstanceInfo } from '../swr/enterprise-client.js'
+import { cell, changeRow, code } from './summary.js'
+
+const NAMESPACE_WORDS: Record<Report['organization'], string> = {
+  created: 'created',
+  exists: 'exists',
+  'would create': 'would be created',
+  failed: 'could not be created',
+  'not reached': 'not reached'
+}
+
+function wantedWords(wanted: EnterpriseWanted): string {
+  const parts = [
+    wanted.isPublic === undefined ? 'is_public not set' : wanted.isPublic ? 'public' : 'private',
+    ...(wanted.description ? [`"${wanted.description}"`] : []),
+    ...(wanted.immutableTags ? [`immutable tags ${wanted.immutableTags.join(', ')}`] : [])
+  ]
+  return `${parts.join(', ')}; on drift: ${wanted.onDrift}`
+}
+
+function done(r: RepositoryResult): string {
+  return r.note ? `${r.action} (${cell(r.note)})` : r.action
+}
+
+function drift(r: RepositoryResult): string {
+  if (r.error) return `**error:** ${cell(r.error)}`
+  if (r.drift.length === 0) return '—'
+  return r.drift
+    .map(d => `${d.setting}: ${cell(String(d.actual))} → ${cell(String(d.wanted))}`)
+    .join('<br>')
+}
+
+function repositoryTable(report: Report): string[] {
+  const head = ['Repository', 'Path', 'Done', 'Description', 'Retention', 'Immutable tags', 'Drift']
+  const rows = report.repositories.map(r =>
+    [
+      code(r.repository),
+      code(r.path),
+      done(r),
+      r.description ? cell(`"${r.description}"`) : '—',
+      r.retention ?? '—',
+      r.immutability ?? '—',
+      drift(r)
+    ].join(' | ')
+  )
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map(row => `| ${row} |`)
+  ]
+}
+
+export function renderEnterpriseSummary(
+  wanted: EnterpriseWanted,
+  report: Report,
+  instance: InstanceInfo | undefined
+): string {
+  const name = instance
+    ? `${instance.name} (${instance.id}, ${instance.status})`
+    : wanted.instanceId
+  const lines = [
+    `### SWR Enterprise Edition instance ${code(name)}${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
+    '',
+    `Namespace ${code(report.namespace)}: ${NAMESPACE_WORDS[report.organization]}. ` +
+      `Wanted: ${cell(wantedWords(wanted))}. A repository is created by its first docker push; its description is set by the first run after it.`,
+    '',
+    ...repositoryTable(report),
+    ''
+  ]
+  if (report.changes.length === 0) {
+    lines.push('Plan: no changes.', '')
+  } else {
+    lines.push(
+      `#### Plan: ${report.changes.length} change${report.changes.length === 1 ? '' : 's'}`,
+      '',
+      '| Resource | Name | Action | Why | Outcome |',
+      '| --- | --- | --- | --- | --- |',
+      ...report.changes.map(changeRow),
+      ''
+    )
+  }
+  return lines.join('\n') + '\n'
+}

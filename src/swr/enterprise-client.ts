@@ -1,0 +1,418 @@
+// The SWR Enterprise Edition API (the official Go SDK's swr/v2 requests, the Terraform
+// provider's swr_enterprise_* resources; README, "Enterprise Edition"), as the operations the
+// instance's resources need. Every path starts with the instance's prefix and
+// every request names the project in X-Project-Id. Like SwrClient, it turns answers into plain
+// outcomes and leaves what to do about them to the resources.
+import type { Answer, Api, ApiRequest, CallOptions, ServicePolicy } from '../http/api.js'
+import type { ApiError } from '../http/errors.js'
+import { swrPolicy } from './errors.js'
+
+export interface InstanceInfo {
+  id: string
+  name: string
+  /** Initial, Creating, Running, Unavailable…: only Running serves. */
+  status: string
+  /** The registry host users push to, without a scheme. */
+  accessAddress: string
+}
+
+export interface NamespaceInfo {
+  name: string
+  /** The API keeps visibility as the string "true" or "false" in metadata.public. */
+  isPublic: boolean
+}
+
+export interface EnterpriseRepositoryInfo {
+  name: string
+  description: string
+}
+
+export type NamespaceCreate = { outcome: 'created' } | { outcome: 'refused'; error: ApiError }
+
+export type EnterpriseRepositoryRead =
+  { state: 'exists'; info: EnterpriseRepositoryInfo } | { state: 'absent' }
+
+/** Harbor's selectors: doublestar globs (`**`, `v*`, `{a,b}`), not regular expressions. */
+export interface TagSelector {
+  kind: 'doublestar'
+  decoration: 'matches' | 'excludes'
+  pattern: string
+}
+
+export interface ScopeSelectors {
+  repository: { kind: 'doublestar'; decoration: 'repoMatches' | 'repoExcludes'; pattern: string }[]
+}
+
+export interface RetentionRule {
+  priority: number
+  disabled: boolean
+  action: 'retain'
+  template: string
+  params: Record<string, number>
+  tag_selectors: TagSelector[]
+  scope_selectors: ScopeSelectors
+  repo_scope_mode: 'regular'
+}
+
+export interface RetentionTrigger {
+  type: 'manual' | 'scheduled'
+  trigger_settings?: { cron?: string }
+}
+
+export interface RetentionPolicy {
+  name: string
+  algorithm: 'or'
+  enabled: boolean
+  rules: RetentionRule[]
+  trigger: RetentionTrigger
+}
+
+export interface StoredRetentionPolicy extends RetentionPolicy {
+  id: number
+}
+
+export interface ImmutableRule {
+  priority: number
+  disabled: boolean
+  action: 'immutable'
+  template: 'immutable_template'
+  tag_selectors: TagSelector[]
+  scope_selectors: ScopeSelectors
+}
+
+export interface StoredImmutableRule extends ImmutableRule {
+  id: number
+}
+
+export interface TemporaryCredential {
+  userId: string
+  authToken: string
+  /** As the service writes it, for the log. */
+  expireDate: string
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The items of a list answer: a bare array, or the first array under one of `keys`. */
+function itemsOf(json: unknown, keys: string[]): Record<string, unknown>[] {
+  const list = Array.isArray(json)
+    ? json
+    : isObject(json)
+      ? keys.map(k => json[k]).find(Array.isArray)
+      : undefined
+  return (list ?? []).filter(isObject)
+}
+
+/**
+ * The API wants a "/" in a repository name encoded twice ("team/app" -> "team%252Fapp"); the
+ * signature is computed over the path decoded once, as the official signers do.
+ */
+export function repositorySegment(repository: string): string {
+  return encodeURIComponent(encodeURIComponent(repository))
+}
+
+/**
+ * Not found: the notes infer 404, and some calls are documented with 400, so both count. The
+ * API gateway's own 404 (no such API) does not.
+ */
+export function isMissing(answer: Pick<Answer, 'status' | 'error'>): boolean {
+  if (answer.error.code?.startsWith('APIGW.')) return false
+  return answer.status === 404 || answer.status === 400
+}
+
+/** The hint to a final 404 that is not the gateway's: the instance or project is not there. */
+export const enterprisePolicy: ServicePolicy = {
+  isTransient: swrPolicy.isTransient,
+  isRefusedUnprocessed: swrPolicy.isRefusedUnprocessed,
+  hint(status, error, context) {
+    if (status === 404 && !error.code?.startsWith('APIGW.')) return undefined
+    return swrPolicy.hint(status, error, context)
+  }
+}
+
+/** The 403 hint: the IAM permission a call needs (README, "Enterprise Edition"). */
+function permission(what: string) {
+  return (answer: Answer): string | undefined =>
+    answer.status === 403
+      ? `The IAM user or agency needs the permission to ${what} in SWR Enterprise Edition (see "Enterprise Edition" in the README).`
+      : undefined
+}
+
+function instanceInfo(json: unknown, id: string): InstanceInfo {
+  const o = isObject(json) ? json : {}
+  const address = String(o['access_address'] ?? '')
+  return {
+    id: String(o['id'] ?? id),
+    name: String(o['name'] ?? id),
+    status: String(o['status'] ?? ''),
+    // The notes leave open whether a scheme comes with it; a host is what docker wants.
+    accessAddress: address.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '')
+  }
+}
+
+function namespaceInfo(json: unknown, name: string): NamespaceInfo {
+  const o = isObject(json) ? json : {}
+  const metadata = isObject(o['metadata']) ? o['metadata'] : {}
+  return { name: String(o['name'] ?? name), isPublic: String(metadata['public']) === 'true' }
+}
+
+function retentionPolicyOf(item: Record<string, unknown>): StoredRetentionPolicy {
+  const trigger = isObject(item['trigger']) ? item['trigger'] : {}
+  return {
+    id: Number(item['id']),
+    name: String(item['name'] ?? ''),
+    algorithm: 'or',
+    enabled: item['enabled'] !== false,
+    rules: Array.isArray(item['rules']) ? (item['rules'] as RetentionRule[]) : [],
+    trigger: trigger as unknown as RetentionTrigger
+  }
+}
+
+export class SwrEnterpriseClient {
+  constructor(
+    private readonly api: Api,
+    readonly projectId: string,
+    readonly instanceId: string
+  ) {}
+
+  private get prefix(): string {
+    return `/v2/${encodeURIComponent(this.projectId)}/instances/${encodeURIComponent(this.instanceId)}`
+  }
+
+  private call(request: ApiRequest, options: CallOptions): Promise<Answer> {
+    const headers = { ...request.headers, 'X-Project-Id': this.projectId }
+    return this.api.call({ ...request, path: `${this.prefix}${request.path}`, headers }, options)
+  }
+
+  private ns(namespace: string): string {
+    return `/namespaces/${encodeURIComponent(namespace)}`
+  }
+
+  private repo(namespace: string, repository: string): string {
+    return `${this.ns(namespace)}/repositories/${repositorySegment(repository)}`
+  }
+
+  async readInstance(): Promise<InstanceInfo> {
+    const operation = `read SWR Enterprise Edition instance "${this.instanceId}"`
+    const answer = await this.call(
+      { operation, method: 'GET', path: '' },
+      {
+        ok: [200],
+        accept: isMissing,
+        hint: a =>
+          a.status === 403
+            ? `Either project ${this.projectId} is not this account's project in the region (check project_id and HUAWEI_CLOUD_PROJECT_ID), or the IAM user or agency lacks the permission to read SWR Enterprise Edition instances (see "Enterprise Edition" in the README).`
+            : undefined
+      }
+    )
+    if (answer.asError) {
+      throw new Error(
+        `${answer.asError.message}. No instance with id "${this.instanceId}" was found in project ${this.projectId}: check instance_id, and that region (or project_id) is where the instance is.`,
+        { cause: answer.asError }
+      )
+    }
+    return instanceInfo(answer.json, this.instanceId)
+  }
+
+  async readNamespace(namespace: string): Promise<NamespaceInfo | 'missing'> {
+    const answer = await this.call(
+      { operation: `read namespace "${namespace}"`, method: 'GET', path: this.ns(namespace) },
+      { ok: [200], accept: isMissing, hint: permission('read namespaces') }
+    )
+    return answer.status === 200 ? namespaceInfo(answer.json, namespace) : 'missing'
+  }
+
+  /** Refused with a 409 or 400: a duplicate, or a refusal; the caller reads back to tell. */
+  async createNamespace(namespace: string, isPublic: boolean): Promise<NamespaceCreate> {
+    const answer = await this.call(
+      {
+        operation: `create namespace "${namespace}"`,
+        method: 'POST',
+        path: '/namespaces',
+        body: { namespace_name: namespace, metadata: { public: String(isPublic) } }
+      },
+      {
+        ok: [200, 201],
+        accept: a => a.status === 409 || a.status === 400,
+        readBack: async () => (await this.readNamespace(namespace)) !== 'missing',
+        hint: a =>
+          a.status === 403 && isPublic
+            ? 'The IAM user or agency needs the permission to create namespaces in SWR Enterprise Edition, and swr:EnablePublicNameSpace for a public one (see "Enterprise Edition" in the README).'
+            : permission('create namespaces')(a)
+      }
+    )
+    // Right after an attempt whose answer was lost, a 409 most likely answers that attempt.
+    if (!answer.asError || answer.afterLostAttempt) return { outcome: 'created' }
+    return { outcome: 'refused', error: answer.asError }
+  }
+
+  async updateNamespace(namespace: string, isPublic: boolean): Promise<void> {
+    await this.call(
+      {
+        operation: `update namespace "${namespace}"`,
+        method: 'PUT',
+        path: this.ns(namespace),
+        body: { metadata: { public: String(isPublic) } }
+      },
+      { ok: [200, 201, 204], hint: permission('update namespaces') }
+    )
+  }
+
+  async readRepository(namespace: string, repository: string): Promise<EnterpriseRepositoryRead> {
+    const operation = `read repository "${namespace}/${repository}"`
+    const answer = await this.call(
+      { operation, method: 'GET', path: this.repo(namespace, repository) },
+      { ok: [200], accept: isMissing, hint: permission('read repositories') }
+    )
+    if (answer.status !== 200) return { state: 'absent' }
+    const o = isObject(answer.json) ? answer.json : {}
+    const description = typeof o['description'] === 'string' ? o['description'] : ''
+    return { state: 'exists', info: { name: repository, description } }
+  }
+
+  async updateRepository(namespace: string, repository: string, description: string) {
+    await this.call(
+      {
+        operation: `update repository "${namespace}/${repository}"`,
+        method: 'PUT',
+        path: this.repo(namespace, repository),
+        body: { description }
+      },
+      { ok: [200, 201, 204], hint: permission('update repositories') }
+    )
+  }
+
+  /** The namespace's retention policies, from the instance-wide list (pages of 100). */
+  async listRetentionPolicies(namespace: string): Promise<StoredRetentionPolicy[]> {
+    return (
+      await this.pages('/retention/policies', 'read the retention policies of the instance', [
+        'retentions',
+        'policies'
+      ])
+    )
+      .filter(item => item['namespace_name'] === namespace)
+      .map(retentionPolicyOf)
+  }
+
+  /** `isOurs` tells, in a read after a lost answer, whether the policy was made. */
+  async createRetentionPolicy(
+    namespace: string,
+    policy: RetentionPolicy,
+    isOurs: (stored: StoredRetentionPolicy) => boolean
+  ): Promise<void> {
+    await this.call(
+      {
+        operation: `create retention policy of namespace "${namespace}"`,
+        method: 'POST',
+        path: `${this.ns(namespace)}/retention/policies`,
+        body: policy
+      },
+      {
+        ok: [200, 201],
+        readBack: async () => (await this.listRetentionPolicies(namespace)).some(isOurs),
+        hint: permission('create retention policies')
+      }
+    )
+  }
+
+  async updateRetentionPolicy(namespace: string, id: number, policy: RetentionPolicy) {
+    await this.call(
+      {
+        operation: `update retention policy ${id} of namespace "${namespace}"`,
+        method: 'PUT',
+        path: `${this.ns(namespace)}/retention/policies/${id}`,
+        body: policy
+      },
+      { ok: [200, 201, 204], hint: permission('update retention policies') }
+    )
+  }
+
+  /** The namespace's immutable tag rules, from the instance-wide list (pages of 100). */
+  async listImmutableRules(namespace: string): Promise<StoredImmutableRule[]> {
+    return (
+      await this.pages('/immutabletagrules', 'read the immutable tag rules of the instance', [
+        'immutable_rules',
+        'rules'
+      ])
+    )
+      .filter(item => item['namespace_name'] === namespace)
+      .map(item => ({ ...(item as unknown as ImmutableRule), id: Number(item['id']) }))
+  }
+
+  /** Every item of an instance-wide list, read 100 at a time (offsets are multiples of it). */
+  private async pages(path: string, operation: string, keys: string[]) {
+    const items: Record<string, unknown>[] = []
+    for (let offset = 0; ; offset += 100) {
+      const { json } = await this.call(
+        { operation, method: 'GET', path, query: { limit: '100', offset: String(offset) } },
+        { ok: [200], hint: permission('list policies and rules') }
+      )
+      const page = itemsOf(json, keys)
+      items.push(...page)
+      const total = isObject(json) && typeof json['total'] === 'number' ? json['total'] : undefined
+      if (page.length < 100 || (total !== undefined && items.length >= total)) return items
+    }
+  }
+
+  async createImmutableRule(
+    namespace: string,
+    rule: ImmutableRule,
+    isOurs: (stored: StoredImmutableRule) => boolean
+  ): Promise<void> {
+    await this.call(
+      {
+        operation: `create immutable tag rule of namespace "${namespace}"`,
+        method: 'POST',
+        path: `${this.ns(namespace)}/immutabletagrules`,
+        body: rule
+      },
+      {
+        ok: [200, 201],
+        readBack: async () => (await this.listImmutableRules(namespace)).some(isOurs),
+        hint: permission('create immutable tag rules')
+      }
+    )
+  }
+
+  async updateImmutableRule(namespace: string, id: number, rule: ImmutableRule): Promise<void> {
+    await this.call(
+      {
+        operation: `update immutable tag rule ${id} of namespace "${namespace}"`,
+        method: 'PUT',
+        path: `${this.ns(namespace)}/immutabletagrules/${id}`,
+        body: rule
+      },
+      { ok: [200, 201, 204], hint: permission('update immutable tag rules') }
+    )
+  }
+
+  /** A rule that is already gone counts as deleted. */
+  async deleteImmutableRule(namespace: string, id: number): Promise<void> {
+    await this.call(
+      {
+        operation: `delete immutable tag rule ${id} of namespace "${namespace}"`,
+        method: 'DELETE',
+        path: `${this.ns(namespace)}/immutabletagrules/${id}`
+      },
+      { ok: [200, 204], accept: isMissing, hint: permission('delete immutable tag rules') }
+    )
+  }
+
+  /** A docker login for the instance, valid for a day. A retry is harmless: each answer is a login. */
+  async temporaryCredential(): Promise<TemporaryCredential> {
+    const operation = 'get a temporary docker login for the instance'
+    const { json } = await this.call(
+      { operation, method: 'POST', path: '/temp-credential' },
+      { ok: [200, 201], hint: permission('create temporary credentials') }
+    )
+    const o = isObject(json) ? json : {}
+    const userId = typeof o['user_id'] === 'string' ? o['user_id'] : ''
+    const authToken = typeof o['auth_token'] === 'string' ? o['auth_token'] : ''
+    if (!userId || !authToken) {
+      throw new Error(`${operation} failed: the answer has no user_id and auth_token`)
+    }
+    return { userId, authToken, expireDate: String(o['expire_date'] ?? 'unknown') }
+  }
+}
