@@ -4364,6 +4364,24 @@ function wantedOf(inputs) {
 function maskedRegionWarning(region) {
     return `The region (${region}) comes from HUAWEI_CLOUD_REGION, which huaweicloud/auth-action registers as a secret: GitHub masks it in the outputs that contain it (path, paths, registry, replica_paths) and leaves them out of the job's outputs. Steps of this job can use them as they are; to hand a path to another job, output namespace and repository and build the path there with the region from a configuration variable (see Troubleshooting in the README).`;
 }
+/** SWR in the run's region (its management, sharing and auto-sync calls) and in each target's. */
+function standardClients(inputs, credentials, swrApi) {
+    const swr = new SwrClient(swrApi(inputs.endpoint, credentials.authorize));
+    const regional = new Map((inputs.replicateTo ?? []).map(t => [
+        t.region,
+        new SwrClient(swrApi(t.endpoint, credentials.authorizeIn(t.region)))
+    ]));
+    return {
+        swr,
+        access: new SwrAccessClient(swrApi(inputs.endpoint, credentials.authorize)),
+        inRegion: (region) => {
+            const client = regional.get(region);
+            if (!client)
+                throw new Error(`No SWR client for region ${region}: it is not in replicate_to`);
+            return client;
+        }
+    };
+}
 /**
  * Connections to open at once, so that their handshakes overlap other work: the pool's for a
  * batch (read with one list while they open), one while OpenID Connect exchanges its token.
@@ -4425,7 +4443,6 @@ async function run(env = process.env) {
             debug: log.debug
         };
         const api = (baseUrl, policy, authorize) => new Api({ baseUrl, policy, ...(authorize ? { authorize } : {}), ...shared });
-        const targets = inputs.replicateTo ?? [];
         const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => api(baseUrl, genericPolicy), setSecret);
         info(`Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`);
         if (inputs.enterprise) {
@@ -4437,21 +4454,7 @@ async function run(env = process.env) {
             });
             return;
         }
-        const swr = new SwrClient(api(inputs.endpoint, swrPolicy, credentials.authorize));
-        const regional = new Map(targets.map(t => [
-            t.region,
-            new SwrClient(api(t.endpoint, swrPolicy, credentials.authorizeIn(t.region)))
-        ]));
-        const clients = {
-            swr,
-            access: new SwrAccessClient(api(inputs.endpoint, swrPolicy, credentials.authorize)),
-            inRegion: (region) => {
-                const client = regional.get(region);
-                if (!client)
-                    throw new Error(`No SWR client for region ${region}: it is not in replicate_to`);
-                return client;
-            }
-        };
+        const clients = standardClients(inputs, credentials, (url, authorize) => api(url, swrPolicy, authorize));
         await provision(inputs, clients, log, tuning.retry.baseDelayMs, credentials);
     }
     catch (err) {

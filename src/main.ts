@@ -83,6 +83,30 @@ function maskedRegionWarning(region: string): string {
   return `The region (${region}) comes from HUAWEI_CLOUD_REGION, which huaweicloud/auth-action registers as a secret: GitHub masks it in the outputs that contain it (path, paths, registry, replica_paths) and leaves them out of the job's outputs. Steps of this job can use them as they are; to hand a path to another job, output namespace and repository and build the path there with the region from a configuration variable (see Troubleshooting in the README).`
 }
 
+/** SWR in the run's region (its management, sharing and auto-sync calls) and in each target's. */
+function standardClients(
+  inputs: Inputs,
+  credentials: ResolvedCredentials,
+  swrApi: (baseUrl: URL, authorize: Authorizer) => Api
+) {
+  const swr = new SwrClient(swrApi(inputs.endpoint, credentials.authorize))
+  const regional = new Map(
+    (inputs.replicateTo ?? []).map(t => [
+      t.region,
+      new SwrClient(swrApi(t.endpoint, credentials.authorizeIn(t.region)))
+    ])
+  )
+  return {
+    swr,
+    access: new SwrAccessClient(swrApi(inputs.endpoint, credentials.authorize)),
+    inRegion: (region: string) => {
+      const client = regional.get(region)
+      if (!client) throw new Error(`No SWR client for region ${region}: it is not in replicate_to`)
+      return client
+    }
+  }
+}
+
 /**
  * Connections to open at once, so that their handshakes overlap other work: the pool's for a
  * batch (read with one list while they open), one while OpenID Connect exchanges its token.
@@ -157,7 +181,6 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     const api = (baseUrl: URL, policy: ServicePolicy, authorize?: Authorizer) =>
       new Api({ baseUrl, policy, ...(authorize ? { authorize } : {}), ...shared })
-    const targets = inputs.replicateTo ?? []
     const credentials = await resolveCredentials(
       inputs.credentials,
       inputs.region,
@@ -176,23 +199,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       })
       return
     }
-    const swr = new SwrClient(api(inputs.endpoint, swrPolicy, credentials.authorize))
-    const regional = new Map(
-      targets.map(t => [
-        t.region,
-        new SwrClient(api(t.endpoint, swrPolicy, credentials.authorizeIn(t.region)))
-      ])
+    const clients = standardClients(inputs, credentials, (url, authorize) =>
+      api(url, swrPolicy, authorize)
     )
-    const clients = {
-      swr,
-      access: new SwrAccessClient(api(inputs.endpoint, swrPolicy, credentials.authorize)),
-      inRegion: (region: string) => {
-        const client = regional.get(region)
-        if (!client)
-          throw new Error(`No SWR client for region ${region}: it is not in replicate_to`)
-        return client
-      }
-    }
     await provision(inputs, clients, log, tuning.retry.baseDelayMs, credentials)
   } catch (err) {
     setFailed(messageOf(err))
