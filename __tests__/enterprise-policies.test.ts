@@ -233,3 +233,43 @@ describe('immutable_tags', () => {
     expect(writes(emulator)).toEqual([])
   })
 })
+
+describe('when the list of repositories changes between runs', () => {
+  const scopes = (rules: unknown[]) =>
+    (rules as { scope_selectors: { repository: { pattern: string }[] } }[]).map(
+      r => r.scope_selectors.repository[0]?.pattern
+    )
+
+  it('retention replaces the rules made for the earlier list, so the new count holds', async () => {
+    await convergedTwice(eeInputs(emulator, { repository: 'app', retention_keep_last: '20' }))
+    const run = await convergedTwice(
+      eeInputs(emulator, { repository: 'app\nweb', retention_keep_last: '5' })
+    )
+    expect(planOf(run.outputs).map(c => `${c.resource} ${c.action}`)).toEqual(['retention update'])
+    const rules = state().retentionPolicies[0]?.['rules'] as unknown[]
+    expect(new Set(scopes(rules))).toEqual(new Set(['{app,web}']))
+  })
+
+  it('immutable tag rules made for the earlier list follow on_drift: fail names them', async () => {
+    await convergedTwice(eeInputs(emulator, { repository: 'app', immutable_tags: 'v*' }))
+    const run = await runAction(
+      eeInputs(emulator, { repository: 'app\nweb', immutable_tags: 'release-*', on_drift: 'fail' })
+    )
+    expect(run.exitCode).toBe(1)
+    expect(errorsOf(run)).toContain('v* (for app)')
+    expect(writes(emulator)).toEqual([])
+  })
+
+  it('immutable tag rules made for the earlier list follow on_drift: update deletes them', async () => {
+    await convergedTwice(eeInputs(emulator, { repository: 'app', immutable_tags: 'v*' }))
+    await convergedTwice(
+      eeInputs(emulator, {
+        repository: 'app\nweb',
+        immutable_tags: 'release-*',
+        on_drift: 'update'
+      })
+    )
+    const rules = state().immutableRules as unknown[]
+    expect(scopes(rules)).toEqual(['{app,web}'])
+  })
+})

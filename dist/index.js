@@ -2472,6 +2472,28 @@ const DAILY = {
 function anyOf(patterns) {
     return patterns.length === 1 ? patterns[0] : `{${patterns.join(',')}}`;
 }
+/**
+ * The repositories a rule's scope names: a plain name, or a "{a,b}" alternation, as the action
+ * writes them. A scope with wildcards names none (it is nobody's to converge).
+ */
+function namesIn(scope) {
+    const selectors = scope?.repository ?? [];
+    if (selectors.length !== 1 || selectors[0]?.decoration !== 'repoMatches')
+        return [];
+    const pattern = selectors[0].pattern;
+    const alternation = /^\{([^{}*?[\]]*)\}$/.exec(pattern);
+    if (alternation)
+        return alternation[1].split(',');
+    return /[*?[\]{}]/.test(pattern) ? [] : [pattern];
+}
+/** A rule the run owns: every repository its scope names is one of the run's. */
+function ownedBy(repositories) {
+    const mine = new Set(repositories);
+    return (rule) => {
+        const names = namesIn(rule.scope_selectors);
+        return names.length > 0 && names.every(n => mine.has(n));
+    };
+}
 /** The scope of the run's rules: its repositories, sorted, as one glob. */
 function scopeOf(repositories) {
     const pattern = anyOf([...new Set(repositories)].sort());
@@ -2536,8 +2558,9 @@ function retention_sameRules(a, b) {
 }
 /** The policy to send: the rules of other scopes kept, the run's own replaced. */
 function mergedPolicy(namespace, current, rules) {
-    const scope = rules[0] ? scopeKey(rules[0]) : '';
-    const others = (current?.rules ?? []).filter(r => scopeKey(r) !== scope);
+    // Rules for these repositories, also under an earlier list of them, are the run's to replace.
+    const repositories = rules[0] ? namesIn(rules[0].scope_selectors) : [];
+    const others = (current?.rules ?? []).filter(r => !ownedBy(repositories)(r));
     return {
         // Policy names allow letters, digits, "_" and "-"; a namespace may hold ".".
         name: current?.name || `${namespace.replace(/[^A-Za-z0-9_-]/g, '-')}-retention`,
@@ -2549,7 +2572,9 @@ function mergedPolicy(namespace, current, rules) {
 }
 function reasonOf(current, rules, scope) {
     const ours = current.rules.filter(r => scopeKey(r) === scope);
+    const earlier = current.rules.filter(r => scopeKey(r) !== scope && ownedBy(namesIn(rules[0]?.scope_selectors))(r));
     const parts = [
+        ...(earlier.length > 0 ? ['it has rules for an earlier list of these repositories'] : []),
         ...(ours.length === 0 ? ['it has no rule for these repositories'] : []),
         ...(ours.length > 0 && !retention_sameRules(ours, rules) ? ['its rules for them differ'] : []),
         ...(current.enabled ? [] : ['it is disabled']),
@@ -2661,7 +2686,9 @@ function change(namespace, action, before, after, reason) {
 function diffImmutability(namespace, patterns, repositories, rules, onDrift) {
     const scope = scopeOf(repositories).repository[0]?.pattern ?? '';
     const key = scopePattern(immutableRule('**', repositories));
-    const ours = (rules ?? []).filter(r => scopePattern(r) === key && patternOf(r) !== undefined);
+    // The run's rules: those scoped to these repositories, also under an earlier list of them.
+    const owned = (rules ?? []).filter(r => ownedBy(repositories)(r) && patternOf(r) !== undefined);
+    const ours = owned.filter(r => scopePattern(r) === key);
     const changes = [];
     for (const pattern of patterns) {
         const existing = ours.find(r => patternOf(r) === pattern);
@@ -2674,16 +2701,18 @@ function diffImmutability(namespace, patterns, repositories, rules, onDrift) {
             changes.push(change(namespace, 'update', before, { ...after, id: existing.id }, `the rule for ${pattern} is disabled`));
         }
     }
-    const extra = ours.filter(r => !patterns.includes(patternOf(r)));
+    const extra = owned.filter(r => scopePattern(r) !== key || !patterns.includes(patternOf(r)));
     if (extra.length === 0)
         return { changes };
-    const listed = extra.map(r => patternOf(r)).join(', ');
+    const listed = extra
+        .map(r => `${patternOf(r)}${scopePattern(r) === key ? '' : ` (for ${namesIn(r.scope_selectors).join(', ')})`}`)
+        .join(', ');
     const found = `Namespace "${namespace}" has immutable tag rules for ${scope} that immutable_tags does not list: ${listed}`;
     if (onDrift === 'fail')
         return { changes: [], failure: `${found} (on_drift: fail).` };
     if (onDrift === 'warn')
         return { changes, warning: `${found}; left as they are (on_drift: warn).` };
-    const deletes = extra.map(r => change(namespace, 'delete', viewOf(r, scope), null, `on_drift: update, and ${patternOf(r)} is not listed in immutable_tags`));
+    const deletes = extra.map(r => change(namespace, 'delete', viewOf(r, anyOf(namesIn(r.scope_selectors))), null, `on_drift: update, and ${patternOf(r)} for ${anyOf(namesIn(r.scope_selectors))} is not listed in immutable_tags`));
     return { changes: [...changes, ...deletes] };
 }
 async function applyImmutability(client, namespace, repositories, change) {
@@ -3118,8 +3147,9 @@ function namespaceOutcome(record, applied) {
         return 'exists';
     if (record.outcome === 'planned')
         return record.action === 'create' ? 'would create' : 'exists';
+    // A namespace whose visibility could not be changed still exists.
     if (record.outcome === 'failed')
-        return 'failed';
+        return record.action === 'create' ? 'failed' : 'exists';
     return record.action === 'create' && record.outcome === 'done' && applied ? 'created' : 'exists';
 }
 

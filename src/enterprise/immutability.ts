@@ -8,7 +8,7 @@ import type {
   StoredImmutableRule,
   SwrEnterpriseClient
 } from '../swr/enterprise-client.js'
-import { scopeOf } from './retention.js'
+import { anyOf, namesIn, ownedBy, scopeOf } from './retention.js'
 
 /** A rule as the plan shows it. */
 export interface RuleView {
@@ -84,7 +84,9 @@ export function diffImmutability(
 ): ImmutabilityDiff {
   const scope = scopeOf(repositories).repository[0]?.pattern ?? ''
   const key = scopePattern(immutableRule('**', repositories))
-  const ours = (rules ?? []).filter(r => scopePattern(r) === key && patternOf(r) !== undefined)
+  // The run's rules: those scoped to these repositories, also under an earlier list of them.
+  const owned = (rules ?? []).filter(r => ownedBy(repositories)(r) && patternOf(r) !== undefined)
+  const ours = owned.filter(r => scopePattern(r) === key)
   const changes: Change[] = []
   for (const pattern of patterns) {
     const existing = ours.find(r => patternOf(r) === pattern)
@@ -112,9 +114,16 @@ export function diffImmutability(
       )
     }
   }
-  const extra = ours.filter(r => !patterns.includes(patternOf(r) as string))
+  const extra = owned.filter(
+    r => scopePattern(r) !== key || !patterns.includes(patternOf(r) as string)
+  )
   if (extra.length === 0) return { changes }
-  const listed = extra.map(r => patternOf(r)).join(', ')
+  const listed = extra
+    .map(
+      r =>
+        `${patternOf(r)}${scopePattern(r) === key ? '' : ` (for ${namesIn(r.scope_selectors).join(', ')})`}`
+    )
+    .join(', ')
   const found = `Namespace "${namespace}" has immutable tag rules for ${scope} that immutable_tags does not list: ${listed}`
   if (onDrift === 'fail') return { changes: [], failure: `${found} (on_drift: fail).` }
   if (onDrift === 'warn')
@@ -123,9 +132,9 @@ export function diffImmutability(
     change(
       namespace,
       'delete',
-      viewOf(r, scope),
+      viewOf(r, anyOf(namesIn(r.scope_selectors))),
       null,
-      `on_drift: update, and ${patternOf(r)} is not listed in immutable_tags`
+      `on_drift: update, and ${patternOf(r)} for ${anyOf(namesIn(r.scope_selectors))} is not listed in immutable_tags`
     )
   )
   return { changes: [...changes, ...deletes] }

@@ -126,6 +126,7 @@ function namespaceOutcome(
 ): OrganizationOutcome {
   if (!record) return 'exists'
   if (record.outcome === 'planned') return record.action === 'create' ? 'would create' : 'exists'
-  if (record.outcome === 'failed') return 'failed'
+  // A namespace whose visibility could not be changed still exists.
+  if (record.outcome === 'failed') return record.action === 'create' ? 'failed' : 'exists'
   return record.action === 'create' && record.outcome === 'done' && applied ? 'created' : 'exists'
 }

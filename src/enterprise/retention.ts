@@ -35,6 +35,32 @@ export function anyOf(patterns: string[]): string {
   return patterns.length === 1 ? (patterns[0] as string) : `{${patterns.join(',')}}`
 }
 
+/**
+ * The repositories a rule's scope names: a plain name, or a "{a,b}" alternation, as the action
+ * writes them. A scope with wildcards names none (it is nobody's to converge).
+ */
+export function namesIn(
+  scope: { repository?: { decoration: string; pattern: string }[] } | undefined
+): string[] {
+  const selectors = scope?.repository ?? []
+  if (selectors.length !== 1 || selectors[0]?.decoration !== 'repoMatches') return []
+  const pattern = selectors[0].pattern
+  const alternation = /^\{([^{}*?[\]]*)\}$/.exec(pattern)
+  if (alternation) return (alternation[1] as string).split(',')
+  return /[*?[\]{}]/.test(pattern) ? [] : [pattern]
+}
+
+/** A rule the run owns: every repository its scope names is one of the run's. */
+export function ownedBy(repositories: string[]) {
+  const mine = new Set(repositories)
+  return (rule: {
+    scope_selectors?: { repository?: { decoration: string; pattern: string }[] }
+  }) => {
+    const names = namesIn(rule.scope_selectors)
+    return names.length > 0 && names.every(n => mine.has(n))
+  }
+}
+
 /** The scope of the run's rules: its repositories, sorted, as one glob. */
 export function scopeOf(repositories: string[]): ScopeSelectors {
   const pattern = anyOf([...new Set(repositories)].sort())
@@ -125,8 +151,9 @@ export function mergedPolicy(
   current: StoredRetentionPolicy | undefined,
   rules: RetentionRule[]
 ): RetentionPolicy {
-  const scope = rules[0] ? scopeKey(rules[0]) : ''
-  const others = (current?.rules ?? []).filter(r => scopeKey(r) !== scope)
+  // Rules for these repositories, also under an earlier list of them, are the run's to replace.
+  const repositories = rules[0] ? namesIn(rules[0].scope_selectors) : []
+  const others = (current?.rules ?? []).filter(r => !ownedBy(repositories)(r))
   return {
     // Policy names allow letters, digits, "_" and "-"; a namespace may hold ".".
     name: current?.name || `${namespace.replace(/[^A-Za-z0-9_-]/g, '-')}-retention`,
@@ -144,7 +171,11 @@ export interface RetentionDiff {
 
 function reasonOf(current: StoredRetentionPolicy, rules: RetentionRule[], scope: string): string {
   const ours = current.rules.filter(r => scopeKey(r) === scope)
+  const earlier = current.rules.filter(
+    r => scopeKey(r) !== scope && ownedBy(namesIn(rules[0]?.scope_selectors))(r)
+  )
   const parts = [
+    ...(earlier.length > 0 ? ['it has rules for an earlier list of these repositories'] : []),
     ...(ours.length === 0 ? ['it has no rule for these repositories'] : []),
     ...(ours.length > 0 && !sameRules(ours, rules) ? ['its rules for them differ'] : []),
     ...(current.enabled ? [] : ['it is disabled']),
