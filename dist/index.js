@@ -3262,6 +3262,19 @@ function repositoryTable(wanted, report) {
             .map(row => `| ${row} |`)
     ];
 }
+/** The plan with what became of each change: the same for both editions. */
+function planSection(changes) {
+    if (changes.length === 0)
+        return ['Plan: no changes.', ''];
+    return [
+        `#### Plan: ${changes.length} change${changes.length === 1 ? '' : 's'}`,
+        '',
+        '| Resource | Name | Action | Why | Outcome |',
+        '| --- | --- | --- | --- | --- |',
+        ...changes.map(changeRow),
+        ''
+    ];
+}
 function renderSummary(wanted, report) {
     const lines = [
         `### SWR repositories${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
@@ -3272,13 +3285,7 @@ function renderSummary(wanted, report) {
         ...repositoryTable(wanted, report),
         ''
     ];
-    if (report.changes.length === 0) {
-        lines.push('Plan: no changes.', '');
-    }
-    else {
-        lines.push(`#### Plan: ${report.changes.length} change${report.changes.length === 1 ? '' : 's'}`, '', '| Resource | Name | Action | Why | Outcome |', '| --- | --- | --- | --- | --- |', ...report.changes.map(changeRow), '');
-    }
-    return lines.join('\n') + '\n';
+    return [...lines, ...planSection(report.changes)].join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/github/enterprise-summary.ts
@@ -3340,13 +3347,7 @@ function renderEnterpriseSummary(wanted, report, instance) {
         ...enterprise_summary_repositoryTable(report),
         ''
     ];
-    if (report.changes.length === 0) {
-        lines.push('Plan: no changes.', '');
-    }
-    else {
-        lines.push(`#### Plan: ${report.changes.length} change${report.changes.length === 1 ? '' : 's'}`, '', '| Resource | Name | Action | Why | Outcome |', '| --- | --- | --- | --- | --- |', ...report.changes.map(changeRow), '');
-    }
-    return lines.join('\n') + '\n';
+    return [...lines, ...planSection(report.changes)].join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/github/log.ts

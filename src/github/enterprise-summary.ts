@@ -3,7 +3,7 @@
 import type { EnterpriseWanted } from '../enterprise/types.js'
 import type { Report, RepositoryResult } from '../report.js'
 import type { InstanceInfo } from '../swr/enterprise-client.js'
-import { cell, changeRow, code } from './summary.js'
+import { cell, code, planSection } from './summary.js'
 
 const NAMESPACE_WORDS: Record<Report['organization'], string> = {
   created: 'created',
@@ -71,17 +71,5 @@ export function renderEnterpriseSummary(
     ...repositoryTable(report),
     ''
   ]
-  if (report.changes.length === 0) {
-    lines.push('Plan: no changes.', '')
-  } else {
-    lines.push(
-      `#### Plan: ${report.changes.length} change${report.changes.length === 1 ? '' : 's'}`,
-      '',
-      '| Resource | Name | Action | Why | Outcome |',
-      '| --- | --- | --- | --- | --- |',
-      ...report.changes.map(changeRow),
-      ''
-    )
-  }
-  return lines.join('\n') + '\n'
+  return [...lines, ...planSection(report.changes)].join('\n') + '\n'
 }

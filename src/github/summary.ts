@@ -46,7 +46,7 @@ export function describeWanted(wanted: Wanted): string {
   return `${parts.join(', ')}; on drift: ${wanted.onDrift}`
 }
 
-export function changeRow(change: ChangeRecord): string {
+function changeRow(change: ChangeRecord): string {
   const outcome = change.outcome + (change.note ? ` (${change.note})` : '')
   const name = change.region ? `${change.name} (${change.region})` : change.name
   return `| ${change.resource} | ${code(name)} | ${change.action} | ${cell(change.reason)} | ${cell(outcome)} |`
@@ -104,6 +104,19 @@ function repositoryTable(wanted: Wanted, report: Report): string[] {
   ]
 }
 
+/** The plan with what became of each change: the same for both editions. */
+export function planSection(changes: ChangeRecord[]): string[] {
+  if (changes.length === 0) return ['Plan: no changes.', '']
+  return [
+    `#### Plan: ${changes.length} change${changes.length === 1 ? '' : 's'}`,
+    '',
+    '| Resource | Name | Action | Why | Outcome |',
+    '| --- | --- | --- | --- | --- |',
+    ...changes.map(changeRow),
+    ''
+  ]
+}
+
 export function renderSummary(wanted: Wanted, report: Report): string {
   const lines = [
     `### SWR repositories${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
@@ -114,17 +127,5 @@ export function renderSummary(wanted: Wanted, report: Report): string {
     ...repositoryTable(wanted, report),
     ''
   ]
-  if (report.changes.length === 0) {
-    lines.push('Plan: no changes.', '')
-  } else {
-    lines.push(
-      `#### Plan: ${report.changes.length} change${report.changes.length === 1 ? '' : 's'}`,
-      '',
-      '| Resource | Name | Action | Why | Outcome |',
-      '| --- | --- | --- | --- | --- |',
-      ...report.changes.map(changeRow),
-      ''
-    )
-  }
-  return lines.join('\n') + '\n'
+  return [...lines, ...planSection(report.changes)].join('\n') + '\n'
 }
