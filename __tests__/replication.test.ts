@@ -39,6 +39,25 @@ const both = {
   share_with: 'partner-account\nauditor-account until 2099-06-30',
   replicate_to: 'ap-southeast-1\nla-south-2/group-latam'
 }
+/** A run with OpenID Connect instead of keys; GitHub's token endpoint is outside the proxy. */
+const keylessRun = (extra: Record<string, string>) =>
+  runAction(
+    {
+      ...baseInputs(emulator, {
+        access_key_id: '',
+        secret_access_key: '',
+        idp_id: emulator.oidc.idpId
+      }),
+      endpoint: '',
+      ...extra
+    },
+    {
+      ...env,
+      HTTPS_PROXY: proxy.url,
+      ACTIONS_ID_TOKEN_REQUEST_URL: emulator.oidc.requestUrl,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: emulator.oidc.requestToken
+    }
+  )
 const writes = () => emulator.log.filter(e => e.method !== 'GET')
 const resultOf = (outputs: Record<string, string>) =>
   JSON.parse(outputs['result'] ?? '[]') as Record<string, unknown>[]
@@ -213,23 +232,7 @@ describe('what cannot be done is reported, not skipped', () => {
 
 describe('keyless, with a target region', () => {
   it('exchanges the OpenID Connect token once per region, each scoped to its project', async () => {
-    const result = await runAction(
-      {
-        ...baseInputs(emulator, {
-          access_key_id: '',
-          secret_access_key: '',
-          idp_id: emulator.oidc.idpId
-        }),
-        endpoint: '',
-        replicate_to: 'ap-southeast-1'
-      },
-      {
-        ...env,
-        HTTPS_PROXY: proxy.url,
-        ACTIONS_ID_TOKEN_REQUEST_URL: emulator.oidc.requestUrl,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: emulator.oidc.requestToken
-      }
-    )
+    const result = await keylessRun({ replicate_to: 'ap-southeast-1' })
     expect(errorsOf(result)).toBe('')
     const exchanges = emulator.log.filter(e => e.path === '/v3.0/OS-AUTH/id-token/tokens')
     expect(exchanges.map(e => e.status)).toEqual([201, 201])
@@ -396,23 +399,7 @@ describe('keyless and converged', () => {
       syncAuto: true,
       override: false
     })
-    const result = await runAction(
-      {
-        ...baseInputs(emulator, {
-          access_key_id: '',
-          secret_access_key: '',
-          idp_id: emulator.oidc.idpId
-        }),
-        endpoint: '',
-        replicate_to: 'ap-southeast-1'
-      },
-      {
-        ...env,
-        HTTPS_PROXY: proxy.url,
-        ACTIONS_ID_TOKEN_REQUEST_URL: emulator.oidc.requestUrl,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: emulator.oidc.requestToken
-      }
-    )
+    const result = await keylessRun({ replicate_to: 'ap-southeast-1' })
     expect(errorsOf(result)).toBe('')
     expect(emulator.log.filter(e => e.path === '/v3.0/OS-AUTH/id-token/tokens')).toHaveLength(1)
   })
