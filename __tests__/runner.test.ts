@@ -82,6 +82,33 @@ describe('workflow commands match @actions/core', () => {
     expect(normalize(ours)).toBe(normalize(theirs))
   })
 
+  it('writes several outputs in one append with the bytes core.setOutput writes for each in turn', () => {
+    const file = join(dir, 'out')
+    process.env['GITHUB_OUTPUT'] = file
+    writeFileSync(file, 'earlier=kept\n')
+    const outputs = awkward.map((value, i) => [`name${i}`, value] as const)
+    runner.setOutputs(outputs)
+    const ours = readFileSync(file, 'utf8')
+    writeFileSync(file, 'earlier=kept\n')
+    for (const [name, value] of outputs) core.setOutput(name, value)
+    const theirs = readFileSync(file, 'utf8')
+    const delimiters = (s: string) => s.match(/ghadelimiter_[0-9a-f-]+/g) ?? []
+    const normalize = (s: string) => s.replace(/ghadelimiter_[0-9a-f-]+/g, 'DELIMITER')
+    expect(normalize(ours)).toBe(normalize(theirs))
+    // Each output has a delimiter of its own, as with core (opened and closed: two each).
+    expect(new Set(delimiters(ours)).size).toBe(outputs.length)
+  })
+
+  it('sets several outputs as set-output commands like core when GITHUB_OUTPUT is absent', () => {
+    const outputs = [
+      ['a', 'one'],
+      ['b', 'two, 100%']
+    ] as const
+    const ours = captureStdout(() => runner.setOutputs(outputs))
+    const theirs = captureStdout(() => outputs.forEach(([n, v]) => core.setOutput(n, v)))
+    expect(ours).toBe(theirs)
+  })
+
   it('reads inputs like core.getInput', () => {
     const env = { INPUT_IS_PUBLIC: '  true \n', INPUT_MY_INPUT: 'x' }
     Object.assign(process.env, env)

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2141);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3194);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2141:
+/***/ 3194:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1652,8 +1652,6 @@ async function resolveProjectId(enterprise, fromToken, iamFor) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/github/runner.ts
 // The runner's workflow-command protocol, written to match @actions/core byte for byte
 // (__tests__/runner.test.ts compares the two). @actions/core loads @actions/http-client and
@@ -1661,7 +1659,8 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 // the few commands below on its common path, and imports @actions/core lazily for OIDC.
 
 
-
+/** os.EOL's value, which core writes; without loading node:os for it. */
+const EOL = process.platform === 'win32' ? '\r\n' : '\n';
 const secrets = new Set();
 /** Replaces every registered secret in text, so that no message we print can carry one. */
 function redact(text) {
@@ -1685,7 +1684,7 @@ function issueCommand(command, properties, message) {
         .filter(([, value]) => value)
         .map(([key, value]) => `${key}=${escapeProperty(value)}`)
         .join(',');
-    process.stdout.write(`::${command}${given.length > 0 ? ' ' + props : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+    process.stdout.write(`::${command}${given.length > 0 ? ' ' + props : ''}::${escapeData(message)}${EOL}`);
 }
 /** Reads an input the way the runner passes it: INPUT_<NAME>, trimmed. */
 function getInput(name, env = process.env) {
@@ -1702,18 +1701,31 @@ function setSecret(value) {
     }
     issueCommand('add-mask', {}, value);
 }
+/** As core.setOutput writes one output to GITHUB_OUTPUT: a heredoc with a fresh delimiter. */
+function outputEntry(name, value) {
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    if (name.includes(delimiter) || value.includes(delimiter)) {
+        throw new Error(`Unexpected input: output ${name} contains the delimiter ${delimiter}`);
+    }
+    return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
+}
 function setOutput(name, value) {
+    setOutputs([[name, value]]);
+}
+/**
+ * Several outputs, in order, with the bytes core.setOutput would write for each in turn; to
+ * GITHUB_OUTPUT in one append rather than one per output.
+ */
+function setOutputs(outputs) {
     const file = process.env['GITHUB_OUTPUT'];
     if (file) {
-        const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
-        if (name.includes(delimiter) || value.includes(delimiter)) {
-            throw new Error(`Unexpected input: output ${name} contains the delimiter ${delimiter}`);
-        }
-        (0,external_node_fs_namespaceObject.appendFileSync)(file, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, 'utf8');
+        (0,external_node_fs_namespaceObject.appendFileSync)(file, outputs.map(([name, value]) => outputEntry(name, value)).join(''), 'utf8');
         return;
     }
-    process.stdout.write(external_node_os_namespaceObject.EOL);
-    issueCommand('set-output', { name }, value);
+    for (const [name, value] of outputs) {
+        process.stdout.write(EOL);
+        issueCommand('set-output', { name }, value);
+    }
 }
 function isDebug(env = process.env) {
     return env['RUNNER_DEBUG'] === '1';
@@ -1722,7 +1734,7 @@ function debug(message) {
     issueCommand('debug', {}, redact(message));
 }
 function info(message) {
-    process.stdout.write(redact(message) + external_node_os_namespaceObject.EOL);
+    process.stdout.write(redact(message) + EOL);
 }
 function warning(message) {
     issueCommand('warning', {}, redact(message));
@@ -3411,15 +3423,17 @@ function groupTitle(namespace, repositories, dryRun) {
 function writeOutputs(report, rules) {
     const first = report.repositories[0];
     const paths = report.repositories.map(r => r.path).filter(Boolean);
-    setOutput('path', first?.path ?? '');
-    setOutput('paths', paths.join('\n'));
-    setOutput('registry', paths[0]?.split('/')[0] ?? rules.registryOverride ?? rules.knownHost ?? '');
-    setOutput('created', String(first?.created ?? false));
-    setOutput('namespace_created', String(report.organization === 'created'));
-    // Errors in the result quote the service, which may echo a credential back.
-    setOutput('result', redact(JSON.stringify(report.repositories)));
-    setOutput('plan', redact(JSON.stringify(planOutput(report.changes))));
-    setOutput('replica_paths', report.replicaPaths.join('\n'));
+    setOutputs([
+        ['path', first?.path ?? ''],
+        ['paths', paths.join('\n')],
+        ['registry', paths[0]?.split('/')[0] ?? rules.registryOverride ?? rules.knownHost ?? ''],
+        ['created', String(first?.created ?? false)],
+        ['namespace_created', String(report.organization === 'created')],
+        // Errors in the result quote the service, which may echo a credential back.
+        ['result', redact(JSON.stringify(report.repositories))],
+        ['plan', redact(JSON.stringify(planOutput(report.changes)))],
+        ['replica_paths', report.replicaPaths.join('\n')]
+    ]);
 }
 
 ;// CONCATENATED MODULE: ./src/swr/enterprise-client.ts

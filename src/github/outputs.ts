@@ -1,18 +1,20 @@
 // The step's outputs, from the report. `paths` and `result` keep the order given; a repository
 // that does not exist after the run has no line in `paths` and an empty `path` in `result`.
 import { planOutput, type PathRules, type Report } from '../report.js'
-import { redact, setOutput } from './runner.js'
+import { redact, setOutputs } from './runner.js'
 
 export function writeOutputs(report: Report, rules: PathRules): void {
   const first = report.repositories[0]
   const paths = report.repositories.map(r => r.path).filter(Boolean)
-  setOutput('path', first?.path ?? '')
-  setOutput('paths', paths.join('\n'))
-  setOutput('registry', paths[0]?.split('/')[0] ?? rules.registryOverride ?? rules.knownHost ?? '')
-  setOutput('created', String(first?.created ?? false))
-  setOutput('namespace_created', String(report.organization === 'created'))
-  // Errors in the result quote the service, which may echo a credential back.
-  setOutput('result', redact(JSON.stringify(report.repositories)))
-  setOutput('plan', redact(JSON.stringify(planOutput(report.changes))))
-  setOutput('replica_paths', report.replicaPaths.join('\n'))
+  setOutputs([
+    ['path', first?.path ?? ''],
+    ['paths', paths.join('\n')],
+    ['registry', paths[0]?.split('/')[0] ?? rules.registryOverride ?? rules.knownHost ?? ''],
+    ['created', String(first?.created ?? false)],
+    ['namespace_created', String(report.organization === 'created')],
+    // Errors in the result quote the service, which may echo a credential back.
+    ['result', redact(JSON.stringify(report.repositories))],
+    ['plan', redact(JSON.stringify(planOutput(report.changes)))],
+    ['replica_paths', report.replicaPaths.join('\n')]
+  ])
 }

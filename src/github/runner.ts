@@ -4,7 +4,9 @@
 // the few commands below on its common path, and imports @actions/core lazily for OIDC.
 import { appendFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
-import { EOL } from 'node:os'
+
+/** os.EOL's value, which core writes; without loading node:os for it. */
+const EOL = process.platform === 'win32' ? '\r\n' : '\n'
 
 const secrets = new Set<string>()
 
@@ -53,18 +55,33 @@ export function setSecret(value: string): void {
   issueCommand('add-mask', {}, value)
 }
 
+/** As core.setOutput writes one output to GITHUB_OUTPUT: a heredoc with a fresh delimiter. */
+function outputEntry(name: string, value: string): string {
+  const delimiter = `ghadelimiter_${randomUUID()}`
+  if (name.includes(delimiter) || value.includes(delimiter)) {
+    throw new Error(`Unexpected input: output ${name} contains the delimiter ${delimiter}`)
+  }
+  return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`
+}
+
 export function setOutput(name: string, value: string): void {
+  setOutputs([[name, value]])
+}
+
+/**
+ * Several outputs, in order, with the bytes core.setOutput would write for each in turn; to
+ * GITHUB_OUTPUT in one append rather than one per output.
+ */
+export function setOutputs(outputs: ReadonlyArray<readonly [string, string]>): void {
   const file = process.env['GITHUB_OUTPUT']
   if (file) {
-    const delimiter = `ghadelimiter_${randomUUID()}`
-    if (name.includes(delimiter) || value.includes(delimiter)) {
-      throw new Error(`Unexpected input: output ${name} contains the delimiter ${delimiter}`)
-    }
-    appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8')
+    appendFileSync(file, outputs.map(([name, value]) => outputEntry(name, value)).join(''), 'utf8')
     return
   }
-  process.stdout.write(EOL)
-  issueCommand('set-output', { name }, value)
+  for (const [name, value] of outputs) {
+    process.stdout.write(EOL)
+    issueCommand('set-output', { name }, value)
+  }
 }
 
 export function isDebug(env: NodeJS.ProcessEnv = process.env): boolean {
