@@ -1823,16 +1823,23 @@ function regionFromEndpoint(endpoint) {
     return match?.[1] !== undefined && isValidRegion(match[1]) ? match[1] : undefined;
 }
 // Decided on the parsed address, never on a prefix: "127.attacker.example" is a public name.
-const LOOPBACK = new external_node_net_.BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
+// Built on first use: a run against a named host (every real one) never needs it.
+let loopback;
+function loopbackList() {
+    if (!loopback) {
+        loopback = new external_node_net_.BlockList();
+        loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+        loopback.addAddress('::1', 'ipv6');
+    }
+    return loopback;
+}
 /** 127.0.0.0/8, ::1 (IPv4-mapped forms included) or exactly "localhost"; IPv6 may be bracketed. */
 function isLoopbackHost(hostname) {
     const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
     if (host === 'localhost')
         return true;
     const family = (0,external_node_net_.isIP)(host);
-    return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
+    return family !== 0 && loopbackList().check(host, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 ;// CONCATENATED MODULE: ./src/github/access-inputs.ts
@@ -3879,6 +3886,13 @@ function watchSocket(socket) {
 }
 // setTimeout turns a delay above 2^31-1 ms into 1 ms, so such a timeout would fire at once.
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/**
+ * A clock that never jumps, in milliseconds. Not performance.now(): the first use of that global
+ * loads perf_hooks, nine modules, at every start.
+ */
+function monotonicMs() {
+    return Number(process.hrtime.bigint()) / 1e6;
+}
 function checkTimeout(timeoutMs) {
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
         throw new Error(`The request timeout must be a number of milliseconds above 0 and at most ${MAX_TIMEOUT_MS}, not ${String(timeoutMs)}`);
@@ -3993,11 +4007,11 @@ class Transport {
     /** The deadline runs from this call: loading node:https or the proxy tunnel counts against it. */
     async request(method, url, headers, body, options = {}) {
         const timeoutMs = checkTimeout(options.timeoutMs ?? this.options.timeoutMs);
-        const deadline = performance.now() + timeoutMs;
+        const deadline = monotonicMs() + timeoutMs;
         const route = await this.route(url);
         return this.exchange(route, method, url, headers, body, {
             timeoutMs,
-            leftMs: Math.max(0, deadline - performance.now())
+            leftMs: Math.max(0, deadline - monotonicMs())
         });
     }
     exchange({ request, agent }, method, url, headers, body, { timeoutMs, leftMs }) {

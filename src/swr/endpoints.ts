@@ -65,14 +65,21 @@ export function regionFromEndpoint(endpoint: URL): string | undefined {
 }
 
 // Decided on the parsed address, never on a prefix: "127.attacker.example" is a public name.
-const LOOPBACK = new BlockList()
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4')
-LOOPBACK.addAddress('::1', 'ipv6')
+// Built on first use: a run against a named host (every real one) never needs it.
+let loopback: BlockList | undefined
+function loopbackList(): BlockList {
+  if (!loopback) {
+    loopback = new BlockList()
+    loopback.addSubnet('127.0.0.0', 8, 'ipv4')
+    loopback.addAddress('::1', 'ipv6')
+  }
+  return loopback
+}
 
 /** 127.0.0.0/8, ::1 (IPv4-mapped forms included) or exactly "localhost"; IPv6 may be bracketed. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1')
   if (host === 'localhost') return true
   const family = isIP(host)
-  return family !== 0 && LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6')
+  return family !== 0 && loopbackList().check(host, family === 4 ? 'ipv4' : 'ipv6')
 }
