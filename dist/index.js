@@ -1,11 +1,1101 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 1472:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dz: () => (/* binding */ InputError),
+  Nz: () => (/* binding */ SIGNATURE_TAGS),
+  GP: () => (/* binding */ getInputs),
+  Gq: () => (/* binding */ invalid),
+  yG: () => (/* binding */ parseBoolean),
+  Bk: () => (/* binding */ parseEndpoint),
+  VX: () => (/* binding */ secretValues),
+  N$: () => (/* binding */ tuningFromEnv)
+});
+
+// EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
+var runner = __nccwpck_require__(9823);
+// EXTERNAL MODULE: ./src/swr/names.ts
+var names = __nccwpck_require__(5604);
+// EXTERNAL MODULE: ./src/swr/endpoints.ts
+var endpoints = __nccwpck_require__(650);
+;// CONCATENATED MODULE: ./src/github/access-inputs.ts
+// The inputs of sharing (share_with) and replication (replicate_to, replicate_override), kept
+// apart from inputs.ts, which reads everything else. getInputs calls readAccess; this module
+// takes InputError and its helpers from there, and uses them only inside functions, so the
+// two modules may import each other.
+
+
+
+// Huawei Cloud's rule for account names, as its account center states it for choosing a new
+// name (support.huaweicloud.com/intl/zh-cn/usermanual-account/account_bi_0003.html).
+const ACCOUNT = /^[A-Za-z][A-Za-z0-9_-]{5,31}$/;
+const ACCOUNT_RULE = '6-32 characters: letters, digits, "-" and "_", starting with a letter (the rule of Huawei Cloud account names)';
+// SWR's limit on the accounts one repository can be shared with.
+const MAX_SHARING = 500;
+/** Non-blank lines, trimmed. Lines only: an entry of share_with holds spaces. */
+function linesOf(value) {
+    return value
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line.length > 0);
+}
+/** The UTC midnight starting a real calendar day written YYYY-MM-DD, else undefined. */
+function utcMidnight(date) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+    if (!match)
+        return undefined;
+    const [year, month, day] = match.slice(1).map(Number);
+    // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999.
+    const midnight = new Date(0);
+    midnight.setUTCFullYear(year, month - 1, day);
+    const roundTrip = midnight.getUTCFullYear() === year &&
+        midnight.getUTCMonth() === month - 1 &&
+        midnight.getUTCDate() === day;
+    return roundTrip ? midnight : undefined;
+}
+function parseSharingLine(line, now) {
+    const words = line.split(/\s+/);
+    const [account = '', keyword, until] = words;
+    if (words.length !== 1 && !(words.length === 3 && keyword === 'until')) {
+        throw invalid('share_with', line, 'each line must be one account name, optionally followed by "until YYYY-MM-DD"');
+    }
+    if (!ACCOUNT.test(account)) {
+        throw invalid('share_with', line, `the account name must be ${ACCOUNT_RULE}`);
+    }
+    if (until === undefined)
+        return { account };
+    const deadline = utcMidnight(until);
+    if (!deadline) {
+        throw invalid('share_with', line, 'the date must be a real calendar date written YYYY-MM-DD');
+    }
+    if (deadline.getTime() <= now.getTime()) {
+        throw invalid('share_with', line, `the date must be in the future: the sharing would end at ${until}T00:00:00Z (UTC midnight), which is not after now`);
+    }
+    return { account, until };
+}
+function readSharing(value, isPublic, now) {
+    if (isPublic === true) {
+        throw new InputError('Inputs "share_with" and "is_public" ("true") were both given: only private repositories can be shared with other accounts; set is_public to "false" or leave it empty.');
+    }
+    const lines = linesOf(value);
+    if (lines.length > MAX_SHARING) {
+        throw new InputError(`Input "share_with" lists ${lines.length} accounts: SWR shares a repository with at most ${MAX_SHARING}.`);
+    }
+    const seen = new Set();
+    return lines.map(line => {
+        const sharing = parseSharingLine(line, now);
+        // Compared ignoring case: should the service treat "Partner" and "partner" as one account,
+        // two lines for it would give it two deadlines to converge to.
+        const key = sharing.account.toLowerCase();
+        if (seen.has(key)) {
+            throw invalid('share_with', line, `the account "${sharing.account}" is listed more than once (names compared ignoring case); each account may appear once`);
+        }
+        seen.add(key);
+        return sharing;
+    });
+}
+function refuseEndpoint(endpoint, rule) {
+    return new InputError(`Input "replicate_to" cannot be used with endpoint ${JSON.stringify(endpoint.href)}: ${rule}.`);
+}
+const MOVED = "a target region's endpoint is this one with the source region replaced in its host";
+/**
+ * Where a target region's API and registry are. The official endpoints follow the SDK's region
+ * table (so eu-west-101 moves to the .eu domain); a custom deployment is assumed to name the
+ * region in one label of its hosts, which is replaced, and nothing else.
+ */
+function locate(context, target) {
+    const { endpoint, region } = context;
+    if (region && (0,endpoints/* isDefaultApiEndpoint */.zw)(endpoint, region)) {
+        return { endpoint: new URL((0,endpoints/* defaultApiEndpoint */.rk)(target)), registry: (0,endpoints/* defaultRegistry */.Vm)(target) };
+    }
+    if ((0,endpoints/* isLoopbackHost */.cW)(endpoint.hostname)) {
+        throw refuseEndpoint(endpoint, `${MOVED}, and a loopback host has no region in it`);
+    }
+    if (!region) {
+        throw refuseEndpoint(endpoint, `${MOVED}, and no source region is known: give region`);
+    }
+    const moved = (0,endpoints/* regionalEndpoint */.N2)(endpoint, region, target);
+    if (!moved) {
+        throw refuseEndpoint(endpoint, `${MOVED}, and the host "${endpoint.hostname}" does not hold the source region "${region}" exactly once as a dot-separated part`);
+    }
+    const registry = (0,endpoints/* registryFromEndpoint */.fS)(moved);
+    if (!registry) {
+        throw refuseEndpoint(endpoint, `a target region's registry is its API host with "swr-api." replaced by "swr.", and the host "${endpoint.hostname}" does not start with "swr-api."`);
+    }
+    return { endpoint: moved, registry };
+}
+/**
+ * The registry input cannot follow the targets, unless it only repeats what the endpoint says.
+ * Called after locate, which refuses every endpoint that no registry can be derived from.
+ */
+function checkRegistry(context) {
+    const derived = (0,endpoints/* registryFromEndpoint */.fS)(context.endpoint);
+    if (context.registry === undefined || context.registry === derived)
+        return;
+    throw invalid('registry', context.registry, `with replicate_to, each target region's registry is derived from its API endpoint, which a registry set by hand cannot follow; leave registry empty (it is then ${derived})`);
+}
+function parseTarget(line, namespace) {
+    const slash = line.indexOf('/');
+    const region = slash < 0 ? line : line.slice(0, slash);
+    const organization = slash < 0 ? namespace : line.slice(slash + 1);
+    if (!(0,endpoints/* isValidRegion */.L5)(region)) {
+        throw invalid('replicate_to', line, `the region must be ${endpoints/* REGION_RULE */.AH}`);
+    }
+    if (!(0,names/* isValidOrganizationName */.Zs)(organization)) {
+        throw invalid('replicate_to', line, `the organization must be ${names/* ORGANIZATION_RULE */.Db}`);
+    }
+    return { region, namespace: organization };
+}
+function readReplication(value, context) {
+    const targets = linesOf(value).map(line => ({ line, ...parseTarget(line, context.namespace) }));
+    const seen = new Set();
+    for (const { line, region, namespace } of targets) {
+        if (region === context.region) {
+            throw invalid('replicate_to', line, `${region} is the source region; auto-sync copies images to other regions only`);
+        }
+        const key = `${region}/${namespace}`;
+        if (seen.has(key)) {
+            throw invalid('replicate_to', line, `the target ${key} is listed more than once; each target may appear once`);
+        }
+        seen.add(key);
+    }
+    const located = targets.map(({ region, namespace }) => ({
+        region,
+        namespace,
+        ...locate(context, region)
+    }));
+    checkRegistry(context);
+    return located;
+}
+/** share_with, replicate_to and replicate_override, checked against the other inputs. */
+function readAccess(input, context, now) {
+    const shareWith = input('share_with');
+    const replicateTo = input('replicate_to');
+    const replicateOverride = input('replicate_override') || 'false';
+    const override = parseBoolean('replicate_override', replicateOverride);
+    if (override && !replicateTo) {
+        throw invalid('replicate_override', replicateOverride, 'it applies to the auto-sync rules of replicate_to, which is not set');
+    }
+    return {
+        ...(shareWith ? { shareWith: readSharing(shareWith, context.isPublic, now) } : {}),
+        ...(replicateTo ? { replicateTo: readReplication(replicateTo, context) } : {}),
+        replicateOverride: override
+    };
+}
+
+;// CONCATENATED MODULE: ./src/enterprise/names.ts
+// An instance's name rules (README, "Enterprise Edition"), which differ from the standard
+// edition's: a namespace may start with a digit, and no separator pair is allowed.
+const NAMESPACE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const NAMESPACE_RULE = '1-64 characters: lowercase letters, digits, ".", "_" and "-"; it starts and ends with a ' +
+    'letter or digit, and ".", "_" and "-" never stand next to each other (the rule of SWR ' +
+    'Enterprise Edition namespaces)';
+function isValidNamespaceName(name) {
+    return name.length >= 1 && name.length <= 64 && NAMESPACE.test(name);
+}
+// A tag pattern goes into a doublestar selector; the action writes several as one "{a,b}"
+// alternation, so a retention exception may not hold the characters that would break it.
+const TAG_PATTERN = /^[A-Za-z0-9_.*?[\]!{},-]{1,128}$/;
+const EXCEPTION = /^[A-Za-z0-9_.*?[\]!-]{1,128}$/;
+const TAG_PATTERN_RULE = 'it must be a tag or a doublestar pattern of at most 128 characters: letters, digits, "_", ".", "-" and the glob characters * ? [ ] ! { } ,';
+const EXCEPTION_RULE = 'for an instance it must be a tag or a glob pattern of at most 128 characters: letters, digits, "_", ".", "-" and * ? [ ] !';
+function isValidTagPattern(pattern) {
+    return TAG_PATTERN.test(pattern);
+}
+function isValidException(pattern) {
+    return EXCEPTION.test(pattern);
+}
+
+;// CONCATENATED MODULE: ./src/github/enterprise-inputs.ts
+// The inputs of an SWR Enterprise Edition run (instance_id, project_id, immutable_tags), and
+// the rules that change when instance_id is set: the namespace's name rule, and the inputs an
+// instance has no counterpart for. Like access-inputs.ts, it takes InputError and its helpers
+// from inputs.ts and uses them only inside functions, so the two modules may import each other.
+
+
+
+const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const PROJECT_ID = /^[0-9a-fA-F]{32}$/;
+/** Inputs an instance has nothing to map to, each with why. */
+const NO_MEANING = [
+    ['category', 'instances have no repository categories'],
+    ['share_with', 'instances have no sharing with other accounts'],
+    ['replicate_to', 'instances replicate through their own replication policies, not auto-sync']
+];
+function enterprise_inputs_linesOf(value) {
+    return value
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line.length > 0);
+}
+/** The instance's own checks of inputs the standard edition reads too. */
+function checkSharedInputs(input) {
+    for (const [name, why] of NO_MEANING) {
+        if (input(name)) {
+            throw new InputError(`Input "${name}" has no meaning for an SWR Enterprise Edition instance (instance_id is set): ${why}. Drop it.`);
+        }
+    }
+    for (const line of enterprise_inputs_linesOf(input('retention_exceptions'))) {
+        if (line.startsWith('re:')) {
+            throw invalid('retention_exceptions', line, 'an SWR Enterprise Edition instance matches tags with glob patterns (such as "v*"), not regular expressions, so "re:" lines cannot be expressed; write the exception as a tag or a pattern');
+        }
+        if (!isValidException(line))
+            throw invalid('retention_exceptions', line, EXCEPTION_RULE);
+    }
+    const namespace = input('namespace');
+    if (!isValidNamespaceName(namespace)) {
+        throw invalid('namespace', namespace, `it must be ${NAMESPACE_RULE}`);
+    }
+}
+function readImmutableTags(input) {
+    const lines = [...new Set(enterprise_inputs_linesOf(input('immutable_tags')))];
+    for (const line of lines) {
+        if (!isValidTagPattern(line))
+            throw invalid('immutable_tags', line, TAG_PATTERN_RULE);
+    }
+    return lines.length > 0 ? lines : undefined;
+}
+function readProjectId(input, env) {
+    const given = input('project_id');
+    const value = given || (env['HUAWEI_CLOUD_PROJECT_ID'] ?? '').trim();
+    if (!value)
+        return {};
+    const source = given ? 'input project_id' : 'HUAWEI_CLOUD_PROJECT_ID';
+    if (!PROJECT_ID.test(value)) {
+        throw invalid(given ? 'project_id' : 'project_id (from HUAWEI_CLOUD_PROJECT_ID)', value, "it must be a project id: 32 hexadecimal characters, as IAM's project list shows it (not the project's name, such as cn-north-4)");
+    }
+    return { projectId: value, projectIdSource: source };
+}
+/** Inputs that are only for an instance, given without instance_id. */
+function rejectWithoutInstance(input) {
+    for (const name of ['immutable_tags', 'project_id']) {
+        if (input(name)) {
+            throw new InputError(`Input "${name}" is for SWR Enterprise Edition instances: set instance_id too, or drop it (the standard edition has no ${name === 'project_id' ? 'use for a project id' : 'immutable tag rules'}).`);
+        }
+    }
+}
+/**
+ * The instance's inputs, or undefined when instance_id is empty. Throws InputError before any
+ * request for inputs an instance cannot express, and when no project id can be found at all.
+ */
+function readEnterprise(input, env, location) {
+    const instanceId = input('instance_id');
+    if (!instanceId) {
+        rejectWithoutInstance(input);
+        return undefined;
+    }
+    if (!INSTANCE_ID.test(instanceId)) {
+        throw invalid('instance_id', instanceId, 'it must be an instance id as the SWR console shows it: letters, digits, "-" and "_", at most 64');
+    }
+    checkSharedInputs(input);
+    const project = readProjectId(input, env);
+    const immutableTags = readImmutableTags(input);
+    const base = { instanceId, ...project, ...(immutableTags ? { immutableTags } : {}) };
+    if (project.projectId)
+        return base;
+    if (!location.region) {
+        throw new InputError('No project id is known for the instance: give project_id (or set HUAWEI_CLOUD_PROJECT_ID), or region, so that IAM can be asked for the project of that region.');
+    }
+    const iamEndpoint = parseEndpoint('iam_endpoint', input('iam_endpoint') || (0,endpoints/* defaultIamEndpoint */.cq)(location.region));
+    return { ...base, projectLookup: { region: location.region, iamEndpoint } };
+}
+/** Whether the run targets an instance, for the checks that differ before readEnterprise. */
+function targetsInstance(input) {
+    return input('instance_id') !== '';
+}
+
+;// CONCATENATED MODULE: ./src/github/inputs.ts
+
+
+
+
+
+/** An input that breaks a rule: the message names the input, the value and the rule. */
+class InputError extends Error {
+    name = 'InputError';
+}
+function invalid(input, value, rule) {
+    return new InputError(`Input "${input}" is ${JSON.stringify(value)}: ${rule}.`);
+}
+function parseBoolean(input, value) {
+    // The spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema).
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw invalid(input, value, 'it must be "true" or "false"');
+}
+function parseWholeNumber(input, value) {
+    if (value === '')
+        return undefined;
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1_000_000) {
+        throw invalid(input, value, 'it must be a whole number from 1 to 1000000');
+    }
+    return Number(value);
+}
+/** One value per line, or comma-separated; blanks dropped, duplicates kept once and reported. */
+function parseList(value) {
+    const items = new Set();
+    const duplicates = new Set();
+    for (const item of value.split(/[\n,]/).map(part => part.trim())) {
+        if (!item)
+            continue;
+        if (items.has(item))
+            duplicates.add(item);
+        items.add(item);
+    }
+    return { items: [...items], duplicates: [...duplicates] };
+}
+function parseEndpoint(input, value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw invalid(input, value, 'it must be a URL such as https://swr-api.cn-north-4.myhuaweicloud.com');
+    }
+    // Checked first and reported without the value: user info or a query may carry a password.
+    if (url.username || url.password || url.search || url.hash) {
+        throw new InputError(`Input "${input}" (value hidden) is malformed: it must be a base URL without credentials, query or fragment.`);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (0,endpoints/* isLoopbackHost */.cW)(url.hostname))) {
+        throw invalid(input, value, 'it must be an https:// URL (plain http is allowed for loopback hosts only)');
+    }
+    url.pathname = url.pathname.replace(/\/+$/, '');
+    return url;
+}
+// Header values must be one line of printable ASCII; anything else is a copy-paste mistake,
+// reported without echoing the value, since it may be a secret.
+function checkHeaderSafe(source, secret) {
+    if (!/^[\x21-\x7e]+$/.test(source.value)) {
+        const rule = 'it must be one line of printable characters without spaces';
+        throw new InputError(secret
+            ? `${source.label} (value hidden) is malformed: ${rule}.`
+            : `${source.label} is ${JSON.stringify(source.value)}: ${rule}.`);
+    }
+}
+// In order of precedence. The SDK token variable is the one the official Go and Java SDKs'
+// EnvCredentialProvider reads next to HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK.
+const KEY_VARIABLES = [
+    ['HUAWEI_CLOUD_ACCESS_KEY_ID', 'HUAWEI_CLOUD_SECRET_ACCESS_KEY', 'HUAWEI_CLOUD_SECURITY_TOKEN'],
+    ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN']
+];
+function keySources(env) {
+    const input = (name) => ({
+        name: `input ${name}`,
+        label: `Input "${name}"`,
+        value: (0,runner/* getInput */.V4)(name, env)
+    });
+    const variable = (name) => ({
+        name,
+        label: `Variable "${name}"`,
+        value: (env[name] ?? '').trim()
+    });
+    return [
+        {
+            ak: input('access_key_id'),
+            sk: input('secret_access_key'),
+            token: input('security_token')
+        },
+        ...KEY_VARIABLES.map(([ak, sk, token]) => ({
+            ak: variable(ak),
+            sk: variable(sk),
+            token: variable(token)
+        }))
+    ];
+}
+/** Every value that is or may be a secret, from every source, whether it will be used or not. */
+function secretValues(env) {
+    const values = keySources(env).flatMap(source => [source.sk.value, source.token.value]);
+    return [...new Set(values.filter(value => value.length > 0))];
+}
+const ONE_PLACE = 'the access key id and the secret access key must come from the same place: inputs access_key_id and secret_access_key, variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK';
+/**
+ * The pair of the first source with an access key id, and only that source's token. Mixing
+ * sources would sign with a secret that does not belong to the key id, which the service
+ * answers with an opaque signature error; the same holds for a token issued with other keys.
+ */
+function pickKeySource(sources) {
+    const index = sources.findIndex(source => source.ak.value);
+    const chosen = sources[index];
+    if (!chosen) {
+        const secret = sources.find(source => source.sk.value);
+        if (secret) {
+            throw new InputError(`The access key id is missing: the secret access key comes from ${secret.sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.`);
+        }
+        throw new InputError('No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.');
+    }
+    // A secret set above the chosen source was meant for a key id that is not there; one set
+    // below it is another pair's, and counts only when the chosen source has none.
+    const stray = sources.slice(0, index).find(source => source.sk.value) ??
+        (chosen.sk.value ? undefined : sources.find(source => source.sk.value));
+    if (stray) {
+        throw new InputError(`The access key id comes from ${chosen.ak.name} but a secret access key is set in ${stray.sk.name}: ${ONE_PLACE}.`);
+    }
+    if (!chosen.sk.value) {
+        throw new InputError(`The secret access key is missing: the access key id comes from ${chosen.ak.name}, but ${chosen.sk.name} is not set.`);
+    }
+    const inputToken = sources[0]?.token;
+    if (index > 0 && inputToken?.value) {
+        throw new InputError(`Input "security_token" was given but the access keys come from ${chosen.ak.name} and ${chosen.sk.name}: a security token belongs to the keys it was issued with; give access_key_id and secret_access_key as inputs too, or set ${chosen.token.name} instead.`);
+    }
+    return chosen;
+}
+function readKeys(env) {
+    const { ak, sk, token } = pickKeySource(keySources(env));
+    checkHeaderSafe(ak, false);
+    checkHeaderSafe(sk, true);
+    if (token.value)
+        checkHeaderSafe(token, true);
+    return {
+        kind: 'keys',
+        accessKeyId: ak.value,
+        secretAccessKey: sk.value,
+        ...(token.value ? { securityToken: token.value } : {}),
+        source: `${ak.name} and ${sk.name}`
+    };
+}
+function readCredentials(env, region, input) {
+    const idpId = input('idp_id');
+    if (!idpId)
+        return readKeys(env);
+    if (input('access_key_id') || input('secret_access_key') || input('security_token')) {
+        throw new InputError('Inputs "idp_id" and access keys were both given: use either idp_id (keyless, OpenID Connect) or access_key_id and secret_access_key, not both.');
+    }
+    checkHeaderSafe({ name: 'input idp_id', label: 'Input "idp_id"', value: idpId }, false);
+    // The IAM token is scoped to the project named after the region.
+    if (!region) {
+        throw new InputError('Input "region" is empty and no region is known: with idp_id, give region (e.g. cn-north-4), since the IAM token is scoped to that region\'s project.');
+    }
+    const audience = input('oidc_audience');
+    return {
+        kind: 'oidc',
+        idpId,
+        ...(audience ? { audience } : {}),
+        iamEndpoint: parseEndpoint('iam_endpoint', input('iam_endpoint') || (0,endpoints/* defaultIamEndpoint */.cq)(region))
+    };
+}
+function readRetention(input) {
+    const keepLast = parseWholeNumber('retention_keep_last', input('retention_keep_last'));
+    const keepDays = parseWholeNumber('retention_keep_days', input('retention_keep_days'));
+    const exceptionLines = input('retention_exceptions')
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line.length > 0);
+    if (keepLast !== undefined && keepDays !== undefined) {
+        throw new InputError('Inputs "retention_keep_last" and "retention_keep_days" were both given: an SWR retention rule keeps either the last N tags or the tags of the last N days; choose one.');
+    }
+    if (keepLast === undefined && keepDays === undefined) {
+        if (exceptionLines.length > 0) {
+            throw new InputError('Input "retention_exceptions" was given without a rule: set retention_keep_last or retention_keep_days too.');
+        }
+        return undefined;
+    }
+    const exceptions = exceptionLines.map(line => {
+        if (!line.startsWith('re:'))
+            return { kind: 'label', pattern: line };
+        const pattern = line.slice(3);
+        try {
+            if (!pattern)
+                throw new Error('empty');
+            new RegExp(pattern);
+        }
+        catch {
+            throw invalid('retention_exceptions', line, 'a "re:" line must hold a valid regular expression');
+        }
+        return { kind: 'regexp', pattern };
+    });
+    const signatures = parseBoolean('retention_keep_signatures', input('retention_keep_signatures') || 'true');
+    return {
+        ...(keepLast !== undefined ? { keepLast } : {}),
+        ...(keepDays !== undefined ? { keepDays } : {}),
+        exceptions: signatures ? [...exceptions, ...SIGNATURE_TAGS] : exceptions
+    };
+}
+/**
+ * Tags that signatures, attestations and SBOMs are stored under next to the image (cosign's
+ * `sha256-<digest>.sig`, `.att`, `.sbom`, and the `sha256-<digest>` referrers fallback):
+ * deleting them would leave an image that verifies as unsigned.
+ */
+const SIGNATURE_TAGS = [
+    { kind: 'regexp', pattern: '^sha256-' },
+    { kind: 'regexp', pattern: '\\.(sig|att|sbom)$' }
+];
+function readNames(input) {
+    const namespace = input('namespace');
+    if (!namespace)
+        throw new InputError('Input "namespace" is required: the SWR organization name.');
+    // An instance's namespaces follow their own rule, checked by readEnterprise.
+    if (!targetsInstance(input) && !(0,names/* isValidOrganizationName */.Zs)(namespace))
+        throw invalid('namespace', namespace, `it must be ${names/* ORGANIZATION_RULE */.Db}`);
+    const { items: repositories, duplicates } = parseList(input('repository'));
+    if (repositories.length === 0) {
+        throw new InputError('Input "repository" is required: one repository name or several, one per line.');
+    }
+    for (const repository of repositories) {
+        if (!(0,names/* isValidRepositoryName */.oi)(repository))
+            throw invalid('repository', repository, `it must be ${names/* REPOSITORY_RULE */.SA}`);
+    }
+    return { namespace, repositories, duplicates };
+}
+// Settings the workflow leaves empty stay undefined: the plan creates a repository with the
+// service's own defaults (private, "other") and never calls an unset setting drift.
+function readSettings(input) {
+    const category = input('category');
+    if (category && !names/* CATEGORIES */.R6.includes(category)) {
+        throw invalid('category', category, `it must be one of ${names/* CATEGORIES */.R6.join(', ')}`);
+    }
+    const isPublic = input('is_public');
+    const description = input('description');
+    if (description.length > 1000) {
+        throw new InputError(`Input "description" is ${description.length} characters long: it may be at most 1000.`);
+    }
+    const onDrift = input('on_drift') || 'warn';
+    if (!['warn', 'update', 'fail'].includes(onDrift)) {
+        throw invalid('on_drift', onDrift, 'it must be one of warn, update, fail');
+    }
+    return {
+        ...(category ? { category: category } : {}),
+        ...(isPublic ? { isPublic: parseBoolean('is_public', isPublic) } : {}),
+        description,
+        onDrift: onDrift,
+        dryRun: parseBoolean('dry_run', input('dry_run') || 'false')
+    };
+}
+function readLocation(env, input) {
+    const regionInput = input('region') || (env['HUAWEI_CLOUD_REGION'] ?? '').trim();
+    if (regionInput && !(0,endpoints/* isValidRegion */.L5)(regionInput)) {
+        const source = input('region') ? 'region' : 'region (from HUAWEI_CLOUD_REGION)';
+        throw invalid(source, regionInput, `it must be ${endpoints/* REGION_RULE */.AH}`);
+    }
+    const endpointInput = input('endpoint');
+    if (!endpointInput && !regionInput) {
+        throw new InputError('Input "region" is empty and HUAWEI_CLOUD_REGION is not set: give region (e.g. cn-north-4), or endpoint for another SWR deployment.');
+    }
+    const endpoint = parseEndpoint('endpoint', endpointInput || (0,endpoints/* defaultApiEndpoint */.rk)(regionInput));
+    const region = regionInput || (0,endpoints/* regionFromEndpoint */.UL)(endpoint);
+    const registry = input('registry');
+    if (registry &&
+        !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(registry)) {
+        throw invalid('registry', registry, 'it must be a registry host name such as swr.cn-north-4.myhuaweicloud.com, without scheme or path');
+    }
+    const regionFromEnvironment = !input('region') && Boolean(env['HUAWEI_CLOUD_REGION']?.trim());
+    return {
+        ...(region ? { region } : {}),
+        regionFromEnvironment,
+        endpoint,
+        ...(registry ? { registry } : {})
+    };
+}
+/**
+ * Reads and checks every input; throws InputError before any request is made. Pure: it prints
+ * nothing and masks nothing, so the caller masks secretValues(env) before calling it. `now` is
+ * what share_with deadlines must come after.
+ */
+function getInputs(env, now = new Date()) {
+    const input = name => (0,runner/* getInput */.V4)(name, env);
+    const names = readNames(input);
+    const location = readLocation(env, input);
+    // Before the settings, so that an input an instance cannot use is named as such.
+    const enterprise = readEnterprise(input, env, location);
+    const settings = readSettings(input);
+    const credentials = readCredentials(env, location.region, input);
+    const dockerLoginOutputs = parseBoolean('docker_login_outputs', input('docker_login_outputs') || 'false');
+    // An instance's login is its own temporary credential, which needs no region.
+    if (dockerLoginOutputs && !location.region && !enterprise) {
+        throw new InputError('Input "docker_login_outputs" is "true" but no region is known: give region, since the registry login is per region.');
+    }
+    const retention = readRetention(input);
+    const access = readAccess(input, { ...names, ...settings, ...location }, now);
+    return {
+        ...names,
+        ...settings,
+        ...(retention ? { retention } : {}),
+        ...location,
+        credentials,
+        dockerLoginOutputs,
+        ...access,
+        ...(enterprise ? { enterprise } : {})
+    };
+}
+/** A variable that is set must be a whole number in [min, max]; unset or empty means fallback. */
+function wholeNumberFromEnv(env, name, fallback, [min, max], unit) {
+    const value = (env[name] ?? '').trim();
+    if (!value)
+        return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+        throw new InputError(`Variable "${name}" is ${JSON.stringify(value)}: it must be a whole number${unit} from ${min} to ${max}.`);
+    }
+    return Number(value);
+}
+const MS = ' of milliseconds';
+/** Timing knobs; the variables exist so that tests and impatient users can shorten them. */
+function tuningFromEnv(env) {
+    const read = (name, fallback, range, unit = MS) => wholeNumberFromEnv(env, name, fallback, range, unit);
+    return {
+        timeoutMs: read('SWR_ACTION_TIMEOUT_MS', 30_000, [1, 600_000]),
+        retry: {
+            maxAttempts: read('SWR_ACTION_MAX_ATTEMPTS', 6, [1, 100], ''),
+            baseDelayMs: read('SWR_ACTION_RETRY_BASE_MS', 500, [0, 600_000]),
+            maxDelayMs: read('SWR_ACTION_RETRY_MAX_MS', 10_000, [0, 600_000]),
+            // Six hours: the longest a GitHub-hosted job may run.
+            budgetMs: read('SWR_ACTION_RETRY_BUDGET_MS', 300_000, [1, 21_600_000])
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 3385:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HN: () => (/* binding */ planLines),
+/* harmony export */   QV: () => (/* binding */ repositoryLines),
+/* harmony export */   SZ: () => (/* binding */ groupTitle),
+/* harmony export */   rB: () => (/* binding */ failureTotal),
+/* harmony export */   rb: () => (/* binding */ failureAnnotations)
+/* harmony export */ });
+const SIGNS = {
+    create: '+',
+    update: '~',
+    replace: '-/+',
+    delete: '-'
+};
+function planLines(changes, dryRun) {
+    if (changes.length === 0)
+        return ['Plan: no changes.'];
+    const heading = `Plan: ${changes.length} change${changes.length === 1 ? '' : 's'}${dryRun ? ' (dry run: none is made)' : ''}`;
+    return [
+        heading,
+        ...changes.map(c => `  ${SIGNS[c.action]} ${c.resource} ${c.name}: ${c.action} (${c.reason})`)
+    ];
+}
+function repositoryLines(report) {
+    return report.repositories.map(r => {
+        const line = `Repository "${report.namespace}/${r.repository}": ${r.action}${r.path ? ` (${r.path})` : ''}`;
+        return (line +
+            (r.note ? `; ${r.note}` : '') +
+            (r.retention ? `; retention policy ${r.retention}` : '') +
+            (r.immutability ? `; immutable tag rules ${r.immutability}` : ''));
+    });
+}
+/** Each failed repository's annotation, named in its title and in its text. */
+function failureAnnotations(report) {
+    return report.repositories.flatMap(r => {
+        if (r.error === undefined)
+            return [];
+        const name = `${report.namespace}/${r.repository}`;
+        const message = r.error.includes(`"${name}"`) ? r.error : `Repository "${name}": ${r.error}`;
+        return [{ title: `SWR repository ${name}`, message }];
+    });
+}
+/** The step's failure line: a short total naming the repositories. */
+function failureTotal(report) {
+    const failed = report.repositories.filter(r => r.error !== undefined);
+    if (failed.length === 0)
+        return undefined;
+    const total = report.repositories.length;
+    const names = failed.map(r => `${report.namespace}/${r.repository}`).join(', ');
+    return `${failed.length} of ${total} repositor${total === 1 ? 'y' : 'ies'} failed: ${names}`;
+}
+/** A short group title, whatever the batch's length. */
+function groupTitle(namespace, repositories, dryRun) {
+    const verb = dryRun ? 'Plan' : 'Create';
+    if (repositories.length > 3) {
+        return `${verb} ${repositories.length} repositories in ${namespace} if not exist`;
+    }
+    return `${verb} repository ${repositories.map(r => `${namespace}/${r}`).join(', ')} if not exist`;
+}
+
+
+/***/ }),
+
+/***/ 8353:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ writeOutputs)
+/* harmony export */ });
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(665);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9823);
+// The step's outputs, from the report. `paths` and `result` keep the order given; a repository
+// that does not exist after the run has no line in `paths` and an empty `path` in `result`.
+
+
+function writeOutputs(report, rules) {
+    const first = report.repositories[0];
+    const paths = report.repositories.map(r => r.path).filter(Boolean);
+    (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)([
+        ['path', first?.path ?? ''],
+        ['paths', paths.join('\n')],
+        ['registry', paths[0]?.split('/')[0] ?? rules.registryOverride ?? rules.knownHost ?? ''],
+        ['created', String(first?.created ?? false)],
+        ['namespace_created', String(report.organization === 'created')],
+        // Errors in the result quote the service, which may echo a credential back.
+        ['result', (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(JSON.stringify(report.repositories))],
+        ['plan', (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(JSON.stringify((0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .planOutput */ .pp)(report.changes)))],
+        ['replica_paths', report.replicaPaths.join('\n')]
+    ]);
+}
+
+
+/***/ }),
+
+/***/ 9823:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  fe: () => (/* binding */ appendSummary),
+  Yz: () => (/* binding */ debug),
+  z3: () => (/* binding */ error),
+  V4: () => (/* binding */ getInput),
+  Os: () => (/* binding */ group),
+  pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
+  E$: () => (/* binding */ redact),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  n0: () => (/* binding */ setOutputs),
+  Pq: () => (/* binding */ setSecret),
+  $e: () => (/* binding */ warning)
+});
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/github/runner.ts
+// The runner's workflow-command protocol, written to match @actions/core byte for byte
+// (__tests__/runner.test.ts compares the two). @actions/core loads @actions/http-client and
+// undici when imported, which costs ~90 ms and ~13 MB at every start; this action needs only
+// the few commands below on its common path, and imports @actions/core lazily for OIDC.
+
+
+/** os.EOL's value, which core writes; without loading node:os for it. */
+const EOL = process.platform === 'win32' ? '\r\n' : '\n';
+const secrets = new Set();
+/** Replaces every registered secret in text, so that no message we print can carry one. */
+function redact(text) {
+    let out = text;
+    // Longest first, so that a short secret inside a longer one cannot leave part of it behind.
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+        out = out.split(secret).join('***');
+    }
+    return out;
+}
+function escapeData(value) {
+    return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(value) {
+    return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+// As @actions/core's Command: a space once any property is given, then the non-empty ones.
+function issueCommand(command, properties, message) {
+    const given = Object.entries(properties);
+    const props = given
+        .filter(([, value]) => value)
+        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+        .join(',');
+    process.stdout.write(`::${command}${given.length > 0 ? ' ' + props : ''}::${escapeData(message)}${EOL}`);
+}
+/** Reads an input the way the runner passes it: INPUT_<NAME>, trimmed. */
+function getInput(name, env = process.env) {
+    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+/** Masks a value in the runner's logs from now on, and in everything this module prints. */
+function setSecret(value) {
+    if (!value)
+        return;
+    // A secret with a line break would be masked line by line by the runner; register each line.
+    for (const part of [value, ...value.split(/\r?\n/)]) {
+        if (part.trim().length > 0)
+            secrets.add(part);
+    }
+    issueCommand('add-mask', {}, value);
+}
+/** As core.setOutput writes one output to GITHUB_OUTPUT: a heredoc with a fresh delimiter. */
+function outputEntry(name, value) {
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    if (name.includes(delimiter) || value.includes(delimiter)) {
+        throw new Error(`Unexpected input: output ${name} contains the delimiter ${delimiter}`);
+    }
+    return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
+}
+function setOutput(name, value) {
+    setOutputs([[name, value]]);
+}
+/**
+ * Several outputs, in order, with the bytes core.setOutput would write for each in turn; to
+ * GITHUB_OUTPUT in one append rather than one per output.
+ */
+function setOutputs(outputs) {
+    const file = process.env['GITHUB_OUTPUT'];
+    if (file) {
+        (0,external_node_fs_namespaceObject.appendFileSync)(file, outputs.map(([name, value]) => outputEntry(name, value)).join(''), 'utf8');
+        return;
+    }
+    for (const [name, value] of outputs) {
+        process.stdout.write(EOL);
+        issueCommand('set-output', { name }, value);
+    }
+}
+function isDebug(env = process.env) {
+    return env['RUNNER_DEBUG'] === '1';
+}
+function debug(message) {
+    issueCommand('debug', {}, redact(message));
+}
+function info(message) {
+    process.stdout.write(redact(message) + EOL);
+}
+function warning(message) {
+    issueCommand('warning', {}, redact(message));
+}
+/** An error annotation; `title` heads it in the run's annotations. */
+function error(message, properties = {}) {
+    const props = properties.title === undefined ? {} : { title: redact(properties.title) };
+    issueCommand('error', props, redact(message));
+}
+function setFailed(message) {
+    process.exitCode = 1;
+    error(message);
+}
+async function group(name, fn) {
+    issueCommand('group', {}, redact(name));
+    try {
+        return await fn();
+    }
+    finally {
+        issueCommand('endgroup', {}, '');
+    }
+}
+/** Appends Markdown to the job summary, when the runner provides one. */
+function appendSummary(markdown) {
+    const file = process.env['GITHUB_STEP_SUMMARY'];
+    if (!file)
+        return;
+    (0,external_node_fs_namespaceObject.appendFileSync)(file, redact(markdown), 'utf8');
+}
+
+
+/***/ }),
+
+/***/ 2935:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Br: () => (/* binding */ renderSummary),
+/* harmony export */   Hn: () => (/* binding */ cell),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   lA: () => (/* binding */ planSection)
+/* harmony export */ });
+/* unused harmony export describeWanted */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+function code(text) {
+    return text ? `\`${cell(text)}\`` : '—';
+}
+function settingsOf(result) {
+    if (!result.settings)
+        return '—';
+    const { is_public, category, description } = result.settings;
+    return cell(`${is_public ? 'public' : 'private'}, ${category}${description ? `, "${description}"` : ''}`);
+}
+function drift(result) {
+    if (result.error)
+        return `**error:** ${cell(result.error)}`;
+    if (result.drift.length === 0)
+        return '—';
+    return result.drift
+        .map(d => `${d.setting}: ${cell(String(d.actual))} → ${cell(String(d.wanted))}`)
+        .join('<br>');
+}
+const ORGANIZATION_WORDS = {
+    created: 'created',
+    exists: 'exists',
+    'would create': 'would be created',
+    failed: 'could not be created',
+    'not reached': 'not reached'
+};
+/** What the workflow asked for; a setting it did not set is compared with nothing. */
+function describeWanted(wanted) {
+    const { is_public, category, description } = wanted.settings;
+    const parts = [
+        is_public === undefined ? 'is_public not set' : is_public ? 'public' : 'private',
+        category === undefined ? 'category not set' : category,
+        ...(description ? [`"${description}"`] : [])
+    ];
+    return `${parts.join(', ')}; on drift: ${wanted.onDrift}`;
+}
+function changeRow(change) {
+    const outcome = change.outcome + (change.note ? ` (${change.note})` : '');
+    const name = change.region ? `${change.name} (${change.region})` : change.name;
+    return `| ${change.resource} | ${code(name)} | ${change.action} | ${cell(change.reason)} | ${cell(outcome)} |`;
+}
+function sharingCell(result) {
+    const list = result.sharing ?? [];
+    if (list.length === 0)
+        return '—';
+    return list
+        .map(s => cell(`${s.account} (${s.deadline === 'forever' ? 'forever' : `until ${s.deadline.slice(0, 10)}`}): ${s.action}`))
+        .join('<br>');
+}
+function replicationCell(result) {
+    const list = result.replication ?? [];
+    if (list.length === 0)
+        return '—';
+    return list.map(r => cell(`${r.region}/${r.namespace}: ${r.action}`)).join('<br>');
+}
+/** The repository table; sharing and replication columns only when the inputs ask for them. */
+function repositoryTable(wanted, report) {
+    const extra = [
+        ...(wanted.shareWith ? [['Shared with', sharingCell]] : []),
+        ...(wanted.replicateTo ? [['Replicated to', replicationCell]] : [])
+    ];
+    const head = [
+        'Repository',
+        'Path',
+        'Done',
+        'Settings',
+        'Retention',
+        ...extra.map(([h]) => h),
+        'Drift'
+    ];
+    return [
+        `| ${head.join(' | ')} |`,
+        `| ${head.map(() => '---').join(' | ')} |`,
+        ...report.repositories
+            .map(r => [
+            code(r.repository),
+            code(r.path),
+            r.action,
+            settingsOf(r),
+            r.retention ?? '—',
+            ...extra.map(([, render]) => render(r)),
+            drift(r)
+        ].join(' | '))
+            .map(row => `| ${row} |`)
+    ];
+}
+/** The plan with what became of each change: the same for both editions. */
+function planSection(changes) {
+    if (changes.length === 0)
+        return ['Plan: no changes.', ''];
+    return [
+        `#### Plan: ${changes.length} change${changes.length === 1 ? '' : 's'}`,
+        '',
+        '| Resource | Name | Action | Why | Outcome |',
+        '| --- | --- | --- | --- | --- |',
+        ...changes.map(changeRow),
+        ''
+    ];
+}
+function renderSummary(wanted, report) {
+    const lines = [
+        `### SWR repositories${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
+        '',
+        `Organization ${code(report.namespace)}: ${ORGANIZATION_WORDS[report.organization]}. ` +
+            `Wanted: ${cell(describeWanted(wanted))}. A setting that is not set is left as it is, and a new repository is private and \`other\` unless set.`,
+        '',
+        ...repositoryTable(wanted, report),
+        ''
+    ];
+    return [...lines, ...planSection(report.changes)].join('\n') + '\n';
+}
+
+
+/***/ }),
+
+/***/ 8549:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gb: () => (/* binding */ requestIdOf),
+/* harmony export */   hD: () => (/* binding */ ApiError),
+/* harmony export */   zU: () => (/* binding */ parseServiceError)
+/* harmony export */ });
+function pick(o, codeKeys, messageKeys) {
+    const rawCode = codeKeys.map(k => o[k]).find(v => v !== undefined && v !== '');
+    const rawMessage = messageKeys.map(k => o[k]).find(v => v !== undefined && v !== '');
+    // IAM's {"error":{"code":401,…}} repeats the HTTP status as a number: not a code worth showing.
+    const code = typeof rawCode === 'string' ? rawCode : undefined;
+    const message = rawMessage === undefined ? undefined : String(rawMessage);
+    if (code === undefined && message === undefined)
+        return undefined;
+    return { ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) };
+}
+function fromValue(value) {
+    if (Array.isArray(value))
+        return value.length > 0 ? fromValue(value[0]) : undefined;
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const o = value;
+    return (pick(o, ['error_code'], ['error_msg']) ??
+        (Array.isArray(o['errors']) ? fromValue(o['errors']) : undefined) ??
+        (typeof o['error'] === 'object' ? fromValue(o['error']) : undefined) ??
+        pick(o, ['errorCode', 'code'], ['errorMessage', 'errorMsg', 'message']));
+}
+/** The service's own code and message, from any known body shape, else from the raw text. */
+function parseServiceError(body) {
+    const text = body.trim();
+    if (!text)
+        return {};
+    try {
+        const parsed = fromValue(JSON.parse(text));
+        if (parsed)
+            return parsed;
+    }
+    catch {
+        // not JSON: fall through to the text itself
+    }
+    if (/^<(!doctype|html)/i.test(text)) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+        return { message: `an HTML page${title ? ` titled "${title}"` : ''} instead of an API answer` };
+    }
+    return { message: text.length > 300 ? `${text.slice(0, 300)}…` : text };
+}
+function requestIdOf(response) {
+    const id = response.headers['x-request-id'] ?? response.headers['x-openstack-request-id'];
+    return Array.isArray(id) ? id[0] : id;
+}
+/** An answer a call cannot go on from. The message quotes the service, never our request. */
+class ApiError extends Error {
+    operation;
+    status;
+    error;
+    requestId;
+    name = 'ApiError';
+    constructor(operation, status, error, requestId, hint) {
+        super(`${operation} failed: HTTP ${status}` +
+            (error.code ? ` ${error.code}` : '') +
+            (error.message ? `: ${error.message}` : '') +
+            (requestId ? ` (request id ${requestId})` : '') +
+            (hint ? `. ${hint}` : ''));
+        this.operation = operation;
+        this.status = status;
+        this.error = error;
+        this.requestId = requestId;
+    }
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3194);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4729);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +1104,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3194:
+/***/ 4729:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -263,300 +1353,14 @@ async function applyOrganization(client, namespace) {
     throw new ForeignOrganizationError(namespace);
 }
 
-;// CONCATENATED MODULE: ./src/resources/repository.ts
-/** A new repository's settings: what the workflow set, else private, "other", no description. */
-function newRepositorySettings(wanted) {
-    return {
-        is_public: wanted.is_public ?? false,
-        category: wanted.category ?? 'other',
-        description: wanted.description ?? ''
-    };
-}
-function settingsOf(info) {
-    return { is_public: info.is_public, category: info.category, description: info.description };
-}
-/** Differences in the settings the workflow set; an empty description is "no opinion". */
-function driftOf(current, wanted) {
-    const drift = [];
-    if (wanted.is_public !== undefined && current.is_public !== wanted.is_public) {
-        drift.push({ setting: 'is_public', actual: current.is_public, wanted: wanted.is_public });
-    }
-    if (wanted.category !== undefined && current.category !== wanted.category) {
-        drift.push({ setting: 'category', actual: current.category, wanted: wanted.category });
-    }
-    if (wanted.description && current.description !== wanted.description) {
-        drift.push({ setting: 'description', actual: current.description, wanted: wanted.description });
-    }
-    return drift;
-}
-/** The whole settings an update sends (SWR requires is_public): the current ones, corrected. */
-function correctedSettings(current, drift) {
-    const corrected = { ...current };
-    for (const item of drift)
-        Object.assign(corrected, { [item.setting]: item.wanted });
-    return corrected;
-}
-function describeDrift(drift) {
-    return drift
-        .map(d => `${d.setting} is ${JSON.stringify(d.actual)}, wanted ${JSON.stringify(d.wanted)}`)
-        .join('; ');
-}
-function diffRepository(name, read, wanted) {
-    if (read.state === 'absent') {
-        const after = newRepositorySettings(wanted.settings);
-        const reason = 'the repository does not exist';
-        return {
-            change: {
-                resource: 'repository',
-                name,
-                action: 'create',
-                before: null,
-                after: { ...after },
-                reason
-            },
-            drift: []
-        };
-    }
-    const current = settingsOf(read.info);
-    const drift = driftOf(current, wanted.settings);
-    if (drift.length === 0)
-        return { drift };
-    const differences = describeDrift(drift);
-    if (wanted.onDrift === 'fail') {
-        return {
-            drift,
-            failure: `Repository "${name}" differs from the inputs (on_drift: fail): ${differences}.`
-        };
-    }
-    if (wanted.onDrift === 'warn') {
-        return {
-            drift,
-            warning: `Repository "${name}" differs from the inputs and was left as it is (on_drift: warn): ${differences}.`
-        };
-    }
-    const after = correctedSettings(current, drift);
-    const reason = `on_drift: update, and ${drift.map(d => d.setting).join(', ')} differ${drift.length === 1 ? 's' : ''} from the inputs`;
-    return {
-        change: {
-            resource: 'repository',
-            name,
-            action: 'update',
-            before: { ...current },
-            after: { ...after },
-            reason
-        },
-        drift
-    };
-}
-
-;// CONCATENATED MODULE: ./src/resources/access-change.ts
-function accessChange(resource, name, action, before, after, reason) {
-    const plain = (value) => value ? { ...value } : null;
-    return { resource, name, action, before: plain(before), after: plain(after), reason };
-}
-/**
- * Adds to `changes` what on_drift says about entries not listed in `input`: warn keeps them
- * (a warning), update deletes them (a change each), fail plans nothing (a failure).
- */
-function unlisted(name, input, what, extra, onDrift, changes) {
-    if (extra.length === 0)
-        return { changes };
-    const listed = extra.map(e => e.label).join(', ');
-    const found = `Repository "${name}" ${what} ${listed}, not listed in ${input}`;
-    if (onDrift === 'fail')
-        return { changes: [], failure: `${found} (on_drift: fail).` };
-    if (onDrift === 'warn')
-        return { changes, warning: `${found}; left as it is (on_drift: warn).` };
-    const reason = (label) => `on_drift: update, and ${label} is not listed in ${input}`;
-    const deletes = extra.map(e => accessChange(e.resource, name, 'delete', e.entry, null, reason(e.label)));
-    return { changes: [...changes, ...deletes] };
-}
-
-;// CONCATENATED MODULE: ./src/resources/waiting.ts
-// SWR may not show an organization or repository for a moment after its creation: writes that
-// follow a create are tried again, waiting longer each time (docs/swr-service.md, "Eventual
-// consistency").
-/** Runs `attempt` until it is done, waiting between tries while it finds nothing to act on. */
-async function untilVisible(waiting, attempt, failure) {
-    for (const delay of [...waiting.delays, undefined]) {
-        if ((await attempt()) === 'done')
-            return;
-        if (delay === undefined)
-            break;
-        await waiting.sleep(delay);
-    }
-    throw new Error(failure(waiting.delays.length + 1));
-}
-
-;// CONCATENATED MODULE: ./src/resources/replication.ts
-
-
-const targetKey = (t) => `${t.region}/${t.namespace}`;
-function ruleFor(target, override) {
-    return { region: target.region, namespace: target.namespace, syncAuto: true, override };
-}
-/** `current` is undefined for a repository this run creates, which has no rule yet. */
-function diffReplication(name, targets, current, override, onDrift) {
-    const changes = [];
-    for (const target of targets) {
-        const after = ruleFor(target, override);
-        const found = current?.find(r => targetKey(r) === targetKey(target));
-        if (!found) {
-            const reason = `no auto-sync to ${targetKey(target)}`;
-            changes.push(accessChange('replication', name, 'create', null, after, reason));
-        }
-        else if (found.override !== override || !found.syncAuto) {
-            const reason = `the auto-sync to ${targetKey(target)} has override ${found.override} and syncAuto ${found.syncAuto}, wanted override ${override} and syncAuto true`;
-            changes.push(accessChange('replication', name, 'replace', found, after, reason));
-        }
-    }
-    const extra = (current ?? [])
-        .filter(r => !targets.some(t => targetKey(t) === targetKey(r)))
-        .map(entry => ({ entry, label: targetKey(entry), resource: 'replication' }));
-    return unlisted(name, 'replicate_to', 'has auto-sync to', extra, onDrift, changes);
-}
-/** Creates the rule, waiting while SWR does not show the repository or target organization yet. */
-function createRule(client, namespace, repository, rule, waiting) {
-    return untilVisible(waiting, async () => (await client.createSyncRule(namespace, repository, rule)) === 'created' ? 'done' : 'absent', tries => `create the auto-sync of "${namespace}/${repository}" to ${targetKey(rule)} failed: the repository or the target organization still reads as missing (${tries} tries)`);
-}
-async function applyReplication(client, namespace, repository, change, waiting) {
-    const before = change.before;
-    const after = change.after;
-    if (before)
-        await client.deleteSyncRule(namespace, repository, before);
-    if (!after)
-        return;
-    try {
-        await createRule(client, namespace, repository, after, waiting);
-    }
-    catch (err) {
-        if (!before)
-            throw err;
-        // Say what the half-done replacement left behind: no rule to that target.
-        const reason = err instanceof Error ? err.message : String(err);
-        throw new Error(`${reason} (the previous rule to ${targetKey(before)} was deleted first, so images are no longer copied there)`, { cause: err });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/swr/errors.ts
-const SWR = 'SVCSTG.SWR.';
-const CODES = {
-    organizationNotFound: [`${SWR}4040058`, `${SWR}4041061`],
-    retentionNotFound: `${SWR}4000306`,
-    sharingNotFound: `${SWR}4001090`,
-    crossAccount: `${SWR}4011064`,
-    busy: `${SWR}4090023`,
-    throttled: [`${SWR}4031032`, `${SWR}4031042`, 'APIGW.0308'],
-    organizationQuota: `${SWR}4000097`,
-    repositoryQuota: [`${SWR}4000098`, `${SWR}5007019`],
-    noSuchUrl: `${SWR}4040083`
-};
-const THROTTLED_WORDS = /throttl|rate ?limit|too many requests|flow control/i;
-function isThrottled(status, error) {
-    if (status === 429)
-        return true;
-    if (CODES.throttled.includes(error.code ?? ''))
-        return true;
-    return status === 403 && !error.code?.startsWith(SWR) && THROTTLED_WORDS.test(error.message ?? '');
-}
-function isQuota(error) {
-    const code = error.code ?? '';
-    return (code === CODES.organizationQuota || CODES.repositoryQuota.includes(code));
-}
-/**
- * SWR's own "not found": a 404 with an SWR not-found code. The gateway's 404 (no such API) and
- * SWR's "URL not found" (4040083) say nothing about what was asked for.
- */
-function isSwrNotFound(answer) {
-    const code = answer.error.code ?? '';
-    return answer.status === 404 && code.startsWith(`${SWR}404`) && code !== CODES.noSuchUrl;
-}
-/** A not-found answer that names the organization, not the thing asked for. */
-function isOrganizationNotFound(answer) {
-    return (answer.status === 404 &&
-        CODES.organizationNotFound.includes(answer.error.code ?? ''));
-}
-function isCrossAccount(error) {
-    return error.code === CODES.crossAccount;
-}
-function hint(status, error, { baseUrl }) {
-    if (isCrossAccount(error)) {
-        return 'SWR says the organization belongs to another account: organization names are unique per region across all accounts, so choose another namespace.';
-    }
-    if (error.code === CODES.organizationQuota) {
-        return 'The account has reached its quota of SWR organizations: reuse an existing organization or delete one.';
-    }
-    if (isQuota(error)) {
-        return 'The account has reached its quota of SWR repositories: delete unused repositories or ask Huawei Cloud to raise the quota. Retrying cannot help.';
-    }
-    if (status === 401) {
-        return "Check the access key id and secret access key (or the security token, or the OpenID Connect set-up), and that the runner's clock is right: signatures more than 15 minutes off are rejected.";
-    }
-    if (status === 404 && (!(error.code ?? '').startsWith(SWR) || error.code === CODES.noSuchUrl)) {
-        return `${baseUrl.origin} serves no SWR API at this path: check the endpoint and region inputs.`;
-    }
-    return undefined;
-}
-const swrPolicy = {
-    isTransient(status, error) {
-        if (isQuota(error))
-            return false;
-        if (isThrottled(status, error))
-            return true;
-        if (status === 409)
-            return error.code === CODES.busy;
-        return [500, 502, 503, 504].includes(status);
-    },
-    isRefusedUnprocessed(status, error) {
-        return isThrottled(status, error) || (status === 409 && error.code === CODES.busy);
-    },
-    hint
-};
-/** For IAM and other services: the gateway's throttling and server errors are transient. */
-const genericPolicy = {
-    isTransient: (status, error) => isThrottled(status, error) || [500, 502, 503, 504].includes(status),
-    isRefusedUnprocessed: (status, error) => isThrottled(status, error),
-    hint: (status, error, context) => (status === 401 ? hint(status, error, context) : undefined)
-};
-/** The 403 hint: the IAM action a call needs (README, "IAM permissions"). */
-function permissionHint(permission) {
-    return (answer) => answer.status === 403 && !isThrottled(answer.status, answer.error)
-        ? `The IAM user or agency needs the SWR permission ${permission} (see "IAM permissions" in the README).`
-        : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/swr/names.ts
-// SWR's name rules (docs/swr-service.md, "Names"). Checked before any request so a
-// typo costs no round trip and gets a sentence instead of an opaque 400.
-// Alphanumeric runs joined by one separator each; "__" is the only separator pair allowed.
-const ORGANIZATION = /^[a-z][a-z0-9]*(?:(?:\.|-|_{1,2})[a-z0-9]+)*$/;
-const REPOSITORY = /^[a-z0-9]+(?:(?:\.|\/|-|_{1,2})[a-z0-9]+)*$/;
-const ORGANIZATION_RULE = '1-64 characters: lowercase letters, digits, ".", "_" and "-"; it starts with a lowercase ' +
-    'letter and ends with a letter or digit; ".", "_" and "-" may not stand next to each other, ' +
-    'except up to two "_"';
-const REPOSITORY_RULE = '1-128 characters: lowercase letters, digits, ".", "/", "_" and "-"; it starts and ends with ' +
-    'a letter or digit; ".", "/", "_" and "-" may not stand next to each other, except up to two "_"';
-function isValidOrganizationName(name) {
-    return name.length >= 1 && name.length <= 64 && ORGANIZATION.test(name);
-}
-function isValidRepositoryName(name) {
-    return name.length >= 1 && name.length <= 128 && REPOSITORY.test(name);
-}
-const CATEGORIES = [
-    'app_server',
-    'linux',
-    'framework_app',
-    'database',
-    'lang',
-    'other',
-    'windows',
-    'arm'
-];
-/** "team/app" travels as "team$app" in URL paths; the create body keeps the raw name. */
-function repositoryPathSegment(repository) {
-    return repository.replace(/\//g, '$');
-}
-
+// EXTERNAL MODULE: ./src/resources/repository.ts
+var resources_repository = __nccwpck_require__(625);
+// EXTERNAL MODULE: ./src/resources/replication.ts
+var replication = __nccwpck_require__(7139);
+// EXTERNAL MODULE: ./src/swr/errors.ts
+var errors = __nccwpck_require__(6757);
+// EXTERNAL MODULE: ./src/swr/names.ts
+var names = __nccwpck_require__(5604);
 ;// CONCATENATED MODULE: ./src/swr/client.ts
 
 
@@ -565,7 +1369,7 @@ function isObject(value) {
 }
 const ns = (namespace) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}`;
 function repoPath(namespace, repository) {
-    const segment = encodeURIComponent(repositoryPathSegment(repository)).replace(/%24/g, '$');
+    const segment = encodeURIComponent((0,names/* repositoryPathSegment */.bQ)(repository)).replace(/%24/g, '$');
     return `${ns(namespace)}/repos/${segment}`;
 }
 function repositoryInfo(json, repository) {
@@ -604,7 +1408,7 @@ class SwrClient {
     }
     /** 'missing' covers another account's organization that answers 404 (SWR cannot tell). */
     async readOrganization(namespace) {
-        const answer = await this.api.call({ operation: `read organization "${namespace}"`, method: 'GET', path: ns(namespace) }, { ok: [200], accept: isSwrNotFound, hint: permissionHint('swr:namespace:getNamespace') });
+        const answer = await this.api.call({ operation: `read organization "${namespace}"`, method: 'GET', path: ns(namespace) }, { ok: [200], accept: errors/* isSwrNotFound */.aE, hint: (0,errors/* permissionHint */.fm)('swr:namespace:getNamespace') });
         return answer.status === 200 ? 'exists' : 'missing';
     }
     async createOrganization(namespace) {
@@ -615,18 +1419,18 @@ class SwrClient {
             body: { namespace }
         }, {
             ok: [200, 201, 202],
-            accept: a => a.status === 409 && a.error.code !== CODES.busy,
+            accept: a => a.status === 409 && a.error.code !== errors/* CODES */.Lp.busy,
             readBack: async () => (await this.readOrganization(namespace)) === 'exists',
-            hint: permissionHint('swr:namespace:createNamespace')
+            hint: (0,errors/* permissionHint */.fm)('swr:namespace:createNamespace')
         });
         // A 409 right after an attempt whose answer was lost answers that attempt: ours.
         return answer.status === 409 && !answer.afterLostAttempt ? 'exists' : 'created';
     }
     async readRepository(namespace, repository) {
         const operation = `read repository "${namespace}/${repository}"`;
-        const answer = await this.api.call({ operation, method: 'GET', path: repoPath(namespace, repository) }, { ok: [200], accept: isSwrNotFound, hint: permissionHint('swr:repo:getRepo') });
+        const answer = await this.api.call({ operation, method: 'GET', path: repoPath(namespace, repository) }, { ok: [200], accept: errors/* isSwrNotFound */.aE, hint: (0,errors/* permissionHint */.fm)('swr:repo:getRepo') });
         if (answer.status !== 200) {
-            return { state: 'absent', organizationMissing: isOrganizationNotFound(answer) };
+            return { state: 'absent', organizationMissing: (0,errors/* isOrganizationNotFound */.hM)(answer) };
         }
         const json = answer.json;
         if (!isObject(json) || typeof json['is_public'] !== 'boolean') {
@@ -675,9 +1479,9 @@ class SwrClient {
             body: { repository, ...settings }
         }, {
             ok: [200, 201, 202],
-            accept: a => (a.status === 409 && a.error.code !== CODES.busy) || refusal(a),
+            accept: a => (a.status === 409 && a.error.code !== errors/* CODES */.Lp.busy) || refusal(a),
             readBack: async () => (await this.readRepository(namespace, repository)).state === 'exists',
-            hint: permissionHint('swr:repo:createRepo')
+            hint: (0,errors/* permissionHint */.fm)('swr:repo:createRepo')
         });
         if (answer.lost)
             return { outcome: 'created', lost: true };
@@ -686,7 +1490,7 @@ class SwrClient {
             return answer.afterLostAttempt ? { outcome: 'created', lost: true } : { outcome: 'exists' };
         }
         if (answer.asError) {
-            const organizationMissing = isOrganizationNotFound(answer);
+            const organizationMissing = (0,errors/* isOrganizationNotFound */.hM)(answer);
             return { outcome: 'refused', organizationMissing, error: answer.asError };
         }
         return { outcome: 'created', lost: false };
@@ -697,7 +1501,7 @@ class SwrClient {
             method: 'PATCH',
             path: repoPath(namespace, repository),
             body: settings
-        }, { ok: [200, 201, 204], hint: permissionHint('swr:repo:updateRepo') });
+        }, { ok: [200, 201, 204], hint: (0,errors/* permissionHint */.fm)('swr:repo:updateRepo') });
     }
     async listRetentions(namespace, repository) {
         const operation = `read retention policies of "${namespace}/${repository}"`;
@@ -718,7 +1522,7 @@ class SwrClient {
             body: { algorithm: 'or', rules }
         }, {
             ok: [200, 201],
-            accept: isSwrNotFound,
+            accept: errors/* isSwrNotFound */.aE,
             readBack: async () => (await this.listRetentions(namespace, repository)).some(p => sameRules(p.rules, rules))
         });
         return answer.status === 404 ? 'absent' : 'created';
@@ -739,7 +1543,7 @@ class SwrClient {
             path: `${repoPath(namespace, repository)}/retentions/${id}`
         }, {
             ok: [200, 204],
-            accept: a => isSwrNotFound(a) || (a.status === 400 && a.error.code === CODES.retentionNotFound)
+            accept: a => (0,errors/* isSwrNotFound */.aE)(a) || (a.status === 400 && a.error.code === errors/* CODES */.Lp.retentionNotFound)
         });
     }
     /** The temporary docker login the service issues for the caller's credentials. */
@@ -762,6 +1566,8 @@ class SwrClient {
     }
 }
 
+// EXTERNAL MODULE: ./src/resources/waiting.ts
+var resources_waiting = __nccwpck_require__(5850);
 ;// CONCATENATED MODULE: ./src/resources/retention.ts
 
 
@@ -806,7 +1612,7 @@ function diffRetention(name, spec, policies) {
 }
 /** Creates the policy, waiting while SWR does not show the repository created a moment ago. */
 function createPolicy(client, namespace, repository, rules, waiting) {
-    return untilVisible(waiting, async () => (await client.createRetention(namespace, repository, rules)) === 'created'
+    return (0,resources_waiting/* untilVisible */.d)(waiting, async () => (await client.createRetention(namespace, repository, rules)) === 'created'
         ? 'done'
         : 'absent', tries => `create retention policy of "${namespace}/${repository}" failed: the repository still reads as missing (${tries} tries)`);
 }
@@ -832,55 +1638,8 @@ async function applyRetention(client, namespace, repository, change, waiting) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/resources/sharing.ts
-
-
-/** SWR's deadline for a sharing: "forever", or UTC midnight of the date given. */
-function deadlineOf(wanted) {
-    return wanted.until ? `${wanted.until}T00:00:00Z` : 'forever';
-}
-/** Account names are compared without regard to case: no source says SWR keeps their case. */
-const sameAccount = (a, b) => a.toLowerCase() === b.toLowerCase();
-function sameDeadline(a, b) {
-    if (a === 'forever' || b === 'forever')
-        return a === b;
-    return Date.parse(a) === Date.parse(b);
-}
-/** `current` is undefined for a repository this run creates, which shares with nobody yet. */
-function diffSharing(name, wanted, current, onDrift) {
-    const changes = [];
-    for (const w of wanted) {
-        const after = { account: w.account, deadline: deadlineOf(w) };
-        const found = current?.find(s => sameAccount(s.account, w.account));
-        if (!found) {
-            const reason = `the repository is not shared with "${w.account}"`;
-            changes.push(accessChange('sharing', name, 'create', null, after, reason));
-        }
-        else if (!sameDeadline(found.deadline, after.deadline)) {
-            const reason = `the sharing with "${w.account}" ends ${found.deadline}, wanted ${after.deadline}`;
-            changes.push(accessChange('sharing', name, 'update', found, after, reason));
-        }
-    }
-    const extra = (current ?? [])
-        .filter(s => !wanted.some(w => sameAccount(w.account, s.account)))
-        .map(entry => ({ entry, label: `"${entry.account}"`, resource: 'sharing' }));
-    return unlisted(name, 'share_with', 'is shared with', extra, onDrift, changes);
-}
-async function applySharing(client, namespace, repository, change, waiting) {
-    if (change.action === 'delete') {
-        await client.deleteSharing(namespace, repository, change.before.account);
-    }
-    else if (change.action === 'update') {
-        await client.updateSharing(namespace, repository, change.after);
-    }
-    else {
-        const sharing = change.after;
-        await untilVisible(waiting, async () => (await client.createSharing(namespace, repository, sharing)) === 'created'
-            ? 'done'
-            : 'absent', tries => `share "${namespace}/${repository}" with account "${sharing.account}" failed: the repository still reads as missing (${tries} tries)`);
-    }
-}
-
+// EXTERNAL MODULE: ./src/resources/sharing.ts
+var sharing = __nccwpck_require__(6929);
 ;// CONCATENATED MODULE: ./src/resources/attachments.ts
 
 
@@ -896,30 +1655,30 @@ const retention = {
     },
     apply: (ctx, repo, change) => applyRetention(ctx.swr, ctx.namespace, repo, change, ctx.waiting)
 };
-const sharing = {
+const attachments_sharing = {
     resource: 'sharing',
     key: 'sharing',
     wanted: w => w.shareWith !== undefined,
     read: (c, ns, repo) => c.access.listSharing(ns, repo),
-    diff: (w, name, current) => diffSharing(name, w.shareWith, current, w.onDrift),
-    apply: (ctx, repo, change) => applySharing(ctx.access, ctx.namespace, repo, change, ctx.waiting)
+    diff: (w, name, current) => (0,sharing/* diffSharing */.Of)(name, w.shareWith, current, w.onDrift),
+    apply: (ctx, repo, change) => (0,sharing/* applySharing */.N0)(ctx.access, ctx.namespace, repo, change, ctx.waiting)
 };
-const replication = {
+const attachments_replication = {
     resource: 'replication',
     key: 'syncRules',
     wanted: w => w.replicateTo !== undefined,
     read: (c, ns, repo) => c.access.listSyncRules(ns, repo),
-    diff: (w, name, current) => diffReplication(name, w.replicateTo, current, w.replicateOverride ?? false, w.onDrift),
+    diff: (w, name, current) => (0,replication/* diffReplication */.U9)(name, w.replicateTo, current, w.replicateOverride ?? false, w.onDrift),
     apply: async (ctx, repo, change) => {
         const target = change.after;
-        const failed = target && ctx.failedTargets.get(targetKey(target));
+        const failed = target && ctx.failedTargets.get((0,replication/* targetKey */.hD)(target));
         if (failed)
             throw new Error(failed);
-        await applyReplication(ctx.access, ctx.namespace, repo, change, ctx.waiting);
+        await (0,replication/* applyReplication */.n_)(ctx.access, ctx.namespace, repo, change, ctx.waiting);
     }
 };
 /** In the order their changes apply, after the repository's own. */
-const ATTACHMENTS = [retention, sharing, replication];
+const ATTACHMENTS = [retention, attachments_sharing, attachments_replication];
 function attachmentFor(resource) {
     return ATTACHMENTS.find(a => a.resource === resource);
 }
@@ -937,7 +1696,7 @@ function attachmentFor(resource) {
 function settingsAfter(read, change) {
     if (change?.after)
         return change.after;
-    return read.state === 'exists' ? settingsOf(read.info) : undefined;
+    return read.state === 'exists' ? (0,resources_repository/* settingsOf */.f5)(read.info) : undefined;
 }
 function planRepository(wanted, repository, observation) {
     const name = `${wanted.namespace}/${repository}`;
@@ -945,7 +1704,7 @@ function planRepository(wanted, repository, observation) {
     if (observation.error !== undefined || !observation.read) {
         return { ...base, failure: observation.error ?? `${name} was not read` };
     }
-    const repo = diffRepository(name, observation.read, wanted);
+    const repo = (0,resources_repository/* diffRepository */.CZ)(name, observation.read, wanted);
     if (repo.failure)
         return { ...base, drift: repo.drift, failure: repo.failure };
     if (wanted.shareWith && settingsAfter(observation.read, repo.change)?.is_public) {
@@ -971,7 +1730,7 @@ function targetsNeeded(wanted, observed) {
     const plans = wanted.repositories.map((r, i) => planRepository(wanted, r, observed.repositories[i] ?? {}));
     const keys = plans.flatMap(p => p.changes
         .filter(c => c.resource === 'replication' && c.action === 'create')
-        .map(c => targetKey(c.after)));
+        .map(c => (0,replication/* targetKey */.hD)(c.after)));
     return [...new Set(keys)];
 }
 function makePlan(wanted, observed) {
@@ -1006,89 +1765,10 @@ function changesOf(plan) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/pool.ts
-/** Runs fn over items with at most `limit` at once; results keep the order of items. */
-async function mapPool(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
-}
-function messageOf(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-
-;// CONCATENATED MODULE: ./src/http/errors.ts
-function pick(o, codeKeys, messageKeys) {
-    const rawCode = codeKeys.map(k => o[k]).find(v => v !== undefined && v !== '');
-    const rawMessage = messageKeys.map(k => o[k]).find(v => v !== undefined && v !== '');
-    // IAM's {"error":{"code":401,…}} repeats the HTTP status as a number: not a code worth showing.
-    const code = typeof rawCode === 'string' ? rawCode : undefined;
-    const message = rawMessage === undefined ? undefined : String(rawMessage);
-    if (code === undefined && message === undefined)
-        return undefined;
-    return { ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) };
-}
-function fromValue(value) {
-    if (Array.isArray(value))
-        return value.length > 0 ? fromValue(value[0]) : undefined;
-    if (typeof value !== 'object' || value === null)
-        return undefined;
-    const o = value;
-    return (pick(o, ['error_code'], ['error_msg']) ??
-        (Array.isArray(o['errors']) ? fromValue(o['errors']) : undefined) ??
-        (typeof o['error'] === 'object' ? fromValue(o['error']) : undefined) ??
-        pick(o, ['errorCode', 'code'], ['errorMessage', 'errorMsg', 'message']));
-}
-/** The service's own code and message, from any known body shape, else from the raw text. */
-function parseServiceError(body) {
-    const text = body.trim();
-    if (!text)
-        return {};
-    try {
-        const parsed = fromValue(JSON.parse(text));
-        if (parsed)
-            return parsed;
-    }
-    catch {
-        // not JSON: fall through to the text itself
-    }
-    if (/^<(!doctype|html)/i.test(text)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-        return { message: `an HTML page${title ? ` titled "${title}"` : ''} instead of an API answer` };
-    }
-    return { message: text.length > 300 ? `${text.slice(0, 300)}…` : text };
-}
-function requestIdOf(response) {
-    const id = response.headers['x-request-id'] ?? response.headers['x-openstack-request-id'];
-    return Array.isArray(id) ? id[0] : id;
-}
-/** An answer a call cannot go on from. The message quotes the service, never our request. */
-class ApiError extends Error {
-    operation;
-    status;
-    error;
-    requestId;
-    name = 'ApiError';
-    constructor(operation, status, error, requestId, hint) {
-        super(`${operation} failed: HTTP ${status}` +
-            (error.code ? ` ${error.code}` : '') +
-            (error.message ? `: ${error.message}` : '') +
-            (requestId ? ` (request id ${requestId})` : '') +
-            (hint ? `. ${hint}` : ''));
-        this.operation = operation;
-        this.status = status;
-        this.error = error;
-        this.requestId = requestId;
-    }
-}
-
+// EXTERNAL MODULE: ./src/pool.ts
+var pool = __nccwpck_require__(9537);
+// EXTERNAL MODULE: ./src/http/errors.ts
+var http_errors = __nccwpck_require__(8549);
 ;// CONCATENATED MODULE: ./src/read.ts
 
 
@@ -1109,7 +1789,7 @@ async function readRepositoryState(clients, wanted, repository) {
         read = await clients.swr.readRepository(wanted.namespace, repository);
     }
     catch (err) {
-        return { error: messageOf(err) };
+        return { error: (0,pool/* messageOf */.b)(err) };
     }
     if (read.state !== 'exists')
         return { read };
@@ -1118,7 +1798,7 @@ async function readRepositoryState(clients, wanted, repository) {
     }
     catch (err) {
         // The repository itself was read: its path and its organization are known all the same.
-        return { read, error: messageOf(err) };
+        return { read, error: (0,pool/* messageOf */.b)(err) };
     }
 }
 /** From this many repositories on, one list of the organization is cheaper than a read each. */
@@ -1148,12 +1828,12 @@ async function observe(clients, wanted, repository, list) {
         return await readAttachments(clients, wanted, repository, info);
     }
     catch (err) {
-        return { read: { state: 'exists', info }, error: messageOf(err) };
+        return { read: { state: 'exists', info }, error: (0,pool/* messageOf */.b)(err) };
     }
 }
 async function readState(clients, wanted, options) {
     const list = await listed(clients, wanted);
-    const repositories = await mapPool(wanted.repositories, options.concurrency, repository => observe(clients, wanted, repository, list));
+    const repositories = await (0,pool/* mapPool */.P)(wanted.repositories, options.concurrency, repository => observe(clients, wanted, repository, list));
     const organization = organizationFromReads(repositories.map(r => r.read));
     const absent = repositories.some(r => r.read?.state === 'absent');
     if (!options.dryRun || organization !== 'unknown' || !absent) {
@@ -1164,7 +1844,7 @@ async function readState(clients, wanted, options) {
     }
     catch (err) {
         // The repositories to be created cannot be planned without it; the others can.
-        const error = messageOf(err);
+        const error = (0,pool/* messageOf */.b)(err);
         const blocked = repositories.map(r => (r.read?.state === 'absent' ? { error } : r));
         return { organization, repositories: blocked };
     }
@@ -1180,10 +1860,10 @@ async function readTargets(keys, readerFor) {
             return await readerFor(region).readOrganization(namespace);
         }
         catch (err) {
-            if (err instanceof ApiError && isCrossAccount(err.error)) {
+            if (err instanceof http_errors/* ApiError */.hD && (0,errors/* isCrossAccount */.Ot)(err.error)) {
                 return { error: foreignTarget(namespace, region) };
             }
-            return { error: messageOf(err) };
+            return { error: (0,pool/* messageOf */.b)(err) };
         }
     }));
     return new Map(keys.map((key, i) => [key, states[i]]));
@@ -1221,7 +1901,7 @@ class OrganizationGate {
                 log.info(`Organization "${wanted.namespace}": ${outcome === 'created' ? 'created' : 'created by another run at the same time'}`);
             }
             catch (err) {
-                this.record = { ...change, outcome: 'failed', error: messageOf(err) };
+                this.record = { ...change, outcome: 'failed', error: (0,pool/* messageOf */.b)(err) };
                 throw err;
             }
         })();
@@ -1352,7 +2032,7 @@ async function applyChanges(ctx, gate, progress, changes) {
                 return [...records, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))];
         }
         catch (err) {
-            progress.error = messageOf(err);
+            progress.error = (0,pool/* messageOf */.b)(err);
             records.push({ ...change, outcome: 'failed', error: progress.error });
         }
     }
@@ -1368,8 +2048,8 @@ async function applyTarget(ctx, change) {
         return { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
     }
     catch (err) {
-        const message = err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : messageOf(err);
-        ctx.failedTargets.set(targetKey({ region, namespace: change.name }), message);
+        const message = err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : (0,pool/* messageOf */.b)(err);
+        ctx.failedTargets.set((0,replication/* targetKey */.hD)({ region, namespace: change.name }), message);
         return { ...change, outcome: 'failed', error: message };
     }
 }
@@ -1385,7 +2065,7 @@ async function applyPlan(plan, options) {
     const targetOrganizations = sourceFailed
         ? plan.targetOrganizations.map(change => ({ ...change, outcome: 'skipped' }))
         : await Promise.all(plan.targetOrganizations.map(change => applyTarget(ctx, change)));
-    const repositories = await mapPool(plan.repositories, ctx.concurrency, async (rp) => {
+    const repositories = await (0,pool/* mapPool */.P)(plan.repositories, ctx.concurrency, async (rp) => {
         const progress = {
             created: false,
             plan: rp,
@@ -1406,186 +2086,8 @@ async function applyPlan(plan, options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
-
-
-
-function pathOf(rules, name, info) {
-    if (rules.registryOverride)
-        return `${rules.registryOverride}/${name}`;
-    if (info?.path)
-        return info.path;
-    return rules.knownHost ? `${rules.knownHost}/${name}` : '';
-}
-/** The `plan` output: the changes alone, as plain objects. */
-function planOutput(changes) {
-    return changes.map(({ resource, name, action, before, after, reason, region }) => ({
-        resource,
-        name,
-        ...(region ? { region } : {}),
-        action,
-        before,
-        after,
-        reason
-    }));
-}
-/** Retention's outcome, when retention is asked for: unchanged when no change was needed. */
-function retentionOf(records, wanted) {
-    const record = records.find(r => r.resource === 'retention');
-    return record || wanted ? accessAction(record) : undefined;
-}
-const DONE = {
-    create: 'created',
-    update: 'updated',
-    replace: 'replaced',
-    delete: 'removed'
-};
-function accessAction(record) {
-    if (!record)
-        return 'unchanged';
-    if (record.outcome === 'planned')
-        return `would ${record.action === 'delete' ? 'remove' : record.action}`;
-    if (record.outcome === 'skipped')
-        return 'skipped';
-    return record.outcome === 'done' || record.outcome === 'found done'
-        ? DONE[record.action]
-        : 'failed';
-}
-function sharingOf(wanted, rp, records) {
-    if (!wanted.shareWith || rp.failure)
-        return undefined;
-    const recordFor = (account) => records.find(r => r.resource === 'sharing' &&
-        sameAccount((r.after ?? r.before).account, account));
-    const listed = wanted.shareWith.map(w => ({
-        account: w.account,
-        deadline: deadlineOf(w),
-        action: accessAction(recordFor(w.account))
-    }));
-    const others = (rp.observation.sharing ?? [])
-        .filter(s => !wanted.shareWith?.some(w => sameAccount(w.account, s.account)))
-        .map(s => ({
-        ...s,
-        action: recordFor(s.account) ? accessAction(recordFor(s.account)) : 'kept'
-    }));
-    return [...listed, ...others];
-}
-function replicationOf(wanted, rp, records, targetErrors) {
-    if (!wanted.replicateTo || rp.failure)
-        return undefined;
-    const recordFor = (key) => records.find(r => r.resource === 'replication' &&
-        targetKey((r.after ?? r.before)) === key);
-    const listed = wanted.replicateTo.map(t => ({
-        region: t.region,
-        namespace: t.namespace,
-        path: `${t.registry}/${t.namespace}/${rp.repository}`,
-        action: targetErrors[targetKey(t)] ? 'failed' : accessAction(recordFor(targetKey(t)))
-    }));
-    const others = (rp.observation.syncRules ?? [])
-        .filter(r => !wanted.replicateTo?.some(t => targetKey(t) === targetKey(r)))
-        .map(r => ({
-        region: r.region,
-        namespace: r.namespace,
-        path: '',
-        action: recordFor(targetKey(r)) ? accessAction(recordFor(targetKey(r))) : 'kept'
-    }));
-    return [...listed, ...others];
-}
-function currentSettings(rp) {
-    const read = rp.observation.read;
-    return read?.state === 'exists' ? settingsOf(read.info) : undefined;
-}
-function repositoryResult(wanted, rp, records, applied, rules, targetErrors) {
-    const current = applied?.plan ?? rp;
-    const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done');
-    const planned = repoRecord?.outcome === 'planned';
-    const done = repoRecord?.outcome === 'done';
-    const creates = repoRecord?.action === 'create';
-    const changed = planned || done;
-    const info = applied?.info ?? readInfo(current);
-    const exists = info !== undefined || (changed && creates) || applied?.created === true;
-    const path = exists ? pathOf(rules, rp.name, info) : '';
-    // A repository that exists needs a path to push to: without one the run has failed it.
-    const pathless = exists && !path && !planned
-        ? `The service did not return the path of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
-        : undefined;
-    // A dry run cannot fail a change, but a target that could not be read fails its rule all the same.
-    const targetError = records
-        .filter(r => r.resource === 'replication' && r.outcome === 'planned' && r.after)
-        .map(r => targetErrors[targetKey(r.after)])
-        .find(e => e !== undefined);
-    const error = (applied ? applied.error : (rp.failure ?? targetError)) ?? pathless;
-    const settings = changed
-        ? repoRecord?.after
-        : currentSettings(current);
-    const retention = retentionOf(records, wanted.retention !== undefined && !rp.failure);
-    const sharing = sharingOf(wanted, current, records);
-    const replication = replicationOf(wanted, current, records, targetErrors);
-    return {
-        repository: rp.repository,
-        path,
-        action: error ? 'failed' : actionOf(planned, done, creates),
-        created: applied?.created ?? false,
-        updated: done && !creates,
-        ...(settings ? { settings } : {}),
-        drift: current.drift,
-        ...(retention ? { retention } : {}),
-        ...(sharing ? { sharing } : {}),
-        ...(replication ? { replication } : {}),
-        ...(error !== undefined ? { error } : {})
-    };
-}
-function actionOf(planned, done, creates) {
-    if (planned)
-        return creates ? 'would create' : 'would update';
-    if (done)
-        return creates ? 'created' : 'updated';
-    return 'unchanged';
-}
-function readInfo(rp) {
-    const read = rp.observation.read;
-    return read?.state === 'exists' ? read.info : undefined;
-}
-function organizationOutcome(plan, applied, repositories) {
-    const record = applied?.organization;
-    if (record)
-        return record.outcome === 'done' ? 'created' : record.outcome === 'failed' ? 'failed' : 'exists';
-    if (!applied && plan.organization)
-        return 'would create';
-    return repositories.some(r => r.path || r.action !== 'failed') ? 'exists' : 'not reached';
-}
-function buildReport(wanted, plan, applied, rules) {
-    const perRepository = plan.repositories.map((rp, i) => {
-        const a = applied?.repositories[i];
-        const records = a ? a.records : rp.changes.map(c => ({ ...c, outcome: 'planned' }));
-        return { rp, a, records };
-    });
-    const organizationRecord = applied
-        ? applied.organization
-            ? [applied.organization]
-            : []
-        : plan.organization
-            ? [{ ...plan.organization, outcome: 'planned' }]
-            : [];
-    const repositories = perRepository.map(({ rp, a, records }) => repositoryResult(wanted, rp, records, a, rules, plan.targetErrors));
-    const targetRecords = applied
-        ? applied.targetOrganizations
-        : plan.targetOrganizations.map(c => ({ ...c, outcome: 'planned' }));
-    // A replica exists (or would) only where its rule does: made, kept as it was, or planned.
-    const replicating = ['created', 'replaced', 'unchanged', 'would create', 'would replace'];
-    const replicaPaths = repositories.flatMap(r => r.path
-        ? (r.replication ?? []).filter(t => t.path && replicating.includes(t.action)).map(t => t.path)
-        : []);
-    return {
-        namespace: plan.namespace,
-        dryRun: applied === undefined,
-        organization: organizationOutcome(plan, applied, repositories),
-        changes: [...organizationRecord, ...targetRecords, ...perRepository.flatMap(p => p.records)],
-        repositories,
-        replicaPaths,
-        warnings: perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings)
-    };
-}
-
+// EXTERNAL MODULE: ./src/report.ts
+var report = __nccwpck_require__(665);
 ;// CONCATENATED MODULE: ./src/converge.ts
 // One pass of read -> plan -> apply. A dry run stops after the plan; both report through the
 // same function, so what a dry run says is what a real run from the same state does.
@@ -1602,2170 +2104,22 @@ async function converge(wanted, clients, options) {
     const plan = makePlan(wanted, observed);
     options.onPlan(changesOf(plan));
     if (dryRun)
-        return buildReport(wanted, plan, undefined, paths);
+        return (0,report/* buildReport */.FK)(wanted, plan, undefined, paths);
     const readBackPaths = !paths.registryOverride && !paths.knownHost;
     const ctx = { clients, wanted, log, waiting, concurrency, readBackPaths };
-    return buildReport(wanted, plan, await applyPlan(plan, ctx), paths);
-}
-
-;// CONCATENATED MODULE: ./src/auth/project.ts
-function project_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-const listHint = (answer) => answer.status === 403
-    ? 'Listing projects needs the IAM permission iam:projects:listProjects; without it, give project_id (or set HUAWEI_CLOUD_PROJECT_ID).'
-    : undefined;
-/** IAM's project named after the region: exactly one must match. */
-async function lookupProject(iam, region) {
-    const { json } = await iam.call({
-        operation: `look up the project of region ${region} at IAM`,
-        method: 'GET',
-        path: '/v3/projects',
-        query: { name: region }
-    }, { ok: [200], hint: listHint });
-    const projects = (project_isObject(json) && Array.isArray(json['projects']) ? json['projects'] : [])
-        .filter(project_isObject)
-        .filter(p => p['name'] === region && typeof p['id'] === 'string');
-    if (projects.length === 0) {
-        throw new Error(`IAM has no project named ${region} for this account: check region, or give project_id (the project of the region the instance is in).`);
-    }
-    if (projects.length > 1) {
-        const ids = projects.map(p => String(p['id'])).join(', ');
-        throw new Error(`IAM has ${projects.length} projects named ${region} for this account (${ids}): give project_id to choose one.`);
-    }
-    return String(projects[0]?.['id']);
-}
-/** The first source that knows the project; IAM is asked only when none does. */
-async function resolveProjectId(enterprise, fromToken, iamFor) {
-    if (enterprise.projectId) {
-        return { id: enterprise.projectId, source: enterprise.projectIdSource ?? 'input project_id' };
-    }
-    if (fromToken)
-        return { id: fromToken, source: 'the OpenID Connect token answer' };
-    const lookup = enterprise.projectLookup;
-    // getInputs refuses an instance run with neither a project id nor a region.
-    if (!lookup)
-        throw new Error('No project id is known for the instance: give project_id.');
-    const id = await lookupProject(iamFor(lookup.iamEndpoint), lookup.region);
-    return { id, source: `IAM's project of ${lookup.region}` };
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/github/runner.ts
-// The runner's workflow-command protocol, written to match @actions/core byte for byte
-// (__tests__/runner.test.ts compares the two). @actions/core loads @actions/http-client and
-// undici when imported, which costs ~90 ms and ~13 MB at every start; this action needs only
-// the few commands below on its common path, and imports @actions/core lazily for OIDC.
-
-
-/** os.EOL's value, which core writes; without loading node:os for it. */
-const EOL = process.platform === 'win32' ? '\r\n' : '\n';
-const secrets = new Set();
-/** Replaces every registered secret in text, so that no message we print can carry one. */
-function redact(text) {
-    let out = text;
-    // Longest first, so that a short secret inside a longer one cannot leave part of it behind.
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-        out = out.split(secret).join('***');
-    }
-    return out;
-}
-function escapeData(value) {
-    return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function escapeProperty(value) {
-    return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-// As @actions/core's Command: a space once any property is given, then the non-empty ones.
-function issueCommand(command, properties, message) {
-    const given = Object.entries(properties);
-    const props = given
-        .filter(([, value]) => value)
-        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
-        .join(',');
-    process.stdout.write(`::${command}${given.length > 0 ? ' ' + props : ''}::${escapeData(message)}${EOL}`);
-}
-/** Reads an input the way the runner passes it: INPUT_<NAME>, trimmed. */
-function getInput(name, env = process.env) {
-    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-/** Masks a value in the runner's logs from now on, and in everything this module prints. */
-function setSecret(value) {
-    if (!value)
-        return;
-    // A secret with a line break would be masked line by line by the runner; register each line.
-    for (const part of [value, ...value.split(/\r?\n/)]) {
-        if (part.trim().length > 0)
-            secrets.add(part);
-    }
-    issueCommand('add-mask', {}, value);
-}
-/** As core.setOutput writes one output to GITHUB_OUTPUT: a heredoc with a fresh delimiter. */
-function outputEntry(name, value) {
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
-    if (name.includes(delimiter) || value.includes(delimiter)) {
-        throw new Error(`Unexpected input: output ${name} contains the delimiter ${delimiter}`);
-    }
-    return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
-}
-function setOutput(name, value) {
-    setOutputs([[name, value]]);
-}
-/**
- * Several outputs, in order, with the bytes core.setOutput would write for each in turn; to
- * GITHUB_OUTPUT in one append rather than one per output.
- */
-function setOutputs(outputs) {
-    const file = process.env['GITHUB_OUTPUT'];
-    if (file) {
-        (0,external_node_fs_namespaceObject.appendFileSync)(file, outputs.map(([name, value]) => outputEntry(name, value)).join(''), 'utf8');
-        return;
-    }
-    for (const [name, value] of outputs) {
-        process.stdout.write(EOL);
-        issueCommand('set-output', { name }, value);
-    }
-}
-function isDebug(env = process.env) {
-    return env['RUNNER_DEBUG'] === '1';
-}
-function debug(message) {
-    issueCommand('debug', {}, redact(message));
-}
-function info(message) {
-    process.stdout.write(redact(message) + EOL);
-}
-function warning(message) {
-    issueCommand('warning', {}, redact(message));
-}
-/** An error annotation; `title` heads it in the run's annotations. */
-function error(message, properties = {}) {
-    const props = properties.title === undefined ? {} : { title: redact(properties.title) };
-    issueCommand('error', props, redact(message));
-}
-function setFailed(message) {
-    process.exitCode = 1;
-    error(message);
-}
-async function group(name, fn) {
-    issueCommand('group', {}, redact(name));
-    try {
-        return await fn();
-    }
-    finally {
-        issueCommand('endgroup', {}, '');
-    }
-}
-/** Appends Markdown to the job summary, when the runner provides one. */
-function appendSummary(markdown) {
-    const file = process.env['GITHUB_STEP_SUMMARY'];
-    if (!file)
-        return;
-    (0,external_node_fs_namespaceObject.appendFileSync)(file, redact(markdown), 'utf8');
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/swr/endpoints.ts
-
-// Default endpoints per region, as the official SDK's region table has them: every region
-// lives under myhuaweicloud.com except eu-west-101, which is on the .eu domain.
-const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+$/;
-const REGION_RULE = 'a region id such as cn-north-4, ap-southeast-1, eu-west-101 or eu-de: lowercase letters and digits in parts joined by "-"';
-function isValidRegion(region) {
-    return REGION.test(region);
-}
-function domainOf(region) {
-    return region === 'eu-west-101' ? 'myhuaweicloud.eu' : 'myhuaweicloud.com';
-}
-function defaultApiEndpoint(region) {
-    return `https://swr-api.${region}.${domainOf(region)}`;
-}
-function defaultIamEndpoint(region) {
-    return `https://iam.${region}.${domainOf(region)}`;
-}
-/** The registry host of a region's default endpoint: swr.{region}.{domain}. */
-function defaultRegistry(region) {
-    return `swr.${region}.${domainOf(region)}`;
-}
-/** Whether the endpoint is the one defaultApiEndpoint(region) gives, however it was spelled. */
-function isDefaultApiEndpoint(endpoint, region) {
-    const standard = new URL(defaultApiEndpoint(region));
-    return endpoint.origin === standard.origin && ['', '/'].includes(endpoint.pathname);
-}
-/**
- * Another region's endpoint of a custom deployment: the same URL with the label naming the
- * source region replaced (swr-api.eu-de.example.com to swr-api.eu-nl.example.com). Undefined
- * when the host holds that label other than exactly once, since then no part of it is known to
- * name the region, and for a loopback host, which serves whatever region a test makes it.
- */
-function regionalEndpoint(endpoint, from, to) {
-    if (isLoopbackHost(endpoint.hostname))
-        return undefined;
-    const labels = endpoint.hostname.split('.');
-    const at = labels.indexOf(from);
-    if (at < 0 || labels.lastIndexOf(from) !== at)
-        return undefined;
-    labels[at] = to;
-    const moved = new URL(endpoint.href);
-    moved.hostname = labels.join('.');
-    return moved;
-}
-/** swr-api.X → swr.X; undefined when the API host does not follow that convention. */
-function registryFromEndpoint(endpoint) {
-    const host = endpoint.hostname;
-    return host.startsWith('swr-api.') ? `swr.${host.slice('swr-api.'.length)}` : undefined;
-}
-/** The region in a conventional API host (swr-api.{region}.…), for a custom endpoint. */
-function regionFromEndpoint(endpoint) {
-    const match = /^(?:swr-api|iam)\.([a-z0-9-]+)\./.exec(endpoint.hostname);
-    return match?.[1] !== undefined && isValidRegion(match[1]) ? match[1] : undefined;
-}
-// Decided on the parsed address, never on a prefix: "127.attacker.example" is a public name.
-// Built on first use: a run against a named host (every real one) never needs it.
-let loopback;
-function loopbackList() {
-    if (!loopback) {
-        loopback = new external_node_net_.BlockList();
-        loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-        loopback.addAddress('::1', 'ipv6');
-    }
-    return loopback;
-}
-/** 127.0.0.0/8, ::1 (IPv4-mapped forms included) or exactly "localhost"; IPv6 may be bracketed. */
-function isLoopbackHost(hostname) {
-    const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-    if (host === 'localhost')
-        return true;
-    const family = (0,external_node_net_.isIP)(host);
-    return family !== 0 && loopbackList().check(host, family === 4 ? 'ipv4' : 'ipv6');
-}
-
-;// CONCATENATED MODULE: ./src/github/access-inputs.ts
-// The inputs of sharing (share_with) and replication (replicate_to, replicate_override), kept
-// apart from inputs.ts, which reads everything else. getInputs calls readAccess; this module
-// takes InputError and its helpers from there, and uses them only inside functions, so the
-// two modules may import each other.
-
-
-
-// Huawei Cloud's rule for account names, as its account center states it for choosing a new
-// name (support.huaweicloud.com/intl/zh-cn/usermanual-account/account_bi_0003.html).
-const ACCOUNT = /^[A-Za-z][A-Za-z0-9_-]{5,31}$/;
-const ACCOUNT_RULE = '6-32 characters: letters, digits, "-" and "_", starting with a letter (the rule of Huawei Cloud account names)';
-// SWR's limit on the accounts one repository can be shared with.
-const MAX_SHARING = 500;
-/** Non-blank lines, trimmed. Lines only: an entry of share_with holds spaces. */
-function linesOf(value) {
-    return value
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line.length > 0);
-}
-/** The UTC midnight starting a real calendar day written YYYY-MM-DD, else undefined. */
-function utcMidnight(date) {
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-    if (!match)
-        return undefined;
-    const [year, month, day] = match.slice(1).map(Number);
-    // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999.
-    const midnight = new Date(0);
-    midnight.setUTCFullYear(year, month - 1, day);
-    const roundTrip = midnight.getUTCFullYear() === year &&
-        midnight.getUTCMonth() === month - 1 &&
-        midnight.getUTCDate() === day;
-    return roundTrip ? midnight : undefined;
-}
-function parseSharingLine(line, now) {
-    const words = line.split(/\s+/);
-    const [account = '', keyword, until] = words;
-    if (words.length !== 1 && !(words.length === 3 && keyword === 'until')) {
-        throw invalid('share_with', line, 'each line must be one account name, optionally followed by "until YYYY-MM-DD"');
-    }
-    if (!ACCOUNT.test(account)) {
-        throw invalid('share_with', line, `the account name must be ${ACCOUNT_RULE}`);
-    }
-    if (until === undefined)
-        return { account };
-    const deadline = utcMidnight(until);
-    if (!deadline) {
-        throw invalid('share_with', line, 'the date must be a real calendar date written YYYY-MM-DD');
-    }
-    if (deadline.getTime() <= now.getTime()) {
-        throw invalid('share_with', line, `the date must be in the future: the sharing would end at ${until}T00:00:00Z (UTC midnight), which is not after now`);
-    }
-    return { account, until };
-}
-function readSharing(value, isPublic, now) {
-    if (isPublic === true) {
-        throw new InputError('Inputs "share_with" and "is_public" ("true") were both given: only private repositories can be shared with other accounts; set is_public to "false" or leave it empty.');
-    }
-    const lines = linesOf(value);
-    if (lines.length > MAX_SHARING) {
-        throw new InputError(`Input "share_with" lists ${lines.length} accounts: SWR shares a repository with at most ${MAX_SHARING}.`);
-    }
-    const seen = new Set();
-    return lines.map(line => {
-        const sharing = parseSharingLine(line, now);
-        // Compared ignoring case: should the service treat "Partner" and "partner" as one account,
-        // two lines for it would give it two deadlines to converge to.
-        const key = sharing.account.toLowerCase();
-        if (seen.has(key)) {
-            throw invalid('share_with', line, `the account "${sharing.account}" is listed more than once (names compared ignoring case); each account may appear once`);
-        }
-        seen.add(key);
-        return sharing;
-    });
-}
-function refuseEndpoint(endpoint, rule) {
-    return new InputError(`Input "replicate_to" cannot be used with endpoint ${JSON.stringify(endpoint.href)}: ${rule}.`);
-}
-const MOVED = "a target region's endpoint is this one with the source region replaced in its host";
-/**
- * Where a target region's API and registry are. The official endpoints follow the SDK's region
- * table (so eu-west-101 moves to the .eu domain); a custom deployment is assumed to name the
- * region in one label of its hosts, which is replaced, and nothing else.
- */
-function locate(context, target) {
-    const { endpoint, region } = context;
-    if (region && isDefaultApiEndpoint(endpoint, region)) {
-        return { endpoint: new URL(defaultApiEndpoint(target)), registry: defaultRegistry(target) };
-    }
-    if (isLoopbackHost(endpoint.hostname)) {
-        throw refuseEndpoint(endpoint, `${MOVED}, and a loopback host has no region in it`);
-    }
-    if (!region) {
-        throw refuseEndpoint(endpoint, `${MOVED}, and no source region is known: give region`);
-    }
-    const moved = regionalEndpoint(endpoint, region, target);
-    if (!moved) {
-        throw refuseEndpoint(endpoint, `${MOVED}, and the host "${endpoint.hostname}" does not hold the source region "${region}" exactly once as a dot-separated part`);
-    }
-    const registry = registryFromEndpoint(moved);
-    if (!registry) {
-        throw refuseEndpoint(endpoint, `a target region's registry is its API host with "swr-api." replaced by "swr.", and the host "${endpoint.hostname}" does not start with "swr-api."`);
-    }
-    return { endpoint: moved, registry };
-}
-/**
- * The registry input cannot follow the targets, unless it only repeats what the endpoint says.
- * Called after locate, which refuses every endpoint that no registry can be derived from.
- */
-function checkRegistry(context) {
-    const derived = registryFromEndpoint(context.endpoint);
-    if (context.registry === undefined || context.registry === derived)
-        return;
-    throw invalid('registry', context.registry, `with replicate_to, each target region's registry is derived from its API endpoint, which a registry set by hand cannot follow; leave registry empty (it is then ${derived})`);
-}
-function parseTarget(line, namespace) {
-    const slash = line.indexOf('/');
-    const region = slash < 0 ? line : line.slice(0, slash);
-    const organization = slash < 0 ? namespace : line.slice(slash + 1);
-    if (!isValidRegion(region)) {
-        throw invalid('replicate_to', line, `the region must be ${REGION_RULE}`);
-    }
-    if (!isValidOrganizationName(organization)) {
-        throw invalid('replicate_to', line, `the organization must be ${ORGANIZATION_RULE}`);
-    }
-    return { region, namespace: organization };
-}
-function readReplication(value, context) {
-    const targets = linesOf(value).map(line => ({ line, ...parseTarget(line, context.namespace) }));
-    const seen = new Set();
-    for (const { line, region, namespace } of targets) {
-        if (region === context.region) {
-            throw invalid('replicate_to', line, `${region} is the source region; auto-sync copies images to other regions only`);
-        }
-        const key = `${region}/${namespace}`;
-        if (seen.has(key)) {
-            throw invalid('replicate_to', line, `the target ${key} is listed more than once; each target may appear once`);
-        }
-        seen.add(key);
-    }
-    const located = targets.map(({ region, namespace }) => ({
-        region,
-        namespace,
-        ...locate(context, region)
-    }));
-    checkRegistry(context);
-    return located;
-}
-/** share_with, replicate_to and replicate_override, checked against the other inputs. */
-function readAccess(input, context, now) {
-    const shareWith = input('share_with');
-    const replicateTo = input('replicate_to');
-    const replicateOverride = input('replicate_override') || 'false';
-    const override = parseBoolean('replicate_override', replicateOverride);
-    if (override && !replicateTo) {
-        throw invalid('replicate_override', replicateOverride, 'it applies to the auto-sync rules of replicate_to, which is not set');
-    }
-    return {
-        ...(shareWith ? { shareWith: readSharing(shareWith, context.isPublic, now) } : {}),
-        ...(replicateTo ? { replicateTo: readReplication(replicateTo, context) } : {}),
-        replicateOverride: override
-    };
-}
-
-;// CONCATENATED MODULE: ./src/enterprise/names.ts
-// An instance's name rules (README, "Enterprise Edition"), which differ from the standard
-// edition's: a namespace may start with a digit, and no separator pair is allowed.
-const NAMESPACE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-const NAMESPACE_RULE = '1-64 characters: lowercase letters, digits, ".", "_" and "-"; it starts and ends with a ' +
-    'letter or digit, and ".", "_" and "-" never stand next to each other (the rule of SWR ' +
-    'Enterprise Edition namespaces)';
-function isValidNamespaceName(name) {
-    return name.length >= 1 && name.length <= 64 && NAMESPACE.test(name);
-}
-// A tag pattern goes into a doublestar selector; the action writes several as one "{a,b}"
-// alternation, so a retention exception may not hold the characters that would break it.
-const TAG_PATTERN = /^[A-Za-z0-9_.*?[\]!{},-]{1,128}$/;
-const EXCEPTION = /^[A-Za-z0-9_.*?[\]!-]{1,128}$/;
-const TAG_PATTERN_RULE = 'it must be a tag or a doublestar pattern of at most 128 characters: letters, digits, "_", ".", "-" and the glob characters * ? [ ] ! { } ,';
-const EXCEPTION_RULE = 'for an instance it must be a tag or a glob pattern of at most 128 characters: letters, digits, "_", ".", "-" and * ? [ ] !';
-function isValidTagPattern(pattern) {
-    return TAG_PATTERN.test(pattern);
-}
-function isValidException(pattern) {
-    return EXCEPTION.test(pattern);
-}
-
-;// CONCATENATED MODULE: ./src/github/enterprise-inputs.ts
-// The inputs of an SWR Enterprise Edition run (instance_id, project_id, immutable_tags), and
-// the rules that change when instance_id is set: the namespace's name rule, and the inputs an
-// instance has no counterpart for. Like access-inputs.ts, it takes InputError and its helpers
-// from inputs.ts and uses them only inside functions, so the two modules may import each other.
-
-
-
-const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const PROJECT_ID = /^[0-9a-fA-F]{32}$/;
-/** Inputs an instance has nothing to map to, each with why. */
-const NO_MEANING = [
-    ['category', 'instances have no repository categories'],
-    ['share_with', 'instances have no sharing with other accounts'],
-    ['replicate_to', 'instances replicate through their own replication policies, not auto-sync']
-];
-function enterprise_inputs_linesOf(value) {
-    return value
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line.length > 0);
-}
-/** The instance's own checks of inputs the standard edition reads too. */
-function checkSharedInputs(input) {
-    for (const [name, why] of NO_MEANING) {
-        if (input(name)) {
-            throw new InputError(`Input "${name}" has no meaning for an SWR Enterprise Edition instance (instance_id is set): ${why}. Drop it.`);
-        }
-    }
-    for (const line of enterprise_inputs_linesOf(input('retention_exceptions'))) {
-        if (line.startsWith('re:')) {
-            throw invalid('retention_exceptions', line, 'an SWR Enterprise Edition instance matches tags with glob patterns (such as "v*"), not regular expressions, so "re:" lines cannot be expressed; write the exception as a tag or a pattern');
-        }
-        if (!isValidException(line))
-            throw invalid('retention_exceptions', line, EXCEPTION_RULE);
-    }
-    const namespace = input('namespace');
-    if (!isValidNamespaceName(namespace)) {
-        throw invalid('namespace', namespace, `it must be ${NAMESPACE_RULE}`);
-    }
-}
-function readImmutableTags(input) {
-    const lines = [...new Set(enterprise_inputs_linesOf(input('immutable_tags')))];
-    for (const line of lines) {
-        if (!isValidTagPattern(line))
-            throw invalid('immutable_tags', line, TAG_PATTERN_RULE);
-    }
-    return lines.length > 0 ? lines : undefined;
-}
-function readProjectId(input, env) {
-    const given = input('project_id');
-    const value = given || (env['HUAWEI_CLOUD_PROJECT_ID'] ?? '').trim();
-    if (!value)
-        return {};
-    const source = given ? 'input project_id' : 'HUAWEI_CLOUD_PROJECT_ID';
-    if (!PROJECT_ID.test(value)) {
-        throw invalid(given ? 'project_id' : 'project_id (from HUAWEI_CLOUD_PROJECT_ID)', value, "it must be a project id: 32 hexadecimal characters, as IAM's project list shows it (not the project's name, such as cn-north-4)");
-    }
-    return { projectId: value, projectIdSource: source };
-}
-/** Inputs that are only for an instance, given without instance_id. */
-function rejectWithoutInstance(input) {
-    for (const name of ['immutable_tags', 'project_id']) {
-        if (input(name)) {
-            throw new InputError(`Input "${name}" is for SWR Enterprise Edition instances: set instance_id too, or drop it (the standard edition has no ${name === 'project_id' ? 'use for a project id' : 'immutable tag rules'}).`);
-        }
-    }
-}
-/**
- * The instance's inputs, or undefined when instance_id is empty. Throws InputError before any
- * request for inputs an instance cannot express, and when no project id can be found at all.
- */
-function readEnterprise(input, env, location) {
-    const instanceId = input('instance_id');
-    if (!instanceId) {
-        rejectWithoutInstance(input);
-        return undefined;
-    }
-    if (!INSTANCE_ID.test(instanceId)) {
-        throw invalid('instance_id', instanceId, 'it must be an instance id as the SWR console shows it: letters, digits, "-" and "_", at most 64');
-    }
-    checkSharedInputs(input);
-    const project = readProjectId(input, env);
-    const immutableTags = readImmutableTags(input);
-    const base = { instanceId, ...project, ...(immutableTags ? { immutableTags } : {}) };
-    if (project.projectId)
-        return base;
-    if (!location.region) {
-        throw new InputError('No project id is known for the instance: give project_id (or set HUAWEI_CLOUD_PROJECT_ID), or region, so that IAM can be asked for the project of that region.');
-    }
-    const iamEndpoint = parseEndpoint('iam_endpoint', input('iam_endpoint') || defaultIamEndpoint(location.region));
-    return { ...base, projectLookup: { region: location.region, iamEndpoint } };
-}
-/** Whether the run targets an instance, for the checks that differ before readEnterprise. */
-function targetsInstance(input) {
-    return input('instance_id') !== '';
-}
-
-;// CONCATENATED MODULE: ./src/github/inputs.ts
-
-
-
-
-
-/** An input that breaks a rule: the message names the input, the value and the rule. */
-class InputError extends Error {
-    name = 'InputError';
-}
-function invalid(input, value, rule) {
-    return new InputError(`Input "${input}" is ${JSON.stringify(value)}: ${rule}.`);
-}
-function parseBoolean(input, value) {
-    // The spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema).
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw invalid(input, value, 'it must be "true" or "false"');
-}
-function parseWholeNumber(input, value) {
-    if (value === '')
-        return undefined;
-    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1_000_000) {
-        throw invalid(input, value, 'it must be a whole number from 1 to 1000000');
-    }
-    return Number(value);
-}
-/** One value per line, or comma-separated; blanks dropped, duplicates kept once and reported. */
-function parseList(value) {
-    const items = new Set();
-    const duplicates = new Set();
-    for (const item of value.split(/[\n,]/).map(part => part.trim())) {
-        if (!item)
-            continue;
-        if (items.has(item))
-            duplicates.add(item);
-        items.add(item);
-    }
-    return { items: [...items], duplicates: [...duplicates] };
-}
-function parseEndpoint(input, value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw invalid(input, value, 'it must be a URL such as https://swr-api.cn-north-4.myhuaweicloud.com');
-    }
-    // Checked first and reported without the value: user info or a query may carry a password.
-    if (url.username || url.password || url.search || url.hash) {
-        throw new InputError(`Input "${input}" (value hidden) is malformed: it must be a base URL without credentials, query or fragment.`);
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-        throw invalid(input, value, 'it must be an https:// URL (plain http is allowed for loopback hosts only)');
-    }
-    url.pathname = url.pathname.replace(/\/+$/, '');
-    return url;
-}
-// Header values must be one line of printable ASCII; anything else is a copy-paste mistake,
-// reported without echoing the value, since it may be a secret.
-function checkHeaderSafe(source, secret) {
-    if (!/^[\x21-\x7e]+$/.test(source.value)) {
-        const rule = 'it must be one line of printable characters without spaces';
-        throw new InputError(secret
-            ? `${source.label} (value hidden) is malformed: ${rule}.`
-            : `${source.label} is ${JSON.stringify(source.value)}: ${rule}.`);
-    }
-}
-// In order of precedence. The SDK token variable is the one the official Go and Java SDKs'
-// EnvCredentialProvider reads next to HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK.
-const KEY_VARIABLES = [
-    ['HUAWEI_CLOUD_ACCESS_KEY_ID', 'HUAWEI_CLOUD_SECRET_ACCESS_KEY', 'HUAWEI_CLOUD_SECURITY_TOKEN'],
-    ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN']
-];
-function keySources(env) {
-    const input = (name) => ({
-        name: `input ${name}`,
-        label: `Input "${name}"`,
-        value: getInput(name, env)
-    });
-    const variable = (name) => ({
-        name,
-        label: `Variable "${name}"`,
-        value: (env[name] ?? '').trim()
-    });
-    return [
-        {
-            ak: input('access_key_id'),
-            sk: input('secret_access_key'),
-            token: input('security_token')
-        },
-        ...KEY_VARIABLES.map(([ak, sk, token]) => ({
-            ak: variable(ak),
-            sk: variable(sk),
-            token: variable(token)
-        }))
-    ];
-}
-/** Every value that is or may be a secret, from every source, whether it will be used or not. */
-function secretValues(env) {
-    const values = keySources(env).flatMap(source => [source.sk.value, source.token.value]);
-    return [...new Set(values.filter(value => value.length > 0))];
-}
-const ONE_PLACE = 'the access key id and the secret access key must come from the same place: inputs access_key_id and secret_access_key, variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK';
-/**
- * The pair of the first source with an access key id, and only that source's token. Mixing
- * sources would sign with a secret that does not belong to the key id, which the service
- * answers with an opaque signature error; the same holds for a token issued with other keys.
- */
-function pickKeySource(sources) {
-    const index = sources.findIndex(source => source.ak.value);
-    const chosen = sources[index];
-    if (!chosen) {
-        const secret = sources.find(source => source.sk.value);
-        if (secret) {
-            throw new InputError(`The access key id is missing: the secret access key comes from ${secret.sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.`);
-        }
-        throw new InputError('No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.');
-    }
-    // A secret set above the chosen source was meant for a key id that is not there; one set
-    // below it is another pair's, and counts only when the chosen source has none.
-    const stray = sources.slice(0, index).find(source => source.sk.value) ??
-        (chosen.sk.value ? undefined : sources.find(source => source.sk.value));
-    if (stray) {
-        throw new InputError(`The access key id comes from ${chosen.ak.name} but a secret access key is set in ${stray.sk.name}: ${ONE_PLACE}.`);
-    }
-    if (!chosen.sk.value) {
-        throw new InputError(`The secret access key is missing: the access key id comes from ${chosen.ak.name}, but ${chosen.sk.name} is not set.`);
-    }
-    const inputToken = sources[0]?.token;
-    if (index > 0 && inputToken?.value) {
-        throw new InputError(`Input "security_token" was given but the access keys come from ${chosen.ak.name} and ${chosen.sk.name}: a security token belongs to the keys it was issued with; give access_key_id and secret_access_key as inputs too, or set ${chosen.token.name} instead.`);
-    }
-    return chosen;
-}
-function readKeys(env) {
-    const { ak, sk, token } = pickKeySource(keySources(env));
-    checkHeaderSafe(ak, false);
-    checkHeaderSafe(sk, true);
-    if (token.value)
-        checkHeaderSafe(token, true);
-    return {
-        kind: 'keys',
-        accessKeyId: ak.value,
-        secretAccessKey: sk.value,
-        ...(token.value ? { securityToken: token.value } : {}),
-        source: `${ak.name} and ${sk.name}`
-    };
-}
-function readCredentials(env, region, input) {
-    const idpId = input('idp_id');
-    if (!idpId)
-        return readKeys(env);
-    if (input('access_key_id') || input('secret_access_key') || input('security_token')) {
-        throw new InputError('Inputs "idp_id" and access keys were both given: use either idp_id (keyless, OpenID Connect) or access_key_id and secret_access_key, not both.');
-    }
-    checkHeaderSafe({ name: 'input idp_id', label: 'Input "idp_id"', value: idpId }, false);
-    // The IAM token is scoped to the project named after the region.
-    if (!region) {
-        throw new InputError('Input "region" is empty and no region is known: with idp_id, give region (e.g. cn-north-4), since the IAM token is scoped to that region\'s project.');
-    }
-    const audience = input('oidc_audience');
-    return {
-        kind: 'oidc',
-        idpId,
-        ...(audience ? { audience } : {}),
-        iamEndpoint: parseEndpoint('iam_endpoint', input('iam_endpoint') || defaultIamEndpoint(region))
-    };
-}
-function readRetention(input) {
-    const keepLast = parseWholeNumber('retention_keep_last', input('retention_keep_last'));
-    const keepDays = parseWholeNumber('retention_keep_days', input('retention_keep_days'));
-    const exceptionLines = input('retention_exceptions')
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line.length > 0);
-    if (keepLast !== undefined && keepDays !== undefined) {
-        throw new InputError('Inputs "retention_keep_last" and "retention_keep_days" were both given: an SWR retention rule keeps either the last N tags or the tags of the last N days; choose one.');
-    }
-    if (keepLast === undefined && keepDays === undefined) {
-        if (exceptionLines.length > 0) {
-            throw new InputError('Input "retention_exceptions" was given without a rule: set retention_keep_last or retention_keep_days too.');
-        }
-        return undefined;
-    }
-    const exceptions = exceptionLines.map(line => {
-        if (!line.startsWith('re:'))
-            return { kind: 'label', pattern: line };
-        const pattern = line.slice(3);
-        try {
-            if (!pattern)
-                throw new Error('empty');
-            new RegExp(pattern);
-        }
-        catch {
-            throw invalid('retention_exceptions', line, 'a "re:" line must hold a valid regular expression');
-        }
-        return { kind: 'regexp', pattern };
-    });
-    const signatures = parseBoolean('retention_keep_signatures', input('retention_keep_signatures') || 'true');
-    return {
-        ...(keepLast !== undefined ? { keepLast } : {}),
-        ...(keepDays !== undefined ? { keepDays } : {}),
-        exceptions: signatures ? [...exceptions, ...SIGNATURE_TAGS] : exceptions
-    };
-}
-/**
- * Tags that signatures, attestations and SBOMs are stored under next to the image (cosign's
- * `sha256-<digest>.sig`, `.att`, `.sbom`, and the `sha256-<digest>` referrers fallback):
- * deleting them would leave an image that verifies as unsigned.
- */
-const SIGNATURE_TAGS = [
-    { kind: 'regexp', pattern: '^sha256-' },
-    { kind: 'regexp', pattern: '\\.(sig|att|sbom)$' }
-];
-function readNames(input) {
-    const namespace = input('namespace');
-    if (!namespace)
-        throw new InputError('Input "namespace" is required: the SWR organization name.');
-    // An instance's namespaces follow their own rule, checked by readEnterprise.
-    if (!targetsInstance(input) && !isValidOrganizationName(namespace))
-        throw invalid('namespace', namespace, `it must be ${ORGANIZATION_RULE}`);
-    const { items: repositories, duplicates } = parseList(input('repository'));
-    if (repositories.length === 0) {
-        throw new InputError('Input "repository" is required: one repository name or several, one per line.');
-    }
-    for (const repository of repositories) {
-        if (!isValidRepositoryName(repository))
-            throw invalid('repository', repository, `it must be ${REPOSITORY_RULE}`);
-    }
-    return { namespace, repositories, duplicates };
-}
-// Settings the workflow leaves empty stay undefined: the plan creates a repository with the
-// service's own defaults (private, "other") and never calls an unset setting drift.
-function readSettings(input) {
-    const category = input('category');
-    if (category && !CATEGORIES.includes(category)) {
-        throw invalid('category', category, `it must be one of ${CATEGORIES.join(', ')}`);
-    }
-    const isPublic = input('is_public');
-    const description = input('description');
-    if (description.length > 1000) {
-        throw new InputError(`Input "description" is ${description.length} characters long: it may be at most 1000.`);
-    }
-    const onDrift = input('on_drift') || 'warn';
-    if (!['warn', 'update', 'fail'].includes(onDrift)) {
-        throw invalid('on_drift', onDrift, 'it must be one of warn, update, fail');
-    }
-    return {
-        ...(category ? { category: category } : {}),
-        ...(isPublic ? { isPublic: parseBoolean('is_public', isPublic) } : {}),
-        description,
-        onDrift: onDrift,
-        dryRun: parseBoolean('dry_run', input('dry_run') || 'false')
-    };
-}
-function readLocation(env, input) {
-    const regionInput = input('region') || (env['HUAWEI_CLOUD_REGION'] ?? '').trim();
-    if (regionInput && !isValidRegion(regionInput)) {
-        const source = input('region') ? 'region' : 'region (from HUAWEI_CLOUD_REGION)';
-        throw invalid(source, regionInput, `it must be ${REGION_RULE}`);
-    }
-    const endpointInput = input('endpoint');
-    if (!endpointInput && !regionInput) {
-        throw new InputError('Input "region" is empty and HUAWEI_CLOUD_REGION is not set: give region (e.g. cn-north-4), or endpoint for another SWR deployment.');
-    }
-    const endpoint = parseEndpoint('endpoint', endpointInput || defaultApiEndpoint(regionInput));
-    const region = regionInput || regionFromEndpoint(endpoint);
-    const registry = input('registry');
-    if (registry &&
-        !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(registry)) {
-        throw invalid('registry', registry, 'it must be a registry host name such as swr.cn-north-4.myhuaweicloud.com, without scheme or path');
-    }
-    const regionFromEnvironment = !input('region') && Boolean(env['HUAWEI_CLOUD_REGION']?.trim());
-    return {
-        ...(region ? { region } : {}),
-        regionFromEnvironment,
-        endpoint,
-        ...(registry ? { registry } : {})
-    };
-}
-/**
- * Reads and checks every input; throws InputError before any request is made. Pure: it prints
- * nothing and masks nothing, so the caller masks secretValues(env) before calling it. `now` is
- * what share_with deadlines must come after.
- */
-function getInputs(env, now = new Date()) {
-    const input = name => getInput(name, env);
-    const names = readNames(input);
-    const location = readLocation(env, input);
-    // Before the settings, so that an input an instance cannot use is named as such.
-    const enterprise = readEnterprise(input, env, location);
-    const settings = readSettings(input);
-    const credentials = readCredentials(env, location.region, input);
-    const dockerLoginOutputs = parseBoolean('docker_login_outputs', input('docker_login_outputs') || 'false');
-    // An instance's login is its own temporary credential, which needs no region.
-    if (dockerLoginOutputs && !location.region && !enterprise) {
-        throw new InputError('Input "docker_login_outputs" is "true" but no region is known: give region, since the registry login is per region.');
-    }
-    const retention = readRetention(input);
-    const access = readAccess(input, { ...names, ...settings, ...location }, now);
-    return {
-        ...names,
-        ...settings,
-        ...(retention ? { retention } : {}),
-        ...location,
-        credentials,
-        dockerLoginOutputs,
-        ...access,
-        ...(enterprise ? { enterprise } : {})
-    };
-}
-/** A variable that is set must be a whole number in [min, max]; unset or empty means fallback. */
-function wholeNumberFromEnv(env, name, fallback, [min, max], unit) {
-    const value = (env[name] ?? '').trim();
-    if (!value)
-        return fallback;
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-        throw new InputError(`Variable "${name}" is ${JSON.stringify(value)}: it must be a whole number${unit} from ${min} to ${max}.`);
-    }
-    return Number(value);
-}
-const MS = ' of milliseconds';
-/** Timing knobs; the variables exist so that tests and impatient users can shorten them. */
-function tuningFromEnv(env) {
-    const read = (name, fallback, range, unit = MS) => wholeNumberFromEnv(env, name, fallback, range, unit);
-    return {
-        timeoutMs: read('SWR_ACTION_TIMEOUT_MS', 30_000, [1, 600_000]),
-        retry: {
-            maxAttempts: read('SWR_ACTION_MAX_ATTEMPTS', 6, [1, 100], ''),
-            baseDelayMs: read('SWR_ACTION_RETRY_BASE_MS', 500, [0, 600_000]),
-            maxDelayMs: read('SWR_ACTION_RETRY_MAX_MS', 10_000, [0, 600_000]),
-            // Six hours: the longest a GitHub-hosted job may run.
-            budgetMs: read('SWR_ACTION_RETRY_BUDGET_MS', 300_000, [1, 21_600_000])
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/enterprise/retention.ts
-// Retention on an instance: the namespace's retention policy (Harbor's: one per namespace),
-// whose rules the action owns when they are scoped to exactly the repositories of the run.
-// Rules scoped otherwise (another workflow's) are kept as they are. Harbor deletes every tag
-// that no rule retains, so an exception cannot be a mere exclusion: the count or age rule
-// excludes the exceptions (they do not use up its N), and a second rule retains them. The API
-// documents no "retain always" template, so that rule keeps what was pushed in the last
-// EXCEPTIONS_DAYS days: for a tag, forever.
-
-
-/** The doublestar globs that match the tags inputs.ts's SIGNATURE_TAGS expressions match. */
-const SIGNATURE_PATTERNS = ['sha256-*', '*.sig', '*.att', '*.sbom'];
-/** How far back the exceptions' rule keeps tags: a hundred years. */
-const EXCEPTIONS_DAYS = 36500;
-/** Daily at midnight (Harbor's six-field cron): a manual policy would never run. */
-const DAILY = {
-    type: 'scheduled',
-    trigger_settings: { cron: '0 0 0 * * ?' }
-};
-/** One glob for several: "{a,b}", doublestar's alternation. */
-function anyOf(patterns) {
-    return patterns.length === 1 ? patterns[0] : `{${patterns.join(',')}}`;
-}
-/**
- * The repositories a rule's scope names: a plain name, or a "{a,b}" alternation, as the action
- * writes them. A scope with wildcards names none (it is nobody's to converge).
- */
-function namesIn(scope) {
-    const selectors = scope?.repository ?? [];
-    if (selectors.length !== 1 || selectors[0]?.decoration !== 'repoMatches')
-        return [];
-    const pattern = selectors[0].pattern;
-    const alternation = /^\{([^{}*?[\]]*)\}$/.exec(pattern);
-    if (alternation)
-        return alternation[1].split(',');
-    return /[*?[\]{}]/.test(pattern) ? [] : [pattern];
-}
-/** A rule the run owns: every repository its scope names is one of the run's. */
-function ownedBy(repositories) {
-    const mine = new Set(repositories);
-    return (rule) => {
-        const names = namesIn(rule.scope_selectors);
-        return names.length > 0 && names.every(n => mine.has(n));
-    };
-}
-/** The scope of the run's rules: its repositories, sorted, as one glob. */
-function scopeOf(repositories) {
-    const pattern = anyOf([...new Set(repositories)].sort());
-    return { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern }] };
-}
-/** The exceptions as globs; the signature tags' expressions become their glob equivalents. */
-function exceptionPatterns(spec) {
-    const signatures = SIGNATURE_TAGS.every(s => spec.exceptions.some(e => e.kind === s.kind && e.pattern === s.pattern));
-    const tags = spec.exceptions.filter(e => e.kind === 'label').map(e => e.pattern);
-    return [...new Set([...tags, ...(signatures ? SIGNATURE_PATTERNS : [])])];
-}
-function rule(template, params, tags, scope) {
-    return {
-        priority: 0,
-        disabled: false,
-        action: 'retain',
-        template,
-        params,
-        tag_selectors: [tags],
-        scope_selectors: scope,
-        repo_scope_mode: 'regular'
-    };
-}
-function wantedRules(spec, repositories) {
-    const scope = scopeOf(repositories);
-    const [template, value] = spec.keepLast !== undefined
-        ? ['latestPushedK', spec.keepLast]
-        : ['nDaysSinceLastPush', spec.keepDays];
-    const exceptions = exceptionPatterns(spec);
-    const tags = (decoration, pattern) => ({
-        kind: 'doublestar',
-        decoration,
-        pattern
-    });
-    if (exceptions.length === 0) {
-        return [rule(template, { [template]: value }, tags('matches', '**'), scope)];
-    }
-    return [
-        rule(template, { [template]: value }, tags('excludes', anyOf(exceptions)), scope),
-        rule('nDaysSinceLastPush', { nDaysSinceLastPush: EXCEPTIONS_DAYS }, tags('matches', anyOf(exceptions)), scope)
-    ];
-}
-/** A rule as compared: what it does, not its id or priority, numbers as numbers. */
-function ruleKey(r) {
-    const params = Object.entries(r.params ?? {})
-        .map(([k, v]) => `${k}=${Number(v)}`)
-        .sort();
-    const selectors = (list) => (list ?? []).map(s => `${s.decoration}:${s.pattern}`).sort();
-    return JSON.stringify([
-        r.template,
-        r.action ?? 'retain',
-        Boolean(r.disabled),
-        params,
-        selectors(r.tag_selectors),
-        selectors(r.scope_selectors?.repository)
-    ]);
-}
-const scopeKey = (r) => JSON.stringify((r.scope_selectors?.repository ?? []).map(s => `${s.decoration}:${s.pattern}`));
-function retention_sameRules(a, b) {
-    const keys = (rules) => rules.map(ruleKey).sort().join('\n');
-    return keys(a) === keys(b);
-}
-/** The policy to send: the rules of other scopes kept, the run's own replaced. */
-function mergedPolicy(namespace, current, rules) {
-    // Rules for these repositories, also under an earlier list of them, are the run's to replace.
-    const repositories = rules[0] ? namesIn(rules[0].scope_selectors) : [];
-    const others = (current?.rules ?? []).filter(r => !ownedBy(repositories)(r));
-    return {
-        // Policy names allow letters, digits, "_" and "-"; a namespace may hold ".".
-        name: current?.name || `${namespace.replace(/[^A-Za-z0-9_-]/g, '-')}-retention`,
-        algorithm: 'or',
-        enabled: true,
-        rules: [...others, ...rules],
-        trigger: current?.trigger?.type === 'scheduled' ? current.trigger : DAILY
-    };
-}
-function reasonOf(current, rules, scope) {
-    const ours = current.rules.filter(r => scopeKey(r) === scope);
-    const earlier = current.rules.filter(r => scopeKey(r) !== scope && ownedBy(namesIn(rules[0]?.scope_selectors))(r));
-    const parts = [
-        ...(earlier.length > 0 ? ['it has rules for an earlier list of these repositories'] : []),
-        ...(ours.length === 0 ? ['it has no rule for these repositories'] : []),
-        ...(ours.length > 0 && !retention_sameRules(ours, rules) ? ['its rules for them differ'] : []),
-        ...(current.enabled ? [] : ['it is disabled']),
-        ...(current.trigger?.type === 'scheduled' ? [] : ['it only runs by hand'])
-    ];
-    return `the namespace's retention policy ${current.id}: ${parts.join(', ')}`;
-}
-/**
- * The namespace's retention change. `policies` is undefined when the namespace is to be
- * created (there is nothing to read yet); only the first policy is managed.
- */
-function retention_diffRetention(namespace, spec, repositories, policies) {
-    const rules = wantedRules(spec, repositories);
-    const current = policies?.[0];
-    const warning = policies && policies.length > 1
-        ? `Namespace "${namespace}" has ${policies.length} retention policies; only the first (id ${current?.id}) is managed.`
-        : undefined;
-    const after = mergedPolicy(namespace, current, rules);
-    const scoped = `for ${repositories.length === 1 ? 'repository' : 'repositories'} ${repositories.join(', ')}`;
-    const base = { resource: 'retention', name: namespace };
-    if (!current) {
-        const reason = `the namespace has no retention policy: one is created ${scoped}`;
-        const change = { ...base, action: 'create', before: null, after: { ...after }, reason };
-        return { change, ...(warning ? { warning } : {}) };
-    }
-    const scope = scopeKey(rules[0]);
-    const same = retention_sameRules(current.rules, after.rules) &&
-        current.enabled &&
-        current.trigger?.type === 'scheduled';
-    if (same)
-        return warning ? { warning } : {};
-    const change = {
-        ...base,
-        action: 'update',
-        before: { ...current },
-        after: { ...after },
-        reason: `${reasonOf(current, rules, scope)} (${scoped})`
-    };
-    return { change, ...(warning ? { warning } : {}) };
-}
-/** Whether a stored policy holds every rule of `policy`: how a lost create is recognised. */
-function holds(policy) {
-    return (stored) => policy.rules.every(r => stored.rules.some(s => ruleKey(s) === ruleKey(r)));
-}
-async function retention_applyRetention(client, namespace, change) {
-    const policy = change.after;
-    const id = change.before?.id;
-    if (id !== undefined) {
-        await client.updateRetentionPolicy(namespace, id, policy);
-        return;
-    }
-    try {
-        await client.createRetentionPolicy(namespace, policy, holds(policy));
-    }
-    catch (err) {
-        // A namespace holds one policy: another run made it first. Ours goes into that one.
-        if (!(err instanceof ApiError) || err.status !== 409)
-            throw err;
-        const [current] = await client.listRetentionPolicies(namespace);
-        if (!current)
-            throw err;
-        // A create was planned on a namespace without a policy: every rule in it is the run's.
-        const merged = mergedPolicy(namespace, current, policy.rules);
-        await client.updateRetentionPolicy(namespace, current.id, merged);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/enterprise/immutability.ts
-
-function immutableRule(pattern, repositories) {
-    return {
-        priority: 0,
-        disabled: false,
-        action: 'immutable',
-        template: 'immutable_template',
-        tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern }],
-        scope_selectors: scopeOf(repositories)
-    };
-}
-const scopePattern = (rule) => JSON.stringify((rule.scope_selectors?.repository ?? []).map(s => `${s.decoration}:${s.pattern}`));
-/** The single "matches" pattern of a rule the action could have made, else undefined. */
-function patternOf(rule) {
-    const [only, ...more] = rule.tag_selectors ?? [];
-    return only && more.length === 0 && only.decoration === 'matches' ? only.pattern : undefined;
-}
-function viewOf(rule, scope) {
-    return {
-        id: rule.id,
-        pattern: patternOf(rule) ?? '',
-        repositories: scope,
-        disabled: rule.disabled
-    };
-}
-function change(namespace, action, before, after, reason) {
-    const plain = (v) => (v ? { ...v } : null);
-    return {
-        resource: 'immutability',
-        name: namespace,
-        action,
-        before: plain(before),
-        after: plain(after),
-        reason
-    };
-}
-/**
- * The namespace's immutable tag rule changes. `rules` is undefined when the namespace is to be
- * created, and holds the namespace's rules otherwise.
- */
-function diffImmutability(namespace, patterns, repositories, rules, onDrift) {
-    const scope = scopeOf(repositories).repository[0]?.pattern ?? '';
-    const key = scopePattern(immutableRule('**', repositories));
-    // The run's rules: those scoped to these repositories, also under an earlier list of them.
-    const owned = (rules ?? []).filter(r => ownedBy(repositories)(r) && patternOf(r) !== undefined);
-    const ours = owned.filter(r => scopePattern(r) === key);
-    const changes = [];
-    for (const pattern of patterns) {
-        const existing = ours.find(r => patternOf(r) === pattern);
-        const after = { pattern, repositories: scope, disabled: false };
-        if (!existing) {
-            changes.push(change(namespace, 'create', null, after, `no rule keeps tags ${pattern} of ${scope} immutable`));
-        }
-        else if (existing.disabled) {
-            const before = viewOf(existing, scope);
-            changes.push(change(namespace, 'update', before, { ...after, id: existing.id }, `the rule for ${pattern} is disabled`));
-        }
-    }
-    const extra = owned.filter(r => scopePattern(r) !== key || !patterns.includes(patternOf(r)));
-    if (extra.length === 0)
-        return { changes };
-    const listed = extra
-        .map(r => `${patternOf(r)}${scopePattern(r) === key ? '' : ` (for ${namesIn(r.scope_selectors).join(', ')})`}`)
-        .join(', ');
-    const found = `Namespace "${namespace}" has immutable tag rules for ${scope} that immutable_tags does not list: ${listed}`;
-    if (onDrift === 'fail')
-        return { changes: [], failure: `${found} (on_drift: fail).` };
-    if (onDrift === 'warn')
-        return { changes, warning: `${found}; left as they are (on_drift: warn).` };
-    const deletes = extra.map(r => change(namespace, 'delete', viewOf(r, anyOf(namesIn(r.scope_selectors))), null, `on_drift: update, and ${patternOf(r)} for ${anyOf(namesIn(r.scope_selectors))} is not listed in immutable_tags`));
-    return { changes: [...changes, ...deletes] };
-}
-async function applyImmutability(client, namespace, repositories, change) {
-    const before = change.before;
-    const after = change.after;
-    if (change.action === 'delete' && before?.id !== undefined) {
-        await client.deleteImmutableRule(namespace, before.id);
-        return;
-    }
-    const pattern = after.pattern;
-    const rule = immutableRule(pattern, repositories);
-    if (change.action === 'update' && before?.id !== undefined) {
-        await client.updateImmutableRule(namespace, before.id, rule);
-        return;
-    }
-    const key = scopePattern(rule);
-    await client.createImmutableRule(namespace, rule, stored => scopePattern(stored) === key && patternOf(stored) === pattern && !stored.disabled);
-}
-
-;// CONCATENATED MODULE: ./src/enterprise/namespace.ts
-const visibility = (isPublic) => (isPublic ? 'public' : 'private');
-function diffNamespace(wanted, state) {
-    const name = wanted.namespace;
-    if (state === 'missing') {
-        const isPublic = wanted.isPublic ?? false;
-        return {
-            change: {
-                resource: 'namespace',
-                name,
-                action: 'create',
-                before: null,
-                after: { namespace: name, is_public: isPublic },
-                reason: `the namespace does not exist; it is created ${visibility(isPublic)}`
-            },
-            drift: []
-        };
-    }
-    if (wanted.isPublic === undefined || wanted.isPublic === state.isPublic)
-        return { drift: [] };
-    const drift = [
-        { setting: 'is_public', actual: state.isPublic, wanted: wanted.isPublic }
-    ];
-    const found = `Namespace "${name}" is ${visibility(state.isPublic)}, wanted ${visibility(wanted.isPublic)}`;
-    if (wanted.onDrift === 'fail')
-        return { drift, failure: `${found} (on_drift: fail).` };
-    if (wanted.onDrift === 'warn') {
-        return { drift, warning: `${found}; left as it is (on_drift: warn).` };
-    }
-    return {
-        change: {
-            resource: 'namespace',
-            name,
-            action: 'update',
-            before: { is_public: state.isPublic },
-            after: { is_public: wanted.isPublic },
-            reason: 'on_drift: update, and is_public differs from the inputs'
-        },
-        drift
-    };
-}
-/** Applies the namespace's change: 'found done' when another run had created it. */
-async function applyNamespace(client, change, log) {
-    const isPublic = change.after.is_public;
-    if (change.action === 'update') {
-        await client.updateNamespace(change.name, isPublic);
-        return 'done';
-    }
-    const created = await client.createNamespace(change.name, isPublic);
-    if (created.outcome === 'created')
-        return 'done';
-    // A duplicate answers 409 (or 400): the namespace is there, made by a run at the same time.
-    if ((await client.readNamespace(change.name)) === 'missing')
-        throw created.error;
-    log.info(`Namespace "${change.name}": created by another run at the same time`);
-    return 'found done';
-}
-
-;// CONCATENATED MODULE: ./src/enterprise/repository.ts
-const PUSH_CREATES = 'the repository does not exist: the first docker push creates it (an SWR Enterprise Edition instance has no call that creates a repository)';
-function descriptionChange(name, before, after, reason) {
-    return {
-        resource: 'repository',
-        name,
-        action: 'update',
-        before: { description: before },
-        after: { description: after },
-        reason
-    };
-}
-function repository_diffRepository(wanted, name, read) {
-    const description = wanted.description;
-    if (read.state === 'absent') {
-        const after = description ? { description } : {};
-        const reason = description
-            ? `${PUSH_CREATES}; the first run after it sets the description`
-            : PUSH_CREATES;
-        return {
-            change: { resource: 'repository', name, action: 'create', before: null, after, reason },
-            drift: []
-        };
-    }
-    const current = read.info.description;
-    if (!description || current === description)
-        return { drift: [] };
-    if (current === '') {
-        const reason = 'the repository has no description yet (a push created it)';
-        return { change: descriptionChange(name, current, description, reason), drift: [] };
-    }
-    const drift = [{ setting: 'description', actual: current, wanted: description }];
-    const found = `Repository "${name}" differs from the inputs: description is ${JSON.stringify(current)}, wanted ${JSON.stringify(description)}`;
-    if (wanted.onDrift === 'fail')
-        return { drift, failure: `${found} (on_drift: fail).` };
-    if (wanted.onDrift === 'warn') {
-        return { drift, warning: `${found}; left as it is (on_drift: warn).` };
-    }
-    const reason = 'on_drift: update, and description differs from the inputs';
-    return { change: descriptionChange(name, current, description, reason), drift };
-}
-async function applyRepository(client, namespace, repository, change) {
-    const { description } = change.after;
-    await client.updateRepository(namespace, repository, description);
-}
-
-;// CONCATENATED MODULE: ./src/enterprise/types.ts
-/** Whether a repository's change is the create a push makes, which no call carries out. */
-function isPushCreate(change) {
-    return change.resource === 'repository' && change.action === 'create';
-}
-
-;// CONCATENATED MODULE: ./src/enterprise/apply.ts
-
-
-
-
-
-
-async function attempt(change, run) {
-    try {
-        return { ...change, outcome: (await run()) ?? 'done' };
-    }
-    catch (err) {
-        return { ...change, outcome: 'failed', error: messageOf(err) };
-    }
-}
-async function applyPolicy(ctx, change) {
-    const { client, wanted } = ctx;
-    return attempt(change, () => change.resource === 'retention'
-        ? retention_applyRetention(client, wanted.namespace, change)
-        : applyImmutability(client, wanted.namespace, wanted.repositories, change));
-}
-async function applyEnterprisePlan(plan, ctx) {
-    const { client, wanted, log } = ctx;
-    const skipped = (c) => ({ ...c, outcome: 'skipped' });
-    const namespace = plan.namespaceChange
-        ? await attempt(plan.namespaceChange, () => applyNamespace(client, plan.namespaceChange, log))
-        : undefined;
-    if (namespace?.outcome === 'failed') {
-        return {
-            namespace,
-            repositories: plan.repositories.map(r => (r.change ? skipped(r.change) : undefined)),
-            policies: plan.policies.map(skipped),
-            failure: namespace.error
-        };
-    }
-    const repositories = await mapPool(plan.repositories, ctx.concurrency, async (rp) => {
-        const change = rp.change;
-        if (!change)
-            return undefined;
-        if (isPushCreate(change))
-            return { ...change, outcome: 'on first push' };
-        return attempt(change, () => applyRepository(client, wanted.namespace, rp.repository, change));
-    });
-    const policies = [];
-    for (const change of plan.policies)
-        policies.push(await applyPolicy(ctx, change));
-    return { ...(namespace ? { namespace } : {}), repositories, policies };
-}
-
-;// CONCATENATED MODULE: ./src/enterprise/instance.ts
-class InstanceNotRunningError extends Error {
-    name = 'InstanceNotRunningError';
-    constructor(instance) {
-        super(`SWR Enterprise Edition instance "${instance.name}" (${instance.id}) is ${instance.status || 'in no state'}, not Running: it serves no namespace, repository or login until it is Running. A new instance takes several minutes to start; check its state in the SWR console.`);
-    }
-}
-function checkRunning(instance) {
-    if (instance.status !== 'Running')
-        throw new InstanceNotRunningError(instance);
-    return instance;
-}
-/** The registry host: the registry input, else the instance's access address. */
-function registryOf(instance, registry) {
-    const host = registry ?? instance?.accessAddress;
-    if (!host) {
-        throw new Error('The instance did not name its access address: set input registry to the host users push to.');
-    }
-    return host;
-}
-
-;// CONCATENATED MODULE: ./src/enterprise/plan.ts
-
-
-
-
-function plan_planRepository(wanted, repository, observation) {
-    const name = `${wanted.namespace}/${repository}`;
-    const read = observation.read;
-    const base = {
-        repository,
-        name,
-        exists: read?.state === 'exists',
-        ...(read?.state === 'exists' ? { description: read.info.description } : {}),
-        drift: []
-    };
-    if (observation.error !== undefined || !read) {
-        return { ...base, failure: observation.error ?? `${name} was not read` };
-    }
-    const diff = repository_diffRepository(wanted, name, read);
-    return {
-        ...base,
-        drift: diff.drift,
-        ...(diff.change ? { change: diff.change } : {}),
-        ...(diff.warning ? { warning: diff.warning } : {}),
-        ...(diff.failure ? { failure: diff.failure } : {})
-    };
-}
-/** The namespace policies' changes; `failure` under on_drift: fail. */
-function planPolicies(wanted, observed) {
-    const { namespace, repositories, retention, immutableTags, onDrift } = wanted;
-    const exists = observed.namespace !== 'missing';
-    const kept = retention
-        ? retention_diffRetention(namespace, retention, repositories, exists ? observed.retention : undefined)
-        : {};
-    const immutable = immutableTags
-        ? diffImmutability(namespace, immutableTags, repositories, exists ? observed.immutable : undefined, onDrift)
-        : { changes: [] };
-    return {
-        changes: [...(kept.change ? [kept.change] : []), ...immutable.changes],
-        warnings: [kept.warning, immutable.warning].filter((w) => w !== undefined),
-        ...(immutable.failure ? { failure: immutable.failure } : {})
-    };
-}
-function makeEnterprisePlan(wanted, observed) {
-    const ns = diffNamespace(wanted, observed.namespace);
-    const repositories = wanted.repositories.map((repository, i) => plan_planRepository(wanted, repository, observed.repositories[i] ?? {}));
-    const policies = planPolicies(wanted, observed);
-    const failure = ns.failure ?? policies.failure;
-    const warnings = [
-        ...(ns.warning ? [ns.warning] : []),
-        ...repositories.flatMap(r => (r.warning ? [r.warning] : [])),
-        ...policies.warnings
-    ];
-    const base = { namespace: wanted.namespace, namespaceDrift: ns.drift, warnings };
-    // Drift that fails the run fails it whole: nothing is changed, every repository reports it.
-    if (failure) {
-        const failed = repositories.map(({ change: _change, ...r }) => ({ ...r, failure }));
-        return { ...base, repositories: failed, policies: [], failure };
-    }
-    return {
-        ...base,
-        ...(ns.change ? { namespaceChange: ns.change } : {}),
-        repositories,
-        policies: policies.changes
-    };
-}
-/** Every change in the order it applies: the namespace, the repositories, the policies. */
-function enterpriseChanges(plan) {
-    return [
-        ...(plan.namespaceChange ? [plan.namespaceChange] : []),
-        ...plan.repositories.flatMap(r => (r.change ? [r.change] : [])),
-        ...plan.policies
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/enterprise/read.ts
-// Reads what the instance's plan needs, and nothing more: the instance (its status and
-// address), the namespace, each repository, and the namespace's retention policies and
-// immutable tag rules only when the inputs ask about them. With the registry given, the
-// instance is read only when an answer leaves its state in doubt (something reads as missing,
-// or a read fails), since a stopped instance answers every other call with an error.
-
-
-async function readRepositories(client, wanted, concurrency) {
-    return mapPool(wanted.repositories, concurrency, async (repository) => {
-        try {
-            return { read: await client.readRepository(wanted.namespace, repository) };
-        }
-        catch (err) {
-            return { error: messageOf(err) };
-        }
-    });
-}
-/** Everything but the instance; a failed repository read is that repository's alone. */
-async function readNamespaceState(client, wanted, concurrency) {
-    const namespace = await client.readNamespace(wanted.namespace);
-    if (namespace === 'missing') {
-        // A new namespace holds nothing: no repository, policy or rule to read.
-        const repositories = wanted.repositories.map(() => ({ read: { state: 'absent' } }));
-        return { namespace, repositories };
-    }
-    const [repositories, retention, immutable] = await Promise.all([
-        readRepositories(client, wanted, concurrency),
-        wanted.retention ? client.listRetentionPolicies(wanted.namespace) : undefined,
-        wanted.immutableTags ? client.listImmutableRules(wanted.namespace) : undefined
-    ]);
-    return {
-        namespace,
-        repositories,
-        ...(retention ? { retention } : {}),
-        ...(immutable ? { immutable } : {})
-    };
-}
-const inDoubt = (state) => state.namespace === 'missing' ||
-    state.repositories.some(r => r.error !== undefined || r.read?.state === 'absent');
-async function readEnterpriseState(client, wanted, options) {
-    if (!options.registryGiven) {
-        const instance = checkRunning(await client.readInstance());
-        return { instance, ...(await readNamespaceState(client, wanted, options.concurrency)) };
-    }
-    let state;
-    try {
-        state = await readNamespaceState(client, wanted, options.concurrency);
-    }
-    catch (err) {
-        // The instance's state explains the failure better, when it is not Running.
-        checkRunning(await client.readInstance());
-        throw err;
-    }
-    if (!inDoubt(state))
-        return state;
-    return { instance: checkRunning(await client.readInstance()), ...state };
-}
-
-;// CONCATENATED MODULE: ./src/enterprise/report.ts
-
-const FIRST_PUSH_NOTE = 'the first docker push creates it';
-const planned = (change) => ({ ...change, outcome: 'planned' });
-/** Every change with what became of it (planned, in a dry run). */
-function recordsOf(plan, applied) {
-    if (applied) {
-        return {
-            namespace: applied.namespace,
-            repositories: applied.repositories,
-            policies: applied.policies
-        };
-    }
-    return {
-        namespace: plan.namespaceChange ? planned(plan.namespaceChange) : undefined,
-        repositories: plan.repositories.map(r => r.change
-            ? r.change.action === 'create'
-                ? { ...r.change, outcome: 'on first push' }
-                : planned(r.change)
-            : undefined),
-        policies: plan.policies.map(planned)
-    };
-}
-/** The outcome of several changes of one kind, as one word for a repository's result. */
-function combined(records, wanted) {
-    if (!wanted)
-        return undefined;
-    const worst = ['failed', 'skipped'].find(o => records.some(r => r.outcome === o));
-    if (worst)
-        return worst;
-    const actions = [...new Set(records.map(r => accessAction(r)))];
-    if (actions.length <= 1)
-        return actions[0] ?? 'unchanged';
-    return records.some(r => r.outcome === 'planned') ? 'would update' : 'updated';
-}
-function report_actionOf(rp, record) {
-    if (!rp.exists)
-        return 'pending push';
-    if (record?.outcome === 'planned')
-        return 'would update';
-    return record?.outcome === 'done' ? 'updated' : 'unchanged';
-}
-/** The description the repository has after the run (or would have, in a dry run). */
-function descriptionOf(rp, record) {
-    if (record?.outcome === 'done' || record?.outcome === 'planned') {
-        return record.after.description;
-    }
-    return rp.description;
-}
-function buildEnterpriseReport(wanted, plan, applied, registry) {
-    const records = recordsOf(plan, applied);
-    const byKind = (kind) => records.policies.filter(r => r.resource === kind);
-    const namespaceFailure = applied?.failure;
-    // A namespace that could not be created leaves nothing to push to; a failed update does.
-    const pushable = !(records.namespace?.action === 'create' && namespaceFailure !== undefined);
-    const repositories = plan.repositories.map((rp, i) => {
-        const record = records.repositories[i];
-        const error = namespaceFailure ?? rp.failure ?? record?.error ?? policyError(records.policies);
-        // The policies were tried, unless the namespace or the plan failed first.
-        const tried = namespaceFailure === undefined && plan.failure === undefined;
-        const retention = combined(byKind('retention'), wanted.retention !== undefined && tried);
-        const immutability = combined(byKind('immutability'), wanted.immutableTags !== undefined && tried);
-        const description = descriptionOf(rp, record);
-        return {
-            repository: rp.repository,
-            path: pushable ? `${registry}/${rp.name}` : '',
-            action: error ? 'failed' : report_actionOf(rp, record),
-            created: false,
-            updated: record?.outcome === 'done' && record.action === 'update',
-            drift: [...plan.namespaceDrift, ...rp.drift],
-            ...(description !== undefined ? { description } : {}),
-            ...(retention ? { retention } : {}),
-            ...(immutability ? { immutability } : {}),
-            ...(!rp.exists && !error ? { note: FIRST_PUSH_NOTE } : {}),
-            ...(error !== undefined ? { error } : {})
-        };
-    });
-    const changes = [
-        ...(records.namespace ? [records.namespace] : []),
-        ...records.repositories.filter((r) => r !== undefined),
-        ...records.policies
-    ];
-    return {
-        namespace: plan.namespace,
-        dryRun: applied === undefined,
-        organization: namespaceOutcome(records.namespace, applied),
-        changes,
-        repositories,
-        replicaPaths: [],
-        warnings: plan.warnings
-    };
-}
-/** A failed namespace policy fails every repository it is scoped to: all of them. */
-function policyError(policies) {
-    return policies.find(r => r.outcome === 'failed')?.error;
-}
-function namespaceOutcome(record, applied) {
-    if (!record)
-        return 'exists';
-    if (record.outcome === 'planned')
-        return record.action === 'create' ? 'would create' : 'exists';
-    // A namespace whose visibility could not be changed still exists.
-    if (record.outcome === 'failed')
-        return record.action === 'create' ? 'failed' : 'exists';
-    return record.action === 'create' && record.outcome === 'done' && applied ? 'created' : 'exists';
-}
-
-;// CONCATENATED MODULE: ./src/enterprise/converge.ts
-
-
-
-
-
-async function convergeEnterprise(wanted, client, options) {
-    const { dryRun, concurrency, log } = options;
-    const registryGiven = options.registry !== undefined;
-    const observed = await readEnterpriseState(client, wanted, { concurrency, registryGiven });
-    const registry = registryOf(observed.instance, options.registry);
-    const plan = makeEnterprisePlan(wanted, observed);
-    options.onPlan(enterpriseChanges(plan));
-    const applied = dryRun
-        ? undefined
-        : await applyEnterprisePlan(plan, { client, wanted, log, concurrency });
-    const report = buildEnterpriseReport(wanted, plan, applied, registry);
-    return { report, registry, ...(observed.instance ? { instance: observed.instance } : {}) };
-}
-
-;// CONCATENATED MODULE: ./src/github/summary.ts
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-function code(text) {
-    return text ? `\`${cell(text)}\`` : '—';
-}
-function summary_settingsOf(result) {
-    if (!result.settings)
-        return '—';
-    const { is_public, category, description } = result.settings;
-    return cell(`${is_public ? 'public' : 'private'}, ${category}${description ? `, "${description}"` : ''}`);
-}
-function drift(result) {
-    if (result.error)
-        return `**error:** ${cell(result.error)}`;
-    if (result.drift.length === 0)
-        return '—';
-    return result.drift
-        .map(d => `${d.setting}: ${cell(String(d.actual))} → ${cell(String(d.wanted))}`)
-        .join('<br>');
-}
-const ORGANIZATION_WORDS = {
-    created: 'created',
-    exists: 'exists',
-    'would create': 'would be created',
-    failed: 'could not be created',
-    'not reached': 'not reached'
-};
-/** What the workflow asked for; a setting it did not set is compared with nothing. */
-function describeWanted(wanted) {
-    const { is_public, category, description } = wanted.settings;
-    const parts = [
-        is_public === undefined ? 'is_public not set' : is_public ? 'public' : 'private',
-        category === undefined ? 'category not set' : category,
-        ...(description ? [`"${description}"`] : [])
-    ];
-    return `${parts.join(', ')}; on drift: ${wanted.onDrift}`;
-}
-function changeRow(change) {
-    const outcome = change.outcome + (change.note ? ` (${change.note})` : '');
-    const name = change.region ? `${change.name} (${change.region})` : change.name;
-    return `| ${change.resource} | ${code(name)} | ${change.action} | ${cell(change.reason)} | ${cell(outcome)} |`;
-}
-function sharingCell(result) {
-    const list = result.sharing ?? [];
-    if (list.length === 0)
-        return '—';
-    return list
-        .map(s => cell(`${s.account} (${s.deadline === 'forever' ? 'forever' : `until ${s.deadline.slice(0, 10)}`}): ${s.action}`))
-        .join('<br>');
-}
-function replicationCell(result) {
-    const list = result.replication ?? [];
-    if (list.length === 0)
-        return '—';
-    return list.map(r => cell(`${r.region}/${r.namespace}: ${r.action}`)).join('<br>');
-}
-/** The repository table; sharing and replication columns only when the inputs ask for them. */
-function repositoryTable(wanted, report) {
-    const extra = [
-        ...(wanted.shareWith ? [['Shared with', sharingCell]] : []),
-        ...(wanted.replicateTo ? [['Replicated to', replicationCell]] : [])
-    ];
-    const head = [
-        'Repository',
-        'Path',
-        'Done',
-        'Settings',
-        'Retention',
-        ...extra.map(([h]) => h),
-        'Drift'
-    ];
-    return [
-        `| ${head.join(' | ')} |`,
-        `| ${head.map(() => '---').join(' | ')} |`,
-        ...report.repositories
-            .map(r => [
-            code(r.repository),
-            code(r.path),
-            r.action,
-            summary_settingsOf(r),
-            r.retention ?? '—',
-            ...extra.map(([, render]) => render(r)),
-            drift(r)
-        ].join(' | '))
-            .map(row => `| ${row} |`)
-    ];
-}
-/** The plan with what became of each change: the same for both editions. */
-function planSection(changes) {
-    if (changes.length === 0)
-        return ['Plan: no changes.', ''];
-    return [
-        `#### Plan: ${changes.length} change${changes.length === 1 ? '' : 's'}`,
-        '',
-        '| Resource | Name | Action | Why | Outcome |',
-        '| --- | --- | --- | --- | --- |',
-        ...changes.map(changeRow),
-        ''
-    ];
-}
-function renderSummary(wanted, report) {
-    const lines = [
-        `### SWR repositories${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
-        '',
-        `Organization ${code(report.namespace)}: ${ORGANIZATION_WORDS[report.organization]}. ` +
-            `Wanted: ${cell(describeWanted(wanted))}. A setting that is not set is left as it is, and a new repository is private and \`other\` unless set.`,
-        '',
-        ...repositoryTable(wanted, report),
-        ''
-    ];
-    return [...lines, ...planSection(report.changes)].join('\n') + '\n';
-}
-
-;// CONCATENATED MODULE: ./src/github/enterprise-summary.ts
-
-const NAMESPACE_WORDS = {
-    created: 'created',
-    exists: 'exists',
-    'would create': 'would be created',
-    failed: 'could not be created',
-    'not reached': 'not reached'
-};
-function wantedWords(wanted) {
-    const parts = [
-        wanted.isPublic === undefined ? 'is_public not set' : wanted.isPublic ? 'public' : 'private',
-        ...(wanted.description ? [`"${wanted.description}"`] : []),
-        ...(wanted.immutableTags ? [`immutable tags ${wanted.immutableTags.join(', ')}`] : [])
-    ];
-    return `${parts.join(', ')}; on drift: ${wanted.onDrift}`;
-}
-function done(r) {
-    return r.note ? `${r.action} (${cell(r.note)})` : r.action;
-}
-function enterprise_summary_drift(r) {
-    if (r.error)
-        return `**error:** ${cell(r.error)}`;
-    if (r.drift.length === 0)
-        return '—';
-    return r.drift
-        .map(d => `${d.setting}: ${cell(String(d.actual))} → ${cell(String(d.wanted))}`)
-        .join('<br>');
-}
-function enterprise_summary_repositoryTable(report) {
-    const head = ['Repository', 'Path', 'Done', 'Description', 'Retention', 'Immutable tags', 'Drift'];
-    const rows = report.repositories.map(r => [
-        code(r.repository),
-        code(r.path),
-        done(r),
-        r.description ? cell(`"${r.description}"`) : '—',
-        r.retention ?? '—',
-        r.immutability ?? '—',
-        enterprise_summary_drift(r)
-    ].join(' | '));
-    return [
-        `| ${head.join(' | ')} |`,
-        `| ${head.map(() => '---').join(' | ')} |`,
-        ...rows.map(row => `| ${row} |`)
-    ];
-}
-function renderEnterpriseSummary(wanted, report, instance) {
-    const name = instance
-        ? `${instance.name} (${instance.id}, ${instance.status})`
-        : wanted.instanceId;
-    const lines = [
-        `### SWR Enterprise Edition instance ${code(name)}${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
-        '',
-        `Namespace ${code(report.namespace)}: ${NAMESPACE_WORDS[report.organization]}. ` +
-            `Wanted: ${cell(wantedWords(wanted))}. A repository is created by its first docker push; its description is set by the first run after it.`,
-        '',
-        ...enterprise_summary_repositoryTable(report),
-        ''
-    ];
-    return [...lines, ...planSection(report.changes)].join('\n') + '\n';
-}
-
-;// CONCATENATED MODULE: ./src/github/log.ts
-const SIGNS = {
-    create: '+',
-    update: '~',
-    replace: '-/+',
-    delete: '-'
-};
-function planLines(changes, dryRun) {
-    if (changes.length === 0)
-        return ['Plan: no changes.'];
-    const heading = `Plan: ${changes.length} change${changes.length === 1 ? '' : 's'}${dryRun ? ' (dry run: none is made)' : ''}`;
-    return [
-        heading,
-        ...changes.map(c => `  ${SIGNS[c.action]} ${c.resource} ${c.name}: ${c.action} (${c.reason})`)
-    ];
-}
-function repositoryLines(report) {
-    return report.repositories.map(r => {
-        const line = `Repository "${report.namespace}/${r.repository}": ${r.action}${r.path ? ` (${r.path})` : ''}`;
-        return (line +
-            (r.note ? `; ${r.note}` : '') +
-            (r.retention ? `; retention policy ${r.retention}` : '') +
-            (r.immutability ? `; immutable tag rules ${r.immutability}` : ''));
-    });
-}
-/** Each failed repository's annotation, named in its title and in its text. */
-function failureAnnotations(report) {
-    return report.repositories.flatMap(r => {
-        if (r.error === undefined)
-            return [];
-        const name = `${report.namespace}/${r.repository}`;
-        const message = r.error.includes(`"${name}"`) ? r.error : `Repository "${name}": ${r.error}`;
-        return [{ title: `SWR repository ${name}`, message }];
-    });
-}
-/** The step's failure line: a short total naming the repositories. */
-function failureTotal(report) {
-    const failed = report.repositories.filter(r => r.error !== undefined);
-    if (failed.length === 0)
-        return undefined;
-    const total = report.repositories.length;
-    const names = failed.map(r => `${report.namespace}/${r.repository}`).join(', ');
-    return `${failed.length} of ${total} repositor${total === 1 ? 'y' : 'ies'} failed: ${names}`;
-}
-/** A short group title, whatever the batch's length. */
-function groupTitle(namespace, repositories, dryRun) {
-    const verb = dryRun ? 'Plan' : 'Create';
-    if (repositories.length > 3) {
-        return `${verb} ${repositories.length} repositories in ${namespace} if not exist`;
-    }
-    return `${verb} repository ${repositories.map(r => `${namespace}/${r}`).join(', ')} if not exist`;
-}
-
-;// CONCATENATED MODULE: ./src/github/outputs.ts
-// The step's outputs, from the report. `paths` and `result` keep the order given; a repository
-// that does not exist after the run has no line in `paths` and an empty `path` in `result`.
-
-
-function writeOutputs(report, rules) {
-    const first = report.repositories[0];
-    const paths = report.repositories.map(r => r.path).filter(Boolean);
-    setOutputs([
-        ['path', first?.path ?? ''],
-        ['paths', paths.join('\n')],
-        ['registry', paths[0]?.split('/')[0] ?? rules.registryOverride ?? rules.knownHost ?? ''],
-        ['created', String(first?.created ?? false)],
-        ['namespace_created', String(report.organization === 'created')],
-        // Errors in the result quote the service, which may echo a credential back.
-        ['result', redact(JSON.stringify(report.repositories))],
-        ['plan', redact(JSON.stringify(planOutput(report.changes)))],
-        ['replica_paths', report.replicaPaths.join('\n')]
-    ]);
-}
-
-;// CONCATENATED MODULE: ./src/swr/enterprise-client.ts
-
-function enterprise_client_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** The items of a list answer: a bare array, or the first array under one of `keys`. */
-function itemsOf(json, keys) {
-    const list = Array.isArray(json)
-        ? json
-        : enterprise_client_isObject(json)
-            ? keys.map(k => json[k]).find(Array.isArray)
-            : undefined;
-    return (list ?? []).filter(enterprise_client_isObject);
-}
-/**
- * The API wants a "/" in a repository name encoded twice ("team/app" -> "team%252Fapp"); the
- * signature is computed over the path decoded once, as the official signers do.
- */
-function repositorySegment(repository) {
-    return encodeURIComponent(encodeURIComponent(repository));
-}
-/**
- * Not found: the notes infer 404, and some calls are documented with 400, so both count. The
- * API gateway's own 404 (no such API) does not.
- */
-function isMissing(answer) {
-    if (answer.error.code?.startsWith('APIGW.'))
-        return false;
-    return answer.status === 404 || answer.status === 400;
-}
-/** The hint to a final 404 that is not the gateway's: the instance or project is not there. */
-const enterprisePolicy = {
-    isTransient: swrPolicy.isTransient,
-    isRefusedUnprocessed: swrPolicy.isRefusedUnprocessed,
-    hint(status, error, context) {
-        if (status === 404 && !error.code?.startsWith('APIGW.'))
-            return undefined;
-        return swrPolicy.hint(status, error, context);
-    }
-};
-/** The 403 hint: the IAM permission a call needs (README, "Enterprise Edition"). */
-function permission(what) {
-    return (answer) => answer.status === 403
-        ? `The IAM user or agency needs the permission to ${what} in SWR Enterprise Edition (see "Enterprise Edition" in the README).`
-        : undefined;
-}
-function instanceInfo(json, id) {
-    const o = enterprise_client_isObject(json) ? json : {};
-    const address = String(o['access_address'] ?? '');
-    return {
-        id: String(o['id'] ?? id),
-        name: String(o['name'] ?? id),
-        status: String(o['status'] ?? ''),
-        // The notes leave open whether a scheme comes with it; a host is what docker wants.
-        accessAddress: address.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '')
-    };
-}
-function namespaceInfo(json, name) {
-    const o = enterprise_client_isObject(json) ? json : {};
-    const metadata = enterprise_client_isObject(o['metadata']) ? o['metadata'] : {};
-    return { name: String(o['name'] ?? name), isPublic: String(metadata['public']) === 'true' };
-}
-function retentionPolicyOf(item) {
-    const trigger = enterprise_client_isObject(item['trigger']) ? item['trigger'] : {};
-    return {
-        id: Number(item['id']),
-        name: String(item['name'] ?? ''),
-        algorithm: 'or',
-        enabled: item['enabled'] !== false,
-        rules: Array.isArray(item['rules']) ? item['rules'] : [],
-        trigger: trigger
-    };
-}
-class SwrEnterpriseClient {
-    api;
-    projectId;
-    instanceId;
-    constructor(api, projectId, instanceId) {
-        this.api = api;
-        this.projectId = projectId;
-        this.instanceId = instanceId;
-    }
-    get prefix() {
-        return `/v2/${encodeURIComponent(this.projectId)}/instances/${encodeURIComponent(this.instanceId)}`;
-    }
-    call(request, options) {
-        const headers = { ...request.headers, 'X-Project-Id': this.projectId };
-        return this.api.call({ ...request, path: `${this.prefix}${request.path}`, headers }, options);
-    }
-    ns(namespace) {
-        return `/namespaces/${encodeURIComponent(namespace)}`;
-    }
-    repo(namespace, repository) {
-        return `${this.ns(namespace)}/repositories/${repositorySegment(repository)}`;
-    }
-    async readInstance() {
-        const operation = `read SWR Enterprise Edition instance "${this.instanceId}"`;
-        const answer = await this.call({ operation, method: 'GET', path: '' }, {
-            ok: [200],
-            accept: isMissing,
-            hint: a => a.status === 403
-                ? `Either project ${this.projectId} is not this account's project in the region (check project_id and HUAWEI_CLOUD_PROJECT_ID), or the IAM user or agency lacks the permission to read SWR Enterprise Edition instances (see "Enterprise Edition" in the README).`
-                : undefined
-        });
-        if (answer.asError) {
-            throw new Error(`${answer.asError.message}. No instance with id "${this.instanceId}" was found in project ${this.projectId}: check instance_id, and that region (or project_id) is where the instance is.`, { cause: answer.asError });
-        }
-        return instanceInfo(answer.json, this.instanceId);
-    }
-    async readNamespace(namespace) {
-        const answer = await this.call({ operation: `read namespace "${namespace}"`, method: 'GET', path: this.ns(namespace) }, { ok: [200], accept: isMissing, hint: permission('read namespaces') });
-        return answer.status === 200 ? namespaceInfo(answer.json, namespace) : 'missing';
-    }
-    /** Refused with a 409 or 400: a duplicate, or a refusal; the caller reads back to tell. */
-    async createNamespace(namespace, isPublic) {
-        const answer = await this.call({
-            operation: `create namespace "${namespace}"`,
-            method: 'POST',
-            path: '/namespaces',
-            body: { namespace_name: namespace, metadata: { public: String(isPublic) } }
-        }, {
-            ok: [200, 201],
-            accept: a => a.status === 409 || a.status === 400,
-            readBack: async () => (await this.readNamespace(namespace)) !== 'missing',
-            hint: a => a.status === 403 && isPublic
-                ? 'The IAM user or agency needs the permission to create namespaces in SWR Enterprise Edition, and swr:EnablePublicNameSpace for a public one (see "Enterprise Edition" in the README).'
-                : permission('create namespaces')(a)
-        });
-        // Right after an attempt whose answer was lost, a 409 most likely answers that attempt.
-        if (!answer.asError || answer.afterLostAttempt)
-            return { outcome: 'created' };
-        return { outcome: 'refused', error: answer.asError };
-    }
-    async updateNamespace(namespace, isPublic) {
-        await this.call({
-            operation: `update namespace "${namespace}"`,
-            method: 'PUT',
-            path: this.ns(namespace),
-            body: { metadata: { public: String(isPublic) } }
-        }, { ok: [200, 201, 204], hint: permission('update namespaces') });
-    }
-    async readRepository(namespace, repository) {
-        const operation = `read repository "${namespace}/${repository}"`;
-        const answer = await this.call({ operation, method: 'GET', path: this.repo(namespace, repository) }, { ok: [200], accept: isMissing, hint: permission('read repositories') });
-        if (answer.status !== 200)
-            return { state: 'absent' };
-        const o = enterprise_client_isObject(answer.json) ? answer.json : {};
-        const description = typeof o['description'] === 'string' ? o['description'] : '';
-        return { state: 'exists', info: { name: repository, description } };
-    }
-    async updateRepository(namespace, repository, description) {
-        await this.call({
-            operation: `update repository "${namespace}/${repository}"`,
-            method: 'PUT',
-            path: this.repo(namespace, repository),
-            body: { description }
-        }, { ok: [200, 201, 204], hint: permission('update repositories') });
-    }
-    /** The namespace's retention policies, from the instance-wide list (pages of 100). */
-    async listRetentionPolicies(namespace) {
-        return (await this.pages('/retention/policies', 'read the retention policies of the instance', [
-            'retentions',
-            'policies'
-        ]))
-            .filter(item => item['namespace_name'] === namespace)
-            .map(retentionPolicyOf);
-    }
-    /** `isOurs` tells, in a read after a lost answer, whether the policy was made. */
-    async createRetentionPolicy(namespace, policy, isOurs) {
-        await this.call({
-            operation: `create retention policy of namespace "${namespace}"`,
-            method: 'POST',
-            path: `${this.ns(namespace)}/retention/policies`,
-            body: policy
-        }, {
-            ok: [200, 201],
-            readBack: async () => (await this.listRetentionPolicies(namespace)).some(isOurs),
-            hint: permission('create retention policies')
-        });
-    }
-    async updateRetentionPolicy(namespace, id, policy) {
-        await this.call({
-            operation: `update retention policy ${id} of namespace "${namespace}"`,
-            method: 'PUT',
-            path: `${this.ns(namespace)}/retention/policies/${id}`,
-            body: policy
-        }, { ok: [200, 201, 204], hint: permission('update retention policies') });
-    }
-    /** The namespace's immutable tag rules, from the instance-wide list (pages of 100). */
-    async listImmutableRules(namespace) {
-        return (await this.pages('/immutabletagrules', 'read the immutable tag rules of the instance', [
-            'immutable_rules',
-            'rules'
-        ]))
-            .filter(item => item['namespace_name'] === namespace)
-            .map(item => ({ ...item, id: Number(item['id']) }));
-    }
-    /** Every item of an instance-wide list, read 100 at a time (offsets are multiples of it). */
-    async pages(path, operation, keys) {
-        const items = [];
-        for (let offset = 0;; offset += 100) {
-            const { json } = await this.call({ operation, method: 'GET', path, query: { limit: '100', offset: String(offset) } }, { ok: [200], hint: permission('list policies and rules') });
-            const page = itemsOf(json, keys);
-            items.push(...page);
-            const total = enterprise_client_isObject(json) && typeof json['total'] === 'number' ? json['total'] : undefined;
-            if (page.length < 100 || (total !== undefined && items.length >= total))
-                return items;
-        }
-    }
-    async createImmutableRule(namespace, rule, isOurs) {
-        await this.call({
-            operation: `create immutable tag rule of namespace "${namespace}"`,
-            method: 'POST',
-            path: `${this.ns(namespace)}/immutabletagrules`,
-            body: rule
-        }, {
-            ok: [200, 201],
-            readBack: async () => (await this.listImmutableRules(namespace)).some(isOurs),
-            hint: permission('create immutable tag rules')
-        });
-    }
-    async updateImmutableRule(namespace, id, rule) {
-        await this.call({
-            operation: `update immutable tag rule ${id} of namespace "${namespace}"`,
-            method: 'PUT',
-            path: `${this.ns(namespace)}/immutabletagrules/${id}`,
-            body: rule
-        }, { ok: [200, 201, 204], hint: permission('update immutable tag rules') });
-    }
-    /** A rule that is already gone counts as deleted. */
-    async deleteImmutableRule(namespace, id) {
-        await this.call({
-            operation: `delete immutable tag rule ${id} of namespace "${namespace}"`,
-            method: 'DELETE',
-            path: `${this.ns(namespace)}/immutabletagrules/${id}`
-        }, { ok: [200, 204], accept: isMissing, hint: permission('delete immutable tag rules') });
-    }
-    /** A docker login for the instance, valid for a day. A retry is harmless: each answer is a login. */
-    async temporaryCredential() {
-        const operation = 'get a temporary docker login for the instance';
-        const { json } = await this.call({ operation, method: 'POST', path: '/temp-credential' }, { ok: [200, 201], hint: permission('create temporary credentials') });
-        const o = enterprise_client_isObject(json) ? json : {};
-        const userId = typeof o['user_id'] === 'string' ? o['user_id'] : '';
-        const authToken = typeof o['auth_token'] === 'string' ? o['auth_token'] : '';
-        if (!userId || !authToken) {
-            throw new Error(`${operation} failed: the answer has no user_id and auth_token`);
-        }
-        return { userId, authToken, expireDate: String(o['expire_date'] ?? 'unknown') };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/enterprise-main.ts
-
-
-
-
-
-
-
-
-function enterpriseWanted(inputs, enterprise) {
-    return {
-        instanceId: enterprise.instanceId,
-        namespace: inputs.namespace,
-        repositories: inputs.repositories,
-        ...(inputs.isPublic !== undefined ? { isPublic: inputs.isPublic } : {}),
-        description: inputs.description,
-        onDrift: inputs.onDrift,
-        ...(inputs.retention ? { retention: inputs.retention } : {}),
-        ...(enterprise.immutableTags ? { immutableTags: enterprise.immutableTags } : {})
-    };
-}
-function enterprise_main_groupTitle(wanted, dryRun) {
-    const what = wanted.repositories.length > 3
-        ? `${wanted.repositories.length} repositories`
-        : wanted.repositories.map(r => `${wanted.namespace}/${r}`).join(', ');
-    return `${dryRun ? 'Plan' : 'Prepare'} ${what} on SWR Enterprise Edition instance ${wanted.instanceId}`;
-}
-/** The instance's own temporary login, whatever the credentials: long-term keys included. */
-async function dockerLogin(client, registry, dryRun) {
-    if (dryRun) {
-        warning('docker_login_outputs: the temporary login of the instance is issued by a POST request, which dry_run does not make; no login outputs were set.');
-        return;
-    }
-    const login = await client.temporaryCredential();
-    setSecret(login.authToken);
-    setOutput('docker_username', login.userId);
-    setOutput('docker_password', login.authToken);
-    info(`Docker login outputs set for a temporary login to ${registry}, valid until ${login.expireDate}`);
-}
-async function runEnterprise(inputs, enterprise, deps) {
-    const { api, credentials, log } = deps;
-    const project = await resolveProjectId(enterprise, credentials.projectId, url => api(url, genericPolicy, credentials.authorize));
-    info(`SWR Enterprise Edition instance ${enterprise.instanceId}, project ${project.id} (from ${project.source})`);
-    const client = new SwrEnterpriseClient(api(inputs.endpoint, enterprisePolicy, credentials.authorize), project.id, enterprise.instanceId);
-    const wanted = enterpriseWanted(inputs, enterprise);
-    const outcome = await log.group(enterprise_main_groupTitle(wanted, inputs.dryRun), async () => {
-        const result = await convergeEnterprise(wanted, client, {
-            dryRun: inputs.dryRun,
-            concurrency: deps.concurrency,
-            log,
-            ...(inputs.registry ? { registry: inputs.registry } : {}),
-            onPlan: changes => planLines(changes, inputs.dryRun).forEach(line => info(line))
-        });
-        for (const line of repositoryLines(result.report))
-            info(line);
-        for (const message of result.report.warnings)
-            warning(message);
-        return result;
-    });
-    const { report, registry, instance } = outcome;
-    writeOutputs(report, { knownHost: registry });
-    // The summary comes before the docker login, so that a failing login cannot lose it.
-    appendSummary(renderEnterpriseSummary(wanted, report, instance));
-    for (const { title, message } of failureAnnotations(report))
-        error(message, { title });
-    const total = failureTotal(report);
-    if (total)
-        setFailed(total);
-    if (inputs.dockerLoginOutputs)
-        await dockerLogin(client, registry, inputs.dryRun);
-}
-
+    return (0,report/* buildReport */.FK)(wanted, plan, await applyPlan(plan, ctx), paths);
+}
+
+// EXTERNAL MODULE: ./src/github/inputs.ts + 3 modules
+var github_inputs = __nccwpck_require__(1472);
+// EXTERNAL MODULE: ./src/github/log.ts
+var github_log = __nccwpck_require__(3385);
+// EXTERNAL MODULE: ./src/github/outputs.ts
+var outputs = __nccwpck_require__(8353);
+// EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
+var runner = __nccwpck_require__(9823);
+// EXTERNAL MODULE: ./src/github/summary.ts
+var summary = __nccwpck_require__(2935);
 ;// CONCATENATED MODULE: ./src/http/retry.ts
 // Exponential backoff with full jitter, bounded by attempts and by a total time budget.
 const DEFAULT_RETRY_POLICY = {
@@ -3791,6 +2145,8 @@ function parseRetryAfter(value, now = Date.now()) {
 }
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 var proxy = __nccwpck_require__(9783);
 ;// CONCATENATED MODULE: ./src/http/transport.ts
@@ -4180,7 +2536,7 @@ class Api {
     judge(request, options, response) {
         const { policy, baseUrl } = this.options;
         const { status } = response;
-        const requestId = requestIdOf(response);
+        const requestId = (0,http_errors/* requestIdOf */.Gb)(response);
         if (options.ok.includes(status)) {
             const json = parseJson(response.body);
             // Every read answers with JSON: an empty or cut body (a proxy's page, a dropped
@@ -4189,15 +2545,15 @@ class Api {
                 return { status, response, json: json === INVALID ? undefined : json, error: {}, requestId };
             }
             const message = `the answer is not valid JSON: ${describeBody(response.body)}`;
-            const error = new ApiError(request.operation, status, { message }, requestId);
+            const error = new http_errors/* ApiError */.hD(request.operation, status, { message }, requestId);
             return { error, retryable: true, maybeDone: false, waitAtLeast: 0 };
         }
-        const serviceError = parseServiceError(response.body);
+        const serviceError = (0,http_errors/* parseServiceError */.zU)(response.body);
         const answer = { status, response, json: undefined, error: serviceError, requestId };
         const hint = [options.hint?.(answer), policy.hint(status, serviceError, { baseUrl })]
             .filter(Boolean)
             .join(' ');
-        const error = new ApiError(request.operation, status, serviceError, requestId, hint);
+        const error = new http_errors/* ApiError */.hD(request.operation, status, serviceError, requestId, hint);
         const transient = policy.isTransient(status, serviceError);
         if (!transient && options.accept?.(answer))
             return { ...answer, asError: error };
@@ -4222,7 +2578,7 @@ function describeBody(body) {
     const text = body.trim();
     if (!text)
         return 'an empty body';
-    return parseServiceError(text).message ?? text.slice(0, 120);
+    return (0,http_errors/* parseServiceError */.zU)(text).message ?? text.slice(0, 120);
 }
 
 ;// CONCATENATED MODULE: ./src/swr/access-client.ts
@@ -4234,7 +2590,7 @@ function access_client_isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 function segment(repository) {
-    return encodeURIComponent(repositoryPathSegment(repository)).replace(/%24/g, '$');
+    return encodeURIComponent((0,names/* repositoryPathSegment */.bQ)(repository)).replace(/%24/g, '$');
 }
 const sharingPath = (namespace, repository) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}/repositories/${segment(repository)}/access-domains`;
 const syncPath = (namespace, repository) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}/repos/${segment(repository)}/sync_repo`;
@@ -4256,7 +2612,7 @@ class SwrAccessClient {
         const operation = `read the sharing of "${namespace}/${repository}"`;
         const { json } = await this.api.call({ operation, method: 'GET', path: sharingPath(namespace, repository) }, {
             ok: [200],
-            hint: permissionHint('to read sharing (SWR FullAccess or ReadOnlyAccess has it)')
+            hint: (0,errors/* permissionHint */.fm)('to read sharing (SWR FullAccess or ReadOnlyAccess has it)')
         });
         const list = listIn(json, ['access_domains', 'domains']);
         if (!list)
@@ -4281,11 +2637,11 @@ class SwrAccessClient {
         }, {
             ok: [200, 201],
             // Already shared with that account (a lost answer, or another run): fine.
-            accept: a => a.status === 409 || isSwrNotFound(a),
+            accept: a => a.status === 409 || (0,errors/* isSwrNotFound */.aE)(a),
             readBack: async () => (await this.listSharing(namespace, repository)).some(s => s.account === sharing.account),
-            hint: permissionHint('to share repositories (SWR FullAccess has it)')
+            hint: (0,errors/* permissionHint */.fm)('to share repositories (SWR FullAccess has it)')
         });
-        return isSwrNotFound(answer) ? 'absent' : 'created';
+        return (0,errors/* isSwrNotFound */.aE)(answer) ? 'absent' : 'created';
     }
     async updateSharing(namespace, repository, sharing) {
         await this.api.call({
@@ -4293,7 +2649,7 @@ class SwrAccessClient {
             method: 'PATCH',
             path: `${sharingPath(namespace, repository)}/${encodeURIComponent(sharing.account)}`,
             body: { permit: 'read', deadline: sharing.deadline, description: '' }
-        }, { ok: [200, 201, 204], hint: permissionHint('to change sharing (SWR FullAccess has it)') });
+        }, { ok: [200, 201, 204], hint: (0,errors/* permissionHint */.fm)('to change sharing (SWR FullAccess has it)') });
     }
     /** Sharing that is already gone counts as stopped. */
     async deleteSharing(namespace, repository, account) {
@@ -4303,15 +2659,15 @@ class SwrAccessClient {
             path: `${sharingPath(namespace, repository)}/${encodeURIComponent(account)}`
         }, {
             ok: [200, 204],
-            accept: a => isSwrNotFound(a) || (a.status === 400 && a.error.code === CODES.sharingNotFound),
-            hint: permissionHint('to stop sharing (SWR FullAccess has it)')
+            accept: a => (0,errors/* isSwrNotFound */.aE)(a) || (a.status === 400 && a.error.code === errors/* CODES */.Lp.sharingNotFound),
+            hint: (0,errors/* permissionHint */.fm)('to stop sharing (SWR FullAccess has it)')
         });
     }
     async listSyncRules(namespace, repository) {
         const operation = `read the auto-sync rules of "${namespace}/${repository}"`;
         const { json } = await this.api.call({ operation, method: 'GET', path: syncPath(namespace, repository) }, {
             ok: [200],
-            hint: permissionHint('to read auto-sync rules (SWR FullAccess or ReadOnlyAccess has it)')
+            hint: (0,errors/* permissionHint */.fm)('to read auto-sync rules (SWR FullAccess or ReadOnlyAccess has it)')
         });
         const list = listIn(json, ['sync_repos', 'rules']);
         if (!list)
@@ -4332,7 +2688,7 @@ class SwrAccessClient {
      */
     async createSyncRule(namespace, repository, rule) {
         const same = (r) => r.region === rule.region && r.namespace === rule.namespace;
-        const absent = (a) => isSwrNotFound(a) || (a.status === 400 && TARGET_MISSING.includes(a.error.code ?? ''));
+        const absent = (a) => (0,errors/* isSwrNotFound */.aE)(a) || (a.status === 400 && TARGET_MISSING.includes(a.error.code ?? ''));
         const answer = await this.api.call({
             operation: `create the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
             method: 'POST',
@@ -4347,7 +2703,7 @@ class SwrAccessClient {
             ok: [200, 201],
             accept: a => a.status === 409 || absent(a),
             readBack: async () => (await this.listSyncRules(namespace, repository)).some(same),
-            hint: permissionHint('to create auto-sync rules (SWR FullAccess has it)')
+            hint: (0,errors/* permissionHint */.fm)('to create auto-sync rules (SWR FullAccess has it)')
         });
         return answer.status !== 409 && absent(answer) ? 'absent' : 'created';
     }
@@ -4360,16 +2716,17 @@ class SwrAccessClient {
             body: { remoteRegionId: rule.region, remoteNamespace: rule.namespace }
         }, {
             ok: [200, 204],
-            accept: isSwrNotFound,
-            hint: permissionHint('to delete auto-sync rules (SWR FullAccess has it)')
+            accept: errors/* isSwrNotFound */.aE,
+            hint: (0,errors/* permissionHint */.fm)('to delete auto-sync rules (SWR FullAccess has it)')
         });
     }
 }
 
+// EXTERNAL MODULE: ./src/swr/endpoints.ts
+var endpoints = __nccwpck_require__(650);
 ;// CONCATENATED MODULE: ./src/main.ts
 // Wires the layers together: inputs -> masks -> credentials -> clients -> converge -> outputs,
 // log and summary. The only module that reads process.env or talks to the runner directly.
-
 
 
 
@@ -4451,40 +2808,40 @@ function connectionsToWarm(inputs) {
     return inputs.credentials.kind === 'oidc' ? 1 : 0;
 }
 function pathRulesOf(inputs) {
-    const knownHost = registryFromEndpoint(inputs.endpoint);
+    const knownHost = (0,endpoints/* registryFromEndpoint */.fS)(inputs.endpoint);
     return {
         ...(inputs.registry ? { registryOverride: inputs.registry } : {}),
         ...(knownHost ? { knownHost } : {})
     };
 }
-async function main_dockerLogin(inputs, credentials, client) {
+async function dockerLogin(inputs, credentials, client) {
     const region = inputs.region; // checked by getInputs when docker_login_outputs is on
     if (!credentials.longTermKeys && inputs.dryRun) {
-        warning('docker_login_outputs: the temporary login is issued by a POST request, which dry_run does not make; no login outputs were set.');
+        (0,runner/* warning */.$e)('docker_login_outputs: the temporary login is issued by a POST request, which dry_run does not make; no login outputs were set.');
         return;
     }
     const login = credentials.longTermKeys
         ? longTermDockerLogin(region, credentials.longTermKeys.accessKeyId, credentials.longTermKeys.secretAccessKey)
         : await client.temporaryLogin(region);
-    setSecret(login.password);
-    setOutput('docker_username', login.username);
-    setOutput('docker_password', login.password);
-    info(`Docker login outputs set for ${credentials.longTermKeys ? 'a long-term' : 'a temporary'} login`);
+    (0,runner/* setSecret */.Pq)(login.password);
+    (0,runner/* setOutput */.uH)('docker_username', login.username);
+    (0,runner/* setOutput */.uH)('docker_password', login.password);
+    (0,runner/* info */.pq)(`Docker login outputs set for ${credentials.longTermKeys ? 'a long-term' : 'a temporary'} login`);
 }
 async function run(env = process.env) {
     // Every value that may be a secret is masked before anything can fail and print.
-    for (const secret of secretValues(env))
-        setSecret(secret);
+    for (const secret of (0,github_inputs/* secretValues */.VX)(env))
+        (0,runner/* setSecret */.Pq)(secret);
     let transport;
     try {
-        const inputs = getInputs(env);
-        const tuning = tuningFromEnv(env);
+        const inputs = (0,github_inputs/* getInputs */.GP)(env);
+        const tuning = (0,github_inputs/* tuningFromEnv */.N$)(env);
         if (inputs.regionFromEnvironment)
-            warning(maskedRegionWarning(inputs.region));
+            (0,runner/* warning */.$e)(maskedRegionWarning(inputs.region));
         for (const name of inputs.duplicates) {
-            warning(`Input "repository" names "${name}" more than once; it is handled once.`);
+            (0,runner/* warning */.$e)(`Input "repository" names "${name}" more than once; it is handled once.`);
         }
-        const log = { info: info, warning: warning, group: group, debug: isDebug(env) ? debug : () => undefined };
+        const log = { info: runner/* info */.pq, warning: runner/* warning */.$e, group: runner/* group */.Os, debug: (0,runner/* isDebug */._o)(env) ? runner/* debug */.Yz : () => undefined };
         transport = new Transport({
             timeoutMs: tuning.timeoutMs,
             maxSockets: CONCURRENCY,
@@ -4502,9 +2859,11 @@ async function run(env = process.env) {
             debug: log.debug
         };
         const api = (baseUrl, policy, authorize) => new Api({ baseUrl, policy, ...(authorize ? { authorize } : {}), ...shared });
-        const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => api(baseUrl, genericPolicy), setSecret);
-        info(`Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`);
+        const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => api(baseUrl, errors/* genericPolicy */.uy), runner/* setSecret */.Pq);
+        (0,runner/* info */.pq)(`Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`);
         if (inputs.enterprise) {
+            // Loaded only for an instance run: the common run need not compile it.
+            const { runEnterprise } = await __nccwpck_require__.e(/* import() */ 451).then(__nccwpck_require__.bind(__nccwpck_require__, 1451));
             await runEnterprise(inputs, inputs.enterprise, {
                 api,
                 credentials,
@@ -4513,11 +2872,11 @@ async function run(env = process.env) {
             });
             return;
         }
-        const clients = standardClients(inputs, credentials, (url, authorize) => api(url, swrPolicy, authorize));
+        const clients = standardClients(inputs, credentials, (url, authorize) => api(url, errors/* swrPolicy */.vX, authorize));
         await provision(inputs, clients, log, tuning.retry.baseDelayMs, credentials);
     }
     catch (err) {
-        setFailed(messageOf(err));
+        (0,runner/* setFailed */.C1)((0,pool/* messageOf */.b)(err));
     }
     finally {
         transport?.close();
@@ -4531,31 +2890,768 @@ async function provision(inputs, clients, log, baseDelayMs, credentials) {
         sleep: sleep,
         delays: Array.from({ length: CONSISTENCY_TRIES - 1 }, (_, i) => first * 2 ** i)
     };
-    const report = await group(groupTitle(wanted.namespace, wanted.repositories, inputs.dryRun), async () => {
+    const report = await (0,runner/* group */.Os)((0,github_log/* groupTitle */.SZ)(wanted.namespace, wanted.repositories, inputs.dryRun), async () => {
         const result = await converge(wanted, clients, {
             dryRun: inputs.dryRun,
             concurrency: CONCURRENCY,
             log,
             waiting,
             paths,
-            onPlan: changes => planLines(changes, inputs.dryRun).forEach(line => info(line))
+            onPlan: changes => (0,github_log/* planLines */.HN)(changes, inputs.dryRun).forEach(line => (0,runner/* info */.pq)(line))
         });
-        for (const line of repositoryLines(result))
-            info(line);
+        for (const line of (0,github_log/* repositoryLines */.QV)(result))
+            (0,runner/* info */.pq)(line);
         for (const message of result.warnings)
-            warning(message);
+            (0,runner/* warning */.$e)(message);
         return result;
     });
-    writeOutputs(report, paths);
+    (0,outputs/* writeOutputs */.K)(report, paths);
     // The summary comes before the docker login, so that a failing login cannot lose it.
-    appendSummary(renderSummary(wanted, report));
-    for (const { title, message } of failureAnnotations(report))
-        error(message, { title });
-    const total = failureTotal(report);
+    (0,runner/* appendSummary */.fe)((0,summary/* renderSummary */.Br)(wanted, report));
+    for (const { title, message } of (0,github_log/* failureAnnotations */.rb)(report))
+        (0,runner/* error */.z3)(message, { title });
+    const total = (0,github_log/* failureTotal */.rB)(report);
     if (total)
-        setFailed(total);
+        (0,runner/* setFailed */.C1)(total);
     if (inputs.dockerLoginOutputs)
-        await main_dockerLogin(inputs, credentials, clients.swr);
+        await dockerLogin(inputs, credentials, clients.swr);
+}
+
+
+/***/ }),
+
+/***/ 9537:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ mapPool),
+/* harmony export */   b: () => (/* binding */ messageOf)
+/* harmony export */ });
+/** Runs fn over items with at most `limit` at once; results keep the order of items. */
+async function mapPool(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await fn(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+function messageOf(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+
+/***/ }),
+
+/***/ 665:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FK: () => (/* binding */ buildReport),
+/* harmony export */   Fk: () => (/* binding */ accessAction),
+/* harmony export */   pp: () => (/* binding */ planOutput)
+/* harmony export */ });
+/* unused harmony export pathOf */
+/* harmony import */ var _resources_repository_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(625);
+/* harmony import */ var _resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6929);
+/* harmony import */ var _resources_replication_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7139);
+
+
+
+function pathOf(rules, name, info) {
+    if (rules.registryOverride)
+        return `${rules.registryOverride}/${name}`;
+    if (info?.path)
+        return info.path;
+    return rules.knownHost ? `${rules.knownHost}/${name}` : '';
+}
+/** The `plan` output: the changes alone, as plain objects. */
+function planOutput(changes) {
+    return changes.map(({ resource, name, action, before, after, reason, region }) => ({
+        resource,
+        name,
+        ...(region ? { region } : {}),
+        action,
+        before,
+        after,
+        reason
+    }));
+}
+/** Retention's outcome, when retention is asked for: unchanged when no change was needed. */
+function retentionOf(records, wanted) {
+    const record = records.find(r => r.resource === 'retention');
+    return record || wanted ? accessAction(record) : undefined;
+}
+const DONE = {
+    create: 'created',
+    update: 'updated',
+    replace: 'replaced',
+    delete: 'removed'
+};
+function accessAction(record) {
+    if (!record)
+        return 'unchanged';
+    if (record.outcome === 'planned')
+        return `would ${record.action === 'delete' ? 'remove' : record.action}`;
+    if (record.outcome === 'skipped')
+        return 'skipped';
+    return record.outcome === 'done' || record.outcome === 'found done'
+        ? DONE[record.action]
+        : 'failed';
+}
+function sharingOf(wanted, rp, records) {
+    if (!wanted.shareWith || rp.failure)
+        return undefined;
+    const recordFor = (account) => records.find(r => r.resource === 'sharing' &&
+        (0,_resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M_)((r.after ?? r.before).account, account));
+    const listed = wanted.shareWith.map(w => ({
+        account: w.account,
+        deadline: (0,_resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineOf */ .G0)(w),
+        action: accessAction(recordFor(w.account))
+    }));
+    const others = (rp.observation.sharing ?? [])
+        .filter(s => !wanted.shareWith?.some(w => (0,_resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M_)(w.account, s.account)))
+        .map(s => ({
+        ...s,
+        action: recordFor(s.account) ? accessAction(recordFor(s.account)) : 'kept'
+    }));
+    return [...listed, ...others];
+}
+function replicationOf(wanted, rp, records, targetErrors) {
+    if (!wanted.replicateTo || rp.failure)
+        return undefined;
+    const recordFor = (key) => records.find(r => r.resource === 'replication' &&
+        (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)((r.after ?? r.before)) === key);
+    const listed = wanted.replicateTo.map(t => ({
+        region: t.region,
+        namespace: t.namespace,
+        path: `${t.registry}/${t.namespace}/${rp.repository}`,
+        action: targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(t)] ? 'failed' : accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(t)))
+    }));
+    const others = (rp.observation.syncRules ?? [])
+        .filter(r => !wanted.replicateTo?.some(t => (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(t) === (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(r)))
+        .map(r => ({
+        region: r.region,
+        namespace: r.namespace,
+        path: '',
+        action: recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(r)) ? accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(r))) : 'kept'
+    }));
+    return [...listed, ...others];
+}
+function currentSettings(rp) {
+    const read = rp.observation.read;
+    return read?.state === 'exists' ? (0,_resources_repository_js__WEBPACK_IMPORTED_MODULE_2__/* .settingsOf */ .f5)(read.info) : undefined;
+}
+function repositoryResult(wanted, rp, records, applied, rules, targetErrors) {
+    const current = applied?.plan ?? rp;
+    const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done');
+    const planned = repoRecord?.outcome === 'planned';
+    const done = repoRecord?.outcome === 'done';
+    const creates = repoRecord?.action === 'create';
+    const changed = planned || done;
+    const info = applied?.info ?? readInfo(current);
+    const exists = info !== undefined || (changed && creates) || applied?.created === true;
+    const path = exists ? pathOf(rules, rp.name, info) : '';
+    // A repository that exists needs a path to push to: without one the run has failed it.
+    const pathless = exists && !path && !planned
+        ? `The service did not return the path of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
+        : undefined;
+    // A dry run cannot fail a change, but a target that could not be read fails its rule all the same.
+    const targetError = records
+        .filter(r => r.resource === 'replication' && r.outcome === 'planned' && r.after)
+        .map(r => targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(r.after)])
+        .find(e => e !== undefined);
+    const error = (applied ? applied.error : (rp.failure ?? targetError)) ?? pathless;
+    const settings = changed
+        ? repoRecord?.after
+        : currentSettings(current);
+    const retention = retentionOf(records, wanted.retention !== undefined && !rp.failure);
+    const sharing = sharingOf(wanted, current, records);
+    const replication = replicationOf(wanted, current, records, targetErrors);
+    return {
+        repository: rp.repository,
+        path,
+        action: error ? 'failed' : actionOf(planned, done, creates),
+        created: applied?.created ?? false,
+        updated: done && !creates,
+        ...(settings ? { settings } : {}),
+        drift: current.drift,
+        ...(retention ? { retention } : {}),
+        ...(sharing ? { sharing } : {}),
+        ...(replication ? { replication } : {}),
+        ...(error !== undefined ? { error } : {})
+    };
+}
+function actionOf(planned, done, creates) {
+    if (planned)
+        return creates ? 'would create' : 'would update';
+    if (done)
+        return creates ? 'created' : 'updated';
+    return 'unchanged';
+}
+function readInfo(rp) {
+    const read = rp.observation.read;
+    return read?.state === 'exists' ? read.info : undefined;
+}
+function organizationOutcome(plan, applied, repositories) {
+    const record = applied?.organization;
+    if (record)
+        return record.outcome === 'done' ? 'created' : record.outcome === 'failed' ? 'failed' : 'exists';
+    if (!applied && plan.organization)
+        return 'would create';
+    return repositories.some(r => r.path || r.action !== 'failed') ? 'exists' : 'not reached';
+}
+function buildReport(wanted, plan, applied, rules) {
+    const perRepository = plan.repositories.map((rp, i) => {
+        const a = applied?.repositories[i];
+        const records = a ? a.records : rp.changes.map(c => ({ ...c, outcome: 'planned' }));
+        return { rp, a, records };
+    });
+    const organizationRecord = applied
+        ? applied.organization
+            ? [applied.organization]
+            : []
+        : plan.organization
+            ? [{ ...plan.organization, outcome: 'planned' }]
+            : [];
+    const repositories = perRepository.map(({ rp, a, records }) => repositoryResult(wanted, rp, records, a, rules, plan.targetErrors));
+    const targetRecords = applied
+        ? applied.targetOrganizations
+        : plan.targetOrganizations.map(c => ({ ...c, outcome: 'planned' }));
+    // A replica exists (or would) only where its rule does: made, kept as it was, or planned.
+    const replicating = ['created', 'replaced', 'unchanged', 'would create', 'would replace'];
+    const replicaPaths = repositories.flatMap(r => r.path
+        ? (r.replication ?? []).filter(t => t.path && replicating.includes(t.action)).map(t => t.path)
+        : []);
+    return {
+        namespace: plan.namespace,
+        dryRun: applied === undefined,
+        organization: organizationOutcome(plan, applied, repositories),
+        changes: [...organizationRecord, ...targetRecords, ...perRepository.flatMap(p => p.records)],
+        repositories,
+        replicaPaths,
+        warnings: perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings)
+    };
+}
+
+
+/***/ }),
+
+/***/ 4104:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ unlisted),
+/* harmony export */   L: () => (/* binding */ accessChange)
+/* harmony export */ });
+function accessChange(resource, name, action, before, after, reason) {
+    const plain = (value) => value ? { ...value } : null;
+    return { resource, name, action, before: plain(before), after: plain(after), reason };
+}
+/**
+ * Adds to `changes` what on_drift says about entries not listed in `input`: warn keeps them
+ * (a warning), update deletes them (a change each), fail plans nothing (a failure).
+ */
+function unlisted(name, input, what, extra, onDrift, changes) {
+    if (extra.length === 0)
+        return { changes };
+    const listed = extra.map(e => e.label).join(', ');
+    const found = `Repository "${name}" ${what} ${listed}, not listed in ${input}`;
+    if (onDrift === 'fail')
+        return { changes: [], failure: `${found} (on_drift: fail).` };
+    if (onDrift === 'warn')
+        return { changes, warning: `${found}; left as it is (on_drift: warn).` };
+    const reason = (label) => `on_drift: update, and ${label} is not listed in ${input}`;
+    const deletes = extra.map(e => accessChange(e.resource, name, 'delete', e.entry, null, reason(e.label)));
+    return { changes: [...changes, ...deletes] };
+}
+
+
+/***/ }),
+
+/***/ 7139:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U9: () => (/* binding */ diffReplication),
+/* harmony export */   hD: () => (/* binding */ targetKey),
+/* harmony export */   n_: () => (/* binding */ applyReplication)
+/* harmony export */ });
+/* harmony import */ var _access_change_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4104);
+/* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5850);
+
+
+const targetKey = (t) => `${t.region}/${t.namespace}`;
+function ruleFor(target, override) {
+    return { region: target.region, namespace: target.namespace, syncAuto: true, override };
+}
+/** `current` is undefined for a repository this run creates, which has no rule yet. */
+function diffReplication(name, targets, current, override, onDrift) {
+    const changes = [];
+    for (const target of targets) {
+        const after = ruleFor(target, override);
+        const found = current?.find(r => targetKey(r) === targetKey(target));
+        if (!found) {
+            const reason = `no auto-sync to ${targetKey(target)}`;
+            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_0__/* .accessChange */ .L)('replication', name, 'create', null, after, reason));
+        }
+        else if (found.override !== override || !found.syncAuto) {
+            const reason = `the auto-sync to ${targetKey(target)} has override ${found.override} and syncAuto ${found.syncAuto}, wanted override ${override} and syncAuto true`;
+            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_0__/* .accessChange */ .L)('replication', name, 'replace', found, after, reason));
+        }
+    }
+    const extra = (current ?? [])
+        .filter(r => !targets.some(t => targetKey(t) === targetKey(r)))
+        .map(entry => ({ entry, label: targetKey(entry), resource: 'replication' }));
+    return (0,_access_change_js__WEBPACK_IMPORTED_MODULE_0__/* .unlisted */ .B)(name, 'replicate_to', 'has auto-sync to', extra, onDrift, changes);
+}
+/** Creates the rule, waiting while SWR does not show the repository or target organization yet. */
+function createRule(client, namespace, repository, rule, waiting) {
+    return (0,_waiting_js__WEBPACK_IMPORTED_MODULE_1__/* .untilVisible */ .d)(waiting, async () => (await client.createSyncRule(namespace, repository, rule)) === 'created' ? 'done' : 'absent', tries => `create the auto-sync of "${namespace}/${repository}" to ${targetKey(rule)} failed: the repository or the target organization still reads as missing (${tries} tries)`);
+}
+async function applyReplication(client, namespace, repository, change, waiting) {
+    const before = change.before;
+    const after = change.after;
+    if (before)
+        await client.deleteSyncRule(namespace, repository, before);
+    if (!after)
+        return;
+    try {
+        await createRule(client, namespace, repository, after, waiting);
+    }
+    catch (err) {
+        if (!before)
+            throw err;
+        // Say what the half-done replacement left behind: no rule to that target.
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new Error(`${reason} (the previous rule to ${targetKey(before)} was deleted first, so images are no longer copied there)`, { cause: err });
+    }
+}
+
+
+/***/ }),
+
+/***/ 625:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CZ: () => (/* binding */ diffRepository),
+/* harmony export */   f5: () => (/* binding */ settingsOf)
+/* harmony export */ });
+/* unused harmony exports newRepositorySettings, driftOf, correctedSettings, describeDrift */
+/** A new repository's settings: what the workflow set, else private, "other", no description. */
+function newRepositorySettings(wanted) {
+    return {
+        is_public: wanted.is_public ?? false,
+        category: wanted.category ?? 'other',
+        description: wanted.description ?? ''
+    };
+}
+function settingsOf(info) {
+    return { is_public: info.is_public, category: info.category, description: info.description };
+}
+/** Differences in the settings the workflow set; an empty description is "no opinion". */
+function driftOf(current, wanted) {
+    const drift = [];
+    if (wanted.is_public !== undefined && current.is_public !== wanted.is_public) {
+        drift.push({ setting: 'is_public', actual: current.is_public, wanted: wanted.is_public });
+    }
+    if (wanted.category !== undefined && current.category !== wanted.category) {
+        drift.push({ setting: 'category', actual: current.category, wanted: wanted.category });
+    }
+    if (wanted.description && current.description !== wanted.description) {
+        drift.push({ setting: 'description', actual: current.description, wanted: wanted.description });
+    }
+    return drift;
+}
+/** The whole settings an update sends (SWR requires is_public): the current ones, corrected. */
+function correctedSettings(current, drift) {
+    const corrected = { ...current };
+    for (const item of drift)
+        Object.assign(corrected, { [item.setting]: item.wanted });
+    return corrected;
+}
+function describeDrift(drift) {
+    return drift
+        .map(d => `${d.setting} is ${JSON.stringify(d.actual)}, wanted ${JSON.stringify(d.wanted)}`)
+        .join('; ');
+}
+function diffRepository(name, read, wanted) {
+    if (read.state === 'absent') {
+        const after = newRepositorySettings(wanted.settings);
+        const reason = 'the repository does not exist';
+        return {
+            change: {
+                resource: 'repository',
+                name,
+                action: 'create',
+                before: null,
+                after: { ...after },
+                reason
+            },
+            drift: []
+        };
+    }
+    const current = settingsOf(read.info);
+    const drift = driftOf(current, wanted.settings);
+    if (drift.length === 0)
+        return { drift };
+    const differences = describeDrift(drift);
+    if (wanted.onDrift === 'fail') {
+        return {
+            drift,
+            failure: `Repository "${name}" differs from the inputs (on_drift: fail): ${differences}.`
+        };
+    }
+    if (wanted.onDrift === 'warn') {
+        return {
+            drift,
+            warning: `Repository "${name}" differs from the inputs and was left as it is (on_drift: warn): ${differences}.`
+        };
+    }
+    const after = correctedSettings(current, drift);
+    const reason = `on_drift: update, and ${drift.map(d => d.setting).join(', ')} differ${drift.length === 1 ? 's' : ''} from the inputs`;
+    return {
+        change: {
+            resource: 'repository',
+            name,
+            action: 'update',
+            before: { ...current },
+            after: { ...after },
+            reason
+        },
+        drift
+    };
+}
+
+
+/***/ }),
+
+/***/ 6929:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ deadlineOf),
+/* harmony export */   M_: () => (/* binding */ sameAccount),
+/* harmony export */   N0: () => (/* binding */ applySharing),
+/* harmony export */   Of: () => (/* binding */ diffSharing)
+/* harmony export */ });
+/* harmony import */ var _access_change_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4104);
+/* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5850);
+
+
+/** SWR's deadline for a sharing: "forever", or UTC midnight of the date given. */
+function deadlineOf(wanted) {
+    return wanted.until ? `${wanted.until}T00:00:00Z` : 'forever';
+}
+/** Account names are compared without regard to case: no source says SWR keeps their case. */
+const sameAccount = (a, b) => a.toLowerCase() === b.toLowerCase();
+function sameDeadline(a, b) {
+    if (a === 'forever' || b === 'forever')
+        return a === b;
+    return Date.parse(a) === Date.parse(b);
+}
+/** `current` is undefined for a repository this run creates, which shares with nobody yet. */
+function diffSharing(name, wanted, current, onDrift) {
+    const changes = [];
+    for (const w of wanted) {
+        const after = { account: w.account, deadline: deadlineOf(w) };
+        const found = current?.find(s => sameAccount(s.account, w.account));
+        if (!found) {
+            const reason = `the repository is not shared with "${w.account}"`;
+            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_0__/* .accessChange */ .L)('sharing', name, 'create', null, after, reason));
+        }
+        else if (!sameDeadline(found.deadline, after.deadline)) {
+            const reason = `the sharing with "${w.account}" ends ${found.deadline}, wanted ${after.deadline}`;
+            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_0__/* .accessChange */ .L)('sharing', name, 'update', found, after, reason));
+        }
+    }
+    const extra = (current ?? [])
+        .filter(s => !wanted.some(w => sameAccount(w.account, s.account)))
+        .map(entry => ({ entry, label: `"${entry.account}"`, resource: 'sharing' }));
+    return (0,_access_change_js__WEBPACK_IMPORTED_MODULE_0__/* .unlisted */ .B)(name, 'share_with', 'is shared with', extra, onDrift, changes);
+}
+async function applySharing(client, namespace, repository, change, waiting) {
+    if (change.action === 'delete') {
+        await client.deleteSharing(namespace, repository, change.before.account);
+    }
+    else if (change.action === 'update') {
+        await client.updateSharing(namespace, repository, change.after);
+    }
+    else {
+        const sharing = change.after;
+        await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_1__/* .untilVisible */ .d)(waiting, async () => (await client.createSharing(namespace, repository, sharing)) === 'created'
+            ? 'done'
+            : 'absent', tries => `share "${namespace}/${repository}" with account "${sharing.account}" failed: the repository still reads as missing (${tries} tries)`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 5850:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ untilVisible)
+/* harmony export */ });
+// SWR may not show an organization or repository for a moment after its creation: writes that
+// follow a create are tried again, waiting longer each time (docs/swr-service.md, "Eventual
+// consistency").
+/** Runs `attempt` until it is done, waiting between tries while it finds nothing to act on. */
+async function untilVisible(waiting, attempt, failure) {
+    for (const delay of [...waiting.delays, undefined]) {
+        if ((await attempt()) === 'done')
+            return;
+        if (delay === undefined)
+            break;
+        await waiting.sleep(delay);
+    }
+    throw new Error(failure(waiting.delays.length + 1));
+}
+
+
+/***/ }),
+
+/***/ 650:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AH: () => (/* binding */ REGION_RULE),
+/* harmony export */   L5: () => (/* binding */ isValidRegion),
+/* harmony export */   N2: () => (/* binding */ regionalEndpoint),
+/* harmony export */   UL: () => (/* binding */ regionFromEndpoint),
+/* harmony export */   Vm: () => (/* binding */ defaultRegistry),
+/* harmony export */   cW: () => (/* binding */ isLoopbackHost),
+/* harmony export */   cq: () => (/* binding */ defaultIamEndpoint),
+/* harmony export */   fS: () => (/* binding */ registryFromEndpoint),
+/* harmony export */   rk: () => (/* binding */ defaultApiEndpoint),
+/* harmony export */   zw: () => (/* binding */ isDefaultApiEndpoint)
+/* harmony export */ });
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+
+// Default endpoints per region, as the official SDK's region table has them: every region
+// lives under myhuaweicloud.com except eu-west-101, which is on the .eu domain.
+const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+$/;
+const REGION_RULE = 'a region id such as cn-north-4, ap-southeast-1, eu-west-101 or eu-de: lowercase letters and digits in parts joined by "-"';
+function isValidRegion(region) {
+    return REGION.test(region);
+}
+function domainOf(region) {
+    return region === 'eu-west-101' ? 'myhuaweicloud.eu' : 'myhuaweicloud.com';
+}
+function defaultApiEndpoint(region) {
+    return `https://swr-api.${region}.${domainOf(region)}`;
+}
+function defaultIamEndpoint(region) {
+    return `https://iam.${region}.${domainOf(region)}`;
+}
+/** The registry host of a region's default endpoint: swr.{region}.{domain}. */
+function defaultRegistry(region) {
+    return `swr.${region}.${domainOf(region)}`;
+}
+/** Whether the endpoint is the one defaultApiEndpoint(region) gives, however it was spelled. */
+function isDefaultApiEndpoint(endpoint, region) {
+    const standard = new URL(defaultApiEndpoint(region));
+    return endpoint.origin === standard.origin && ['', '/'].includes(endpoint.pathname);
+}
+/**
+ * Another region's endpoint of a custom deployment: the same URL with the label naming the
+ * source region replaced (swr-api.eu-de.example.com to swr-api.eu-nl.example.com). Undefined
+ * when the host holds that label other than exactly once, since then no part of it is known to
+ * name the region, and for a loopback host, which serves whatever region a test makes it.
+ */
+function regionalEndpoint(endpoint, from, to) {
+    if (isLoopbackHost(endpoint.hostname))
+        return undefined;
+    const labels = endpoint.hostname.split('.');
+    const at = labels.indexOf(from);
+    if (at < 0 || labels.lastIndexOf(from) !== at)
+        return undefined;
+    labels[at] = to;
+    const moved = new URL(endpoint.href);
+    moved.hostname = labels.join('.');
+    return moved;
+}
+/** swr-api.X → swr.X; undefined when the API host does not follow that convention. */
+function registryFromEndpoint(endpoint) {
+    const host = endpoint.hostname;
+    return host.startsWith('swr-api.') ? `swr.${host.slice('swr-api.'.length)}` : undefined;
+}
+/** The region in a conventional API host (swr-api.{region}.…), for a custom endpoint. */
+function regionFromEndpoint(endpoint) {
+    const match = /^(?:swr-api|iam)\.([a-z0-9-]+)\./.exec(endpoint.hostname);
+    return match?.[1] !== undefined && isValidRegion(match[1]) ? match[1] : undefined;
+}
+// Decided on the parsed address, never on a prefix: "127.attacker.example" is a public name.
+// Built on first use: a run against a named host (every real one) never needs it.
+let loopback;
+function loopbackList() {
+    if (!loopback) {
+        loopback = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
+        loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+        loopback.addAddress('::1', 'ipv6');
+    }
+    return loopback;
+}
+/** 127.0.0.0/8, ::1 (IPv4-mapped forms included) or exactly "localhost"; IPv6 may be bracketed. */
+function isLoopbackHost(hostname) {
+    const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    if (host === 'localhost')
+        return true;
+    const family = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(host);
+    return family !== 0 && loopbackList().check(host, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+
+/***/ }),
+
+/***/ 6757:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Lp: () => (/* binding */ CODES),
+/* harmony export */   Ot: () => (/* binding */ isCrossAccount),
+/* harmony export */   aE: () => (/* binding */ isSwrNotFound),
+/* harmony export */   fm: () => (/* binding */ permissionHint),
+/* harmony export */   hM: () => (/* binding */ isOrganizationNotFound),
+/* harmony export */   uy: () => (/* binding */ genericPolicy),
+/* harmony export */   vX: () => (/* binding */ swrPolicy)
+/* harmony export */ });
+const SWR = 'SVCSTG.SWR.';
+const CODES = {
+    organizationNotFound: [`${SWR}4040058`, `${SWR}4041061`],
+    retentionNotFound: `${SWR}4000306`,
+    sharingNotFound: `${SWR}4001090`,
+    crossAccount: `${SWR}4011064`,
+    busy: `${SWR}4090023`,
+    throttled: [`${SWR}4031032`, `${SWR}4031042`, 'APIGW.0308'],
+    organizationQuota: `${SWR}4000097`,
+    repositoryQuota: [`${SWR}4000098`, `${SWR}5007019`],
+    noSuchUrl: `${SWR}4040083`
+};
+const THROTTLED_WORDS = /throttl|rate ?limit|too many requests|flow control/i;
+function isThrottled(status, error) {
+    if (status === 429)
+        return true;
+    if (CODES.throttled.includes(error.code ?? ''))
+        return true;
+    return status === 403 && !error.code?.startsWith(SWR) && THROTTLED_WORDS.test(error.message ?? '');
+}
+function isQuota(error) {
+    const code = error.code ?? '';
+    return (code === CODES.organizationQuota || CODES.repositoryQuota.includes(code));
+}
+/**
+ * SWR's own "not found": a 404 with an SWR not-found code. The gateway's 404 (no such API) and
+ * SWR's "URL not found" (4040083) say nothing about what was asked for.
+ */
+function isSwrNotFound(answer) {
+    const code = answer.error.code ?? '';
+    return answer.status === 404 && code.startsWith(`${SWR}404`) && code !== CODES.noSuchUrl;
+}
+/** A not-found answer that names the organization, not the thing asked for. */
+function isOrganizationNotFound(answer) {
+    return (answer.status === 404 &&
+        CODES.organizationNotFound.includes(answer.error.code ?? ''));
+}
+function isCrossAccount(error) {
+    return error.code === CODES.crossAccount;
+}
+function hint(status, error, { baseUrl }) {
+    if (isCrossAccount(error)) {
+        return 'SWR says the organization belongs to another account: organization names are unique per region across all accounts, so choose another namespace.';
+    }
+    if (error.code === CODES.organizationQuota) {
+        return 'The account has reached its quota of SWR organizations: reuse an existing organization or delete one.';
+    }
+    if (isQuota(error)) {
+        return 'The account has reached its quota of SWR repositories: delete unused repositories or ask Huawei Cloud to raise the quota. Retrying cannot help.';
+    }
+    if (status === 401) {
+        return "Check the access key id and secret access key (or the security token, or the OpenID Connect set-up), and that the runner's clock is right: signatures more than 15 minutes off are rejected.";
+    }
+    if (status === 404 && (!(error.code ?? '').startsWith(SWR) || error.code === CODES.noSuchUrl)) {
+        return `${baseUrl.origin} serves no SWR API at this path: check the endpoint and region inputs.`;
+    }
+    return undefined;
+}
+const swrPolicy = {
+    isTransient(status, error) {
+        if (isQuota(error))
+            return false;
+        if (isThrottled(status, error))
+            return true;
+        if (status === 409)
+            return error.code === CODES.busy;
+        return [500, 502, 503, 504].includes(status);
+    },
+    isRefusedUnprocessed(status, error) {
+        return isThrottled(status, error) || (status === 409 && error.code === CODES.busy);
+    },
+    hint
+};
+/** For IAM and other services: the gateway's throttling and server errors are transient. */
+const genericPolicy = {
+    isTransient: (status, error) => isThrottled(status, error) || [500, 502, 503, 504].includes(status),
+    isRefusedUnprocessed: (status, error) => isThrottled(status, error),
+    hint: (status, error, context) => (status === 401 ? hint(status, error, context) : undefined)
+};
+/** The 403 hint: the IAM action a call needs (README, "IAM permissions"). */
+function permissionHint(permission) {
+    return (answer) => answer.status === 403 && !isThrottled(answer.status, answer.error)
+        ? `The IAM user or agency needs the SWR permission ${permission} (see "IAM permissions" in the README).`
+        : undefined;
+}
+
+
+/***/ }),
+
+/***/ 5604:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Db: () => (/* binding */ ORGANIZATION_RULE),
+/* harmony export */   R6: () => (/* binding */ CATEGORIES),
+/* harmony export */   SA: () => (/* binding */ REPOSITORY_RULE),
+/* harmony export */   Zs: () => (/* binding */ isValidOrganizationName),
+/* harmony export */   bQ: () => (/* binding */ repositoryPathSegment),
+/* harmony export */   oi: () => (/* binding */ isValidRepositoryName)
+/* harmony export */ });
+// SWR's name rules (docs/swr-service.md, "Names"). Checked before any request so a
+// typo costs no round trip and gets a sentence instead of an opaque 400.
+// Alphanumeric runs joined by one separator each; "__" is the only separator pair allowed.
+const ORGANIZATION = /^[a-z][a-z0-9]*(?:(?:\.|-|_{1,2})[a-z0-9]+)*$/;
+const REPOSITORY = /^[a-z0-9]+(?:(?:\.|\/|-|_{1,2})[a-z0-9]+)*$/;
+const ORGANIZATION_RULE = '1-64 characters: lowercase letters, digits, ".", "_" and "-"; it starts with a lowercase ' +
+    'letter and ends with a letter or digit; ".", "_" and "-" may not stand next to each other, ' +
+    'except up to two "_"';
+const REPOSITORY_RULE = '1-128 characters: lowercase letters, digits, ".", "/", "_" and "-"; it starts and ends with ' +
+    'a letter or digit; ".", "/", "_" and "-" may not stand next to each other, except up to two "_"';
+function isValidOrganizationName(name) {
+    return name.length >= 1 && name.length <= 64 && ORGANIZATION.test(name);
+}
+function isValidRepositoryName(name) {
+    return name.length >= 1 && name.length <= 128 && REPOSITORY.test(name);
+}
+const CATEGORIES = [
+    'app_server',
+    'linux',
+    'framework_app',
+    'database',
+    'lang',
+    'other',
+    'windows',
+    'arm'
+];
+/** "team/app" travels as "team$app" in URL paths; the create body keeps the raw name. */
+function repositoryPathSegment(repository) {
+    return repository.replace(/\//g, '$');
 }
 
 
@@ -5011,6 +4107,18 @@ class DecodedURL extends URL {
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -6,7 +6,6 @@ import {
   type ResolvedCredentials
 } from './auth/credentials.js'
 import { converge } from './converge.js'
-import { runEnterprise } from './enterprise-main.js'
 import { LIST_FROM } from './read.js'
 import { getInputs, secretValues, tuningFromEnv, type Inputs } from './github/inputs.js'
 import {
@@ -191,6 +190,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       `Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`
     )
     if (inputs.enterprise) {
+      // Loaded only for an instance run: the common run need not compile it.
+      const { runEnterprise } = await import('./enterprise-main.js')
       await runEnterprise(inputs, inputs.enterprise, {
         api,
         credentials,

@@ -1,0 +1,1190 @@
+export const id = 451;
+export const ids = [451];
+export const modules = {
+
+/***/ 1451:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  runEnterprise: () => (/* binding */ runEnterprise)
+});
+
+// UNUSED EXPORTS: enterpriseWanted
+
+;// CONCATENATED MODULE: ./src/auth/project.ts
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const listHint = (answer) => answer.status === 403
+    ? 'Listing projects needs the IAM permission iam:projects:listProjects; without it, give project_id (or set HUAWEI_CLOUD_PROJECT_ID).'
+    : undefined;
+/** IAM's project named after the region: exactly one must match. */
+async function lookupProject(iam, region) {
+    const { json } = await iam.call({
+        operation: `look up the project of region ${region} at IAM`,
+        method: 'GET',
+        path: '/v3/projects',
+        query: { name: region }
+    }, { ok: [200], hint: listHint });
+    const projects = (isObject(json) && Array.isArray(json['projects']) ? json['projects'] : [])
+        .filter(isObject)
+        .filter(p => p['name'] === region && typeof p['id'] === 'string');
+    if (projects.length === 0) {
+        throw new Error(`IAM has no project named ${region} for this account: check region, or give project_id (the project of the region the instance is in).`);
+    }
+    if (projects.length > 1) {
+        const ids = projects.map(p => String(p['id'])).join(', ');
+        throw new Error(`IAM has ${projects.length} projects named ${region} for this account (${ids}): give project_id to choose one.`);
+    }
+    return String(projects[0]?.['id']);
+}
+/** The first source that knows the project; IAM is asked only when none does. */
+async function resolveProjectId(enterprise, fromToken, iamFor) {
+    if (enterprise.projectId) {
+        return { id: enterprise.projectId, source: enterprise.projectIdSource ?? 'input project_id' };
+    }
+    if (fromToken)
+        return { id: fromToken, source: 'the OpenID Connect token answer' };
+    const lookup = enterprise.projectLookup;
+    // getInputs refuses an instance run with neither a project id nor a region.
+    if (!lookup)
+        throw new Error('No project id is known for the instance: give project_id.');
+    const id = await lookupProject(iamFor(lookup.iamEndpoint), lookup.region);
+    return { id, source: `IAM's project of ${lookup.region}` };
+}
+
+// EXTERNAL MODULE: ./src/pool.ts
+var pool = __webpack_require__(9537);
+// EXTERNAL MODULE: ./src/github/inputs.ts + 3 modules
+var inputs = __webpack_require__(1472);
+// EXTERNAL MODULE: ./src/http/errors.ts
+var errors = __webpack_require__(8549);
+;// CONCATENATED MODULE: ./src/enterprise/retention.ts
+// Retention on an instance: the namespace's retention policy (Harbor's: one per namespace),
+// whose rules the action owns when they are scoped to exactly the repositories of the run.
+// Rules scoped otherwise (another workflow's) are kept as they are. Harbor deletes every tag
+// that no rule retains, so an exception cannot be a mere exclusion: the count or age rule
+// excludes the exceptions (they do not use up its N), and a second rule retains them. The API
+// documents no "retain always" template, so that rule keeps what was pushed in the last
+// EXCEPTIONS_DAYS days: for a tag, forever.
+
+
+/** The doublestar globs that match the tags inputs.ts's SIGNATURE_TAGS expressions match. */
+const SIGNATURE_PATTERNS = ['sha256-*', '*.sig', '*.att', '*.sbom'];
+/** How far back the exceptions' rule keeps tags: a hundred years. */
+const EXCEPTIONS_DAYS = 36500;
+/** Daily at midnight (Harbor's six-field cron): a manual policy would never run. */
+const DAILY = {
+    type: 'scheduled',
+    trigger_settings: { cron: '0 0 0 * * ?' }
+};
+/** One glob for several: "{a,b}", doublestar's alternation. */
+function anyOf(patterns) {
+    return patterns.length === 1 ? patterns[0] : `{${patterns.join(',')}}`;
+}
+/**
+ * The repositories a rule's scope names: a plain name, or a "{a,b}" alternation, as the action
+ * writes them. A scope with wildcards names none (it is nobody's to converge).
+ */
+function namesIn(scope) {
+    const selectors = scope?.repository ?? [];
+    if (selectors.length !== 1 || selectors[0]?.decoration !== 'repoMatches')
+        return [];
+    const pattern = selectors[0].pattern;
+    const alternation = /^\{([^{}*?[\]]*)\}$/.exec(pattern);
+    if (alternation)
+        return alternation[1].split(',');
+    return /[*?[\]{}]/.test(pattern) ? [] : [pattern];
+}
+/** A rule the run owns: every repository its scope names is one of the run's. */
+function ownedBy(repositories) {
+    const mine = new Set(repositories);
+    return (rule) => {
+        const names = namesIn(rule.scope_selectors);
+        return names.length > 0 && names.every(n => mine.has(n));
+    };
+}
+/** The scope of the run's rules: its repositories, sorted, as one glob. */
+function scopeOf(repositories) {
+    const pattern = anyOf([...new Set(repositories)].sort());
+    return { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern }] };
+}
+/** The exceptions as globs; the signature tags' expressions become their glob equivalents. */
+function exceptionPatterns(spec) {
+    const signatures = inputs/* SIGNATURE_TAGS */.Nz.every(s => spec.exceptions.some(e => e.kind === s.kind && e.pattern === s.pattern));
+    const tags = spec.exceptions.filter(e => e.kind === 'label').map(e => e.pattern);
+    return [...new Set([...tags, ...(signatures ? SIGNATURE_PATTERNS : [])])];
+}
+function rule(template, params, tags, scope) {
+    return {
+        priority: 0,
+        disabled: false,
+        action: 'retain',
+        template,
+        params,
+        tag_selectors: [tags],
+        scope_selectors: scope,
+        repo_scope_mode: 'regular'
+    };
+}
+function wantedRules(spec, repositories) {
+    const scope = scopeOf(repositories);
+    const [template, value] = spec.keepLast !== undefined
+        ? ['latestPushedK', spec.keepLast]
+        : ['nDaysSinceLastPush', spec.keepDays];
+    const exceptions = exceptionPatterns(spec);
+    const tags = (decoration, pattern) => ({
+        kind: 'doublestar',
+        decoration,
+        pattern
+    });
+    if (exceptions.length === 0) {
+        return [rule(template, { [template]: value }, tags('matches', '**'), scope)];
+    }
+    return [
+        rule(template, { [template]: value }, tags('excludes', anyOf(exceptions)), scope),
+        rule('nDaysSinceLastPush', { nDaysSinceLastPush: EXCEPTIONS_DAYS }, tags('matches', anyOf(exceptions)), scope)
+    ];
+}
+/** A rule as compared: what it does, not its id or priority, numbers as numbers. */
+function ruleKey(r) {
+    const params = Object.entries(r.params ?? {})
+        .map(([k, v]) => `${k}=${Number(v)}`)
+        .sort();
+    const selectors = (list) => (list ?? []).map(s => `${s.decoration}:${s.pattern}`).sort();
+    return JSON.stringify([
+        r.template,
+        r.action ?? 'retain',
+        Boolean(r.disabled),
+        params,
+        selectors(r.tag_selectors),
+        selectors(r.scope_selectors?.repository)
+    ]);
+}
+const scopeKey = (r) => JSON.stringify((r.scope_selectors?.repository ?? []).map(s => `${s.decoration}:${s.pattern}`));
+function sameRules(a, b) {
+    const keys = (rules) => rules.map(ruleKey).sort().join('\n');
+    return keys(a) === keys(b);
+}
+/** The policy to send: the rules of other scopes kept, the run's own replaced. */
+function mergedPolicy(namespace, current, rules) {
+    // Rules for these repositories, also under an earlier list of them, are the run's to replace.
+    const repositories = rules[0] ? namesIn(rules[0].scope_selectors) : [];
+    const others = (current?.rules ?? []).filter(r => !ownedBy(repositories)(r));
+    return {
+        // Policy names allow letters, digits, "_" and "-"; a namespace may hold ".".
+        name: current?.name || `${namespace.replace(/[^A-Za-z0-9_-]/g, '-')}-retention`,
+        algorithm: 'or',
+        enabled: true,
+        rules: [...others, ...rules],
+        trigger: current?.trigger?.type === 'scheduled' ? current.trigger : DAILY
+    };
+}
+function reasonOf(current, rules, scope) {
+    const ours = current.rules.filter(r => scopeKey(r) === scope);
+    const earlier = current.rules.filter(r => scopeKey(r) !== scope && ownedBy(namesIn(rules[0]?.scope_selectors))(r));
+    const parts = [
+        ...(earlier.length > 0 ? ['it has rules for an earlier list of these repositories'] : []),
+        ...(ours.length === 0 ? ['it has no rule for these repositories'] : []),
+        ...(ours.length > 0 && !sameRules(ours, rules) ? ['its rules for them differ'] : []),
+        ...(current.enabled ? [] : ['it is disabled']),
+        ...(current.trigger?.type === 'scheduled' ? [] : ['it only runs by hand'])
+    ];
+    return `the namespace's retention policy ${current.id}: ${parts.join(', ')}`;
+}
+/**
+ * The namespace's retention change. `policies` is undefined when the namespace is to be
+ * created (there is nothing to read yet); only the first policy is managed.
+ */
+function diffRetention(namespace, spec, repositories, policies) {
+    const rules = wantedRules(spec, repositories);
+    const current = policies?.[0];
+    const warning = policies && policies.length > 1
+        ? `Namespace "${namespace}" has ${policies.length} retention policies; only the first (id ${current?.id}) is managed.`
+        : undefined;
+    const after = mergedPolicy(namespace, current, rules);
+    const scoped = `for ${repositories.length === 1 ? 'repository' : 'repositories'} ${repositories.join(', ')}`;
+    const base = { resource: 'retention', name: namespace };
+    if (!current) {
+        const reason = `the namespace has no retention policy: one is created ${scoped}`;
+        const change = { ...base, action: 'create', before: null, after: { ...after }, reason };
+        return { change, ...(warning ? { warning } : {}) };
+    }
+    const scope = scopeKey(rules[0]);
+    const same = sameRules(current.rules, after.rules) &&
+        current.enabled &&
+        current.trigger?.type === 'scheduled';
+    if (same)
+        return warning ? { warning } : {};
+    const change = {
+        ...base,
+        action: 'update',
+        before: { ...current },
+        after: { ...after },
+        reason: `${reasonOf(current, rules, scope)} (${scoped})`
+    };
+    return { change, ...(warning ? { warning } : {}) };
+}
+/** Whether a stored policy holds every rule of `policy`: how a lost create is recognised. */
+function holds(policy) {
+    return (stored) => policy.rules.every(r => stored.rules.some(s => ruleKey(s) === ruleKey(r)));
+}
+async function applyRetention(client, namespace, change) {
+    const policy = change.after;
+    const id = change.before?.id;
+    if (id !== undefined) {
+        await client.updateRetentionPolicy(namespace, id, policy);
+        return;
+    }
+    try {
+        await client.createRetentionPolicy(namespace, policy, holds(policy));
+    }
+    catch (err) {
+        // A namespace holds one policy: another run made it first. Ours goes into that one.
+        if (!(err instanceof errors/* ApiError */.hD) || err.status !== 409)
+            throw err;
+        const [current] = await client.listRetentionPolicies(namespace);
+        if (!current)
+            throw err;
+        // A create was planned on a namespace without a policy: every rule in it is the run's.
+        const merged = mergedPolicy(namespace, current, policy.rules);
+        await client.updateRetentionPolicy(namespace, current.id, merged);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/enterprise/immutability.ts
+
+function immutableRule(pattern, repositories) {
+    return {
+        priority: 0,
+        disabled: false,
+        action: 'immutable',
+        template: 'immutable_template',
+        tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern }],
+        scope_selectors: scopeOf(repositories)
+    };
+}
+const scopePattern = (rule) => JSON.stringify((rule.scope_selectors?.repository ?? []).map(s => `${s.decoration}:${s.pattern}`));
+/** The single "matches" pattern of a rule the action could have made, else undefined. */
+function patternOf(rule) {
+    const [only, ...more] = rule.tag_selectors ?? [];
+    return only && more.length === 0 && only.decoration === 'matches' ? only.pattern : undefined;
+}
+function viewOf(rule, scope) {
+    return {
+        id: rule.id,
+        pattern: patternOf(rule) ?? '',
+        repositories: scope,
+        disabled: rule.disabled
+    };
+}
+function change(namespace, action, before, after, reason) {
+    const plain = (v) => (v ? { ...v } : null);
+    return {
+        resource: 'immutability',
+        name: namespace,
+        action,
+        before: plain(before),
+        after: plain(after),
+        reason
+    };
+}
+/**
+ * The namespace's immutable tag rule changes. `rules` is undefined when the namespace is to be
+ * created, and holds the namespace's rules otherwise.
+ */
+function diffImmutability(namespace, patterns, repositories, rules, onDrift) {
+    const scope = scopeOf(repositories).repository[0]?.pattern ?? '';
+    const key = scopePattern(immutableRule('**', repositories));
+    // The run's rules: those scoped to these repositories, also under an earlier list of them.
+    const owned = (rules ?? []).filter(r => ownedBy(repositories)(r) && patternOf(r) !== undefined);
+    const ours = owned.filter(r => scopePattern(r) === key);
+    const changes = [];
+    for (const pattern of patterns) {
+        const existing = ours.find(r => patternOf(r) === pattern);
+        const after = { pattern, repositories: scope, disabled: false };
+        if (!existing) {
+            changes.push(change(namespace, 'create', null, after, `no rule keeps tags ${pattern} of ${scope} immutable`));
+        }
+        else if (existing.disabled) {
+            const before = viewOf(existing, scope);
+            changes.push(change(namespace, 'update', before, { ...after, id: existing.id }, `the rule for ${pattern} is disabled`));
+        }
+    }
+    const extra = owned.filter(r => scopePattern(r) !== key || !patterns.includes(patternOf(r)));
+    if (extra.length === 0)
+        return { changes };
+    const listed = extra
+        .map(r => `${patternOf(r)}${scopePattern(r) === key ? '' : ` (for ${namesIn(r.scope_selectors).join(', ')})`}`)
+        .join(', ');
+    const found = `Namespace "${namespace}" has immutable tag rules for ${scope} that immutable_tags does not list: ${listed}`;
+    if (onDrift === 'fail')
+        return { changes: [], failure: `${found} (on_drift: fail).` };
+    if (onDrift === 'warn')
+        return { changes, warning: `${found}; left as they are (on_drift: warn).` };
+    const deletes = extra.map(r => change(namespace, 'delete', viewOf(r, anyOf(namesIn(r.scope_selectors))), null, `on_drift: update, and ${patternOf(r)} for ${anyOf(namesIn(r.scope_selectors))} is not listed in immutable_tags`));
+    return { changes: [...changes, ...deletes] };
+}
+async function applyImmutability(client, namespace, repositories, change) {
+    const before = change.before;
+    const after = change.after;
+    if (change.action === 'delete' && before?.id !== undefined) {
+        await client.deleteImmutableRule(namespace, before.id);
+        return;
+    }
+    const pattern = after.pattern;
+    const rule = immutableRule(pattern, repositories);
+    if (change.action === 'update' && before?.id !== undefined) {
+        await client.updateImmutableRule(namespace, before.id, rule);
+        return;
+    }
+    const key = scopePattern(rule);
+    await client.createImmutableRule(namespace, rule, stored => scopePattern(stored) === key && patternOf(stored) === pattern && !stored.disabled);
+}
+
+;// CONCATENATED MODULE: ./src/enterprise/namespace.ts
+const visibility = (isPublic) => (isPublic ? 'public' : 'private');
+function diffNamespace(wanted, state) {
+    const name = wanted.namespace;
+    if (state === 'missing') {
+        const isPublic = wanted.isPublic ?? false;
+        return {
+            change: {
+                resource: 'namespace',
+                name,
+                action: 'create',
+                before: null,
+                after: { namespace: name, is_public: isPublic },
+                reason: `the namespace does not exist; it is created ${visibility(isPublic)}`
+            },
+            drift: []
+        };
+    }
+    if (wanted.isPublic === undefined || wanted.isPublic === state.isPublic)
+        return { drift: [] };
+    const drift = [
+        { setting: 'is_public', actual: state.isPublic, wanted: wanted.isPublic }
+    ];
+    const found = `Namespace "${name}" is ${visibility(state.isPublic)}, wanted ${visibility(wanted.isPublic)}`;
+    if (wanted.onDrift === 'fail')
+        return { drift, failure: `${found} (on_drift: fail).` };
+    if (wanted.onDrift === 'warn') {
+        return { drift, warning: `${found}; left as it is (on_drift: warn).` };
+    }
+    return {
+        change: {
+            resource: 'namespace',
+            name,
+            action: 'update',
+            before: { is_public: state.isPublic },
+            after: { is_public: wanted.isPublic },
+            reason: 'on_drift: update, and is_public differs from the inputs'
+        },
+        drift
+    };
+}
+/** Applies the namespace's change: 'found done' when another run had created it. */
+async function applyNamespace(client, change, log) {
+    const isPublic = change.after.is_public;
+    if (change.action === 'update') {
+        await client.updateNamespace(change.name, isPublic);
+        return 'done';
+    }
+    const created = await client.createNamespace(change.name, isPublic);
+    if (created.outcome === 'created')
+        return 'done';
+    // A duplicate answers 409 (or 400): the namespace is there, made by a run at the same time.
+    if ((await client.readNamespace(change.name)) === 'missing')
+        throw created.error;
+    log.info(`Namespace "${change.name}": created by another run at the same time`);
+    return 'found done';
+}
+
+;// CONCATENATED MODULE: ./src/enterprise/repository.ts
+const PUSH_CREATES = 'the repository does not exist: the first docker push creates it (an SWR Enterprise Edition instance has no call that creates a repository)';
+function descriptionChange(name, before, after, reason) {
+    return {
+        resource: 'repository',
+        name,
+        action: 'update',
+        before: { description: before },
+        after: { description: after },
+        reason
+    };
+}
+function diffRepository(wanted, name, read) {
+    const description = wanted.description;
+    if (read.state === 'absent') {
+        const after = description ? { description } : {};
+        const reason = description
+            ? `${PUSH_CREATES}; the first run after it sets the description`
+            : PUSH_CREATES;
+        return {
+            change: { resource: 'repository', name, action: 'create', before: null, after, reason },
+            drift: []
+        };
+    }
+    const current = read.info.description;
+    if (!description || current === description)
+        return { drift: [] };
+    if (current === '') {
+        const reason = 'the repository has no description yet (a push created it)';
+        return { change: descriptionChange(name, current, description, reason), drift: [] };
+    }
+    const drift = [{ setting: 'description', actual: current, wanted: description }];
+    const found = `Repository "${name}" differs from the inputs: description is ${JSON.stringify(current)}, wanted ${JSON.stringify(description)}`;
+    if (wanted.onDrift === 'fail')
+        return { drift, failure: `${found} (on_drift: fail).` };
+    if (wanted.onDrift === 'warn') {
+        return { drift, warning: `${found}; left as it is (on_drift: warn).` };
+    }
+    const reason = 'on_drift: update, and description differs from the inputs';
+    return { change: descriptionChange(name, current, description, reason), drift };
+}
+async function applyRepository(client, namespace, repository, change) {
+    const { description } = change.after;
+    await client.updateRepository(namespace, repository, description);
+}
+
+;// CONCATENATED MODULE: ./src/enterprise/types.ts
+/** Whether a repository's change is the create a push makes, which no call carries out. */
+function isPushCreate(change) {
+    return change.resource === 'repository' && change.action === 'create';
+}
+
+;// CONCATENATED MODULE: ./src/enterprise/apply.ts
+
+
+
+
+
+
+async function attempt(change, run) {
+    try {
+        return { ...change, outcome: (await run()) ?? 'done' };
+    }
+    catch (err) {
+        return { ...change, outcome: 'failed', error: (0,pool/* messageOf */.b)(err) };
+    }
+}
+async function applyPolicy(ctx, change) {
+    const { client, wanted } = ctx;
+    return attempt(change, () => change.resource === 'retention'
+        ? applyRetention(client, wanted.namespace, change)
+        : applyImmutability(client, wanted.namespace, wanted.repositories, change));
+}
+async function applyEnterprisePlan(plan, ctx) {
+    const { client, wanted, log } = ctx;
+    const skipped = (c) => ({ ...c, outcome: 'skipped' });
+    const namespace = plan.namespaceChange
+        ? await attempt(plan.namespaceChange, () => applyNamespace(client, plan.namespaceChange, log))
+        : undefined;
+    if (namespace?.outcome === 'failed') {
+        return {
+            namespace,
+            repositories: plan.repositories.map(r => (r.change ? skipped(r.change) : undefined)),
+            policies: plan.policies.map(skipped),
+            failure: namespace.error
+        };
+    }
+    const repositories = await (0,pool/* mapPool */.P)(plan.repositories, ctx.concurrency, async (rp) => {
+        const change = rp.change;
+        if (!change)
+            return undefined;
+        if (isPushCreate(change))
+            return { ...change, outcome: 'on first push' };
+        return attempt(change, () => applyRepository(client, wanted.namespace, rp.repository, change));
+    });
+    const policies = [];
+    for (const change of plan.policies)
+        policies.push(await applyPolicy(ctx, change));
+    return { ...(namespace ? { namespace } : {}), repositories, policies };
+}
+
+;// CONCATENATED MODULE: ./src/enterprise/instance.ts
+class InstanceNotRunningError extends Error {
+    name = 'InstanceNotRunningError';
+    constructor(instance) {
+        super(`SWR Enterprise Edition instance "${instance.name}" (${instance.id}) is ${instance.status || 'in no state'}, not Running: it serves no namespace, repository or login until it is Running. A new instance takes several minutes to start; check its state in the SWR console.`);
+    }
+}
+function checkRunning(instance) {
+    if (instance.status !== 'Running')
+        throw new InstanceNotRunningError(instance);
+    return instance;
+}
+/** The registry host: the registry input, else the instance's access address. */
+function registryOf(instance, registry) {
+    const host = registry ?? instance?.accessAddress;
+    if (!host) {
+        throw new Error('The instance did not name its access address: set input registry to the host users push to.');
+    }
+    return host;
+}
+
+;// CONCATENATED MODULE: ./src/enterprise/plan.ts
+
+
+
+
+function planRepository(wanted, repository, observation) {
+    const name = `${wanted.namespace}/${repository}`;
+    const read = observation.read;
+    const base = {
+        repository,
+        name,
+        exists: read?.state === 'exists',
+        ...(read?.state === 'exists' ? { description: read.info.description } : {}),
+        drift: []
+    };
+    if (observation.error !== undefined || !read) {
+        return { ...base, failure: observation.error ?? `${name} was not read` };
+    }
+    const diff = diffRepository(wanted, name, read);
+    return {
+        ...base,
+        drift: diff.drift,
+        ...(diff.change ? { change: diff.change } : {}),
+        ...(diff.warning ? { warning: diff.warning } : {}),
+        ...(diff.failure ? { failure: diff.failure } : {})
+    };
+}
+/** The namespace policies' changes; `failure` under on_drift: fail. */
+function planPolicies(wanted, observed) {
+    const { namespace, repositories, retention, immutableTags, onDrift } = wanted;
+    const exists = observed.namespace !== 'missing';
+    const kept = retention
+        ? diffRetention(namespace, retention, repositories, exists ? observed.retention : undefined)
+        : {};
+    const immutable = immutableTags
+        ? diffImmutability(namespace, immutableTags, repositories, exists ? observed.immutable : undefined, onDrift)
+        : { changes: [] };
+    return {
+        changes: [...(kept.change ? [kept.change] : []), ...immutable.changes],
+        warnings: [kept.warning, immutable.warning].filter((w) => w !== undefined),
+        ...(immutable.failure ? { failure: immutable.failure } : {})
+    };
+}
+function makeEnterprisePlan(wanted, observed) {
+    const ns = diffNamespace(wanted, observed.namespace);
+    const repositories = wanted.repositories.map((repository, i) => planRepository(wanted, repository, observed.repositories[i] ?? {}));
+    const policies = planPolicies(wanted, observed);
+    const failure = ns.failure ?? policies.failure;
+    const warnings = [
+        ...(ns.warning ? [ns.warning] : []),
+        ...repositories.flatMap(r => (r.warning ? [r.warning] : [])),
+        ...policies.warnings
+    ];
+    const base = { namespace: wanted.namespace, namespaceDrift: ns.drift, warnings };
+    // Drift that fails the run fails it whole: nothing is changed, every repository reports it.
+    if (failure) {
+        const failed = repositories.map(({ change: _change, ...r }) => ({ ...r, failure }));
+        return { ...base, repositories: failed, policies: [], failure };
+    }
+    return {
+        ...base,
+        ...(ns.change ? { namespaceChange: ns.change } : {}),
+        repositories,
+        policies: policies.changes
+    };
+}
+/** Every change in the order it applies: the namespace, the repositories, the policies. */
+function enterpriseChanges(plan) {
+    return [
+        ...(plan.namespaceChange ? [plan.namespaceChange] : []),
+        ...plan.repositories.flatMap(r => (r.change ? [r.change] : [])),
+        ...plan.policies
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/enterprise/read.ts
+// Reads what the instance's plan needs, and nothing more: the instance (its status and
+// address), the namespace, each repository, and the namespace's retention policies and
+// immutable tag rules only when the inputs ask about them. With the registry given, the
+// instance is read only when an answer leaves its state in doubt (something reads as missing,
+// or a read fails), since a stopped instance answers every other call with an error.
+
+
+async function readRepositories(client, wanted, concurrency) {
+    return (0,pool/* mapPool */.P)(wanted.repositories, concurrency, async (repository) => {
+        try {
+            return { read: await client.readRepository(wanted.namespace, repository) };
+        }
+        catch (err) {
+            return { error: (0,pool/* messageOf */.b)(err) };
+        }
+    });
+}
+/** Everything but the instance; a failed repository read is that repository's alone. */
+async function readNamespaceState(client, wanted, concurrency) {
+    const namespace = await client.readNamespace(wanted.namespace);
+    if (namespace === 'missing') {
+        // A new namespace holds nothing: no repository, policy or rule to read.
+        const repositories = wanted.repositories.map(() => ({ read: { state: 'absent' } }));
+        return { namespace, repositories };
+    }
+    const [repositories, retention, immutable] = await Promise.all([
+        readRepositories(client, wanted, concurrency),
+        wanted.retention ? client.listRetentionPolicies(wanted.namespace) : undefined,
+        wanted.immutableTags ? client.listImmutableRules(wanted.namespace) : undefined
+    ]);
+    return {
+        namespace,
+        repositories,
+        ...(retention ? { retention } : {}),
+        ...(immutable ? { immutable } : {})
+    };
+}
+const inDoubt = (state) => state.namespace === 'missing' ||
+    state.repositories.some(r => r.error !== undefined || r.read?.state === 'absent');
+async function readEnterpriseState(client, wanted, options) {
+    if (!options.registryGiven) {
+        const instance = checkRunning(await client.readInstance());
+        return { instance, ...(await readNamespaceState(client, wanted, options.concurrency)) };
+    }
+    let state;
+    try {
+        state = await readNamespaceState(client, wanted, options.concurrency);
+    }
+    catch (err) {
+        // The instance's state explains the failure better, when it is not Running.
+        checkRunning(await client.readInstance());
+        throw err;
+    }
+    if (!inDoubt(state))
+        return state;
+    return { instance: checkRunning(await client.readInstance()), ...state };
+}
+
+// EXTERNAL MODULE: ./src/report.ts
+var report = __webpack_require__(665);
+;// CONCATENATED MODULE: ./src/enterprise/report.ts
+
+const FIRST_PUSH_NOTE = 'the first docker push creates it';
+const planned = (change) => ({ ...change, outcome: 'planned' });
+/** Every change with what became of it (planned, in a dry run). */
+function recordsOf(plan, applied) {
+    if (applied) {
+        return {
+            namespace: applied.namespace,
+            repositories: applied.repositories,
+            policies: applied.policies
+        };
+    }
+    return {
+        namespace: plan.namespaceChange ? planned(plan.namespaceChange) : undefined,
+        repositories: plan.repositories.map(r => r.change
+            ? r.change.action === 'create'
+                ? { ...r.change, outcome: 'on first push' }
+                : planned(r.change)
+            : undefined),
+        policies: plan.policies.map(planned)
+    };
+}
+/** The outcome of several changes of one kind, as one word for a repository's result. */
+function combined(records, wanted) {
+    if (!wanted)
+        return undefined;
+    const worst = ['failed', 'skipped'].find(o => records.some(r => r.outcome === o));
+    if (worst)
+        return worst;
+    const actions = [...new Set(records.map(r => (0,report/* accessAction */.Fk)(r)))];
+    if (actions.length <= 1)
+        return actions[0] ?? 'unchanged';
+    return records.some(r => r.outcome === 'planned') ? 'would update' : 'updated';
+}
+function actionOf(rp, record) {
+    if (!rp.exists)
+        return 'pending push';
+    if (record?.outcome === 'planned')
+        return 'would update';
+    return record?.outcome === 'done' ? 'updated' : 'unchanged';
+}
+/** The description the repository has after the run (or would have, in a dry run). */
+function descriptionOf(rp, record) {
+    if (record?.outcome === 'done' || record?.outcome === 'planned') {
+        return record.after.description;
+    }
+    return rp.description;
+}
+function buildEnterpriseReport(wanted, plan, applied, registry) {
+    const records = recordsOf(plan, applied);
+    const byKind = (kind) => records.policies.filter(r => r.resource === kind);
+    const namespaceFailure = applied?.failure;
+    // A namespace that could not be created leaves nothing to push to; a failed update does.
+    const pushable = !(records.namespace?.action === 'create' && namespaceFailure !== undefined);
+    const repositories = plan.repositories.map((rp, i) => {
+        const record = records.repositories[i];
+        const error = namespaceFailure ?? rp.failure ?? record?.error ?? policyError(records.policies);
+        // The policies were tried, unless the namespace or the plan failed first.
+        const tried = namespaceFailure === undefined && plan.failure === undefined;
+        const retention = combined(byKind('retention'), wanted.retention !== undefined && tried);
+        const immutability = combined(byKind('immutability'), wanted.immutableTags !== undefined && tried);
+        const description = descriptionOf(rp, record);
+        return {
+            repository: rp.repository,
+            path: pushable ? `${registry}/${rp.name}` : '',
+            action: error ? 'failed' : actionOf(rp, record),
+            created: false,
+            updated: record?.outcome === 'done' && record.action === 'update',
+            drift: [...plan.namespaceDrift, ...rp.drift],
+            ...(description !== undefined ? { description } : {}),
+            ...(retention ? { retention } : {}),
+            ...(immutability ? { immutability } : {}),
+            ...(!rp.exists && !error ? { note: FIRST_PUSH_NOTE } : {}),
+            ...(error !== undefined ? { error } : {})
+        };
+    });
+    const changes = [
+        ...(records.namespace ? [records.namespace] : []),
+        ...records.repositories.filter((r) => r !== undefined),
+        ...records.policies
+    ];
+    return {
+        namespace: plan.namespace,
+        dryRun: applied === undefined,
+        organization: namespaceOutcome(records.namespace, applied),
+        changes,
+        repositories,
+        replicaPaths: [],
+        warnings: plan.warnings
+    };
+}
+/** A failed namespace policy fails every repository it is scoped to: all of them. */
+function policyError(policies) {
+    return policies.find(r => r.outcome === 'failed')?.error;
+}
+function namespaceOutcome(record, applied) {
+    if (!record)
+        return 'exists';
+    if (record.outcome === 'planned')
+        return record.action === 'create' ? 'would create' : 'exists';
+    // A namespace whose visibility could not be changed still exists.
+    if (record.outcome === 'failed')
+        return record.action === 'create' ? 'failed' : 'exists';
+    return record.action === 'create' && record.outcome === 'done' && applied ? 'created' : 'exists';
+}
+
+;// CONCATENATED MODULE: ./src/enterprise/converge.ts
+
+
+
+
+
+async function convergeEnterprise(wanted, client, options) {
+    const { dryRun, concurrency, log } = options;
+    const registryGiven = options.registry !== undefined;
+    const observed = await readEnterpriseState(client, wanted, { concurrency, registryGiven });
+    const registry = registryOf(observed.instance, options.registry);
+    const plan = makeEnterprisePlan(wanted, observed);
+    options.onPlan(enterpriseChanges(plan));
+    const applied = dryRun
+        ? undefined
+        : await applyEnterprisePlan(plan, { client, wanted, log, concurrency });
+    const report = buildEnterpriseReport(wanted, plan, applied, registry);
+    return { report, registry, ...(observed.instance ? { instance: observed.instance } : {}) };
+}
+
+// EXTERNAL MODULE: ./src/github/summary.ts
+var summary = __webpack_require__(2935);
+;// CONCATENATED MODULE: ./src/github/enterprise-summary.ts
+
+const NAMESPACE_WORDS = {
+    created: 'created',
+    exists: 'exists',
+    'would create': 'would be created',
+    failed: 'could not be created',
+    'not reached': 'not reached'
+};
+function wantedWords(wanted) {
+    const parts = [
+        wanted.isPublic === undefined ? 'is_public not set' : wanted.isPublic ? 'public' : 'private',
+        ...(wanted.description ? [`"${wanted.description}"`] : []),
+        ...(wanted.immutableTags ? [`immutable tags ${wanted.immutableTags.join(', ')}`] : [])
+    ];
+    return `${parts.join(', ')}; on drift: ${wanted.onDrift}`;
+}
+function done(r) {
+    return r.note ? `${r.action} (${(0,summary/* cell */.Hn)(r.note)})` : r.action;
+}
+function drift(r) {
+    if (r.error)
+        return `**error:** ${(0,summary/* cell */.Hn)(r.error)}`;
+    if (r.drift.length === 0)
+        return '—';
+    return r.drift
+        .map(d => `${d.setting}: ${(0,summary/* cell */.Hn)(String(d.actual))} → ${(0,summary/* cell */.Hn)(String(d.wanted))}`)
+        .join('<br>');
+}
+function repositoryTable(report) {
+    const head = ['Repository', 'Path', 'Done', 'Description', 'Retention', 'Immutable tags', 'Drift'];
+    const rows = report.repositories.map(r => [
+        (0,summary/* code */.aY)(r.repository),
+        (0,summary/* code */.aY)(r.path),
+        done(r),
+        r.description ? (0,summary/* cell */.Hn)(`"${r.description}"`) : '—',
+        r.retention ?? '—',
+        r.immutability ?? '—',
+        drift(r)
+    ].join(' | '));
+    return [
+        `| ${head.join(' | ')} |`,
+        `| ${head.map(() => '---').join(' | ')} |`,
+        ...rows.map(row => `| ${row} |`)
+    ];
+}
+function renderEnterpriseSummary(wanted, report, instance) {
+    const name = instance
+        ? `${instance.name} (${instance.id}, ${instance.status})`
+        : wanted.instanceId;
+    const lines = [
+        `### SWR Enterprise Edition instance ${(0,summary/* code */.aY)(name)}${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
+        '',
+        `Namespace ${(0,summary/* code */.aY)(report.namespace)}: ${NAMESPACE_WORDS[report.organization]}. ` +
+            `Wanted: ${(0,summary/* cell */.Hn)(wantedWords(wanted))}. A repository is created by its first docker push; its description is set by the first run after it.`,
+        '',
+        ...repositoryTable(report),
+        ''
+    ];
+    return [...lines, ...(0,summary/* planSection */.lA)(report.changes)].join('\n') + '\n';
+}
+
+// EXTERNAL MODULE: ./src/github/log.ts
+var github_log = __webpack_require__(3385);
+// EXTERNAL MODULE: ./src/github/outputs.ts
+var outputs = __webpack_require__(8353);
+// EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
+var runner = __webpack_require__(9823);
+// EXTERNAL MODULE: ./src/swr/errors.ts
+var swr_errors = __webpack_require__(6757);
+;// CONCATENATED MODULE: ./src/swr/enterprise-client.ts
+
+function enterprise_client_isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The items of a list answer: a bare array, or the first array under one of `keys`. */
+function itemsOf(json, keys) {
+    const list = Array.isArray(json)
+        ? json
+        : enterprise_client_isObject(json)
+            ? keys.map(k => json[k]).find(Array.isArray)
+            : undefined;
+    return (list ?? []).filter(enterprise_client_isObject);
+}
+/**
+ * The API wants a "/" in a repository name encoded twice ("team/app" -> "team%252Fapp"); the
+ * signature is computed over the path decoded once, as the official signers do.
+ */
+function repositorySegment(repository) {
+    return encodeURIComponent(encodeURIComponent(repository));
+}
+/**
+ * Not found: the notes infer 404, and some calls are documented with 400, so both count. The
+ * API gateway's own 404 (no such API) does not.
+ */
+function isMissing(answer) {
+    if (answer.error.code?.startsWith('APIGW.'))
+        return false;
+    return answer.status === 404 || answer.status === 400;
+}
+/** The hint to a final 404 that is not the gateway's: the instance or project is not there. */
+const enterprisePolicy = {
+    isTransient: swr_errors/* swrPolicy */.vX.isTransient,
+    isRefusedUnprocessed: swr_errors/* swrPolicy */.vX.isRefusedUnprocessed,
+    hint(status, error, context) {
+        if (status === 404 && !error.code?.startsWith('APIGW.'))
+            return undefined;
+        return swr_errors/* swrPolicy */.vX.hint(status, error, context);
+    }
+};
+/** The 403 hint: the IAM permission a call needs (README, "Enterprise Edition"). */
+function permission(what) {
+    return (answer) => answer.status === 403
+        ? `The IAM user or agency needs the permission to ${what} in SWR Enterprise Edition (see "Enterprise Edition" in the README).`
+        : undefined;
+}
+function instanceInfo(json, id) {
+    const o = enterprise_client_isObject(json) ? json : {};
+    const address = String(o['access_address'] ?? '');
+    return {
+        id: String(o['id'] ?? id),
+        name: String(o['name'] ?? id),
+        status: String(o['status'] ?? ''),
+        // The notes leave open whether a scheme comes with it; a host is what docker wants.
+        accessAddress: address.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '')
+    };
+}
+function namespaceInfo(json, name) {
+    const o = enterprise_client_isObject(json) ? json : {};
+    const metadata = enterprise_client_isObject(o['metadata']) ? o['metadata'] : {};
+    return { name: String(o['name'] ?? name), isPublic: String(metadata['public']) === 'true' };
+}
+function retentionPolicyOf(item) {
+    const trigger = enterprise_client_isObject(item['trigger']) ? item['trigger'] : {};
+    return {
+        id: Number(item['id']),
+        name: String(item['name'] ?? ''),
+        algorithm: 'or',
+        enabled: item['enabled'] !== false,
+        rules: Array.isArray(item['rules']) ? item['rules'] : [],
+        trigger: trigger
+    };
+}
+class SwrEnterpriseClient {
+    api;
+    projectId;
+    instanceId;
+    constructor(api, projectId, instanceId) {
+        this.api = api;
+        this.projectId = projectId;
+        this.instanceId = instanceId;
+    }
+    get prefix() {
+        return `/v2/${encodeURIComponent(this.projectId)}/instances/${encodeURIComponent(this.instanceId)}`;
+    }
+    call(request, options) {
+        const headers = { ...request.headers, 'X-Project-Id': this.projectId };
+        return this.api.call({ ...request, path: `${this.prefix}${request.path}`, headers }, options);
+    }
+    ns(namespace) {
+        return `/namespaces/${encodeURIComponent(namespace)}`;
+    }
+    repo(namespace, repository) {
+        return `${this.ns(namespace)}/repositories/${repositorySegment(repository)}`;
+    }
+    async readInstance() {
+        const operation = `read SWR Enterprise Edition instance "${this.instanceId}"`;
+        const answer = await this.call({ operation, method: 'GET', path: '' }, {
+            ok: [200],
+            accept: isMissing,
+            hint: a => a.status === 403
+                ? `Either project ${this.projectId} is not this account's project in the region (check project_id and HUAWEI_CLOUD_PROJECT_ID), or the IAM user or agency lacks the permission to read SWR Enterprise Edition instances (see "Enterprise Edition" in the README).`
+                : undefined
+        });
+        if (answer.asError) {
+            throw new Error(`${answer.asError.message}. No instance with id "${this.instanceId}" was found in project ${this.projectId}: check instance_id, and that region (or project_id) is where the instance is.`, { cause: answer.asError });
+        }
+        return instanceInfo(answer.json, this.instanceId);
+    }
+    async readNamespace(namespace) {
+        const answer = await this.call({ operation: `read namespace "${namespace}"`, method: 'GET', path: this.ns(namespace) }, { ok: [200], accept: isMissing, hint: permission('read namespaces') });
+        return answer.status === 200 ? namespaceInfo(answer.json, namespace) : 'missing';
+    }
+    /** Refused with a 409 or 400: a duplicate, or a refusal; the caller reads back to tell. */
+    async createNamespace(namespace, isPublic) {
+        const answer = await this.call({
+            operation: `create namespace "${namespace}"`,
+            method: 'POST',
+            path: '/namespaces',
+            body: { namespace_name: namespace, metadata: { public: String(isPublic) } }
+        }, {
+            ok: [200, 201],
+            accept: a => a.status === 409 || a.status === 400,
+            readBack: async () => (await this.readNamespace(namespace)) !== 'missing',
+            hint: a => a.status === 403 && isPublic
+                ? 'The IAM user or agency needs the permission to create namespaces in SWR Enterprise Edition, and swr:EnablePublicNameSpace for a public one (see "Enterprise Edition" in the README).'
+                : permission('create namespaces')(a)
+        });
+        // Right after an attempt whose answer was lost, a 409 most likely answers that attempt.
+        if (!answer.asError || answer.afterLostAttempt)
+            return { outcome: 'created' };
+        return { outcome: 'refused', error: answer.asError };
+    }
+    async updateNamespace(namespace, isPublic) {
+        await this.call({
+            operation: `update namespace "${namespace}"`,
+            method: 'PUT',
+            path: this.ns(namespace),
+            body: { metadata: { public: String(isPublic) } }
+        }, { ok: [200, 201, 204], hint: permission('update namespaces') });
+    }
+    async readRepository(namespace, repository) {
+        const operation = `read repository "${namespace}/${repository}"`;
+        const answer = await this.call({ operation, method: 'GET', path: this.repo(namespace, repository) }, { ok: [200], accept: isMissing, hint: permission('read repositories') });
+        if (answer.status !== 200)
+            return { state: 'absent' };
+        const o = enterprise_client_isObject(answer.json) ? answer.json : {};
+        const description = typeof o['description'] === 'string' ? o['description'] : '';
+        return { state: 'exists', info: { name: repository, description } };
+    }
+    async updateRepository(namespace, repository, description) {
+        await this.call({
+            operation: `update repository "${namespace}/${repository}"`,
+            method: 'PUT',
+            path: this.repo(namespace, repository),
+            body: { description }
+        }, { ok: [200, 201, 204], hint: permission('update repositories') });
+    }
+    /** The namespace's retention policies, from the instance-wide list (pages of 100). */
+    async listRetentionPolicies(namespace) {
+        return (await this.pages('/retention/policies', 'read the retention policies of the instance', [
+            'retentions',
+            'policies'
+        ]))
+            .filter(item => item['namespace_name'] === namespace)
+            .map(retentionPolicyOf);
+    }
+    /** `isOurs` tells, in a read after a lost answer, whether the policy was made. */
+    async createRetentionPolicy(namespace, policy, isOurs) {
+        await this.call({
+            operation: `create retention policy of namespace "${namespace}"`,
+            method: 'POST',
+            path: `${this.ns(namespace)}/retention/policies`,
+            body: policy
+        }, {
+            ok: [200, 201],
+            readBack: async () => (await this.listRetentionPolicies(namespace)).some(isOurs),
+            hint: permission('create retention policies')
+        });
+    }
+    async updateRetentionPolicy(namespace, id, policy) {
+        await this.call({
+            operation: `update retention policy ${id} of namespace "${namespace}"`,
+            method: 'PUT',
+            path: `${this.ns(namespace)}/retention/policies/${id}`,
+            body: policy
+        }, { ok: [200, 201, 204], hint: permission('update retention policies') });
+    }
+    /** The namespace's immutable tag rules, from the instance-wide list (pages of 100). */
+    async listImmutableRules(namespace) {
+        return (await this.pages('/immutabletagrules', 'read the immutable tag rules of the instance', [
+            'immutable_rules',
+            'rules'
+        ]))
+            .filter(item => item['namespace_name'] === namespace)
+            .map(item => ({ ...item, id: Number(item['id']) }));
+    }
+    /** Every item of an instance-wide list, read 100 at a time (offsets are multiples of it). */
+    async pages(path, operation, keys) {
+        const items = [];
+        for (let offset = 0;; offset += 100) {
+            const { json } = await this.call({ operation, method: 'GET', path, query: { limit: '100', offset: String(offset) } }, { ok: [200], hint: permission('list policies and rules') });
+            const page = itemsOf(json, keys);
+            items.push(...page);
+            const total = enterprise_client_isObject(json) && typeof json['total'] === 'number' ? json['total'] : undefined;
+            if (page.length < 100 || (total !== undefined && items.length >= total))
+                return items;
+        }
+    }
+    async createImmutableRule(namespace, rule, isOurs) {
+        await this.call({
+            operation: `create immutable tag rule of namespace "${namespace}"`,
+            method: 'POST',
+            path: `${this.ns(namespace)}/immutabletagrules`,
+            body: rule
+        }, {
+            ok: [200, 201],
+            readBack: async () => (await this.listImmutableRules(namespace)).some(isOurs),
+            hint: permission('create immutable tag rules')
+        });
+    }
+    async updateImmutableRule(namespace, id, rule) {
+        await this.call({
+            operation: `update immutable tag rule ${id} of namespace "${namespace}"`,
+            method: 'PUT',
+            path: `${this.ns(namespace)}/immutabletagrules/${id}`,
+            body: rule
+        }, { ok: [200, 201, 204], hint: permission('update immutable tag rules') });
+    }
+    /** A rule that is already gone counts as deleted. */
+    async deleteImmutableRule(namespace, id) {
+        await this.call({
+            operation: `delete immutable tag rule ${id} of namespace "${namespace}"`,
+            method: 'DELETE',
+            path: `${this.ns(namespace)}/immutabletagrules/${id}`
+        }, { ok: [200, 204], accept: isMissing, hint: permission('delete immutable tag rules') });
+    }
+    /** A docker login for the instance, valid for a day. A retry is harmless: each answer is a login. */
+    async temporaryCredential() {
+        const operation = 'get a temporary docker login for the instance';
+        const { json } = await this.call({ operation, method: 'POST', path: '/temp-credential' }, { ok: [200, 201], hint: permission('create temporary credentials') });
+        const o = enterprise_client_isObject(json) ? json : {};
+        const userId = typeof o['user_id'] === 'string' ? o['user_id'] : '';
+        const authToken = typeof o['auth_token'] === 'string' ? o['auth_token'] : '';
+        if (!userId || !authToken) {
+            throw new Error(`${operation} failed: the answer has no user_id and auth_token`);
+        }
+        return { userId, authToken, expireDate: String(o['expire_date'] ?? 'unknown') };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/enterprise-main.ts
+
+
+
+
+
+
+
+
+function enterpriseWanted(inputs, enterprise) {
+    return {
+        instanceId: enterprise.instanceId,
+        namespace: inputs.namespace,
+        repositories: inputs.repositories,
+        ...(inputs.isPublic !== undefined ? { isPublic: inputs.isPublic } : {}),
+        description: inputs.description,
+        onDrift: inputs.onDrift,
+        ...(inputs.retention ? { retention: inputs.retention } : {}),
+        ...(enterprise.immutableTags ? { immutableTags: enterprise.immutableTags } : {})
+    };
+}
+function groupTitle(wanted, dryRun) {
+    const what = wanted.repositories.length > 3
+        ? `${wanted.repositories.length} repositories`
+        : wanted.repositories.map(r => `${wanted.namespace}/${r}`).join(', ');
+    return `${dryRun ? 'Plan' : 'Prepare'} ${what} on SWR Enterprise Edition instance ${wanted.instanceId}`;
+}
+/** The instance's own temporary login, whatever the credentials: long-term keys included. */
+async function dockerLogin(client, registry, dryRun) {
+    if (dryRun) {
+        (0,runner/* warning */.$e)('docker_login_outputs: the temporary login of the instance is issued by a POST request, which dry_run does not make; no login outputs were set.');
+        return;
+    }
+    const login = await client.temporaryCredential();
+    (0,runner/* setSecret */.Pq)(login.authToken);
+    (0,runner/* setOutput */.uH)('docker_username', login.userId);
+    (0,runner/* setOutput */.uH)('docker_password', login.authToken);
+    (0,runner/* info */.pq)(`Docker login outputs set for a temporary login to ${registry}, valid until ${login.expireDate}`);
+}
+async function runEnterprise(inputs, enterprise, deps) {
+    const { api, credentials, log } = deps;
+    const project = await resolveProjectId(enterprise, credentials.projectId, url => api(url, swr_errors/* genericPolicy */.uy, credentials.authorize));
+    (0,runner/* info */.pq)(`SWR Enterprise Edition instance ${enterprise.instanceId}, project ${project.id} (from ${project.source})`);
+    const client = new SwrEnterpriseClient(api(inputs.endpoint, enterprisePolicy, credentials.authorize), project.id, enterprise.instanceId);
+    const wanted = enterpriseWanted(inputs, enterprise);
+    const outcome = await log.group(groupTitle(wanted, inputs.dryRun), async () => {
+        const result = await convergeEnterprise(wanted, client, {
+            dryRun: inputs.dryRun,
+            concurrency: deps.concurrency,
+            log,
+            ...(inputs.registry ? { registry: inputs.registry } : {}),
+            onPlan: changes => (0,github_log/* planLines */.HN)(changes, inputs.dryRun).forEach(line => (0,runner/* info */.pq)(line))
+        });
+        for (const line of (0,github_log/* repositoryLines */.QV)(result.report))
+            (0,runner/* info */.pq)(line);
+        for (const message of result.report.warnings)
+            (0,runner/* warning */.$e)(message);
+        return result;
+    });
+    const { report, registry, instance } = outcome;
+    (0,outputs/* writeOutputs */.K)(report, { knownHost: registry });
+    // The summary comes before the docker login, so that a failing login cannot lose it.
+    (0,runner/* appendSummary */.fe)(renderEnterpriseSummary(wanted, report, instance));
+    for (const { title, message } of (0,github_log/* failureAnnotations */.rb)(report))
+        (0,runner/* error */.z3)(message, { title });
+    const total = (0,github_log/* failureTotal */.rB)(report);
+    if (total)
+        (0,runner/* setFailed */.C1)(total);
+    if (inputs.dockerLoginOutputs)
+        await dockerLogin(client, registry, inputs.dryRun);
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=451.index.js.map
