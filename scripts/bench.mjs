@@ -10,9 +10,9 @@
 //   done while waiting is hidden on both sides, so only round trips remain.
 // - Bundle size.
 // Runs are interleaved and summarised by their median, since these machines are noisy.
-//   node scripts/bench.mjs [--runs 21] [--rounds 7]
+//   node scripts/bench.mjs [--runs 21] [--rounds 7] [--only cold-start|round-trips|bundle]
 import { spawn, execFileSync, execSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -23,8 +23,16 @@ import { startWanRelay } from '../test/support/wan-relay.js'
 import { isBundleCurrent } from './source-hash.mjs'
 
 const { values: args } = parseArgs({
-  options: { runs: { type: 'string', default: '21' }, rounds: { type: 'string', default: '7' } }
+  options: {
+    runs: { type: 'string', default: '21' },
+    rounds: { type: 'string', default: '7' },
+    only: { type: 'string' }
+  }
 })
+const PARTS = ['cold-start', 'round-trips', 'bundle']
+if (args.only !== undefined && !PARTS.includes(args.only))
+  throw new Error(`--only: "${args.only}" is not one of ${PARTS.join(', ')}`)
+const wanted = part => args.only === undefined || args.only === part
 const RUNS = Number(args.runs)
 const ROUNDS = Number(args.rounds)
 if (!(RUNS >= 11)) throw new Error('--runs: the cold start needs at least 11 runs')
@@ -41,10 +49,12 @@ const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const fmt = (n, digits = 0) => n.toFixed(digits)
 
 // ---------- cold start ----------
-const FLOOR = `'use strict'
-const http = require('node:http')
+// The floor the issue defines: CommonJS, node:http, no signing, one GET, one output line. Its
+// twin over node:https is what a real run's floor is, since SWR is always reached over TLS.
+const floorScript = module => `'use strict'
+const client = require('${module}')
 const { appendFileSync } = require('node:fs')
-http.get(process.env.FLOOR_URL, res => {
+client.get(process.env.FLOOR_URL, res => {
   res.resume()
   res.on('end', () => appendFileSync(process.env.GITHUB_OUTPUT, 'path=' + process.env.FLOOR_PATH + '\\n'))
 })
@@ -69,11 +79,11 @@ function measure(command, argv, env) {
   })
 }
 
-/** The three commands compared, each with its environment, against a running emulator. */
-function coldStartSubjects(emulator, dir) {
-  const floorFile = join(dir, 'floor.cjs')
-  writeFileSync(floorFile, FLOOR)
-  const keys = emulator.accounts.main
+/**
+ * The commands compared, each with its environment, against a running emulator: `node -e 0`,
+ * then the floor and the action over plain HTTP (the target's pair), then both over HTTPS.
+ */
+function coldStartSubjects(emulator, dir, caFile) {
   const base = {
     PATH: process.env.PATH,
     GITHUB_OUTPUT: join(dir, 'out'),
@@ -81,26 +91,38 @@ function coldStartSubjects(emulator, dir) {
   }
   writeFileSync(base.GITHUB_OUTPUT, '')
   writeFileSync(base.GITHUB_STEP_SUMMARY, '')
-  const actionEnv = {
-    ...base,
-    ...inputEnv({
-      namespace: 'group',
-      repository: 'app',
-      region: 'cn-north-4',
-      endpoint: emulator.url,
-      access_key_id: keys.accessKeyId,
-      secret_access_key: keys.secretAccessKey
-    })
-  }
-  const floorEnv = {
-    ...base,
-    FLOOR_URL: `${emulator.url}/v2/manage/namespaces/group/repos/app`,
-    FLOOR_PATH: `${emulator.registry}/group/app`
+  const keys = emulator.accounts.main
+  const pair = (scheme, origin, env) => {
+    const floorFile = join(dir, `floor-${scheme}.cjs`)
+    writeFileSync(floorFile, floorScript(`node:${scheme}`))
+    const floorEnv = {
+      ...base,
+      ...env,
+      FLOOR_URL: `${origin}/v2/manage/namespaces/group/repos/app`,
+      FLOOR_PATH: `${emulator.registry}/group/app`
+    }
+    const actionEnv = {
+      ...base,
+      ...env,
+      ...inputEnv({
+        namespace: 'group',
+        repository: 'app',
+        region: 'cn-north-4',
+        endpoint: origin,
+        access_key_id: keys.accessKeyId,
+        secret_access_key: keys.secretAccessKey
+      })
+    }
+    const over = scheme === 'https' ? ' over HTTPS' : ''
+    return [
+      { name: `floor${over} (one GET, one output)`, argv: [floorFile], env: floorEnv },
+      { name: `the action${over}, existing repository`, argv: [DIST], env: actionEnv }
+    ]
   }
   return [
-    ['`node -e 0`', ['-e', '0'], base],
-    ['floor (one GET, one output)', [floorFile], floorEnv],
-    ['the action, existing repository', [DIST], actionEnv]
+    { name: '`node -e 0`', argv: ['-e', '0'], env: base },
+    ...pair('http', emulator.url, {}),
+    ...pair('https', emulator.httpsUrl, { NODE_EXTRA_CA_CERTS: caFile })
   ]
 }
 
@@ -111,44 +133,53 @@ async function coldStart() {
     console.log(`(${TIME} is missing: cold-start memory cannot be measured here)\n`)
     return
   }
-  const emulator = await startEmulator()
+  const tls = makeTestCertificates([])
+  const emulator = await startEmulator({ tls: { key: tls.key, cert: tls.cert } })
   emulator.addRepository('group', 'app')
   const dir = mkdtempSync(join(tmpdir(), 'swr-bench-'))
-  const subjects = coldStartSubjects(emulator, dir)
+  const subjects = coldStartSubjects(emulator, dir, tls.caFile)
   const samples = subjects.map(() => [])
   for (let i = 0; i < RUNS + 2; i++) {
-    for (const [s, [, argv, env]] of subjects.entries()) {
+    for (const [s, { argv, env }] of subjects.entries()) {
       const sample = await measure(NODE, argv, env)
       if (i >= 2) samples[s].push(sample) // the first two rounds warm the disk cache
     }
   }
-  emulator.resetLog()
-  await measure(NODE, [DIST], subjects[2][2])
-  const actionRequests = emulator.log.length
+  const requests = []
+  for (const { env } of [subjects[2], subjects[4]]) {
+    emulator.resetLog()
+    await measure(NODE, [DIST], env)
+    requests.push(emulator.log.length)
+  }
   await emulator.close()
   rmSync(dir, { recursive: true, force: true })
-  printColdStart(subjects, samples, actionRequests)
+  rmSync(tls.dir, { recursive: true, force: true })
+  printColdStart(subjects, samples, requests)
 }
 
-function printColdStart(subjects, samples, actionRequests) {
-  const rows = subjects.map(([name], s) => ({
+function printColdStart(subjects, samples, requests) {
+  const rows = subjects.map(({ name }, s) => ({
     name,
     wall: median(samples[s].map(x => x.wallMs)),
     rss: median(samples[s].map(x => x.rssMb))
   }))
-  const [, floor, action] = rows
+  const [, floor, action, tlsFloor, tlsAction] = rows
+  const floorOf = r => (r === tlsFloor || r === tlsAction ? tlsFloor : floor)
   console.log(`### Cold start (median of ${RUNS} interleaved runs; Node ${NODE_VERSION})\n`)
-  console.log('| run | wall time | × floor | peak RSS | × floor |')
+  console.log('| run | wall time | × its floor | peak RSS | × its floor |')
   console.log('| --- | ---: | ---: | ---: | ---: |')
   for (const r of rows) {
+    const f = floorOf(r)
     console.log(
-      `| ${r.name} | ${fmt(r.wall)} ms | ${fmt(r.wall / floor.wall, 2)} | ${fmt(r.rss, 1)} MB | ${fmt(r.rss / floor.rss, 2)} |`
+      `| ${r.name} | ${fmt(r.wall)} ms | ${fmt(r.wall / f.wall, 2)} | ${fmt(r.rss, 1)} MB | ${fmt(r.rss / f.rss, 2)} |`
     )
   }
+  const ratios = (a, f) =>
+    `${fmt(a.wall / f.wall, 2)}x the wall time, ${fmt(a.rss / f.rss, 2)}x the peak RSS`
   console.log(
-    `\nThe action against its floor: ${fmt(action.wall / floor.wall, 2)}x the wall time, ` +
-      `${fmt(action.rss / floor.rss, 2)}x the peak RSS (target: 1.3x each). ` +
-      `It made ${actionRequests} request(s).\n`
+    `\nThe action against its floor: ${ratios(action, floor)} (target: 1.3x each). ` +
+      `Over HTTPS, as every real run: ${ratios(tlsAction, tlsFloor)}. ` +
+      `It made ${requests.join(' and ')} request(s).\n`
   )
 }
 
@@ -294,7 +325,16 @@ function bundleTable() {
   console.log('### Bundle\n')
   console.log('| file | size | loaded |')
   console.log('| --- | ---: | --- |')
-  const when = f => (f === 'index.js' ? 'always' : 'only for a proxy or OIDC')
+  // What a chunk holds, from its source map: what makes a run load it.
+  const when = f => {
+    if (f === 'index.js') return 'always'
+    const { sources } = JSON.parse(readFileSync(join(dist, `${f}.map`), 'utf8'))
+    const has = part => sources.some(source => source.includes(part))
+    if (has('src/enterprise-main.ts')) return 'only for an Enterprise Edition instance'
+    if (has('@actions/core/')) return 'only for OIDC'
+    if (has('@actions/http-client/')) return 'only for a proxy or OIDC'
+    throw new Error(`dist/${f}: no known reason to load it; name one in scripts/bench.mjs`)
+  }
   for (const f of files.sort(
     (a, b) => statSync(join(dist, b)).size - statSync(join(dist, a)).size
   )) {
@@ -303,6 +343,6 @@ function bundleTable() {
   console.log()
 }
 
-await coldStart()
-await scenarioTable()
-bundleTable()
+if (wanted('cold-start')) await coldStart()
+if (wanted('round-trips')) await scenarioTable()
+if (wanted('bundle')) bundleTable()
