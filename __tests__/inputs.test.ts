@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { getInputs, InputError, secretValues, tuningFromEnv } from '../src/github/inputs.js'
+import { secretValues } from '../src/github/credential-inputs.js'
+import { getInputs, InputError, tuningFromEnv } from '../src/github/inputs.js'
 import { inputEnv } from './helpers/action.js'
 
 const keys = { access_key_id: 'AKEXAMPLE', secret_access_key: 'SKEXAMPLE' }

@@ -1,6 +1,139 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 5922:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ readCredentials),
+/* harmony export */   V: () => (/* binding */ secretValues)
+/* harmony export */ });
+/* harmony import */ var _swr_endpoints_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(650);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1472);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9823);
+// The credentials a run signs with: access keys from exactly one place (inputs or one pair of
+// environment variables, with that place's token), or keyless OpenID Connect. Kept apart from
+// inputs.ts, which reads everything else; getInputs calls readCredentials and main.ts
+// secretValues. It takes InputError and parseEndpoint from inputs.ts and uses them only inside
+// functions, so the two modules may import each other.
+
+
+
+// Header values must be one line of printable ASCII; anything else is a copy-paste mistake,
+// reported without echoing the value, since it may be a secret.
+function checkHeaderSafe(source, secret) {
+    if (!/^[\x21-\x7e]+$/.test(source.value)) {
+        const rule = 'it must be one line of printable characters without spaces';
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(secret
+            ? `${source.label} (value hidden) is malformed: ${rule}.`
+            : `${source.label} is ${JSON.stringify(source.value)}: ${rule}.`);
+    }
+}
+// In order of precedence. The SDK token variable is the one the official Go and Java SDKs'
+// EnvCredentialProvider reads next to HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK.
+const KEY_VARIABLES = [
+    ['HUAWEI_CLOUD_ACCESS_KEY_ID', 'HUAWEI_CLOUD_SECRET_ACCESS_KEY', 'HUAWEI_CLOUD_SECURITY_TOKEN'],
+    ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN']
+];
+function keySources(env) {
+    const input = (name) => ({
+        name: `input ${name}`,
+        label: `Input "${name}"`,
+        value: (0,_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .getInput */ .V4)(name, env)
+    });
+    const variable = (name) => ({
+        name,
+        label: `Variable "${name}"`,
+        value: (env[name] ?? '').trim()
+    });
+    return [
+        {
+            ak: input('access_key_id'),
+            sk: input('secret_access_key'),
+            token: input('security_token')
+        },
+        ...KEY_VARIABLES.map(([ak, sk, token]) => ({
+            ak: variable(ak),
+            sk: variable(sk),
+            token: variable(token)
+        }))
+    ];
+}
+/** Every value that is or may be a secret, from every source, whether it will be used or not. */
+function secretValues(env) {
+    const values = keySources(env).flatMap(source => [source.sk.value, source.token.value]);
+    return [...new Set(values.filter(value => value.length > 0))];
+}
+const ONE_PLACE = 'the access key id and the secret access key must come from the same place: inputs access_key_id and secret_access_key, variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK';
+/**
+ * The pair of the first source with an access key id, and only that source's token. Mixing
+ * sources would sign with a secret that does not belong to the key id, which the service
+ * answers with an opaque signature error; the same holds for a token issued with other keys.
+ */
+function pickKeySource(sources) {
+    const index = sources.findIndex(source => source.ak.value);
+    const chosen = sources[index];
+    if (!chosen) {
+        const secret = sources.find(source => source.sk.value);
+        if (secret) {
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The access key id is missing: the secret access key comes from ${secret.sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.`);
+        }
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.');
+    }
+    // A secret set above the chosen source was meant for a key id that is not there; one set
+    // below it is another pair's, and counts only when the chosen source has none.
+    const stray = sources.slice(0, index).find(source => source.sk.value) ??
+        (chosen.sk.value ? undefined : sources.find(source => source.sk.value));
+    if (stray) {
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The access key id comes from ${chosen.ak.name} but a secret access key is set in ${stray.sk.name}: ${ONE_PLACE}.`);
+    }
+    if (!chosen.sk.value) {
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The secret access key is missing: the access key id comes from ${chosen.ak.name}, but ${chosen.sk.name} is not set.`);
+    }
+    const inputToken = sources[0]?.token;
+    if (index > 0 && inputToken?.value) {
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input "security_token" was given but the access keys come from ${chosen.ak.name} and ${chosen.sk.name}: a security token belongs to the keys it was issued with; give access_key_id and secret_access_key as inputs too, or set ${chosen.token.name} instead.`);
+    }
+    return chosen;
+}
+function readKeys(env) {
+    const { ak, sk, token } = pickKeySource(keySources(env));
+    checkHeaderSafe(ak, false);
+    checkHeaderSafe(sk, true);
+    if (token.value)
+        checkHeaderSafe(token, true);
+    return {
+        kind: 'keys',
+        accessKeyId: ak.value,
+        secretAccessKey: sk.value,
+        ...(token.value ? { securityToken: token.value } : {}),
+        source: `${ak.name} and ${sk.name}`
+    };
+}
+function readCredentials(env, region, input) {
+    const idpId = input('idp_id');
+    if (!idpId)
+        return readKeys(env);
+    if (input('access_key_id') || input('secret_access_key') || input('security_token')) {
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('Inputs "idp_id" and access keys were both given: use either idp_id (keyless, OpenID Connect) or access_key_id and secret_access_key, not both.');
+    }
+    checkHeaderSafe({ name: 'input idp_id', label: 'Input "idp_id"', value: idpId }, false);
+    // The IAM token is scoped to the project named after the region.
+    if (!region) {
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('Input "region" is empty and no region is known: with idp_id, give region (e.g. cn-north-4), since the IAM token is scoped to that region\'s project.');
+    }
+    const audience = input('oidc_audience');
+    return {
+        kind: 'oidc',
+        idpId,
+        ...(audience ? { audience } : {}),
+        iamEndpoint: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .parseEndpoint */ .Bk)('iam_endpoint', input('iam_endpoint') || (0,_swr_endpoints_js__WEBPACK_IMPORTED_MODULE_0__/* .defaultIamEndpoint */ .cq)(region))
+    };
+}
+
+
+/***/ }),
+
 /***/ 1472:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -13,7 +146,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   Gq: () => (/* binding */ invalid),
   yG: () => (/* binding */ parseBoolean),
   Bk: () => (/* binding */ parseEndpoint),
-  VX: () => (/* binding */ secretValues),
   N$: () => (/* binding */ tuningFromEnv)
 });
 
@@ -309,7 +441,10 @@ function targetsInstance(input) {
     return input('instance_id') !== '';
 }
 
+// EXTERNAL MODULE: ./src/github/credential-inputs.ts
+var credential_inputs = __nccwpck_require__(5922);
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
+
 
 
 
@@ -368,117 +503,6 @@ function parseEndpoint(input, value) {
     }
     url.pathname = url.pathname.replace(/\/+$/, '');
     return url;
-}
-// Header values must be one line of printable ASCII; anything else is a copy-paste mistake,
-// reported without echoing the value, since it may be a secret.
-function checkHeaderSafe(source, secret) {
-    if (!/^[\x21-\x7e]+$/.test(source.value)) {
-        const rule = 'it must be one line of printable characters without spaces';
-        throw new InputError(secret
-            ? `${source.label} (value hidden) is malformed: ${rule}.`
-            : `${source.label} is ${JSON.stringify(source.value)}: ${rule}.`);
-    }
-}
-// In order of precedence. The SDK token variable is the one the official Go and Java SDKs'
-// EnvCredentialProvider reads next to HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK.
-const KEY_VARIABLES = [
-    ['HUAWEI_CLOUD_ACCESS_KEY_ID', 'HUAWEI_CLOUD_SECRET_ACCESS_KEY', 'HUAWEI_CLOUD_SECURITY_TOKEN'],
-    ['HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN']
-];
-function keySources(env) {
-    const input = (name) => ({
-        name: `input ${name}`,
-        label: `Input "${name}"`,
-        value: (0,runner/* getInput */.V4)(name, env)
-    });
-    const variable = (name) => ({
-        name,
-        label: `Variable "${name}"`,
-        value: (env[name] ?? '').trim()
-    });
-    return [
-        {
-            ak: input('access_key_id'),
-            sk: input('secret_access_key'),
-            token: input('security_token')
-        },
-        ...KEY_VARIABLES.map(([ak, sk, token]) => ({
-            ak: variable(ak),
-            sk: variable(sk),
-            token: variable(token)
-        }))
-    ];
-}
-/** Every value that is or may be a secret, from every source, whether it will be used or not. */
-function secretValues(env) {
-    const values = keySources(env).flatMap(source => [source.sk.value, source.token.value]);
-    return [...new Set(values.filter(value => value.length > 0))];
-}
-const ONE_PLACE = 'the access key id and the secret access key must come from the same place: inputs access_key_id and secret_access_key, variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK';
-/**
- * The pair of the first source with an access key id, and only that source's token. Mixing
- * sources would sign with a secret that does not belong to the key id, which the service
- * answers with an opaque signature error; the same holds for a token issued with other keys.
- */
-function pickKeySource(sources) {
-    const index = sources.findIndex(source => source.ak.value);
-    const chosen = sources[index];
-    if (!chosen) {
-        const secret = sources.find(source => source.sk.value);
-        if (secret) {
-            throw new InputError(`The access key id is missing: the secret access key comes from ${secret.sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.`);
-        }
-        throw new InputError('No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.');
-    }
-    // A secret set above the chosen source was meant for a key id that is not there; one set
-    // below it is another pair's, and counts only when the chosen source has none.
-    const stray = sources.slice(0, index).find(source => source.sk.value) ??
-        (chosen.sk.value ? undefined : sources.find(source => source.sk.value));
-    if (stray) {
-        throw new InputError(`The access key id comes from ${chosen.ak.name} but a secret access key is set in ${stray.sk.name}: ${ONE_PLACE}.`);
-    }
-    if (!chosen.sk.value) {
-        throw new InputError(`The secret access key is missing: the access key id comes from ${chosen.ak.name}, but ${chosen.sk.name} is not set.`);
-    }
-    const inputToken = sources[0]?.token;
-    if (index > 0 && inputToken?.value) {
-        throw new InputError(`Input "security_token" was given but the access keys come from ${chosen.ak.name} and ${chosen.sk.name}: a security token belongs to the keys it was issued with; give access_key_id and secret_access_key as inputs too, or set ${chosen.token.name} instead.`);
-    }
-    return chosen;
-}
-function readKeys(env) {
-    const { ak, sk, token } = pickKeySource(keySources(env));
-    checkHeaderSafe(ak, false);
-    checkHeaderSafe(sk, true);
-    if (token.value)
-        checkHeaderSafe(token, true);
-    return {
-        kind: 'keys',
-        accessKeyId: ak.value,
-        secretAccessKey: sk.value,
-        ...(token.value ? { securityToken: token.value } : {}),
-        source: `${ak.name} and ${sk.name}`
-    };
-}
-function readCredentials(env, region, input) {
-    const idpId = input('idp_id');
-    if (!idpId)
-        return readKeys(env);
-    if (input('access_key_id') || input('secret_access_key') || input('security_token')) {
-        throw new InputError('Inputs "idp_id" and access keys were both given: use either idp_id (keyless, OpenID Connect) or access_key_id and secret_access_key, not both.');
-    }
-    checkHeaderSafe({ name: 'input idp_id', label: 'Input "idp_id"', value: idpId }, false);
-    // The IAM token is scoped to the project named after the region.
-    if (!region) {
-        throw new InputError('Input "region" is empty and no region is known: with idp_id, give region (e.g. cn-north-4), since the IAM token is scoped to that region\'s project.');
-    }
-    const audience = input('oidc_audience');
-    return {
-        kind: 'oidc',
-        idpId,
-        ...(audience ? { audience } : {}),
-        iamEndpoint: parseEndpoint('iam_endpoint', input('iam_endpoint') || (0,endpoints/* defaultIamEndpoint */.cq)(region))
-    };
 }
 function readRetention(input) {
     const keepLast = parseWholeNumber('retention_keep_last', input('retention_keep_last'));
@@ -604,7 +628,7 @@ function getInputs(env, now = new Date()) {
     // Before the settings, so that an input an instance cannot use is named as such.
     const enterprise = readEnterprise(input, env, location);
     const settings = readSettings(input);
-    const credentials = readCredentials(env, location.region, input);
+    const credentials = (0,credential_inputs/* readCredentials */.L)(env, location.region, input);
     const dockerLoginOutputs = parseBoolean('docker_login_outputs', input('docker_login_outputs') || 'false');
     // An instance's login is its own temporary credential, which needs no region.
     if (dockerLoginOutputs && !location.region && !enterprise) {
@@ -2110,6 +2134,8 @@ async function converge(wanted, clients, options) {
     return (0,report/* buildReport */.FK)(wanted, plan, await applyPlan(plan, ctx), paths);
 }
 
+// EXTERNAL MODULE: ./src/github/credential-inputs.ts
+var credential_inputs = __nccwpck_require__(5922);
 // EXTERNAL MODULE: ./src/github/inputs.ts + 3 modules
 var github_inputs = __nccwpck_require__(1472);
 // EXTERNAL MODULE: ./src/github/log.ts
@@ -2743,6 +2769,7 @@ var endpoints = __nccwpck_require__(650);
 
 
 
+
 /** Repositories handled at once, and so connections per host at most. */
 const CONCURRENCY = 8;
 const USER_AGENT = 'create-swr-repository-action';
@@ -2831,7 +2858,7 @@ async function dockerLogin(inputs, credentials, client) {
 }
 async function run(env = process.env) {
     // Every value that may be a secret is masked before anything can fail and print.
-    for (const secret of (0,github_inputs/* secretValues */.VX)(env))
+    for (const secret of (0,credential_inputs/* secretValues */.V)(env))
         (0,runner/* setSecret */.Pq)(secret);
     let transport;
     try {

@@ -7,7 +7,8 @@ import {
 } from './auth/credentials.js'
 import { converge } from './converge.js'
 import { LIST_FROM } from './read.js'
-import { getInputs, secretValues, tuningFromEnv, type Inputs } from './github/inputs.js'
+import { secretValues } from './github/credential-inputs.js'
+import { getInputs, tuningFromEnv, type Inputs } from './github/inputs.js'
 import {
   failureAnnotations,
   failureTotal,

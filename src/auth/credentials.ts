@@ -2,7 +2,7 @@
 // token obtained keylessly by exchanging the workflow's OpenID Connect token.
 import { createHmac } from 'node:crypto'
 import type { Api, Authorizer } from '../http/api.js'
-import type { CredentialInputs } from '../github/inputs.js'
+import type { CredentialInputs } from '../github/credential-inputs.js'
 import { signRequest } from '../http/signer.js'
 
 export interface ResolvedCredentials {
