@@ -1000,13 +1000,15 @@ describe('Enterprise Edition: what the emulator exports', () => {
       'instanceAccessAddress',
       'eeNamespaceDuplicate',
       'eeMissing',
-      'eeNamespacePut'
+      'eeNamespacePut',
+      'eeRetentionRules'
     ])
     expect(ENTERPRISE_VARIANTS.map(name => VARIANTS[name as keyof typeof VARIANTS][0])).toEqual([
       'bare',
       '409',
       '404',
-      '200'
+      '200',
+      'many'
     ])
   })
 
@@ -1495,6 +1497,31 @@ describe('Enterprise Edition: retention policies of a namespace', () => {
     })
     expect(emulator.instanceState(INSTANCE).retentionPolicies).toEqual([read.json])
   })
+
+  it.each([
+    ['many', 201, 200],
+    ['one-on-update', 201, 400],
+    ['one', 400, undefined]
+  ] as const)(
+    'eeRetentionRules %s: a policy of two rules is answered %s on POST and %s on PUT',
+    async (value, onPost, onPut) => {
+      emulator.variants['eeRetentionRules'] = value
+      const two = { ...POLICY, rules: [RETENTION_RULE, RETENTION_RULE] }
+      const created = await eeCall('POST', RETENTIONS, two)
+      expect(created.status).toBe(onPost)
+      if (onPut === undefined) {
+        expectEeError(created, 400, 'SWR.400001')
+        expect(emulator.instanceState(INSTANCE).retentionPolicies).toEqual([])
+        // One rule is what every value accepts.
+        expect((await eeCall('POST', RETENTIONS, POLICY)).status).toBe(201)
+        return
+      }
+      const { id } = created.json as { id: number }
+      const updated = await eeCall('PUT', `${RETENTIONS}/${id}`, two)
+      expect(updated.status).toBe(onPut)
+      expect((await eeCall('PUT', `${RETENTIONS}/${id}`, POLICY)).status).toBe(200)
+    }
+  )
 
   it('nDaysSinceLastPush and a manual trigger without settings are accepted', async () => {
     const rule = {

@@ -3,14 +3,15 @@
 // one tag selector per rule and one repository scope selector ("目前只支持长度为1"), doublestar
 // selectors, algorithm "or", action retain / immutable. Choices of the emulator's own:
 // - a namespace holds one retention policy (Harbor keeps its id in the project): a second
-//   POST is 409 SWR.409003; at most 15 rules a policy, and 15 immutable rules a namespace (as
-//   Harbor documents);
+//   POST is 409 SWR.409003; at most 15 rules a policy (as Harbor documents; the variant
+//   eeRetentionRules allows one on PUT, or on both), and 15 immutable rules a namespace;
 // - a missing retention policy is 400 SWR.400003 (the Terraform provider's code), a missing
 //   immutable rule follows eeMissing;
 // - the instance-wide immutable rule list wants an offset that is a multiple of the limit (a
 //   note in the Terraform provider's reader); PUT and DELETE answer 200 without a body.
 import { answerMissing, instanceRoutes, pageOf, readBody } from './enterprise.js'
 import { namespaceOf } from './enterprise-namespaces.js'
+import { variant } from './resources.js'
 
 const TEMPLATES = ['latestPushedK', 'latestPulledN', 'nDaysSinceLastPush', 'nDaysSinceLastPull']
 const TAG_DECORATIONS = ['matches', 'excludes']
@@ -87,14 +88,16 @@ function triggerProblem(trigger) {
   return undefined
 }
 
-/** What is wrong with a retention policy body, or undefined. */
-export function retentionProblem(body) {
+/** What is wrong with a retention policy body of at most maxRules rules, or undefined. */
+export function retentionProblem(body, maxRules = MAX_RULES) {
   if (typeof body.name !== 'string' || !POLICY_NAME.test(body.name))
     return 'name must be 1 to 256 letters, digits, _ or -'
   if (body.algorithm !== 'or') return 'algorithm must be "or"'
   if (typeof body.enabled !== 'boolean') return 'enabled must be true or false'
-  if (!Array.isArray(body.rules) || body.rules.length < 1 || body.rules.length > MAX_RULES)
-    return `rules must hold 1 to ${MAX_RULES} rules`
+  if (!Array.isArray(body.rules) || body.rules.length < 1 || body.rules.length > maxRules)
+    return maxRules === 1
+      ? 'rules must hold exactly one rule'
+      : `rules must hold 1 to ${maxRules} rules`
   for (const [i, rule] of body.rules.entries()) {
     const problem = retentionRuleProblem(rule, `rules[${i}]`)
     if (problem) return problem
@@ -162,10 +165,16 @@ function checkedBody(call, problemOf) {
   return undefined
 }
 
+/** The rules a policy may hold on POST or PUT, as the variant eeRetentionRules has it. */
+function maxRules(ctx, method) {
+  const allowed = variant(ctx, 'eeRetentionRules')
+  return allowed === 'one' || (allowed === 'one-on-update' && method === 'PUT') ? 1 : MAX_RULES
+}
+
 function createRetention(ctx, call, data) {
   const ns = namespaceOf(ctx, call, data)
   if (!ns) return
-  const body = checkedBody(call, retentionProblem)
+  const body = checkedBody(call, b => retentionProblem(b, maxRules(ctx, 'POST')))
   if (!body) return
   if (policiesOf(data, ns).length > 0)
     return call.error(409, 'SWR.409003', `The namespace ${ns} has a retention policy already`)
@@ -190,7 +199,7 @@ function showRetention(ctx, call, data) {
 function updateRetention(ctx, call, data) {
   const policy = policyOf(ctx, call, data)
   if (!policy) return
-  const body = checkedBody(call, retentionProblem)
+  const body = checkedBody(call, b => retentionProblem(b, maxRules(ctx, 'PUT')))
   if (!body) return
   storeRetention(data, policy.namespace_name, body, policy.id)
   return call.send(200, undefined)

@@ -60,7 +60,13 @@ export const VARIANTS = Object.freeze({
    */
   eeMissing: Object.freeze(['404', '400']),
   /** PUT of an Enterprise Edition namespace: 200 or 204, both without a body. */
-  eeNamespacePut: Object.freeze(['200', '204'])
+  eeNamespacePut: Object.freeze(['200', '204']),
+  /**
+   * The rules an Enterprise Edition retention policy may hold: up to 15 (Harbor's limit), one
+   * on PUT only (the official SDKs' UpdateRetentionPolicyRequestBody says of its rules
+   * "数组长度只允许为1", the array may hold one; the create body says nothing), or one on both.
+   */
+  eeRetentionRules: Object.freeze(['many', 'one-on-update', 'one'])
 })
 
 /** The variants that only Enterprise Edition calls show. */
@@ -68,7 +74,8 @@ export const ENTERPRISE_VARIANTS = Object.freeze([
   'instanceAccessAddress',
   'eeNamespaceDuplicate',
   'eeMissing',
-  'eeNamespacePut'
+  'eeNamespacePut',
+  'eeRetentionRules'
 ])
 
 /** The error body shapes SWR is known to answer with, the live one first. */
