@@ -76,6 +76,35 @@ describe('retention', () => {
     ])
   })
 
+  it('on an instance that takes one rule a policy, keeping signature tags is refused with the reason and creates nothing; one rule is created', async () => {
+    emulator.variants['eeRetentionRules'] = 'one'
+    const refused = await runAction(eeInputs(emulator, { retention_keep_last: '10' }))
+    expect(refused.exitCode).toBe(1)
+    expect(errorsOf(refused)).toContain('The policy holds 2 rules, and the instance may take one')
+    expect(errorsOf(refused)).toContain('retention_keep_signatures')
+    expect(state().retentionPolicies).toEqual([])
+
+    const run = await convergedTwice(
+      eeInputs(emulator, { retention_keep_last: '10', retention_keep_signatures: 'false' })
+    )
+    expect(resultOf(run.outputs)[0]?.['retention']).toBe('created')
+    expect(state().retentionPolicies[0]?.['rules']).toEqual([
+      expect.objectContaining(keep('latestPushedK', 10, 'matches', '**', 'app'))
+    ])
+  })
+
+  it('on an instance that takes one rule a policy on update only, a change to a two-rule policy is refused with the reason and the policy is left as it was', async () => {
+    emulator.variants['eeRetentionRules'] = 'one-on-update'
+    await convergedTwice(eeInputs(emulator, { retention_keep_last: '10' }))
+    const before = state().retentionPolicies
+    expect(before[0]?.['rules']).toHaveLength(2)
+
+    const changed = await runAction(eeInputs(emulator, { retention_keep_last: '5' }))
+    expect(changed.exitCode).toBe(1)
+    expect(errorsOf(changed)).toContain('The policy holds 2 rules, and the instance may take one')
+    expect(state().retentionPolicies).toEqual(before)
+  })
+
   it('by days, without signature tags when told, matches every tag', async () => {
     await convergedTwice(
       eeInputs(emulator, { retention_keep_days: '30', retention_keep_signatures: 'false' })

@@ -66,16 +66,17 @@ var errors = __webpack_require__(8549);
 // whose rules the action owns when they are scoped to exactly the repositories of the run.
 // Rules scoped otherwise (another workflow's) are kept as they are. Harbor deletes every tag
 // that no rule retains, so an exception cannot be a mere exclusion: the count or age rule
-// excludes the exceptions (they do not use up its N), and a second rule retains them. The API
-// documents no "retain always" template, so that rule keeps what was pushed in the last
-// EXCEPTIONS_DAYS days: for a tag, forever.
+// excludes the exceptions (they do not use up its N), and a second rule retains them. The
+// API's templates (the SDK's RetentionRule lists four) have no "retain always", so that rule
+// keeps what was pushed in the last EXCEPTIONS_DAYS days: for a tag, forever. An instance that
+// takes one rule a policy refuses it; enterprise-client.ts says why (docs/swr-enterprise.md).
 
 
 /** The doublestar globs that match the tags inputs.ts's SIGNATURE_TAGS expressions match. */
 const SIGNATURE_PATTERNS = ['sha256-*', '*.sig', '*.att', '*.sbom'];
 /** How far back the exceptions' rule keeps tags: a hundred years. */
 const EXCEPTIONS_DAYS = 36500;
-/** Daily at midnight (Harbor's six-field cron): a manual policy would never run. */
+/** Daily at midnight UTC (the SDK's six-field cron): a manual policy would never run. */
 const DAILY = {
     type: 'scheduled',
     trigger_settings: { cron: '0 0 0 * * ?' }
@@ -905,6 +906,17 @@ function permission(what) {
         ? `The IAM user or agency needs the permission to ${what} in SWR Enterprise Edition (see "Enterprise Edition" in the README).`
         : undefined;
 }
+/**
+ * The 400 hint to a retention policy of several rules: an instance may take one rule a policy
+ * (docs/swr-enterprise.md), and keeping exception or signature tags takes a second.
+ */
+function retentionHint(policy, what) {
+    const needs = permission(what);
+    return (answer) => needs(answer) ??
+        (answer.status === 400 && policy.rules.length > 1
+            ? `The policy holds ${policy.rules.length} rules, and the instance may take one a policy (the official SDK says so of updates). A second rule is what keeps the tags of retention_exceptions and the signature tags (retention_keep_signatures, on by default), and rules kept for other repositories of the namespace count too. One rule cannot keep them: drop retention_exceptions and set retention_keep_signatures to false only if those tags may be deleted, or leave this namespace's retention to the console.`
+            : undefined);
+}
 function instanceInfo(json, id) {
     const o = enterprise_client_isObject(json) ? json : {};
     const address = String(o['access_address'] ?? '');
@@ -1036,7 +1048,7 @@ class SwrEnterpriseClient {
         }, {
             ok: [200, 201],
             readBack: async () => (await this.listRetentionPolicies(namespace)).some(isOurs),
-            hint: permission('create retention policies')
+            hint: retentionHint(policy, 'create retention policies')
         });
     }
     async updateRetentionPolicy(namespace, id, policy) {
@@ -1045,7 +1057,7 @@ class SwrEnterpriseClient {
             method: 'PUT',
             path: `${this.ns(namespace)}/retention/policies/${id}`,
             body: policy
-        }, { ok: [200, 201, 204], hint: permission('update retention policies') });
+        }, { ok: [200, 201, 204], hint: retentionHint(policy, 'update retention policies') });
     }
     /** The namespace's immutable tag rules, from the instance-wide list (pages of 100). */
     async listImmutableRules(namespace) {

@@ -2,9 +2,10 @@
 // whose rules the action owns when they are scoped to exactly the repositories of the run.
 // Rules scoped otherwise (another workflow's) are kept as they are. Harbor deletes every tag
 // that no rule retains, so an exception cannot be a mere exclusion: the count or age rule
-// excludes the exceptions (they do not use up its N), and a second rule retains them. The API
-// documents no "retain always" template, so that rule keeps what was pushed in the last
-// EXCEPTIONS_DAYS days: for a tag, forever.
+// excludes the exceptions (they do not use up its N), and a second rule retains them. The
+// API's templates (the SDK's RetentionRule lists four) have no "retain always", so that rule
+// keeps what was pushed in the last EXCEPTIONS_DAYS days: for a tag, forever. An instance that
+// takes one rule a policy refuses it; enterprise-client.ts says why (docs/swr-enterprise.md).
 import { SIGNATURE_TAGS, type RetentionSpec } from '../github/inputs.js'
 import type { Change } from '../resources/types.js'
 import type {
@@ -24,7 +25,7 @@ const SIGNATURE_PATTERNS = ['sha256-*', '*.sig', '*.att', '*.sbom']
 /** How far back the exceptions' rule keeps tags: a hundred years. */
 export const EXCEPTIONS_DAYS = 36500
 
-/** Daily at midnight (Harbor's six-field cron): a manual policy would never run. */
+/** Daily at midnight UTC (the SDK's six-field cron): a manual policy would never run. */
 export const DAILY: RetentionTrigger = {
   type: 'scheduled',
   trigger_settings: { cron: '0 0 0 * * ?' }

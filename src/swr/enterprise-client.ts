@@ -140,6 +140,19 @@ function permission(what: string) {
       : undefined
 }
 
+/**
+ * The 400 hint to a retention policy of several rules: an instance may take one rule a policy
+ * (docs/swr-enterprise.md), and keeping exception or signature tags takes a second.
+ */
+function retentionHint(policy: RetentionPolicy, what: string) {
+  const needs = permission(what)
+  return (answer: Answer): string | undefined =>
+    needs(answer) ??
+    (answer.status === 400 && policy.rules.length > 1
+      ? `The policy holds ${policy.rules.length} rules, and the instance may take one a policy (the official SDK says so of updates). A second rule is what keeps the tags of retention_exceptions and the signature tags (retention_keep_signatures, on by default), and rules kept for other repositories of the namespace count too. One rule cannot keep them: drop retention_exceptions and set retention_keep_signatures to false only if those tags may be deleted, or leave this namespace's retention to the console.`
+      : undefined)
+}
+
 function instanceInfo(json: unknown, id: string): InstanceInfo {
   const o = isObject(json) ? json : {}
   const address = String(o['access_address'] ?? '')
@@ -312,7 +325,7 @@ export class SwrEnterpriseClient {
       {
         ok: [200, 201],
         readBack: async () => (await this.listRetentionPolicies(namespace)).some(isOurs),
-        hint: permission('create retention policies')
+        hint: retentionHint(policy, 'create retention policies')
       }
     )
   }
@@ -325,7 +338,7 @@ export class SwrEnterpriseClient {
         path: `${this.ns(namespace)}/retention/policies/${id}`,
         body: policy
       },
-      { ok: [200, 201, 204], hint: permission('update retention policies') }
+      { ok: [200, 201, 204], hint: retentionHint(policy, 'update retention policies') }
     )
   }
 
