@@ -2827,13 +2827,12 @@ function standardClients(inputs, credentials, swrApi) {
 }
 /**
  * Connections to open at once, so that their handshakes overlap other work: the pool's for a
- * batch (read with one list while they open), else one, which the first request takes; its
- * handshakes then run while the request is signed, or while OpenID Connect exchanges its token.
+ * batch (read with one list while they open), one while OpenID Connect exchanges its token.
  */
 function connectionsToWarm(inputs) {
     if (inputs.repositories.length >= LIST_FROM)
         return Math.min(CONCURRENCY, inputs.repositories.length);
-    return 1;
+    return inputs.credentials.kind === 'oidc' ? 1 : 0;
 }
 function pathRulesOf(inputs) {
     const knownHost = (0,endpoints/* registryFromEndpoint */.fS)(inputs.endpoint);
@@ -2875,7 +2874,9 @@ async function run(env = process.env) {
             maxSockets: CONCURRENCY,
             userAgent: USER_AGENT
         });
-        void transport.preconnect(inputs.endpoint, connectionsToWarm(inputs)).catch(() => undefined);
+        const warm = connectionsToWarm(inputs);
+        if (warm > 0)
+            void transport.preconnect(inputs.endpoint, warm).catch(() => undefined);
         const deadline = Date.now() + tuning.retry.budgetMs;
         const shared = {
             transport,

@@ -109,13 +109,12 @@ function standardClients(
 
 /**
  * Connections to open at once, so that their handshakes overlap other work: the pool's for a
- * batch (read with one list while they open), else one, which the first request takes; its
- * handshakes then run while the request is signed, or while OpenID Connect exchanges its token.
+ * batch (read with one list while they open), one while OpenID Connect exchanges its token.
  */
 function connectionsToWarm(inputs: Inputs): number {
   if (inputs.repositories.length >= LIST_FROM)
     return Math.min(CONCURRENCY, inputs.repositories.length)
-  return 1
+  return inputs.credentials.kind === 'oidc' ? 1 : 0
 }
 
 function pathRulesOf(inputs: Inputs): PathRules {
@@ -170,7 +169,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       maxSockets: CONCURRENCY,
       userAgent: USER_AGENT
     })
-    void transport.preconnect(inputs.endpoint, connectionsToWarm(inputs)).catch(() => undefined)
+    const warm = connectionsToWarm(inputs)
+    if (warm > 0) void transport.preconnect(inputs.endpoint, warm).catch(() => undefined)
     const deadline = Date.now() + tuning.retry.budgetMs
     const shared = {
       transport,
