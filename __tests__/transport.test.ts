@@ -3,7 +3,7 @@ import http from 'node:http'
 import https from 'node:https'
 import net from 'node:net'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { proxyFor, Transport, TransportError } from '../src/http/transport.js'
+import { proxyFor, Transport, TransportError, warmOptions } from '../src/http/transport.js'
 import { startConnectProxy } from '../test/support/connect-proxy.js'
 import { makeTestCertificates } from '../test/support/tls.js'
 
@@ -238,6 +238,50 @@ describe('connections', () => {
     expect(server.connections).toBe(1)
     expect(t.connections).toBe(1)
   })
+})
+
+describe('warmOptions', () => {
+  it.each([
+    ['https', 'localhost'],
+    ['https', '127.0.0.1'],
+    ['http', '127.0.0.1']
+  ] as const)(
+    'gives a warm %s socket to %s what the agent gives its own: noDelay, server name and session key',
+    async (scheme, host) => {
+      const mod = scheme === 'https' ? https : http
+      const agent = new mod.Agent({ keepAlive: true, maxSockets: 8 })
+      cleanups.push(() => agent.destroy())
+      const server = await serve((_req, res) => res.end('{}'), scheme)
+      const port = Number(server.url.port)
+      const seen = new Promise<Record<string, unknown>>(resolve => {
+        const open = agent.createConnection.bind(agent)
+        agent.createConnection = ((options: Record<string, unknown>, callback: unknown) => {
+          resolve(options)
+          return open(options as never, callback as never)
+        }) as typeof agent.createConnection
+      })
+      const req = mod.request({
+        host,
+        port,
+        path: '/',
+        agent,
+        headers: { Host: `${host}:${port}` }
+      })
+      req.on('error', () => undefined) // the test CA is not trusted: only the options matter
+      req.end()
+      const own = await seen
+      req.destroy()
+      const pick = (o: Record<string, unknown>) => ({
+        host: o['host'],
+        port: o['port'],
+        servername: o['servername'],
+        noDelay: o['noDelay'],
+        _agentKey: o['_agentKey']
+      })
+      expect(pick(warmOptions(agent, host, port))).toEqual(pick(own))
+      expect(own['noDelay']).toBe(true)
+    }
+  )
 })
 
 describe('connections opened ahead of need', () => {

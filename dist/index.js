@@ -2307,6 +2307,21 @@ function proxyFor(url) {
     return (0,proxy/* getProxyUrl */.s)(url);
 }
 /**
+ * What an agent's createSocket gives createConnection for a request to host:port: the agent's
+ * own options (noDelay among them), the server name a request sends (none for an IP address)
+ * and the key under which an https agent caches the TLS session, so that a warm socket is set
+ * up as the agent's own would be and later connections can resume its session.
+ */
+function warmOptions(agent, host, port) {
+    const options = {
+        ...agent.options,
+        host,
+        port,
+        servername: (0,external_node_net_.isIP)(host) ? '' : host
+    };
+    return { ...options, _agentKey: agent.getName(options) };
+}
+/**
  * Lets an agent hand out connections opened ahead of need: the agent's documented
  * createConnection hook takes a warm socket for the same host and port before it opens one.
  * A socket the server closed meanwhile is passed over.
@@ -2331,7 +2346,7 @@ function warmable(agent, secure, dispose) {
         const sockets = stash.get(keyOf(host, port)) ?? [];
         stash.set(keyOf(host, port), sockets);
         for (let i = 0; i < count; i++) {
-            const socket = open({ host, port, ...(secure && !(0,external_node_net_.isIP)(host) ? { servername: host } : {}) });
+            const socket = open(warmOptions(agent, host, port));
             // A warm socket that fails is simply passed over when a request comes.
             socket.on('error', () => socket.destroy());
             socket.unref();

@@ -199,6 +199,22 @@ interface Route {
 type Connect = (options: Record<string, unknown>, callback?: unknown) => Socket
 
 /**
+ * What an agent's createSocket gives createConnection for a request to host:port: the agent's
+ * own options (noDelay among them), the server name a request sends (none for an IP address)
+ * and the key under which an https agent caches the TLS session, so that a warm socket is set
+ * up as the agent's own would be and later connections can resume its session.
+ */
+export function warmOptions(agent: Agent, host: string, port: number): Record<string, unknown> {
+  const options: Record<string, unknown> = {
+    ...(agent as unknown as { options: Record<string, unknown> }).options,
+    host,
+    port,
+    servername: isIP(host) ? '' : host
+  }
+  return { ...options, _agentKey: agent.getName(options as RequestOptions) }
+}
+
+/**
  * Lets an agent hand out connections opened ahead of need: the agent's documented
  * createConnection hook takes a warm socket for the same host and port before it opens one.
  * A socket the server closed meanwhile is passed over.
@@ -226,7 +242,7 @@ function warmable(
     const sockets = stash.get(keyOf(host, port)) ?? []
     stash.set(keyOf(host, port), sockets)
     for (let i = 0; i < count; i++) {
-      const socket = open({ host, port, ...(secure && !isIP(host) ? { servername: host } : {}) })
+      const socket = open(warmOptions(agent, host, port))
       // A warm socket that fails is simply passed over when a request comes.
       socket.on('error', () => socket.destroy())
       socket.unref()
