@@ -82,7 +82,7 @@ describe('workflow commands match @actions/core', () => {
     expect(normalize(ours)).toBe(normalize(theirs))
   })
 
-  it('writes several outputs in one append with the bytes core.setOutput writes for each in turn', () => {
+  it('writes several outputs with the bytes core.setOutput writes for each in turn, a delimiter each', () => {
     const file = join(dir, 'out')
     process.env['GITHUB_OUTPUT'] = file
     writeFileSync(file, 'earlier=kept\n')
@@ -100,6 +100,7 @@ describe('workflow commands match @actions/core', () => {
   })
 
   it('sets several outputs as set-output commands like core when GITHUB_OUTPUT is absent', () => {
+    delete process.env['GITHUB_OUTPUT']
     const outputs = [
       ['a', 'one'],
       ['b', 'two, 100%']
@@ -107,6 +108,7 @@ describe('workflow commands match @actions/core', () => {
     const ours = captureStdout(() => runner.setOutputs(outputs))
     const theirs = captureStdout(() => outputs.forEach(([n, v]) => core.setOutput(n, v)))
     expect(ours).toBe(theirs)
+    expect(ours).toBe('\n::set-output name=a::one\n\n::set-output name=b::two, 100%25\n')
   })
 
   it('reads inputs like core.getInput', () => {
