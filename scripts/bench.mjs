@@ -1,8 +1,9 @@
 // npm run bench: figures measured against the emulator on loopback, printed as Markdown.
 // - Cold start for an existing repository (wall time, peak RSS) beside `node -e 0` and the floor:
 //   bare Node (CommonJS, node:http, no signing) making one loopback GET and appending one line
-//   to GITHUB_OUTPUT. Runs on $SWR_BENCH_NODE when set (the Node 24 that action.yml declares),
-//   else on the Node running this script.
+//   to GITHUB_OUTPUT; with the same floor loading node:crypto, and both again over HTTPS. Runs
+//   on $SWR_BENCH_NODE when set (the Node 24 that action.yml declares), else on the Node
+//   running this script.
 // - Time to path per scenario over a simulated wide-area link (test/support/wan-relay.js): HTTPS
 //   to SWR and to IAM through separate relays, GitHub's token endpoint near the runner. Each
 //   scenario runs at RTT 0 and RTT 100 ms; the difference in wall time over 100 ms is the number
@@ -51,8 +52,8 @@ const fmt = (n, digits = 0) => n.toFixed(digits)
 // ---------- cold start ----------
 // The floor the issue defines: CommonJS, node:http, no signing, one GET, one output line. Its
 // twin over node:https is what a real run's floor is, since SWR is always reached over TLS.
-const floorScript = module => `'use strict'
-const client = require('${module}')
+const floorScript = (module, preamble = '') => `'use strict'
+${preamble}const client = require('${module}')
 const { appendFileSync } = require('node:fs')
 client.get(process.env.FLOOR_URL, res => {
   res.resume()
@@ -80,8 +81,10 @@ function measure(command, argv, env) {
 }
 
 /**
- * The commands compared, each with its environment, against a running emulator: `node -e 0`,
- * then the floor and the action over plain HTTP (the target's pair), then both over HTTPS.
+ * The commands compared, each with its environment, against a running emulator: `node -e 0`;
+ * over plain HTTP the floor, the floor that also loads node:crypto (what signing needs and the
+ * floor leaves out), and the action (the target's pair); over HTTPS the floor and the action.
+ * Each run after the first is measured against the floor of its group.
  */
 function coldStartSubjects(emulator, dir, caFile) {
   const base = {
@@ -92,9 +95,12 @@ function coldStartSubjects(emulator, dir, caFile) {
   writeFileSync(base.GITHUB_OUTPUT, '')
   writeFileSync(base.GITHUB_STEP_SUMMARY, '')
   const keys = emulator.accounts.main
-  const pair = (scheme, origin, env) => {
-    const floorFile = join(dir, `floor-${scheme}.cjs`)
-    writeFileSync(floorFile, floorScript(`node:${scheme}`))
+  const group = (scheme, origin, env) => {
+    const script = (name, preamble) => {
+      const file = join(dir, `${name}.cjs`)
+      writeFileSync(file, floorScript(`node:${scheme}`, preamble))
+      return file
+    }
     const floorEnv = {
       ...base,
       ...env,
@@ -114,15 +120,32 @@ function coldStartSubjects(emulator, dir, caFile) {
       })
     }
     const over = scheme === 'https' ? ' over HTTPS' : ''
+    const floor = { group: scheme, role: 'floor', argv: [script(`floor-${scheme}`)], env: floorEnv }
     return [
-      { name: `floor${over} (one GET, one output)`, argv: [floorFile], env: floorEnv },
-      { name: `the action${over}, existing repository`, argv: [DIST], env: actionEnv }
+      { ...floor, name: `floor${over} (one GET, one output)` },
+      ...(scheme === 'http'
+        ? [
+            {
+              ...floor,
+              role: 'other',
+              name: "the floor with `require('node:crypto')`",
+              argv: [script('floor-crypto', "require('node:crypto')\n")]
+            }
+          ]
+        : []),
+      {
+        group: scheme,
+        role: 'action',
+        name: `the action${over}, existing repository`,
+        argv: [DIST],
+        env: actionEnv
+      }
     ]
   }
   return [
-    { name: '`node -e 0`', argv: ['-e', '0'], env: base },
-    ...pair('http', emulator.url, {}),
-    ...pair('https', emulator.httpsUrl, { NODE_EXTRA_CA_CERTS: caFile })
+    { group: undefined, role: 'other', name: '`node -e 0`', argv: ['-e', '0'], env: base },
+    ...group('http', emulator.url, {}),
+    ...group('https', emulator.httpsUrl, { NODE_EXTRA_CA_CERTS: caFile })
   ]
 }
 
@@ -146,7 +169,7 @@ async function coldStart() {
     }
   }
   const requests = []
-  for (const { env } of [subjects[2], subjects[4]]) {
+  for (const { env } of subjects.filter(subject => subject.role === 'action')) {
     emulator.resetLog()
     await measure(NODE, [DIST], env)
     requests.push(emulator.log.length)
@@ -158,13 +181,16 @@ async function coldStart() {
 }
 
 function printColdStart(subjects, samples, requests) {
-  const rows = subjects.map(({ name }, s) => ({
+  const rows = subjects.map(({ name, group, role }, s) => ({
     name,
+    group,
+    role,
     wall: median(samples[s].map(x => x.wallMs)),
     rss: median(samples[s].map(x => x.rssMb))
   }))
-  const [, floor, action, tlsFloor, tlsAction] = rows
-  const floorOf = r => (r === tlsFloor || r === tlsAction ? tlsFloor : floor)
+  const find = (group, role) => rows.find(r => r.group === group && r.role === role)
+  // `node -e 0` is shown against the plain floor.
+  const floorOf = r => find(r.group ?? 'http', 'floor')
   console.log(`### Cold start (median of ${RUNS} interleaved runs; Node ${NODE_VERSION})\n`)
   console.log('| run | wall time | × its floor | peak RSS | × its floor |')
   console.log('| --- | ---: | ---: | ---: | ---: |')
@@ -177,8 +203,9 @@ function printColdStart(subjects, samples, requests) {
   const ratios = (a, f) =>
     `${fmt(a.wall / f.wall, 2)}x the wall time, ${fmt(a.rss / f.rss, 2)}x the peak RSS`
   console.log(
-    `\nThe action against its floor: ${ratios(action, floor)} (target: 1.3x each). ` +
-      `Over HTTPS, as every real run: ${ratios(tlsAction, tlsFloor)}. ` +
+    `\nThe action against its floor: ${ratios(find('http', 'action'), find('http', 'floor'))} ` +
+      `(target: 1.3x each). Over HTTPS, as every real run: ` +
+      `${ratios(find('https', 'action'), find('https', 'floor'))}. ` +
       `It made ${requests.join(' and ')} request(s).\n`
   )
 }
