@@ -297,6 +297,16 @@ describe('connections opened ahead of need', () => {
     expect(t.connections).toBe(3)
   })
 
+  it('are not opened once the transport is closed, as when a run fails before its first request', async () => {
+    const server = await serve((_req, res) => res.end('{}'))
+    const t = transport()
+    const warming = t.preconnect(server.url, 2)
+    t.close()
+    await warming
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(server.connections).toBe(0)
+  })
+
   it('pass over one the server closed meanwhile', async () => {
     let opened = 0
     const server = http.createServer((req, res) => {

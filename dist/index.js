@@ -2358,6 +2358,7 @@ class Transport {
     options;
     routes = new Map();
     disposers = [];
+    closed = false;
     /** Connections opened so far, for the debug log and the benchmark. */
     connections = 0;
     constructor(options) {
@@ -2399,7 +2400,9 @@ class Transport {
      */
     async preconnect(url, count) {
         const route = await this.route(url);
-        route.warm?.(url, count);
+        // A run that failed early may have closed the transport while the route was loading.
+        if (!this.closed)
+            route.warm?.(url, count);
     }
     /** The deadline runs from this call: loading node:https or the proxy tunnel counts against it. */
     async request(method, url, headers, body, options = {}) {
@@ -2462,6 +2465,7 @@ class Transport {
         });
     }
     close() {
+        this.closed = true;
         for (const dispose of this.disposers.splice(0))
             dispose();
         this.routes.clear();

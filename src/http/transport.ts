@@ -267,6 +267,7 @@ export interface TransportOptions {
 export class Transport {
   private readonly routes = new Map<string, Promise<Route>>()
   private readonly disposers: (() => void)[] = []
+  private closed = false
   /** Connections opened so far, for the debug log and the benchmark. */
   connections = 0
 
@@ -311,7 +312,8 @@ export class Transport {
    */
   async preconnect(url: URL, count: number): Promise<void> {
     const route = await this.route(url)
-    route.warm?.(url, count)
+    // A run that failed early may have closed the transport while the route was loading.
+    if (!this.closed) route.warm?.(url, count)
   }
 
   /** The deadline runs from this call: loading node:https or the proxy tunnel counts against it. */
@@ -390,6 +392,7 @@ export class Transport {
   }
 
   close(): void {
+    this.closed = true
     for (const dispose of this.disposers.splice(0)) dispose()
     this.routes.clear()
   }
