@@ -1,8 +1,8 @@
 // Several repositories in one step, the drift policy, dry runs and retention rules, against the
 // bundled action.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { errorTitles, errorsOf, runAction, warningsOf } from './helpers/action.js'
-import { baseInputs, requests, startEmulator, type Emulator } from './helpers/emulator.js'
+import { errorTitles, errorsOf, resultOf, runAction, warningsOf } from './helpers/action.js'
+import { baseInputs, requests, startEmulator, writes, type Emulator } from './helpers/emulator.js'
 
 let emulator: Emulator
 beforeEach(async () => {
@@ -13,7 +13,6 @@ afterEach(async () => {
 })
 
 const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
-const writes = (e: Emulator) => e.log.filter(entry => entry.method !== 'GET')
 
 interface ResultEntry {
   repository: string
@@ -26,8 +25,6 @@ interface ResultEntry {
   retention?: string
   error?: string
 }
-const resultOf = (outputs: Record<string, string>) =>
-  JSON.parse(outputs['result'] ?? '[]') as ResultEntry[]
 
 describe('several repositories in one step', () => {
   it('ensures the organization once and keeps the order given in every output', async () => {
@@ -40,9 +37,9 @@ describe('several repositories in one step', () => {
     const paths = names.map(n => `${REGISTRY}/group/${n}`)
     expect(run.outputs['path']).toBe(paths[0])
     expect(run.outputs['paths']).toBe(paths.join('\n'))
-    expect(resultOf(run.outputs).map(r => [r.repository, r.path, r.action, r.created])).toEqual(
-      names.map((n, i) => [n, paths[i], 'created', true])
-    )
+    expect(
+      resultOf<ResultEntry>(run.outputs).map(r => [r.repository, r.path, r.action, r.created])
+    ).toEqual(names.map((n, i) => [n, paths[i], 'created', true]))
     expect(run.outputs['namespace_created']).toBe('true')
     expect(requests(emulator).filter(r => r === 'POST /v2/manage/namespaces')).toHaveLength(1)
     expect(emulator.state.repositories.size).toBe(6)
@@ -66,7 +63,7 @@ describe('several repositories in one step', () => {
         .every(r => r === 'POST /v2/manage/namespaces/group/repos')
     ).toBe(true)
     expect(requests(emulator)).toHaveLength(10)
-    expect(resultOf(run.outputs).map(r => r.action)).toEqual([
+    expect(resultOf<ResultEntry>(run.outputs).map(r => r.action)).toEqual([
       'unchanged',
       ...Array(9).fill('created')
     ])
@@ -125,7 +122,7 @@ describe('several repositories in one step', () => {
       }
     )
     expect(run.exitCode).toBe(1)
-    const result = resultOf(run.outputs)
+    const result = resultOf<ResultEntry>(run.outputs)
     expect(result.map(r => r.repository)).toEqual(['a', 'b', 'kept', 'c', 'd'])
     expect(result.filter(r => r.action === 'failed')).toHaveLength(2)
     expect(result.filter(r => r.action === 'created')).toHaveLength(2)
@@ -167,7 +164,7 @@ describe('drift policy', () => {
     expect(warningsOf(run)).toContain(
       'Repository "group/app" differs from the inputs and was left as it is (on_drift: warn): is_public is false, wanted true; description is "old", wanted "new".'
     )
-    const [entry] = resultOf(run.outputs)
+    const [entry] = resultOf<ResultEntry>(run.outputs)
     expect(entry).toMatchObject({
       action: 'unchanged',
       updated: false,
@@ -192,7 +189,7 @@ describe('drift policy', () => {
       category: 'linux',
       description: 'new'
     })
-    expect(resultOf(run.outputs)[0]).toMatchObject({
+    expect(resultOf<ResultEntry>(run.outputs)[0]).toMatchObject({
       action: 'updated',
       updated: true,
       settings: { is_public: true, category: 'linux', description: 'new' }
@@ -225,7 +222,7 @@ describe('drift policy', () => {
     )
     expect(run.exitCode).toBe(0)
     expect(warningsOf(run)).toBe('')
-    expect(resultOf(run.outputs)[0]).toMatchObject({ action: 'unchanged', drift: [] })
+    expect(resultOf<ResultEntry>(run.outputs)[0]).toMatchObject({ action: 'unchanged', drift: [] })
   })
 })
 
@@ -243,7 +240,9 @@ describe('dry run', () => {
     expect(errorsOf(run)).toBe('')
     expect(writes(emulator)).toHaveLength(0)
     expect(emulator.state.namespaces.has('group')).toBe(false)
-    expect(resultOf(run.outputs).map(r => [r.repository, r.action, r.retention])).toEqual([
+    expect(
+      resultOf<ResultEntry>(run.outputs).map(r => [r.repository, r.action, r.retention])
+    ).toEqual([
       ['app', 'would create', 'would create'],
       ['team/api', 'would create', 'would create']
     ])
@@ -270,7 +269,7 @@ describe('dry run', () => {
     )
     expect(run.exitCode).toBe(0)
     expect(writes(emulator)).toHaveLength(0)
-    expect(resultOf(run.outputs)[0]).toMatchObject({
+    expect(resultOf<ResultEntry>(run.outputs)[0]).toMatchObject({
       action: 'would update',
       retention: 'would create'
     })
@@ -291,7 +290,7 @@ describe('retention rules converge', () => {
     })
     const first = await runAction(inputs)
     expect(first.exitCode).toBe(0)
-    expect(resultOf(first.outputs)[0]?.retention).toBe('created')
+    expect(resultOf<ResultEntry>(first.outputs)[0]?.retention).toBe('created')
     expect(retentions(emulator)).toEqual([
       [
         {
@@ -314,18 +313,18 @@ describe('retention rules converge', () => {
 
     emulator.resetLog()
     const again = await runAction(inputs)
-    expect(resultOf(again.outputs)[0]?.retention).toBe('unchanged')
+    expect(resultOf<ResultEntry>(again.outputs)[0]?.retention).toBe('unchanged')
     expect(writes(emulator)).toHaveLength(0)
 
     emulator.resetLog()
     const more = await runAction({ ...inputs, retention_keep_last: '20' })
-    expect(resultOf(more.outputs)[0]?.retention).toBe('updated')
+    expect(resultOf<ResultEntry>(more.outputs)[0]?.retention).toBe('updated')
     expect(writes(emulator).map(e => e.method)).toEqual(['PATCH'])
     expect(retentions(emulator)[0]?.[0]?.params).toEqual({ num: '20' })
 
     emulator.resetLog()
     const days = await runAction({ ...inputs, retention_keep_last: '', retention_keep_days: '30' })
-    expect(resultOf(days.outputs)[0]?.retention).toBe('replaced')
+    expect(resultOf<ResultEntry>(days.outputs)[0]?.retention).toBe('replaced')
     expect(writes(emulator).map(e => e.method)).toEqual(['DELETE', 'POST'])
     expect(retentions(emulator)).toEqual([
       [expect.objectContaining({ template: 'date_rule', params: { days: '30' } })]

@@ -1,8 +1,8 @@
 // Requests that fail half-way, races and read-after-create lag: nothing is lost, duplicated or
 // misreported. Against the bundle, as a runner runs it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { errorsOf, runAction } from './helpers/action.js'
-import { baseInputs, startEmulator, type Emulator } from './helpers/emulator.js'
+import { errorsOf, planOf, resultOf, runAction } from './helpers/action.js'
+import { baseInputs, startEmulator, writes, type Emulator } from './helpers/emulator.js'
 
 let emulator: Emulator
 beforeEach(async () => {
@@ -14,11 +14,6 @@ afterEach(async () => {
 
 const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
 const REPO = '/v2/manage/namespaces/group/repos/app'
-const writes = (e: Emulator) => e.log.filter(entry => entry.method !== 'GET')
-const resultOf = (outputs: Record<string, string>) =>
-  JSON.parse(outputs['result'] ?? '[]') as Record<string, unknown>[]
-const planOf = (outputs: Record<string, string>) =>
-  JSON.parse(outputs['plan'] ?? '[]') as Record<string, unknown>[]
 const notFound = {
   kind: 'status' as const,
   status: 404,

@@ -2,8 +2,8 @@
 // dry run plans nothing and a re-run writes nothing. Run against the bundle, on states that
 // mix every kind of change.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { errorsOf, runAction } from './helpers/action.js'
-import { baseInputs, startEmulator, type Emulator } from './helpers/emulator.js'
+import { errorsOf, planOf, runAction, type PlannedChange } from './helpers/action.js'
+import { baseInputs, startEmulator, writes, type Emulator } from './helpers/emulator.js'
 
 let emulator: Emulator
 beforeEach(async () => {
@@ -14,17 +14,6 @@ afterEach(async () => {
 })
 
 const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
-interface PlannedChange {
-  resource: string
-  name: string
-  action: string
-  before: unknown
-  after: unknown
-  reason: string
-}
-const planOf = (outputs: Record<string, string>) =>
-  JSON.parse(outputs['plan'] ?? 'null') as PlannedChange[]
-const writes = (e: Emulator) => e.log.filter(entry => entry.method !== 'GET')
 
 /** Dry run, real run, dry run, real run: returns the first plan after checking the rest. */
 async function agree(inputs: Record<string, string>): Promise<PlannedChange[]> {

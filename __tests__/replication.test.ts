@@ -3,7 +3,7 @@
 // hosts called can be checked. The emulator keeps one SWR per region, chosen by the host.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { VARIANTS } from '../test/emulator/emulator.js'
-import { errorsOf, runAction, warningsOf } from './helpers/action.js'
+import { errorsOf, planOf, resultOf, runAction, warningsOf } from './helpers/action.js'
 import { baseInputs, startEmulator, type Emulator } from './helpers/emulator.js'
 import { makeTestCertificates } from '../test/support/tls.js'
 import { startConnectProxy } from '../test/support/connect-proxy.js'
@@ -59,10 +59,6 @@ const keylessRun = (extra: Record<string, string>) =>
     }
   )
 const writes = () => emulator.log.filter(e => e.method !== 'GET')
-const resultOf = (outputs: Record<string, string>) =>
-  JSON.parse(outputs['result'] ?? '[]') as Record<string, unknown>[]
-const planOf = (outputs: Record<string, string>) =>
-  JSON.parse(outputs['plan'] ?? '[]') as Record<string, unknown>[]
 
 describe('a new repository shared with two accounts and replicated to two regions', () => {
   it('is shared, gets a rule per target, and the target organizations are made in their regions', async () => {

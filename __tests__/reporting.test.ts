@@ -1,7 +1,7 @@
 // What a run tells the user when part of it fails, when it is slow, and when it is asked to
 // say more: against the bundle, as a runner runs it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { errorsOf, runAction, visibleLog, warningsOf } from './helpers/action.js'
+import { errorsOf, resultOf, runAction, visibleLog, warningsOf } from './helpers/action.js'
 import { baseInputs, requests, startEmulator, type Emulator } from './helpers/emulator.js'
 
 let emulator: Emulator
@@ -14,8 +14,7 @@ afterEach(async () => {
 
 const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
 const CREATE = '/v2/manage/namespaces/group/repos'
-const resultOf = (outputs: Record<string, string>) =>
-  JSON.parse(outputs['result'] ?? '[]') as { repository: string; path: string; action: string }[]
+type Entry = { repository: string; path: string; action: string }
 
 describe('a batch that fails in part', () => {
   it('keeps the order given in paths and result, leaving out of paths what does not exist', async () => {
@@ -33,7 +32,7 @@ describe('a batch that fails in part', () => {
       { SWR_ACTION_MAX_ATTEMPTS: '1' }
     )
     expect(run.exitCode).toBe(1)
-    expect(resultOf(run.outputs).map(r => [r.repository, r.action, r.path])).toEqual([
+    expect(resultOf<Entry>(run.outputs).map(r => [r.repository, r.action, r.path])).toEqual([
       ['broken', 'failed', ''],
       ['kept', 'unchanged', `${REGISTRY}/group/kept`]
     ])
@@ -95,7 +94,7 @@ describe('a repository named twice', () => {
     expect(warningsOf(run)).toContain(
       'Input "repository" names "web" more than once; it is handled once.'
     )
-    expect(resultOf(run.outputs).map(r => r.repository)).toEqual(['web', 'api'])
+    expect(resultOf<Entry>(run.outputs).map(r => r.repository)).toEqual(['web', 'api'])
   })
 })
 

@@ -2,7 +2,7 @@
 // show where no public source settles it (docs/swr-service.md) and under every error shape.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ERROR_SHAPES, VARIANTS } from '../test/emulator/emulator.js'
-import { errorsOf, runAction, warningsOf } from './helpers/action.js'
+import { errorsOf, planOf, runAction, warningsOf } from './helpers/action.js'
 import { baseInputs, requests, startEmulator, type Emulator } from './helpers/emulator.js'
 
 type Variants = { [K in keyof typeof VARIANTS]?: (typeof VARIANTS)[K][number] }
@@ -59,8 +59,6 @@ const start = async (c: Case) => {
 
 const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
 const writes = (e: Emulator) => e.log.filter(entry => entry.method !== 'GET')
-const planOf = (outputs: Record<string, string>) =>
-  JSON.parse(outputs['plan'] ?? 'null') as { resource: string; action: string; name: string }[]
 
 describe.each([...cases, ...missingOrganizationCases])('under $name', c => {
   it('creates a new organization and repository once; a re-run writes nothing', async () => {

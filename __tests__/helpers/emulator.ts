@@ -23,3 +23,6 @@ export function baseInputs(
 export function requests(emulator: Emulator): string[] {
   return emulator.log.map(entry => `${entry.method} ${entry.rawPath}${entry.query}`)
 }
+
+/** The requests the emulator saw that were not reads. */
+export const writes = (emulator: Emulator) => emulator.log.filter(entry => entry.method !== 'GET')

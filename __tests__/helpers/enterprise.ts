@@ -2,7 +2,7 @@
 // ins-1) in the main account's project, the inputs of a run against it, and what its outputs
 // and requests say.
 import { ENTERPRISE_VARIANTS, VARIANTS } from '../../test/emulator/emulator.js'
-import { startEmulator, type Emulator } from './emulator.js'
+import { baseInputs, startEmulator, type Emulator } from './emulator.js'
 
 export const INSTANCE = 'ins-1'
 export const ADDRESS = 'reg.swr.cn-north-4.myhuaweicloud.com'
@@ -36,18 +36,12 @@ export function eeInputs(
   emulator: Emulator,
   extra: Record<string, string> = {}
 ): Record<string, string> {
-  return {
-    namespace: 'group',
-    repository: 'app',
-    region: emulator.region,
-    endpoint: emulator.url,
+  return baseInputs(emulator, {
     iam_endpoint: emulator.url,
-    access_key_id: emulator.accounts.main.accessKeyId,
-    secret_access_key: emulator.accounts.main.secretAccessKey,
     instance_id: INSTANCE,
     project_id: emulator.projectId(),
     ...extra
-  }
+  })
 }
 
 /** The requests the emulator saw, "METHOD path?query", the instance prefix shortened to "~". */
@@ -58,17 +52,4 @@ export function eeRequests(emulator: Emulator): string[] {
 
 export const writes = (emulator: Emulator) => eeRequests(emulator).filter(r => !r.startsWith('GET'))
 
-export interface PlannedChange {
-  resource: string
-  name: string
-  action: string
-  before: unknown
-  after: unknown
-  reason: string
-}
-
-export const planOf = (outputs: Record<string, string>) =>
-  JSON.parse(outputs['plan'] ?? 'null') as PlannedChange[]
-
-export const resultOf = (outputs: Record<string, string>) =>
-  JSON.parse(outputs['result'] ?? 'null') as Record<string, unknown>[]
+export { planOf, resultOf, type PlannedChange } from './action.js'
