@@ -13,10 +13,13 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: enterpriseWanted
 
+// EXTERNAL MODULE: ./src/values.ts
+var values = __webpack_require__(4777);
 ;// CONCATENATED MODULE: ./src/auth/project.ts
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+// The project an Enterprise Edition instance lives in: given (project_id, or
+// HUAWEI_CLOUD_PROJECT_ID as huaweicloud/auth-action exports it), else named by IAM in the
+// OpenID Connect token answer, else looked up at IAM by the region's name.
+
 const listHint = (answer) => answer.status === 403
     ? 'Listing projects needs the IAM permission iam:projects:listProjects; without it, give project_id (or set HUAWEI_CLOUD_PROJECT_ID).'
     : undefined;
@@ -28,8 +31,8 @@ async function lookupProject(iam, region) {
         path: '/v3/projects',
         query: { name: region }
     }, { ok: [200], hint: listHint });
-    const projects = (isObject(json) && Array.isArray(json['projects']) ? json['projects'] : [])
-        .filter(isObject)
+    const projects = ((0,values/* isObject */.G)(json) && Array.isArray(json['projects']) ? json['projects'] : [])
+        .filter(values/* isObject */.G)
         .filter(p => p['name'] === region && typeof p['id'] === 'string');
     if (projects.length === 0) {
         throw new Error(`IAM has no project named ${region} for this account: check region, or give project_id (the project of the region the instance is in).`);
@@ -462,12 +465,13 @@ function isPushCreate(change) {
 
 
 
+
 async function attempt(change, run) {
     try {
         return { ...change, outcome: (await run()) ?? 'done' };
     }
     catch (err) {
-        return { ...change, outcome: 'failed', error: (0,pool/* messageOf */.b)(err) };
+        return { ...change, outcome: 'failed', error: (0,values/* messageOf */.b)(err) };
     }
 }
 async function applyPolicy(ctx, change) {
@@ -608,13 +612,14 @@ function enterpriseChanges(plan) {
 // or a read fails), since a stopped instance answers every other call with an error.
 
 
+
 async function readRepositories(client, wanted, concurrency) {
     return (0,pool/* mapPool */.P)(wanted.repositories, concurrency, async (repository) => {
         try {
             return { read: await client.readRepository(wanted.namespace, repository) };
         }
         catch (err) {
-            return { error: (0,pool/* messageOf */.b)(err) };
+            return { error: (0,values/* messageOf */.b)(err) };
         }
     });
 }
@@ -792,13 +797,6 @@ async function convergeEnterprise(wanted, client, options) {
 var summary = __webpack_require__(2935);
 ;// CONCATENATED MODULE: ./src/github/enterprise-summary.ts
 
-const NAMESPACE_WORDS = {
-    created: 'created',
-    exists: 'exists',
-    'would create': 'would be created',
-    failed: 'could not be created',
-    'not reached': 'not reached'
-};
 function wantedWords(wanted) {
     const parts = [
         wanted.isPublic === undefined ? 'is_public not set' : wanted.isPublic ? 'public' : 'private',
@@ -810,31 +808,17 @@ function wantedWords(wanted) {
 function done(r) {
     return r.note ? `${r.action} (${(0,summary/* cell */.Hn)(r.note)})` : r.action;
 }
-function drift(r) {
-    if (r.error)
-        return `**error:** ${(0,summary/* cell */.Hn)(r.error)}`;
-    if (r.drift.length === 0)
-        return '—';
-    return r.drift
-        .map(d => `${d.setting}: ${(0,summary/* cell */.Hn)(String(d.actual))} → ${(0,summary/* cell */.Hn)(String(d.wanted))}`)
-        .join('<br>');
-}
 function repositoryTable(report) {
     const head = ['Repository', 'Path', 'Done', 'Description', 'Retention', 'Immutable tags', 'Drift'];
-    const rows = report.repositories.map(r => [
+    return (0,summary/* table */.tp)(head, report.repositories.map(r => [
         (0,summary/* code */.aY)(r.repository),
         (0,summary/* code */.aY)(r.path),
         done(r),
         r.description ? (0,summary/* cell */.Hn)(`"${r.description}"`) : '—',
         r.retention ?? '—',
         r.immutability ?? '—',
-        drift(r)
-    ].join(' | '));
-    return [
-        `| ${head.join(' | ')} |`,
-        `| ${head.map(() => '---').join(' | ')} |`,
-        ...rows.map(row => `| ${row} |`)
-    ];
+        (0,summary/* driftCell */.Ib)(r)
+    ]));
 }
 function renderEnterpriseSummary(wanted, report, instance) {
     const name = instance
@@ -843,7 +827,7 @@ function renderEnterpriseSummary(wanted, report, instance) {
     const lines = [
         `### SWR Enterprise Edition instance ${(0,summary/* code */.aY)(name)}${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
         '',
-        `Namespace ${(0,summary/* code */.aY)(report.namespace)}: ${NAMESPACE_WORDS[report.organization]}. ` +
+        `Namespace ${(0,summary/* code */.aY)(report.namespace)}: ${summary/* ORGANIZATION_WORDS */.W4[report.organization]}. ` +
             `Wanted: ${(0,summary/* cell */.Hn)(wantedWords(wanted))}. A repository is created by its first docker push; its description is set by the first run after it.`,
         '',
         ...repositoryTable(report),
@@ -852,27 +836,30 @@ function renderEnterpriseSummary(wanted, report, instance) {
     return [...lines, ...(0,summary/* planSection */.lA)(report.changes)].join('\n') + '\n';
 }
 
+// EXTERNAL MODULE: ./src/github/finish.ts + 1 modules
+var finish = __webpack_require__(752);
 // EXTERNAL MODULE: ./src/github/log.ts
 var github_log = __webpack_require__(3385);
-// EXTERNAL MODULE: ./src/github/outputs.ts
-var outputs = __webpack_require__(8353);
 // EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
 var runner = __webpack_require__(9823);
 // EXTERNAL MODULE: ./src/swr/errors.ts
 var swr_errors = __webpack_require__(6757);
 ;// CONCATENATED MODULE: ./src/swr/enterprise-client.ts
+// The SWR Enterprise Edition API (the official Go SDK's swr/v2 requests, the Terraform
+// provider's swr_enterprise_* resources; README, "Enterprise Edition"), as the operations the
+// instance's resources need. Every path starts with the instance's prefix and
+// every request names the project in X-Project-Id. Like SwrClient, it turns answers into plain
+// outcomes and leaves what to do about them to the resources.
 
-function enterprise_client_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+
 /** The items of a list answer: a bare array, or the first array under one of `keys`. */
 function itemsOf(json, keys) {
     const list = Array.isArray(json)
         ? json
-        : enterprise_client_isObject(json)
+        : (0,values/* isObject */.G)(json)
             ? keys.map(k => json[k]).find(Array.isArray)
             : undefined;
-    return (list ?? []).filter(enterprise_client_isObject);
+    return (list ?? []).filter(values/* isObject */.G);
 }
 /**
  * The API wants a "/" in a repository name encoded twice ("team/app" -> "team%252Fapp"); the
@@ -918,7 +905,7 @@ function retentionHint(policy, what) {
             : undefined);
 }
 function instanceInfo(json, id) {
-    const o = enterprise_client_isObject(json) ? json : {};
+    const o = (0,values/* isObject */.G)(json) ? json : {};
     const address = String(o['access_address'] ?? '');
     return {
         id: String(o['id'] ?? id),
@@ -929,12 +916,12 @@ function instanceInfo(json, id) {
     };
 }
 function namespaceInfo(json, name) {
-    const o = enterprise_client_isObject(json) ? json : {};
-    const metadata = enterprise_client_isObject(o['metadata']) ? o['metadata'] : {};
+    const o = (0,values/* isObject */.G)(json) ? json : {};
+    const metadata = (0,values/* isObject */.G)(o['metadata']) ? o['metadata'] : {};
     return { name: String(o['name'] ?? name), isPublic: String(metadata['public']) === 'true' };
 }
 function retentionPolicyOf(item) {
-    const trigger = enterprise_client_isObject(item['trigger']) ? item['trigger'] : {};
+    const trigger = (0,values/* isObject */.G)(item['trigger']) ? item['trigger'] : {};
     return {
         id: Number(item['id']),
         name: String(item['name'] ?? ''),
@@ -1017,7 +1004,7 @@ class SwrEnterpriseClient {
         const answer = await this.call({ operation, method: 'GET', path: this.repo(namespace, repository) }, { ok: [200], accept: isMissing, hint: permission('read repositories') });
         if (answer.status !== 200)
             return { state: 'absent' };
-        const o = enterprise_client_isObject(answer.json) ? answer.json : {};
+        const o = (0,values/* isObject */.G)(answer.json) ? answer.json : {};
         const description = typeof o['description'] === 'string' ? o['description'] : '';
         return { state: 'exists', info: { name: repository, description } };
     }
@@ -1075,7 +1062,7 @@ class SwrEnterpriseClient {
             const { json } = await this.call({ operation, method: 'GET', path, query: { limit: '100', offset: String(offset) } }, { ok: [200], hint: permission('list policies and rules') });
             const page = itemsOf(json, keys);
             items.push(...page);
-            const total = enterprise_client_isObject(json) && typeof json['total'] === 'number' ? json['total'] : undefined;
+            const total = (0,values/* isObject */.G)(json) && typeof json['total'] === 'number' ? json['total'] : undefined;
             if (page.length < 100 || (total !== undefined && items.length >= total))
                 return items;
         }
@@ -1112,7 +1099,7 @@ class SwrEnterpriseClient {
     async temporaryCredential() {
         const operation = 'get a temporary docker login for the instance';
         const { json } = await this.call({ operation, method: 'POST', path: '/temp-credential' }, { ok: [200, 201], hint: permission('create temporary credentials') });
-        const o = enterprise_client_isObject(json) ? json : {};
+        const o = (0,values/* isObject */.G)(json) ? json : {};
         const userId = typeof o['user_id'] === 'string' ? o['user_id'] : '';
         const authToken = typeof o['auth_token'] === 'string' ? o['auth_token'] : '';
         if (!userId || !authToken) {
@@ -1156,10 +1143,7 @@ async function dockerLogin(client, registry, dryRun) {
         return;
     }
     const login = await client.temporaryCredential();
-    (0,runner/* setSecret */.Pq)(login.authToken);
-    (0,runner/* setOutput */.uH)('docker_username', login.userId);
-    (0,runner/* setOutput */.uH)('docker_password', login.authToken);
-    (0,runner/* info */.pq)(`Docker login outputs set for a temporary login to ${registry}, valid until ${login.expireDate}`);
+    (0,finish/* setLoginOutputs */.Qw)(login.userId, login.authToken, `a temporary login to ${registry}, valid until ${login.expireDate}`);
 }
 async function runEnterprise(inputs, enterprise, deps) {
     const { api, credentials, log } = deps;
@@ -1175,21 +1159,11 @@ async function runEnterprise(inputs, enterprise, deps) {
             ...(inputs.registry ? { registry: inputs.registry } : {}),
             onPlan: changes => (0,github_log/* planLines */.HN)(changes, inputs.dryRun).forEach(line => (0,runner/* info */.pq)(line))
         });
-        for (const line of (0,github_log/* repositoryLines */.QV)(result.report))
-            (0,runner/* info */.pq)(line);
-        for (const message of result.report.warnings)
-            (0,runner/* warning */.$e)(message);
+        (0,finish/* logReport */.TO)(result.report);
         return result;
     });
     const { report, registry, instance } = outcome;
-    (0,outputs/* writeOutputs */.K)(report, { knownHost: registry });
-    // The summary comes before the docker login, so that a failing login cannot lose it.
-    (0,runner/* appendSummary */.fe)(renderEnterpriseSummary(wanted, report, instance));
-    for (const { title, message } of (0,github_log/* failureAnnotations */.rb)(report))
-        (0,runner/* error */.z3)(message, { title });
-    const total = (0,github_log/* failureTotal */.rB)(report);
-    if (total)
-        (0,runner/* setFailed */.C1)(total);
+    (0,finish/* publishReport */.S3)(report, { knownHost: registry }, renderEnterpriseSummary(wanted, report, instance));
     if (inputs.dockerLoginOutputs)
         await dockerLogin(client, registry, inputs.dryRun);
 }

@@ -134,6 +134,79 @@ function readCredentials(env, region, input) {
 
 /***/ }),
 
+/***/ 752:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  TO: () => (/* binding */ logReport),
+  S3: () => (/* binding */ publishReport),
+  Qw: () => (/* binding */ setLoginOutputs)
+});
+
+// EXTERNAL MODULE: ./src/github/log.ts
+var log = __nccwpck_require__(3385);
+// EXTERNAL MODULE: ./src/report.ts
+var src_report = __nccwpck_require__(665);
+// EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
+var runner = __nccwpck_require__(9823);
+;// CONCATENATED MODULE: ./src/github/outputs.ts
+// The step's outputs, from the report. `paths` and `result` keep the order given; a repository
+// that does not exist after the run has no line in `paths` and an empty `path` in `result`.
+
+
+function writeOutputs(report, rules) {
+    const first = report.repositories[0];
+    const paths = report.repositories.map(r => r.path).filter(Boolean);
+    (0,runner/* setOutputs */.n0)([
+        ['path', first?.path ?? ''],
+        ['paths', paths.join('\n')],
+        ['registry', paths[0]?.split('/')[0] ?? rules.registryOverride ?? rules.knownHost ?? ''],
+        ['created', String(first?.created ?? false)],
+        ['namespace_created', String(report.organization === 'created')],
+        // Errors in the result quote the service, which may echo a credential back.
+        ['result', (0,runner/* redact */.E$)(JSON.stringify(report.repositories))],
+        ['plan', (0,runner/* redact */.E$)(JSON.stringify((0,src_report/* planOutput */.pp)(report.changes)))],
+        ['replica_paths', report.replicaPaths.join('\n')]
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/github/finish.ts
+
+
+
+/** One line per repository in the order given, then the report's warnings. */
+function logReport(report) {
+    for (const line of (0,log/* repositoryLines */.QV)(report))
+        (0,runner/* info */.pq)(line);
+    for (const message of report.warnings)
+        (0,runner/* warning */.$e)(message);
+}
+/**
+ * The outputs, then the summary, then the failures. Called before any docker login, so that a
+ * failing login cannot lose the summary.
+ */
+function publishReport(report, paths, summary) {
+    writeOutputs(report, paths);
+    (0,runner/* appendSummary */.fe)(summary);
+    for (const { title, message } of (0,log/* failureAnnotations */.rb)(report))
+        (0,runner/* error */.z3)(message, { title });
+    const total = (0,log/* failureTotal */.rB)(report);
+    if (total)
+        (0,runner/* setFailed */.C1)(total);
+}
+/** docker_username and docker_password, the password masked before it is set. */
+function setLoginOutputs(username, password, what) {
+    (0,runner/* setSecret */.Pq)(password);
+    (0,runner/* setOutput */.uH)('docker_username', username);
+    (0,runner/* setOutput */.uH)('docker_password', password);
+    (0,runner/* info */.pq)(`Docker login outputs set for ${what}`);
+}
+
+
+/***/ }),
+
 /***/ 1472:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -144,6 +217,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Nz: () => (/* binding */ SIGNATURE_TAGS),
   GP: () => (/* binding */ getInputs),
   Gq: () => (/* binding */ invalid),
+  Dx: () => (/* binding */ linesOf),
   yG: () => (/* binding */ parseBoolean),
   Bk: () => (/* binding */ parseEndpoint),
   N$: () => (/* binding */ tuningFromEnv)
@@ -170,12 +244,6 @@ const ACCOUNT_RULE = '6-32 characters: letters, digits, "-" and "_", starting wi
 // SWR's limit on the accounts one repository can be shared with.
 const MAX_SHARING = 500;
 /** Non-blank lines, trimmed. Lines only: an entry of share_with holds spaces. */
-function linesOf(value) {
-    return value
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line.length > 0);
-}
 /** The UTC midnight starting a real calendar day written YYYY-MM-DD, else undefined. */
 function utcMidnight(date) {
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
@@ -359,12 +427,6 @@ const NO_MEANING = [
     ['share_with', 'instances have no sharing with other accounts'],
     ['replicate_to', 'instances replicate through their own replication policies, not auto-sync']
 ];
-function enterprise_inputs_linesOf(value) {
-    return value
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line.length > 0);
-}
 /** The instance's own checks of inputs the standard edition reads too. */
 function checkSharedInputs(input) {
     for (const [name, why] of NO_MEANING) {
@@ -372,7 +434,7 @@ function checkSharedInputs(input) {
             throw new InputError(`Input "${name}" has no meaning for an SWR Enterprise Edition instance (instance_id is set): ${why}. Drop it.`);
         }
     }
-    for (const line of enterprise_inputs_linesOf(input('retention_exceptions'))) {
+    for (const line of linesOf(input('retention_exceptions'))) {
         if (line.startsWith('re:')) {
             throw invalid('retention_exceptions', line, 'an SWR Enterprise Edition instance matches tags with glob patterns (such as "v*"), not regular expressions, so "re:" lines cannot be expressed; write the exception as a tag or a pattern');
         }
@@ -385,7 +447,7 @@ function checkSharedInputs(input) {
     }
 }
 function readImmutableTags(input) {
-    const lines = [...new Set(enterprise_inputs_linesOf(input('immutable_tags')))];
+    const lines = [...new Set(linesOf(input('immutable_tags')))];
     for (const line of lines) {
         if (!isValidTagPattern(line))
             throw invalid('immutable_tags', line, TAG_PATTERN_RULE);
@@ -457,6 +519,13 @@ class InputError extends Error {
 function invalid(input, value, rule) {
     return new InputError(`Input "${input}" is ${JSON.stringify(value)}: ${rule}.`);
 }
+/** The non-blank lines of a multi-line input, trimmed. */
+function linesOf(value) {
+    return value
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line.length > 0);
+}
 function parseBoolean(input, value) {
     // The spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema).
     if (['true', 'True', 'TRUE'].includes(value))
@@ -507,10 +576,7 @@ function parseEndpoint(input, value) {
 function readRetention(input) {
     const keepLast = parseWholeNumber('retention_keep_last', input('retention_keep_last'));
     const keepDays = parseWholeNumber('retention_keep_days', input('retention_keep_days'));
-    const exceptionLines = input('retention_exceptions')
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line.length > 0);
+    const exceptionLines = linesOf(input('retention_exceptions'));
     if (keepLast !== undefined && keepDays !== undefined) {
         throw new InputError('Inputs "retention_keep_last" and "retention_keep_days" were both given: an SWR retention rule keeps either the last N tags or the tags of the last N days; choose one.');
     }
@@ -741,37 +807,6 @@ function groupTitle(namespace, repositories, dryRun) {
 
 /***/ }),
 
-/***/ 8353:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ writeOutputs)
-/* harmony export */ });
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(665);
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9823);
-// The step's outputs, from the report. `paths` and `result` keep the order given; a repository
-// that does not exist after the run has no line in `paths` and an empty `path` in `result`.
-
-
-function writeOutputs(report, rules) {
-    const first = report.repositories[0];
-    const paths = report.repositories.map(r => r.path).filter(Boolean);
-    (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)([
-        ['path', first?.path ?? ''],
-        ['paths', paths.join('\n')],
-        ['registry', paths[0]?.split('/')[0] ?? rules.registryOverride ?? rules.knownHost ?? ''],
-        ['created', String(first?.created ?? false)],
-        ['namespace_created', String(report.organization === 'created')],
-        // Errors in the result quote the service, which may echo a credential back.
-        ['result', (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(JSON.stringify(report.repositories))],
-        ['plan', (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(JSON.stringify((0,_report_js__WEBPACK_IMPORTED_MODULE_0__/* .planOutput */ .pp)(report.changes)))],
-        ['replica_paths', report.replicaPaths.join('\n')]
-    ]);
-}
-
-
-/***/ }),
-
 /***/ 9823:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -919,8 +954,11 @@ function appendSummary(markdown) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Br: () => (/* binding */ renderSummary),
 /* harmony export */   Hn: () => (/* binding */ cell),
+/* harmony export */   Ib: () => (/* binding */ driftCell),
+/* harmony export */   W4: () => (/* binding */ ORGANIZATION_WORDS),
 /* harmony export */   aY: () => (/* binding */ code),
-/* harmony export */   lA: () => (/* binding */ planSection)
+/* harmony export */   lA: () => (/* binding */ planSection),
+/* harmony export */   tp: () => (/* binding */ table)
 /* harmony export */ });
 /* unused harmony export describeWanted */
 function cell(text) {
@@ -935,7 +973,8 @@ function settingsOf(result) {
     const { is_public, category, description } = result.settings;
     return cell(`${is_public ? 'public' : 'private'}, ${category}${description ? `, "${description}"` : ''}`);
 }
-function drift(result) {
+/** A repository's error, else its drift, one setting a line. */
+function driftCell(result) {
     if (result.error)
         return `**error:** ${cell(result.error)}`;
     if (result.drift.length === 0)
@@ -944,6 +983,7 @@ function drift(result) {
         .map(d => `${d.setting}: ${cell(String(d.actual))} → ${cell(String(d.wanted))}`)
         .join('<br>');
 }
+/** What became of the organization (an instance's namespace), in words. */
 const ORGANIZATION_WORDS = {
     created: 'created',
     exists: 'exists',
@@ -964,7 +1004,7 @@ function describeWanted(wanted) {
 function changeRow(change) {
     const outcome = change.outcome + (change.note ? ` (${change.note})` : '');
     const name = change.region ? `${change.name} (${change.region})` : change.name;
-    return `| ${change.resource} | ${code(name)} | ${change.action} | ${cell(change.reason)} | ${cell(outcome)} |`;
+    return [change.resource, code(name), change.action, cell(change.reason), cell(outcome)];
 }
 function sharingCell(result) {
     const list = result.sharing ?? [];
@@ -995,20 +1035,22 @@ function repositoryTable(wanted, report) {
         ...extra.map(([h]) => h),
         'Drift'
     ];
+    return table(head, report.repositories.map(r => [
+        code(r.repository),
+        code(r.path),
+        r.action,
+        settingsOf(r),
+        r.retention ?? '—',
+        ...extra.map(([, render]) => render(r)),
+        driftCell(r)
+    ]));
+}
+/** A Markdown table of cells already escaped. */
+function table(head, rows) {
     return [
         `| ${head.join(' | ')} |`,
         `| ${head.map(() => '---').join(' | ')} |`,
-        ...report.repositories
-            .map(r => [
-            code(r.repository),
-            code(r.path),
-            r.action,
-            settingsOf(r),
-            r.retention ?? '—',
-            ...extra.map(([, render]) => render(r)),
-            drift(r)
-        ].join(' | '))
-            .map(row => `| ${row} |`)
+        ...rows.map(row => `| ${row.join(' | ')} |`)
     ];
 }
 /** The plan with what became of each change: the same for both editions. */
@@ -1018,9 +1060,7 @@ function planSection(changes) {
     return [
         `#### Plan: ${changes.length} change${changes.length === 1 ? '' : 's'}`,
         '',
-        '| Resource | Name | Action | Why | Outcome |',
-        '| --- | --- | --- | --- | --- |',
-        ...changes.map(changeRow),
+        ...table(['Resource', 'Name', 'Action', 'Why', 'Outcome'], changes.map(changeRow)),
         ''
     ];
 }
@@ -1119,7 +1159,7 @@ class ApiError extends Error {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4729);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4000);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -1128,7 +1168,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4729:
+/***/ 4000:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1139,6 +1179,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CONCURRENCY
 
+// EXTERNAL MODULE: ./src/values.ts
+var values = __nccwpck_require__(4777);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/http/signer.ts
@@ -1230,6 +1272,7 @@ function signRequest(request, credentials, now = new Date()) {
 // token obtained keylessly by exchanging the workflow's OpenID Connect token.
 
 
+
 /** Reads the workflow's ID token; only this path loads @actions/core (it brings an HTTP stack). */
 async function getIdToken(audience) {
     if (!process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] ||
@@ -1241,7 +1284,9 @@ async function getIdToken(audience) {
         return await core.getIDToken(audience);
     }
     catch (err) {
-        throw new Error(`Cannot get the OpenID Connect token from GitHub: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new Error(`Cannot get the OpenID Connect token from GitHub: ${(0,values/* messageOf */.b)(err)}`, {
+            cause: err
+        });
     }
 }
 /** The project id IAM's token answer names ({"token":{"project":{"id"}}}), if any. */
@@ -1386,15 +1431,15 @@ var errors = __nccwpck_require__(6757);
 // EXTERNAL MODULE: ./src/swr/names.ts
 var names = __nccwpck_require__(5604);
 ;// CONCATENATED MODULE: ./src/swr/client.ts
+// The SWR standard edition's management API (docs/swr-service.md, "Calls"), as the operations
+// the resources need. Each turns SWR's answers into plain outcomes; what to do about them is
+// the resources' business.
 
 
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-const ns = (namespace) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}`;
+
+const ns = names/* namespacePath */.B3;
 function repoPath(namespace, repository) {
-    const segment = encodeURIComponent((0,names/* repositoryPathSegment */.bQ)(repository)).replace(/%24/g, '$');
-    return `${ns(namespace)}/repos/${segment}`;
+    return `${ns(namespace)}/repos/${(0,names/* repositorySegment */.Wt)(repository)}`;
 }
 function repositoryInfo(json, repository) {
     return {
@@ -1457,7 +1502,7 @@ class SwrClient {
             return { state: 'absent', organizationMissing: (0,errors/* isOrganizationNotFound */.hM)(answer) };
         }
         const json = answer.json;
-        if (!isObject(json) || typeof json['is_public'] !== 'boolean') {
+        if (!(0,values/* isObject */.G)(json) || typeof json['is_public'] !== 'boolean') {
             throw new Error(`${operation} failed: the answer is not a repository (no is_public field)`);
         }
         const info = repositoryInfo(json, repository);
@@ -1480,7 +1525,7 @@ class SwrClient {
             }, { ok: [200], accept: a => a.status === 403 });
             if (answer.status !== 200 || !Array.isArray(answer.json))
                 return undefined;
-            const page = answer.json.filter(isObject);
+            const page = answer.json.filter(values/* isObject */.G);
             const total = totalOf(answer.response.headers['content-range'], page);
             if (total > most)
                 return undefined;
@@ -1532,7 +1577,7 @@ class SwrClient {
         const { json } = await this.api.call({ operation, method: 'GET', path: `${repoPath(namespace, repository)}/retentions` }, { ok: [200] });
         if (!Array.isArray(json))
             throw new Error(`${operation} failed: the answer is not a list`);
-        return json.filter(isObject).map(policy => ({
+        return json.filter(values/* isObject */.G).map(policy => ({
             id: Number(policy['id']),
             rules: Array.isArray(policy['rules']) ? policy['rules'] : []
         }));
@@ -1579,9 +1624,9 @@ class SwrClient {
             path: '/v2/manage/utils/secret',
             query: { projectname: region }
         }, { ok: [200, 201] });
-        const auths = isObject(json) && isObject(json['auths']) ? json['auths'] : undefined;
+        const auths = (0,values/* isObject */.G)(json) && (0,values/* isObject */.G)(json['auths']) ? json['auths'] : undefined;
         const [registry, entry] = Object.entries(auths ?? {})[0] ?? [];
-        const auth = isObject(entry) && typeof entry['auth'] === 'string' ? entry['auth'] : undefined;
+        const auth = (0,values/* isObject */.G)(entry) && typeof entry['auth'] === 'string' ? entry['auth'] : undefined;
         const decoded = auth ? Buffer.from(auth, 'base64').toString('utf8') : '';
         const colon = decoded.indexOf(':');
         if (!registry || colon < 1)
@@ -1593,6 +1638,9 @@ class SwrClient {
 // EXTERNAL MODULE: ./src/resources/waiting.ts
 var resources_waiting = __nccwpck_require__(5850);
 ;// CONCATENATED MODULE: ./src/resources/retention.ts
+// A repository's retention policy: SWR allows one per repository, and a rule's template cannot
+// change in place, so a new kind of rule replaces the policy (delete, then create).
+
 
 
 function retentionRules(spec) {
@@ -1657,7 +1705,7 @@ async function applyRetention(client, namespace, repository, change, waiting) {
     }
     catch (err) {
         // Say what the half-done replacement left behind: no policy at all.
-        const reason = err instanceof Error ? err.message : String(err);
+        const reason = (0,values/* messageOf */.b)(err);
         throw new Error(`${reason} (policy ${id} was deleted first, so the repository now has no retention policy)`, { cause: err });
     }
 }
@@ -1799,6 +1847,7 @@ var http_errors = __nccwpck_require__(8549);
 
 
 
+
 /** What an existing repository has besides its settings, as far as the inputs ask. */
 async function readAttachments(clients, wanted, repository, info) {
     const kinds = ATTACHMENTS.filter(a => a.wanted(wanted));
@@ -1813,7 +1862,7 @@ async function readRepositoryState(clients, wanted, repository) {
         read = await clients.swr.readRepository(wanted.namespace, repository);
     }
     catch (err) {
-        return { error: (0,pool/* messageOf */.b)(err) };
+        return { error: (0,values/* messageOf */.b)(err) };
     }
     if (read.state !== 'exists')
         return { read };
@@ -1822,7 +1871,7 @@ async function readRepositoryState(clients, wanted, repository) {
     }
     catch (err) {
         // The repository itself was read: its path and its organization are known all the same.
-        return { read, error: (0,pool/* messageOf */.b)(err) };
+        return { read, error: (0,values/* messageOf */.b)(err) };
     }
 }
 /** From this many repositories on, one list of the organization is cheaper than a read each. */
@@ -1852,7 +1901,7 @@ async function observe(clients, wanted, repository, list) {
         return await readAttachments(clients, wanted, repository, info);
     }
     catch (err) {
-        return { read: { state: 'exists', info }, error: (0,pool/* messageOf */.b)(err) };
+        return { read: { state: 'exists', info }, error: (0,values/* messageOf */.b)(err) };
     }
 }
 async function readState(clients, wanted, options) {
@@ -1868,7 +1917,7 @@ async function readState(clients, wanted, options) {
     }
     catch (err) {
         // The repositories to be created cannot be planned without it; the others can.
-        const error = (0,pool/* messageOf */.b)(err);
+        const error = (0,values/* messageOf */.b)(err);
         const blocked = repositories.map(r => (r.read?.state === 'absent' ? { error } : r));
         return { organization, repositories: blocked };
     }
@@ -1887,7 +1936,7 @@ async function readTargets(keys, readerFor) {
             if (err instanceof http_errors/* ApiError */.hD && (0,errors/* isCrossAccount */.Ot)(err.error)) {
                 return { error: foreignTarget(namespace, region) };
             }
-            return { error: (0,pool/* messageOf */.b)(err) };
+            return { error: (0,values/* messageOf */.b)(err) };
         }
     }));
     return new Map(keys.map((key, i) => [key, states[i]]));
@@ -1898,6 +1947,7 @@ async function readTargets(keys, readerFor) {
 // repositories at once. Where SWR's answers show the plan was made on a world that has moved
 // (another run created the repository; the organization turned out missing), the affected
 // part is read again and planned again, as a controller's reconcile loop does.
+
 
 
 
@@ -1925,7 +1975,7 @@ class OrganizationGate {
                 log.info(`Organization "${wanted.namespace}": ${outcome === 'created' ? 'created' : 'created by another run at the same time'}`);
             }
             catch (err) {
-                this.record = { ...change, outcome: 'failed', error: (0,pool/* messageOf */.b)(err) };
+                this.record = { ...change, outcome: 'failed', error: (0,values/* messageOf */.b)(err) };
                 throw err;
             }
         })();
@@ -2056,7 +2106,7 @@ async function applyChanges(ctx, gate, progress, changes) {
                 return [...records, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))];
         }
         catch (err) {
-            progress.error = (0,pool/* messageOf */.b)(err);
+            progress.error = (0,values/* messageOf */.b)(err);
             records.push({ ...change, outcome: 'failed', error: progress.error });
         }
     }
@@ -2072,7 +2122,7 @@ async function applyTarget(ctx, change) {
         return { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
     }
     catch (err) {
-        const message = err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : (0,pool/* messageOf */.b)(err);
+        const message = err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : (0,values/* messageOf */.b)(err);
         ctx.failedTargets.set((0,replication/* targetKey */.hD)({ region, namespace: change.name }), message);
         return { ...change, outcome: 'failed', error: message };
     }
@@ -2138,10 +2188,10 @@ async function converge(wanted, clients, options) {
 var credential_inputs = __nccwpck_require__(5922);
 // EXTERNAL MODULE: ./src/github/inputs.ts + 3 modules
 var github_inputs = __nccwpck_require__(1472);
+// EXTERNAL MODULE: ./src/github/finish.ts + 1 modules
+var finish = __nccwpck_require__(752);
 // EXTERNAL MODULE: ./src/github/log.ts
 var github_log = __nccwpck_require__(3385);
-// EXTERNAL MODULE: ./src/github/outputs.ts
-var outputs = __nccwpck_require__(8353);
 // EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
 var runner = __nccwpck_require__(9823);
 // EXTERNAL MODULE: ./src/github/summary.ts
@@ -2479,6 +2529,7 @@ class Transport {
 
 
 
+
 const INVALID = Symbol('invalid JSON');
 function parseJson(text) {
     if (text.trim() === '')
@@ -2541,7 +2592,7 @@ class Api {
             return await readBack();
         }
         catch (err) {
-            const reason = err instanceof Error ? err.message : String(err);
+            const reason = (0,values/* messageOf */.b)(err);
             failure.error.message += ` (whether it took effect could not be read: ${reason})`;
             throw failure.error;
         }
@@ -2626,147 +2677,8 @@ function describeBody(body) {
     return (0,http_errors/* parseServiceError */.zU)(text).message ?? text.slice(0, 120);
 }
 
-;// CONCATENATED MODULE: ./src/swr/access-client.ts
-
-
-/** A rule's target organization that does not show (yet): SWR's invalid-organization codes. */
-const TARGET_MISSING = ['SVCSTG.SWR.4001008', 'SVCSTG.SWR.4001028'];
-function access_client_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function segment(repository) {
-    return encodeURIComponent((0,names/* repositoryPathSegment */.bQ)(repository)).replace(/%24/g, '$');
-}
-const sharingPath = (namespace, repository) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}/repositories/${segment(repository)}/access-domains`;
-const syncPath = (namespace, repository) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}/repos/${segment(repository)}/sync_repo`;
-/** A list answer: a bare array, or an object holding one (the docs show both styles). */
-function listIn(json, keys) {
-    if (Array.isArray(json))
-        return json;
-    if (!access_client_isObject(json))
-        return undefined;
-    const key = keys.find(k => Array.isArray(json[k]));
-    return key ? json[key] : undefined;
-}
-class SwrAccessClient {
-    api;
-    constructor(api) {
-        this.api = api;
-    }
-    async listSharing(namespace, repository) {
-        const operation = `read the sharing of "${namespace}/${repository}"`;
-        const { json } = await this.api.call({ operation, method: 'GET', path: sharingPath(namespace, repository) }, {
-            ok: [200],
-            hint: (0,errors/* permissionHint */.fm)('to read sharing (SWR FullAccess or ReadOnlyAccess has it)')
-        });
-        const list = listIn(json, ['access_domains', 'domains']);
-        if (!list)
-            throw new Error(`${operation} failed: the answer is not a list`);
-        return list.filter(access_client_isObject).map(item => ({
-            account: String(item['access_domain'] ?? ''),
-            deadline: String(item['deadline'] ?? 'forever')
-        }));
-    }
-    /** Resolves 'absent' when the repository does not show yet (right after its creation). */
-    async createSharing(namespace, repository, sharing) {
-        const answer = await this.api.call({
-            operation: `share "${namespace}/${repository}" with account "${sharing.account}"`,
-            method: 'POST',
-            path: sharingPath(namespace, repository),
-            body: {
-                access_domain: sharing.account,
-                permit: 'read',
-                deadline: sharing.deadline,
-                description: ''
-            }
-        }, {
-            ok: [200, 201],
-            // Already shared with that account (a lost answer, or another run): fine.
-            accept: a => a.status === 409 || (0,errors/* isSwrNotFound */.aE)(a),
-            readBack: async () => (await this.listSharing(namespace, repository)).some(s => s.account === sharing.account),
-            hint: (0,errors/* permissionHint */.fm)('to share repositories (SWR FullAccess has it)')
-        });
-        return (0,errors/* isSwrNotFound */.aE)(answer) ? 'absent' : 'created';
-    }
-    async updateSharing(namespace, repository, sharing) {
-        await this.api.call({
-            operation: `change the sharing of "${namespace}/${repository}" with account "${sharing.account}"`,
-            method: 'PATCH',
-            path: `${sharingPath(namespace, repository)}/${encodeURIComponent(sharing.account)}`,
-            body: { permit: 'read', deadline: sharing.deadline, description: '' }
-        }, { ok: [200, 201, 204], hint: (0,errors/* permissionHint */.fm)('to change sharing (SWR FullAccess has it)') });
-    }
-    /** Sharing that is already gone counts as stopped. */
-    async deleteSharing(namespace, repository, account) {
-        await this.api.call({
-            operation: `stop sharing "${namespace}/${repository}" with account "${account}"`,
-            method: 'DELETE',
-            path: `${sharingPath(namespace, repository)}/${encodeURIComponent(account)}`
-        }, {
-            ok: [200, 204],
-            accept: a => (0,errors/* isSwrNotFound */.aE)(a) || (a.status === 400 && a.error.code === errors/* CODES */.Lp.sharingNotFound),
-            hint: (0,errors/* permissionHint */.fm)('to stop sharing (SWR FullAccess has it)')
-        });
-    }
-    async listSyncRules(namespace, repository) {
-        const operation = `read the auto-sync rules of "${namespace}/${repository}"`;
-        const { json } = await this.api.call({ operation, method: 'GET', path: syncPath(namespace, repository) }, {
-            ok: [200],
-            hint: (0,errors/* permissionHint */.fm)('to read auto-sync rules (SWR FullAccess or ReadOnlyAccess has it)')
-        });
-        const list = listIn(json, ['sync_repos', 'rules']);
-        if (!list)
-            throw new Error(`${operation} failed: the answer is not a list`);
-        return list.filter(access_client_isObject).map(item => ({
-            region: String(item['remoteRegionId'] ?? ''),
-            namespace: String(item['remoteNamespace'] ?? ''),
-            // The SDK's model spells it synAuto, a documented example syncAuto; a rule that says
-            // neither is taken as automatic rather than replaced on every run.
-            syncAuto: (item['syncAuto'] ?? item['synAuto']) !== false,
-            override: item['override'] === true
-        }));
-    }
-    /**
-     * Resolves 'absent' when the repository, or the target organization, does not show yet
-     * (right after its creation). A rule to the same target that exists already (a lost answer,
-     * another run) counts as created: a different `override` is seen on the next read.
-     */
-    async createSyncRule(namespace, repository, rule) {
-        const same = (r) => r.region === rule.region && r.namespace === rule.namespace;
-        const absent = (a) => (0,errors/* isSwrNotFound */.aE)(a) || (a.status === 400 && TARGET_MISSING.includes(a.error.code ?? ''));
-        const answer = await this.api.call({
-            operation: `create the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
-            method: 'POST',
-            path: syncPath(namespace, repository),
-            body: {
-                remoteRegionId: rule.region,
-                remoteNamespace: rule.namespace,
-                syncAuto: rule.syncAuto,
-                override: rule.override
-            }
-        }, {
-            ok: [200, 201],
-            accept: a => a.status === 409 || absent(a),
-            readBack: async () => (await this.listSyncRules(namespace, repository)).some(same),
-            hint: (0,errors/* permissionHint */.fm)('to create auto-sync rules (SWR FullAccess has it)')
-        });
-        return answer.status !== 409 && absent(answer) ? 'absent' : 'created';
-    }
-    /** A rule that is already gone counts as deleted. */
-    async deleteSyncRule(namespace, repository, rule) {
-        await this.api.call({
-            operation: `delete the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
-            method: 'DELETE',
-            path: syncPath(namespace, repository),
-            body: { remoteRegionId: rule.region, remoteNamespace: rule.namespace }
-        }, {
-            ok: [200, 204],
-            accept: errors/* isSwrNotFound */.aE,
-            hint: (0,errors/* permissionHint */.fm)('to delete auto-sync rules (SWR FullAccess has it)')
-        });
-    }
-}
-
+// EXTERNAL MODULE: ./src/swr/access-client.ts
+var access_client = __nccwpck_require__(3478);
 // EXTERNAL MODULE: ./src/swr/endpoints.ts
 var endpoints = __nccwpck_require__(650);
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -2835,7 +2747,7 @@ function standardClients(inputs, credentials, swrApi) {
     ]));
     return {
         swr,
-        access: new SwrAccessClient(swrApi(inputs.endpoint, credentials.authorize)),
+        access: new access_client/* SwrAccessClient */.a(swrApi(inputs.endpoint, credentials.authorize)),
         inRegion: (region) => {
             const client = regional.get(region);
             if (!client)
@@ -2869,10 +2781,7 @@ async function dockerLogin(inputs, credentials, client) {
     const login = credentials.longTermKeys
         ? longTermDockerLogin(region, credentials.longTermKeys.accessKeyId, credentials.longTermKeys.secretAccessKey)
         : await client.temporaryLogin(region);
-    (0,runner/* setSecret */.Pq)(login.password);
-    (0,runner/* setOutput */.uH)('docker_username', login.username);
-    (0,runner/* setOutput */.uH)('docker_password', login.password);
-    (0,runner/* info */.pq)(`Docker login outputs set for ${credentials.longTermKeys ? 'a long-term' : 'a temporary'} login`);
+    (0,finish/* setLoginOutputs */.Qw)(login.username, login.password, `${credentials.longTermKeys ? 'a long-term' : 'a temporary'} login`);
 }
 async function run(env = process.env) {
     // Every value that may be a secret is masked before anything can fail and print.
@@ -2922,7 +2831,7 @@ async function run(env = process.env) {
         await provision(inputs, clients, log, tuning.retry.baseDelayMs, credentials);
     }
     catch (err) {
-        (0,runner/* setFailed */.C1)((0,pool/* messageOf */.b)(err));
+        (0,runner/* setFailed */.C1)((0,values/* messageOf */.b)(err));
     }
     finally {
         transport?.close();
@@ -2945,20 +2854,10 @@ async function provision(inputs, clients, log, baseDelayMs, credentials) {
             paths,
             onPlan: changes => (0,github_log/* planLines */.HN)(changes, inputs.dryRun).forEach(line => (0,runner/* info */.pq)(line))
         });
-        for (const line of (0,github_log/* repositoryLines */.QV)(result))
-            (0,runner/* info */.pq)(line);
-        for (const message of result.warnings)
-            (0,runner/* warning */.$e)(message);
+        (0,finish/* logReport */.TO)(result);
         return result;
     });
-    (0,outputs/* writeOutputs */.K)(report, paths);
-    // The summary comes before the docker login, so that a failing login cannot lose it.
-    (0,runner/* appendSummary */.fe)((0,summary/* renderSummary */.Br)(wanted, report));
-    for (const { title, message } of (0,github_log/* failureAnnotations */.rb)(report))
-        (0,runner/* error */.z3)(message, { title });
-    const total = (0,github_log/* failureTotal */.rB)(report);
-    if (total)
-        (0,runner/* setFailed */.C1)(total);
+    (0,finish/* publishReport */.S3)(report, paths, (0,summary/* renderSummary */.Br)(wanted, report));
     if (inputs.dockerLoginOutputs)
         await dockerLogin(inputs, credentials, clients.swr);
 }
@@ -2970,8 +2869,7 @@ async function provision(inputs, clients, log, baseDelayMs, credentials) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ mapPool),
-/* harmony export */   b: () => (/* binding */ messageOf)
+/* harmony export */   P: () => (/* binding */ mapPool)
 /* harmony export */ });
 /** Runs fn over items with at most `limit` at once; results keep the order of items. */
 async function mapPool(items, limit, fn) {
@@ -2986,9 +2884,6 @@ async function mapPool(items, limit, fn) {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
     return results;
 }
-function messageOf(err) {
-    return err instanceof Error ? err.message : String(err);
-}
 
 
 /***/ }),
@@ -3002,9 +2897,11 @@ function messageOf(err) {
 /* harmony export */   pp: () => (/* binding */ planOutput)
 /* harmony export */ });
 /* unused harmony export pathOf */
-/* harmony import */ var _resources_repository_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(625);
+/* harmony import */ var _resources_repository_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(625);
 /* harmony import */ var _resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6929);
-/* harmony import */ var _resources_replication_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7139);
+/* harmony import */ var _swr_access_client_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3478);
+/* harmony import */ var _resources_replication_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7139);
+
 
 
 
@@ -3053,14 +2950,14 @@ function sharingOf(wanted, rp, records) {
     if (!wanted.shareWith || rp.failure)
         return undefined;
     const recordFor = (account) => records.find(r => r.resource === 'sharing' &&
-        (0,_resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M_)((r.after ?? r.before).account, account));
+        (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_1__/* .sameAccount */ .M)((r.after ?? r.before).account, account));
     const listed = wanted.shareWith.map(w => ({
         account: w.account,
         deadline: (0,_resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineOf */ .G0)(w),
         action: accessAction(recordFor(w.account))
     }));
     const others = (rp.observation.sharing ?? [])
-        .filter(s => !wanted.shareWith?.some(w => (0,_resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M_)(w.account, s.account)))
+        .filter(s => !wanted.shareWith?.some(w => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_1__/* .sameAccount */ .M)(w.account, s.account)))
         .map(s => ({
         ...s,
         action: recordFor(s.account) ? accessAction(recordFor(s.account)) : 'kept'
@@ -3071,26 +2968,26 @@ function replicationOf(wanted, rp, records, targetErrors) {
     if (!wanted.replicateTo || rp.failure)
         return undefined;
     const recordFor = (key) => records.find(r => r.resource === 'replication' &&
-        (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)((r.after ?? r.before)) === key);
+        (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)((r.after ?? r.before)) === key);
     const listed = wanted.replicateTo.map(t => ({
         region: t.region,
         namespace: t.namespace,
         path: `${t.registry}/${t.namespace}/${rp.repository}`,
-        action: targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(t)] ? 'failed' : accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(t)))
+        action: targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(t)] ? 'failed' : accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(t)))
     }));
     const others = (rp.observation.syncRules ?? [])
-        .filter(r => !wanted.replicateTo?.some(t => (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(t) === (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(r)))
+        .filter(r => !wanted.replicateTo?.some(t => (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(t) === (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r)))
         .map(r => ({
         region: r.region,
         namespace: r.namespace,
         path: '',
-        action: recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(r)) ? accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(r))) : 'kept'
+        action: recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r)) ? accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r))) : 'kept'
     }));
     return [...listed, ...others];
 }
 function currentSettings(rp) {
     const read = rp.observation.read;
-    return read?.state === 'exists' ? (0,_resources_repository_js__WEBPACK_IMPORTED_MODULE_2__/* .settingsOf */ .f5)(read.info) : undefined;
+    return read?.state === 'exists' ? (0,_resources_repository_js__WEBPACK_IMPORTED_MODULE_3__/* .settingsOf */ .f5)(read.info) : undefined;
 }
 function repositoryResult(wanted, rp, records, applied, rules, targetErrors) {
     const current = applied?.plan ?? rp;
@@ -3109,7 +3006,7 @@ function repositoryResult(wanted, rp, records, applied, rules, targetErrors) {
     // A dry run cannot fail a change, but a target that could not be read fails its rule all the same.
     const targetError = records
         .filter(r => r.resource === 'replication' && r.outcome === 'planned' && r.after)
-        .map(r => targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(r.after)])
+        .map(r => targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r.after)])
         .find(e => e !== undefined);
     const error = (applied ? applied.error : (rp.failure ?? targetError)) ?? pathless;
     const settings = changed
@@ -3227,8 +3124,14 @@ function unlisted(name, input, what, extra, onDrift, changes) {
 /* harmony export */   hD: () => (/* binding */ targetKey),
 /* harmony export */   n_: () => (/* binding */ applyReplication)
 /* harmony export */ });
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4777);
 /* harmony import */ var _access_change_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4104);
 /* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5850);
+// Auto-sync rules that copy every pushed image to the same repository name in another region.
+// A rule cannot be changed in place: a different `override` replaces it. Rules to targets not
+// listed follow on_drift. The target organization must exist in the target region: it is
+// planned like the run's own organization, in that region.
+
 
 
 const targetKey = (t) => `${t.region}/${t.namespace}`;
@@ -3273,7 +3176,7 @@ async function applyReplication(client, namespace, repository, change, waiting) 
         if (!before)
             throw err;
         // Say what the half-done replacement left behind: no rule to that target.
-        const reason = err instanceof Error ? err.message : String(err);
+        const reason = (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .b)(err);
         throw new Error(`${reason} (the previous rule to ${targetKey(before)} was deleted first, so images are no longer copied there)`, { cause: err });
     }
 }
@@ -3382,20 +3285,19 @@ function diffRepository(name, read, wanted) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   G0: () => (/* binding */ deadlineOf),
-/* harmony export */   M_: () => (/* binding */ sameAccount),
 /* harmony export */   N0: () => (/* binding */ applySharing),
 /* harmony export */   Of: () => (/* binding */ diffSharing)
 /* harmony export */ });
-/* harmony import */ var _access_change_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4104);
-/* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5850);
+/* harmony import */ var _swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3478);
+/* harmony import */ var _access_change_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4104);
+/* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5850);
+
 
 
 /** SWR's deadline for a sharing: "forever", or UTC midnight of the date given. */
 function deadlineOf(wanted) {
     return wanted.until ? `${wanted.until}T00:00:00Z` : 'forever';
 }
-/** Account names are compared without regard to case: no source says SWR keeps their case. */
-const sameAccount = (a, b) => a.toLowerCase() === b.toLowerCase();
 function sameDeadline(a, b) {
     if (a === 'forever' || b === 'forever')
         return a === b;
@@ -3406,20 +3308,20 @@ function diffSharing(name, wanted, current, onDrift) {
     const changes = [];
     for (const w of wanted) {
         const after = { account: w.account, deadline: deadlineOf(w) };
-        const found = current?.find(s => sameAccount(s.account, w.account));
+        const found = current?.find(s => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M)(s.account, w.account));
         if (!found) {
             const reason = `the repository is not shared with "${w.account}"`;
-            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_0__/* .accessChange */ .L)('sharing', name, 'create', null, after, reason));
+            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_1__/* .accessChange */ .L)('sharing', name, 'create', null, after, reason));
         }
         else if (!sameDeadline(found.deadline, after.deadline)) {
             const reason = `the sharing with "${w.account}" ends ${found.deadline}, wanted ${after.deadline}`;
-            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_0__/* .accessChange */ .L)('sharing', name, 'update', found, after, reason));
+            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_1__/* .accessChange */ .L)('sharing', name, 'update', found, after, reason));
         }
     }
     const extra = (current ?? [])
-        .filter(s => !wanted.some(w => sameAccount(w.account, s.account)))
+        .filter(s => !wanted.some(w => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M)(w.account, s.account)))
         .map(entry => ({ entry, label: `"${entry.account}"`, resource: 'sharing' }));
-    return (0,_access_change_js__WEBPACK_IMPORTED_MODULE_0__/* .unlisted */ .B)(name, 'share_with', 'is shared with', extra, onDrift, changes);
+    return (0,_access_change_js__WEBPACK_IMPORTED_MODULE_1__/* .unlisted */ .B)(name, 'share_with', 'is shared with', extra, onDrift, changes);
 }
 async function applySharing(client, namespace, repository, change, waiting) {
     if (change.action === 'delete') {
@@ -3430,7 +3332,7 @@ async function applySharing(client, namespace, repository, change, waiting) {
     }
     else {
         const sharing = change.after;
-        await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_1__/* .untilVisible */ .d)(waiting, async () => (await client.createSharing(namespace, repository, sharing)) === 'created'
+        await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_2__/* .untilVisible */ .d)(waiting, async () => (await client.createSharing(namespace, repository, sharing)) === 'created'
             ? 'done'
             : 'absent', tries => `share "${namespace}/${repository}" with account "${sharing.account}" failed: the repository still reads as missing (${tries} tries)`);
     }
@@ -3458,6 +3360,159 @@ async function untilVisible(waiting, attempt, failure) {
         await waiting.sleep(delay);
     }
     throw new Error(failure(waiting.delays.length + 1));
+}
+
+
+/***/ }),
+
+/***/ 3478:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ sameAccount),
+/* harmony export */   a: () => (/* binding */ SwrAccessClient)
+/* harmony export */ });
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4777);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6757);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5604);
+// Who may pull a repository besides its owner, and where its images are copied: SWR's sharing
+// with other accounts and its auto-sync rules to other regions (docs/swr-service.md,
+// "Sharing and auto-sync"). Both are called in the repository's own region.
+
+
+
+/** A rule's target organization that does not show (yet): SWR's invalid-organization codes. */
+const TARGET_MISSING = ['SVCSTG.SWR.4001008', 'SVCSTG.SWR.4001028'];
+const sharingPath = (namespace, repository) => `${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3)(namespace)}/repositories/${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .repositorySegment */ .Wt)(repository)}/access-domains`;
+const syncPath = (namespace, repository) => `${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3)(namespace)}/repos/${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .repositorySegment */ .Wt)(repository)}/sync_repo`;
+/** Account names are compared without regard to case: no source says SWR keeps their case. */
+const sameAccount = (a, b) => a.toLowerCase() === b.toLowerCase();
+/** A list answer: a bare array, or an object holding one (the docs show both styles). */
+function listIn(json, keys) {
+    if (Array.isArray(json))
+        return json;
+    if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .G)(json))
+        return undefined;
+    const key = keys.find(k => Array.isArray(json[k]));
+    return key ? json[key] : undefined;
+}
+class SwrAccessClient {
+    api;
+    constructor(api) {
+        this.api = api;
+    }
+    async listSharing(namespace, repository) {
+        const operation = `read the sharing of "${namespace}/${repository}"`;
+        const { json } = await this.api.call({ operation, method: 'GET', path: sharingPath(namespace, repository) }, {
+            ok: [200],
+            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to read sharing (SWR FullAccess or ReadOnlyAccess has it)')
+        });
+        const list = listIn(json, ['access_domains', 'domains']);
+        if (!list)
+            throw new Error(`${operation} failed: the answer is not a list`);
+        return list.filter(_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .G).map(item => ({
+            account: String(item['access_domain'] ?? ''),
+            deadline: String(item['deadline'] ?? 'forever')
+        }));
+    }
+    /** Resolves 'absent' when the repository does not show yet (right after its creation). */
+    async createSharing(namespace, repository, sharing) {
+        const answer = await this.api.call({
+            operation: `share "${namespace}/${repository}" with account "${sharing.account}"`,
+            method: 'POST',
+            path: sharingPath(namespace, repository),
+            body: {
+                access_domain: sharing.account,
+                permit: 'read',
+                deadline: sharing.deadline,
+                description: ''
+            }
+        }, {
+            ok: [200, 201],
+            // Already shared with that account (a lost answer, or another run): fine.
+            accept: a => a.status === 409 || (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a),
+            readBack: async () => (await this.listSharing(namespace, repository)).some(s => sameAccount(s.account, sharing.account)),
+            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to share repositories (SWR FullAccess has it)')
+        });
+        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(answer) ? 'absent' : 'created';
+    }
+    async updateSharing(namespace, repository, sharing) {
+        await this.api.call({
+            operation: `change the sharing of "${namespace}/${repository}" with account "${sharing.account}"`,
+            method: 'PATCH',
+            path: `${sharingPath(namespace, repository)}/${encodeURIComponent(sharing.account)}`,
+            body: { permit: 'read', deadline: sharing.deadline, description: '' }
+        }, { ok: [200, 201, 204], hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to change sharing (SWR FullAccess has it)') });
+    }
+    /** Sharing that is already gone counts as stopped. */
+    async deleteSharing(namespace, repository, account) {
+        await this.api.call({
+            operation: `stop sharing "${namespace}/${repository}" with account "${account}"`,
+            method: 'DELETE',
+            path: `${sharingPath(namespace, repository)}/${encodeURIComponent(account)}`
+        }, {
+            ok: [200, 204],
+            accept: a => (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a) || (a.status === 400 && a.error.code === _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CODES */ .Lp.sharingNotFound),
+            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to stop sharing (SWR FullAccess has it)')
+        });
+    }
+    async listSyncRules(namespace, repository) {
+        const operation = `read the auto-sync rules of "${namespace}/${repository}"`;
+        const { json } = await this.api.call({ operation, method: 'GET', path: syncPath(namespace, repository) }, {
+            ok: [200],
+            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to read auto-sync rules (SWR FullAccess or ReadOnlyAccess has it)')
+        });
+        const list = listIn(json, ['sync_repos', 'rules']);
+        if (!list)
+            throw new Error(`${operation} failed: the answer is not a list`);
+        return list.filter(_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .G).map(item => ({
+            region: String(item['remoteRegionId'] ?? ''),
+            namespace: String(item['remoteNamespace'] ?? ''),
+            // The SDK's model spells it synAuto, a documented example syncAuto; a rule that says
+            // neither is taken as automatic rather than replaced on every run.
+            syncAuto: (item['syncAuto'] ?? item['synAuto']) !== false,
+            override: item['override'] === true
+        }));
+    }
+    /**
+     * Resolves 'absent' when the repository, or the target organization, does not show yet
+     * (right after its creation). A rule to the same target that exists already (a lost answer,
+     * another run) counts as created: a different `override` is seen on the next read.
+     */
+    async createSyncRule(namespace, repository, rule) {
+        const same = (r) => r.region === rule.region && r.namespace === rule.namespace;
+        const absent = (a) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a) || (a.status === 400 && TARGET_MISSING.includes(a.error.code ?? ''));
+        const answer = await this.api.call({
+            operation: `create the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
+            method: 'POST',
+            path: syncPath(namespace, repository),
+            body: {
+                remoteRegionId: rule.region,
+                remoteNamespace: rule.namespace,
+                syncAuto: rule.syncAuto,
+                override: rule.override
+            }
+        }, {
+            ok: [200, 201],
+            accept: a => a.status === 409 || absent(a),
+            readBack: async () => (await this.listSyncRules(namespace, repository)).some(same),
+            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to create auto-sync rules (SWR FullAccess has it)')
+        });
+        return answer.status !== 409 && absent(answer) ? 'absent' : 'created';
+    }
+    /** A rule that is already gone counts as deleted. */
+    async deleteSyncRule(namespace, repository, rule) {
+        await this.api.call({
+            operation: `delete the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
+            method: 'DELETE',
+            path: syncPath(namespace, repository),
+            body: { remoteRegionId: rule.region, remoteNamespace: rule.namespace }
+        }, {
+            ok: [200, 204],
+            accept: _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE,
+            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to delete auto-sync rules (SWR FullAccess has it)')
+        });
+    }
 }
 
 
@@ -3662,13 +3717,15 @@ function permissionHint(permission) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B3: () => (/* binding */ namespacePath),
 /* harmony export */   Db: () => (/* binding */ ORGANIZATION_RULE),
 /* harmony export */   R6: () => (/* binding */ CATEGORIES),
 /* harmony export */   SA: () => (/* binding */ REPOSITORY_RULE),
+/* harmony export */   Wt: () => (/* binding */ repositorySegment),
 /* harmony export */   Zs: () => (/* binding */ isValidOrganizationName),
-/* harmony export */   bQ: () => (/* binding */ repositoryPathSegment),
 /* harmony export */   oi: () => (/* binding */ isValidRepositoryName)
 /* harmony export */ });
+/* unused harmony export repositoryPathSegment */
 // SWR's name rules (docs/swr-service.md, "Names"). Checked before any request so a
 // typo costs no round trip and gets a sentence instead of an opaque 400.
 // Alphanumeric runs joined by one separator each; "__" is the only separator pair allowed.
@@ -3698,6 +3755,32 @@ const CATEGORIES = [
 /** "team/app" travels as "team$app" in URL paths; the create body keeps the raw name. */
 function repositoryPathSegment(repository) {
     return repository.replace(/\//g, '$');
+}
+/** The path of an organization in SWR's management API. */
+const namespacePath = (namespace) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}`;
+/** A repository's name as one URL path segment: encoded, with its "$" left as it is. */
+function repositorySegment(repository) {
+    return encodeURIComponent(repositoryPathSegment(repository)).replace(/%24/g, '$');
+}
+
+
+/***/ }),
+
+/***/ 4777:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ isObject),
+/* harmony export */   b: () => (/* binding */ messageOf)
+/* harmony export */ });
+// Small readers of untyped values, shared by every layer.
+/** A JSON object: not null, not an array. */
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** An error's message, or the thrown value as text. */
+function messageOf(err) {
+    return err instanceof Error ? err.message : String(err);
 }
 
 

@@ -3,7 +3,8 @@
 // (another run created the repository; the organization turned out missing), the affected
 // part is read again and planned again, as a controller's reconcile loop does.
 import { planRepository, type Plan, type RepositoryPlan } from './plan.js'
-import { mapPool, messageOf } from './pool.js'
+import { mapPool } from './pool.js'
+import { messageOf } from './values.js'
 import {
   ForeignOrganizationError,
   applyOrganization,

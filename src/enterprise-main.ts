@@ -7,18 +7,9 @@ import { convergeEnterprise } from './enterprise/converge.js'
 import type { EnterpriseWanted } from './enterprise/types.js'
 import { renderEnterpriseSummary } from './github/enterprise-summary.js'
 import type { EnterpriseInputs, Inputs } from './github/inputs.js'
-import { failureAnnotations, failureTotal, planLines, repositoryLines } from './github/log.js'
-import { writeOutputs } from './github/outputs.js'
-import {
-  appendSummary,
-  error,
-  info,
-  setFailed,
-  setOutput,
-  setSecret,
-  warning,
-  type Logger
-} from './github/runner.js'
+import { logReport, publishReport, setLoginOutputs } from './github/finish.js'
+import { planLines } from './github/log.js'
+import { info, warning, type Logger } from './github/runner.js'
 import type { Api, Authorizer, ServicePolicy } from './http/api.js'
 import { SwrEnterpriseClient, enterprisePolicy } from './swr/enterprise-client.js'
 import { genericPolicy } from './swr/errors.js'
@@ -60,11 +51,10 @@ async function dockerLogin(client: SwrEnterpriseClient, registry: string, dryRun
     return
   }
   const login = await client.temporaryCredential()
-  setSecret(login.authToken)
-  setOutput('docker_username', login.userId)
-  setOutput('docker_password', login.authToken)
-  info(
-    `Docker login outputs set for a temporary login to ${registry}, valid until ${login.expireDate}`
+  setLoginOutputs(
+    login.userId,
+    login.authToken,
+    `a temporary login to ${registry}, valid until ${login.expireDate}`
   )
 }
 
@@ -94,16 +84,10 @@ export async function runEnterprise(
       ...(inputs.registry ? { registry: inputs.registry } : {}),
       onPlan: changes => planLines(changes, inputs.dryRun).forEach(line => info(line))
     })
-    for (const line of repositoryLines(result.report)) info(line)
-    for (const message of result.report.warnings) warning(message)
+    logReport(result.report)
     return result
   })
   const { report, registry, instance } = outcome
-  writeOutputs(report, { knownHost: registry })
-  // The summary comes before the docker login, so that a failing login cannot lose it.
-  appendSummary(renderEnterpriseSummary(wanted, report, instance))
-  for (const { title, message } of failureAnnotations(report)) error(message, { title })
-  const total = failureTotal(report)
-  if (total) setFailed(total)
+  publishReport(report, { knownHost: registry }, renderEnterpriseSummary(wanted, report, instance))
   if (inputs.dockerLoginOutputs) await dockerLogin(client, registry, inputs.dryRun)
 }

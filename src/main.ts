@@ -9,23 +9,14 @@ import { converge } from './converge.js'
 import { LIST_FROM } from './read.js'
 import { secretValues } from './github/credential-inputs.js'
 import { getInputs, tuningFromEnv, type Inputs } from './github/inputs.js'
+import { logReport, publishReport, setLoginOutputs } from './github/finish.js'
+import { groupTitle, planLines } from './github/log.js'
 import {
-  failureAnnotations,
-  failureTotal,
-  groupTitle,
-  planLines,
-  repositoryLines
-} from './github/log.js'
-import { writeOutputs } from './github/outputs.js'
-import {
-  appendSummary,
   debug,
-  error,
   group,
   info,
   isDebug,
   setFailed,
-  setOutput,
   setSecret,
   warning,
   type Logger
@@ -34,7 +25,7 @@ import { renderSummary } from './github/summary.js'
 import { Api, type Authorizer, type ServicePolicy } from './http/api.js'
 import { sleep } from './http/retry.js'
 import { Transport } from './http/transport.js'
-import { messageOf } from './pool.js'
+import { messageOf } from './values.js'
 import type { PathRules } from './report.js'
 import type { Wanted } from './resources/types.js'
 import { SwrAccessClient } from './swr/access-client.js'
@@ -144,11 +135,10 @@ async function dockerLogin(
         credentials.longTermKeys.secretAccessKey
       )
     : await client.temporaryLogin(region)
-  setSecret(login.password)
-  setOutput('docker_username', login.username)
-  setOutput('docker_password', login.password)
-  info(
-    `Docker login outputs set for ${credentials.longTermKeys ? 'a long-term' : 'a temporary'} login`
+  setLoginOutputs(
+    login.username,
+    login.password,
+    `${credentials.longTermKeys ? 'a long-term' : 'a temporary'} login`
   )
 }
 
@@ -237,16 +227,10 @@ async function provision(
         paths,
         onPlan: changes => planLines(changes, inputs.dryRun).forEach(line => info(line))
       })
-      for (const line of repositoryLines(result)) info(line)
-      for (const message of result.warnings) warning(message)
+      logReport(result)
       return result
     }
   )
-  writeOutputs(report, paths)
-  // The summary comes before the docker login, so that a failing login cannot lose it.
-  appendSummary(renderSummary(wanted, report))
-  for (const { title, message } of failureAnnotations(report)) error(message, { title })
-  const total = failureTotal(report)
-  if (total) setFailed(total)
+  publishReport(report, paths, renderSummary(wanted, report))
   if (inputs.dockerLoginOutputs) await dockerLogin(inputs, credentials, clients.swr)
 }

@@ -15,7 +15,3 @@ export async function mapPool<T, R>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
   return results
 }
-
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}

@@ -12,7 +12,8 @@ import { isCrossAccount } from './swr/errors.js'
 import type { Wanted } from './resources/types.js'
 import { ATTACHMENTS, type AttachmentClients } from './resources/attachments.js'
 import type { RepositoryInfo, RepositoryRead, SwrClient } from './swr/client.js'
-import { mapPool, messageOf } from './pool.js'
+import { mapPool } from './pool.js'
+import { messageOf } from './values.js'
 
 export type OrganizationReader = Pick<SwrClient, 'readOrganization'>
 export type Readers = AttachmentClients & {

@@ -1,5 +1,6 @@
 // Turns the credential inputs into an Authorizer: AK/SK (optionally STS) signing, or an IAM
 // token obtained keylessly by exchanging the workflow's OpenID Connect token.
+import { messageOf } from '../values.js'
 import { createHmac } from 'node:crypto'
 import type { Api, Authorizer } from '../http/api.js'
 import type { CredentialInputs } from '../github/credential-inputs.js'
@@ -30,10 +31,9 @@ async function getIdToken(audience: string | undefined): Promise<string> {
   try {
     return await core.getIDToken(audience)
   } catch (err) {
-    throw new Error(
-      `Cannot get the OpenID Connect token from GitHub: ${err instanceof Error ? err.message : String(err)}`,
-      { cause: err }
-    )
+    throw new Error(`Cannot get the OpenID Connect token from GitHub: ${messageOf(err)}`, {
+      cause: err
+    })
   }
 }
 

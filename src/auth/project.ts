@@ -1,6 +1,7 @@
 // The project an Enterprise Edition instance lives in: given (project_id, or
 // HUAWEI_CLOUD_PROJECT_ID as huaweicloud/auth-action exports it), else named by IAM in the
 // OpenID Connect token answer, else looked up at IAM by the region's name.
+import { isObject } from '../values.js'
 import type { Answer, Api } from '../http/api.js'
 import type { EnterpriseInputs } from '../github/inputs.js'
 
@@ -8,10 +9,6 @@ export interface ProjectId {
   id: string
   /** Where it came from, for the log. */
   source: string
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 const listHint = (answer: Answer): string | undefined =>

@@ -3,7 +3,8 @@
 // create a push makes is recorded as left to it; after a failure, what needs it is skipped.
 import type { ChangeRecord } from '../apply.js'
 import type { Logger } from '../github/runner.js'
-import { mapPool, messageOf } from '../pool.js'
+import { mapPool } from '../pool.js'
+import { messageOf } from '../values.js'
 import type { Change } from '../resources/types.js'
 import type { SwrEnterpriseClient } from '../swr/enterprise-client.js'
 import { applyImmutability } from './immutability.js'

@@ -3,7 +3,8 @@
 // immutable tag rules only when the inputs ask about them. With the registry given, the
 // instance is read only when an answer leaves its state in doubt (something reads as missing,
 // or a read fails), since a stopped instance answers every other call with an error.
-import { mapPool, messageOf } from '../pool.js'
+import { mapPool } from '../pool.js'
+import { messageOf } from '../values.js'
 import type { SwrEnterpriseClient } from '../swr/enterprise-client.js'
 import { checkRunning } from './instance.js'
 import type { EnterpriseObserved, EnterpriseWanted, RepositoryObservation } from './types.js'

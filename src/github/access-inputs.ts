@@ -2,7 +2,7 @@
 // apart from inputs.ts, which reads everything else. getInputs calls readAccess; this module
 // takes InputError and its helpers from there, and uses them only inside functions, so the
 // two modules may import each other.
-import { InputError, invalid, parseBoolean, type Read } from './inputs.js'
+import { InputError, invalid, linesOf, parseBoolean, type Read } from './inputs.js'
 import { ORGANIZATION_RULE, isValidOrganizationName } from '../swr/names.js'
 import {
   REGION_RULE,
@@ -57,13 +57,6 @@ export const ACCOUNT_RULE =
 const MAX_SHARING = 500
 
 /** Non-blank lines, trimmed. Lines only: an entry of share_with holds spaces. */
-function linesOf(value: string): string[] {
-  return value
-    .split('\n')
-    .map(line => line.trim())
-    .filter(line => line.length > 0)
-}
-
 /** The UTC midnight starting a real calendar day written YYYY-MM-DD, else undefined. */
 export function utcMidnight(date: string): Date | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)

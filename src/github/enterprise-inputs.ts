@@ -2,7 +2,7 @@
 // the rules that change when instance_id is set: the namespace's name rule, and the inputs an
 // instance has no counterpart for. Like access-inputs.ts, it takes InputError and its helpers
 // from inputs.ts and uses them only inside functions, so the two modules may import each other.
-import { InputError, invalid, parseEndpoint, type Read } from './inputs.js'
+import { InputError, invalid, linesOf, parseEndpoint, type Read } from './inputs.js'
 import {
   EXCEPTION_RULE,
   NAMESPACE_RULE,
@@ -34,13 +34,6 @@ const NO_MEANING: [string, string][] = [
   ['share_with', 'instances have no sharing with other accounts'],
   ['replicate_to', 'instances replicate through their own replication policies, not auto-sync']
 ]
-
-function linesOf(value: string): string[] {
-  return value
-    .split('\n')
-    .map(line => line.trim())
-    .filter(line => line.length > 0)
-}
 
 /** The instance's own checks of inputs the standard edition reads too. */
 function checkSharedInputs(input: Read): void {

@@ -3,15 +3,7 @@
 import type { EnterpriseWanted } from '../enterprise/types.js'
 import type { Report, RepositoryResult } from '../report.js'
 import type { InstanceInfo } from '../swr/enterprise-client.js'
-import { cell, code, planSection } from './summary.js'
-
-const NAMESPACE_WORDS: Record<Report['organization'], string> = {
-  created: 'created',
-  exists: 'exists',
-  'would create': 'would be created',
-  failed: 'could not be created',
-  'not reached': 'not reached'
-}
+import { ORGANIZATION_WORDS, cell, code, driftCell, planSection, table } from './summary.js'
 
 function wantedWords(wanted: EnterpriseWanted): string {
   const parts = [
@@ -26,32 +18,20 @@ function done(r: RepositoryResult): string {
   return r.note ? `${r.action} (${cell(r.note)})` : r.action
 }
 
-function drift(r: RepositoryResult): string {
-  if (r.error) return `**error:** ${cell(r.error)}`
-  if (r.drift.length === 0) return '—'
-  return r.drift
-    .map(d => `${d.setting}: ${cell(String(d.actual))} → ${cell(String(d.wanted))}`)
-    .join('<br>')
-}
-
 function repositoryTable(report: Report): string[] {
   const head = ['Repository', 'Path', 'Done', 'Description', 'Retention', 'Immutable tags', 'Drift']
-  const rows = report.repositories.map(r =>
-    [
+  return table(
+    head,
+    report.repositories.map(r => [
       code(r.repository),
       code(r.path),
       done(r),
       r.description ? cell(`"${r.description}"`) : '—',
       r.retention ?? '—',
       r.immutability ?? '—',
-      drift(r)
-    ].join(' | ')
+      driftCell(r)
+    ])
   )
-  return [
-    `| ${head.join(' | ')} |`,
-    `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map(row => `| ${row} |`)
-  ]
 }
 
 export function renderEnterpriseSummary(
@@ -65,7 +45,7 @@ export function renderEnterpriseSummary(
   const lines = [
     `### SWR Enterprise Edition instance ${code(name)}${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
     '',
-    `Namespace ${code(report.namespace)}: ${NAMESPACE_WORDS[report.organization]}. ` +
+    `Namespace ${code(report.namespace)}: ${ORGANIZATION_WORDS[report.organization]}. ` +
       `Wanted: ${cell(wantedWords(wanted))}. A repository is created by its first docker push; its description is set by the first run after it.`,
     '',
     ...repositoryTable(report),

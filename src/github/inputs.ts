@@ -71,6 +71,14 @@ export function invalid(input: string, value: string, rule: string): InputError 
   return new InputError(`Input "${input}" is ${JSON.stringify(value)}: ${rule}.`)
 }
 
+/** The non-blank lines of a multi-line input, trimmed. */
+export function linesOf(value: string): string[] {
+  return value
+    .split('\n')
+    .map(line => line.trim())
+    .filter(line => line.length > 0)
+}
+
 export function parseBoolean(input: string, value: string): boolean {
   // The spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema).
   if (['true', 'True', 'TRUE'].includes(value)) return true
@@ -129,10 +137,7 @@ export function parseEndpoint(input: string, value: string): URL {
 function readRetention(input: (name: string) => string): RetentionSpec | undefined {
   const keepLast = parseWholeNumber('retention_keep_last', input('retention_keep_last'))
   const keepDays = parseWholeNumber('retention_keep_days', input('retention_keep_days'))
-  const exceptionLines = input('retention_exceptions')
-    .split('\n')
-    .map(line => line.trim())
-    .filter(line => line.length > 0)
+  const exceptionLines = linesOf(input('retention_exceptions'))
   if (keepLast !== undefined && keepDays !== undefined) {
     throw new InputError(
       'Inputs "retention_keep_last" and "retention_keep_days" were both given: an SWR retention rule keeps either the last N tags or the tags of the last N days; choose one.'

@@ -19,7 +19,8 @@ function settingsOf(result: RepositoryResult): string {
   )
 }
 
-function drift(result: RepositoryResult): string {
+/** A repository's error, else its drift, one setting a line. */
+export function driftCell(result: RepositoryResult): string {
   if (result.error) return `**error:** ${cell(result.error)}`
   if (result.drift.length === 0) return '—'
   return result.drift
@@ -27,7 +28,8 @@ function drift(result: RepositoryResult): string {
     .join('<br>')
 }
 
-const ORGANIZATION_WORDS: Record<Report['organization'], string> = {
+/** What became of the organization (an instance's namespace), in words. */
+export const ORGANIZATION_WORDS: Record<Report['organization'], string> = {
   created: 'created',
   exists: 'exists',
   'would create': 'would be created',
@@ -46,10 +48,10 @@ export function describeWanted(wanted: Wanted): string {
   return `${parts.join(', ')}; on drift: ${wanted.onDrift}`
 }
 
-function changeRow(change: ChangeRecord): string {
+function changeRow(change: ChangeRecord): string[] {
   const outcome = change.outcome + (change.note ? ` (${change.note})` : '')
   const name = change.region ? `${change.name} (${change.region})` : change.name
-  return `| ${change.resource} | ${code(name)} | ${change.action} | ${cell(change.reason)} | ${cell(outcome)} |`
+  return [change.resource, code(name), change.action, cell(change.reason), cell(outcome)]
 }
 
 function sharingCell(result: RepositoryResult): string {
@@ -85,22 +87,26 @@ function repositoryTable(wanted: Wanted, report: Report): string[] {
     ...extra.map(([h]) => h),
     'Drift'
   ]
+  return table(
+    head,
+    report.repositories.map(r => [
+      code(r.repository),
+      code(r.path),
+      r.action,
+      settingsOf(r),
+      r.retention ?? '—',
+      ...extra.map(([, render]) => render(r)),
+      driftCell(r)
+    ])
+  )
+}
+
+/** A Markdown table of cells already escaped. */
+export function table(head: string[], rows: string[][]): string[] {
   return [
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
-    ...report.repositories
-      .map(r =>
-        [
-          code(r.repository),
-          code(r.path),
-          r.action,
-          settingsOf(r),
-          r.retention ?? '—',
-          ...extra.map(([, render]) => render(r)),
-          drift(r)
-        ].join(' | ')
-      )
-      .map(row => `| ${row} |`)
+    ...rows.map(row => `| ${row.join(' | ')} |`)
   ]
 }
 
@@ -110,9 +116,7 @@ export function planSection(changes: ChangeRecord[]): string[] {
   return [
     `#### Plan: ${changes.length} change${changes.length === 1 ? '' : 's'}`,
     '',
-    '| Resource | Name | Action | Why | Outcome |',
-    '| --- | --- | --- | --- | --- |',
-    ...changes.map(changeRow),
+    ...table(['Resource', 'Name', 'Action', 'Why', 'Outcome'], changes.map(changeRow)),
     ''
   ]
 }

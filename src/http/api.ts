@@ -1,6 +1,7 @@
 // The signed-request layer every service client uses (SWR, IAM): authentication, a run-wide
 // deadline, retries of what is transient, and no blind repetition of a write whose answer
 // was lost (docs/swr-service.md, "Retries and lost answers").
+import { messageOf } from '../values.js'
 import { ApiError, parseServiceError, requestIdOf, type ServiceError } from './errors.js'
 import { backoffDelay, parseRetryAfter, sleep as realSleep, type RetryPolicy } from './retry.js'
 import { TransportError, type HttpResponse, type Transport } from './transport.js'
@@ -159,7 +160,7 @@ export class Api {
     try {
       return await readBack()
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err)
+      const reason = messageOf(err)
       failure.error.message += ` (whether it took effect could not be read: ${reason})`
       throw failure.error
     }

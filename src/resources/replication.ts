@@ -2,6 +2,7 @@
 // A rule cannot be changed in place: a different `override` replaces it. Rules to targets not
 // listed follow on_drift. The target organization must exist in the target region: it is
 // planned like the run's own organization, in that region.
+import { messageOf } from '../values.js'
 import type { DriftPolicy } from '../github/inputs.js'
 import type { SwrAccessClient, SyncRule } from '../swr/access-client.js'
 import { accessChange, unlisted, type AccessDiff } from './access-change.js'
@@ -73,7 +74,7 @@ export async function applyReplication(
   } catch (err) {
     if (!before) throw err
     // Say what the half-done replacement left behind: no rule to that target.
-    const reason = err instanceof Error ? err.message : String(err)
+    const reason = messageOf(err)
     throw new Error(
       `${reason} (the previous rule to ${targetKey(before)} was deleted first, so images are no longer copied there)`,
       { cause: err }

@@ -1,5 +1,6 @@
 // A repository's retention policy: SWR allows one per repository, and a rule's template cannot
 // change in place, so a new kind of rule replaces the policy (delete, then create).
+import { messageOf } from '../values.js'
 import type { RetentionSpec } from '../github/inputs.js'
 import {
   sameRules,
@@ -108,7 +109,7 @@ export async function applyRetention(
     await createPolicy(client, namespace, repository, rules, waiting)
   } catch (err) {
     // Say what the half-done replacement left behind: no policy at all.
-    const reason = err instanceof Error ? err.message : String(err)
+    const reason = messageOf(err)
     throw new Error(
       `${reason} (policy ${id} was deleted first, so the repository now has no retention policy)`,
       { cause: err }

@@ -2,7 +2,7 @@
 // sharing is created, a different deadline changed, and sharing with accounts that are not
 // listed follows on_drift, as any other setting the workflow did not ask for.
 import type { DriftPolicy } from '../github/inputs.js'
-import type { Sharing, SwrAccessClient } from '../swr/access-client.js'
+import { sameAccount, type Sharing, type SwrAccessClient } from '../swr/access-client.js'
 import { accessChange, unlisted, type AccessDiff } from './access-change.js'
 import type { Change, WantedSharing } from './types.js'
 import { untilVisible, type Waiting } from './waiting.js'
@@ -11,9 +11,6 @@ import { untilVisible, type Waiting } from './waiting.js'
 export function deadlineOf(wanted: WantedSharing): string {
   return wanted.until ? `${wanted.until}T00:00:00Z` : 'forever'
 }
-
-/** Account names are compared without regard to case: no source says SWR keeps their case. */
-export const sameAccount = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
 
 function sameDeadline(a: string, b: string): boolean {
   if (a === 'forever' || b === 'forever') return a === b

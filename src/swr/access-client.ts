@@ -1,9 +1,10 @@
 // Who may pull a repository besides its owner, and where its images are copied: SWR's sharing
 // with other accounts and its auto-sync rules to other regions (docs/swr-service.md,
 // "Sharing and auto-sync"). Both are called in the repository's own region.
+import { isObject } from '../values.js'
 import type { Answer, Api } from '../http/api.js'
 import { CODES, isSwrNotFound, permissionHint } from './errors.js'
-import { repositoryPathSegment } from './names.js'
+import { namespacePath, repositorySegment } from './names.js'
 
 /** One account a repository is shared with: `deadline` is "forever" or an ISO date-time. */
 export interface Sharing {
@@ -22,19 +23,14 @@ export interface SyncRule {
 /** A rule's target organization that does not show (yet): SWR's invalid-organization codes. */
 const TARGET_MISSING = ['SVCSTG.SWR.4001008', 'SVCSTG.SWR.4001028']
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function segment(repository: string): string {
-  return encodeURIComponent(repositoryPathSegment(repository)).replace(/%24/g, '$')
-}
-
 const sharingPath = (namespace: string, repository: string) =>
-  `/v2/manage/namespaces/${encodeURIComponent(namespace)}/repositories/${segment(repository)}/access-domains`
+  `${namespacePath(namespace)}/repositories/${repositorySegment(repository)}/access-domains`
 
 const syncPath = (namespace: string, repository: string) =>
-  `/v2/manage/namespaces/${encodeURIComponent(namespace)}/repos/${segment(repository)}/sync_repo`
+  `${namespacePath(namespace)}/repos/${repositorySegment(repository)}/sync_repo`
+
+/** Account names are compared without regard to case: no source says SWR keeps their case. */
+export const sameAccount = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
 
 /** A list answer: a bare array, or an object holding one (the docs show both styles). */
 function listIn(json: unknown, keys: string[]): unknown[] | undefined {
@@ -87,7 +83,9 @@ export class SwrAccessClient {
         // Already shared with that account (a lost answer, or another run): fine.
         accept: a => a.status === 409 || isSwrNotFound(a),
         readBack: async () =>
-          (await this.listSharing(namespace, repository)).some(s => s.account === sharing.account),
+          (await this.listSharing(namespace, repository)).some(s =>
+            sameAccount(s.account, sharing.account)
+          ),
         hint: permissionHint('to share repositories (SWR FullAccess has it)')
       }
     )

@@ -1,10 +1,11 @@
 // The SWR standard edition's management API (docs/swr-service.md, "Calls"), as the operations
 // the resources need. Each turns SWR's answers into plain outcomes; what to do about them is
 // the resources' business.
+import { isObject } from '../values.js'
 import type { Answer, Api } from '../http/api.js'
 import type { ApiError } from '../http/errors.js'
 import { CODES, isOrganizationNotFound, isSwrNotFound, permissionHint } from './errors.js'
-import { repositoryPathSegment } from './names.js'
+import { namespacePath, repositorySegment } from './names.js'
 
 export interface RepositorySettings {
   is_public: boolean
@@ -42,15 +43,10 @@ export type RepositoryCreate =
   | { outcome: 'exists' }
   | { outcome: 'refused'; organizationMissing: boolean; error: ApiError }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-const ns = (namespace: string) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}`
+const ns = namespacePath
 
 function repoPath(namespace: string, repository: string): string {
-  const segment = encodeURIComponent(repositoryPathSegment(repository)).replace(/%24/g, '$')
-  return `${ns(namespace)}/repos/${segment}`
+  return `${ns(namespace)}/repos/${repositorySegment(repository)}`
 }
 
 function repositoryInfo(json: Record<string, unknown>, repository: string): RepositoryInfo {

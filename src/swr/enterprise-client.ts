@@ -3,6 +3,7 @@
 // instance's resources need. Every path starts with the instance's prefix and
 // every request names the project in X-Project-Id. Like SwrClient, it turns answers into plain
 // outcomes and leaves what to do about them to the resources.
+import { isObject } from '../values.js'
 import type { Answer, Api, ApiRequest, CallOptions, ServicePolicy } from '../http/api.js'
 import type { ApiError } from '../http/errors.js'
 import { swrPolicy } from './errors.js'
@@ -89,10 +90,6 @@ export interface TemporaryCredential {
   authToken: string
   /** As the service writes it, for the log. */
   expireDate: string
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** The items of a list answer: a bare array, or the first array under one of `keys`. */

@@ -39,3 +39,12 @@ export type Category = (typeof CATEGORIES)[number]
 export function repositoryPathSegment(repository: string): string {
   return repository.replace(/\//g, '$')
 }
+
+/** The path of an organization in SWR's management API. */
+export const namespacePath = (namespace: string) =>
+  `/v2/manage/namespaces/${encodeURIComponent(namespace)}`
+
+/** A repository's name as one URL path segment: encoded, with its "$" left as it is. */
+export function repositorySegment(repository: string): string {
+  return encodeURIComponent(repositoryPathSegment(repository)).replace(/%24/g, '$')
+}
