@@ -167,7 +167,8 @@ function ruleKey(r) {
         selectors(r.scope_selectors?.repository)
     ]);
 }
-const scopeKey = (r) => JSON.stringify((r.scope_selectors?.repository ?? []).map(s => `${s.decoration}:${s.pattern}`));
+/** What a rule (retention or immutable tag) is scoped to, comparable as a string. */
+const scopeKey = (rule) => JSON.stringify((rule.scope_selectors?.repository ?? []).map(s => `${s.decoration}:${s.pattern}`));
 function sameRules(a, b) {
     const keys = (rules) => rules.map(ruleKey).sort().join('\n');
     return keys(a) === keys(b);
@@ -270,7 +271,6 @@ function immutableRule(pattern, repositories) {
         scope_selectors: scopeOf(repositories)
     };
 }
-const scopePattern = (rule) => JSON.stringify((rule.scope_selectors?.repository ?? []).map(s => `${s.decoration}:${s.pattern}`));
 /** The single "matches" pattern of a rule the action could have made, else undefined. */
 function patternOf(rule) {
     const [only, ...more] = rule.tag_selectors ?? [];
@@ -301,10 +301,10 @@ function change(namespace, action, before, after, reason) {
  */
 function diffImmutability(namespace, patterns, repositories, rules, onDrift) {
     const scope = scopeOf(repositories).repository[0]?.pattern ?? '';
-    const key = scopePattern(immutableRule('**', repositories));
+    const key = scopeKey({ scope_selectors: scopeOf(repositories) });
     // The run's rules: those scoped to these repositories, also under an earlier list of them.
     const owned = (rules ?? []).filter(r => ownedBy(repositories)(r) && patternOf(r) !== undefined);
-    const ours = owned.filter(r => scopePattern(r) === key);
+    const ours = owned.filter(r => scopeKey(r) === key);
     const changes = [];
     for (const pattern of patterns) {
         const existing = ours.find(r => patternOf(r) === pattern);
@@ -317,11 +317,11 @@ function diffImmutability(namespace, patterns, repositories, rules, onDrift) {
             changes.push(change(namespace, 'update', before, { ...after, id: existing.id }, `the rule for ${pattern} is disabled`));
         }
     }
-    const extra = owned.filter(r => scopePattern(r) !== key || !patterns.includes(patternOf(r)));
+    const extra = owned.filter(r => scopeKey(r) !== key || !patterns.includes(patternOf(r)));
     if (extra.length === 0)
         return { changes };
     const listed = extra
-        .map(r => `${patternOf(r)}${scopePattern(r) === key ? '' : ` (for ${namesIn(r.scope_selectors).join(', ')})`}`)
+        .map(r => `${patternOf(r)}${scopeKey(r) === key ? '' : ` (for ${namesIn(r.scope_selectors).join(', ')})`}`)
         .join(', ');
     const found = `Namespace "${namespace}" has immutable tag rules for ${scope} that immutable_tags does not list: ${listed}`;
     if (onDrift === 'fail')
@@ -344,8 +344,8 @@ async function applyImmutability(client, namespace, repositories, change) {
         await client.updateImmutableRule(namespace, before.id, rule);
         return;
     }
-    const key = scopePattern(rule);
-    await client.createImmutableRule(namespace, rule, stored => scopePattern(stored) === key && patternOf(stored) === pattern && !stored.disabled);
+    const key = scopeKey(rule);
+    await client.createImmutableRule(namespace, rule, stored => scopeKey(stored) === key && patternOf(stored) === pattern && !stored.disabled);
 }
 
 ;// CONCATENATED MODULE: ./src/enterprise/namespace.ts
@@ -668,6 +668,7 @@ async function readEnterpriseState(client, wanted, options) {
 var report = __webpack_require__(665);
 ;// CONCATENATED MODULE: ./src/enterprise/report.ts
 
+
 const FIRST_PUSH_NOTE = 'the first docker push creates it';
 const planned = (change) => ({ ...change, outcome: 'planned' });
 /** Every change with what became of it (planned, in a dry run). */
@@ -682,7 +683,7 @@ function recordsOf(plan, applied) {
     return {
         namespace: plan.namespaceChange ? planned(plan.namespaceChange) : undefined,
         repositories: plan.repositories.map(r => r.change
-            ? r.change.action === 'create'
+            ? isPushCreate(r.change)
                 ? { ...r.change, outcome: 'on first push' }
                 : planned(r.change)
             : undefined),
@@ -721,13 +722,15 @@ function buildEnterpriseReport(wanted, plan, applied, registry) {
     const namespaceFailure = applied?.failure;
     // A namespace that could not be created leaves nothing to push to; a failed update does.
     const pushable = !(records.namespace?.action === 'create' && namespaceFailure !== undefined);
+    // The namespace's policies are the same for every repository: they were tried, unless the
+    // namespace or the plan failed first, and one that failed fails them all.
+    const tried = namespaceFailure === undefined && plan.failure === undefined;
+    const retention = combined(byKind('retention'), wanted.retention !== undefined && tried);
+    const immutability = combined(byKind('immutability'), wanted.immutableTags !== undefined && tried);
+    const failedPolicy = policyError(records.policies);
     const repositories = plan.repositories.map((rp, i) => {
         const record = records.repositories[i];
-        const error = namespaceFailure ?? rp.failure ?? record?.error ?? policyError(records.policies);
-        // The policies were tried, unless the namespace or the plan failed first.
-        const tried = namespaceFailure === undefined && plan.failure === undefined;
-        const retention = combined(byKind('retention'), wanted.retention !== undefined && tried);
-        const immutability = combined(byKind('immutability'), wanted.immutableTags !== undefined && tried);
+        const error = namespaceFailure ?? rp.failure ?? record?.error ?? failedPolicy;
         const description = descriptionOf(rp, record);
         return {
             repository: rp.repository,
@@ -751,7 +754,7 @@ function buildEnterpriseReport(wanted, plan, applied, registry) {
     return {
         namespace: plan.namespace,
         dryRun: applied === undefined,
-        organization: namespaceOutcome(records.namespace, applied),
+        organization: namespaceOutcome(records.namespace),
         changes,
         repositories,
         replicaPaths: [],
@@ -762,7 +765,7 @@ function buildEnterpriseReport(wanted, plan, applied, registry) {
 function policyError(policies) {
     return policies.find(r => r.outcome === 'failed')?.error;
 }
-function namespaceOutcome(record, applied) {
+function namespaceOutcome(record) {
     if (!record)
         return 'exists';
     if (record.outcome === 'planned')
@@ -770,7 +773,7 @@ function namespaceOutcome(record, applied) {
     // A namespace whose visibility could not be changed still exists.
     if (record.outcome === 'failed')
         return record.action === 'create' ? 'failed' : 'exists';
-    return record.action === 'create' && record.outcome === 'done' && applied ? 'created' : 'exists';
+    return record.action === 'create' && record.outcome === 'done' ? 'created' : 'exists';
 }
 
 ;// CONCATENATED MODULE: ./src/enterprise/converge.ts

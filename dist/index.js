@@ -1954,6 +1954,7 @@ async function readTargets(keys, readerFor) {
 
 
 
+
 /**
  * The organization, shared by the batch: created once, by the planned change or by the first
  * repository whose create shows it missing, while the others wait for that one request.
@@ -2030,17 +2031,16 @@ async function createRepository(ctx, gate, repository, settings) {
 }
 /** Reads a repository just created or found, waiting while SWR does not show it yet. */
 async function readBack(ctx, repository) {
-    const { wanted, waiting } = ctx;
-    const client = ctx.clients.swr;
-    for (const delay of [...waiting.delays, undefined]) {
-        const read = await client.readRepository(wanted.namespace, repository);
-        if (read.state === 'exists')
-            return read.info;
-        if (delay === undefined)
-            break;
-        await waiting.sleep(delay);
-    }
-    throw new Error(`read repository "${wanted.namespace}/${repository}" failed: it still reads as missing after it was created (${waiting.delays.length + 1} reads)`);
+    const { wanted } = ctx;
+    let info;
+    await (0,resources_waiting/* untilVisible */.d)(ctx.waiting, async () => {
+        const read = await ctx.clients.swr.readRepository(wanted.namespace, repository);
+        if (read.state !== 'exists')
+            return 'absent';
+        info = read.info;
+        return 'done';
+    }, tries => `read repository "${wanted.namespace}/${repository}" failed: it still reads as missing after it was created (${tries} reads)`);
+    return info;
 }
 /** Another run created the repository between our read and our create: plan it again. */
 async function replan(ctx, repository) {

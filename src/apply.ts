@@ -13,7 +13,7 @@ import {
 } from './resources/organization.js'
 import { attachmentFor } from './resources/attachments.js'
 import { targetKey } from './resources/replication.js'
-import type { Waiting } from './resources/waiting.js'
+import { untilVisible, type Waiting } from './resources/waiting.js'
 import { readAttachments } from './read.js'
 import type { SwrAccessClient } from './swr/access-client.js'
 import type { Change, ChangeOutcome, Wanted } from './resources/types.js'
@@ -158,17 +158,20 @@ async function createRepository(
 
 /** Reads a repository just created or found, waiting while SWR does not show it yet. */
 async function readBack(ctx: ApplyContext, repository: string): Promise<RepositoryInfo> {
-  const { wanted, waiting } = ctx
-  const client = ctx.clients.swr
-  for (const delay of [...waiting.delays, undefined]) {
-    const read = await client.readRepository(wanted.namespace, repository)
-    if (read.state === 'exists') return read.info
-    if (delay === undefined) break
-    await waiting.sleep(delay)
-  }
-  throw new Error(
-    `read repository "${wanted.namespace}/${repository}" failed: it still reads as missing after it was created (${waiting.delays.length + 1} reads)`
+  const { wanted } = ctx
+  let info: RepositoryInfo | undefined
+  await untilVisible(
+    ctx.waiting,
+    async () => {
+      const read = await ctx.clients.swr.readRepository(wanted.namespace, repository)
+      if (read.state !== 'exists') return 'absent'
+      info = read.info
+      return 'done'
+    },
+    tries =>
+      `read repository "${wanted.namespace}/${repository}" failed: it still reads as missing after it was created (${tries} reads)`
   )
+  return info as RepositoryInfo
 }
 
 /** Another run created the repository between our read and our create: plan it again. */

@@ -8,7 +8,7 @@ import type {
   StoredImmutableRule,
   SwrEnterpriseClient
 } from '../swr/enterprise-client.js'
-import { anyOf, namesIn, ownedBy, scopeOf } from './retention.js'
+import { anyOf, namesIn, ownedBy, scopeKey, scopeOf } from './retention.js'
 
 /** A rule as the plan shows it. */
 export interface RuleView {
@@ -28,9 +28,6 @@ export function immutableRule(pattern: string, repositories: string[]): Immutabl
     scope_selectors: scopeOf(repositories)
   }
 }
-
-const scopePattern = (rule: Pick<ImmutableRule, 'scope_selectors'>) =>
-  JSON.stringify((rule.scope_selectors?.repository ?? []).map(s => `${s.decoration}:${s.pattern}`))
 
 /** The single "matches" pattern of a rule the action could have made, else undefined. */
 function patternOf(rule: StoredImmutableRule): string | undefined {
@@ -83,10 +80,10 @@ export function diffImmutability(
   onDrift: DriftPolicy
 ): ImmutabilityDiff {
   const scope = scopeOf(repositories).repository[0]?.pattern ?? ''
-  const key = scopePattern(immutableRule('**', repositories))
+  const key = scopeKey({ scope_selectors: scopeOf(repositories) })
   // The run's rules: those scoped to these repositories, also under an earlier list of them.
   const owned = (rules ?? []).filter(r => ownedBy(repositories)(r) && patternOf(r) !== undefined)
-  const ours = owned.filter(r => scopePattern(r) === key)
+  const ours = owned.filter(r => scopeKey(r) === key)
   const changes: Change[] = []
   for (const pattern of patterns) {
     const existing = ours.find(r => patternOf(r) === pattern)
@@ -114,14 +111,12 @@ export function diffImmutability(
       )
     }
   }
-  const extra = owned.filter(
-    r => scopePattern(r) !== key || !patterns.includes(patternOf(r) as string)
-  )
+  const extra = owned.filter(r => scopeKey(r) !== key || !patterns.includes(patternOf(r) as string))
   if (extra.length === 0) return { changes }
   const listed = extra
     .map(
       r =>
-        `${patternOf(r)}${scopePattern(r) === key ? '' : ` (for ${namesIn(r.scope_selectors).join(', ')})`}`
+        `${patternOf(r)}${scopeKey(r) === key ? '' : ` (for ${namesIn(r.scope_selectors).join(', ')})`}`
     )
     .join(', ')
   const found = `Namespace "${namespace}" has immutable tag rules for ${scope} that immutable_tags does not list: ${listed}`
@@ -161,10 +156,10 @@ export async function applyImmutability(
     await client.updateImmutableRule(namespace, before.id, rule)
     return
   }
-  const key = scopePattern(rule)
+  const key = scopeKey(rule)
   await client.createImmutableRule(
     namespace,
     rule,
-    stored => scopePattern(stored) === key && patternOf(stored) === pattern && !stored.disabled
+    stored => scopeKey(stored) === key && patternOf(stored) === pattern && !stored.disabled
   )
 }

@@ -11,7 +11,12 @@ import {
   type RepositoryResult
 } from '../report.js'
 import type { EnterpriseApplied } from './apply.js'
-import type { EnterprisePlan, EnterpriseWanted, RepositoryPlan } from './types.js'
+import {
+  isPushCreate,
+  type EnterprisePlan,
+  type EnterpriseWanted,
+  type RepositoryPlan
+} from './types.js'
 
 export const FIRST_PUSH_NOTE = 'the first docker push creates it'
 
@@ -30,7 +35,7 @@ function recordsOf(plan: EnterprisePlan, applied: EnterpriseApplied | undefined)
     namespace: plan.namespaceChange ? planned(plan.namespaceChange) : undefined,
     repositories: plan.repositories.map(r =>
       r.change
-        ? r.change.action === 'create'
+        ? isPushCreate(r.change)
           ? { ...r.change, outcome: 'on first push' as const }
           : planned(r.change)
         : undefined
@@ -74,16 +79,15 @@ export function buildEnterpriseReport(
   const namespaceFailure = applied?.failure
   // A namespace that could not be created leaves nothing to push to; a failed update does.
   const pushable = !(records.namespace?.action === 'create' && namespaceFailure !== undefined)
+  // The namespace's policies are the same for every repository: they were tried, unless the
+  // namespace or the plan failed first, and one that failed fails them all.
+  const tried = namespaceFailure === undefined && plan.failure === undefined
+  const retention = combined(byKind('retention'), wanted.retention !== undefined && tried)
+  const immutability = combined(byKind('immutability'), wanted.immutableTags !== undefined && tried)
+  const failedPolicy = policyError(records.policies)
   const repositories = plan.repositories.map((rp, i): RepositoryResult => {
     const record = records.repositories[i]
-    const error = namespaceFailure ?? rp.failure ?? record?.error ?? policyError(records.policies)
-    // The policies were tried, unless the namespace or the plan failed first.
-    const tried = namespaceFailure === undefined && plan.failure === undefined
-    const retention = combined(byKind('retention'), wanted.retention !== undefined && tried)
-    const immutability = combined(
-      byKind('immutability'),
-      wanted.immutableTags !== undefined && tried
-    )
+    const error = namespaceFailure ?? rp.failure ?? record?.error ?? failedPolicy
     const description = descriptionOf(rp, record)
     return {
       repository: rp.repository,
@@ -107,7 +111,7 @@ export function buildEnterpriseReport(
   return {
     namespace: plan.namespace,
     dryRun: applied === undefined,
-    organization: namespaceOutcome(records.namespace, applied),
+    organization: namespaceOutcome(records.namespace),
     changes,
     repositories,
     replicaPaths: [],
@@ -120,13 +124,10 @@ function policyError(policies: ChangeRecord[]): string | undefined {
   return policies.find(r => r.outcome === 'failed')?.error
 }
 
-function namespaceOutcome(
-  record: ChangeRecord | undefined,
-  applied: EnterpriseApplied | undefined
-): OrganizationOutcome {
+function namespaceOutcome(record: ChangeRecord | undefined): OrganizationOutcome {
   if (!record) return 'exists'
   if (record.outcome === 'planned') return record.action === 'create' ? 'would create' : 'exists'
   // A namespace whose visibility could not be changed still exists.
   if (record.outcome === 'failed') return record.action === 'create' ? 'failed' : 'exists'
-  return record.action === 'create' && record.outcome === 'done' && applied ? 'created' : 'exists'
+  return record.action === 'create' && record.outcome === 'done' ? 'created' : 'exists'
 }

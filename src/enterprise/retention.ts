@@ -138,8 +138,9 @@ function ruleKey(r: RetentionRule): string {
   ])
 }
 
-const scopeKey = (r: RetentionRule) =>
-  JSON.stringify((r.scope_selectors?.repository ?? []).map(s => `${s.decoration}:${s.pattern}`))
+/** What a rule (retention or immutable tag) is scoped to, comparable as a string. */
+export const scopeKey = (rule: { scope_selectors?: ScopeSelectors }) =>
+  JSON.stringify((rule.scope_selectors?.repository ?? []).map(s => `${s.decoration}:${s.pattern}`))
 
 function sameRules(a: RetentionRule[], b: RetentionRule[]): boolean {
   const keys = (rules: RetentionRule[]) => rules.map(ruleKey).sort().join('\n')
