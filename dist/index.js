@@ -1439,7 +1439,7 @@ var names = __nccwpck_require__(5604);
 
 const ns = names/* namespacePath */.B3;
 function repoPath(namespace, repository) {
-    return `${ns(namespace)}/repos/${(0,names/* repositorySegment */.Wt)(repository)}`;
+    return `${ns(namespace)}/repos/${(0,names/* repositoryPathSegment */.bQ)(repository)}`;
 }
 function repositoryInfo(json, repository) {
     return {
@@ -3383,8 +3383,8 @@ async function untilVisible(waiting, attempt, failure) {
 
 /** A rule's target organization that does not show (yet): SWR's invalid-organization codes. */
 const TARGET_MISSING = ['SVCSTG.SWR.4001008', 'SVCSTG.SWR.4001028'];
-const sharingPath = (namespace, repository) => `${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3)(namespace)}/repositories/${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .repositorySegment */ .Wt)(repository)}/access-domains`;
-const syncPath = (namespace, repository) => `${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3)(namespace)}/repos/${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .repositorySegment */ .Wt)(repository)}/sync_repo`;
+const sharingPath = (namespace, repository) => `${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3)(namespace)}/repositories/${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .repositoryPathSegment */ .bQ)(repository)}/access-domains`;
+const syncPath = (namespace, repository) => `${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3)(namespace)}/repos/${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .repositoryPathSegment */ .bQ)(repository)}/sync_repo`;
 /** Account names are compared without regard to case: no source says SWR keeps their case. */
 const sameAccount = (a, b) => a.toLowerCase() === b.toLowerCase();
 /** A list answer: a bare array, or an object holding one (the docs show both styles). */
@@ -3721,11 +3721,10 @@ function permissionHint(permission) {
 /* harmony export */   Db: () => (/* binding */ ORGANIZATION_RULE),
 /* harmony export */   R6: () => (/* binding */ CATEGORIES),
 /* harmony export */   SA: () => (/* binding */ REPOSITORY_RULE),
-/* harmony export */   Wt: () => (/* binding */ repositorySegment),
 /* harmony export */   Zs: () => (/* binding */ isValidOrganizationName),
+/* harmony export */   bQ: () => (/* binding */ repositoryPathSegment),
 /* harmony export */   oi: () => (/* binding */ isValidRepositoryName)
 /* harmony export */ });
-/* unused harmony export repositoryPathSegment */
 // SWR's name rules (docs/swr-service.md, "Names"). Checked before any request so a
 // typo costs no round trip and gets a sentence instead of an opaque 400.
 // Alphanumeric runs joined by one separator each; "__" is the only separator pair allowed.
@@ -3752,16 +3751,15 @@ const CATEGORIES = [
     'windows',
     'arm'
 ];
-/** "team/app" travels as "team$app" in URL paths; the create body keeps the raw name. */
+/**
+ * A repository's name as one URL path segment: "team/app" travels as "team$app" (the create
+ * body keeps the raw name), the rest encoded, the "$" left as it is.
+ */
 function repositoryPathSegment(repository) {
-    return repository.replace(/\//g, '$');
+    return encodeURIComponent(repository.replace(/\//g, '$')).replace(/%24/g, '$');
 }
 /** The path of an organization in SWR's management API. */
 const namespacePath = (namespace) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}`;
-/** A repository's name as one URL path segment: encoded, with its "$" left as it is. */
-function repositorySegment(repository) {
-    return encodeURIComponent(repositoryPathSegment(repository)).replace(/%24/g, '$');
-}
 
 
 /***/ }),

@@ -4,7 +4,7 @@
 import { isObject } from '../values.js'
 import type { Answer, Api } from '../http/api.js'
 import { CODES, isSwrNotFound, permissionHint } from './errors.js'
-import { namespacePath, repositorySegment } from './names.js'
+import { namespacePath, repositoryPathSegment } from './names.js'
 
 /** One account a repository is shared with: `deadline` is "forever" or an ISO date-time. */
 export interface Sharing {
@@ -24,10 +24,10 @@ export interface SyncRule {
 const TARGET_MISSING = ['SVCSTG.SWR.4001008', 'SVCSTG.SWR.4001028']
 
 const sharingPath = (namespace: string, repository: string) =>
-  `${namespacePath(namespace)}/repositories/${repositorySegment(repository)}/access-domains`
+  `${namespacePath(namespace)}/repositories/${repositoryPathSegment(repository)}/access-domains`
 
 const syncPath = (namespace: string, repository: string) =>
-  `${namespacePath(namespace)}/repos/${repositorySegment(repository)}/sync_repo`
+  `${namespacePath(namespace)}/repos/${repositoryPathSegment(repository)}/sync_repo`
 
 /** Account names are compared without regard to case: no source says SWR keeps their case. */
 export const sameAccount = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()

@@ -5,7 +5,7 @@ import { isObject } from '../values.js'
 import type { Answer, Api } from '../http/api.js'
 import type { ApiError } from '../http/errors.js'
 import { CODES, isOrganizationNotFound, isSwrNotFound, permissionHint } from './errors.js'
-import { namespacePath, repositorySegment } from './names.js'
+import { namespacePath, repositoryPathSegment } from './names.js'
 
 export interface RepositorySettings {
   is_public: boolean
@@ -46,7 +46,7 @@ export type RepositoryCreate =
 const ns = namespacePath
 
 function repoPath(namespace: string, repository: string): string {
-  return `${ns(namespace)}/repos/${repositorySegment(repository)}`
+  return `${ns(namespace)}/repos/${repositoryPathSegment(repository)}`
 }
 
 function repositoryInfo(json: Record<string, unknown>, repository: string): RepositoryInfo {

@@ -35,16 +35,14 @@ export const CATEGORIES = [
 
 export type Category = (typeof CATEGORIES)[number]
 
-/** "team/app" travels as "team$app" in URL paths; the create body keeps the raw name. */
+/**
+ * A repository's name as one URL path segment: "team/app" travels as "team$app" (the create
+ * body keeps the raw name), the rest encoded, the "$" left as it is.
+ */
 export function repositoryPathSegment(repository: string): string {
-  return repository.replace(/\//g, '$')
+  return encodeURIComponent(repository.replace(/\//g, '$')).replace(/%24/g, '$')
 }
 
 /** The path of an organization in SWR's management API. */
 export const namespacePath = (namespace: string) =>
   `/v2/manage/namespaces/${encodeURIComponent(namespace)}`
-
-/** A repository's name as one URL path segment: encoded, with its "$" left as it is. */
-export function repositorySegment(repository: string): string {
-  return encodeURIComponent(repositoryPathSegment(repository)).replace(/%24/g, '$')
-}
