@@ -181,7 +181,13 @@ describe('retention rules', () => {
         name: 'group',
         action: 'create',
         before: null,
-        after: { name: 'group-retention', enabled: true, trigger: { type: 'scheduled' } }
+        after: {
+          name: 'group-retention',
+          algorithm: 'or',
+          enabled: true,
+          rules: wantedRules(spec, ['app']),
+          trigger: { type: 'scheduled', trigger_settings: { cron: '0 0 0 * * ?' } }
+        }
       })
     }
   })

@@ -72,12 +72,14 @@ describe.each(VARIANT_CASES)('under $name', ({ variants }) => {
   it('reads back a namespace another run created between the read and the create', async () => {
     emulator = await startWithInstance(variants)
     emulator.addInstanceNamespace(INSTANCE, 'group')
+    // The first read answers "missing" as this variant's instance does (eeMissing).
+    const missing = variants['eeMissing'] === '400' ? [400, 'SWR.400004'] : [404, 'SWR.404002']
     emulator.inject({
       method: 'GET',
       path: new RegExp(`/instances/${INSTANCE}/namespaces/group$`),
       kind: 'status',
-      status: 404,
-      body: { error_code: 'SWR.404002', error_msg: 'The namespace group does not exist' }
+      status: missing[0] as number,
+      body: { error_code: missing[1], error_msg: 'The namespace group does not exist' }
     })
     const run = await runAction(eeInputs(emulator))
     expect(errorsOf(run)).toBe('')
