@@ -8,6 +8,7 @@ import net from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { signRequest } from '../src/http/signer.js'
 import {
+  ACCESS_VARIANTS,
   ENTERPRISE_VARIANTS,
   ERROR_SHAPES,
   INSTANCE_STATUSES,
@@ -995,6 +996,11 @@ describe('Enterprise Edition: projects, IAM and the OpenID Connect answer', () =
 })
 
 describe('Enterprise Edition: what the emulator exports', () => {
+  it('ACCESS_VARIANTS names variants of VARIANTS, none of them Enterprise Edition ones', () => {
+    for (const name of ACCESS_VARIANTS) expect(Object.keys(VARIANTS)).toContain(name)
+    expect(ACCESS_VARIANTS.filter(name => ENTERPRISE_VARIANTS.includes(name))).toEqual([])
+  })
+
   it('ENTERPRISE_VARIANTS names variants of VARIANTS, each with its default first', () => {
     expect(ENTERPRISE_VARIANTS).toEqual([
       'instanceAccessAddress',

@@ -4,24 +4,9 @@
 // URL.Path, the decoded form of what it sends) and what the emulator checks. The official Node
 // signer encodes whatever path it is given, so it is handed the once-decoded path here.
 import { describe, expect, it } from 'vitest'
-import sdkSigner from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js'
+import { AKSKSigner } from './helpers/sdk-signer.js'
 import { canonicalUri, signRequest } from '../src/http/signer.js'
 import { repositorySegment } from '../src/swr/enterprise-client.js'
-
-const { AKSKSigner } = sdkSigner as unknown as {
-  AKSKSigner: {
-    sign(
-      request: {
-        endpoint: string
-        method: string
-        headers: Record<string, string>
-        queryParams: Record<string, string>
-        data?: unknown
-      },
-      credential: { getAk(): string; getSk(): string }
-    ): Record<string, string>
-  }
-}
 
 const credentials = { accessKeyId: 'HPUAEXAMPLEKEY000001', secretAccessKey: 'sEcReT/Key+0123' }
 const now = new Date(Date.UTC(2026, 10, 23, 8, 30, 0))

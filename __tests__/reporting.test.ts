@@ -183,7 +183,7 @@ describe('retention and signatures', () => {
         retention_keep_signatures: 'false'
       })
     )
-    expect(JSON.parse(off.outputs['result'] ?? '[]')[0].retention).toBe('updated')
+    expect(resultOf<{ retention: string }>(off.outputs)[0]?.retention).toBe('updated')
     expect(selectorsOf(emulator)).toEqual([[]])
   })
 })

@@ -1,9 +1,9 @@
 // The main flows, run as a runner runs the bundle, under every behaviour the live service may
 // show where no public source settles it (docs/swr-service.md) and under every error shape.
 import { afterEach, describe, expect, it } from 'vitest'
-import { ERROR_SHAPES, VARIANTS } from '../test/emulator/emulator.js'
-import { errorsOf, planOf, runAction, warningsOf } from './helpers/action.js'
-import { baseInputs, requests, startEmulator, type Emulator } from './helpers/emulator.js'
+import { ACCESS_VARIANTS, ERROR_SHAPES, VARIANTS } from '../test/emulator/emulator.js'
+import { errorsOf, planOf, resultOf, runAction, warningsOf } from './helpers/action.js'
+import { baseInputs, requests, startEmulator, writes, type Emulator } from './helpers/emulator.js'
 
 type Variants = { [K in keyof typeof VARIANTS]?: (typeof VARIANTS)[K][number] }
 interface Case {
@@ -11,16 +11,6 @@ interface Case {
   variants: Variants
   errorShape: (typeof ERROR_SHAPES)[number]
 }
-
-const ACCESS_VARIANTS = new Set([
-  'readMissingSharing',
-  'sharingDeadline',
-  'sharePublicRepo',
-  'syncTargetMissingOrg',
-  'duplicateSyncRule',
-  'deleteMissingSyncRule',
-  'syncRuleAutoField'
-])
 
 /** Every value of every variant on its own (the others at their defaults), and every shape. */
 const cases: Case[] = [
@@ -31,7 +21,7 @@ const cases: Case[] = [
   })),
   // Sharing and auto-sync variants run in replication.test.ts, where those inputs are set.
   ...Object.entries(VARIANTS)
-    .filter(([variant]) => !ACCESS_VARIANTS.has(variant))
+    .filter(([variant]) => !ACCESS_VARIANTS.includes(variant))
     .flatMap(([variant, values]) =>
       values.slice(1).map(value => ({
         name: `${variant}: ${value}`,
@@ -58,7 +48,6 @@ const start = async (c: Case) => {
 }
 
 const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
-const writes = (e: Emulator) => e.log.filter(entry => entry.method !== 'GET')
 
 describe.each([...cases, ...missingOrganizationCases])('under $name', c => {
   it('creates a new organization and repository once; a re-run writes nothing', async () => {
@@ -116,7 +105,7 @@ describe.each(cases)('under $name', c => {
     expect(emulator.retentions('group', 'app')).toHaveLength(1)
     emulator.resetLog()
     const more = await runAction({ ...inputs, retention_keep_last: '9' })
-    expect(JSON.parse(more.outputs['result'] ?? '[]')[0].retention).toBe('updated')
+    expect(resultOf(more.outputs)[0]?.['retention']).toBe('updated')
     expect(writes(emulator).map(e => e.method)).toEqual(['PATCH'])
     expect(emulator.retentions('group', 'app')).toHaveLength(1)
   })
@@ -127,7 +116,7 @@ describe.each(cases)('under $name', c => {
     const dry = await runAction({ ...inputs, dry_run: 'true' })
     expect(errorsOf(dry)).toBe('')
     expect(writes(emulator)).toEqual([])
-    expect(JSON.parse(dry.outputs['result'] ?? '[]')[0].action).toBe('would create')
+    expect(resultOf(dry.outputs)[0]?.['action']).toBe('would create')
     const real = await runAction(inputs)
     expect(planOf(real.outputs)).toEqual(planOf(dry.outputs))
     expect(planOf(dry.outputs)).toHaveLength(3)

@@ -41,9 +41,15 @@ import { createCall, createRouter } from './router.js'
 import { addSharingRecord, sharingRoutes } from './sharing.js'
 import { swrRoutes } from './swr.js'
 import { addRuleRecord, syncRoutes } from './sync.js'
-import { ENTERPRISE_VARIANTS, ERROR_SHAPES, VARIANTS, createVariants } from './variants.js'
+import {
+  ACCESS_VARIANTS,
+  ENTERPRISE_VARIANTS,
+  ERROR_SHAPES,
+  VARIANTS,
+  createVariants
+} from './variants.js'
 
-export { ENTERPRISE_VARIANTS, ERROR_SHAPES, VARIANTS }
+export { ACCESS_VARIANTS, ENTERPRISE_VARIANTS, ERROR_SHAPES, VARIANTS }
 export { DEFAULT_REGIONS } from './regions.js'
 export { INSTANCE_STATUSES } from './enterprise.js'
 

@@ -78,6 +78,17 @@ export const ENTERPRISE_VARIANTS = Object.freeze([
   'eeRetentionRules'
 ])
 
+/** The variants that only sharing and auto-sync calls show. */
+export const ACCESS_VARIANTS = Object.freeze([
+  'readMissingSharing',
+  'sharingDeadline',
+  'sharePublicRepo',
+  'syncTargetMissingOrg',
+  'duplicateSyncRule',
+  'deleteMissingSyncRule',
+  'syncRuleAutoField'
+])
+
 /** The error body shapes SWR is known to answer with, the live one first. */
 export const ERROR_SHAPES = Object.freeze(['live', 'object', 'array', 'errors'])
 
