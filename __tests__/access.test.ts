@@ -1,6 +1,12 @@
 // Sharing and replication plans, as pure functions of what is wanted and what was read.
 import { describe, expect, it } from 'vitest'
-import { makePlan, planRepository, targetsNeeded, type RepositoryObservation } from '../src/plan.js'
+import {
+  makePlan,
+  planRepositories,
+  planRepository,
+  targetsNeeded,
+  type RepositoryObservation
+} from '../src/plan.js'
 import { diffReplication } from '../src/resources/replication.js'
 import { deadlineOf, diffSharing } from '../src/resources/sharing.js'
 import type { Wanted } from '../src/resources/types.js'
@@ -126,11 +132,13 @@ describe('replication', () => {
     })
     const w = wanted({ replicateTo: [target], replicateOverride: false })
     expect(planRepository(w, 'app', matching).changes).toEqual([])
-    expect(targetsNeeded(w, { organization: 'exists', repositories: [matching] })).toEqual([])
+    expect(
+      targetsNeeded(planRepositories(w, { organization: 'exists', repositories: [matching] }))
+    ).toEqual([])
     const bare = existing({ syncRules: [] })
-    expect(targetsNeeded(w, { organization: 'exists', repositories: [bare] })).toEqual([
-      'ap-southeast-1/group'
-    ])
+    expect(
+      targetsNeeded(planRepositories(w, { organization: 'exists', repositories: [bare] }))
+    ).toEqual(['ap-southeast-1/group'])
   })
 
   it('plans the target organization in its own region when it is missing there', () => {

@@ -1797,16 +1797,19 @@ function planRepository(wanted, repository, observation) {
         warnings: warnings.filter((w) => w !== undefined)
     };
 }
+/** Each repository's plan, in the order given; none depends on the targets' organizations. */
+function planRepositories(wanted, observed) {
+    return wanted.repositories.map((repository, i) => planRepository(wanted, repository, observed.repositories[i] ?? {}));
+}
 /** The targets some repository will need a new auto-sync rule to: their organizations are read. */
-function targetsNeeded(wanted, observed) {
-    const plans = wanted.repositories.map((r, i) => planRepository(wanted, r, observed.repositories[i] ?? {}));
+function targetsNeeded(plans) {
     const keys = plans.flatMap(p => p.changes
         .filter(c => c.resource === 'replication' && c.action === 'create')
         .map(c => (0,replication/* targetKey */.hD)(c.after)));
     return [...new Set(keys)];
 }
-function makePlan(wanted, observed) {
-    const repositories = wanted.repositories.map((repository, i) => planRepository(wanted, repository, observed.repositories[i] ?? {}));
+/** The whole plan; `repositories` when they were planned already, to find the targets. */
+function makePlan(wanted, observed, repositories = planRepositories(wanted, observed)) {
     const creates = repositories.some(r => r.changes.some(c => c.resource === 'repository' && c.action === 'create'));
     const organization = diffOrganization(wanted.namespace, observed.organization, creates);
     const targetOrganizations = [...(observed.targets ?? [])]
@@ -2172,10 +2175,11 @@ var report = __nccwpck_require__(665);
 async function converge(wanted, clients, options) {
     const { dryRun, concurrency, log, waiting, paths } = options;
     const observed = await readState(clients, wanted, { concurrency, dryRun });
-    const targets = targetsNeeded(wanted, observed);
+    const repositories = planRepositories(wanted, observed);
+    const targets = targetsNeeded(repositories);
     if (targets.length > 0)
         observed.targets = await readTargets(targets, clients.inRegion);
-    const plan = makePlan(wanted, observed);
+    const plan = makePlan(wanted, observed, repositories);
     options.onPlan(changesOf(plan));
     if (dryRun)
         return (0,report/* buildReport */.FK)(wanted, plan, undefined, paths);

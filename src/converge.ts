@@ -2,7 +2,7 @@
 // same function, so what a dry run says is what a real run from the same state does.
 import { applyPlan, type Clients } from './apply.js'
 import type { Logger } from './github/runner.js'
-import { changesOf, makePlan, targetsNeeded } from './plan.js'
+import { changesOf, makePlan, planRepositories, targetsNeeded } from './plan.js'
 import { buildReport, type PathRules, type Report } from './report.js'
 import { readState, readTargets } from './read.js'
 import type { Waiting } from './resources/waiting.js'
@@ -25,9 +25,10 @@ export async function converge(
 ): Promise<Report> {
   const { dryRun, concurrency, log, waiting, paths } = options
   const observed = await readState(clients, wanted, { concurrency, dryRun })
-  const targets = targetsNeeded(wanted, observed)
+  const repositories = planRepositories(wanted, observed)
+  const targets = targetsNeeded(repositories)
   if (targets.length > 0) observed.targets = await readTargets(targets, clients.inRegion)
-  const plan = makePlan(wanted, observed)
+  const plan = makePlan(wanted, observed, repositories)
   options.onPlan(changesOf(plan))
   if (dryRun) return buildReport(wanted, plan, undefined, paths)
   const readBackPaths = !paths.registryOverride && !paths.knownHost

@@ -96,11 +96,15 @@ export function planRepository(
   }
 }
 
-/** The targets some repository will need a new auto-sync rule to: their organizations are read. */
-export function targetsNeeded(wanted: Wanted, observed: Observed): string[] {
-  const plans = wanted.repositories.map((r, i) =>
-    planRepository(wanted, r, observed.repositories[i] ?? {})
+/** Each repository's plan, in the order given; none depends on the targets' organizations. */
+export function planRepositories(wanted: Wanted, observed: Observed): RepositoryPlan[] {
+  return wanted.repositories.map((repository, i) =>
+    planRepository(wanted, repository, observed.repositories[i] ?? {})
   )
+}
+
+/** The targets some repository will need a new auto-sync rule to: their organizations are read. */
+export function targetsNeeded(plans: RepositoryPlan[]): string[] {
   const keys = plans.flatMap(p =>
     p.changes
       .filter(c => c.resource === 'replication' && c.action === 'create')
@@ -109,10 +113,12 @@ export function targetsNeeded(wanted: Wanted, observed: Observed): string[] {
   return [...new Set(keys)]
 }
 
-export function makePlan(wanted: Wanted, observed: Observed): Plan {
-  const repositories = wanted.repositories.map((repository, i) =>
-    planRepository(wanted, repository, observed.repositories[i] ?? {})
-  )
+/** The whole plan; `repositories` when they were planned already, to find the targets. */
+export function makePlan(
+  wanted: Wanted,
+  observed: Observed,
+  repositories: RepositoryPlan[] = planRepositories(wanted, observed)
+): Plan {
   const creates = repositories.some(r =>
     r.changes.some(c => c.resource === 'repository' && c.action === 'create')
   )
