@@ -83,23 +83,39 @@ describe('share_with: accounts', () => {
     'partner 2027-01-01',
     'partner UNTIL 2027-01-01',
     'partner until 2027-01-01 forever',
-    'alice, bobby'
-  ])('refuses the malformed line %j', line => {
-    expect(messageOf({ share_with: line })).toBe(
-      `Input "share_with" is ${JSON.stringify(line)}: each line must be one account name, optionally followed by "until YYYY-MM-DD".`
+    'alice bobby'
+  ])('refuses the malformed entry %j', entry => {
+    expect(messageOf({ share_with: entry })).toBe(
+      `Input "share_with" is ${JSON.stringify(entry)}: each entry must be one account name, optionally followed by "until YYYY-MM-DD".`
+    )
+  })
+
+  it('splits comma-separated accounts, dated or not, as it splits lines', () => {
+    const inputs = read({ share_with: 'partner-one, partner-two until 2027-01-01,\nhw12345678' })
+    expect(inputs.shareWith).toEqual([
+      { account: 'partner-one' },
+      { account: 'partner-two', until: '2027-01-01' },
+      { account: 'hw12345678' }
+    ])
+  })
+
+  it('names the entry, not the whole input, when one of several entries breaks the rule', () => {
+    expect(messageOf({ share_with: 'partner-one,ab' })).toBe(
+      `Input "share_with" has the entry "ab": the account name must be ${ACCOUNT_RULE}.`
     )
   })
 
   it('refuses an account listed twice, whatever the dates', () => {
     expect(messageOf({ share_with: 'partner\nother-one\npartner until 2027-01-01' })).toBe(
-      'Input "share_with" is "partner until 2027-01-01": the account "partner" is listed more than once (names compared ignoring case); each account may appear once.'
+      'Input "share_with" has the entry "partner until 2027-01-01": the account "partner" is listed more than once (names compared ignoring case); each account may appear once.'
     )
   })
 
-  it('refuses an account listed twice in different case', () => {
-    expect(messageOf({ share_with: 'Partner\npartner' })).toBe(
-      'Input "share_with" is "partner": the account "partner" is listed more than once (names compared ignoring case); each account may appear once.'
-    )
+  it('refuses an account listed twice in different case, on one line or two', () => {
+    const twice =
+      'Input "share_with" has the entry "partner": the account "partner" is listed more than once (names compared ignoring case); each account may appear once.'
+    expect(messageOf({ share_with: 'Partner\npartner' })).toBe(twice)
+    expect(messageOf({ share_with: 'Partner, partner' })).toBe(twice)
   })
 
   it("accepts 500 accounts and refuses 501, SWR's limit per repository", () => {
@@ -217,20 +233,30 @@ describe('replicate_to: targets', () => {
     }
   )
 
+  it('splits comma-separated targets as it splits lines', () => {
+    const inputs = read({ replicate_to: 'ap-southeast-1, la-south-2/mirror,\nap-southeast-3' })
+    expect(inputs.replicateTo?.map(t => `${t.region}/${t.namespace}`)).toEqual([
+      'ap-southeast-1/group',
+      'la-south-2/mirror',
+      'ap-southeast-3/group'
+    ])
+  })
+
   it.each([
-    'ap-southeast-1/Mirror',
-    'ap-southeast-1/',
-    'ap-southeast-1/a/b',
-    'ap-southeast-1/a--b'
-  ])('refuses the organization of %j', line => {
-    expect(messageOf({ replicate_to: line })).toBe(
-      `Input "replicate_to" is ${JSON.stringify(line)}: the organization must be ${ORGANIZATION_RULE}.`
+    ['ap-southeast-1/Mirror', '"M" at position 1 is uppercase (names are lowercase; use "mirror")'],
+    ['ap-southeast-1/', 'it is empty'],
+    ['ap-southeast-1/a/b', '"/" at position 2 is not allowed'],
+    ['ap-southeast-1/a--b', '"--" at position 2 puts separators next to each other']
+  ])('refuses the organization of %j, saying what is wrong with it', (entry, wrong) => {
+    const organization = entry.slice(entry.indexOf('/') + 1)
+    expect(messageOf({ replicate_to: entry })).toBe(
+      `Input "replicate_to" is ${JSON.stringify(entry)}: the organization ${JSON.stringify(organization)} is not valid: ${wrong}; it must be ${ORGANIZATION_RULE}.`
     )
   })
 
-  it.each(['cn-north-4', 'cn-north-4/mirror'])('refuses the source region: %s', line => {
-    expect(messageOf({ replicate_to: `ap-southeast-1\n${line}` })).toBe(
-      `Input "replicate_to" is ${JSON.stringify(line)}: cn-north-4 is the source region; auto-sync copies images to other regions only.`
+  it.each(['cn-north-4', 'cn-north-4/mirror'])('refuses the source region: %s', entry => {
+    expect(messageOf({ replicate_to: `ap-southeast-1\n${entry}` })).toBe(
+      `Input "replicate_to" has the entry ${JSON.stringify(entry)}: cn-north-4 is the source region; auto-sync copies images to other regions only.`
     )
   })
 
@@ -259,8 +285,8 @@ describe('replicate_to: targets', () => {
   })
 
   it('refuses a target listed twice, spelled with or without the organization', () => {
-    expect(messageOf({ replicate_to: 'ap-southeast-1\nla-south-2\nap-southeast-1/group' })).toBe(
-      'Input "replicate_to" is "ap-southeast-1/group": the target ap-southeast-1/group is listed more than once; each target may appear once.'
+    expect(messageOf({ replicate_to: 'ap-southeast-1,la-south-2\nap-southeast-1/group' })).toBe(
+      'Input "replicate_to" has the entry "ap-southeast-1/group": the target ap-southeast-1/group is listed more than once; each target may appear once.'
     )
   })
 })

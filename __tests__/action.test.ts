@@ -208,9 +208,15 @@ describe('API errors', () => {
 
 describe('input validation happens before any request', () => {
   it.each([
-    [{ namespace: 'Group' }, 'Input "namespace" is "Group": it must be 1-64 characters'],
-    [{ namespace: 'g--x' }, 'Input "namespace" is "g--x"'],
-    [{ repository: 'app/' }, 'Input "repository" is "app/": it must be 1-128 characters'],
+    [
+      { namespace: 'Group' },
+      'Input "namespace" is "Group": "G" at position 1 is uppercase (names are lowercase; use "group"); it must be 1-64 characters'
+    ],
+    [{ namespace: 'g--x' }, 'Input "namespace" is "g--x": "--" at position 2 puts separators'],
+    [
+      { repository: 'app/' },
+      'Input "repository" is "app/": it ends with "/", a separator; it must be 1-128 characters'
+    ],
     [{ repository: '' }, 'Input "repository" is required'],
     [
       { category: 'web' },

@@ -111,18 +111,20 @@ describe('input errors', () => {
         })
       )
     )
-    expect(message).toContain('Input "retention_exceptions" is "re:^v[0-9]+"')
-    expect(message).toContain('not regular expressions, so "re:" lines cannot be expressed')
+    expect(message).toContain('Input "retention_exceptions" has the entry "re:^v[0-9]+"')
+    expect(message).toContain('not regular expressions, so "re:" entries cannot be expressed')
   })
 
-  it('a retention exception that would break the pattern list is refused', () => {
+  it('a retention exception with braces, which would break the pattern list, is refused', () => {
     expect(
       errorOf(() =>
         getInputs(
-          env({ project_id: PROJECT, retention_keep_last: '5', retention_exceptions: 'a,b' })
+          env({ project_id: PROJECT, retention_keep_last: '5', retention_exceptions: '{a,b}' })
         )
       )
-    ).toContain('Input "retention_exceptions" is "a,b": for an instance it must be a tag')
+    ).toBe(
+      'Input "retention_exceptions" is "{a,b}": "{" at position 1, "," at position 3 and "}" at position 5 are not allowed (the action joins the exceptions into one "{a,b}" pattern itself: give each alternative as its own entry); it must be a tag or a glob pattern of at most 128 characters: letters, digits, "_", ".", "-" and * ? [ ] ! (an instance matches tags with glob patterns).'
+    )
   })
 
   it.each(['immutable_tags', 'project_id'])(
@@ -143,6 +145,40 @@ describe('input errors', () => {
       )
     }
   )
+
+  it.each([
+    ['a__b', '"__" at position 2 puts separators next to each other'],
+    [
+      'Team-A',
+      '"T" at position 1 and "A" at position 6 are uppercase (names are lowercase; use "team-a")'
+    ],
+    ['a-', 'it ends with "-", a separator'],
+    ['x'.repeat(66), 'it is 66 characters long, 2 more than the 64 allowed']
+  ])(
+    'the namespace %s is refused with what is wrong with it, then the rule',
+    (namespace, wrong) => {
+      expect(errorOf(() => getInputs(env({ namespace, project_id: PROJECT })))).toBe(
+        `Input "namespace" is ${JSON.stringify(namespace)}: ${wrong}; it must be 1-64 characters: lowercase letters, digits, ".", "_" and "-"; it starts and ends with a letter or digit, and ".", "_" and "-" never stand next to each other (the rule of SWR Enterprise Edition namespaces).`
+      )
+    }
+  )
+
+  it.each(['INPUT_PROJECT-ID', 'INPUT_PROJECTID'])(
+    "auth-action's project id passed as %s is named, with the input meant, not ignored",
+    variable => {
+      const given = env({}, { [variable]: PROJECT, HUAWEI_CLOUD_PROJECT_ID: PROJECT })
+      const message = errorOf(() => getInputs(given))
+      const habit = variable === 'INPUT_PROJECT-ID' ? 'project-id' : 'projectId'
+      expect(message).toBe(
+        `Input "${habit}" is not an input of this action; did you mean "project_id"? The instance's project id is read from project_id (or HUAWEI_CLOUD_PROJECT_ID).`
+      )
+    }
+  )
+
+  it('project-id next to project_id changes nothing', () => {
+    const given = env({ project_id: PROJECT }, { 'INPUT_PROJECT-ID': 'ffff' })
+    expect(getInputs(given).enterprise?.projectId).toBe(PROJECT)
+  })
 
   it.each([
     [{ project_id: 'cn-north-4' }, 'Input "project_id" is "cn-north-4": it must be a project id'],

@@ -113,7 +113,11 @@ describe('input errors, each before any request', () => {
     [{ replicate_to: 'ap-southeast-1' }, 'Input "replicate_to" has no meaning'],
     [
       { retention_keep_last: '3', retention_exceptions: 're:^v' },
-      'not regular expressions, so "re:" lines cannot be expressed'
+      'not regular expressions, so "re:" entries cannot be expressed'
+    ],
+    [
+      { retention_keep_last: '3', retention_exceptions: 'latest, my tag' },
+      'Input "retention_exceptions" has the entry "my tag": " " at position 3 is not allowed; it must be a tag or a glob pattern'
     ],
     [
       { instance_id: '', immutable_tags: 'v*' },
@@ -123,7 +127,10 @@ describe('input errors, each before any request', () => {
       { instance_id: '', namespace: 'group', project_id: '0123456789abcdef0123456789abcdef' },
       'Input "project_id" is for SWR Enterprise Edition instances'
     ],
-    [{ namespace: 'a__b' }, 'the rule of SWR Enterprise Edition namespaces'],
+    [
+      { namespace: 'a__b' },
+      '"__" at position 2 puts separators next to each other; it must be 1-64 characters'
+    ],
     [{ project_id: 'cn-north-4' }, 'it must be a project id'],
     [{ immutable_tags: 'v* x' }, 'Input "immutable_tags" is "v* x"'],
     [
@@ -137,5 +144,17 @@ describe('input errors, each before any request', () => {
     expect(errorsOf(run)).toContain(message)
     expect(emulator.log).toEqual([])
     expect(warningsOf(run)).toBe('')
+  })
+
+  it("auth-action's project-id is named with the input meant, not ignored", async () => {
+    emulator = await startWithInstance()
+    const run = await runAction(eeInputs(emulator, { project_id: '' }), {
+      'INPUT_PROJECT-ID': '0123456789abcdef0123456789abcdef'
+    })
+    expect(run.exitCode).toBe(1)
+    expect(errorsOf(run)).toContain(
+      'Input "project-id" is not an input of this action; did you mean "project_id"?'
+    )
+    expect(emulator.log).toEqual([])
   })
 })

@@ -368,6 +368,64 @@ describe('secretValues', () => {
   })
 })
 
+describe('inputs of other Huawei Cloud actions, passed by habit', () => {
+  // As the runner passes an input the action does not declare: INPUT_ and the name in
+  // uppercase, "-" kept.
+  const habit = (inputs: Record<string, string>) =>
+    Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+  const NO_CREDENTIALS =
+    'No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.'
+
+  it.each([
+    ['huaweicloud/auth-action', 'access_key', 'secret_key'],
+    ['huaweicloud/swr-login', 'access-key-id', 'access-key-secret'],
+    ['huaweicloud/cce-credential-action', 'ak', 'sk'],
+    ['this action, spelled with "-"', 'access-key-id', 'secret-access-key'],
+    ['this action, in camelCase', 'accessKeyId', 'secretAccessKey']
+  ])('names the inputs meant when the keys come as %s takes them', (_, ak, sk) => {
+    const given = env({}, habit({ [ak]: 'AK-HABIT', [sk]: 'SK-HABIT' }))
+    const message = errorOf(() => getInputs(given)).message
+    expect(message).toBe(
+      `${NO_CREDENTIALS} "${ak}" and "${sk}" are not inputs of this action; did you mean "access_key_id" and "secret_access_key"?`
+    )
+    expect(message).not.toContain('SK-HABIT')
+  })
+
+  it('names the one input meant when only the secret key was misnamed', () => {
+    const given = env({ access_key_id: 'AK-INPUT' }, habit({ 'secret-access-key': 'SK-HABIT' }))
+    expect(errorOf(() => getInputs(given)).message).toBe(
+      'The secret access key is missing: the access key id comes from input access_key_id, but input secret_access_key is not set. "secret-access-key" is not an input of this action; did you mean "secret_access_key"?'
+    )
+  })
+
+  it('names the one input meant when only the access key id was misnamed', () => {
+    const given = env({ secret_access_key: 'SK-INPUT' }, habit({ access_key: 'AK-HABIT' }))
+    expect(errorOf(() => getInputs(given)).message).toBe(
+      'The access key id is missing: the secret access key comes from input secret_access_key, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set. "access_key" is not an input of this action; did you mean "access_key_id"?'
+    )
+  })
+
+  it('names idp_id for "idp-id", and security_token for "security-token"', () => {
+    const given = env({}, habit({ 'idp-id': 'github', 'security-token': 'TOKEN-HABIT' }))
+    expect(errorOf(() => getInputs(given)).message).toBe(
+      `${NO_CREDENTIALS} "security-token" and "idp-id" are not inputs of this action; did you mean "security_token" and "idp_id"?`
+    )
+  })
+
+  it('leaves a run alone whose credentials are complete elsewhere', () => {
+    const given = env({}, { ...AUTH_ACTION_PAIR, ...habit({ access_key: 'AK-HABIT' }) })
+    expect(getInputs(given).credentials).toMatchObject({ accessKeyId: 'AK-AUTH' })
+  })
+
+  it('masks every value given under such a name, since any of them may be a secret key', () => {
+    const given = env(
+      {},
+      habit({ access_key: 'AK-HABIT', 'access-key-secret': 'SK-HABIT', sk: 'SK-HABIT-2' })
+    )
+    expect(secretValues(given)).toEqual(['AK-HABIT', 'SK-HABIT', 'SK-HABIT-2'])
+  })
+})
+
 describe('purity', () => {
   afterEach(() => {
     vi.restoreAllMocks()
@@ -418,10 +476,152 @@ describe('retention inputs', () => {
     [{ retention_exceptions: 'latest' }, 'was given without a rule'],
     [
       { retention_keep_last: '5', retention_exceptions: 're:[' },
-      'Input "retention_exceptions" is "re:[": a "re:" line must hold a valid regular expression'
+      'Input "retention_exceptions" is "re:[": a "re:" entry must hold a valid regular expression'
     ]
   ])('rejects %j', (inputs, message) => {
     expect(() => getInputs(env({ ...keys, ...inputs }))).toThrow(message)
+  })
+})
+
+describe('name errors say what is wrong with the name, then the rule', () => {
+  const ORGANIZATION =
+    'it must be 1-64 characters: lowercase letters, digits, ".", "_" and "-"; it starts with a lowercase letter and ends with a letter or digit; ".", "_" and "-" may not stand next to each other, except up to two "_".'
+  const REPOSITORY =
+    'it must be 1-128 characters: lowercase letters, digits, ".", "/", "_" and "-"; it starts and ends with a letter or digit; ".", "/", "_" and "-" may not stand next to each other, except up to two "_".'
+
+  it.each([
+    [
+      'MyGroup',
+      '"M" at position 1 and "G" at position 3 are uppercase (names are lowercase; use "mygroup")'
+    ],
+    ['my group', '" " at position 3 is not allowed'],
+    ['-group', 'it starts with "-", a separator'],
+    ['group.', 'it ends with ".", a separator'],
+    ['1group', 'it starts with the digit "1", not a letter'],
+    ['my-_group', '"-_" at position 3 puts separators next to each other'],
+    ['my___group', '"___" at position 3 is more than two "_" in a row'],
+    ['a'.repeat(70), 'it is 70 characters long, 6 more than the 64 allowed'],
+    [
+      'My Group-',
+      '"M" at position 1 and "G" at position 4 are uppercase (names are lowercase); " " at position 3 is not allowed; it ends with "-", a separator'
+    ],
+    [
+      'a@b#c$d%e',
+      '"@" at position 2, "#" at position 4, "$" at position 6 and 1 more are not allowed'
+    ]
+  ])('namespace %j', (namespace, wrong) => {
+    expect(errorOf(() => getInputs(env({ ...keys, namespace }))).message).toBe(
+      `Input "namespace" is ${JSON.stringify(namespace)}: ${wrong}; ${ORGANIZATION}`
+    )
+  })
+
+  it.each([
+    [
+      'Team/App',
+      '"T" at position 1 and "A" at position 6 are uppercase (names are lowercase; use "team/app")'
+    ],
+    ['team//app', '"//" at position 5 puts separators next to each other'],
+    ['/app', 'it starts with "/", a separator'],
+    ['app_', 'it ends with "_", a separator'],
+    ['team:app', '":" at position 5 is not allowed'],
+    ['a'.repeat(130), 'it is 130 characters long, 2 more than the 128 allowed']
+  ])('repository %j', (repository, wrong) => {
+    expect(errorOf(() => getInputs(env({ ...keys, repository }))).message).toBe(
+      `Input "repository" is ${JSON.stringify(repository)}: ${wrong}; ${REPOSITORY}`
+    )
+  })
+
+  it('names the repository at fault when several are given', () => {
+    expect(errorOf(() => getInputs(env({ ...keys, repository: 'app, Web' }))).message).toBe(
+      `Input "repository" has the entry "Web": "W" at position 1 is uppercase (names are lowercase; use "web"); ${REPOSITORY}`
+    )
+  })
+})
+
+describe('retention_exceptions: entries a tag could match', () => {
+  const exceptionsOf = (value: string, extra: Record<string, string> = {}) =>
+    getInputs(
+      env({
+        ...keys,
+        retention_keep_last: '5',
+        retention_keep_signatures: 'false',
+        retention_exceptions: value,
+        ...extra
+      })
+    ).retention?.exceptions
+  const refusal = (value: string) => errorOf(() => exceptionsOf(value)).message
+  const RULE =
+    'it must be a tag (at most 128 letters, digits, "_", "." and "-", not starting with "." or "-"), or a regular expression after "re:", such as "re:^v[0-9]+".'
+
+  it('splits comma-separated tags, so that "latest,stable" keeps both tags', () => {
+    expect(exceptionsOf('latest,stable')).toEqual([
+      { kind: 'label', pattern: 'latest' },
+      { kind: 'label', pattern: 'stable' }
+    ])
+  })
+
+  it('reads lines and commas together, trimmed, blanks dropped, each entry once', () => {
+    expect(exceptionsOf(' latest , stable,\n\nv1.2.3-rc_1, re:^v[0-9]+$ \nlatest')).toEqual([
+      { kind: 'label', pattern: 'latest' },
+      { kind: 'label', pattern: 'stable' },
+      { kind: 'label', pattern: 'v1.2.3-rc_1' },
+      { kind: 'regexp', pattern: '^v[0-9]+$' }
+    ])
+  })
+
+  it("keeps the comma of a regular expression's {m,n} inside the expression", () => {
+    expect(exceptionsOf('re:^v[0-9]{1,3}$,latest')).toEqual([
+      { kind: 'regexp', pattern: '^v[0-9]{1,3}$' },
+      { kind: 'label', pattern: 'latest' }
+    ])
+  })
+
+  it('accepts a tag of 128 characters, and "_" as its first character', () => {
+    expect(exceptionsOf(`${'a'.repeat(128)}\n_build`)).toEqual([
+      { kind: 'label', pattern: 'a'.repeat(128) },
+      { kind: 'label', pattern: '_build' }
+    ])
+  })
+
+  it.each([
+    ['my tag', '" " at position 3 is not allowed'],
+    ['env=prod', '"=" at position 4 is not allowed'],
+    ['keep::latest', '":" at position 5 is not allowed'],
+    ['a'.repeat(129), 'it is 129 characters long, 1 more than the 128 of a tag'],
+    ['.hidden', 'it starts with "."'],
+    ['-rc', 'it starts with "-"'],
+    ['tag@sha256', '"@" at position 4 is not allowed'],
+    [
+      'v*',
+      '"*" at position 2 is not allowed (the standard edition keeps the tag of exactly this name, so a glob matches nothing: write a pattern as a regular expression after "re:")'
+    ]
+  ])('refuses the tag %j, saying what is wrong and the rule', (entry, wrong) => {
+    expect(refusal(entry)).toBe(
+      `Input "retention_exceptions" is ${JSON.stringify(entry)}: ${wrong}; ${RULE}`
+    )
+  })
+
+  it('names the entry at fault when the input holds several', () => {
+    expect(refusal('latest,env=prod')).toBe(
+      `Input "retention_exceptions" has the entry "env=prod": "=" at position 4 is not allowed; ${RULE}`
+    )
+  })
+
+  it('refuses a regular expression with a space, which no tag could match', () => {
+    expect(refusal('re:^v1 stable$')).toBe(
+      'Input "retention_exceptions" is "re:^v1 stable$": " " at position 7 is not allowed; it must be a regular expression without spaces or control characters after "re:", since a tag holds none.'
+    )
+  })
+
+  it("checks an instance's entries once, as glob patterns, split the same way", () => {
+    const instance = { instance_id: 'inst-1', project_id: '0123456789abcdef0123456789abcdef' }
+    expect(exceptionsOf('latest, v*', instance)).toEqual([
+      { kind: 'label', pattern: 'latest' },
+      { kind: 'label', pattern: 'v*' }
+    ])
+    expect(errorOf(() => exceptionsOf('latest\nmy tag', instance)).message).toBe(
+      'Input "retention_exceptions" has the entry "my tag": " " at position 3 is not allowed; it must be a tag or a glob pattern of at most 128 characters: letters, digits, "_", ".", "-" and * ? [ ] ! (an instance matches tags with glob patterns).'
+    )
   })
 })
 

@@ -2,11 +2,18 @@
 // independently of the regular expressions in src/names.ts.
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isValidOrganizationName, isValidRepositoryName } from '../src/swr/names.js'
+import {
+  isValidOrganizationName,
+  isValidRepositoryName,
+  organizationNameProblems,
+  repositoryNameProblems
+} from '../src/swr/names.js'
+import { isValidNamespaceName, namespaceNameProblems } from '../src/enterprise/names.js'
 import { getInputs } from '../src/github/inputs.js'
 import { errorsOf, inputEnv, runAction } from './helpers/action.js'
 import { baseInputs, startEmulator, type Emulator } from './helpers/emulator.js'
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 const isAlnum = (c: string) => /^[a-z0-9]$/.test(c)
 
 function oracle(
@@ -64,6 +71,16 @@ describe('the name rules agree with an independent oracle', () => {
       { numRuns: 5000 }
     )
   })
+  it('what is wrong with a name is said exactly when the rule refuses it', () => {
+    fc.assert(
+      fc.property(anyNames, name => {
+        expect(organizationNameProblems(name).length === 0).toBe(organizationOracle(name))
+        expect(repositoryNameProblems(name).length === 0).toBe(repositoryOracle(name))
+        expect(namespaceNameProblems(name).length === 0).toBe(isValidNamespaceName(name))
+      }),
+      { numRuns: 5000 }
+    )
+  })
   it('known edge cases', () => {
     expect(isValidOrganizationName('a__b')).toBe(true)
     expect(isValidOrganizationName('a___b')).toBe(false)
@@ -102,7 +119,9 @@ describe('getInputs accepts every valid value and rejects every invalid one with
         name => {
           if (oracle(name)) return valueOf(read({ [input]: name })) === name
           expect(() => read({ [input]: name })).toThrow(
-            `Input "${input}" is ${JSON.stringify(name)}: it must be ${lengths} characters`
+            new RegExp(
+              `^Input "${input}" is ${escape(JSON.stringify(name))}: .+; it must be ${lengths} characters`
+            )
           )
           return true
         }

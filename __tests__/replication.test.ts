@@ -156,6 +156,25 @@ describe('a new repository shared with two accounts and replicated to two region
       'replication create'
     ])
   })
+
+  it('is the same written with commas: the comma-separated run plans what the per-line run does', async () => {
+    emulator.knownAccounts.add('partner-account')
+    emulator.knownAccounts.add('auditor-account')
+    const commas = {
+      share_with: 'partner-account, auditor-account until 2099-06-30',
+      replicate_to: 'ap-southeast-1, la-south-2/group-latam'
+    }
+    const dry = await run({ ...commas, dry_run: 'true' })
+    expect(errorsOf(dry)).toBe('')
+    const lines = await run({ ...both, dry_run: 'true' })
+    expect(planOf(dry.outputs)).toEqual(planOf(lines.outputs))
+    const real = await run(commas)
+    expect(errorsOf(real)).toBe('')
+    emulator.resetLog()
+    const again = await run(both)
+    expect(planOf(again.outputs)).toEqual([])
+    expect(writes(emulator)).toEqual([])
+  })
 })
 
 describe('drift in sharing and replication', () => {

@@ -2,8 +2,8 @@
 // apart from inputs.ts, which reads everything else. getInputs calls readAccess; this module
 // takes InputError and its helpers from there, and uses them only inside functions, so the
 // two modules may import each other.
-import { InputError, invalid, linesOf, parseBoolean, type Read } from './inputs.js'
-import { ORGANIZATION_RULE, isValidOrganizationName } from '../swr/names.js'
+import { InputError, entriesOf, invalid, invalidEntry, parseBoolean, type Read } from './inputs.js'
+import { ORGANIZATION_RULE, organizationNameProblems, whyInvalid } from '../swr/names.js'
 import {
   REGION_RULE,
   defaultApiEndpoint,
@@ -56,7 +56,6 @@ export const ACCOUNT_RULE =
 // SWR's limit on the accounts one repository can be shared with.
 const MAX_SHARING = 500
 
-/** Non-blank lines, trimmed. Lines only: an entry of share_with holds spaces. */
 /** The UTC midnight starting a real calendar day written YYYY-MM-DD, else undefined. */
 export function utcMidnight(date: string): Date | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
@@ -72,28 +71,19 @@ export function utcMidnight(date: string): Date | undefined {
   return roundTrip ? midnight : undefined
 }
 
-function parseSharingLine(line: string, now: Date): SharingInput {
-  const words = line.split(/\s+/)
+function parseSharingEntry(entry: string, entries: number, now: Date): SharingInput {
+  const refuse = (rule: string) => invalidEntry('share_with', entry, entries, rule)
+  const words = entry.split(/\s+/)
   const [account = '', keyword, until] = words
   if (words.length !== 1 && !(words.length === 3 && keyword === 'until')) {
-    throw invalid(
-      'share_with',
-      line,
-      'each line must be one account name, optionally followed by "until YYYY-MM-DD"'
-    )
+    throw refuse('each entry must be one account name, optionally followed by "until YYYY-MM-DD"')
   }
-  if (!ACCOUNT.test(account)) {
-    throw invalid('share_with', line, `the account name must be ${ACCOUNT_RULE}`)
-  }
+  if (!ACCOUNT.test(account)) throw refuse(`the account name must be ${ACCOUNT_RULE}`)
   if (until === undefined) return { account }
   const deadline = utcMidnight(until)
-  if (!deadline) {
-    throw invalid('share_with', line, 'the date must be a real calendar date written YYYY-MM-DD')
-  }
+  if (!deadline) throw refuse('the date must be a real calendar date written YYYY-MM-DD')
   if (deadline.getTime() <= now.getTime()) {
-    throw invalid(
-      'share_with',
-      line,
+    throw refuse(
       `the date must be in the future: the sharing would end at ${until}T00:00:00Z (UTC midnight), which is not after now`
     )
   }
@@ -106,22 +96,23 @@ function readSharing(value: string, isPublic: boolean | undefined, now: Date): S
       'Inputs "share_with" and "is_public" ("true") were both given: only private repositories can be shared with other accounts; set is_public to "false" or leave it empty.'
     )
   }
-  const lines = linesOf(value)
-  if (lines.length > MAX_SHARING) {
+  const entries = entriesOf(value)
+  if (entries.length > MAX_SHARING) {
     throw new InputError(
-      `Input "share_with" lists ${lines.length} accounts: SWR shares a repository with at most ${MAX_SHARING}.`
+      `Input "share_with" lists ${entries.length} accounts: SWR shares a repository with at most ${MAX_SHARING}.`
     )
   }
   const seen = new Set<string>()
-  return lines.map(line => {
-    const sharing = parseSharingLine(line, now)
+  return entries.map(entry => {
+    const sharing = parseSharingEntry(entry, entries.length, now)
     // Compared ignoring case: should the service treat "Partner" and "partner" as one account,
-    // two lines for it would give it two deadlines to converge to.
+    // two entries for it would give it two deadlines to converge to.
     const key = sharing.account.toLowerCase()
     if (seen.has(key)) {
-      throw invalid(
+      throw invalidEntry(
         'share_with',
-        line,
+        entry,
+        entries.length,
         `the account "${sharing.account}" is listed more than once (names compared ignoring case); each account may appear once`
       )
     }
@@ -190,37 +181,40 @@ function checkRegistry(context: AccessContext): void {
   )
 }
 
-function parseTarget(line: string, namespace: string): { region: string; namespace: string } {
-  const slash = line.indexOf('/')
-  const region = slash < 0 ? line : line.slice(0, slash)
-  const organization = slash < 0 ? namespace : line.slice(slash + 1)
-  if (!isValidRegion(region)) {
-    throw invalid('replicate_to', line, `the region must be ${REGION_RULE}`)
-  }
-  if (!isValidOrganizationName(organization)) {
-    throw invalid('replicate_to', line, `the organization must be ${ORGANIZATION_RULE}`)
+function parseTarget(
+  entry: string,
+  entries: number,
+  namespace: string
+): { region: string; namespace: string } {
+  const refuse = (rule: string) => invalidEntry('replicate_to', entry, entries, rule)
+  const slash = entry.indexOf('/')
+  const region = slash < 0 ? entry : entry.slice(0, slash)
+  const organization = slash < 0 ? namespace : entry.slice(slash + 1)
+  if (!isValidRegion(region)) throw refuse(`the region must be ${REGION_RULE}`)
+  const problems = organizationNameProblems(organization)
+  if (problems.length > 0) {
+    throw refuse(
+      `the organization ${JSON.stringify(organization)} is not valid: ${whyInvalid(problems, ORGANIZATION_RULE)}`
+    )
   }
   return { region, namespace: organization }
 }
 
 function readReplication(value: string, context: AccessContext): ReplicationInput[] {
-  const targets = linesOf(value).map(line => ({ line, ...parseTarget(line, context.namespace) }))
+  const entries = entriesOf(value)
+  const targets = entries.map(entry => ({
+    entry,
+    ...parseTarget(entry, entries.length, context.namespace)
+  }))
   const seen = new Set<string>()
-  for (const { line, region, namespace } of targets) {
+  for (const { entry, region, namespace } of targets) {
+    const refuse = (rule: string) => invalidEntry('replicate_to', entry, entries.length, rule)
     if (region === context.region) {
-      throw invalid(
-        'replicate_to',
-        line,
-        `${region} is the source region; auto-sync copies images to other regions only`
-      )
+      throw refuse(`${region} is the source region; auto-sync copies images to other regions only`)
     }
     const key = `${region}/${namespace}`
     if (seen.has(key)) {
-      throw invalid(
-        'replicate_to',
-        line,
-        `the target ${key} is listed more than once; each target may appear once`
-      )
+      throw refuse(`the target ${key} is listed more than once; each target may appear once`)
     }
     seen.add(key)
   }

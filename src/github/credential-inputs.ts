@@ -6,6 +6,7 @@
 import { defaultIamEndpoint } from '../swr/endpoints.js'
 import { InputError, parseEndpoint } from './inputs.js'
 import { getInput } from './runner.js'
+import { andList } from '../values.js'
 
 export type CredentialInputs =
   | {
@@ -78,10 +79,58 @@ function keySources(env: NodeJS.ProcessEnv): KeySource[] {
   ]
 }
 
+/**
+ * The credential inputs of other Huawei Cloud actions, which a workflow copied from one of them
+ * passes here by habit, each with the input of this action it means: huaweicloud/auth-action,
+ * obs-helper, huaweicloud-cli-action and deploy-cci-action take access_key and secret_key;
+ * swr-login access-key-id and access-key-secret; cce-credential-action ak and sk. The rest are
+ * this action's own names spelled with "-" or in camelCase. The runner passes an input under
+ * INPUT_ and its name in uppercase, "-" kept, whether the action declares it or not.
+ */
+export const HABITS: readonly (readonly [habit: string, meant: string])[] = [
+  ['access_key', 'access_key_id'],
+  ['access-key', 'access_key_id'],
+  ['access-key-id', 'access_key_id'],
+  ['accessKeyId', 'access_key_id'],
+  ['ak', 'access_key_id'],
+  ['secret_key', 'secret_access_key'],
+  ['secret-key', 'secret_access_key'],
+  ['access-key-secret', 'secret_access_key'],
+  ['access_key_secret', 'secret_access_key'],
+  ['secret-access-key', 'secret_access_key'],
+  ['secretAccessKey', 'secret_access_key'],
+  ['sk', 'secret_access_key'],
+  ['security-token', 'security_token'],
+  ['securityToken', 'security_token'],
+  ['idp-id', 'idp_id']
+]
+
+/** The habitual inputs the workflow set, with the input each means. */
+function habitsGiven(env: NodeJS.ProcessEnv): (readonly [string, string])[] {
+  return HABITS.filter(([habit]) => getInput(habit, env) !== '')
+}
+
+/**
+ * A sentence naming the inputs of other actions that were given instead of this action's, or
+ * '' when there are none. Never their values: any of them may hold a secret key.
+ */
+function habitHint(env: NodeJS.ProcessEnv): string {
+  const given = habitsGiven(env)
+  if (given.length === 0) return ''
+  const list = (names: string[]) => andList(names.map(name => `"${name}"`))
+  const habits = list(given.map(([habit]) => habit))
+  const meant = list([...new Set(given.map(([, m]) => m))])
+  return given.length === 1
+    ? ` ${habits} is not an input of this action; did you mean ${meant}?`
+    : ` ${habits} are not inputs of this action; did you mean ${meant}?`
+}
+
 /** Every value that is or may be a secret, from every source, whether it will be used or not. */
 export function secretValues(env: NodeJS.ProcessEnv): string[] {
   const values = keySources(env).flatMap(source => [source.sk.value, source.token.value])
-  return [...new Set(values.filter(value => value.length > 0))]
+  // Whatever was given under another action's input name: a secret key may be among them.
+  const habits = HABITS.map(([habit]) => getInput(habit, env))
+  return [...new Set([...values, ...habits].filter(value => value.length > 0))]
 }
 
 const ONE_PLACE =
@@ -92,18 +141,18 @@ const ONE_PLACE =
  * sources would sign with a secret that does not belong to the key id, which the service
  * answers with an opaque signature error; the same holds for a token issued with other keys.
  */
-function pickKeySource(sources: KeySource[]): KeySource {
+function pickKeySource(sources: KeySource[], hint: string): KeySource {
   const index = sources.findIndex(source => source.ak.value)
   const chosen = sources[index]
   if (!chosen) {
     const secret = sources.find(source => source.sk.value)
     if (secret) {
       throw new InputError(
-        `The access key id is missing: the secret access key comes from ${secret.sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.`
+        `The access key id is missing: the secret access key comes from ${secret.sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.${hint}`
       )
     }
     throw new InputError(
-      'No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.'
+      `No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.${hint}`
     )
   }
   // A secret set above the chosen source was meant for a key id that is not there; one set
@@ -118,7 +167,7 @@ function pickKeySource(sources: KeySource[]): KeySource {
   }
   if (!chosen.sk.value) {
     throw new InputError(
-      `The secret access key is missing: the access key id comes from ${chosen.ak.name}, but ${chosen.sk.name} is not set.`
+      `The secret access key is missing: the access key id comes from ${chosen.ak.name}, but ${chosen.sk.name} is not set.${hint}`
     )
   }
   const inputToken = sources[0]?.token
@@ -131,7 +180,7 @@ function pickKeySource(sources: KeySource[]): KeySource {
 }
 
 function readKeys(env: NodeJS.ProcessEnv): CredentialInputs {
-  const { ak, sk, token } = pickKeySource(keySources(env))
+  const { ak, sk, token } = pickKeySource(keySources(env), habitHint(env))
   checkHeaderSafe(ak, false)
   checkHeaderSafe(sk, true)
   if (token.value) checkHeaderSafe(token, true)

@@ -1,16 +1,16 @@
 // The inputs of an SWR Enterprise Edition run (instance_id, project_id, immutable_tags), and
 // the rules that change when instance_id is set: the namespace's name rule, and the inputs an
-// instance has no counterpart for. Like access-inputs.ts, it takes InputError and its helpers
-// from inputs.ts and uses them only inside functions, so the two modules may import each other.
+// instance has no counterpart for (retention-inputs.ts checks the retention exceptions). Like
+// access-inputs.ts, it takes InputError and its helpers from inputs.ts and uses them only
+// inside functions, so the two modules may import each other.
 import { InputError, invalid, linesOf, parseEndpoint, type Read } from './inputs.js'
 import {
-  EXCEPTION_RULE,
   NAMESPACE_RULE,
   TAG_PATTERN_RULE,
-  isValidException,
-  isValidNamespaceName,
-  isValidTagPattern
+  isValidTagPattern,
+  namespaceNameProblems
 } from '../enterprise/names.js'
+import { whyInvalid } from '../swr/names.js'
 import { defaultIamEndpoint } from '../swr/endpoints.js'
 
 export interface EnterpriseInputs {
@@ -44,19 +44,10 @@ function checkSharedInputs(input: Read): void {
       )
     }
   }
-  for (const line of linesOf(input('retention_exceptions'))) {
-    if (line.startsWith('re:')) {
-      throw invalid(
-        'retention_exceptions',
-        line,
-        'an SWR Enterprise Edition instance matches tags with glob patterns (such as "v*"), not regular expressions, so "re:" lines cannot be expressed; write the exception as a tag or a pattern'
-      )
-    }
-    if (!isValidException(line)) throw invalid('retention_exceptions', line, EXCEPTION_RULE)
-  }
   const namespace = input('namespace')
-  if (!isValidNamespaceName(namespace)) {
-    throw invalid('namespace', namespace, `it must be ${NAMESPACE_RULE}`)
+  const problems = namespaceNameProblems(namespace)
+  if (problems.length > 0) {
+    throw invalid('namespace', namespace, whyInvalid(problems, NAMESPACE_RULE))
   }
 }
 
@@ -68,8 +59,18 @@ function readImmutableTags(input: Read): string[] | undefined {
   return lines.length > 0 ? lines : undefined
 }
 
+// How huaweicloud/auth-action's project_id may be spelled by habit: with "-", or in camelCase.
+const PROJECT_HABITS = ['project-id', 'projectId']
+
 function readProjectId(input: Read, env: NodeJS.ProcessEnv) {
   const given = input('project_id')
+  // Ignored, it would let the run find a project of its own, not the one the workflow named.
+  const habit = PROJECT_HABITS.find(name => input(name) !== '')
+  if (!given && habit) {
+    throw new InputError(
+      `Input "${habit}" is not an input of this action; did you mean "project_id"? The instance's project id is read from project_id (or HUAWEI_CLOUD_PROJECT_ID).`
+    )
+  }
   const value = given || (env['HUAWEI_CLOUD_PROJECT_ID'] ?? '').trim()
   if (!value) return {}
   const source = given ? 'input project_id' : 'HUAWEI_CLOUD_PROJECT_ID'

@@ -4,13 +4,15 @@ import {
   CATEGORIES,
   ORGANIZATION_RULE,
   REPOSITORY_RULE,
-  isValidOrganizationName,
-  isValidRepositoryName,
+  organizationNameProblems,
+  repositoryNameProblems,
+  whyInvalid,
   type Category
 } from '../swr/names.js'
 import { readAccess, type ReplicationInput, type SharingInput } from './access-inputs.js'
 import { readEnterprise, targetsInstance, type EnterpriseInputs } from './enterprise-inputs.js'
 import { readCredentials, type CredentialInputs } from './credential-inputs.js'
+import { readExceptions } from './retention-inputs.js'
 import {
   REGION_RULE,
   defaultApiEndpoint,
@@ -27,7 +29,10 @@ export type DriftPolicy = 'warn' | 'update' | 'fail'
 export interface RetentionSpec {
   keepLast?: number
   keepDays?: number
-  /** Tag names kept verbatim, and regular expressions (given with a "re:" prefix). */
+  /**
+   * Tag names kept verbatim (an instance's: glob patterns), and regular expressions (given with
+   * a "re:" prefix; the standard edition only).
+   */
   exceptions: { kind: 'label' | 'regexp'; pattern: string }[]
 }
 
@@ -71,6 +76,28 @@ export function invalid(input: string, value: string, rule: string): InputError 
   return new InputError(`Input "${input}" is ${JSON.stringify(value)}: ${rule}.`)
 }
 
+/**
+ * As invalid, for one entry of a list input: when the input holds several entries, the
+ * message names the entry without calling it the input's whole value.
+ */
+export function invalidEntry(
+  input: string,
+  entry: string,
+  entries: number,
+  rule: string
+): InputError {
+  if (entries < 2) return invalid(input, entry, rule)
+  return new InputError(`Input "${input}" has the entry ${JSON.stringify(entry)}: ${rule}.`)
+}
+
+/** The entries of a list input: one per line or comma-separated, trimmed, blanks dropped. */
+export function entriesOf(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map(entry => entry.trim())
+    .filter(entry => entry.length > 0)
+}
+
 /** The non-blank lines of a multi-line input, trimmed. */
 export function linesOf(value: string): string[] {
   return value
@@ -98,8 +125,7 @@ function parseWholeNumber(input: string, value: string): number | undefined {
 function parseList(value: string): { items: string[]; duplicates: string[] } {
   const items = new Set<string>()
   const duplicates = new Set<string>()
-  for (const item of value.split(/[\n,]/).map(part => part.trim())) {
-    if (!item) continue
+  for (const item of entriesOf(value)) {
     if (items.has(item)) duplicates.add(item)
     items.add(item)
   }
@@ -134,38 +160,24 @@ export function parseEndpoint(input: string, value: string): URL {
   return url
 }
 
-function readRetention(input: (name: string) => string): RetentionSpec | undefined {
+function readRetention(input: Read, instance: boolean): RetentionSpec | undefined {
   const keepLast = parseWholeNumber('retention_keep_last', input('retention_keep_last'))
   const keepDays = parseWholeNumber('retention_keep_days', input('retention_keep_days'))
-  const exceptionLines = linesOf(input('retention_exceptions'))
+  const exceptionsInput = input('retention_exceptions')
   if (keepLast !== undefined && keepDays !== undefined) {
     throw new InputError(
       'Inputs "retention_keep_last" and "retention_keep_days" were both given: an SWR retention rule keeps either the last N tags or the tags of the last N days; choose one.'
     )
   }
   if (keepLast === undefined && keepDays === undefined) {
-    if (exceptionLines.length > 0) {
+    if (exceptionsInput) {
       throw new InputError(
         'Input "retention_exceptions" was given without a rule: set retention_keep_last or retention_keep_days too.'
       )
     }
     return undefined
   }
-  const exceptions = exceptionLines.map(line => {
-    if (!line.startsWith('re:')) return { kind: 'label' as const, pattern: line }
-    const pattern = line.slice(3)
-    try {
-      if (!pattern) throw new Error('empty')
-      new RegExp(pattern)
-    } catch {
-      throw invalid(
-        'retention_exceptions',
-        line,
-        'a "re:" line must hold a valid regular expression'
-      )
-    }
-    return { kind: 'regexp' as const, pattern }
-  })
+  const exceptions = readExceptions(exceptionsInput, instance)
   const signatures = parseBoolean(
     'retention_keep_signatures',
     input('retention_keep_signatures') || 'true'
@@ -193,8 +205,10 @@ function readNames(input: Read): Pick<Inputs, 'namespace' | 'repositories' | 'du
   const namespace = input('namespace')
   if (!namespace) throw new InputError('Input "namespace" is required: the SWR organization name.')
   // An instance's namespaces follow their own rule, checked by readEnterprise.
-  if (!targetsInstance(input) && !isValidOrganizationName(namespace))
-    throw invalid('namespace', namespace, `it must be ${ORGANIZATION_RULE}`)
+  const problems = targetsInstance(input) ? [] : organizationNameProblems(namespace)
+  if (problems.length > 0) {
+    throw invalid('namespace', namespace, whyInvalid(problems, ORGANIZATION_RULE))
+  }
 
   const { items: repositories, duplicates } = parseList(input('repository'))
   if (repositories.length === 0) {
@@ -203,8 +217,11 @@ function readNames(input: Read): Pick<Inputs, 'namespace' | 'repositories' | 'du
     )
   }
   for (const repository of repositories) {
-    if (!isValidRepositoryName(repository))
-      throw invalid('repository', repository, `it must be ${REPOSITORY_RULE}`)
+    const problems = repositoryNameProblems(repository)
+    if (problems.length > 0) {
+      const rule = whyInvalid(problems, REPOSITORY_RULE)
+      throw invalidEntry('repository', repository, repositories.length, rule)
+    }
   }
   return { namespace, repositories, duplicates }
 }
@@ -287,6 +304,8 @@ export function getInputs(env: NodeJS.ProcessEnv, now: Date = new Date()): Input
   const location = readLocation(env, input)
   // Before the settings, so that an input an instance cannot use is named as such.
   const enterprise = readEnterprise(input, env, location)
+  // Its exceptions follow the edition's tag selectors: globs on an instance, else tag names.
+  const retention = readRetention(input, enterprise !== undefined)
   const settings = readSettings(input)
   const credentials = readCredentials(env, location.region, input)
   const dockerLoginOutputs = parseBoolean(
@@ -299,7 +318,6 @@ export function getInputs(env: NodeJS.ProcessEnv, now: Date = new Date()): Input
       'Input "docker_login_outputs" is "true" but no region is known: give region, since the registry login is per region.'
     )
   }
-  const retention = readRetention(input)
   const access = readAccess(input, { ...names, ...settings, ...location }, now)
   return {
     ...names,

@@ -1,5 +1,6 @@
 // SWR's name rules (docs/swr-service.md, "Names"). Checked before any request so a
 // typo costs no round trip and gets a sentence instead of an opaque 400.
+import { andList } from '../values.js'
 
 // Alphanumeric runs joined by one separator each; "__" is the only separator pair allowed.
 const ORGANIZATION = /^[a-z][a-z0-9]*(?:(?:\.|-|_{1,2})[a-z0-9]+)*$/
@@ -21,6 +22,114 @@ export function isValidOrganizationName(name: string): boolean {
 export function isValidRepositoryName(name: string): boolean {
   return name.length >= 1 && name.length <= 128 && REPOSITORY.test(name)
 }
+
+/** The shape of a name rule, for saying what a name that breaks it does wrong. */
+export interface NameShape {
+  max: number
+  /** The characters that join alphanumeric runs. */
+  separators: string
+  /** Runs of separators allowed next to each other, such as "__". */
+  pairs: readonly string[]
+  /** The first character must be a letter (a digit is refused too). */
+  startsWithLetter: boolean
+  /** The rule itself, to tell whether the lowercase name would do. */
+  valid: (name: string) => boolean
+}
+
+const ORGANIZATION_SHAPE: NameShape = {
+  max: 64,
+  separators: '._-',
+  pairs: ['__'],
+  startsWithLetter: true,
+  valid: isValidOrganizationName
+}
+
+const REPOSITORY_SHAPE: NameShape = {
+  max: 128,
+  separators: '._/-',
+  pairs: ['__'],
+  startsWithLetter: false,
+  valid: isValidRepositoryName
+}
+
+const quoted = (c: string) => JSON.stringify(c)
+
+/**
+ * Characters with their positions (from 1), for an error: '"A" at position 1',
+ * '"A" at position 1 and "B" at position 4', or the first three and how many more.
+ */
+export function charactersAt(found: [string, number][]): string {
+  const shown = found.slice(0, 3).map(([c, i]) => `${quoted(c)} at position ${i}`)
+  const more = found.length - shown.length
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : andList(shown)
+}
+
+/**
+ * What a name does wrong, one phrase each (positions count from 1), so that an error can say
+ * more than the whole rule. Empty exactly when the name is valid.
+ */
+export function nameProblems(name: string, shape: NameShape): string[] {
+  if (name === '') return ['it is empty']
+  const problems: string[] = []
+  const chars = [...name]
+  if (name.length > shape.max) {
+    problems.push(
+      `it is ${name.length} characters long, ${name.length - shape.max} more than the ${shape.max} allowed`
+    )
+  }
+  const upper = chars.flatMap((c, i): [string, number][] => (/[A-Z]/.test(c) ? [[c, i + 1]] : []))
+  const lower = name.replace(/[A-Z]/g, c => c.toLowerCase())
+  if (upper.length > 0) {
+    const use = shape.valid(lower) ? `; use ${quoted(lower)}` : ''
+    problems.push(
+      `${charactersAt(upper)} ${upper.length > 1 ? 'are' : 'is'} uppercase (names are lowercase${use})`
+    )
+  }
+  const isSeparator = (c: string) => shape.separators.includes(c)
+  const allowed = (c: string) => /^[a-z0-9]$/.test(c) || isSeparator(c)
+  const seen = new Set<string>()
+  const foreign = [...lower].flatMap((c, i): [string, number][] => {
+    if (allowed(c) || seen.has(c)) return []
+    seen.add(c)
+    return [[c, i + 1]]
+  })
+  if (foreign.length > 0) {
+    problems.push(`${charactersAt(foreign)} ${foreign.length > 1 ? 'are' : 'is'} not allowed`)
+  }
+  const first = chars[0] as string
+  const last = chars[chars.length - 1] as string
+  if (isSeparator(first)) problems.push(`it starts with ${quoted(first)}, a separator`)
+  else if (shape.startsWithLetter && /[0-9]/.test(first)) {
+    problems.push(`it starts with the digit ${quoted(first)}, not a letter`)
+  }
+  if (chars.length > 1 && isSeparator(last))
+    problems.push(`it ends with ${quoted(last)}, a separator`)
+  // Maximal runs of separators, each with the position of its first character.
+  const lowerChars = [...lower]
+  for (let i = 0; i < lowerChars.length;) {
+    let j = i
+    while (j < lowerChars.length && isSeparator(lowerChars[j] as string)) j++
+    const run = lowerChars.slice(i, j).join('')
+    if (run.length > 1 && !shape.pairs.includes(run)) {
+      const where = `${quoted(run)} at position ${i + 1}`
+      problems.push(
+        /^_+$/.test(run) && shape.pairs.includes('__')
+          ? `${where} is more than two "_" in a row`
+          : `${where} puts separators next to each other`
+      )
+    }
+    i = j > i ? j : i + 1
+  }
+  return problems
+}
+
+/** The reason for an input error about a name: what is wrong with it, then the whole rule. */
+export function whyInvalid(problems: string[], rule: string): string {
+  return `${problems.join('; ')}; it must be ${rule}`
+}
+
+export const organizationNameProblems = (name: string) => nameProblems(name, ORGANIZATION_SHAPE)
+export const repositoryNameProblems = (name: string) => nameProblems(name, REPOSITORY_SHAPE)
 
 export const CATEGORIES = [
   'app_server',
