@@ -93,7 +93,7 @@ describe('creating the organization and repository', () => {
   it('groups the work and logs each request in debug mode without any secret', async () => {
     const inputs = baseInputs(emulator)
     const run = await runAction(inputs, { RUNNER_DEBUG: '1' })
-    expect(run.stdout).toContain('::group::Create repository group/app if not exist')
+    expect(run.stdout).toContain('::group::Ensure group/app exists')
     expect(run.stdout).toContain('::endgroup::')
     expect(run.stdout).toMatch(
       /::debug::GET \/v2\/manage\/namespaces\/group\/repos\/app -> 404 in \d+ ms/

@@ -250,7 +250,9 @@ describe('dry run', () => {
     expect(run.outputs['paths']).toBe(`${REGISTRY}/group/app\n${REGISTRY}/group/team/api`)
     expect(run.summary).toContain('(dry run: nothing was changed)')
     expect(run.summary).toContain('Organization `group`: would be created.')
-    expect(run.stdout).toContain('::group::Plan repository group/app, group/team/api if not exist')
+    expect(run.stdout).toContain(
+      '::group::Ensure group/app and group/team/api exist (dry run: nothing is changed)'
+    )
   })
 
   it('reports an update it would make, and the retention change', async () => {

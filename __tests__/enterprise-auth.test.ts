@@ -109,8 +109,11 @@ describe('docker_login_outputs', () => {
     expect(run.outputs['docker_password']).toBe(credential?.auth_token)
     expect(run.stdout).toContain(`::add-mask::${credential?.auth_token}`)
     expect(visibleLog(run)).not.toContain(credential?.auth_token)
+    // expire_date to the second, as docker_login_expires_at gives it.
+    const expiresAt = credential?.expire_date.replace(/\.\d+Z$/, 'Z')
+    expect(run.outputs['docker_login_expires_at']).toBe(expiresAt)
     expect(visibleLog(run)).toContain(
-      `Docker login outputs set for a temporary login to reg.swr.cn-north-4.myhuaweicloud.com, valid until ${credential?.expire_date}`
+      `Docker login outputs set for a temporary login to reg.swr.cn-north-4.myhuaweicloud.com, valid until ${expiresAt}`
     )
   })
 

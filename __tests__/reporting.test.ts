@@ -79,7 +79,7 @@ describe('a long batch', () => {
       baseInputs(emulator, { repository: names.join('\n'), registry: REGISTRY })
     )
     expect(run.exitCode).toBe(0)
-    expect(run.stdout).toContain('::group::Create 24 repositories in group if not exist\n')
+    expect(run.stdout).toContain('::group::Ensure 24 repositories exist in group\n')
     const lines = run.stdout.split('\n').filter(l => l.startsWith('Repository "group/'))
     expect(lines.map(l => /"group\/(svc-\d+)"/.exec(l)?.[1])).toEqual(names)
   })
@@ -158,9 +158,9 @@ describe('the plan in the log', () => {
     const run = await runAction(baseInputs(emulator, { registry: REGISTRY }))
     const log = visibleLog(run)
     expect(log).toContain(
-      'Plan: 2 changes\n  + organization group: create (the organization does not exist, and a repository is to be created in it)\n  + repository group/app: create (the repository does not exist)'
+      'Plan: 2 changes:\n  + Create organization group: the organization does not exist, and a repository is to be created in it\n  + Create repository group/app: the repository does not exist'
     )
-    expect(log.indexOf('Plan: 2 changes')).toBeLessThan(
+    expect(log.indexOf('Plan: 2 changes:')).toBeLessThan(
       log.indexOf('Organization "group": created')
     )
     expect(requests(emulator)).toHaveLength(3)

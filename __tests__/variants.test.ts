@@ -1,7 +1,12 @@
 // The main flows, run as a runner runs the bundle, under every behaviour the live service may
 // show where no public source settles it (docs/swr-service.md) and under every error shape.
 import { afterEach, describe, expect, it } from 'vitest'
-import { ACCESS_VARIANTS, ERROR_SHAPES, VARIANTS } from '../test/emulator/emulator.js'
+import {
+  ACCESS_VARIANTS,
+  AUTH_VARIANTS,
+  ERROR_SHAPES,
+  VARIANTS
+} from '../test/emulator/emulator.js'
 import { errorsOf, planOf, resultOf, runAction, warningsOf } from './helpers/action.js'
 import { baseInputs, requests, startEmulator, writes, type Emulator } from './helpers/emulator.js'
 
@@ -19,9 +24,10 @@ const cases: Case[] = [
     variants: {},
     errorShape
   })),
-  // Sharing and auto-sync variants run in replication.test.ts, where those inputs are set.
+  // Sharing and auto-sync variants run in replication.test.ts, where those inputs are set;
+  // how an expired token is refused, in refusals.test.ts.
   ...Object.entries(VARIANTS)
-    .filter(([variant]) => !ACCESS_VARIANTS.includes(variant))
+    .filter(([variant]) => !ACCESS_VARIANTS.includes(variant) && !AUTH_VARIANTS.includes(variant))
     .flatMap(([variant, values]) =>
       values.slice(1).map(value => ({
         name: `${variant}: ${value}`,

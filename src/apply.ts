@@ -4,7 +4,7 @@
 // part is read again and planned again, as a controller's reconcile loop does.
 import { planRepository, type Plan, type RepositoryPlan } from './plan.js'
 import { mapPool } from './pool.js'
-import { messageOf } from './values.js'
+import { failureOf } from './http/errors.js'
 import {
   ForeignOrganizationError,
   applyOrganization,
@@ -98,7 +98,7 @@ class OrganizationGate {
           `Organization "${wanted.namespace}": ${outcome === 'created' ? 'created' : 'created by another run at the same time'}`
         )
       } catch (err) {
-        this.record = { ...change, outcome: 'failed', error: messageOf(err) }
+        this.record = { ...change, outcome: 'failed', error: failureOf(err) }
         throw err
       }
     })()
@@ -264,7 +264,7 @@ async function applyChanges(
       if (replanned)
         return [...records, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))]
     } catch (err) {
-      progress.error = messageOf(err)
+      progress.error = failureOf(err)
       records.push({ ...change, outcome: 'failed', error: progress.error })
     }
   }
@@ -281,7 +281,7 @@ async function applyTarget(ctx: ApplyContext, change: Change): Promise<ChangeRec
     return { ...change, outcome: outcome === 'created' ? 'done' : 'found done' }
   } catch (err) {
     const message =
-      err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : messageOf(err)
+      err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : failureOf(err)
     ctx.failedTargets.set(targetKey({ region, namespace: change.name }), message)
     return { ...change, outcome: 'failed', error: message }
   }

@@ -7,10 +7,10 @@ import { convergeEnterprise } from './enterprise/converge.js'
 import type { EnterpriseWanted } from './enterprise/types.js'
 import { renderEnterpriseSummary } from './github/enterprise-summary.js'
 import type { EnterpriseInputs, Inputs } from './github/inputs.js'
-import { logReport, publishReport, setLoginOutputs } from './github/finish.js'
-import { planLines } from './github/log.js'
+import { logReport, publishReport, setLoginOutputs, type PlanShower } from './github/finish.js'
+import { groupTitle } from './github/log.js'
 import { info, warning, type Logger } from './github/runner.js'
-import type { Api, Authorizer, ServicePolicy } from './http/api.js'
+import type { Api, Authorizer, RunStop, ServicePolicy } from './http/api.js'
 import { SwrEnterpriseClient, enterprisePolicy } from './swr/enterprise-client.js'
 import { genericPolicy } from './swr/errors.js'
 
@@ -19,6 +19,8 @@ export interface EnterpriseDeps {
   credentials: ResolvedCredentials
   log: Logger
   concurrency: number
+  plan: PlanShower
+  stop: RunStop
 }
 
 export function enterpriseWanted(inputs: Inputs, enterprise: EnterpriseInputs): EnterpriseWanted {
@@ -34,14 +36,6 @@ export function enterpriseWanted(inputs: Inputs, enterprise: EnterpriseInputs): 
   }
 }
 
-function groupTitle(wanted: EnterpriseWanted, dryRun: boolean): string {
-  const what =
-    wanted.repositories.length > 3
-      ? `${wanted.repositories.length} repositories`
-      : wanted.repositories.map(r => `${wanted.namespace}/${r}`).join(', ')
-  return `${dryRun ? 'Plan' : 'Prepare'} ${what} on SWR Enterprise Edition instance ${wanted.instanceId}`
-}
-
 /** The instance's own temporary login, whatever the credentials: long-term keys included. */
 async function dockerLogin(client: SwrEnterpriseClient, registry: string, dryRun: boolean) {
   if (dryRun) {
@@ -52,9 +46,14 @@ async function dockerLogin(client: SwrEnterpriseClient, registry: string, dryRun
   }
   const login = await client.temporaryCredential()
   setLoginOutputs(
-    login.userId,
-    login.authToken,
-    `a temporary login to ${registry}, valid until ${login.expireDate}`
+    {
+      username: login.userId,
+      password: login.authToken,
+      temporary: true,
+      ...(login.expireDate !== undefined ? { expiresAt: login.expireDate } : {}),
+      expirySource: 'expire_date'
+    },
+    `a temporary login to ${registry}`
   )
 }
 
@@ -76,18 +75,24 @@ export async function runEnterprise(
     enterprise.instanceId
   )
   const wanted = enterpriseWanted(inputs, enterprise)
-  const outcome = await log.group(groupTitle(wanted, inputs.dryRun), async () => {
+  const where = `on SWR Enterprise Edition instance ${wanted.instanceId}`
+  const title = groupTitle(wanted.namespace, wanted.repositories, inputs.dryRun, where)
+  const outcome = await log.group(title, async () => {
     const result = await convergeEnterprise(wanted, client, {
       dryRun: inputs.dryRun,
       concurrency: deps.concurrency,
       log,
       ...(inputs.registry ? { registry: inputs.registry } : {}),
-      onPlan: changes => planLines(changes, inputs.dryRun).forEach(line => info(line))
+      onPlan: changes => deps.plan.show(changes)
     })
     logReport(result.report)
     return result
   })
   const { report, registry, instance } = outcome
-  publishReport(report, { knownHost: registry }, renderEnterpriseSummary(wanted, report, instance))
+  const refused = deps.stop.refused
+  const summary = renderEnterpriseSummary(wanted, report, instance)
+  publishReport(report, { knownHost: registry }, summary, refused)
+  // Credentials refused half-way: what was done is reported, and the refusal is the one error.
+  if (refused) throw refused
   if (inputs.dockerLoginOutputs) await dockerLogin(client, registry, inputs.dryRun)
 }

@@ -9,8 +9,14 @@ import { converge } from './converge.js'
 import { LIST_FROM } from './read.js'
 import { secretValues } from './github/credential-inputs.js'
 import { getInputs, tuningFromEnv, type Inputs } from './github/inputs.js'
-import { logReport, publishReport, setLoginOutputs } from './github/finish.js'
-import { groupTitle, planLines } from './github/log.js'
+import {
+  logReport,
+  planShower,
+  publishReport,
+  setLoginOutputs,
+  type PlanShower
+} from './github/finish.js'
+import { NOTHING_PLANNED, groupTitle } from './github/log.js'
 import {
   debug,
   group,
@@ -22,7 +28,8 @@ import {
   type Logger
 } from './github/runner.js'
 import { renderSummary } from './github/summary.js'
-import { Api, type Authorizer, type ServicePolicy } from './http/api.js'
+import { Api, type Authorizer, type RunStop, type ServicePolicy } from './http/api.js'
+import { CredentialsRefused } from './http/errors.js'
 import { sleep } from './http/retry.js'
 import { Transport } from './http/transport.js'
 import { messageOf } from './values.js'
@@ -135,10 +142,10 @@ async function dockerLogin(
         credentials.longTermKeys.secretAccessKey
       )
     : await client.temporaryLogin(region)
+  const temporary = !credentials.longTermKeys
   setLoginOutputs(
-    login.username,
-    login.password,
-    `${credentials.longTermKeys ? 'a long-term' : 'a temporary'} login`
+    { ...login, temporary, expirySource: 'X-Swr-Expireat header' },
+    `${temporary ? 'a temporary' : 'a long-term'} login`
   )
 }
 
@@ -146,6 +153,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Every value that may be a secret is masked before anything can fail and print.
   for (const secret of secretValues(env)) setSecret(secret)
   let transport: Transport | undefined
+  let plan: PlanShower | undefined
+  let credentialsUsed = ''
   try {
     const inputs = getInputs(env)
     const tuning = tuningFromEnv(env)
@@ -162,7 +171,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const warm = connectionsToWarm(inputs)
     if (warm > 0) void transport.preconnect(inputs.endpoint, warm).catch(() => undefined)
     const deadline = Date.now() + tuning.retry.budgetMs
+    plan = planShower(inputs.dryRun)
+    // One for every client of the run: the first refusal of the credentials stops them all.
+    const stop: RunStop = {}
     const shared = {
+      stop,
       transport,
       retry: tuning.retry,
       deadline,
@@ -177,6 +190,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       baseUrl => api(baseUrl, genericPolicy),
       setSecret
     )
+    credentialsUsed = credentials.description
     info(
       `Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`
     )
@@ -187,16 +201,31 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         api,
         credentials,
         log,
-        concurrency: CONCURRENCY
+        concurrency: CONCURRENCY,
+        plan,
+        stop
       })
       return
     }
     const clients = standardClients(inputs, credentials, (url, authorize) =>
       api(url, swrPolicy, authorize)
     )
-    await provision(inputs, clients, log, tuning.retry.baseDelayMs, credentials)
+    await provision(
+      inputs,
+      clients,
+      log,
+      { baseDelayMs: tuning.retry.baseDelayMs, plan, stop },
+      credentials
+    )
   } catch (err) {
-    setFailed(messageOf(err))
+    if (err instanceof CredentialsRefused) {
+      if (!plan?.shown) info(NOTHING_PLANNED)
+      setFailed(
+        `${err.message}${credentialsUsed ? ` The credentials used: ${credentialsUsed}.` : ''}`
+      )
+    } else {
+      setFailed(messageOf(err))
+    }
   } finally {
     transport?.close()
   }
@@ -206,9 +235,10 @@ async function provision(
   inputs: Inputs,
   clients: Clients & { swr: Pick<SwrClient, 'temporaryLogin'> },
   log: Logger,
-  baseDelayMs: number,
+  run: { baseDelayMs: number; plan: PlanShower; stop: RunStop },
   credentials: ResolvedCredentials
 ): Promise<void> {
+  const { baseDelayMs, plan, stop } = run
   const wanted = wantedOf(inputs)
   const paths = pathRulesOf(inputs)
   const first = Math.max(1, baseDelayMs)
@@ -225,12 +255,14 @@ async function provision(
         log,
         waiting,
         paths,
-        onPlan: changes => planLines(changes, inputs.dryRun).forEach(line => info(line))
+        onPlan: changes => plan.show(changes)
       })
       logReport(result)
       return result
     }
   )
-  publishReport(report, paths, renderSummary(wanted, report))
+  // Credentials refused half-way: what was done is reported, and the refusal is the one error.
+  publishReport(report, paths, renderSummary(wanted, report), stop.refused)
+  if (stop.refused) throw stop.refused
   if (inputs.dockerLoginOutputs) await dockerLogin(inputs, credentials, clients.swr)
 }

@@ -7,13 +7,22 @@
 import type { Observed, RepositoryObservation } from './plan.js'
 import { foreignTarget, organizationFromReads } from './resources/organization.js'
 import type { TargetState } from './plan.js'
-import { ApiError } from './http/errors.js'
+import { ApiError, CredentialsRefused } from './http/errors.js'
 import { isCrossAccount } from './swr/errors.js'
 import type { Wanted } from './resources/types.js'
 import { ATTACHMENTS, type AttachmentClients } from './resources/attachments.js'
 import type { RepositoryInfo, RepositoryRead, SwrClient } from './swr/client.js'
 import { mapPool } from './pool.js'
 import { messageOf } from './values.js'
+
+/**
+ * A failed read is its repository's (or its target's) alone, but for a refusal of the
+ * credentials: that one stops the run before anything is planned.
+ */
+function failedRead(err: unknown): string {
+  if (err instanceof CredentialsRefused) throw err
+  return messageOf(err)
+}
 
 export type OrganizationReader = Pick<SwrClient, 'readOrganization'>
 export type Readers = AttachmentClients & {
@@ -43,14 +52,14 @@ export async function readRepositoryState(
   try {
     read = await clients.swr.readRepository(wanted.namespace, repository)
   } catch (err) {
-    return { error: messageOf(err) }
+    return { error: failedRead(err) }
   }
   if (read.state !== 'exists') return { read }
   try {
     return await readAttachments(clients, wanted, repository, read.info)
   } catch (err) {
     // The repository itself was read: its path and its organization are known all the same.
-    return { read, error: messageOf(err) }
+    return { read, error: failedRead(err) }
   }
 }
 
@@ -68,8 +77,9 @@ async function listed(
   try {
     const infos = await clients.swr.listRepositories(wanted.namespace, LIST_AT_MOST)
     return infos && new Map(infos.map(info => [info.name, info]))
-  } catch {
+  } catch (err) {
     // The reads one by one will say what is wrong, repository by repository.
+    failedRead(err)
     return undefined
   }
 }
@@ -86,7 +96,7 @@ async function observe(
   try {
     return await readAttachments(clients, wanted, repository, info)
   } catch (err) {
-    return { read: { state: 'exists', info }, error: messageOf(err) }
+    return { read: { state: 'exists', info }, error: failedRead(err) }
   }
 }
 
@@ -108,7 +118,7 @@ export async function readState(
     return { organization: await clients.swr.readOrganization(wanted.namespace), repositories }
   } catch (err) {
     // The repositories to be created cannot be planned without it; the others can.
-    const error = messageOf(err)
+    const error = failedRead(err)
     const blocked = repositories.map(r => (r.read?.state === 'absent' ? { error } : r))
     return { organization, repositories: blocked }
   }
@@ -131,7 +141,7 @@ export async function readTargets(
         if (err instanceof ApiError && isCrossAccount(err.error)) {
           return { error: foreignTarget(namespace, region) }
         }
-        return { error: messageOf(err) }
+        return { error: failedRead(err) }
       }
     })
   )

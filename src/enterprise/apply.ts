@@ -4,7 +4,7 @@
 import type { ChangeRecord } from '../apply.js'
 import type { Logger } from '../github/runner.js'
 import { mapPool } from '../pool.js'
-import { messageOf } from '../values.js'
+import { failureOf } from '../http/errors.js'
 import type { Change } from '../resources/types.js'
 import type { SwrEnterpriseClient } from '../swr/enterprise-client.js'
 import { applyImmutability } from './immutability.js'
@@ -50,7 +50,7 @@ async function attempt(
   try {
     return { ...change, outcome: (await run()) ?? 'done' }
   } catch (err) {
-    return { ...change, outcome: 'failed', error: messageOf(err) }
+    return { ...change, outcome: 'failed', error: failureOf(err) }
   }
 }
 

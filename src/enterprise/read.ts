@@ -4,6 +4,7 @@
 // instance is read only when an answer leaves its state in doubt (something reads as missing,
 // or a read fails), since a stopped instance answers every other call with an error.
 import { mapPool } from '../pool.js'
+import { CredentialsRefused } from '../http/errors.js'
 import { messageOf } from '../values.js'
 import type { SwrEnterpriseClient } from '../swr/enterprise-client.js'
 import { checkRunning } from './instance.js'
@@ -27,6 +28,8 @@ async function readRepositories(
     try {
       return { read: await client.readRepository(wanted.namespace, repository) }
     } catch (err) {
+      // A refusal of the credentials stops the run before anything is planned.
+      if (err instanceof CredentialsRefused) throw err
       return { error: messageOf(err) }
     }
   })

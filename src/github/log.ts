@@ -10,14 +10,41 @@ const SIGNS: Record<Change['action'], string> = {
   delete: '-'
 }
 
+/** Each resource as a sentence names it, before its name. */
+const WHAT: Record<Change['resource'], string> = {
+  organization: 'organization',
+  repository: 'repository',
+  retention: 'the retention policy of',
+  sharing: 'the sharing of',
+  replication: 'the auto-sync rule of',
+  namespace: 'namespace',
+  immutability: 'the immutable tag rules of'
+}
+
+const VERB: Record<Change['action'], string> = {
+  create: 'Create',
+  update: 'Update',
+  replace: 'Replace',
+  delete: 'Delete'
+}
+
+/** The plan in plain words: a heading, then one line per change with why it is needed. */
 export function planLines(changes: Change[], dryRun: boolean): string[] {
-  if (changes.length === 0) return ['Plan: no changes.']
-  const heading = `Plan: ${changes.length} change${changes.length === 1 ? '' : 's'}${dryRun ? ' (dry run: none is made)' : ''}`
+  if (changes.length === 0) return ['Plan: nothing to change.']
+  const count = `${changes.length} change${changes.length === 1 ? '' : 's'}`
+  const heading = `Plan: ${count}${dryRun ? ', none of which is made (dry run)' : ''}:`
   return [
     heading,
-    ...changes.map(c => `  ${SIGNS[c.action]} ${c.resource} ${c.name}: ${c.action} (${c.reason})`)
+    ...changes.map(c => {
+      const where = c.region ? ` in ${c.region}` : ''
+      return `  ${SIGNS[c.action]} ${VERB[c.action]} ${WHAT[c.resource]} ${c.name}${where}: ${c.reason}`
+    })
   ]
 }
+
+/** The plan line of a run stopped before it could read anything: its credentials were refused. */
+export const NOTHING_PLANNED =
+  'Plan: nothing could be planned, because SWR refused the credentials before anything was read.'
 
 export function repositoryLines(report: Report): string[] {
   return report.repositories.map(r => {
@@ -50,11 +77,23 @@ export function failureTotal(report: Report): string | undefined {
   return `${failed.length} of ${total} repositor${total === 1 ? 'y' : 'ies'} failed: ${names}`
 }
 
-/** A short group title, whatever the batch's length. */
-export function groupTitle(namespace: string, repositories: string[], dryRun: boolean): string {
-  const verb = dryRun ? 'Plan' : 'Create'
-  if (repositories.length > 3) {
-    return `${verb} ${repositories.length} repositories in ${namespace} if not exist`
-  }
-  return `${verb} repository ${repositories.map(r => `${namespace}/${r}`).join(', ')} if not exist`
+/**
+ * A short group title in plain words, whatever the batch's length: "Ensure group/app exists".
+ * `where` names an Enterprise Edition instance.
+ */
+export function groupTitle(
+  namespace: string,
+  repositories: string[],
+  dryRun: boolean,
+  where = ''
+): string {
+  const names = repositories.map(r => `${namespace}/${r}`)
+  const what =
+    repositories.length > 3
+      ? `${repositories.length} repositories exist in ${namespace}`
+      : names.length === 1
+        ? `${names[0]} exists`
+        : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} exist`
+  const title = `Ensure ${what}${where ? ` ${where}` : ''}`
+  return dryRun ? `${title} (dry run: nothing is changed)` : title
 }

@@ -3,6 +3,19 @@
 import { planOutput, type PathRules, type Report } from '../report.js'
 import { redact, setOutputs } from './runner.js'
 
+/**
+ * Whether the run wrote anything (in a dry run: would): a change made (or planned), or a
+ * repository this run created or updated. A change another run made first, and an Enterprise
+ * Edition repository left to the first push, are not this run's writes.
+ */
+export function changedOf(report: Report): boolean {
+  const made = report.dryRun ? 'planned' : 'done'
+  return (
+    report.changes.some(c => c.outcome === made) ||
+    report.repositories.some(r => r.created || r.updated)
+  )
+}
+
 export function writeOutputs(report: Report, rules: PathRules): void {
   const first = report.repositories[0]
   const paths = report.repositories.map(r => r.path).filter(Boolean)
@@ -15,6 +28,7 @@ export function writeOutputs(report: Report, rules: PathRules): void {
     // Errors in the result quote the service, which may echo a credential back.
     ['result', redact(JSON.stringify(report.repositories))],
     ['plan', redact(JSON.stringify(planOutput(report.changes)))],
-    ['replica_paths', report.replicaPaths.join('\n')]
+    ['replica_paths', report.replicaPaths.join('\n')],
+    ['changed', String(changedOf(report))]
   ])
 }

@@ -2,7 +2,13 @@
 // deadline, retries of what is transient, and no blind repetition of a write whose answer
 // was lost (docs/swr-service.md, "Retries and lost answers").
 import { messageOf } from '../values.js'
-import { ApiError, parseServiceError, requestIdOf, type ServiceError } from './errors.js'
+import {
+  ApiError,
+  CredentialsRefused,
+  parseServiceError,
+  requestIdOf,
+  type ServiceError
+} from './errors.js'
 import { backoffDelay, parseRetryAfter, sleep as realSleep, type RetryPolicy } from './retry.js'
 import { TransportError, type HttpResponse, type Transport } from './transport.js'
 
@@ -25,6 +31,16 @@ export interface ServicePolicy {
   isRefusedUnprocessed(status: number, error: ServiceError): boolean
   /** A sentence telling the user what to do about a final error answer. */
   hint(status: number, error: ServiceError, context: { baseUrl: URL }): string | undefined
+  /** Does the answer refuse the credentials themselves, so that every other request would fail alike? */
+  refusesCredentials?(status: number, error: ServiceError): boolean
+}
+
+/**
+ * Shared by every client of a run: once an answer refuses the credentials, no request starts
+ * any more, and every call fails with that one error.
+ */
+export interface RunStop {
+  refused?: CredentialsRefused
 }
 
 export interface ApiRequest {
@@ -81,6 +97,8 @@ export interface ApiOptions {
   timeoutMs: number
   policy: ServicePolicy
   debug: (message: string) => void
+  /** The run's stop: shared by its clients, so that a refusal of the credentials stops them all. */
+  stop?: RunStop
   sleep?: (ms: number) => Promise<void>
   random?: () => number
 }
@@ -168,7 +186,9 @@ export class Api {
 
   /** Sends the request once: the answer, or why it failed and whether to try again. */
   private async attempt(request: ApiRequest, options: CallOptions): Promise<Answer | Failure> {
-    const { transport, authorize, deadline, debug, timeoutMs } = this.options
+    const { transport, authorize, deadline, debug, timeoutMs, stop } = this.options
+    if (stop?.refused)
+      return { error: stop.refused, retryable: false, maybeDone: false, waitAtLeast: 0 }
     const url = this.urlFor(request)
     const body = request.body === undefined ? '' : JSON.stringify(request.body)
     const headers = { 'Content-Type': 'application/json;charset=utf-8', ...request.headers }
@@ -218,6 +238,7 @@ export class Api {
     }
     const serviceError = parseServiceError(response.body)
     const answer: Answer = { status, response, json: undefined, error: serviceError, requestId }
+    if (policy.refusesCredentials?.(status, serviceError)) return this.refused(request, answer)
     const hint = [options.hint?.(answer), policy.hint(status, serviceError, { baseUrl })]
       .filter(Boolean)
       .join(' ')
@@ -231,6 +252,17 @@ export class Api {
       maybeDone: !policy.isRefusedUnprocessed(status, serviceError),
       waitAtLeast: parseRetryAfter(response.headers['retry-after']) ?? 0
     }
+  }
+
+  /** The run's one refusal: the first; an answer to a request already in flight joins it. */
+  private refused(request: ApiRequest, answer: Answer): Failure {
+    const { policy, baseUrl, stop } = this.options
+    const { status, error, requestId } = answer
+    const hint = policy.hint(status, error, { baseUrl })
+    const refusal =
+      stop?.refused ?? new CredentialsRefused(request.operation, status, error, requestId, hint)
+    if (stop) stop.refused = refusal
+    return { error: refusal, retryable: false, maybeDone: false, waitAtLeast: 0 }
   }
 }
 

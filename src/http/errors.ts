@@ -73,3 +73,28 @@ export class ApiError extends Error {
     )
   }
 }
+
+/**
+ * An answer that refuses the credentials themselves (a bad signature, an unknown or locked key,
+ * an expired token), not a permission on one resource: every other request of the run would be
+ * refused alike, so the run stops at the first one (docs/swr-service.md, "Refused credentials").
+ */
+export class CredentialsRefused extends ApiError {
+  override name = 'CredentialsRefused'
+
+  constructor(...args: ConstructorParameters<typeof ApiError>) {
+    super(...args)
+    this.message += ' The run stopped at this answer: no further request was sent.'
+  }
+}
+
+/**
+ * A repository's or a change's failure as the result and the summary show it: the credentials'
+ * refusal is the step's one error, so each thing it stopped names it without repeating it.
+ */
+export function failureOf(err: unknown): string {
+  if (err instanceof CredentialsRefused) {
+    return "not done: SWR refused the credentials, and the run stopped there (the step's error says why)"
+  }
+  return err instanceof Error ? err.message : String(err)
+}

@@ -281,12 +281,15 @@ export class SwrClient {
     )
   }
 
-  /** The temporary docker login the service issues for the caller's credentials. */
+  /**
+   * The temporary docker login the service issues for the caller's credentials, with its
+   * X-Swr-Expireat header as sent (unchecked; undefined when absent).
+   */
   async temporaryLogin(
     region: string
-  ): Promise<{ registry: string; username: string; password: string }> {
+  ): Promise<{ registry: string; username: string; password: string; expiresAt?: string }> {
     const operation = 'get a temporary docker login'
-    const { json } = await this.api.call(
+    const { json, response } = await this.api.call(
       {
         operation,
         method: 'POST',
@@ -302,6 +305,13 @@ export class SwrClient {
     const colon = decoded.indexOf(':')
     if (!registry || colon < 1)
       throw new Error(`${operation} failed: the answer has no auths entry`)
-    return { registry, username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
+    const header = response.headers['x-swr-expireat']
+    const expiresAt = Array.isArray(header) ? header[0] : header
+    return {
+      registry,
+      username: decoded.slice(0, colon),
+      password: decoded.slice(colon + 1),
+      ...(expiresAt !== undefined ? { expiresAt } : {})
+    }
   }
 }

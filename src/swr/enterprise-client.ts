@@ -88,8 +88,8 @@ export interface StoredImmutableRule extends ImmutableRule {
 export interface TemporaryCredential {
   userId: string
   authToken: string
-  /** As the service writes it, for the log. */
-  expireDate: string
+  /** expire_date as the service writes it, unchecked; undefined when the answer has none. */
+  expireDate?: string
 }
 
 /** The items of a list answer: a bare array, or the first array under one of `keys`. */
@@ -126,7 +126,8 @@ export const enterprisePolicy: ServicePolicy = {
   hint(status, error, context) {
     if (status === 404 && !error.code?.startsWith('APIGW.')) return undefined
     return swrPolicy.hint(status, error, context)
-  }
+  },
+  refusesCredentials: swrPolicy.refusesCredentials
 }
 
 /** The 403 hint: the IAM permission a call needs (README, "Enterprise Edition"). */
@@ -423,6 +424,7 @@ export class SwrEnterpriseClient {
     if (!userId || !authToken) {
       throw new Error(`${operation} failed: the answer has no user_id and auth_token`)
     }
-    return { userId, authToken, expireDate: String(o['expire_date'] ?? 'unknown') }
+    const expireDate = typeof o['expire_date'] === 'string' ? o['expire_date'] : undefined
+    return { userId, authToken, ...(expireDate !== undefined ? { expireDate } : {}) }
   }
 }

@@ -9,6 +9,7 @@ export const CODES = {
   retentionNotFound: `${SWR}4000306`,
   sharingNotFound: `${SWR}4001090`,
   crossAccount: `${SWR}4011064`,
+  tokenExpired: `${SWR}4010000`,
   busy: `${SWR}4090023`,
   throttled: [`${SWR}4031032`, `${SWR}4031042`, 'APIGW.0308'],
   organizationQuota: `${SWR}4000097`,
@@ -52,6 +53,57 @@ export function isCrossAccount(error: ServiceError): boolean {
   return error.code === CODES.crossAccount
 }
 
+// The API gateway's codes for authentication information it cannot accept (its published
+// error-code table: 0301 IAM, 0303 app, 0305 other authentication information, 0307 a token to
+// be renewed, 0311 debugging authentication information). Dedicated gateways spell them APIG.
+const GATEWAY_AUTHENTICATION = /^APIGW?\.03(01|03|05|07|11)$/
+const GATEWAY_AUTHENTICATION_WORDS = /^incorrect (iam )?authentication information/i
+
+/**
+ * An answer that refuses the credentials themselves: any 401 but SWR's "another account's
+ * organization" (4011064, which concerns one organization), and a 403 that carries one of the
+ * gateway's authentication codes or words. SWR's own 403 codes are permissions, and stay
+ * with the request that got them.
+ */
+export function refusesCredentials(status: number, error: ServiceError): boolean {
+  if (status === 401) return !isCrossAccount(error)
+  if (status !== 403) return false
+  return (
+    GATEWAY_AUTHENTICATION.test(error.code ?? '') ||
+    GATEWAY_AUTHENTICATION_WORDS.test(error.message ?? '')
+  )
+}
+
+/** What the refusal means, from the gateway's words (docs/swr-service.md, "Refused credentials"). */
+function refusalHint(error: ServiceError): string {
+  const words = error.message ?? ''
+  const clock =
+    "If the keys are right, check the runner's clock: a signature more than 15 minutes off is refused."
+  if (/failed to reach the limit|locked/i.test(words)) {
+    return 'The gateway locked this access key after repeated failed signatures: it unlocks by itself after about 5 minutes. Fix the secret access key first, or the next run locks it again.'
+  }
+  if (/id[_ ]token/i.test(words)) {
+    return "IAM refused the workflow's OpenID Connect token: check idp_id, and that the identity provider in IAM trusts this repository's tokens (its issuer, audience and mapping rules)."
+  }
+  if (/\bak\b.*not exist|access key.*(not exist|not found|invalid)/i.test(words)) {
+    return 'The access key id is unknown to IAM: it was deleted or disabled, or belongs to another cloud. Check access_key_id (or the variable it came from).'
+  }
+  if (/security token|securitytoken/i.test(words)) {
+    return 'The security token does not belong to these temporary keys or has expired: temporary keys last from 15 minutes to 24 hours. Get a fresh triple (access key id, secret access key, security token) in the job that runs this action.'
+  }
+  if (
+    error.code === CODES.tokenExpired ||
+    /^APIGW?\.0307$/.test(error.code ?? '') ||
+    /token (expire|has expired)|decrypt token|token.*(invalid|scoped)/i.test(words)
+  ) {
+    return "The IAM token has expired or is not valid in this region: a token is scoped to one region's project and lasts at most 24 hours. Run again to exchange a fresh OpenID Connect token, and check that region names the region of the endpoint."
+  }
+  if (/signature/i.test(words)) {
+    return `The secret access key does not match the access key id: check secret_access_key (or the variable it came from) for a wrong value or a stray space or line break. ${clock}`
+  }
+  return `Check the access key id and secret access key (or the security token, or the OpenID Connect set-up). ${clock}`
+}
+
 function hint(status: number, error: ServiceError, { baseUrl }: { baseUrl: URL }) {
   if (isCrossAccount(error)) {
     return 'SWR says the organization belongs to another account: organization names are unique per region across all accounts, so choose another namespace.'
@@ -62,9 +114,7 @@ function hint(status: number, error: ServiceError, { baseUrl }: { baseUrl: URL }
   if (isQuota(error)) {
     return 'The account has reached its quota of SWR repositories: delete unused repositories or ask Huawei Cloud to raise the quota. Retrying cannot help.'
   }
-  if (status === 401) {
-    return "Check the access key id and secret access key (or the security token, or the OpenID Connect set-up), and that the runner's clock is right: signatures more than 15 minutes off are rejected."
-  }
+  if (refusesCredentials(status, error)) return refusalHint(error)
   if (status === 404 && (!(error.code ?? '').startsWith(SWR) || error.code === CODES.noSuchUrl)) {
     return `${baseUrl.origin} serves no SWR API at this path: check the endpoint and region inputs.`
   }
@@ -81,7 +131,8 @@ export const swrPolicy: ServicePolicy = {
   isRefusedUnprocessed(status, error) {
     return isThrottled(status, error) || (status === 409 && error.code === CODES.busy)
   },
-  hint
+  hint,
+  refusesCredentials
 }
 
 /** For IAM and other services: the gateway's throttling and server errors are transient. */
@@ -89,7 +140,9 @@ export const genericPolicy: ServicePolicy = {
   isTransient: (status, error) =>
     isThrottled(status, error) || [500, 502, 503, 504].includes(status),
   isRefusedUnprocessed: (status, error) => isThrottled(status, error),
-  hint: (status, error, context) => (status === 401 ? hint(status, error, context) : undefined)
+  hint: (status, error, context) =>
+    refusesCredentials(status, error) ? hint(status, error, context) : undefined,
+  refusesCredentials
 }
 
 /** The 403 hint: the IAM action a call needs (README, "IAM permissions"). */

@@ -7,6 +7,11 @@ import sdkSigner from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js'
 const { AKSKSigner } = sdkSigner
 const MAX_SKEW_MS = 15 * 60 * 1000
 const INCORRECT = 'Incorrect IAM authentication information'
+/** The gateway locks an access key after this many failed signatures in a row, for LOCK_MS. */
+export const LOCK_AFTER_FAILURES = 5
+export const LOCK_MS = 5 * 60 * 1000
+/** How long an IAM token lasts: 24 hours, as IAM documents. */
+export const IAM_TOKEN_LIFETIME_MS = 24 * 3600_000
 
 export const randomKey = (prefix, length) =>
   (prefix + randomBytes(32).toString('hex').toUpperCase()).slice(0, length)
@@ -47,8 +52,20 @@ export function createCredentials(options = {}) {
     secretAccessKey: sts.secretAccessKey,
     securityToken: sts.securityToken
   })
-  return { accounts, keys, sts, iamTokens: new Map() }
+  // Per access key: failed signatures in a row, and until when the key is locked.
+  return { accounts, keys, sts, iamTokens: new Map(), failures: new Map() }
 }
+
+/** Counts a failed signature of a known key; the fifth in a row locks it (the gateway's rule). */
+function signatureFailed(credentials, accessKeyId) {
+  const entry = credentials.failures.get(accessKeyId) ?? { count: 0, lockedUntil: 0 }
+  entry.count++
+  if (entry.count >= LOCK_AFTER_FAILURES) entry.lockedUntil = Date.now() + LOCK_MS
+  credentials.failures.set(accessKeyId, entry)
+}
+
+const isLocked = (credentials, accessKeyId) =>
+  (credentials.failures.get(accessKeyId)?.lockedUntil ?? 0) > Date.now()
 
 function signedHeadersOf(req, signed) {
   const headers = {}
@@ -120,20 +137,42 @@ function verifySignature(credentials, req, url, body) {
   if (error) return { error }
   const key = credentials.keys.get(accessKeyId)
   if (!key) return { error: `${INCORRECT}: ak ${accessKeyId} not exist` }
+  // A locked key is refused whatever it signs, until the lock ends.
+  if (isLocked(credentials, accessKeyId))
+    return { error: `${INCORRECT}: AK access failed to reach the limit,forbidden.` }
   const tokenError = checkSecurityToken(req, key, signed)
   if (tokenError) return { error: tokenError }
   const expected = expectedSignature(req, url, body, headers, signedList, key.secretAccessKey)
-  if (!timingSafeEqual(expected, Buffer.from(signature)))
+  if (!timingSafeEqual(expected, Buffer.from(signature))) {
+    signatureFailed(credentials, accessKeyId)
     return { error: `${INCORRECT}: verify aksk signature fail` }
+  }
+  credentials.failures.delete(accessKeyId)
   return { account: key.account, kind: key.securityToken ? 'sts' : 'aksk' }
 }
 
-/** { account, kind: 'aksk' | 'sts' | 'token' } or { error } (the API gateway's 401 message). */
-export function authenticate(credentials, req, url, body) {
+/**
+ * An expired IAM token, as the `expiredToken` variant answers it: the gateway's 401 APIGW.0301
+ * "token expires" (quoted in Huawei Cloud's FAQs), its 401 APIGW.0307 "The token must be
+ * updated." (likewise), or SWR's own 401 4010000 (its error-code table: token expired).
+ */
+function expiredToken(variant, expires) {
+  if (variant === 'APIGW.0307') return { error: 'The token must be updated.', code: 'APIGW.0307' }
+  if (variant === 'SVCSTG.SWR.4010000') return { error: 'Token expired', code: variant, swr: true }
+  return { error: `${INCORRECT}: token expires, expires_at: ${new Date(expires).toISOString()}` }
+}
+
+/**
+ * { account, kind: 'aksk' | 'sts' | 'token' } or { error, code?, swr? }: the API gateway's 401
+ * message (its code APIGW.0301 unless `code` says otherwise; `swr`: SWR answers it, not the
+ * gateway). `expiredTokenVariant` is the variant that says how an expired token is refused.
+ */
+export function authenticate(credentials, req, url, body, expiredTokenVariant = 'APIGW.0301') {
   const token = req.headers['x-auth-token']
   if (token !== undefined) {
     const entry = credentials.iamTokens.get(token)
-    if (!entry || entry.expires < Date.now()) return { error: `${INCORRECT}: decrypt token fail` }
+    if (!entry) return { error: `${INCORRECT}: decrypt token fail` }
+    if (entry.expires <= Date.now()) return expiredToken(expiredTokenVariant, entry.expires)
     return { account: entry.account, kind: 'token', project: entry.project }
   }
   if (req.headers.authorization) return verifySignature(credentials, req, url, body)

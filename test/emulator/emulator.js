@@ -15,6 +15,8 @@
 //   option, or `emulator.variants` at any time); VARIANTS lists each value, the default first.
 // - answers.js: error bodies in the live shape (default) or an older one (`errorShape`); the
 //   API gateway's own errors (APIGW.0301 on bad credentials, APIGW.0101 for a path that is no API).
+//   auth.js also locks an access key after five failed signatures in a row, for five minutes,
+//   and refuses an expired IAM token as the expiredToken variant says.
 // - faults.js: injected faults (status, html, empty, truncate, reset, hang, lose-answer, drip,
 //   delay), latency and a consistency lag.
 // - router.js: how a route module is written; a new service is one more entry in ROUTE_MODULES.
@@ -26,7 +28,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import { ANSWERED_CODE, gatewayError, noSuchApi, send } from './answers.js'
-import { authenticate, createCredentials } from './auth.js'
+import { IAM_TOKEN_LIFETIME_MS, authenticate, createCredentials } from './auth.js'
 import { enterpriseError, instanceOwnRoutes } from './enterprise.js'
 import { enterpriseFixtures } from './enterprise-fixtures.js'
 import { namespaceRoutes } from './enterprise-namespaces.js'
@@ -43,13 +45,14 @@ import { swrRoutes } from './swr.js'
 import { addRuleRecord, syncRoutes } from './sync.js'
 import {
   ACCESS_VARIANTS,
+  AUTH_VARIANTS,
   ENTERPRISE_VARIANTS,
   ERROR_SHAPES,
   VARIANTS,
   createVariants
 } from './variants.js'
 
-export { ACCESS_VARIANTS, ENTERPRISE_VARIANTS, ERROR_SHAPES, VARIANTS }
+export { ACCESS_VARIANTS, AUTH_VARIANTS, ENTERPRISE_VARIANTS, ERROR_SHAPES, VARIANTS }
 export { DEFAULT_REGIONS } from './regions.js'
 export { INSTANCE_STATUSES } from './enterprise.js'
 
@@ -90,7 +93,11 @@ function createSettings(options) {
     consistencyLagMs: options.consistencyLagMs ?? 0,
     namespaceQuota: options.namespaceQuota ?? 5,
     repositoryQuota: options.repositoryQuota ?? Infinity,
-    errorShape: options.errorShape ?? 'live'
+    errorShape: options.errorShape ?? 'live',
+    /** How long an IAM token from the OpenID Connect exchange lasts (IAM documents 24 h). */
+    iamTokenLifetimeMs: options.iamTokenLifetimeMs ?? IAM_TOKEN_LIFETIME_MS,
+    /** How long a temporary docker login lasts (the docs say 24 h in one place, 6 h in another). */
+    dockerLoginLifetimeMs: options.dockerLoginLifetimeMs ?? 24 * 3600_000
   }
   if (!ERROR_SHAPES.includes(settings.errorShape))
     throw new Error(`errorShape must be one of ${ERROR_SHAPES.join(', ')}`)
@@ -99,8 +106,15 @@ function createSettings(options) {
 
 /** Authenticates an SWR call, then answers it, unless the account may not write. */
 async function serve(ctx, route, call, entry) {
-  const who = authenticate(ctx.credentials, call.req, call.url, call.body)
-  if (who.error) return gatewayError(call.res, 401, 'APIGW.0301', who.error)
+  const who = authenticate(
+    ctx.credentials,
+    call.req,
+    call.url,
+    call.body,
+    ctx.variants.expiredToken
+  )
+  if (who.swr) return call.error(401, who.code, who.error)
+  if (who.error) return gatewayError(call.res, 401, who.code ?? 'APIGW.0301', who.error)
   if (who.project !== undefined && who.project !== entry.region) {
     const message = `Incorrect IAM authentication information: the token is scoped to project ${who.project}, not ${entry.region}`
     return gatewayError(call.res, 401, 'APIGW.0301', message)
@@ -292,9 +306,10 @@ function regionView(ctx, region) {
 
 /**
  * Empties every region's SWR (the objects stay, so `emulator.state` still is the default's);
- * each account keeps its first project of each region, with its id.
+ * each account keeps its first project of each region, with its id. Locked keys are unlocked.
  */
 function clearState(ctx) {
+  ctx.credentials.failures.clear()
   for (const { state } of ctx.regions.all()) Object.assign(state, createState())
   ctx.projects.clearExtras()
 }
@@ -355,6 +370,7 @@ function createContext(options) {
  * region's), regions (those auto-sync may target: DEFAULT_REGIONS), knownAccounts (account names
  * sharing accepts besides main, other and reader), host, port, httpsPort, tls ({ key, cert }),
  * latencyMs, consistencyLagMs, namespaceQuota (5), repositoryQuota (unlimited), oidcAudience,
+ * iamTokenLifetimeMs (24 h), dockerLoginLifetimeMs (24 h),
  * errorShape ('live' | 'object' | 'array' | 'errors'), variants ({ name: value } of VARIANTS),
  * accounts ({ main: { accessKeyId, secretAccessKey } }). `settings` and `variants` on the
  * returned object can be changed while it runs. The helpers act on the default region;

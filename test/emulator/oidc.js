@@ -57,7 +57,7 @@ function exchangeIdToken(ctx, call) {
   // A token is scoped to one region's project; SWR in another region refuses it.
   if (!regions.known.has(project)) return iamError(400, `project ${project} not found`)
   const token = `MII${randomBytes(96).toString('base64url')}`
-  const expires = Date.now() + 3600_000
+  const expires = Date.now() + ctx.settings.iamTokenLifetimeMs
   const account = credentials.accounts.main
   credentials.iamTokens.set(token, { account, expires, project })
   oidc.issued.iamTokens.push(token)

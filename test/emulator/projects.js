@@ -59,7 +59,7 @@ const projectView = (project, origin) => ({
 function listProjects(ctx, call) {
   // IAM is global: no region check here, unlike SWR in serve().
   const who = authenticate(ctx.credentials, call.req, call.url, call.body)
-  if (who.error) return gatewayError(call.res, 401, 'APIGW.0301', who.error)
+  if (who.error) return gatewayError(call.res, 401, who.code ?? 'APIGW.0301', who.error)
   const name = call.url.searchParams.get('name')
   // Without a name IAM lists every project of the account; an unknown name matches none.
   const names = name === null ? [...ctx.regions.known] : ctx.regions.known.has(name) ? [name] : []

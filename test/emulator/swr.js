@@ -176,10 +176,17 @@ function temporaryLogin(ctx, call) {
   const project = call.url.searchParams.get('projectname')
   if (project !== null && project !== ctx.region)
     return call.error(400, 'SVCSTG.SWR.4000014', `Unknown projectname ${project}`)
-  const auth = Buffer.from(
-    `${ctx.region}@${randomKey('TMPLOGIN', 20)}:${randomBytes(32).toString('hex')}`
-  ).toString('base64')
-  return call.send(200, { auths: { [ctx.registry]: { auth } } })
+  const username = `${ctx.region}@${randomKey('TMPLOGIN', 20)}`
+  const password = randomBytes(32).toString('hex')
+  const auth = Buffer.from(`${username}:${password}`).toString('base64')
+  // X-Swr-Expireat: ISO 8601 UTC with microseconds, the form a live answer was reported in
+  // (docs/swr-service.md, "Docker login"); the login lasts settings.dockerLoginLifetimeMs.
+  const expires = new Date(Date.now() + ctx.settings.dockerLoginLifetimeMs)
+  const headers = {
+    'X-Swr-Dockerlogin': `docker login -u ${username} -p ${password} ${ctx.registry}`,
+    'X-Swr-Expireat': expires.toISOString().replace(/Z$/, '000Z')
+  }
+  return call.send(200, { auths: { [ctx.registry]: { auth } } }, headers)
 }
 
 const NS = '/v2/manage/namespaces/{namespace}'

@@ -17,6 +17,11 @@ export const VARIANTS = Object.freeze({
   readRepoInMissingOrg: Object.freeze(['org-code', 'repo-code']),
   /** Calls on an organization another account owns: as if missing, or 401 4011064. */
   foreignOrg: Object.freeze(['404', '401']),
+  /**
+   * How an expired IAM token is refused: the gateway's 401 APIGW.0301 "token expires", its 401
+   * APIGW.0307 "The token must be updated.", or SWR's own 401 4010000 "token expired".
+   */
+  expiredToken: Object.freeze(['APIGW.0301', 'APIGW.0307', 'SVCSTG.SWR.4010000']),
   /** POST .../retentions on a repository that has a policy already. */
   secondRetention: Object.freeze(['refuse-400', 'refuse-409', 'store']),
   /** The answer once the account's repository quota is reached: "status-code". */
@@ -88,6 +93,9 @@ export const ACCESS_VARIANTS = Object.freeze([
   'deleteMissingSyncRule',
   'syncRuleAutoField'
 ])
+
+/** The variants that only a run with an expired IAM token shows (refusals.test.ts tries each). */
+export const AUTH_VARIANTS = Object.freeze(['expiredToken'])
 
 /** The error body shapes SWR is known to answer with, the live one first. */
 export const ERROR_SHAPES = Object.freeze(['live', 'object', 'array', 'errors'])
