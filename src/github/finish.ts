@@ -3,6 +3,7 @@
 // total; and the docker login outputs.
 import type { PathRules, Report } from '../report.js'
 import { failureAnnotations, failureTotal, repositoryLines } from './log.js'
+import { hasControl } from '../values.js'
 import { writeOutputs } from './outputs.js'
 import { appendSummary, error, info, setFailed, setOutput, setSecret, warning } from './runner.js'
 
@@ -26,6 +27,13 @@ export function publishReport(report: Report, paths: PathRules, summary: string)
 
 /** docker_username and docker_password, the password masked before it is set. */
 export function setLoginOutputs(username: string, password: string, what: string): void {
+  // Both come from the service: a line break would split an output, or leave part of the
+  // password unmasked.
+  if (hasControl(username) || hasControl(password) || !username || !password) {
+    throw new Error(
+      `The docker login the service answered for ${what} has an empty user name or password, or one with a line break or control character: no login outputs were set.`
+    )
+  }
   setSecret(password)
   setOutput('docker_username', username)
   setOutput('docker_password', password)

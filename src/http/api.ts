@@ -1,7 +1,7 @@
 // The signed-request layer every service client uses (SWR, IAM): authentication, a run-wide
 // deadline, retries of what is transient, and no blind repetition of a write whose answer
 // was lost (docs/swr-service.md, "Retries and lost answers").
-import { messageOf } from '../values.js'
+import { messageOf, oneLine } from '../values.js'
 import { ApiError, parseServiceError, requestIdOf, type ServiceError } from './errors.js'
 import { backoffDelay, parseRetryAfter, sleep as realSleep, type RetryPolicy } from './retry.js'
 import { TransportError, type HttpResponse, type Transport } from './transport.js'
@@ -245,5 +245,5 @@ const LOST_ANSWER: Answer = {
 function describeBody(body: string): string {
   const text = body.trim()
   if (!text) return 'an empty body'
-  return parseServiceError(text).message ?? text.slice(0, 120)
+  return parseServiceError(text).message ?? oneLine(text.slice(0, 120))
 }
