@@ -33,11 +33,15 @@ afterEach(() => {
   process.exitCode = undefined
 })
 
+// Lines core.info would let the runner read as a workflow command (a line break, then "::" at
+// a line's start or the older "##[" form): info writes them escaped instead.
+const commandLike = (message: string) => /[\r\n]|^\s*::|##\[/.test(message)
+
 describe('workflow commands match @actions/core', () => {
   it.each(awkward)('debug, info, warning, error and masks of %j', message => {
     for (const [ours, theirs] of [
       [runner.debug, core.debug],
-      [runner.info, core.info],
+      ...(commandLike(message) ? [] : [[runner.info, core.info] as const]),
       [runner.warning, core.warning],
       [runner.error, core.error]
     ] as const) {
@@ -49,6 +53,21 @@ describe('workflow commands match @actions/core', () => {
       )
     }
   })
+
+  it.each([
+    ['first\nsecond\r\nthird', 'first\\nsecond\\r\\nthird\n'],
+    ['::warning::from text', '%3A:warning::from text\n'],
+    ['  ::add-mask::x', '  %3A:add-mask::x\n'],
+    ['path\n::stop-commands::t\r::add-mask::y', 'path\\n::stop-commands::t\\r::add-mask::y\n'],
+    ['old ##[add-mask]form', 'old ##%5Badd-mask]form\n'],
+    ['bell \u0007 and escape \u001b[31m', 'bell \\u0007 and escape \\u001b[31m\n']
+  ])(
+    'info writes %j as one line that starts no command, where core.info would not',
+    (message, line) => {
+      expect(captureStdout(() => runner.info(message))).toBe(line)
+      expect(captureStdout(() => core.info(message))).not.toBe(line)
+    }
+  )
 
   it('opens and closes groups like core.group', async () => {
     let ours = ''

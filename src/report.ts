@@ -9,6 +9,8 @@ import { sameAccount } from './swr/access-client.js'
 import { targetKey } from './resources/replication.js'
 import type { Change, DriftItem, Wanted } from './resources/types.js'
 import type { RepositoryInfo, RepositorySettings } from './swr/client.js'
+import { REGISTRY_HOST, sameName } from './swr/names.js'
+import { hasControl, quoted } from './values.js'
 
 export type RepositoryAction =
   | 'created'
@@ -84,10 +86,45 @@ export interface PathRules {
   knownHost?: string
 }
 
-export function pathOf(rules: PathRules, name: string, info?: RepositoryInfo): string {
-  if (rules.registryOverride) return `${rules.registryOverride}/${name}`
-  if (info?.path) return info.path
-  return rules.knownHost ? `${rules.knownHost}/${name}` : ''
+/** An image path, and why the service's was not taken when it was not. */
+export interface PathOutcome {
+  path: string
+  warning?: string
+}
+
+/**
+ * The host of the path the service answered for `name`, when that path is one line of the
+ * expected shape: a registry host (the one derived from the endpoint, when one is), then the
+ * organization and repository asked for. Undefined otherwise.
+ */
+function answeredHost(rules: PathRules, name: string, path: string): string | undefined {
+  const slash = path.indexOf('/')
+  const host = path.slice(0, slash)
+  if (slash < 0 || hasControl(path) || !REGISTRY_HOST.test(host)) return undefined
+  if (rules.knownHost && host.toLowerCase() !== rules.knownHost.toLowerCase()) return undefined
+  return sameName(path.slice(slash + 1), name) ? host.toLowerCase() : undefined
+}
+
+/**
+ * The image path of repository `name` ("group/app"): on the registry input's host when given;
+ * else on the host of the path the service answered, once that path is checked (a path that
+ * is not what was asked for is not trusted, and the path the action builds is used instead,
+ * with a warning); else on the host derived from the endpoint; else none.
+ */
+export function pathOf(rules: PathRules, name: string, info?: RepositoryInfo): PathOutcome {
+  if (rules.registryOverride) return { path: `${rules.registryOverride}/${name}` }
+  const built = rules.knownHost ? `${rules.knownHost}/${name}` : ''
+  if (!info?.path) return { path: built }
+  const host = answeredHost(rules, name, info.path)
+  if (host) return { path: `${host}/${name}` }
+  const expected = `${rules.knownHost ?? 'a registry host'}/${name}`
+  const instead = built
+    ? `the path ${built} is used instead`
+    : 'no path is known: set input registry to the host users push to'
+  return {
+    path: built,
+    warning: `SWR answered the path ${quoted(info.path)} for repository "${name}", which is not ${expected}; it is not trusted, and ${instead}.`
+  }
 }
 
 /** The `plan` output: the changes alone, as plain objects. */
@@ -193,7 +230,8 @@ function repositoryResult(
   records: ChangeRecord[],
   applied: RepositoryApplied | undefined,
   rules: PathRules,
-  targetErrors: Record<string, string>
+  targetErrors: Record<string, string>,
+  warnings: string[]
 ): RepositoryResult {
   const current = applied?.plan ?? rp
   const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done')
@@ -203,11 +241,12 @@ function repositoryResult(
   const changed = planned || done
   const info = applied?.info ?? readInfo(current)
   const exists = info !== undefined || (changed && creates) || applied?.created === true
-  const path = exists ? pathOf(rules, rp.name, info) : ''
+  const { path, warning: pathWarning } = exists ? pathOf(rules, rp.name, info) : { path: '' }
+  if (pathWarning) warnings.push(pathWarning)
   // A repository that exists needs a path to push to: without one the run has failed it.
   const pathless =
     exists && !path && !planned
-      ? `The service did not return the path of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
+      ? `The service did not return ${pathWarning ? 'a path that can be trusted' : 'the path'} of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
       : undefined
   // A dry run cannot fail a change, but a target that could not be read fails its rule all the same.
   const targetError = records
@@ -277,8 +316,9 @@ export function buildReport(
     : plan.organization
       ? [{ ...plan.organization, outcome: 'planned' }]
       : []
+  const pathWarnings: string[] = []
   const repositories = perRepository.map(({ rp, a, records }) =>
-    repositoryResult(wanted, rp, records, a, rules, plan.targetErrors)
+    repositoryResult(wanted, rp, records, a, rules, plan.targetErrors, pathWarnings)
   )
   const targetRecords: ChangeRecord[] = applied
     ? applied.targetOrganizations
@@ -297,6 +337,6 @@ export function buildReport(
     changes: [...organizationRecord, ...targetRecords, ...perRepository.flatMap(p => p.records)],
     repositories,
     replicaPaths,
-    warnings: perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings)
+    warnings: [...pathWarnings, ...perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings)]
   }
 }

@@ -18,6 +18,11 @@ export function checkRunning(instance: InstanceInfo): InstanceInfo {
 /** The registry host: the registry input, else the instance's access address. */
 export function registryOf(instance: InstanceInfo | undefined, registry: string | undefined) {
   const host = registry ?? instance?.accessAddress
+  if (!host && instance?.badAccessAddress) {
+    throw new Error(
+      `The instance answered the access address ${instance.badAccessAddress}, which is not a registry host name: it is not trusted. Set input registry to the host users push to.`
+    )
+  }
   if (!host) {
     throw new Error(
       'The instance did not name its access address: set input registry to the host users push to.'

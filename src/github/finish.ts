@@ -6,6 +6,7 @@ import type { PathRules, Report } from '../report.js'
 import type { Change } from '../resources/types.js'
 import { failureAnnotations, failureTotal, planLines, repositoryLines } from './log.js'
 import { failureOf } from '../http/errors.js'
+import { hasControl } from '../values.js'
 import { writeOutputs } from './outputs.js'
 import { appendSummary, error, info, setFailed, setOutput, setSecret, warning } from './runner.js'
 
@@ -53,6 +54,14 @@ export interface DockerLogin {
  * with a warning, when the service's expiry makes no sense).
  */
 export function setLoginOutputs(login: DockerLogin, what: string): void {
+  // Both come from the service: a line break would split an output, or leave part of the
+  // password unmasked.
+  const { username, password } = login
+  if (hasControl(username) || hasControl(password) || !username || !password) {
+    throw new Error(
+      `The docker login the service answered for ${what} has an empty user name or password, or one with a line break or control character: no login outputs were set.`
+    )
+  }
   setSecret(login.password)
   setOutput('docker_username', login.username)
   setOutput('docker_password', login.password)

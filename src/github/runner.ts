@@ -4,6 +4,7 @@
 // the few commands below on its common path, and imports @actions/core lazily for OIDC.
 import { appendFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
+import { oneLine } from '../values.js'
 
 /** os.EOL's value, which core writes; without loading node:os for it. */
 const EOL = process.platform === 'win32' ? '\r\n' : '\n'
@@ -92,8 +93,20 @@ export function debug(message: string): void {
   issueCommand('debug', {}, redact(message))
 }
 
+/**
+ * A log line no runner reads as a workflow command, whatever text from the service it quotes:
+ * one line (a line break shows as \n), no "::" at its start (the runner trims leading blanks
+ * first) and no "##[" (the older command form, found anywhere in a line). Ordinary text is
+ * left as core.info writes it.
+ */
+export function logLine(message: string): string {
+  const line = oneLine(message).replace(/##\[/g, '##%5B')
+  return /^\s*::/.test(line) ? line.replace('::', '%3A:') : line
+}
+
+/** As core.info, through logLine: the same bytes for any text that cannot start a command. */
 export function info(message: string): void {
-  process.stdout.write(redact(message) + EOL)
+  process.stdout.write(logLine(redact(message)) + EOL)
 }
 
 export function warning(message: string): void {

@@ -3,12 +3,38 @@ import type { ChangeRecord } from '../apply.js'
 import type { Report, RepositoryResult } from '../report.js'
 import type { Wanted } from '../resources/types.js'
 
+// Every text in the summary may quote the service (names, paths, descriptions, messages), so
+// none of it is read as Markdown or HTML: a table cell stays one cell of one line, and a
+// description cannot add a link, an image, a tag or emphasis.
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
+
+/** Text as Markdown that shows it as it is, in one table cell. */
 export function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+  return (
+    text
+      .replace(CONTROLS, ' ')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/[\\`*[\]~|!#]/g, '\\$&')
+      // An underscore inside a word never starts emphasis, and is_public reads better as it is.
+      .replace(/_/g, (u, at: number, all: string) =>
+        /[a-z0-9]/i.test(all[at - 1] ?? '') && /[a-z0-9]/i.test(all[at + 1] ?? '') ? u : '\\_'
+      )
+  )
 }
 
+/**
+ * Text as a code span in one table cell: nothing in it is Markdown or HTML, so only what could
+ * end the span or the cell is dealt with (a fence longer than any run of backticks in it).
+ */
 export function code(text: string): string {
-  return text ? `\`${cell(text)}\`` : '—'
+  if (!text) return '—'
+  const line = text.replace(CONTROLS, ' ').replace(/\|/g, '\\|')
+  const fence = '`'.repeat(Math.max(0, ...(line.match(/`+/g) ?? []).map(r => r.length)) + 1)
+  const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${line}${pad}${fence}`
 }
 
 function settingsOf(result: RepositoryResult): string {

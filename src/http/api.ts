@@ -1,7 +1,7 @@
 // The signed-request layer every service client uses (SWR, IAM): authentication, a run-wide
 // deadline, retries of what is transient, and no blind repetition of a write whose answer
 // was lost (docs/swr-service.md, "Retries and lost answers").
-import { messageOf } from '../values.js'
+import { messageOf, oneLine } from '../values.js'
 import {
   ApiError,
   CredentialsRefused,
@@ -277,5 +277,5 @@ const LOST_ANSWER: Answer = {
 function describeBody(body: string): string {
   const text = body.trim()
   if (!text) return 'an empty body'
-  return parseServiceError(text).message ?? text.slice(0, 120)
+  return parseServiceError(text).message ?? oneLine(text.slice(0, 120))
 }

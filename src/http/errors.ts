@@ -2,6 +2,7 @@
 // The bodies come in several shapes (docs/swr-service.md, "Error answers"); the live SWR shape
 // carries the same code twice, at the top (`error_code`) and in `errors[0]`, so the top is
 // read first.
+import { oneLine } from '../values.js'
 import type { HttpResponse } from './transport.js'
 
 export interface ServiceError {
@@ -9,12 +10,22 @@ export interface ServiceError {
   message?: string
 }
 
+// What an error answer contributes to a message is the service's text: one line, and short,
+// since it is quoted in the log, an annotation, the summary and the result output.
+const CODE_MAX = 100
+const MESSAGE_MAX = 500
+
+function clip(text: string, max: number): string {
+  const line = oneLine(text)
+  return line.length > max ? `${line.slice(0, max)}…` : line
+}
+
 function pick(o: Record<string, unknown>, codeKeys: string[], messageKeys: string[]) {
   const rawCode = codeKeys.map(k => o[k]).find(v => v !== undefined && v !== '')
   const rawMessage = messageKeys.map(k => o[k]).find(v => v !== undefined && v !== '')
   // IAM's {"error":{"code":401,…}} repeats the HTTP status as a number: not a code worth showing.
-  const code = typeof rawCode === 'string' ? rawCode : undefined
-  const message = rawMessage === undefined ? undefined : String(rawMessage)
+  const code = typeof rawCode === 'string' ? clip(rawCode, CODE_MAX) : undefined
+  const message = rawMessage === undefined ? undefined : clip(String(rawMessage), MESSAGE_MAX)
   if (code === undefined && message === undefined) return undefined
   return { ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) }
 }
@@ -43,14 +54,17 @@ export function parseServiceError(body: string): ServiceError {
   }
   if (/^<(!doctype|html)/i.test(text)) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim()
-    return { message: `an HTML page${title ? ` titled "${title}"` : ''} instead of an API answer` }
+    return {
+      message: `an HTML page${title ? ` titled "${clip(title, 120)}"` : ''} instead of an API answer`
+    }
   }
-  return { message: text.length > 300 ? `${text.slice(0, 300)}…` : text }
+  return { message: clip(text, 300) }
 }
 
 export function requestIdOf(response: HttpResponse): string | undefined {
   const id = response.headers['x-request-id'] ?? response.headers['x-openstack-request-id']
-  return Array.isArray(id) ? id[0] : id
+  const first = Array.isArray(id) ? id[0] : id
+  return first === undefined ? undefined : clip(first, CODE_MAX)
 }
 
 /** An answer a call cannot go on from. The message quotes the service, never our request. */

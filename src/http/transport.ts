@@ -157,13 +157,50 @@ function incomplete(): NodeJS.ErrnoException {
   return Object.assign(new Error('incomplete answer'), { code: 'INCOMPLETE' })
 }
 
+/**
+ * The most of an answer's body that is read, in bytes. Every SWR answer is small JSON: a page
+ * of 1000 repositories is about 0.5 MB, and an error a few hundred bytes. An answer is held
+ * whole while it is read and parsed (a 200 MB one took about 930 MB of memory), so one far
+ * larger than any real answer is cut off here, before it can exhaust the runner's memory.
+ */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024
+
+/** An answer larger than MAX_ANSWER_BYTES: final, since asking again brings the same answer. */
+function tooLarge(method: string, url: URL, sent: boolean, size?: number): TransportError {
+  const mib = MAX_ANSWER_BYTES / 1024 / 1024
+  return new TransportError(
+    `the answer to ${method} ${url.pathname} is larger than the ${mib} MiB an answer may have` +
+      `${size === undefined ? '' : ` (Content-Length ${size})`}; it was not read. No SWR answer is that large: check the endpoint, and any proxy in between`,
+    'TOO_LARGE',
+    false,
+    sent
+  )
+}
+
 function readAnswer(
   res: IncomingMessage,
   fail: (err: NodeJS.ErrnoException) => void,
+  overflow: (size?: number) => void,
   done: (answer: HttpResponse) => void
 ): void {
+  const declared = Number(res.headers['content-length'])
+  if (Number.isFinite(declared) && declared > MAX_ANSWER_BYTES) {
+    res.destroy()
+    overflow(declared)
+    return
+  }
   const chunks: Buffer[] = []
-  res.on('data', (chunk: Buffer) => chunks.push(chunk))
+  let received = 0
+  res.on('data', (chunk: Buffer) => {
+    received += chunk.length
+    if (received > MAX_ANSWER_BYTES) {
+      chunks.length = 0
+      res.destroy()
+      overflow()
+      return
+    }
+    chunks.push(chunk)
+  })
   // Node reports an answer cut short as an 'aborted' error, or only as a close.
   res.on('error', () => fail(incomplete()))
   res.on('close', () => {
@@ -350,9 +387,12 @@ export class Transport {
         clearTimeout(timer)
         return true
       }
+      const sentSoFar = () => socket !== undefined && established.has(socket)
       const fail = (err: NodeJS.ErrnoException): void => {
-        const sent = socket !== undefined && established.has(socket)
-        if (settle()) reject(describe(err, url, timeoutMs, sent))
+        if (settle()) reject(describe(err, url, timeoutMs, sentSoFar()))
+      }
+      const overflow = (size?: number): void => {
+        if (settle()) reject(tooLarge(method, url, sentSoFar(), size))
       }
       const fullHeaders = {
         ...headers,
@@ -370,7 +410,7 @@ export class Transport {
           headers: fullHeaders
         },
         res =>
-          readAnswer(res, fail, answer => {
+          readAnswer(res, fail, overflow, answer => {
             if (settle()) resolve(answer)
           })
       )

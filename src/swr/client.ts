@@ -5,7 +5,13 @@ import { isObject } from '../values.js'
 import type { Answer, Api } from '../http/api.js'
 import type { ApiError } from '../http/errors.js'
 import { CODES, isOrganizationNotFound, isSwrNotFound, permissionHint } from './errors.js'
-import { namespacePath, repositoryPathSegment } from './names.js'
+import {
+  answeredOther,
+  canonicalName,
+  namespacePath,
+  repositoryPathSegment,
+  sameName
+} from './names.js'
 
 export interface RepositorySettings {
   is_public: boolean
@@ -49,9 +55,10 @@ function repoPath(namespace: string, repository: string): string {
   return `${ns(namespace)}/repos/${repositoryPathSegment(repository)}`
 }
 
+/** A repository's record, under the name it was asked by (checked to be the one it names). */
 function repositoryInfo(json: Record<string, unknown>, repository: string): RepositoryInfo {
   return {
-    name: String(json['name'] ?? repository),
+    name: repository,
     category: String(json['category'] ?? ''),
     description: String(json['description'] ?? ''),
     is_public: json['is_public'] === true,
@@ -93,7 +100,10 @@ export class SwrClient {
       { operation: `read organization "${namespace}"`, method: 'GET', path: ns(namespace) },
       { ok: [200], accept: isSwrNotFound, hint: permissionHint('swr:namespace:getNamespace') }
     )
-    return answer.status === 200 ? 'exists' : 'missing'
+    if (answer.status !== 200) return 'missing'
+    const other = isObject(answer.json) && answeredOther(answer.json, { name: namespace })
+    if (other) throw new Error(`read organization "${namespace}" failed: ${other}`)
+    return 'exists'
   }
 
   async createOrganization(namespace: string): Promise<'created' | 'exists'> {
@@ -128,6 +138,8 @@ export class SwrClient {
     if (!isObject(json) || typeof json['is_public'] !== 'boolean') {
       throw new Error(`${operation} failed: the answer is not a repository (no is_public field)`)
     }
+    const other = answeredOther(json, { namespace, name: repository })
+    if (other) throw new Error(`${operation} failed: ${other}`)
     const info = repositoryInfo(json, repository)
     return { state: 'exists', info }
   }
@@ -154,9 +166,14 @@ export class SwrClient {
       const page = answer.json.filter(isObject)
       const total = totalOf(answer.response.headers['content-range'], page)
       if (total > most) return undefined
+      // The list matches fuzzily: an item counts only when it names this organization exactly,
+      // and under its name in the inputs' form, so that the reads find it by that name.
       for (const item of page) {
-        if (item['namespace'] === namespace && typeof item['is_public'] === 'boolean') {
-          found.push(repositoryInfo(item, String(item['name'])))
+        const { namespace: ns, name } = item
+        if (typeof ns === 'string' && sameName(ns, namespace) && typeof name === 'string') {
+          if (typeof item['is_public'] === 'boolean') {
+            found.push(repositoryInfo(item, canonicalName(name)))
+          }
         }
       }
       offset += page.length

@@ -3,18 +3,21 @@
 // instance's resources need. Every path starts with the instance's prefix and
 // every request names the project in X-Project-Id. Like SwrClient, it turns answers into plain
 // outcomes and leaves what to do about them to the resources.
-import { isObject } from '../values.js'
+import { hasControl, isObject, quoted } from '../values.js'
 import type { Answer, Api, ApiRequest, CallOptions, ServicePolicy } from '../http/api.js'
 import type { ApiError } from '../http/errors.js'
 import { swrPolicy } from './errors.js'
+import { REGISTRY_HOST, answeredOther, sameName } from './names.js'
 
 export interface InstanceInfo {
   id: string
   name: string
   /** Initial, Creating, Running, Unavailable…: only Running serves. */
   status: string
-  /** The registry host users push to, without a scheme. */
+  /** The registry host users push to, without a scheme; empty unless it is a host name. */
   accessAddress: string
+  /** What the instance answered for its access address when that is no host name, quoted. */
+  badAccessAddress?: string
 }
 
 export interface NamespaceInfo {
@@ -153,13 +156,17 @@ function retentionHint(policy: RetentionPolicy, what: string) {
 
 function instanceInfo(json: unknown, id: string): InstanceInfo {
   const o = isObject(json) ? json : {}
-  const address = String(o['access_address'] ?? '')
+  const answered = String(o['access_address'] ?? '')
+  // The notes leave open whether a scheme comes with it; a host is what docker wants, and the
+  // host of every image path: anything else (a line break, a path) is not taken.
+  const address = answered.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '')
+  const host = !hasControl(address) && REGISTRY_HOST.test(address)
   return {
     id: String(o['id'] ?? id),
     name: String(o['name'] ?? id),
     status: String(o['status'] ?? ''),
-    // The notes leave open whether a scheme comes with it; a host is what docker wants.
-    accessAddress: address.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '')
+    accessAddress: host ? address : '',
+    ...(answered && !host ? { badAccessAddress: quoted(answered, 100) } : {})
   }
 }
 
@@ -232,7 +239,10 @@ export class SwrEnterpriseClient {
       { operation: `read namespace "${namespace}"`, method: 'GET', path: this.ns(namespace) },
       { ok: [200], accept: isMissing, hint: permission('read namespaces') }
     )
-    return answer.status === 200 ? namespaceInfo(answer.json, namespace) : 'missing'
+    if (answer.status !== 200) return 'missing'
+    const other = isObject(answer.json) && answeredOther(answer.json, { name: namespace })
+    if (other) throw new Error(`read namespace "${namespace}" failed: ${other}`)
+    return namespaceInfo(answer.json, namespace)
   }
 
   /** Refused with a 409 or 400: a duplicate, or a refusal; the caller reads back to tell. */
@@ -279,6 +289,14 @@ export class SwrEnterpriseClient {
     )
     if (answer.status !== 200) return { state: 'absent' }
     const o = isObject(answer.json) ? answer.json : {}
+    // Harbor names a repository with its project ("group/app"); the notes show it without.
+    const full = `${namespace}/${repository}`
+    const withProject = typeof o['name'] === 'string' && sameName(o['name'], full)
+    const other = answeredOther(o, {
+      namespace_name: namespace,
+      name: withProject ? full : repository
+    })
+    if (other) throw new Error(`${operation} failed: ${other}`)
     const description = typeof o['description'] === 'string' ? o['description'] : ''
     return { state: 'exists', info: { name: repository, description } }
   }

@@ -18,7 +18,8 @@
 //   auth.js also locks an access key after five failed signatures in a row, for five minutes,
 //   and refuses an expired IAM token as the expiredToken variant says.
 // - faults.js: injected faults (status, html, empty, truncate, reset, hang, lose-answer, drip,
-//   delay), latency and a consistency lag.
+//   delay), latency and a consistency lag; hostile.js: a hostile SWR's answers (text that
+//   tries to start workflow commands or markup, oversized bodies, another record).
 // - router.js: how a route module is written; a new service is one more entry in ROUTE_MODULES.
 // - projects.js: IAM projects (one per account and region, with a stable id) and IAM's
 //   GET /v3/projects?name={region}.
@@ -54,6 +55,7 @@ import {
 
 export { ACCESS_VARIANTS, AUTH_VARIANTS, ENTERPRISE_VARIANTS, ERROR_SHAPES, VARIANTS }
 export { DEFAULT_REGIONS } from './regions.js'
+export { FIELDS as HOSTILE_FIELDS, HOSTILE_HEADER, HOSTILE_TEXT } from './hostile.js'
 export { INSTANCE_STATUSES } from './enterprise.js'
 
 const ROUTE_MODULES = [
@@ -322,7 +324,10 @@ function controls(ctx, server) {
      * kind 'status' (status, body, headers), 'html', 'empty', 'truncate', 'reset', 'hang',
      * 'lose-answer' (carried out, then the connection drops without a byte of the answer),
      * 'drip' (headers at once, then the body a byte every intervalMs, 1000 by default) or
-     * 'delay' (delayMs, then answered normally). Any kind may also have a delayMs.
+     * 'delay' (delayMs, then answered normally). Any kind may also have a delayMs. A hostile
+     * SWR (hostile.js): 'inject' (HOSTILE_TEXT appended to the answer's text fields, headers
+     * set to HOSTILE_HEADER), 'rewrite' (a patch merged into the answer: another record) and
+     * 'oversize' (a body of `bytes`, streamed; with or without Content-Length).
      */
     inject(fault) {
       ctx.faults.inject(fault)

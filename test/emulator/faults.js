@@ -2,6 +2,7 @@
 // on a bad day. Each kind answers the request its own way and returns what the request log
 // shows: { status, code }.
 import { captureResponse, codeIn, send } from './answers.js'
+import { answerHostile } from './hostile.js'
 
 const TRUNCATED = '{"name":"app","is_public":false,"category":"other","path":"swr.example/x"}'
 const BAD_GATEWAY =
@@ -79,7 +80,8 @@ async function drip(fault, res, carryOut) {
 /**
  * Answers a request as `fault` says. `carryOut(res)` runs the request for real against `res`
  * and resolves to { status, code }. Kinds: 'status' (status, body, headers), 'html', 'empty',
- * 'truncate', 'reset', 'hang', 'lose-answer', 'drip' (intervalMs; status and body optional).
+ * 'truncate', 'reset', 'hang', 'lose-answer', 'drip' (intervalMs; status and body optional);
+ * and hostile.js's 'inject', 'rewrite' and 'oversize'.
  */
 export async function answerWithFault(fault, req, res, carryOut) {
   switch (fault.kind) {
@@ -119,7 +121,10 @@ export async function answerWithFault(fault, req, res, carryOut) {
         status: send(res, fault.status ?? 500, fault.body ?? {}, fault.headers ?? {}),
         code: parsedCode(fault.body)
       }
-    default:
-      throw new Error(`unknown fault kind ${fault.kind}`)
+    default: {
+      const hostile = answerHostile(fault, req, res, carryOut)
+      if (hostile === undefined) throw new Error(`unknown fault kind ${fault.kind}`)
+      return hostile
+    }
   }
 }

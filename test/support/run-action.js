@@ -14,6 +14,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parse } from 'yaml'
 
 export const ROOT = resolve(import.meta.dirname, '..', '..')
@@ -79,15 +80,16 @@ export function testNode() {
 
 /**
  * @typedef {{ exitCode: number, stdout: string, stderr: string, outputs: Record<string, string>,
- *   summary: string, durationMs: number }} ActionRun
+ *   summary: string, durationMs: number, peakRssBytes?: number }} ActionRun
  */
 
 /**
  * Runs dist/index.js. env entries override (undefined removes); the retry timing is short
- * unless env says otherwise. Resolves with exit code, stdout, stderr, outputs and summary.
+ * unless env says otherwise. Resolves with exit code, stdout, stderr, outputs and summary;
+ * with `peakMemory`, also the process's peak resident set size (test/support/peak-memory.mjs).
  * @param {Record<string, string>} inputs
  * @param {Record<string, string | undefined>} [env]
- * @param {{ timeoutMs?: number, node?: string, nodeArgs?: string[] }} [options]
+ * @param {{ timeoutMs?: number, node?: string, nodeArgs?: string[], peakMemory?: boolean }} [options]
  * @returns {Promise<ActionRun>}
  */
 export async function runAction(inputs, env = {}, options = {}) {
@@ -95,6 +97,7 @@ export async function runAction(inputs, env = {}, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'swr-action-'))
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary')
+  const peakFile = join(dir, 'peak')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
   const childEnv = {
@@ -110,9 +113,13 @@ export async function runAction(inputs, env = {}, options = {}) {
     if (value === undefined) delete childEnv[key]
     else childEnv[key] = value
   }
+  const peakArgs = options.peakMemory
+    ? ['--import', pathToFileURL(join(import.meta.dirname, 'peak-memory.mjs')).href]
+    : []
+  if (options.peakMemory) childEnv.SWR_TEST_PEAK_FILE = peakFile
   const started = performance.now()
   try {
-    const child = spawn(node, [...(options.nodeArgs ?? []), DIST], {
+    const child = spawn(node, [...peakArgs, ...(options.nodeArgs ?? []), DIST], {
       env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe']
     })
@@ -129,7 +136,8 @@ export async function runAction(inputs, env = {}, options = {}) {
       stderr,
       outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
       summary: readFileSync(summaryFile, 'utf8'),
-      durationMs: performance.now() - started
+      durationMs: performance.now() - started,
+      ...(options.peakMemory ? { peakRssBytes: Number(readFileSync(peakFile, 'utf8')) } : {})
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
