@@ -8,7 +8,7 @@ import {
 import { converge } from './converge.js'
 import { LIST_FROM } from './read.js'
 import { secretValues } from './github/credential-inputs.js'
-import { getInputs, tuningFromEnv, type Inputs } from './github/inputs.js'
+import { getInputs, tuningFromEnv, type Inputs, type Tuning } from './github/inputs.js'
 import { logReport, publishReport, setLoginOutputs } from './github/finish.js'
 import { groupTitle, planLines } from './github/log.js'
 import {
@@ -34,8 +34,6 @@ import type { Clients } from './apply.js'
 import { registryFromEndpoint } from './swr/endpoints.js'
 import { genericPolicy, swrPolicy } from './swr/errors.js'
 
-/** Repositories handled at once, and so connections per host at most. */
-export const CONCURRENCY = 8
 const USER_AGENT = 'create-swr-repository-action'
 /** Reads of something just created: the first try, then four more, waiting longer each time. */
 const CONSISTENCY_TRIES = 5
@@ -102,9 +100,9 @@ function standardClients(
  * Connections to open at once, so that their handshakes overlap other work: the pool's for a
  * batch (read with one list while they open), one while OpenID Connect exchanges its token.
  */
-function connectionsToWarm(inputs: Inputs): number {
+function connectionsToWarm(inputs: Inputs, concurrency: number): number {
   if (inputs.repositories.length >= LIST_FROM)
-    return Math.min(CONCURRENCY, inputs.repositories.length)
+    return Math.min(concurrency, inputs.repositories.length)
   return inputs.credentials.kind === 'oidc' ? 1 : 0
 }
 
@@ -156,10 +154,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const log: Logger = { info, warning, group, debug: isDebug(env) ? debug : () => undefined }
     transport = new Transport({
       timeoutMs: tuning.timeoutMs,
-      maxSockets: CONCURRENCY,
+      maxSockets: tuning.concurrency,
       userAgent: USER_AGENT
     })
-    const warm = connectionsToWarm(inputs)
+    const warm = connectionsToWarm(inputs, tuning.concurrency)
     if (warm > 0) void transport.preconnect(inputs.endpoint, warm).catch(() => undefined)
     const deadline = Date.now() + tuning.retry.budgetMs
     const shared = {
@@ -187,14 +185,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         api,
         credentials,
         log,
-        concurrency: CONCURRENCY
+        concurrency: tuning.concurrency
       })
       return
     }
     const clients = standardClients(inputs, credentials, (url, authorize) =>
       api(url, swrPolicy, authorize)
     )
-    await provision(inputs, clients, log, tuning.retry.baseDelayMs, credentials)
+    await provision(inputs, clients, log, tuning, credentials)
   } catch (err) {
     setFailed(messageOf(err))
   } finally {
@@ -206,12 +204,12 @@ async function provision(
   inputs: Inputs,
   clients: Clients & { swr: Pick<SwrClient, 'temporaryLogin'> },
   log: Logger,
-  baseDelayMs: number,
+  tuning: Tuning,
   credentials: ResolvedCredentials
 ): Promise<void> {
   const wanted = wantedOf(inputs)
   const paths = pathRulesOf(inputs)
-  const first = Math.max(1, baseDelayMs)
+  const first = Math.max(1, tuning.retry.baseDelayMs)
   const waiting = {
     sleep,
     delays: Array.from({ length: CONSISTENCY_TRIES - 1 }, (_, i) => first * 2 ** i)
@@ -221,7 +219,7 @@ async function provision(
     async () => {
       const result = await converge(wanted, clients, {
         dryRun: inputs.dryRun,
-        concurrency: CONCURRENCY,
+        concurrency: tuning.concurrency,
         log,
         waiting,
         paths,
