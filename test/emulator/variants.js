@@ -66,7 +66,12 @@ export const VARIANTS = Object.freeze({
    * on PUT only (the official SDKs' UpdateRetentionPolicyRequestBody says of its rules
    * "数组长度只允许为1", the array may hold one; the create body says nothing), or one on both.
    */
-  eeRetentionRules: Object.freeze(['many', 'one-on-update', 'one'])
+  eeRetentionRules: Object.freeze(['many', 'one-on-update', 'one']),
+  /**
+   * GET .../feature-gates: enableCombinationRetention listed (false exactly when
+   * eeRetentionRules is "one"), or left out (the SDK's field is omitempty).
+   */
+  eeFeatureGates: Object.freeze(['listed', 'absent'])
 })
 
 /** The variants that only Enterprise Edition calls show. */
@@ -75,7 +80,8 @@ export const ENTERPRISE_VARIANTS = Object.freeze([
   'eeNamespaceDuplicate',
   'eeMissing',
   'eeNamespacePut',
-  'eeRetentionRules'
+  'eeRetentionRules',
+  'eeFeatureGates'
 ])
 
 /** The variants that only sharing and auto-sync calls show. */
