@@ -775,6 +775,7 @@ describe.each(ERROR_SHAPES)('sharing and auto-sync variants, with errorShape %s'
         remoteNamespace: 'group'
       })
       await check('deleteMissingSyncRule', v, {
+        '400-4001158': async () => expectSwrError(answer, 400, 'SVCSTG.SWR.4001158'),
         '200': async () => expect(answer.status).toBe(200),
         '404-4040010': async () => expectSwrError(answer, 404, 'SVCSTG.SWR.4040010')
       })
