@@ -70,19 +70,130 @@ describe('several repositories in one step', () => {
     expect(new Set(emulator.log.map(e => e.connection)).size).toBeLessThanOrEqual(8)
   })
 
-  it('reads up to three repositories one by one, where a list would save nothing', async () => {
+  it('reads up to two repositories one by one, where a list would save nothing', async () => {
     emulator.addNamespace('group')
-    await runAction(baseInputs(emulator, { repository: 'a\nb\nc', registry: REGISTRY }))
+    await runAction(baseInputs(emulator, { repository: 'a\nb', registry: REGISTRY }))
     expect(
       requests(emulator)
         .filter(r => r.startsWith('GET'))
         .sort()
     ).toEqual([
       'GET /v2/manage/namespaces/group/repos/a',
-      'GET /v2/manage/namespaces/group/repos/b',
-      'GET /v2/manage/namespaces/group/repos/c'
+      'GET /v2/manage/namespaces/group/repos/b'
     ])
   })
+
+  // A re-run of N existing repositories costs at most min(N + 1, pages + 1) requests: the list's
+  // first page, then the rest of its pages or the unseen repositories one by one, whichever is
+  // fewer. The batch names the organization's last repositories, on its last page.
+  it.each([
+    [200, 3001, 4, 'every page: 4 pages, fewer than 200 reads'],
+    [5, 3001, 4, 'every page: 3 more pages, fewer than 5 reads'],
+    [3, 5001, 4, 'the first page, then 3 reads: fewer than 5 more pages'],
+    [200, 200, 1, 'one page'],
+    [3, 10, 1, 'one page'],
+    [2, 10, 2, 'one read each']
+  ])(
+    'a re-run of %i existing repositories in an organization of %i costs %i requests (%s)',
+    async (n, size, cost) => {
+      emulator.addNamespace('group')
+      const names = Array.from({ length: size }, (_, i) => `svc-${i}`)
+      for (const name of names) emulator.addRepository('group', name)
+      const batch = names.slice(size - n)
+      const run = await runAction(
+        baseInputs(emulator, { repository: batch.join('\n'), registry: REGISTRY })
+      )
+      expect(errorsOf(run)).toBe('')
+      expect(resultOf<ResultEntry>(run.outputs).map(r => r.action)).toEqual(
+        batch.map(() => 'unchanged')
+      )
+      expect(requests(emulator)).toHaveLength(cost)
+      expect(cost).toBeLessThanOrEqual(Math.min(n + 1, Math.ceil(size / 1000) + 1))
+      expect(writes(emulator)).toEqual([])
+    }
+  )
+
+  it('a batch of which some are on the first page and the rest are few reads only those', async () => {
+    emulator.addNamespace('group')
+    const names = Array.from({ length: 3001 }, (_, i) => `svc-${i}`)
+    for (const name of names) emulator.addRepository('group', name)
+    const run = await runAction(
+      baseInputs(emulator, {
+        repository: ['svc-0', 'svc-1', 'svc-2', 'svc-2999', 'svc-new'].join('\n'),
+        registry: REGISTRY
+      })
+    )
+    expect(errorsOf(run)).toBe('')
+    expect(requests(emulator)).toEqual([
+      'GET /v2/manage/repos?namespace=group&limit=1000&offset=0',
+      'GET /v2/manage/namespaces/group/repos/svc-2999',
+      'GET /v2/manage/namespaces/group/repos/svc-new',
+      'POST /v2/manage/namespaces/group/repos'
+    ])
+    expect(resultOf<ResultEntry>(run.outputs).map(r => r.action)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'created'
+    ])
+  })
+
+  it('a page after the first that fails leaves the repositories it would have shown to be read one by one', async () => {
+    emulator.addNamespace('group')
+    const names = Array.from({ length: 3001 }, (_, i) => `svc-${i}`)
+    for (const name of names) emulator.addRepository('group', name)
+    emulator.inject({
+      method: 'GET',
+      path: '/v2/manage/repos',
+      query: /offset=2000/,
+      kind: 'status',
+      status: 500,
+      body: { error_code: 'SVCSTG.SWR.5000001', error_msg: 'internal error' }
+    })
+    const batch = [...names.slice(1000, 1002), ...names.slice(2000, 2002)]
+    const run = await runAction(
+      baseInputs(emulator, { repository: batch.join('\n'), registry: REGISTRY }),
+      { SWR_ACTION_MAX_ATTEMPTS: '1' }
+    )
+    expect(errorsOf(run)).toBe('')
+    expect(resultOf<ResultEntry>(run.outputs).map(r => r.action)).toEqual(
+      batch.map(() => 'unchanged')
+    )
+    expect(requests(emulator).sort()).toEqual([
+      'GET /v2/manage/namespaces/group/repos/svc-2000',
+      'GET /v2/manage/namespaces/group/repos/svc-2001',
+      'GET /v2/manage/repos?namespace=group&limit=1000&offset=0',
+      'GET /v2/manage/repos?namespace=group&limit=1000&offset=1000',
+      'GET /v2/manage/repos?namespace=group&limit=1000&offset=2000',
+      'GET /v2/manage/repos?namespace=group&limit=1000&offset=3000'
+    ])
+  })
+
+  it('SWR_ACTION_CONCURRENCY bounds the repositories handled, and the connections opened, at once', async () => {
+    emulator.addNamespace('group')
+    emulator.settings.latencyMs = 20
+    const names = Array.from({ length: 10 }, (_, i) => `svc-${i}`)
+    const run = await runAction(
+      baseInputs(emulator, { repository: names.join('\n'), registry: REGISTRY }),
+      { SWR_ACTION_CONCURRENCY: '2' }
+    )
+    expect(errorsOf(run)).toBe('')
+    expect(emulator.state.repositories.size).toBe(10)
+    expect(new Set(emulator.log.map(e => e.connection)).size).toBeLessThanOrEqual(2)
+  })
+
+  it.each(['0', '33', 'many'])(
+    'SWR_ACTION_CONCURRENCY=%s is refused before any request, naming the variable, the value and the rule',
+    async value => {
+      const run = await runAction(baseInputs(emulator), { SWR_ACTION_CONCURRENCY: value })
+      expect(run.exitCode).toBe(1)
+      expect(errorsOf(run)).toContain(
+        `Variable "SWR_ACTION_CONCURRENCY" is "${value}": it must be a whole number from 1 to 32.`
+      )
+      expect(emulator.log).toEqual([])
+    }
+  )
 
   it('falls back to reading one by one when the list is refused for lack of its permission', async () => {
     emulator.addNamespace('group')

@@ -775,6 +775,7 @@ describe.each(ERROR_SHAPES)('sharing and auto-sync variants, with errorShape %s'
         remoteNamespace: 'group'
       })
       await check('deleteMissingSyncRule', v, {
+        '400-4001158': async () => expectSwrError(answer, 400, 'SVCSTG.SWR.4001158'),
         '200': async () => expect(answer.status).toBe(200),
         '404-4040010': async () => expectSwrError(answer, 404, 'SVCSTG.SWR.4040010')
       })
@@ -1007,14 +1008,16 @@ describe('Enterprise Edition: what the emulator exports', () => {
       'eeNamespaceDuplicate',
       'eeMissing',
       'eeNamespacePut',
-      'eeRetentionRules'
+      'eeRetentionRules',
+      'eeFeatureGates'
     ])
     expect(ENTERPRISE_VARIANTS.map(name => VARIANTS[name as keyof typeof VARIANTS][0])).toEqual([
       'bare',
       '409',
       '404',
       '200',
-      'many'
+      'many',
+      'listed'
     ])
   })
 
@@ -1622,6 +1625,34 @@ describe('Enterprise Edition: retention policies of a namespace', () => {
       expect(emulator.instanceState(INSTANCE).retentionPolicies).toHaveLength(1)
     }
   )
+
+  it.each([
+    ['many', 'listed', true],
+    ['one-on-update', 'listed', true],
+    ['one', 'listed', false],
+    ['one', 'absent', undefined]
+  ] as const)(
+    'eeRetentionRules %s, eeFeatureGates %s: GET .../feature-gates says enableCombinationRetention %s',
+    async (rules, gates, combination) => {
+      emulator.variants['eeRetentionRules'] = rules
+      emulator.variants['eeFeatureGates'] = gates
+      const answer = await eeCall('GET', '/feature-gates')
+      expect(answer.status).toBe(200)
+      const json = answer.json as Record<string, unknown>
+      expect(json['enableCombinationRetention']).toBe(combination)
+      expect('enableCombinationRetention' in json).toBe(combination !== undefined)
+    }
+  )
+
+  it('GET .../retention/policies pages by a limit of at most 100, with offsets that are multiples of it', async () => {
+    emulator.addInstanceNamespace(INSTANCE, 'other')
+    emulator.addInstanceRetention(INSTANCE, 'group', POLICY)
+    emulator.addInstanceRetention(INSTANCE, 'other', { ...POLICY, name: 'other-policy' })
+    const second = await eeCall('GET', '/retention/policies?limit=1&offset=1')
+    expect(second.json).toMatchObject({ total: 2, retentions: [{ name: 'other-policy' }] })
+    expectEeError(await eeCall('GET', '/retention/policies?limit=2&offset=1'), 400, 'SWR.400001')
+    expectEeError(await eeCall('GET', '/retention/policies?limit=101&offset=0'), 400, 'SWR.400001')
+  })
 
   it('GET .../retention/policies (instance-wide) lists them, filtered by namespace_id', async () => {
     emulator.addInstanceNamespace(INSTANCE, 'other')

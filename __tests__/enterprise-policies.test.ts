@@ -7,6 +7,7 @@ import type { Emulator } from './helpers/emulator.js'
 import {
   INSTANCE,
   eeInputs,
+  eeRequests,
   planOf,
   resultOf,
   startWithInstance,
@@ -76,14 +77,19 @@ describe('retention', () => {
     ])
   })
 
-  it('on an instance that takes one rule a policy, keeping signature tags is refused with the reason and creates nothing; one rule is created', async () => {
+  it('on an instance whose feature gate says one rule a policy, keeping signature tags fails before writing, saying why; one rule is created without reading the gate', async () => {
     emulator.variants['eeRetentionRules'] = 'one'
     const refused = await runAction(eeInputs(emulator, { retention_keep_last: '10' }))
     expect(refused.exitCode).toBe(1)
-    expect(errorsOf(refused)).toContain('The policy holds 2 rules, and the instance may take one')
+    expect(errorsOf(refused)).toContain(
+      'would hold 2 rules, and the instance takes one rule a policy (its feature gate enableCombinationRetention is false)'
+    )
     expect(errorsOf(refused)).toContain('retention_keep_signatures')
+    expect(writes(emulator)).toEqual([])
+    expect(eeRequests(emulator).filter(r => r.endsWith('/feature-gates'))).toHaveLength(1)
     expect(state().retentionPolicies).toEqual([])
 
+    emulator.resetLog()
     const run = await convergedTwice(
       eeInputs(emulator, { retention_keep_last: '10', retention_keep_signatures: 'false' })
     )
@@ -91,6 +97,62 @@ describe('retention', () => {
     expect(state().retentionPolicies[0]?.['rules']).toEqual([
       expect.objectContaining(keep('latestPushedK', 10, 'matches', '**', 'app'))
     ])
+    expect(eeRequests(emulator).filter(r => r.endsWith('/feature-gates'))).toEqual([])
+  })
+
+  it("on such an instance, one rule of the run's beside another workflow's fails before writing, naming the other rules and the ways out", async () => {
+    emulator.variants['eeRetentionRules'] = 'one'
+    const theirs = keep('latestPushedK', 99, 'matches', '**', 'other')
+    emulator.addInstanceRetention(INSTANCE, 'group', {
+      name: 'by-hand',
+      algorithm: 'or',
+      enabled: true,
+      rules: [theirs],
+      trigger: { type: 'scheduled', trigger_settings: { cron: '0 0 5 * * ?' } }
+    })
+    const before = state().retentionPolicies
+    const run = await runAction(
+      eeInputs(emulator, { retention_keep_last: '7', retention_keep_signatures: 'false' })
+    )
+    expect(run.exitCode).toBe(1)
+    expect(errorsOf(run)).toContain("the namespace's policy holds 1 rule for other repositories")
+    expect(errorsOf(run)).toContain(
+      "leave this namespace's retention to one workflow or to the console"
+    )
+    expect(writes(emulator)).toEqual([])
+    expect(state().retentionPolicies).toEqual(before)
+  })
+
+  it('a dry run on such an instance reports the same failure, having read the gate', async () => {
+    emulator.variants['eeRetentionRules'] = 'one'
+    const dry = await runAction(eeInputs(emulator, { retention_keep_last: '10', dry_run: 'true' }))
+    expect(dry.exitCode).toBe(1)
+    expect(errorsOf(dry)).toContain('enableCombinationRetention is false')
+    expect(resultOf(dry.outputs)[0]?.['retention']).toBe('failed')
+    expect(writes(emulator)).toEqual([])
+  })
+
+  it('on an instance whose feature gates say nothing of combination, the policy is sent and its refusal explained', async () => {
+    emulator.variants['eeRetentionRules'] = 'one'
+    emulator.variants['eeFeatureGates'] = 'absent'
+    const refused = await runAction(eeInputs(emulator, { retention_keep_last: '10' }))
+    expect(refused.exitCode).toBe(1)
+    expect(errorsOf(refused)).toContain('The policy holds 2 rules, and the instance may take one')
+    expect(state().retentionPolicies).toEqual([])
+  })
+
+  it('on an instance that allows several rules, the gate is read once before a policy of two is created, and not on a re-run', async () => {
+    const inputs = eeInputs(emulator, { retention_keep_last: '10' })
+    expect(errorsOf(await runAction(inputs))).toBe('')
+    const calls = eeRequests(emulator).filter(r => /feature-gates|retention/.test(r))
+    expect(calls).toEqual([
+      'GET ~/retention/policies?limit=100&offset=0',
+      'GET ~/feature-gates',
+      'POST ~/namespaces/group/retention/policies'
+    ])
+    expect(state().retentionPolicies[0]?.['rules']).toHaveLength(2)
+    await convergedTwice(inputs)
+    expect(eeRequests(emulator).filter(r => r.endsWith('/feature-gates'))).toEqual([])
   })
 
   it('on an instance that takes one rule a policy on update only, a change to a two-rule policy is refused with the reason and the policy is left as it was', async () => {
@@ -167,6 +229,39 @@ describe('retention', () => {
       expect.objectContaining(theirs),
       expect.objectContaining(keep('latestPushedK', 7, 'matches', '**', 'app'))
     ])
+  })
+
+  it('is found on the second page of the instance-wide lists, read 100 at a time with offsets that are multiples of 100: a re-run writes nothing', async () => {
+    const policy = (repos: string) => ({
+      name: 'theirs',
+      algorithm: 'or',
+      enabled: true,
+      rules: [keep('latestPushedK', 3, 'matches', '**', repos)],
+      trigger: { type: 'scheduled', trigger_settings: { cron: '0 0 5 * * ?' } }
+    })
+    const immutable = (pattern: string) => ({
+      tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern }],
+      scope_selectors: scope('**')
+    })
+    for (let i = 0; i < 120; i++) {
+      emulator.addInstanceNamespace(INSTANCE, `ns-${i}`)
+      emulator.addInstanceRetention(INSTANCE, `ns-${i}`, policy('x'))
+      if (i < 8)
+        for (let j = 0; j < 15; j++)
+          emulator.addImmutableRule(INSTANCE, `ns-${i}`, immutable(`v${j}*`))
+    }
+    const inputs = eeInputs(emulator, { retention_keep_last: '7', immutable_tags: 'v*' })
+    await convergedTwice(inputs)
+    const lists = eeRequests(emulator).filter(r =>
+      /retention\/policies\?|immutabletagrules\?/.test(r)
+    )
+    expect(lists.sort()).toEqual([
+      'GET ~/immutabletagrules?limit=100&offset=0',
+      'GET ~/immutabletagrules?limit=100&offset=100',
+      'GET ~/retention/policies?limit=100&offset=0',
+      'GET ~/retention/policies?limit=100&offset=100'
+    ])
+    expect(state().retentionPolicies.filter(p => p['namespace_name'] === 'group')).toHaveLength(1)
   })
 
   it('whose create loses its answer is read back, not made twice', async () => {

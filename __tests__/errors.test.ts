@@ -76,7 +76,7 @@ describe("ApiError with SWR's hints", () => {
     expect(
       new ApiError('create organization "g"', 400, error, 'rid', hintFor(400, error)).message
     ).toBe(
-      'create organization "g" failed: HTTP 400 SVCSTG.SWR.4000097: quota (request id rid). The account has reached its quota of SWR organizations: reuse an existing organization or delete one.'
+      'create organization "g" failed: HTTP 400 SVCSTG.SWR.4000097: quota (request id rid). The account has reached its quota of SWR organizations (five by default): use an existing organization as namespace, or delete an unused one (an organization must be empty to be deleted). The quotas and their use show in the SWR console and through GET /v2/manage/projects/{project_id}/quotas. Retrying cannot help.'
     )
   })
 

@@ -145,6 +145,29 @@ describe('a retention policy replaced half-way', () => {
   })
 })
 
+describe('a retention policy delete whose answer is lost', () => {
+  it('counts as done when its retry answers 400 4000306 (no such policy), and the replacement is made', async () => {
+    emulator.addRepository('group', 'app')
+    emulator.addRetention('group', 'app', [
+      { template: 'date_rule', params: { days: '30' }, tag_selectors: [] }
+    ])
+    emulator.inject({ method: 'DELETE', path: /\/retentions\/\d+$/, kind: 'lose-answer' })
+    const run = await runAction(
+      baseInputs(emulator, { registry: REGISTRY, retention_keep_last: '10' })
+    )
+    expect(errorsOf(run)).toBe('')
+    const deletes = emulator.log.filter(e => e.method === 'DELETE')
+    expect(deletes.map(e => e.status)).toEqual([200, 400])
+    expect(deletes[1]?.code).toBe('SVCSTG.SWR.4000306')
+    const policies = emulator.retentions('group', 'app') as { rules: unknown[] }[]
+    expect(policies).toHaveLength(1)
+    expect(policies[0]?.rules).toEqual([
+      expect.objectContaining({ template: 'tag_rule', params: { num: '10' } })
+    ])
+    expect(resultOf(run.outputs)[0]?.['retention']).toBe('replaced')
+  })
+})
+
 describe('a repository whose path cannot be known', () => {
   it('fails with the remedy instead of an empty path', async () => {
     emulator.addRepository('group', 'app')

@@ -694,6 +694,7 @@ describe('plain http only to loopback hosts', () => {
 describe('tuningFromEnv', () => {
   it('uses the defaults when no variable is set', () => {
     expect(tuningFromEnv({})).toEqual({
+      concurrency: 8,
       timeoutMs: 30_000,
       retry: { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 10_000, budgetMs: 300_000 }
     })
@@ -710,9 +711,11 @@ describe('tuningFromEnv', () => {
         SWR_ACTION_MAX_ATTEMPTS: '1',
         SWR_ACTION_RETRY_BASE_MS: '0',
         SWR_ACTION_RETRY_MAX_MS: '0',
-        SWR_ACTION_RETRY_BUDGET_MS: '2000'
+        SWR_ACTION_RETRY_BUDGET_MS: '2000',
+        SWR_ACTION_CONCURRENCY: '2'
       })
     ).toEqual({
+      concurrency: 2,
       timeoutMs: 1500,
       retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, budgetMs: 2000 }
     })
@@ -730,7 +733,10 @@ describe('tuningFromEnv', () => {
     ['SWR_ACTION_MAX_ATTEMPTS', 'many', 'it must be a whole number from 1 to 100.'],
     ['SWR_ACTION_RETRY_BASE_MS', '-1', ms(0, 600_000)],
     ['SWR_ACTION_RETRY_MAX_MS', 'x', ms(0, 600_000)],
-    ['SWR_ACTION_RETRY_BUDGET_MS', '0', ms(1, 21_600_000)]
+    ['SWR_ACTION_RETRY_BUDGET_MS', '0', ms(1, 21_600_000)],
+    ['SWR_ACTION_CONCURRENCY', '0', 'it must be a whole number from 1 to 32.'],
+    ['SWR_ACTION_CONCURRENCY', '33', 'it must be a whole number from 1 to 32.'],
+    ['SWR_ACTION_CONCURRENCY', '2.5', 'it must be a whole number from 1 to 32.']
   ])('refuses %s=%s', (name, value, rule) => {
     const error = errorOf(() => tuningFromEnv({ [name]: value }))
     expect(error.message).toBe(`Variable "${name}" is ${JSON.stringify(value)}: ${rule}`)

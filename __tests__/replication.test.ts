@@ -402,6 +402,111 @@ describe('half-way', () => {
   })
 })
 
+const SHARING = '/v2/manage/namespaces/group/repositories/app/access-domains'
+
+describe('sharing with an account that has access already (409)', () => {
+  // Another run shared it between this run's read and its create: the read shows nobody.
+  const raced = (deadline: string) => {
+    emulator.knownAccounts.add('partner-account')
+    emulator.addRepository('group', 'app')
+    emulator.addSharing('group', 'app', { access_domain: 'partner-account', deadline })
+    emulator.inject({ method: 'GET', path: SHARING, kind: 'status', status: 200, body: [] })
+  }
+
+  it('reads the sharing back and changes its deadline to the one wanted', async () => {
+    raced('2099-01-31T00:00:00Z')
+    const result = await run({ share_with: 'partner-account' })
+    expect(errorsOf(result)).toBe('')
+    expect(writes(emulator).map(e => `${e.method} ${e.status}`)).toEqual(['POST 409', 'PATCH 201'])
+    expect(emulator.sharing('group', 'app').map((s: { deadline: string }) => s.deadline)).toEqual([
+      'forever'
+    ])
+  })
+
+  it('reads the sharing back and leaves it when its deadline is the one wanted', async () => {
+    raced('forever')
+    const result = await run({ share_with: 'partner-account' })
+    expect(errorsOf(result)).toBe('')
+    expect(writes(emulator).map(e => `${e.method} ${e.status}`)).toEqual(['POST 409'])
+    expect(resultOf(result.outputs)[0]?.['sharing']).toEqual([
+      { account: 'partner-account', deadline: 'forever', action: 'created' }
+    ])
+  })
+
+  it('that SWR answers "system busy" (409 4090023) is retried, not read as shared', async () => {
+    emulator.knownAccounts.add('partner-account')
+    emulator.addRepository('group', 'app')
+    emulator.inject({
+      method: 'POST',
+      path: SHARING,
+      kind: 'status',
+      status: 409,
+      body: { error_code: 'SVCSTG.SWR.4090023', error_msg: 'The system is busy.' }
+    })
+    const result = await run({ share_with: 'partner-account' })
+    expect(errorsOf(result)).toBe('')
+    expect(writes(emulator).map(e => `${e.method} ${e.status}`)).toEqual(['POST 409', 'POST 201'])
+    expect(emulator.sharing('group', 'app')).toHaveLength(1)
+  })
+})
+
+describe('a delete whose answer is lost counts as done when its retry says the thing is gone', () => {
+  it('stopping a sharing: the retry answers 400 4001090', async () => {
+    emulator.knownAccounts.add('partner-account')
+    emulator.knownAccounts.add('old-partner')
+    emulator.addRepository('group', 'app')
+    emulator.addSharing('group', 'app', { access_domain: 'partner-account', deadline: 'forever' })
+    emulator.addSharing('group', 'app', { access_domain: 'old-partner', deadline: 'forever' })
+    emulator.inject({ method: 'DELETE', path: `${SHARING}/old-partner`, kind: 'lose-answer' })
+    const result = await run({ share_with: 'partner-account', on_drift: 'update' })
+    expect(errorsOf(result)).toBe('')
+    expect(writes(emulator).map(e => `${e.method} ${e.status} ${e.code ?? ''}`.trim())).toEqual([
+      'DELETE 204',
+      'DELETE 400 SVCSTG.SWR.4001090'
+    ])
+    expect(
+      emulator.sharing('group', 'app').map((s: { access_domain: string }) => s.access_domain)
+    ).toEqual(['partner-account'])
+  })
+
+  it.each(VARIANTS.deleteMissingSyncRule)(
+    'deleting an auto-sync rule, when a missing rule is answered %s',
+    async answer => {
+      Object.assign(emulator.variants, { deleteMissingSyncRule: answer })
+      try {
+        emulator.addRepository('group', 'app')
+        emulator.inRegion('ap-southeast-1').addNamespace('group')
+        emulator.inRegion('la-south-2').addNamespace('group')
+        for (const region of ['ap-southeast-1', 'la-south-2'])
+          emulator.addSyncRule('group', 'app', {
+            remoteRegionId: region,
+            remoteNamespace: 'group',
+            syncAuto: true,
+            override: false
+          })
+        emulator.inject({ method: 'DELETE', path: /\/sync_repo$/, kind: 'lose-answer' })
+        const result = await run({ replicate_to: 'ap-southeast-1', on_drift: 'update' })
+        expect(errorsOf(result)).toBe('')
+        const deletes = writes(emulator).filter(e => e.method === 'DELETE')
+        expect(deletes).toHaveLength(2)
+        expect(deletes[0]?.status).toBe(200)
+        expect(
+          `${deletes[1]?.status}${deletes[1]?.code ? `-${deletes[1].code.slice(11)}` : ''}`
+        ).toBe(answer)
+        expect(
+          emulator
+            .syncRules('group', 'app')
+            .map((r: { remoteRegionId: string }) => r.remoteRegionId)
+        ).toEqual(['ap-southeast-1'])
+      } finally {
+        Object.assign(emulator.variants, {
+          deleteMissingSyncRule: VARIANTS.deleteMissingSyncRule[0]
+        })
+      }
+    }
+  )
+})
+
 describe('keyless and converged', () => {
   it('exchanges no token for a target region it does not call', async () => {
     emulator.addRepository('group', 'app')

@@ -120,6 +120,23 @@ describe('transient faults are retried, then the run succeeds', () => {
     expect(requests(emulator).filter(r => r === 'POST /v2/manage/namespaces')).toHaveLength(2)
   })
 
+  it('409 "system is busy" on creating a repository is retried, not taken for "it exists"', async () => {
+    emulator.addNamespace('group')
+    emulator.inject({
+      method: 'POST',
+      path: '/v2/manage/namespaces/group/repos',
+      kind: 'status',
+      status: 409,
+      times: 2,
+      body: { error_code: 'SVCSTG.SWR.4090023', error_msg: 'The system is busy.' }
+    })
+    const run = await runAction(baseInputs(emulator))
+    expectCleanSuccess(run)
+    expect(run.outputs['created']).toBe('true')
+    expect(requests(emulator).filter(r => r.startsWith('POST'))).toHaveLength(3)
+    expect(emulator.repository('group', 'app')).toBeDefined()
+  })
+
   it('honours Retry-After', async () => {
     emulator.addRepository('group', 'app')
     emulator.inject({
@@ -264,6 +281,25 @@ describe('answers that are not transient are not retried', () => {
     const run = await runAction(baseInputs(emulator))
     expectCleanFailure(run, message)
     expect(requests(emulator)).toHaveLength(1)
+  })
+})
+
+describe('a service that stays busy', () => {
+  it('fails the create with its busy answer: a 409 that never reads as existing is not "exists"', async () => {
+    emulator.addNamespace('group')
+    emulator.inject({
+      method: 'POST',
+      path: '/v2/manage/namespaces/group/repos',
+      kind: 'status',
+      status: 409,
+      times: 10,
+      body: { error_code: 'SVCSTG.SWR.4090023', error_msg: 'The system is busy.' }
+    })
+    const run = await runAction(baseInputs(emulator), { SWR_ACTION_MAX_ATTEMPTS: '2' })
+    expectCleanFailure(run, 'HTTP 409 SVCSTG.SWR.4090023')
+    expect(errorsOf(run)).toContain('gave up after 2 attempts')
+    expect(run.outputs['created']).not.toBe('true')
+    expect(emulator.repository('group', 'app')).toBeUndefined()
   })
 })
 

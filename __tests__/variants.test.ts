@@ -173,6 +173,22 @@ describe.each(VARIANTS.repositoryQuotaAnswer)('the repository quota answered as 
   })
 })
 
+describe('the organization quota (five organizations an account)', () => {
+  it('refuses a sixth after one attempt, saying so and naming the remedy and where to see the quota', async () => {
+    emulator = await startEmulator()
+    for (const name of ['one', 'two', 'three', 'four', 'five']) emulator.addNamespace(name)
+    const run = await runAction(baseInputs(emulator, { registry: REGISTRY }))
+    expect(run.exitCode).toBe(1)
+    const errors = errorsOf(run)
+    expect(errors).toContain('HTTP 400 SVCSTG.SWR.4000097')
+    expect(errors).toContain('quota of SWR organizations (five by default)')
+    expect(errors).toContain('use an existing organization as namespace, or delete an unused one')
+    expect(errors).toContain('GET /v2/manage/projects/{project_id}/quotas')
+    expect(requests(emulator).filter(r => r === 'POST /v2/manage/namespaces')).toHaveLength(1)
+    expect(emulator.namespace('group')).toBeUndefined()
+  })
+})
+
 describe('an endpoint that serves no SWR API', () => {
   it('fails a dry run instead of reporting "would create"', async () => {
     emulator = await startEmulator()

@@ -25,7 +25,7 @@ export type SwrWriter = Pick<
   | 'readOrganization'
   | 'createOrganization'
   | 'readRepository'
-  | 'listRepositories'
+  | 'listRepositoryPage'
   | 'createRepository'
   | 'updateRepository'
   | 'listRetentions'

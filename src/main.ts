@@ -8,7 +8,7 @@ import {
 import { converge } from './converge.js'
 import { LIST_FROM } from './read.js'
 import { secretValues } from './github/credential-inputs.js'
-import { getInputs, tuningFromEnv, type Inputs } from './github/inputs.js'
+import { getInputs, tuningFromEnv, type Inputs, type Tuning } from './github/inputs.js'
 import {
   logReport,
   planShower,
@@ -41,8 +41,6 @@ import type { Clients } from './apply.js'
 import { registryFromEndpoint } from './swr/endpoints.js'
 import { genericPolicy, swrPolicy } from './swr/errors.js'
 
-/** Repositories handled at once, and so connections per host at most. */
-export const CONCURRENCY = 8
 const USER_AGENT = 'create-swr-repository-action'
 /** Reads of something just created: the first try, then four more, waiting longer each time. */
 const CONSISTENCY_TRIES = 5
@@ -109,9 +107,9 @@ function standardClients(
  * Connections to open at once, so that their handshakes overlap other work: the pool's for a
  * batch (read with one list while they open), one while OpenID Connect exchanges its token.
  */
-function connectionsToWarm(inputs: Inputs): number {
+function connectionsToWarm(inputs: Inputs, concurrency: number): number {
   if (inputs.repositories.length >= LIST_FROM)
-    return Math.min(CONCURRENCY, inputs.repositories.length)
+    return Math.min(concurrency, inputs.repositories.length)
   return inputs.credentials.kind === 'oidc' ? 1 : 0
 }
 
@@ -165,10 +163,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const log: Logger = { info, warning, group, debug: isDebug(env) ? debug : () => undefined }
     transport = new Transport({
       timeoutMs: tuning.timeoutMs,
-      maxSockets: CONCURRENCY,
+      maxSockets: tuning.concurrency,
       userAgent: USER_AGENT
     })
-    const warm = connectionsToWarm(inputs)
+    const warm = connectionsToWarm(inputs, tuning.concurrency)
     if (warm > 0) void transport.preconnect(inputs.endpoint, warm).catch(() => undefined)
     const deadline = Date.now() + tuning.retry.budgetMs
     plan = planShower(inputs.dryRun)
@@ -201,7 +199,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         api,
         credentials,
         log,
-        concurrency: CONCURRENCY,
+        concurrency: tuning.concurrency,
         plan,
         stop
       })
@@ -214,7 +212,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       inputs,
       clients,
       log,
-      { baseDelayMs: tuning.retry.baseDelayMs, plan, stop },
+      { tuning, plan, stop },
       credentials
     )
   } catch (err) {
@@ -235,13 +233,13 @@ async function provision(
   inputs: Inputs,
   clients: Clients & { swr: Pick<SwrClient, 'temporaryLogin'> },
   log: Logger,
-  run: { baseDelayMs: number; plan: PlanShower; stop: RunStop },
+  run: { tuning: Tuning; plan: PlanShower; stop: RunStop },
   credentials: ResolvedCredentials
 ): Promise<void> {
-  const { baseDelayMs, plan, stop } = run
+  const { tuning, plan, stop } = run
   const wanted = wantedOf(inputs)
   const paths = pathRulesOf(inputs)
-  const first = Math.max(1, baseDelayMs)
+  const first = Math.max(1, tuning.retry.baseDelayMs)
   const waiting = {
     sleep,
     delays: Array.from({ length: CONSISTENCY_TRIES - 1 }, (_, i) => first * 2 ** i)
@@ -251,7 +249,7 @@ async function provision(
     async () => {
       const result = await converge(wanted, clients, {
         dryRun: inputs.dryRun,
-        concurrency: CONCURRENCY,
+        concurrency: tuning.concurrency,
         log,
         waiting,
         paths,

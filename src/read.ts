@@ -1,5 +1,5 @@
-// Reads the state the plan needs, and nothing more: one GET per repository (one list of the
-// organization instead, for a batch); for an existing
+// Reads the state the plan needs, and nothing more: one GET per repository (for a batch, the
+// organization's list instead, as far as it is cheaper); for an existing
 // one, its retention policies, sharing and auto-sync rules only when the inputs ask about
 // them; the organization only when a dry run must say whether it would be created (a real run
 // learns that from SWR's answers); and a replication target's organization only when a rule
@@ -11,7 +11,12 @@ import { ApiError, CredentialsRefused } from './http/errors.js'
 import { isCrossAccount } from './swr/errors.js'
 import type { Wanted } from './resources/types.js'
 import { ATTACHMENTS, type AttachmentClients } from './resources/attachments.js'
-import type { RepositoryInfo, RepositoryRead, SwrClient } from './swr/client.js'
+import {
+  LIST_PAGE,
+  type RepositoryInfo,
+  type RepositoryRead,
+  type SwrClient
+} from './swr/client.js'
 import { mapPool } from './pool.js'
 import { messageOf } from './values.js'
 
@@ -24,9 +29,15 @@ function failedRead(err: unknown): string {
   return messageOf(err)
 }
 
+/** A list page that failed is left to the reads one by one, unless the credentials were refused. */
+function skipped(err: unknown): undefined {
+  failedRead(err)
+  return undefined
+}
+
 export type OrganizationReader = Pick<SwrClient, 'readOrganization'>
 export type Readers = AttachmentClients & {
-  swr: Pick<SwrClient, 'readRepository' | 'readOrganization' | 'listRepositories'>
+  swr: Pick<SwrClient, 'readRepository' | 'readOrganization' | 'listRepositoryPage'>
 }
 
 /** What an existing repository has besides its settings, as far as the inputs ask. */
@@ -63,36 +74,60 @@ export async function readRepositoryState(
   }
 }
 
-/** From this many repositories on, one list of the organization is cheaper than a read each. */
-export const LIST_FROM = 4
-/** An organization with more repositories than this is read one repository at a time. */
-export const LIST_AT_MOST = 3000
+/**
+ * From this many repositories on, the list's first page is read first: it costs one request
+ * and often answers for the whole batch (docs/swr-service.md, "Listing repositories").
+ */
+export const LIST_FROM = 3
 
-/** The repositories found by one list of the organization, when listing is the better deal. */
+/** What the list showed: the repositories found, and whether a name it lacks is absent. */
+interface Listing {
+  found: Map<string, RepositoryInfo>
+  /** The whole list was read, so a repository not found does not exist. */
+  complete: boolean
+}
+
+/**
+ * The batch's repositories, from the list where that costs fewer requests than reading them:
+ * the first page tells the list's size; the rest of the pages are read only when there are no
+ * more of them than repositories still unseen (which are read one by one otherwise). So a
+ * batch of N costs at most min(N + 1, pages + 1) reads, and never more than the first page
+ * beyond reading each.
+ */
 async function listed(
   clients: Readers,
-  wanted: Wanted
-): Promise<Map<string, RepositoryInfo> | undefined> {
-  if (wanted.repositories.length < LIST_FROM) return undefined
-  try {
-    const infos = await clients.swr.listRepositories(wanted.namespace, LIST_AT_MOST)
-    return infos && new Map(infos.map(info => [info.name, info]))
-  } catch (err) {
-    // The reads one by one will say what is wrong, repository by repository.
-    failedRead(err)
-    return undefined
-  }
+  wanted: Wanted,
+  concurrency: number
+): Promise<Listing | undefined> {
+  const { namespace, repositories } = wanted
+  if (repositories.length < LIST_FROM) return undefined
+  const first = await clients.swr.listRepositoryPage(namespace, 0).catch(skipped)
+  // Refused (its own IAM permission) or failed: the reads one by one say what is wrong.
+  if (!first) return undefined
+  const found = new Map(first.infos.map(info => [info.name, info]))
+  const pages = Math.ceil(first.total / LIST_PAGE)
+  const unseen = repositories.filter(r => !found.has(r)).length
+  if (pages <= 1 || unseen === 0) return { found, complete: true }
+  if (pages - 1 > unseen) return { found, complete: false }
+  const offsets = Array.from({ length: pages - 1 }, (_, i) => (i + 1) * LIST_PAGE)
+  const rest = await mapPool(offsets, concurrency, offset =>
+    clients.swr.listRepositoryPage(namespace, offset).catch(skipped)
+  )
+  for (const page of rest) page?.infos.forEach(info => found.set(info.name, info))
+  return { found, complete: rest.every(page => page !== undefined) }
 }
 
 async function observe(
   clients: Readers,
   wanted: Wanted,
   repository: string,
-  list: Map<string, RepositoryInfo> | undefined
+  listing: Listing | undefined
 ): Promise<RepositoryObservation> {
-  if (!list) return readRepositoryState(clients, wanted, repository)
-  const info = list.get(repository)
-  if (!info) return { read: { state: 'absent', organizationMissing: false } }
+  const info = listing?.found.get(repository)
+  if (!info) {
+    if (listing?.complete) return { read: { state: 'absent', organizationMissing: false } }
+    return readRepositoryState(clients, wanted, repository)
+  }
   try {
     return await readAttachments(clients, wanted, repository, info)
   } catch (err) {
@@ -105,9 +140,9 @@ export async function readState(
   wanted: Wanted,
   options: { concurrency: number; dryRun: boolean }
 ): Promise<Observed> {
-  const list = await listed(clients, wanted)
+  const listing = await listed(clients, wanted, options.concurrency)
   const repositories = await mapPool(wanted.repositories, options.concurrency, repository =>
-    observe(clients, wanted, repository, list)
+    observe(clients, wanted, repository, listing)
   )
   const organization = organizationFromReads(repositories.map(r => r.read))
   const absent = repositories.some(r => r.read?.state === 'absent')

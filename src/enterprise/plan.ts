@@ -1,11 +1,12 @@
 // The instance's plan: what the inputs want compared with what was read, as a list of changes
 // in the order they apply (the namespace, the repositories, then the namespace policies).
 // Pure, so a dry run and a real run plan alike from the same state.
+import type { ChangeRecord } from '../apply.js'
 import type { Change } from '../resources/types.js'
 import { diffImmutability } from './immutability.js'
 import { diffNamespace } from './namespace.js'
 import { diffRepository } from './repository.js'
-import { diffRetention } from './retention.js'
+import { diffRetention, oneRuleRefusal } from './retention.js'
 import type {
   EnterpriseObserved,
   EnterprisePlan,
@@ -57,8 +58,16 @@ function planPolicies(wanted: EnterpriseWanted, observed: EnterpriseObserved) {
         onDrift
       )
     : { changes: [] }
+  // An instance whose gate says one rule a policy is not sent a policy of several.
+  const refusal =
+    kept.change && observed.combinationRetention === false
+      ? oneRuleRefusal(kept.change, repositories)
+      : undefined
+  const refused: ChangeRecord[] =
+    kept.change && refusal ? [{ ...kept.change, outcome: 'failed', error: refusal }] : []
   return {
-    changes: [...(kept.change ? [kept.change] : []), ...immutable.changes],
+    changes: [...(kept.change && !refusal ? [kept.change] : []), ...immutable.changes],
+    refused,
     warnings: [kept.warning, immutable.warning].filter((w): w is string => w !== undefined),
     ...(immutable.failure ? { failure: immutable.failure } : {})
   }
@@ -83,13 +92,14 @@ export function makeEnterprisePlan(
   // Drift that fails the run fails it whole: nothing is changed, every repository reports it.
   if (failure) {
     const failed = repositories.map(({ change: _change, ...r }) => ({ ...r, failure }))
-    return { ...base, repositories: failed, policies: [], failure }
+    return { ...base, repositories: failed, policies: [], refused: [], failure }
   }
   return {
     ...base,
     ...(ns.change ? { namespaceChange: ns.change } : {}),
     repositories,
-    policies: policies.changes
+    policies: policies.changes,
+    refused: policies.refused
   }
 }
 
@@ -98,6 +108,7 @@ export function enterpriseChanges(plan: EnterprisePlan): Change[] {
   return [
     ...(plan.namespaceChange ? [plan.namespaceChange] : []),
     ...plan.repositories.flatMap(r => (r.change ? [r.change] : [])),
+    ...plan.refused.map(({ outcome: _outcome, error: _error, ...change }) => change),
     ...plan.policies
   ]
 }

@@ -8,6 +8,7 @@ import { CredentialsRefused } from '../http/errors.js'
 import { messageOf } from '../values.js'
 import type { SwrEnterpriseClient } from '../swr/enterprise-client.js'
 import { checkRunning } from './instance.js'
+import { diffRetention } from './retention.js'
 import type { EnterpriseObserved, EnterpriseWanted, RepositoryObservation } from './types.js'
 
 export type EnterpriseReader = Pick<
@@ -17,6 +18,7 @@ export type EnterpriseReader = Pick<
   | 'readRepository'
   | 'listRetentionPolicies'
   | 'listImmutableRules'
+  | 'readCombinationRetention'
 >
 
 async function readRepositories(
@@ -45,19 +47,43 @@ async function readNamespaceState(
   if (namespace === 'missing') {
     // A new namespace holds nothing: no repository, policy or rule to read.
     const repositories = wanted.repositories.map(() => ({ read: { state: 'absent' as const } }))
-    return { namespace, repositories }
+    return withGate(client, wanted, { namespace, repositories })
   }
   const [repositories, retention, immutable] = await Promise.all([
     readRepositories(client, wanted, concurrency),
     wanted.retention ? client.listRetentionPolicies(wanted.namespace) : undefined,
     wanted.immutableTags ? client.listImmutableRules(wanted.namespace) : undefined
   ])
-  return {
+  return withGate(client, wanted, {
     namespace,
     repositories,
     ...(retention ? { retention } : {}),
     ...(immutable ? { immutable } : {})
-  }
+  })
+}
+
+/**
+ * The instance's feature gate for retention policies of several rules, read only when the
+ * plan would send one (docs/swr-enterprise.md): a policy of one rule costs no request more.
+ */
+async function withGate(
+  client: EnterpriseReader,
+  wanted: EnterpriseWanted,
+  state: Omit<EnterpriseObserved, 'instance'>
+): Promise<Omit<EnterpriseObserved, 'instance'>> {
+  if (!wanted.retention) return state
+  const existing = state.namespace === 'missing' ? undefined : (state.retention ?? [])
+  const { change } = diffRetention(
+    wanted.namespace,
+    wanted.retention,
+    wanted.repositories,
+    existing
+  )
+  const rules = (change?.after as { rules?: unknown[] } | null | undefined)?.rules ?? []
+  if (rules.length <= 1) return state
+  // A gate that cannot be read leaves it to the instance's answer to the write.
+  const gate = await client.readCombinationRetention().catch(() => undefined)
+  return gate === undefined ? state : { ...state, combinationRetention: gate }
 }
 
 const inDoubt = (state: Omit<EnterpriseObserved, 'instance'>) =>

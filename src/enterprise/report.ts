@@ -28,7 +28,7 @@ function recordsOf(plan: EnterprisePlan, applied: EnterpriseApplied | undefined)
     return {
       namespace: applied.namespace,
       repositories: applied.repositories,
-      policies: applied.policies
+      policies: [...plan.refused, ...applied.policies]
     }
   }
   return {
@@ -40,7 +40,7 @@ function recordsOf(plan: EnterprisePlan, applied: EnterpriseApplied | undefined)
           : planned(r.change)
         : undefined
     ),
-    policies: plan.policies.map(planned)
+    policies: [...plan.refused, ...plan.policies.map(planned)]
   }
 }
 

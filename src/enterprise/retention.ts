@@ -4,8 +4,10 @@
 // that no rule retains, so an exception cannot be a mere exclusion: the count or age rule
 // excludes the exceptions (they do not use up its N), and a second rule retains them. The
 // API's templates (the SDK's RetentionRule lists four) have no "retain always", so that rule
-// keeps what was pushed in the last EXCEPTIONS_DAYS days: for a tag, forever. An instance that
-// takes one rule a policy refuses it; enterprise-client.ts says why (docs/swr-enterprise.md).
+// keeps what was pushed in the last EXCEPTIONS_DAYS days: for a tag, forever. An instance whose
+// feature gate says one rule a policy is not sent one of several (oneRuleRefusal says why);
+// one that refuses it without saying so is explained by enterprise-client.ts
+// (docs/swr-enterprise.md).
 import { SIGNATURE_TAGS, type RetentionSpec } from '../github/inputs.js'
 import type { Change } from '../resources/types.js'
 import type {
@@ -224,6 +226,41 @@ export function diffRetention(
     reason: `${reasonOf(current, rules, scope)} (${scoped})`
   }
   return { change, ...(warning ? { warning } : {}) }
+}
+
+/**
+ * Why an instance that takes one rule a policy (its feature gate enableCombinationRetention is
+ * false) cannot be sent this change, and what the user can do; undefined when it holds one
+ * rule. The run's own rules are already the fewest that express the inputs (one, unless
+ * exceptions are kept), and the rules of other scopes are other workflows' to keep.
+ */
+export function oneRuleRefusal(change: Change, repositories: string[]): string | undefined {
+  const rules = (change.after as unknown as RetentionPolicy).rules
+  if (rules.length <= 1) return undefined
+  const ours = rules.filter(ownedBy(repositories)).length
+  const others = rules.length - ours
+  const why = [
+    ...(ours > 1
+      ? [
+          'keeping the tags of retention_exceptions and the signature tags (retention_keep_signatures, on by default) takes a rule of its own'
+        ]
+      : []),
+    ...(others > 0
+      ? [
+          `the namespace's policy holds ${others} rule${others === 1 ? '' : 's'} for other repositories, and a namespace has one policy`
+        ]
+      : [])
+  ]
+  const ways = [
+    ...(ours > 1
+      ? [
+          'drop retention_exceptions and set retention_keep_signatures to false, only if those tags may be deleted'
+        ]
+      : []),
+    ...(others > 0 ? ["leave this namespace's retention to one workflow or to the console"] : []),
+    'use an instance whose feature gates allow combination retention'
+  ]
+  return `The retention policy of namespace "${change.name}" would hold ${rules.length} rules, and the instance takes one rule a policy (its feature gate enableCombinationRetention is false): ${why.join('; ')}. The policy was not sent. To go on: ${ways.join('; or ')}.`
 }
 
 /** Whether a stored policy holds every rule of `policy`: how a lost create is recognised. */

@@ -1,6 +1,7 @@
 // What an Enterprise Edition run wants, what its reads found and what its plan says, as plain
 // data. The vocabulary of changes (Change, DriftItem) is the standard edition's.
 import type { DriftPolicy, RetentionSpec } from '../github/inputs.js'
+import type { ChangeRecord } from '../apply.js'
 import type { Change, DriftItem } from '../resources/types.js'
 import type {
   EnterpriseRepositoryRead,
@@ -39,6 +40,11 @@ export interface EnterpriseObserved {
   retention?: StoredRetentionPolicy[]
   /** The namespace's immutable tag rules, read when immutable_tags is set and it exists. */
   immutable?: StoredImmutableRule[]
+  /**
+   * The instance's feature gate enableCombinationRetention, read only when the plan would send
+   * a retention policy of more than one rule; undefined when not read or not said.
+   */
+  combinationRetention?: boolean
 }
 
 export interface RepositoryPlan {
@@ -63,6 +69,8 @@ export interface EnterprisePlan {
   repositories: RepositoryPlan[]
   /** Retention, then immutable tag rules: namespace policies scoped to the repositories. */
   policies: Change[]
+  /** Policy changes the plan knows the instance refuses: failed, never sent. */
+  refused: ChangeRecord[]
   warnings: string[]
   /** Why nothing can be done at all (drift under on_drift: fail); every repository fails. */
   failure?: string

@@ -332,6 +332,8 @@ export function getInputs(env: NodeJS.ProcessEnv, now: Date = new Date()): Input
 }
 
 export interface Tuning {
+  /** Repositories handled at once, and so connections per host at most. */
+  concurrency: number
   /** Per request. */
   timeoutMs: number
   /** budgetMs bounds the whole run, not one call. */
@@ -358,11 +360,18 @@ function wholeNumberFromEnv(
 
 const MS = ' of milliseconds'
 
-/** Timing knobs; the variables exist so that tests and impatient users can shorten them. */
+/** Repositories handled at once unless SWR_ACTION_CONCURRENCY says otherwise. */
+export const DEFAULT_CONCURRENCY = 8
+
+/**
+ * Timing knobs; the variables exist so that tests and impatient users can shorten them, and
+ * self-hosted runners behind slow proxies can open fewer or more connections at once.
+ */
 export function tuningFromEnv(env: NodeJS.ProcessEnv): Tuning {
   const read = (name: string, fallback: number, range: [number, number], unit = MS): number =>
     wholeNumberFromEnv(env, name, fallback, range, unit)
   return {
+    concurrency: read('SWR_ACTION_CONCURRENCY', DEFAULT_CONCURRENCY, [1, 32], ''),
     timeoutMs: read('SWR_ACTION_TIMEOUT_MS', 30_000, [1, 600_000]),
     retry: {
       maxAttempts: read('SWR_ACTION_MAX_ATTEMPTS', 6, [1, 100], ''),

@@ -43,7 +43,10 @@ export function diffSharing(
 }
 
 export async function applySharing(
-  client: Pick<SwrAccessClient, 'createSharing' | 'updateSharing' | 'deleteSharing'>,
+  client: Pick<
+    SwrAccessClient,
+    'createSharing' | 'updateSharing' | 'deleteSharing' | 'listSharing'
+  >,
   namespace: string,
   repository: string,
   change: Change,
@@ -55,14 +58,40 @@ export async function applySharing(
     await client.updateSharing(namespace, repository, change.after as unknown as Sharing)
   } else {
     const sharing = change.after as unknown as Sharing
+    let exists = false
     await untilVisible(
       waiting,
-      async () =>
-        (await client.createSharing(namespace, repository, sharing)) === 'created'
-          ? 'done'
-          : 'absent',
+      async () => {
+        const outcome = await client.createSharing(namespace, repository, sharing)
+        exists = outcome === 'exists'
+        return outcome === 'absent' ? 'absent' : 'done'
+      },
       tries =>
         `share "${namespace}/${repository}" with account "${sharing.account}" failed: the repository still reads as missing (${tries} tries)`
     )
+    if (exists) await converge(client, namespace, repository, sharing)
+  }
+}
+
+/**
+ * SWR answered 409: the account has access already (another run shared it since the read).
+ * Its terms are read back, and its deadline changed when it is not the one wanted.
+ */
+async function converge(
+  client: Pick<SwrAccessClient, 'listSharing' | 'updateSharing'>,
+  namespace: string,
+  repository: string,
+  sharing: Sharing
+): Promise<void> {
+  const found = (await client.listSharing(namespace, repository)).find(s =>
+    sameAccount(s.account, sharing.account)
+  )
+  if (!found) {
+    throw new Error(
+      `share "${namespace}/${repository}" with account "${sharing.account}" failed: SWR answered 409 (already shared), but its list of the repository's sharing does not show that account`
+    )
+  }
+  if (!sameDeadline(found.deadline, sharing.deadline)) {
+    await client.updateSharing(namespace, repository, sharing)
   }
 }

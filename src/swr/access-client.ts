@@ -60,12 +60,16 @@ export class SwrAccessClient {
     }))
   }
 
-  /** Resolves 'absent' when the repository does not show yet (right after its creation). */
+  /**
+   * Resolves 'absent' when the repository does not show yet (right after its creation), and
+   * 'exists' when SWR answers 409: the account has access already (evidence §6), on terms
+   * that are for the caller to read back.
+   */
   async createSharing(
     namespace: string,
     repository: string,
     sharing: Sharing
-  ): Promise<'created' | 'absent'> {
+  ): Promise<'created' | 'absent' | 'exists'> {
     const answer = await this.api.call(
       {
         operation: `share "${namespace}/${repository}" with account "${sharing.account}"`,
@@ -80,7 +84,7 @@ export class SwrAccessClient {
       },
       {
         ok: [200, 201],
-        // Already shared with that account (a lost answer, or another run): fine.
+        // Already shared with that account (a lost answer, or another run): read back.
         accept: a => a.status === 409 || isSwrNotFound(a),
         readBack: async () =>
           (await this.listSharing(namespace, repository)).some(s =>
@@ -89,6 +93,7 @@ export class SwrAccessClient {
         hint: permissionHint('to share repositories (SWR FullAccess has it)')
       }
     )
+    if (answer.status === 409) return 'exists'
     return isSwrNotFound(answer) ? 'absent' : 'created'
   }
 
@@ -188,7 +193,9 @@ export class SwrAccessClient {
       },
       {
         ok: [200, 204],
-        accept: isSwrNotFound,
+        // The Terraform provider reads 400 4001158 as "gone" (evidence §5), as a 404.
+        accept: a =>
+          isSwrNotFound(a) || (a.status === 400 && a.error.code === CODES.syncRuleNotFound),
         hint: permissionHint('to delete auto-sync rules (SWR FullAccess has it)')
       }
     )

@@ -36,6 +36,15 @@ export interface RetentionPolicy {
   rules: RetentionRule[]
 }
 
+/** The most items a page of the repository list may hold (the API's maximum limit). */
+export const LIST_PAGE = 1000
+
+/** One page of the repository list: the organization's repositories on it, and the list's size. */
+export interface RepositoryPage {
+  infos: RepositoryInfo[]
+  total: number
+}
+
 /** A repository read: found, or absent (and whether SWR said its organization is missing). */
 export type RepositoryRead =
   { state: 'exists'; info: RepositoryInfo } | { state: 'absent'; organizationMissing: boolean }
@@ -145,40 +154,40 @@ export class SwrClient {
   }
 
   /**
-   * The organization's repositories, read through the list API (docs/swr-service.md, "Listing
-   * repositories"): it matches fuzzily, so only exact matches are kept, and pages by 1000.
-   * Resolves undefined when reading one by one is the better deal: the list is refused (it
-   * needs its own IAM permission) or the organization holds more than `most` repositories.
+   * One page of the organization's repositories, read through the list API
+   * (docs/swr-service.md, "Listing repositories"): it matches fuzzily, so only exact matches
+   * are kept. `total` is what the whole list holds (look-alike organizations' repositories
+   * included), never less than what this page shows. Resolves undefined when the list is
+   * refused (it needs its own IAM permission) or is not a list.
    */
-  async listRepositories(namespace: string, most: number): Promise<RepositoryInfo[] | undefined> {
-    const found: RepositoryInfo[] = []
-    for (let offset = 0; ;) {
-      const answer = await this.api.call(
-        {
-          operation: `list the repositories of "${namespace}"`,
-          method: 'GET',
-          path: '/v2/manage/repos',
-          query: { namespace, limit: '1000', offset: String(offset) }
-        },
-        { ok: [200], accept: a => a.status === 403 }
-      )
-      if (answer.status !== 200 || !Array.isArray(answer.json)) return undefined
-      const page = answer.json.filter(isObject)
-      const total = totalOf(answer.response.headers['content-range'], page)
-      if (total > most) return undefined
+  async listRepositoryPage(namespace: string, offset: number): Promise<RepositoryPage | undefined> {
+    const answer = await this.api.call(
+      {
+        operation: `list the repositories of "${namespace}"`,
+        method: 'GET',
+        path: '/v2/manage/repos',
+        query: { namespace, limit: String(LIST_PAGE), offset: String(offset) }
+      },
+      { ok: [200], accept: a => a.status === 403 }
+    )
+    if (answer.status !== 200 || !Array.isArray(answer.json)) return undefined
+    const page = answer.json.filter(isObject)
+    const total = Math.max(
+      totalOf(answer.response.headers['content-range'], page),
+      offset + page.length
+    )
+    const infos = page
       // The list matches fuzzily: an item counts only when it names this organization exactly,
       // and under its name in the inputs' form, so that the reads find it by that name.
-      for (const item of page) {
-        const { namespace: ns, name } = item
-        if (typeof ns === 'string' && sameName(ns, namespace) && typeof name === 'string') {
-          if (typeof item['is_public'] === 'boolean') {
-            found.push(repositoryInfo(item, canonicalName(name)))
-          }
-        }
-      }
-      offset += page.length
-      if (page.length === 0 || offset >= total) return found
-    }
+      .filter(
+        item =>
+          typeof item['namespace'] === 'string' &&
+          sameName(item['namespace'], namespace) &&
+          typeof item['name'] === 'string' &&
+          typeof item['is_public'] === 'boolean'
+      )
+      .map(item => repositoryInfo(item, canonicalName(String(item['name']))))
+    return { infos, total }
   }
 
   async createRepository(

@@ -234,6 +234,24 @@ export class SwrEnterpriseClient {
     return instanceInfo(answer.json, this.instanceId)
   }
 
+  /**
+   * Whether a retention policy may hold more than one rule: the instance's feature gate
+   * enableCombinationRetention (docs/swr-enterprise.md). Undefined when the gates cannot be
+   * read (refused, or no such API) or do not say: the instance's own answer will tell.
+   */
+  async readCombinationRetention(): Promise<boolean | undefined> {
+    const answer = await this.call(
+      {
+        operation: 'read the feature gates of the instance',
+        method: 'GET',
+        path: '/feature-gates'
+      },
+      { ok: [200], accept: a => isMissing(a) || a.status === 403 }
+    )
+    const gate = isObject(answer.json) ? answer.json['enableCombinationRetention'] : undefined
+    return typeof gate === 'boolean' ? gate : undefined
+  }
+
   async readNamespace(namespace: string): Promise<NamespaceInfo | 'missing'> {
     const answer = await this.call(
       { operation: `read namespace "${namespace}"`, method: 'GET', path: this.ns(namespace) },

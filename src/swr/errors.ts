@@ -8,6 +8,7 @@ export const CODES = {
   organizationNotFound: [`${SWR}4040058`, `${SWR}4041061`],
   retentionNotFound: `${SWR}4000306`,
   sharingNotFound: `${SWR}4001090`,
+  syncRuleNotFound: `${SWR}4001158`,
   crossAccount: `${SWR}4011064`,
   tokenExpired: `${SWR}4010000`,
   busy: `${SWR}4090023`,
@@ -109,7 +110,7 @@ function hint(status: number, error: ServiceError, { baseUrl }: { baseUrl: URL }
     return 'SWR says the organization belongs to another account: organization names are unique per region across all accounts, so choose another namespace.'
   }
   if (error.code === CODES.organizationQuota) {
-    return 'The account has reached its quota of SWR organizations: reuse an existing organization or delete one.'
+    return 'The account has reached its quota of SWR organizations (five by default): use an existing organization as namespace, or delete an unused one (an organization must be empty to be deleted). The quotas and their use show in the SWR console and through GET /v2/manage/projects/{project_id}/quotas. Retrying cannot help.'
   }
   if (isQuota(error)) {
     return 'The account has reached its quota of SWR repositories: delete unused repositories or ask Huawei Cloud to raise the quota. Retrying cannot help.'

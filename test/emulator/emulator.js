@@ -180,7 +180,7 @@ async function handle(ctx, req, res) {
   }
   ctx.log.push(entry)
   if (ctx.settings.latencyMs > 0) await sleep(ctx.settings.latencyMs)
-  const fault = ctx.faults.take(req.method, request.url.pathname)
+  const fault = ctx.faults.take(req.method, request.url.pathname, request.url.search)
   if (fault?.delayMs) await sleep(fault.delayMs)
   const run = target => carryOut(ctx, request, target, entry)
   const faulty = fault !== undefined && fault.kind !== 'delay'

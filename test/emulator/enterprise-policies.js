@@ -2,13 +2,17 @@
 // as the official Go SDK's models describe them. What the SDK's field notes say is enforced:
 // one tag selector per rule and one repository scope selector ("目前只支持长度为1"), doublestar
 // selectors, algorithm "or", action retain / immutable. Choices of the emulator's own:
-// - a namespace holds one retention policy (Harbor keeps its id in the project): a second
-//   POST is 409 SWR.409003; at most 15 rules a policy (as Harbor documents; the variant
-//   eeRetentionRules allows one on PUT, or on both), and 15 immutable rules a namespace;
+// - a namespace holds one retention policy (the EE console manual: "There can only be one
+//   retention policy in a given namespace"): a second POST is 409 SWR.409003 (no source gives
+//   the code); at most 15 rules a policy (the same manual; the variant eeRetentionRules allows
+//   one on PUT, or on both, and the feature gate enableCombinationRetention says false for
+//   one on both), and 15 immutable rules a namespace;
 // - a missing retention policy is 400 SWR.400003 (the Terraform provider's code), a missing
 //   immutable rule follows eeMissing;
-// - the instance-wide immutable rule list wants an offset that is a multiple of the limit (a
-//   note in the Terraform provider's reader); PUT and DELETE answer 200 without a body.
+// - the instance-wide lists ({retentions, total} and {immutable_rules, total}) want an offset
+//   that is 0 or a multiple of the limit, at most 100 (the official SDK's request models; the
+//   Terraform provider's readers page with limit=100 and offset += 100); PUT and DELETE answer
+//   200 without a body.
 import { answerMissing, instanceRoutes, pageOf, readBody } from './enterprise.js'
 import { namespaceOf } from './enterprise-namespaces.js'
 import { variant } from './resources.js'
@@ -223,7 +227,7 @@ function listRetentions(ctx, call, data) {
   const all = byNamespaceId(call, [...data.retentions.values()]).filter(
     policy => name === null || policy.name.includes(name)
   )
-  const page = pageOf(call, all)
+  const page = pageOf(call, all, { limitMultiple: true })
   if (page) call.send(200, { total: all.length, retentions: page })
 }
 

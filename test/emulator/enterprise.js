@@ -16,7 +16,10 @@
 //   ("team%2Fapp") the gateway sees one more path segment, a path that is no API: 404 APIGW.0101
 //   (router.js, slashFree), before any signature check, as for any path that is no API.
 // - A repository's `name` excludes its namespace (namespace_name is its own field).
-// - List calls take offset (0) and limit (10 unless given; more than 100 is a 400).
+// - List calls take offset (0) and limit (10 unless given; more than 100 is a 400); the
+//   instance-wide lists of retention policies and immutable tag rules want an offset that is 0
+//   or a multiple of the limit (the SDK's ListInstanceRetentionPoliciesRequest and
+//   ListImmutableRulesRequest: "offset必须为0或者为limit的倍数").
 import { randomBytes, randomUUID } from 'node:crypto'
 import { ANSWERED_CODE, noSuchApi, send } from './answers.js'
 import { variant } from './resources.js'
@@ -258,10 +261,29 @@ export function repositoryParam(call) {
   }
 }
 
+/**
+ * GET {prefix}/feature-gates, as the official SDKs' ListFeatureGatesResponse has it:
+ * enableDomainName, enableCombinationRetention ("老化策略是否支持多条规则", whether a retention
+ * policy may hold several rules: false exactly when the variant eeRetentionRules is "one") and
+ * enableArtifactScanning; every field is omitempty, and the variant eeFeatureGates "absent"
+ * leaves enableCombinationRetention out.
+ */
+function featureGates(ctx, call) {
+  const combination = variant(ctx, 'eeRetentionRules') !== 'one'
+  return call.send(200, {
+    enableDomainName: true,
+    ...(variant(ctx, 'eeFeatureGates') === 'absent'
+      ? {}
+      : { enableCombinationRetention: combination }),
+    enableArtifactScanning: true
+  })
+}
+
 /** Routes that are the instance's own (show, domain names, temporary login) and the list. */
 export const instanceOwnRoutes = ctx => [
   ...instanceRoutes(ctx, [
     ['GET', '', (scope, call, data) => call.send(200, instanceView(scope, data)), true],
+    ['GET', '/feature-gates', featureGates],
     ['GET', '/domainname', domainNames],
     ['POST', '/temp-credential', tempCredential]
   ]),

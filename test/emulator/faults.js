@@ -18,13 +18,17 @@ export function createFaults() {
     clear() {
       faults.length = 0
     },
-    /** Takes one use of the first fault matching the request, or returns undefined. */
-    take(method, pathname) {
+    /**
+     * Takes one use of the first fault matching the request (method, path, and `query`: a
+     * RegExp tested on the query string, "?" included), or returns undefined.
+     */
+    take(method, pathname, search = '') {
       const index = faults.findIndex(
         f =>
           (f.method === undefined || f.method === method) &&
           (f.path === undefined ||
-            (f.path instanceof RegExp ? f.path.test(pathname) : f.path === pathname))
+            (f.path instanceof RegExp ? f.path.test(pathname) : f.path === pathname)) &&
+          (f.query === undefined || f.query.test(search))
       )
       if (index < 0) return undefined
       const fault = faults[index]

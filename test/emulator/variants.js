@@ -43,8 +43,11 @@ export const VARIANTS = Object.freeze({
   syncTargetMissingOrg: Object.freeze(['404-4040058', '400-4001008']),
   /** POST .../sync_repo for a target that has a rule already: refused, or the rule updated. */
   duplicateSyncRule: Object.freeze(['refuse-409', 'update']),
-  /** DELETE .../sync_repo for a target that has no rule: 200 as if deleted, or 404. */
-  deleteMissingSyncRule: Object.freeze(['200', '404-4040010']),
+  /**
+   * DELETE .../sync_repo for a target that has no rule: 400 4001158 (what the Terraform
+   * provider's delete reads as "gone", evidence §5), 200 as if deleted, or 404.
+   */
+  deleteMissingSyncRule: Object.freeze(['400-4001158', '200', '404-4040010']),
   /**
    * The name of the auto-sync flag in GET .../sync_repo: `synAuto` (the official SDKs'
    * SyncRepo model) or `syncAuto` (the API reference's older example, and the request body).
@@ -71,7 +74,12 @@ export const VARIANTS = Object.freeze({
    * on PUT only (the official SDKs' UpdateRetentionPolicyRequestBody says of its rules
    * "数组长度只允许为1", the array may hold one; the create body says nothing), or one on both.
    */
-  eeRetentionRules: Object.freeze(['many', 'one-on-update', 'one'])
+  eeRetentionRules: Object.freeze(['many', 'one-on-update', 'one']),
+  /**
+   * GET .../feature-gates: enableCombinationRetention listed (false exactly when
+   * eeRetentionRules is "one"), or left out (the SDK's field is omitempty).
+   */
+  eeFeatureGates: Object.freeze(['listed', 'absent'])
 })
 
 /** The variants that only Enterprise Edition calls show. */
@@ -80,7 +88,8 @@ export const ENTERPRISE_VARIANTS = Object.freeze([
   'eeNamespaceDuplicate',
   'eeMissing',
   'eeNamespacePut',
-  'eeRetentionRules'
+  'eeRetentionRules',
+  'eeFeatureGates'
 ])
 
 /** The variants that only sharing and auto-sync calls show. */
