@@ -94,7 +94,8 @@ const STANDARD_OUTPUTS = [
   'namespace_created',
   'result',
   'plan',
-  'replica_paths'
+  'replica_paths',
+  'changed'
 ]
 
 /**
@@ -216,8 +217,15 @@ describe('text from the service that tries to act on the runner', () => {
       path: `${ADDRESS}/group/app`,
       paths: `${ADDRESS}/group/app`
     })
-    expect(outputShape(result)).toMatchObject({ path: 1, paths: 1, docker_username: 1 })
-    expect(result.stdout).toContain('valid until ')
+    expect(outputShape(result)).toMatchObject({
+      path: 1,
+      paths: 1,
+      docker_username: 1,
+      docker_login_expires_at: 1
+    })
+    // The expiry with text after it is no date: it is quoted on one line and not output.
+    expect(result.outputs['docker_login_expires_at']).toBe('')
+    expect(result.stdout).toMatch(/^::warning::SWR's expire_date "[^\n]*" is not an ISO 8601 date/m)
     expect(summaryMarkup(result.summary)).toEqual([])
     const heading = result.summary.split('\n').find(l => l.startsWith('### SWR Enterprise'))
     expect(heading).toContain('`reg ::stop-commands::hostile-token ::add-mask::hostile-mask')

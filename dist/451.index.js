@@ -31,8 +31,8 @@ async function lookupProject(iam, region) {
         path: '/v3/projects',
         query: { name: region }
     }, { ok: [200], hint: listHint });
-    const projects = ((0,values/* isObject */.G)(json) && Array.isArray(json['projects']) ? json['projects'] : [])
-        .filter(values/* isObject */.G)
+    const projects = ((0,values/* isObject */.Gv)(json) && Array.isArray(json['projects']) ? json['projects'] : [])
+        .filter(values/* isObject */.Gv)
         .filter(p => p['name'] === region && typeof p['id'] === 'string');
     if (projects.length === 0) {
         throw new Error(`IAM has no project named ${region} for this account: check region, or give project_id (the project of the region the instance is in).`);
@@ -60,10 +60,10 @@ async function resolveProjectId(enterprise, fromToken, iamFor) {
 
 // EXTERNAL MODULE: ./src/pool.ts
 var pool = __webpack_require__(9537);
-// EXTERNAL MODULE: ./src/github/inputs.ts + 3 modules
-var inputs = __webpack_require__(1472);
 // EXTERNAL MODULE: ./src/http/errors.ts
 var errors = __webpack_require__(8549);
+// EXTERNAL MODULE: ./src/github/inputs.ts + 4 modules
+var inputs = __webpack_require__(1526);
 ;// CONCATENATED MODULE: ./src/enterprise/retention.ts
 // Retention on an instance: the namespace's retention policy (Harbor's: one per namespace),
 // whose rules the action owns when they are scoped to exactly the repositories of the run.
@@ -71,8 +71,10 @@ var errors = __webpack_require__(8549);
 // that no rule retains, so an exception cannot be a mere exclusion: the count or age rule
 // excludes the exceptions (they do not use up its N), and a second rule retains them. The
 // API's templates (the SDK's RetentionRule lists four) have no "retain always", so that rule
-// keeps what was pushed in the last EXCEPTIONS_DAYS days: for a tag, forever. An instance that
-// takes one rule a policy refuses it; enterprise-client.ts says why (docs/swr-enterprise.md).
+// keeps what was pushed in the last EXCEPTIONS_DAYS days: for a tag, forever. An instance whose
+// feature gate says one rule a policy is not sent one of several (oneRuleRefusal says why);
+// one that refuses it without saying so is explained by enterprise-client.ts
+// (docs/swr-enterprise.md).
 
 
 /** The doublestar globs that match the tags inputs.ts's SIGNATURE_TAGS expressions match. */
@@ -231,6 +233,41 @@ function diffRetention(namespace, spec, repositories, policies) {
         reason: `${reasonOf(current, rules, scope)} (${scoped})`
     };
     return { change, ...(warning ? { warning } : {}) };
+}
+/**
+ * Why an instance that takes one rule a policy (its feature gate enableCombinationRetention is
+ * false) cannot be sent this change, and what the user can do; undefined when it holds one
+ * rule. The run's own rules are already the fewest that express the inputs (one, unless
+ * exceptions are kept), and the rules of other scopes are other workflows' to keep.
+ */
+function oneRuleRefusal(change, repositories) {
+    const rules = change.after.rules;
+    if (rules.length <= 1)
+        return undefined;
+    const ours = rules.filter(ownedBy(repositories)).length;
+    const others = rules.length - ours;
+    const why = [
+        ...(ours > 1
+            ? [
+                'keeping the tags of retention_exceptions and the signature tags (retention_keep_signatures, on by default) takes a rule of its own'
+            ]
+            : []),
+        ...(others > 0
+            ? [
+                `the namespace's policy holds ${others} rule${others === 1 ? '' : 's'} for other repositories, and a namespace has one policy`
+            ]
+            : [])
+    ];
+    const ways = [
+        ...(ours > 1
+            ? [
+                'drop retention_exceptions and set retention_keep_signatures to false, only if those tags may be deleted'
+            ]
+            : []),
+        ...(others > 0 ? ["leave this namespace's retention to one workflow or to the console"] : []),
+        'use an instance whose feature gates allow combination retention'
+    ];
+    return `The retention policy of namespace "${change.name}" would hold ${rules.length} rules, and the instance takes one rule a policy (its feature gate enableCombinationRetention is false): ${why.join('; ')}. The policy was not sent. To go on: ${ways.join('; or ')}.`;
 }
 /** Whether a stored policy holds every rule of `policy`: how a lost create is recognised. */
 function holds(policy) {
@@ -471,7 +508,7 @@ async function attempt(change, run) {
         return { ...change, outcome: (await run()) ?? 'done' };
     }
     catch (err) {
-        return { ...change, outcome: 'failed', error: (0,values/* messageOf */.b)(err) };
+        return { ...change, outcome: 'failed', error: (0,errors/* failureOf */.g5)(err) };
     }
 }
 async function applyPolicy(ctx, change) {
@@ -523,6 +560,9 @@ function checkRunning(instance) {
 /** The registry host: the registry input, else the instance's access address. */
 function registryOf(instance, registry) {
     const host = registry ?? instance?.accessAddress;
+    if (!host && instance?.badAccessAddress) {
+        throw new Error(`The instance answered the access address ${instance.badAccessAddress}, which is not a registry host name: it is not trusted. Set input registry to the host users push to.`);
+    }
     if (!host) {
         throw new Error('The instance did not name its access address: set input registry to the host users push to.');
     }
@@ -566,8 +606,14 @@ function planPolicies(wanted, observed) {
     const immutable = immutableTags
         ? diffImmutability(namespace, immutableTags, repositories, exists ? observed.immutable : undefined, onDrift)
         : { changes: [] };
+    // An instance whose gate says one rule a policy is not sent a policy of several.
+    const refusal = kept.change && observed.combinationRetention === false
+        ? oneRuleRefusal(kept.change, repositories)
+        : undefined;
+    const refused = kept.change && refusal ? [{ ...kept.change, outcome: 'failed', error: refusal }] : [];
     return {
-        changes: [...(kept.change ? [kept.change] : []), ...immutable.changes],
+        changes: [...(kept.change && !refusal ? [kept.change] : []), ...immutable.changes],
+        refused,
         warnings: [kept.warning, immutable.warning].filter((w) => w !== undefined),
         ...(immutable.failure ? { failure: immutable.failure } : {})
     };
@@ -586,13 +632,14 @@ function makeEnterprisePlan(wanted, observed) {
     // Drift that fails the run fails it whole: nothing is changed, every repository reports it.
     if (failure) {
         const failed = repositories.map(({ change: _change, ...r }) => ({ ...r, failure }));
-        return { ...base, repositories: failed, policies: [], failure };
+        return { ...base, repositories: failed, policies: [], refused: [], failure };
     }
     return {
         ...base,
         ...(ns.change ? { namespaceChange: ns.change } : {}),
         repositories,
-        policies: policies.changes
+        policies: policies.changes,
+        refused: policies.refused
     };
 }
 /** Every change in the order it applies: the namespace, the repositories, the policies. */
@@ -600,6 +647,7 @@ function enterpriseChanges(plan) {
     return [
         ...(plan.namespaceChange ? [plan.namespaceChange] : []),
         ...plan.repositories.flatMap(r => (r.change ? [r.change] : [])),
+        ...plan.refused.map(({ outcome: _outcome, error: _error, ...change }) => change),
         ...plan.policies
     ];
 }
@@ -613,13 +661,18 @@ function enterpriseChanges(plan) {
 
 
 
+
+
 async function readRepositories(client, wanted, concurrency) {
     return (0,pool/* mapPool */.P)(wanted.repositories, concurrency, async (repository) => {
         try {
             return { read: await client.readRepository(wanted.namespace, repository) };
         }
         catch (err) {
-            return { error: (0,values/* messageOf */.b)(err) };
+            // A refusal of the credentials stops the run before anything is planned.
+            if (err instanceof errors/* CredentialsRefused */.Rl)
+                throw err;
+            return { error: (0,values/* messageOf */.bD)(err) };
         }
     });
 }
@@ -629,19 +682,35 @@ async function readNamespaceState(client, wanted, concurrency) {
     if (namespace === 'missing') {
         // A new namespace holds nothing: no repository, policy or rule to read.
         const repositories = wanted.repositories.map(() => ({ read: { state: 'absent' } }));
-        return { namespace, repositories };
+        return withGate(client, wanted, { namespace, repositories });
     }
     const [repositories, retention, immutable] = await Promise.all([
         readRepositories(client, wanted, concurrency),
         wanted.retention ? client.listRetentionPolicies(wanted.namespace) : undefined,
         wanted.immutableTags ? client.listImmutableRules(wanted.namespace) : undefined
     ]);
-    return {
+    return withGate(client, wanted, {
         namespace,
         repositories,
         ...(retention ? { retention } : {}),
         ...(immutable ? { immutable } : {})
-    };
+    });
+}
+/**
+ * The instance's feature gate for retention policies of several rules, read only when the
+ * plan would send one (docs/swr-enterprise.md): a policy of one rule costs no request more.
+ */
+async function withGate(client, wanted, state) {
+    if (!wanted.retention)
+        return state;
+    const existing = state.namespace === 'missing' ? undefined : (state.retention ?? []);
+    const { change } = diffRetention(wanted.namespace, wanted.retention, wanted.repositories, existing);
+    const rules = change?.after?.rules ?? [];
+    if (rules.length <= 1)
+        return state;
+    // A gate that cannot be read leaves it to the instance's answer to the write.
+    const gate = await client.readCombinationRetention().catch(() => undefined);
+    return gate === undefined ? state : { ...state, combinationRetention: gate };
 }
 const inDoubt = (state) => state.namespace === 'missing' ||
     state.repositories.some(r => r.error !== undefined || r.read?.state === 'absent');
@@ -677,7 +746,7 @@ function recordsOf(plan, applied) {
         return {
             namespace: applied.namespace,
             repositories: applied.repositories,
-            policies: applied.policies
+            policies: [...plan.refused, ...applied.policies]
         };
     }
     return {
@@ -687,7 +756,7 @@ function recordsOf(plan, applied) {
                 ? { ...r.change, outcome: 'on first push' }
                 : planned(r.change)
             : undefined),
-        policies: plan.policies.map(planned)
+        policies: [...plan.refused, ...plan.policies.map(planned)]
     };
 }
 /** The outcome of several changes of one kind, as one word for a repository's result. */
@@ -839,14 +908,16 @@ function renderEnterpriseSummary(wanted, report, instance) {
     return [...lines, ...(0,summary/* planSection */.lA)(report.changes)].join('\n') + '\n';
 }
 
-// EXTERNAL MODULE: ./src/github/finish.ts + 1 modules
-var finish = __webpack_require__(752);
+// EXTERNAL MODULE: ./src/github/finish.ts + 2 modules
+var finish = __webpack_require__(7387);
 // EXTERNAL MODULE: ./src/github/log.ts
 var github_log = __webpack_require__(3385);
 // EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
 var runner = __webpack_require__(9823);
 // EXTERNAL MODULE: ./src/swr/errors.ts
 var swr_errors = __webpack_require__(6757);
+// EXTERNAL MODULE: ./src/swr/names.ts
+var names = __webpack_require__(5604);
 ;// CONCATENATED MODULE: ./src/swr/enterprise-client.ts
 // The SWR Enterprise Edition API (the official Go SDK's swr/v2 requests, the Terraform
 // provider's swr_enterprise_* resources; README, "Enterprise Edition"), as the operations the
@@ -855,14 +926,15 @@ var swr_errors = __webpack_require__(6757);
 // outcomes and leaves what to do about them to the resources.
 
 
+
 /** The items of a list answer: a bare array, or the first array under one of `keys`. */
 function itemsOf(json, keys) {
     const list = Array.isArray(json)
         ? json
-        : (0,values/* isObject */.G)(json)
+        : (0,values/* isObject */.Gv)(json)
             ? keys.map(k => json[k]).find(Array.isArray)
             : undefined;
-    return (list ?? []).filter(values/* isObject */.G);
+    return (list ?? []).filter(values/* isObject */.Gv);
 }
 /**
  * The API wants a "/" in a repository name encoded twice ("team/app" -> "team%252Fapp"); the
@@ -888,7 +960,8 @@ const enterprisePolicy = {
         if (status === 404 && !error.code?.startsWith('APIGW.'))
             return undefined;
         return swr_errors/* swrPolicy */.vX.hint(status, error, context);
-    }
+    },
+    refusesCredentials: swr_errors/* swrPolicy */.vX.refusesCredentials
 };
 /** The 403 hint: the IAM permission a call needs (README, "Enterprise Edition"). */
 function permission(what) {
@@ -908,23 +981,27 @@ function retentionHint(policy, what) {
             : undefined);
 }
 function instanceInfo(json, id) {
-    const o = (0,values/* isObject */.G)(json) ? json : {};
-    const address = String(o['access_address'] ?? '');
+    const o = (0,values/* isObject */.Gv)(json) ? json : {};
+    const answered = String(o['access_address'] ?? '');
+    // The notes leave open whether a scheme comes with it; a host is what docker wants, and the
+    // host of every image path: anything else (a line break, a path) is not taken.
+    const address = answered.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+    const host = !(0,values/* hasControl */.aQ)(address) && names/* REGISTRY_HOST */.zv.test(address);
     return {
         id: String(o['id'] ?? id),
         name: String(o['name'] ?? id),
         status: String(o['status'] ?? ''),
-        // The notes leave open whether a scheme comes with it; a host is what docker wants.
-        accessAddress: address.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '')
+        accessAddress: host ? address : '',
+        ...(answered && !host ? { badAccessAddress: (0,values/* quoted */.TL)(answered, 100) } : {})
     };
 }
 function namespaceInfo(json, name) {
-    const o = (0,values/* isObject */.G)(json) ? json : {};
-    const metadata = (0,values/* isObject */.G)(o['metadata']) ? o['metadata'] : {};
+    const o = (0,values/* isObject */.Gv)(json) ? json : {};
+    const metadata = (0,values/* isObject */.Gv)(o['metadata']) ? o['metadata'] : {};
     return { name: String(o['name'] ?? name), isPublic: String(metadata['public']) === 'true' };
 }
 function retentionPolicyOf(item) {
-    const trigger = (0,values/* isObject */.G)(item['trigger']) ? item['trigger'] : {};
+    const trigger = (0,values/* isObject */.Gv)(item['trigger']) ? item['trigger'] : {};
     return {
         id: Number(item['id']),
         name: String(item['name'] ?? ''),
@@ -970,9 +1047,28 @@ class SwrEnterpriseClient {
         }
         return instanceInfo(answer.json, this.instanceId);
     }
+    /**
+     * Whether a retention policy may hold more than one rule: the instance's feature gate
+     * enableCombinationRetention (docs/swr-enterprise.md). Undefined when the gates cannot be
+     * read (refused, or no such API) or do not say: the instance's own answer will tell.
+     */
+    async readCombinationRetention() {
+        const answer = await this.call({
+            operation: 'read the feature gates of the instance',
+            method: 'GET',
+            path: '/feature-gates'
+        }, { ok: [200], accept: a => isMissing(a) || a.status === 403 });
+        const gate = (0,values/* isObject */.Gv)(answer.json) ? answer.json['enableCombinationRetention'] : undefined;
+        return typeof gate === 'boolean' ? gate : undefined;
+    }
     async readNamespace(namespace) {
         const answer = await this.call({ operation: `read namespace "${namespace}"`, method: 'GET', path: this.ns(namespace) }, { ok: [200], accept: isMissing, hint: permission('read namespaces') });
-        return answer.status === 200 ? namespaceInfo(answer.json, namespace) : 'missing';
+        if (answer.status !== 200)
+            return 'missing';
+        const other = (0,values/* isObject */.Gv)(answer.json) && (0,names/* answeredOther */.WE)(answer.json, { name: namespace });
+        if (other)
+            throw new Error(`read namespace "${namespace}" failed: ${other}`);
+        return namespaceInfo(answer.json, namespace);
     }
     /** Refused with a 409 or 400: a duplicate, or a refusal; the caller reads back to tell. */
     async createNamespace(namespace, isPublic) {
@@ -1007,7 +1103,16 @@ class SwrEnterpriseClient {
         const answer = await this.call({ operation, method: 'GET', path: this.repo(namespace, repository) }, { ok: [200], accept: isMissing, hint: permission('read repositories') });
         if (answer.status !== 200)
             return { state: 'absent' };
-        const o = (0,values/* isObject */.G)(answer.json) ? answer.json : {};
+        const o = (0,values/* isObject */.Gv)(answer.json) ? answer.json : {};
+        // Harbor names a repository with its project ("group/app"); the notes show it without.
+        const full = `${namespace}/${repository}`;
+        const withProject = typeof o['name'] === 'string' && (0,names/* sameName */.q)(o['name'], full);
+        const other = (0,names/* answeredOther */.WE)(o, {
+            namespace_name: namespace,
+            name: withProject ? full : repository
+        });
+        if (other)
+            throw new Error(`${operation} failed: ${other}`);
         const description = typeof o['description'] === 'string' ? o['description'] : '';
         return { state: 'exists', info: { name: repository, description } };
     }
@@ -1065,7 +1170,7 @@ class SwrEnterpriseClient {
             const { json } = await this.call({ operation, method: 'GET', path, query: { limit: '100', offset: String(offset) } }, { ok: [200], hint: permission('list policies and rules') });
             const page = itemsOf(json, keys);
             items.push(...page);
-            const total = (0,values/* isObject */.G)(json) && typeof json['total'] === 'number' ? json['total'] : undefined;
+            const total = (0,values/* isObject */.Gv)(json) && typeof json['total'] === 'number' ? json['total'] : undefined;
             if (page.length < 100 || (total !== undefined && items.length >= total))
                 return items;
         }
@@ -1102,13 +1207,14 @@ class SwrEnterpriseClient {
     async temporaryCredential() {
         const operation = 'get a temporary docker login for the instance';
         const { json } = await this.call({ operation, method: 'POST', path: '/temp-credential' }, { ok: [200, 201], hint: permission('create temporary credentials') });
-        const o = (0,values/* isObject */.G)(json) ? json : {};
+        const o = (0,values/* isObject */.Gv)(json) ? json : {};
         const userId = typeof o['user_id'] === 'string' ? o['user_id'] : '';
         const authToken = typeof o['auth_token'] === 'string' ? o['auth_token'] : '';
         if (!userId || !authToken) {
             throw new Error(`${operation} failed: the answer has no user_id and auth_token`);
         }
-        return { userId, authToken, expireDate: String(o['expire_date'] ?? 'unknown') };
+        const expireDate = typeof o['expire_date'] === 'string' ? o['expire_date'] : undefined;
+        return { userId, authToken, ...(expireDate !== undefined ? { expireDate } : {}) };
     }
 }
 
@@ -1133,12 +1239,6 @@ function enterpriseWanted(inputs, enterprise) {
         ...(enterprise.immutableTags ? { immutableTags: enterprise.immutableTags } : {})
     };
 }
-function groupTitle(wanted, dryRun) {
-    const what = wanted.repositories.length > 3
-        ? `${wanted.repositories.length} repositories`
-        : wanted.repositories.map(r => `${wanted.namespace}/${r}`).join(', ');
-    return `${dryRun ? 'Plan' : 'Prepare'} ${what} on SWR Enterprise Edition instance ${wanted.instanceId}`;
-}
 /** The instance's own temporary login, whatever the credentials: long-term keys included. */
 async function dockerLogin(client, registry, dryRun) {
     if (dryRun) {
@@ -1146,7 +1246,13 @@ async function dockerLogin(client, registry, dryRun) {
         return;
     }
     const login = await client.temporaryCredential();
-    (0,finish/* setLoginOutputs */.Qw)(login.userId, login.authToken, `a temporary login to ${registry}, valid until ${login.expireDate}`);
+    (0,finish/* setLoginOutputs */.Qw)({
+        username: login.userId,
+        password: login.authToken,
+        temporary: true,
+        ...(login.expireDate !== undefined ? { expiresAt: login.expireDate } : {}),
+        expirySource: 'expire_date'
+    }, `a temporary login to ${registry}`);
 }
 async function runEnterprise(inputs, enterprise, deps) {
     const { api, credentials, log } = deps;
@@ -1154,19 +1260,26 @@ async function runEnterprise(inputs, enterprise, deps) {
     (0,runner/* info */.pq)(`SWR Enterprise Edition instance ${enterprise.instanceId}, project ${project.id} (from ${project.source})`);
     const client = new SwrEnterpriseClient(api(inputs.endpoint, enterprisePolicy, credentials.authorize), project.id, enterprise.instanceId);
     const wanted = enterpriseWanted(inputs, enterprise);
-    const outcome = await log.group(groupTitle(wanted, inputs.dryRun), async () => {
+    const where = `on SWR Enterprise Edition instance ${wanted.instanceId}`;
+    const title = (0,github_log/* groupTitle */.SZ)(wanted.namespace, wanted.repositories, inputs.dryRun, where);
+    const outcome = await log.group(title, async () => {
         const result = await convergeEnterprise(wanted, client, {
             dryRun: inputs.dryRun,
             concurrency: deps.concurrency,
             log,
             ...(inputs.registry ? { registry: inputs.registry } : {}),
-            onPlan: changes => (0,github_log/* planLines */.HN)(changes, inputs.dryRun).forEach(line => (0,runner/* info */.pq)(line))
+            onPlan: changes => deps.plan.show(changes)
         });
         (0,finish/* logReport */.TO)(result.report);
         return result;
     });
     const { report, registry, instance } = outcome;
-    (0,finish/* publishReport */.S3)(report, { knownHost: registry }, renderEnterpriseSummary(wanted, report, instance));
+    const refused = deps.stop.refused;
+    const summary = renderEnterpriseSummary(wanted, report, instance);
+    (0,finish/* publishReport */.S3)(report, { knownHost: registry }, summary, refused);
+    // Credentials refused half-way: what was done is reported, and the refusal is the one error.
+    if (refused)
+        throw refused;
     if (inputs.dockerLoginOutputs)
         await dockerLogin(client, registry, inputs.dryRun);
 }

@@ -5,17 +5,20 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   L: () => (/* binding */ readCredentials),
-/* harmony export */   V: () => (/* binding */ secretValues)
+/* harmony export */   L1: () => (/* binding */ readCredentials),
+/* harmony export */   VX: () => (/* binding */ secretValues)
 /* harmony export */ });
+/* unused harmony export HABITS */
 /* harmony import */ var _swr_endpoints_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(650);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1472);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1526);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9823);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4777);
 // The credentials a run signs with: access keys from exactly one place (inputs or one pair of
 // environment variables, with that place's token), or keyless OpenID Connect. Kept apart from
 // inputs.ts, which reads everything else; getInputs calls readCredentials and main.ts
 // secretValues. It takes InputError and parseEndpoint from inputs.ts and uses them only inside
 // functions, so the two modules may import each other.
+
 
 
 
@@ -59,10 +62,56 @@ function keySources(env) {
         }))
     ];
 }
+/**
+ * The credential inputs of other Huawei Cloud actions, which a workflow copied from one of them
+ * passes here by habit, each with the input of this action it means: huaweicloud/auth-action,
+ * obs-helper, huaweicloud-cli-action and deploy-cci-action take access_key and secret_key;
+ * swr-login access-key-id and access-key-secret; cce-credential-action ak and sk. The rest are
+ * this action's own names spelled with "-" or in camelCase. The runner passes an input under
+ * INPUT_ and its name in uppercase, "-" kept, whether the action declares it or not.
+ */
+const HABITS = [
+    ['access_key', 'access_key_id'],
+    ['access-key', 'access_key_id'],
+    ['access-key-id', 'access_key_id'],
+    ['accessKeyId', 'access_key_id'],
+    ['ak', 'access_key_id'],
+    ['secret_key', 'secret_access_key'],
+    ['secret-key', 'secret_access_key'],
+    ['access-key-secret', 'secret_access_key'],
+    ['access_key_secret', 'secret_access_key'],
+    ['secret-access-key', 'secret_access_key'],
+    ['secretAccessKey', 'secret_access_key'],
+    ['sk', 'secret_access_key'],
+    ['security-token', 'security_token'],
+    ['securityToken', 'security_token'],
+    ['idp-id', 'idp_id']
+];
+/** The habitual inputs the workflow set, with the input each means. */
+function habitsGiven(env) {
+    return HABITS.filter(([habit]) => (0,_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .getInput */ .V4)(habit, env) !== '');
+}
+/**
+ * A sentence naming the inputs of other actions that were given instead of this action's, or
+ * '' when there are none. Never their values: any of them may hold a secret key.
+ */
+function habitHint(env) {
+    const given = habitsGiven(env);
+    if (given.length === 0)
+        return '';
+    const list = (names) => (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .andList */ .cM)(names.map(name => `"${name}"`));
+    const habits = list(given.map(([habit]) => habit));
+    const meant = list([...new Set(given.map(([, m]) => m))]);
+    return given.length === 1
+        ? ` ${habits} is not an input of this action; did you mean ${meant}?`
+        : ` ${habits} are not inputs of this action; did you mean ${meant}?`;
+}
 /** Every value that is or may be a secret, from every source, whether it will be used or not. */
 function secretValues(env) {
     const values = keySources(env).flatMap(source => [source.sk.value, source.token.value]);
-    return [...new Set(values.filter(value => value.length > 0))];
+    // Whatever was given under another action's input name: a secret key may be among them.
+    const habits = HABITS.map(([habit]) => (0,_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .getInput */ .V4)(habit, env));
+    return [...new Set([...values, ...habits].filter(value => value.length > 0))];
 }
 const ONE_PLACE = 'the access key id and the secret access key must come from the same place: inputs access_key_id and secret_access_key, variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK';
 /**
@@ -70,15 +119,15 @@ const ONE_PLACE = 'the access key id and the secret access key must come from th
  * sources would sign with a secret that does not belong to the key id, which the service
  * answers with an opaque signature error; the same holds for a token issued with other keys.
  */
-function pickKeySource(sources) {
+function pickKeySource(sources, hint) {
     const index = sources.findIndex(source => source.ak.value);
     const chosen = sources[index];
     if (!chosen) {
         const secret = sources.find(source => source.sk.value);
         if (secret) {
-            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The access key id is missing: the secret access key comes from ${secret.sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.`);
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The access key id is missing: the secret access key comes from ${secret.sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.${hint}`);
         }
-        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.');
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.${hint}`);
     }
     // A secret set above the chosen source was meant for a key id that is not there; one set
     // below it is another pair's, and counts only when the chosen source has none.
@@ -88,7 +137,7 @@ function pickKeySource(sources) {
         throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The access key id comes from ${chosen.ak.name} but a secret access key is set in ${stray.sk.name}: ${ONE_PLACE}.`);
     }
     if (!chosen.sk.value) {
-        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The secret access key is missing: the access key id comes from ${chosen.ak.name}, but ${chosen.sk.name} is not set.`);
+        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The secret access key is missing: the access key id comes from ${chosen.ak.name}, but ${chosen.sk.name} is not set.${hint}`);
     }
     const inputToken = sources[0]?.token;
     if (index > 0 && inputToken?.value) {
@@ -97,7 +146,7 @@ function pickKeySource(sources) {
     return chosen;
 }
 function readKeys(env) {
-    const { ak, sk, token } = pickKeySource(keySources(env));
+    const { ak, sk, token } = pickKeySource(keySources(env), habitHint(env));
     checkHeaderSafe(ak, false);
     checkHeaderSafe(sk, true);
     if (token.value)
@@ -134,19 +183,90 @@ function readCredentials(env, region, input) {
 
 /***/ }),
 
-/***/ 752:
+/***/ 7387:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   TO: () => (/* binding */ logReport),
+  kN: () => (/* binding */ planShower),
   S3: () => (/* binding */ publishReport),
   Qw: () => (/* binding */ setLoginOutputs)
 });
 
+;// CONCATENATED MODULE: ./src/auth/expiry.ts
+// When a temporary docker login expires, as the service says (the X-Swr-Expireat header of the
+// standard edition, an instance's expire_date): text from the service, so read strictly and
+// checked for sense before it becomes an output (docs/swr-service.md, "Docker login").
+/** The longest a temporary login is documented to last is 24 hours; a week is beyond doubt. */
+const MOST_AHEAD_MS = 7 * 24 * 3600_000;
+// ISO 8601 date and time with a zone: "2026-07-23T08:46:07.811000Z", "...+08:00". A fraction
+// of any length (SWR has been seen to send microseconds); no zone is no answer, since the
+// hour would be a guess.
+const ISO = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
+/** The instant an ISO 8601 date-time with a zone names, in ms since the epoch; undefined if none. */
+function parseIsoInstant(text) {
+    const m = ISO.exec(text.trim());
+    if (!m)
+        return undefined;
+    const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+    const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+    const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+    const check = new Date(utc);
+    // Date.UTC rolls 2026-02-30 over into March: a date that does not exist is no date.
+    if (check.getUTCFullYear() !== year ||
+        check.getUTCMonth() !== month - 1 ||
+        check.getUTCDate() !== day ||
+        hour > 23 ||
+        minute > 59 ||
+        second > 59)
+        return undefined;
+    if (m[8])
+        return utc;
+    const offsetHours = Number(m[10]);
+    const offsetMinutes = Number(m[11]);
+    if (offsetHours > 23 || offsetMinutes > 59)
+        return undefined;
+    const offset = (offsetHours * 60 + offsetMinutes) * 60_000;
+    return m[9] === '+' ? utc - offset : utc + offset;
+}
+/** Text from the service, quoted for a warning: one line, at most 64 characters. */
+function quoted(text) {
+    const line = text.replace(/[\r\n]+/g, ' ');
+    return JSON.stringify(line.length > 64 ? `${line.slice(0, 64)}…` : line);
+}
+/**
+ * The expiry for the docker_login_expires_at output, as ISO 8601 UTC to the second
+ * ("2026-07-23T08:46:07Z"), or why there is none: absent, not a date, already past, or
+ * further ahead than any temporary login lasts. `source` names where it came from.
+ */
+function loginExpiry(raw, source, now = Date.now()) {
+    const unset = 'docker_login_expires_at is left empty';
+    if (raw === undefined || raw.trim() === '') {
+        return { warning: `SWR sent no ${source} with the temporary docker login; ${unset}.` };
+    }
+    const at = parseIsoInstant(raw);
+    if (at === undefined) {
+        return {
+            warning: `SWR's ${source} ${quoted(raw)} is not an ISO 8601 date and time with a time zone; ${unset}.`
+        };
+    }
+    if (at <= now || at > now + MOST_AHEAD_MS) {
+        const when = at <= now ? 'in the past' : 'more than 7 days ahead';
+        return {
+            warning: `SWR's ${source} ${quoted(raw)} is ${when}, which no temporary login is; ${unset}.`
+        };
+    }
+    return { expiresAt: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+}
+
 // EXTERNAL MODULE: ./src/github/log.ts
 var log = __nccwpck_require__(3385);
+// EXTERNAL MODULE: ./src/http/errors.ts
+var errors = __nccwpck_require__(8549);
+// EXTERNAL MODULE: ./src/values.ts
+var values = __nccwpck_require__(4777);
 // EXTERNAL MODULE: ./src/report.ts
 var src_report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
@@ -156,6 +276,16 @@ var runner = __nccwpck_require__(9823);
 // that does not exist after the run has no line in `paths` and an empty `path` in `result`.
 
 
+/**
+ * Whether the run wrote anything (in a dry run: would): a change made (or planned), or a
+ * repository this run created or updated. A change another run made first, and an Enterprise
+ * Edition repository left to the first push, are not this run's writes.
+ */
+function changedOf(report) {
+    const made = report.dryRun ? 'planned' : 'done';
+    return (report.changes.some(c => c.outcome === made) ||
+        report.repositories.some(r => r.created || r.updated));
+}
 function writeOutputs(report, rules) {
     const first = report.repositories[0];
     const paths = report.repositories.map(r => r.path).filter(Boolean);
@@ -168,11 +298,18 @@ function writeOutputs(report, rules) {
         // Errors in the result quote the service, which may echo a credential back.
         ['result', (0,runner/* redact */.E$)(JSON.stringify(report.repositories))],
         ['plan', (0,runner/* redact */.E$)(JSON.stringify((0,src_report/* planOutput */.pp)(report.changes)))],
-        ['replica_paths', report.replicaPaths.join('\n')]
+        ['replica_paths', report.replicaPaths.join('\n')],
+        ['changed', String(changedOf(report))]
     ]);
 }
 
 ;// CONCATENATED MODULE: ./src/github/finish.ts
+// What both editions tell the runner about a converged run: the log lines inside its group,
+// then the outputs, the job summary, an annotation per failed repository and the failure
+// total; and the docker login outputs.
+
+
+
 
 
 
@@ -185,29 +322,64 @@ function logReport(report) {
 }
 /**
  * The outputs, then the summary, then the failures. Called before any docker login, so that a
- * failing login cannot lose the summary.
+ * failing login cannot lose the summary. When the credentials were refused half-way, `refused`
+ * is the step's one error, the caller's to report: the repositories it stopped are neither
+ * annotated each nor totalled.
  */
-function publishReport(report, paths, summary) {
+function publishReport(report, paths, summary, refused) {
     writeOutputs(report, paths);
     (0,runner/* appendSummary */.fe)(summary);
-    for (const { title, message } of (0,log/* failureAnnotations */.rb)(report))
-        (0,runner/* error */.z3)(message, { title });
-    const total = (0,log/* failureTotal */.rB)(report);
+    const stopped = refused ? (0,errors/* failureOf */.g5)(refused) : undefined;
+    for (const { title, message } of (0,log/* failureAnnotations */.rb)(report)) {
+        if (stopped === undefined || !message.endsWith(stopped))
+            (0,runner/* error */.z3)(message, { title });
+    }
+    const total = refused ? undefined : (0,log/* failureTotal */.rB)(report);
     if (total)
         (0,runner/* setFailed */.C1)(total);
 }
-/** docker_username and docker_password, the password masked before it is set. */
-function setLoginOutputs(username, password, what) {
-    (0,runner/* setSecret */.Pq)(password);
-    (0,runner/* setOutput */.uH)('docker_username', username);
-    (0,runner/* setOutput */.uH)('docker_password', password);
-    (0,runner/* info */.pq)(`Docker login outputs set for ${what}`);
+/**
+ * docker_username and docker_password, the password masked before it is set, and
+ * docker_login_expires_at: when a temporary login expires, empty for a long-term one (and,
+ * with a warning, when the service's expiry makes no sense).
+ */
+function setLoginOutputs(login, what) {
+    // Both come from the service: a line break would split an output, or leave part of the
+    // password unmasked.
+    const { username, password } = login;
+    if ((0,values/* hasControl */.aQ)(username) || (0,values/* hasControl */.aQ)(password) || !username || !password) {
+        throw new Error(`The docker login the service answered for ${what} has an empty user name or password, or one with a line break or control character: no login outputs were set.`);
+    }
+    (0,runner/* setSecret */.Pq)(login.password);
+    (0,runner/* setOutput */.uH)('docker_username', login.username);
+    (0,runner/* setOutput */.uH)('docker_password', login.password);
+    let expiresAt = '';
+    if (login.temporary) {
+        const expiry = loginExpiry(login.expiresAt, login.expirySource);
+        if ('warning' in expiry)
+            (0,runner/* warning */.$e)(expiry.warning);
+        else
+            expiresAt = expiry.expiresAt;
+    }
+    (0,runner/* setOutput */.uH)('docker_login_expires_at', expiresAt);
+    (0,runner/* info */.pq)(`Docker login outputs set for ${what}${expiresAt ? `, valid until ${expiresAt}` : ''}`);
+}
+function planShower(dryRun) {
+    const shower = {
+        shown: false,
+        show(changes) {
+            shower.shown = true;
+            for (const line of (0,log/* planLines */.HN)(changes, dryRun))
+                (0,runner/* info */.pq)(line);
+        }
+    };
+    return shower;
 }
 
 
 /***/ }),
 
-/***/ 1472:
+/***/ 1526:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -215,13 +387,17 @@ function setLoginOutputs(username, password, what) {
 __nccwpck_require__.d(__webpack_exports__, {
   dz: () => (/* binding */ InputError),
   Nz: () => (/* binding */ SIGNATURE_TAGS),
+  Mc: () => (/* binding */ entriesOf),
   GP: () => (/* binding */ getInputs),
   Gq: () => (/* binding */ invalid),
+  gH: () => (/* binding */ invalidEntry),
   Dx: () => (/* binding */ linesOf),
   yG: () => (/* binding */ parseBoolean),
   Bk: () => (/* binding */ parseEndpoint),
   N$: () => (/* binding */ tuningFromEnv)
 });
+
+// UNUSED EXPORTS: DEFAULT_CONCURRENCY
 
 // EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
 var runner = __nccwpck_require__(9823);
@@ -243,7 +419,6 @@ const ACCOUNT = /^[A-Za-z][A-Za-z0-9_-]{5,31}$/;
 const ACCOUNT_RULE = '6-32 characters: letters, digits, "-" and "_", starting with a letter (the rule of Huawei Cloud account names)';
 // SWR's limit on the accounts one repository can be shared with.
 const MAX_SHARING = 500;
-/** Non-blank lines, trimmed. Lines only: an entry of share_with holds spaces. */
 /** The UTC midnight starting a real calendar day written YYYY-MM-DD, else undefined. */
 function utcMidnight(date) {
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
@@ -258,23 +433,22 @@ function utcMidnight(date) {
         midnight.getUTCDate() === day;
     return roundTrip ? midnight : undefined;
 }
-function parseSharingLine(line, now) {
-    const words = line.split(/\s+/);
+function parseSharingEntry(entry, entries, now) {
+    const refuse = (rule) => invalidEntry('share_with', entry, entries, rule);
+    const words = entry.split(/\s+/);
     const [account = '', keyword, until] = words;
     if (words.length !== 1 && !(words.length === 3 && keyword === 'until')) {
-        throw invalid('share_with', line, 'each line must be one account name, optionally followed by "until YYYY-MM-DD"');
+        throw refuse('each entry must be one account name, optionally followed by "until YYYY-MM-DD"');
     }
-    if (!ACCOUNT.test(account)) {
-        throw invalid('share_with', line, `the account name must be ${ACCOUNT_RULE}`);
-    }
+    if (!ACCOUNT.test(account))
+        throw refuse(`the account name must be ${ACCOUNT_RULE}`);
     if (until === undefined)
         return { account };
     const deadline = utcMidnight(until);
-    if (!deadline) {
-        throw invalid('share_with', line, 'the date must be a real calendar date written YYYY-MM-DD');
-    }
+    if (!deadline)
+        throw refuse('the date must be a real calendar date written YYYY-MM-DD');
     if (deadline.getTime() <= now.getTime()) {
-        throw invalid('share_with', line, `the date must be in the future: the sharing would end at ${until}T00:00:00Z (UTC midnight), which is not after now`);
+        throw refuse(`the date must be in the future: the sharing would end at ${until}T00:00:00Z (UTC midnight), which is not after now`);
     }
     return { account, until };
 }
@@ -282,18 +456,18 @@ function readSharing(value, isPublic, now) {
     if (isPublic === true) {
         throw new InputError('Inputs "share_with" and "is_public" ("true") were both given: only private repositories can be shared with other accounts; set is_public to "false" or leave it empty.');
     }
-    const lines = linesOf(value);
-    if (lines.length > MAX_SHARING) {
-        throw new InputError(`Input "share_with" lists ${lines.length} accounts: SWR shares a repository with at most ${MAX_SHARING}.`);
+    const entries = entriesOf(value);
+    if (entries.length > MAX_SHARING) {
+        throw new InputError(`Input "share_with" lists ${entries.length} accounts: SWR shares a repository with at most ${MAX_SHARING}.`);
     }
     const seen = new Set();
-    return lines.map(line => {
-        const sharing = parseSharingLine(line, now);
+    return entries.map(entry => {
+        const sharing = parseSharingEntry(entry, entries.length, now);
         // Compared ignoring case: should the service treat "Partner" and "partner" as one account,
-        // two lines for it would give it two deadlines to converge to.
+        // two entries for it would give it two deadlines to converge to.
         const key = sharing.account.toLowerCase();
         if (seen.has(key)) {
-            throw invalid('share_with', line, `the account "${sharing.account}" is listed more than once (names compared ignoring case); each account may appear once`);
+            throw invalidEntry('share_with', entry, entries.length, `the account "${sharing.account}" is listed more than once (names compared ignoring case); each account may appear once`);
         }
         seen.add(key);
         return sharing;
@@ -339,28 +513,34 @@ function checkRegistry(context) {
         return;
     throw invalid('registry', context.registry, `with replicate_to, each target region's registry is derived from its API endpoint, which a registry set by hand cannot follow; leave registry empty (it is then ${derived})`);
 }
-function parseTarget(line, namespace) {
-    const slash = line.indexOf('/');
-    const region = slash < 0 ? line : line.slice(0, slash);
-    const organization = slash < 0 ? namespace : line.slice(slash + 1);
-    if (!(0,endpoints/* isValidRegion */.L5)(region)) {
-        throw invalid('replicate_to', line, `the region must be ${endpoints/* REGION_RULE */.AH}`);
-    }
-    if (!(0,names/* isValidOrganizationName */.Zs)(organization)) {
-        throw invalid('replicate_to', line, `the organization must be ${names/* ORGANIZATION_RULE */.Db}`);
+function parseTarget(entry, entries, namespace) {
+    const refuse = (rule) => invalidEntry('replicate_to', entry, entries, rule);
+    const slash = entry.indexOf('/');
+    const region = slash < 0 ? entry : entry.slice(0, slash);
+    const organization = slash < 0 ? namespace : entry.slice(slash + 1);
+    if (!(0,endpoints/* isValidRegion */.L5)(region))
+        throw refuse(`the region must be ${endpoints/* REGION_RULE */.AH}`);
+    const problems = (0,names/* organizationNameProblems */.xo)(organization);
+    if (problems.length > 0) {
+        throw refuse(`the organization ${JSON.stringify(organization)} is not valid: ${(0,names/* whyInvalid */.Eb)(problems, names/* ORGANIZATION_RULE */.Db)}`);
     }
     return { region, namespace: organization };
 }
 function readReplication(value, context) {
-    const targets = linesOf(value).map(line => ({ line, ...parseTarget(line, context.namespace) }));
+    const entries = entriesOf(value);
+    const targets = entries.map(entry => ({
+        entry,
+        ...parseTarget(entry, entries.length, context.namespace)
+    }));
     const seen = new Set();
-    for (const { line, region, namespace } of targets) {
+    for (const { entry, region, namespace } of targets) {
+        const refuse = (rule) => invalidEntry('replicate_to', entry, entries.length, rule);
         if (region === context.region) {
-            throw invalid('replicate_to', line, `${region} is the source region; auto-sync copies images to other regions only`);
+            throw refuse(`${region} is the source region; auto-sync copies images to other regions only`);
         }
         const key = `${region}/${namespace}`;
         if (seen.has(key)) {
-            throw invalid('replicate_to', line, `the target ${key} is listed more than once; each target may appear once`);
+            throw refuse(`the target ${key} is listed more than once; each target may appear once`);
         }
         seen.add(key);
     }
@@ -391,6 +571,7 @@ function readAccess(input, context, now) {
 ;// CONCATENATED MODULE: ./src/enterprise/names.ts
 // An instance's name rules (README, "Enterprise Edition"), which differ from the standard
 // edition's: a namespace may start with a digit, and no separator pair is allowed.
+
 const NAMESPACE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const NAMESPACE_RULE = '1-64 characters: lowercase letters, digits, ".", "_" and "-"; it starts and ends with a ' +
     'letter or digit, and ".", "_" and "-" never stand next to each other (the rule of SWR ' +
@@ -398,12 +579,22 @@ const NAMESPACE_RULE = '1-64 characters: lowercase letters, digits, ".", "_" and
 function isValidNamespaceName(name) {
     return name.length >= 1 && name.length <= 64 && NAMESPACE.test(name);
 }
+/** What a namespace name does wrong, one phrase each; empty exactly when it is valid. */
+function namespaceNameProblems(name) {
+    return (0,names/* nameProblems */.W1)(name, {
+        max: 64,
+        separators: '._-',
+        pairs: [],
+        startsWithLetter: false,
+        valid: isValidNamespaceName
+    });
+}
 // A tag pattern goes into a doublestar selector; the action writes several as one "{a,b}"
 // alternation, so a retention exception may not hold the characters that would break it.
 const TAG_PATTERN = /^[A-Za-z0-9_.*?[\]!{},-]{1,128}$/;
 const EXCEPTION = /^[A-Za-z0-9_.*?[\]!-]{1,128}$/;
 const TAG_PATTERN_RULE = 'it must be a tag or a doublestar pattern of at most 128 characters: letters, digits, "_", ".", "-" and the glob characters * ? [ ] ! { } ,';
-const EXCEPTION_RULE = 'for an instance it must be a tag or a glob pattern of at most 128 characters: letters, digits, "_", ".", "-" and * ? [ ] !';
+const EXCEPTION_RULE = 'a tag or a glob pattern of at most 128 characters: letters, digits, "_", ".", "-" and * ? [ ] ! (an instance matches tags with glob patterns)';
 function isValidTagPattern(pattern) {
     return TAG_PATTERN.test(pattern);
 }
@@ -414,8 +605,10 @@ function isValidException(pattern) {
 ;// CONCATENATED MODULE: ./src/github/enterprise-inputs.ts
 // The inputs of an SWR Enterprise Edition run (instance_id, project_id, immutable_tags), and
 // the rules that change when instance_id is set: the namespace's name rule, and the inputs an
-// instance has no counterpart for. Like access-inputs.ts, it takes InputError and its helpers
-// from inputs.ts and uses them only inside functions, so the two modules may import each other.
+// instance has no counterpart for (retention-inputs.ts checks the retention exceptions). Like
+// access-inputs.ts, it takes InputError and its helpers from inputs.ts and uses them only
+// inside functions, so the two modules may import each other.
+
 
 
 
@@ -434,16 +627,10 @@ function checkSharedInputs(input) {
             throw new InputError(`Input "${name}" has no meaning for an SWR Enterprise Edition instance (instance_id is set): ${why}. Drop it.`);
         }
     }
-    for (const line of linesOf(input('retention_exceptions'))) {
-        if (line.startsWith('re:')) {
-            throw invalid('retention_exceptions', line, 'an SWR Enterprise Edition instance matches tags with glob patterns (such as "v*"), not regular expressions, so "re:" lines cannot be expressed; write the exception as a tag or a pattern');
-        }
-        if (!isValidException(line))
-            throw invalid('retention_exceptions', line, EXCEPTION_RULE);
-    }
     const namespace = input('namespace');
-    if (!isValidNamespaceName(namespace)) {
-        throw invalid('namespace', namespace, `it must be ${NAMESPACE_RULE}`);
+    const problems = namespaceNameProblems(namespace);
+    if (problems.length > 0) {
+        throw invalid('namespace', namespace, (0,names/* whyInvalid */.Eb)(problems, NAMESPACE_RULE));
     }
 }
 function readImmutableTags(input) {
@@ -454,8 +641,15 @@ function readImmutableTags(input) {
     }
     return lines.length > 0 ? lines : undefined;
 }
+// How huaweicloud/auth-action's project_id may be spelled by habit: with "-", or in camelCase.
+const PROJECT_HABITS = ['project-id', 'projectId'];
 function readProjectId(input, env) {
     const given = input('project_id');
+    // Ignored, it would let the run find a project of its own, not the one the workflow named.
+    const habit = PROJECT_HABITS.find(name => input(name) !== '');
+    if (!given && habit) {
+        throw new InputError(`Input "${habit}" is not an input of this action; did you mean "project_id"? The instance's project id is read from project_id (or HUAWEI_CLOUD_PROJECT_ID).`);
+    }
     const value = given || (env['HUAWEI_CLOUD_PROJECT_ID'] ?? '').trim();
     if (!value)
         return {};
@@ -505,7 +699,143 @@ function targetsInstance(input) {
 
 // EXTERNAL MODULE: ./src/github/credential-inputs.ts
 var credential_inputs = __nccwpck_require__(5922);
+;// CONCATENATED MODULE: ./src/github/retention-inputs.ts
+// The entries of retention_exceptions, read once for both editions. The standard edition sends
+// each as an SWR tag selector: a tag name as a "label" selector (SWR keeps the tag of exactly
+// that name) and a "re:" entry as a "regexp" selector. An Enterprise Edition instance matches
+// tags with doublestar globs and has no regular expressions. Like access-inputs.ts, this module
+// takes InputError and its helpers from inputs.ts and uses them only inside functions.
+
+
+
+/** Docker's limit on a tag's length, which no exception can usefully exceed. */
+const MAX_TAG = 128;
+const TAG_EXCEPTION_RULE = 'a tag (at most 128 letters, digits, "_", "." and "-", not starting with "." or "-"), or a regular expression after "re:", such as "re:^v[0-9]+"';
+/**
+ * The entries of the input: one per line or comma-separated, trimmed, blanks dropped, each
+ * once. A comma inside braces stays, so that a regular expression's "{1,3}" is not cut in two.
+ */
+function exceptionEntries(value) {
+    const entries = [];
+    for (const line of value.split('\n')) {
+        let depth = 0;
+        let entry = '';
+        for (const c of line) {
+            if (c === ',' && depth === 0) {
+                entries.push(entry);
+                entry = '';
+                continue;
+            }
+            if (c === '{')
+                depth++;
+            if (c === '}' && depth > 0)
+                depth--;
+            entry += c;
+        }
+        entries.push(entry);
+    }
+    return [...new Set(entries.map(entry => entry.trim()).filter(entry => entry.length > 0))];
+}
+const quoted = (c) => JSON.stringify(c);
+/** Each character of value that allowed refuses, once, with its position (from 1). */
+function refused(value, allowed) {
+    const seen = new Set();
+    return [...value].flatMap((c, i) => {
+        if (allowed(c) || seen.has(c))
+            return [];
+        seen.add(c);
+        return [[c, i + 1]];
+    });
+}
+function charactersPhrase(found, offset = 0) {
+    const at = (0,names/* charactersAt */.IV)(found.map(([c, i]) => [c, i + offset]));
+    return `${at} ${found.length > 1 ? 'are' : 'is'} not allowed`;
+}
+function lengthPhrase(entry) {
+    return entry.length > MAX_TAG
+        ? `it is ${entry.length} characters long, ${entry.length - MAX_TAG} more than the ${MAX_TAG} of a tag`
+        : undefined;
+}
+/** Characters of glob patterns, which no tag holds. */
+const GLOB = /[*?[\]{}!]/;
+/**
+ * Why a tag name for the standard edition, which SWR matches exactly, is refused: Docker's tag
+ * grammar is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.
+ */
+function tagReason(entry) {
+    const problems = [];
+    const length = lengthPhrase(entry);
+    if (length)
+        problems.push(length);
+    const foreign = refused(entry, c => /^[A-Za-z0-9_.-]$/.test(c));
+    if (foreign.length > 0) {
+        const glob = foreign.some(([c]) => GLOB.test(c))
+            ? ' (the standard edition keeps the tag of exactly this name, so a glob matches nothing: write a pattern as a regular expression after "re:")'
+            : '';
+        problems.push(charactersPhrase(foreign) + glob);
+    }
+    if (/^[.-]/.test(entry))
+        problems.push(`it starts with ${quoted(entry[0])}`);
+    return problems.length > 0 ? (0,names/* whyInvalid */.Eb)(problems, TAG_EXCEPTION_RULE) : undefined;
+}
+/** Why a regular expression for the standard edition's "regexp" selector is refused. */
+function regexpReason(entry) {
+    const pattern = entry.slice(3);
+    // A tag holds no whitespace or control characters, so an expression that needs one keeps
+    // nothing; most likely it is two entries run together.
+    const foreign = refused(pattern, c => /^[\x21-\x7e]$/.test(c));
+    if (foreign.length > 0) {
+        return (0,names/* whyInvalid */.Eb)([charactersPhrase(foreign, 3)], 'a regular expression without spaces or control characters after "re:", since a tag holds none');
+    }
+    try {
+        if (!pattern)
+            throw new Error('empty');
+        new RegExp(pattern);
+    }
+    catch {
+        return 'a "re:" entry must hold a valid regular expression';
+    }
+    return undefined;
+}
+/** Why a glob pattern for an instance's doublestar tag selector is refused. */
+function globReason(entry) {
+    if (entry.startsWith('re:')) {
+        return 'an SWR Enterprise Edition instance matches tags with glob patterns (such as "v*"), not regular expressions, so "re:" entries cannot be expressed; write the exception as a tag or a pattern';
+    }
+    if (isValidException(entry))
+        return undefined;
+    const problems = [];
+    const length = lengthPhrase(entry);
+    if (length)
+        problems.push(length);
+    const foreign = refused(entry, c => /^[A-Za-z0-9_.*?[\]!-]$/.test(c));
+    if (foreign.length > 0) {
+        const braces = foreign.some(([c]) => c === '{' || c === '}')
+            ? ' (the action joins the exceptions into one "{a,b}" pattern itself: give each alternative as its own entry)'
+            : '';
+        problems.push(charactersPhrase(foreign) + braces);
+    }
+    return (0,names/* whyInvalid */.Eb)(problems, EXCEPTION_RULE);
+}
+/**
+ * The exceptions of retention_exceptions, checked for the edition the run targets; throws an
+ * InputError naming the first entry that no tag could match.
+ */
+function readExceptions(value, instance) {
+    const entries = exceptionEntries(value);
+    return entries.map(entry => {
+        const regexp = !instance && entry.startsWith('re:');
+        const reason = instance ? globReason(entry) : regexp ? regexpReason(entry) : tagReason(entry);
+        if (reason)
+            throw invalidEntry('retention_exceptions', entry, entries.length, reason);
+        return regexp
+            ? { kind: 'regexp', pattern: entry.slice(3) }
+            : { kind: 'label', pattern: entry };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
+
 
 
 
@@ -518,6 +848,22 @@ class InputError extends Error {
 }
 function invalid(input, value, rule) {
     return new InputError(`Input "${input}" is ${JSON.stringify(value)}: ${rule}.`);
+}
+/**
+ * As invalid, for one entry of a list input: when the input holds several entries, the
+ * message names the entry without calling it the input's whole value.
+ */
+function invalidEntry(input, entry, entries, rule) {
+    if (entries < 2)
+        return invalid(input, entry, rule);
+    return new InputError(`Input "${input}" has the entry ${JSON.stringify(entry)}: ${rule}.`);
+}
+/** The entries of a list input: one per line or comma-separated, trimmed, blanks dropped. */
+function entriesOf(value) {
+    return value
+        .split(/[\n,]/)
+        .map(entry => entry.trim())
+        .filter(entry => entry.length > 0);
 }
 /** The non-blank lines of a multi-line input, trimmed. */
 function linesOf(value) {
@@ -546,9 +892,7 @@ function parseWholeNumber(input, value) {
 function parseList(value) {
     const items = new Set();
     const duplicates = new Set();
-    for (const item of value.split(/[\n,]/).map(part => part.trim())) {
-        if (!item)
-            continue;
+    for (const item of entriesOf(value)) {
         if (items.has(item))
             duplicates.add(item);
         items.add(item);
@@ -573,33 +917,20 @@ function parseEndpoint(input, value) {
     url.pathname = url.pathname.replace(/\/+$/, '');
     return url;
 }
-function readRetention(input) {
+function readRetention(input, instance) {
     const keepLast = parseWholeNumber('retention_keep_last', input('retention_keep_last'));
     const keepDays = parseWholeNumber('retention_keep_days', input('retention_keep_days'));
-    const exceptionLines = linesOf(input('retention_exceptions'));
+    const exceptionsInput = input('retention_exceptions');
     if (keepLast !== undefined && keepDays !== undefined) {
         throw new InputError('Inputs "retention_keep_last" and "retention_keep_days" were both given: an SWR retention rule keeps either the last N tags or the tags of the last N days; choose one.');
     }
     if (keepLast === undefined && keepDays === undefined) {
-        if (exceptionLines.length > 0) {
+        if (exceptionsInput) {
             throw new InputError('Input "retention_exceptions" was given without a rule: set retention_keep_last or retention_keep_days too.');
         }
         return undefined;
     }
-    const exceptions = exceptionLines.map(line => {
-        if (!line.startsWith('re:'))
-            return { kind: 'label', pattern: line };
-        const pattern = line.slice(3);
-        try {
-            if (!pattern)
-                throw new Error('empty');
-            new RegExp(pattern);
-        }
-        catch {
-            throw invalid('retention_exceptions', line, 'a "re:" line must hold a valid regular expression');
-        }
-        return { kind: 'regexp', pattern };
-    });
+    const exceptions = readExceptions(exceptionsInput, instance);
     const signatures = parseBoolean('retention_keep_signatures', input('retention_keep_signatures') || 'true');
     return {
         ...(keepLast !== undefined ? { keepLast } : {}),
@@ -621,15 +952,20 @@ function readNames(input) {
     if (!namespace)
         throw new InputError('Input "namespace" is required: the SWR organization name.');
     // An instance's namespaces follow their own rule, checked by readEnterprise.
-    if (!targetsInstance(input) && !(0,names/* isValidOrganizationName */.Zs)(namespace))
-        throw invalid('namespace', namespace, `it must be ${names/* ORGANIZATION_RULE */.Db}`);
+    const problems = targetsInstance(input) ? [] : (0,names/* organizationNameProblems */.xo)(namespace);
+    if (problems.length > 0) {
+        throw invalid('namespace', namespace, (0,names/* whyInvalid */.Eb)(problems, names/* ORGANIZATION_RULE */.Db));
+    }
     const { items: repositories, duplicates } = parseList(input('repository'));
     if (repositories.length === 0) {
         throw new InputError('Input "repository" is required: one repository name or several, one per line.');
     }
     for (const repository of repositories) {
-        if (!(0,names/* isValidRepositoryName */.oi)(repository))
-            throw invalid('repository', repository, `it must be ${names/* REPOSITORY_RULE */.SA}`);
+        const problems = (0,names/* repositoryNameProblems */.ij)(repository);
+        if (problems.length > 0) {
+            const rule = (0,names/* whyInvalid */.Eb)(problems, names/* REPOSITORY_RULE */.SA);
+            throw invalidEntry('repository', repository, repositories.length, rule);
+        }
     }
     return { namespace, repositories, duplicates };
 }
@@ -693,14 +1029,15 @@ function getInputs(env, now = new Date()) {
     const location = readLocation(env, input);
     // Before the settings, so that an input an instance cannot use is named as such.
     const enterprise = readEnterprise(input, env, location);
+    // Its exceptions follow the edition's tag selectors: globs on an instance, else tag names.
+    const retention = readRetention(input, enterprise !== undefined);
     const settings = readSettings(input);
-    const credentials = (0,credential_inputs/* readCredentials */.L)(env, location.region, input);
+    const credentials = (0,credential_inputs/* readCredentials */.L1)(env, location.region, input);
     const dockerLoginOutputs = parseBoolean('docker_login_outputs', input('docker_login_outputs') || 'false');
     // An instance's login is its own temporary credential, which needs no region.
     if (dockerLoginOutputs && !location.region && !enterprise) {
         throw new InputError('Input "docker_login_outputs" is "true" but no region is known: give region, since the registry login is per region.');
     }
-    const retention = readRetention(input);
     const access = readAccess(input, { ...names, ...settings, ...location }, now);
     return {
         ...names,
@@ -724,10 +1061,16 @@ function wholeNumberFromEnv(env, name, fallback, [min, max], unit) {
     return Number(value);
 }
 const MS = ' of milliseconds';
-/** Timing knobs; the variables exist so that tests and impatient users can shorten them. */
+/** Repositories handled at once unless SWR_ACTION_CONCURRENCY says otherwise. */
+const DEFAULT_CONCURRENCY = 8;
+/**
+ * Timing knobs; the variables exist so that tests and impatient users can shorten them, and
+ * self-hosted runners behind slow proxies can open fewer or more connections at once.
+ */
 function tuningFromEnv(env) {
     const read = (name, fallback, range, unit = MS) => wholeNumberFromEnv(env, name, fallback, range, unit);
     return {
+        concurrency: read('SWR_ACTION_CONCURRENCY', DEFAULT_CONCURRENCY, [1, 32], ''),
         timeoutMs: read('SWR_ACTION_TIMEOUT_MS', 30_000, [1, 600_000]),
         retry: {
             maxAttempts: read('SWR_ACTION_MAX_ATTEMPTS', 6, [1, 100], ''),
@@ -747,6 +1090,7 @@ function tuningFromEnv(env) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   HN: () => (/* binding */ planLines),
+/* harmony export */   LM: () => (/* binding */ NOTHING_PLANNED),
 /* harmony export */   QV: () => (/* binding */ repositoryLines),
 /* harmony export */   SZ: () => (/* binding */ groupTitle),
 /* harmony export */   rB: () => (/* binding */ failureTotal),
@@ -758,15 +1102,38 @@ const SIGNS = {
     replace: '-/+',
     delete: '-'
 };
+/** Each resource as a sentence names it, before its name. */
+const WHAT = {
+    organization: 'organization',
+    repository: 'repository',
+    retention: 'the retention policy of',
+    sharing: 'the sharing of',
+    replication: 'the auto-sync rule of',
+    namespace: 'namespace',
+    immutability: 'the immutable tag rules of'
+};
+const VERB = {
+    create: 'Create',
+    update: 'Update',
+    replace: 'Replace',
+    delete: 'Delete'
+};
+/** The plan in plain words: a heading, then one line per change with why it is needed. */
 function planLines(changes, dryRun) {
     if (changes.length === 0)
-        return ['Plan: no changes.'];
-    const heading = `Plan: ${changes.length} change${changes.length === 1 ? '' : 's'}${dryRun ? ' (dry run: none is made)' : ''}`;
+        return ['Plan: nothing to change.'];
+    const count = `${changes.length} change${changes.length === 1 ? '' : 's'}`;
+    const heading = `Plan: ${count}${dryRun ? ', none of which is made (dry run)' : ''}:`;
     return [
         heading,
-        ...changes.map(c => `  ${SIGNS[c.action]} ${c.resource} ${c.name}: ${c.action} (${c.reason})`)
+        ...changes.map(c => {
+            const where = c.region ? ` in ${c.region}` : '';
+            return `  ${SIGNS[c.action]} ${VERB[c.action]} ${WHAT[c.resource]} ${c.name}${where}: ${c.reason}`;
+        })
     ];
 }
+/** The plan line of a run stopped before it could read anything: its credentials were refused. */
+const NOTHING_PLANNED = 'Plan: nothing could be planned, because SWR refused the credentials before anything was read.';
 function repositoryLines(report) {
     return report.repositories.map(r => {
         const line = `Repository "${report.namespace}/${r.repository}": ${r.action}${r.path ? ` (${r.path})` : ''}`;
@@ -795,13 +1162,19 @@ function failureTotal(report) {
     const names = failed.map(r => `${report.namespace}/${r.repository}`).join(', ');
     return `${failed.length} of ${total} repositor${total === 1 ? 'y' : 'ies'} failed: ${names}`;
 }
-/** A short group title, whatever the batch's length. */
-function groupTitle(namespace, repositories, dryRun) {
-    const verb = dryRun ? 'Plan' : 'Create';
-    if (repositories.length > 3) {
-        return `${verb} ${repositories.length} repositories in ${namespace} if not exist`;
-    }
-    return `${verb} repository ${repositories.map(r => `${namespace}/${r}`).join(', ')} if not exist`;
+/**
+ * A short group title in plain words, whatever the batch's length: "Ensure group/app exists".
+ * `where` names an Enterprise Edition instance.
+ */
+function groupTitle(namespace, repositories, dryRun, where = '') {
+    const names = repositories.map(r => `${namespace}/${r}`);
+    const what = repositories.length > 3
+        ? `${repositories.length} repositories exist in ${namespace}`
+        : names.length === 1
+            ? `${names[0]} exists`
+            : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} exist`;
+    const title = `Ensure ${what}${where ? ` ${where}` : ''}`;
+    return dryRun ? `${title} (dry run: nothing is changed)` : title;
 }
 
 
@@ -828,15 +1201,20 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
+// UNUSED EXPORTS: logLine
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/values.ts
+var values = __nccwpck_require__(4777);
 ;// CONCATENATED MODULE: ./src/github/runner.ts
 // The runner's workflow-command protocol, written to match @actions/core byte for byte
 // (__tests__/runner.test.ts compares the two). @actions/core loads @actions/http-client and
 // undici when imported, which costs ~90 ms and ~13 MB at every start; this action needs only
 // the few commands below on its common path, and imports @actions/core lazily for OIDC.
+
 
 
 /** os.EOL's value, which core writes; without loading node:os for it. */
@@ -913,8 +1291,19 @@ function isDebug(env = process.env) {
 function debug(message) {
     issueCommand('debug', {}, redact(message));
 }
+/**
+ * A log line no runner reads as a workflow command, whatever text from the service it quotes:
+ * one line (a line break shows as \n), no "::" at its start (the runner trims leading blanks
+ * first) and no "##[" (the older command form, found anywhere in a line). Ordinary text is
+ * left as core.info writes it.
+ */
+function logLine(message) {
+    const line = (0,values/* oneLine */.TN)(message).replace(/##\[/g, '##%5B');
+    return /^\s*::/.test(line) ? line.replace('::', '%3A:') : line;
+}
+/** As core.info, through logLine: the same bytes for any text that cannot start a command. */
 function info(message) {
-    process.stdout.write(redact(message) + EOL);
+    process.stdout.write(logLine(redact(message)) + EOL);
 }
 function warning(message) {
     issueCommand('warning', {}, redact(message));
@@ -961,11 +1350,33 @@ function appendSummary(markdown) {
 /* harmony export */   tp: () => (/* binding */ table)
 /* harmony export */ });
 /* unused harmony export describeWanted */
+// Every text in the summary may quote the service (names, paths, descriptions, messages), so
+// none of it is read as Markdown or HTML: a table cell stays one cell of one line, and a
+// description cannot add a link, an image, a tag or emphasis.
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+/** Text as Markdown that shows it as it is, in one table cell. */
 function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return (text
+        .replace(CONTROLS, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*[\]~|!#]/g, '\\$&')
+        // An underscore inside a word never starts emphasis, and is_public reads better as it is.
+        .replace(/_/g, (u, at, all) => /[a-z0-9]/i.test(all[at - 1] ?? '') && /[a-z0-9]/i.test(all[at + 1] ?? '') ? u : '\\_'));
 }
+/**
+ * Text as a code span in one table cell: nothing in it is Markdown or HTML, so only what could
+ * end the span or the cell is dealt with (a fence longer than any run of backticks in it).
+ */
 function code(text) {
-    return text ? `\`${cell(text)}\`` : '—';
+    if (!text)
+        return '—';
+    const line = text.replace(CONTROLS, ' ').replace(/\|/g, '\\|');
+    const fence = '`'.repeat(Math.max(0, ...(line.match(/`+/g) ?? []).map(r => r.length)) + 1);
+    const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${line}${pad}${fence}`;
 }
 function settingsOf(result) {
     if (!result.settings)
@@ -1085,15 +1496,31 @@ function renderSummary(wanted, report) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Gb: () => (/* binding */ requestIdOf),
+/* harmony export */   Rl: () => (/* binding */ CredentialsRefused),
+/* harmony export */   g5: () => (/* binding */ failureOf),
 /* harmony export */   hD: () => (/* binding */ ApiError),
 /* harmony export */   zU: () => (/* binding */ parseServiceError)
 /* harmony export */ });
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4777);
+// Turns an error answer of any Huawei Cloud service into a code, a message and a request id.
+// The bodies come in several shapes (docs/swr-service.md, "Error answers"); the live SWR shape
+// carries the same code twice, at the top (`error_code`) and in `errors[0]`, so the top is
+// read first.
+
+// What an error answer contributes to a message is the service's text: one line, and short,
+// since it is quoted in the log, an annotation, the summary and the result output.
+const CODE_MAX = 100;
+const MESSAGE_MAX = 500;
+function clip(text, max) {
+    const line = (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(text);
+    return line.length > max ? `${line.slice(0, max)}…` : line;
+}
 function pick(o, codeKeys, messageKeys) {
     const rawCode = codeKeys.map(k => o[k]).find(v => v !== undefined && v !== '');
     const rawMessage = messageKeys.map(k => o[k]).find(v => v !== undefined && v !== '');
     // IAM's {"error":{"code":401,…}} repeats the HTTP status as a number: not a code worth showing.
-    const code = typeof rawCode === 'string' ? rawCode : undefined;
-    const message = rawMessage === undefined ? undefined : String(rawMessage);
+    const code = typeof rawCode === 'string' ? clip(rawCode, CODE_MAX) : undefined;
+    const message = rawMessage === undefined ? undefined : clip(String(rawMessage), MESSAGE_MAX);
     if (code === undefined && message === undefined)
         return undefined;
     return { ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) };
@@ -1124,13 +1551,16 @@ function parseServiceError(body) {
     }
     if (/^<(!doctype|html)/i.test(text)) {
         const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-        return { message: `an HTML page${title ? ` titled "${title}"` : ''} instead of an API answer` };
+        return {
+            message: `an HTML page${title ? ` titled "${clip(title, 120)}"` : ''} instead of an API answer`
+        };
     }
-    return { message: text.length > 300 ? `${text.slice(0, 300)}…` : text };
+    return { message: clip(text, 300) };
 }
 function requestIdOf(response) {
     const id = response.headers['x-request-id'] ?? response.headers['x-openstack-request-id'];
-    return Array.isArray(id) ? id[0] : id;
+    const first = Array.isArray(id) ? id[0] : id;
+    return first === undefined ? undefined : clip(first, CODE_MAX);
 }
 /** An answer a call cannot go on from. The message quotes the service, never our request. */
 class ApiError extends Error {
@@ -1150,6 +1580,28 @@ class ApiError extends Error {
         this.error = error;
         this.requestId = requestId;
     }
+}
+/**
+ * An answer that refuses the credentials themselves (a bad signature, an unknown or locked key,
+ * an expired token), not a permission on one resource: every other request of the run would be
+ * refused alike, so the run stops at the first one (docs/swr-service.md, "Refused credentials").
+ */
+class CredentialsRefused extends ApiError {
+    name = 'CredentialsRefused';
+    constructor(...args) {
+        super(...args);
+        this.message += ' The run stopped at this answer: no further request was sent.';
+    }
+}
+/**
+ * A repository's or a change's failure as the result and the summary show it: the credentials'
+ * refusal is the step's one error, so each thing it stopped names it without repeating it.
+ */
+function failureOf(err) {
+    if (err instanceof CredentialsRefused) {
+        return "not done: SWR refused the credentials, and the run stopped there (the step's error says why)";
+    }
+    return err instanceof Error ? err.message : String(err);
 }
 
 
@@ -1176,8 +1628,6 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
-
-// UNUSED EXPORTS: CONCURRENCY
 
 // EXTERNAL MODULE: ./src/values.ts
 var values = __nccwpck_require__(4777);
@@ -1284,7 +1734,7 @@ async function getIdToken(audience) {
         return await core.getIDToken(audience);
     }
     catch (err) {
-        throw new Error(`Cannot get the OpenID Connect token from GitHub: ${(0,values/* messageOf */.b)(err)}`, {
+        throw new Error(`Cannot get the OpenID Connect token from GitHub: ${(0,values/* messageOf */.bD)(err)}`, {
             cause: err
         });
     }
@@ -1437,13 +1887,16 @@ var names = __nccwpck_require__(5604);
 
 
 
+/** The most items a page of the repository list may hold (the API's maximum limit). */
+const LIST_PAGE = 1000;
 const ns = names/* namespacePath */.B3;
 function repoPath(namespace, repository) {
     return `${ns(namespace)}/repos/${(0,names/* repositoryPathSegment */.bQ)(repository)}`;
 }
+/** A repository's record, under the name it was asked by (checked to be the one it names). */
 function repositoryInfo(json, repository) {
     return {
-        name: String(json['name'] ?? repository),
+        name: repository,
         category: String(json['category'] ?? ''),
         description: String(json['description'] ?? ''),
         is_public: json['is_public'] === true,
@@ -1478,7 +1931,12 @@ class SwrClient {
     /** 'missing' covers another account's organization that answers 404 (SWR cannot tell). */
     async readOrganization(namespace) {
         const answer = await this.api.call({ operation: `read organization "${namespace}"`, method: 'GET', path: ns(namespace) }, { ok: [200], accept: errors/* isSwrNotFound */.aE, hint: (0,errors/* permissionHint */.fm)('swr:namespace:getNamespace') });
-        return answer.status === 200 ? 'exists' : 'missing';
+        if (answer.status !== 200)
+            return 'missing';
+        const other = (0,values/* isObject */.Gv)(answer.json) && (0,names/* answeredOther */.WE)(answer.json, { name: namespace });
+        if (other)
+            throw new Error(`read organization "${namespace}" failed: ${other}`);
+        return 'exists';
     }
     async createOrganization(namespace) {
         const answer = await this.api.call({
@@ -1502,42 +1960,42 @@ class SwrClient {
             return { state: 'absent', organizationMissing: (0,errors/* isOrganizationNotFound */.hM)(answer) };
         }
         const json = answer.json;
-        if (!(0,values/* isObject */.G)(json) || typeof json['is_public'] !== 'boolean') {
+        if (!(0,values/* isObject */.Gv)(json) || typeof json['is_public'] !== 'boolean') {
             throw new Error(`${operation} failed: the answer is not a repository (no is_public field)`);
         }
+        const other = (0,names/* answeredOther */.WE)(json, { namespace, name: repository });
+        if (other)
+            throw new Error(`${operation} failed: ${other}`);
         const info = repositoryInfo(json, repository);
         return { state: 'exists', info };
     }
     /**
-     * The organization's repositories, read through the list API (docs/swr-service.md, "Listing
-     * repositories"): it matches fuzzily, so only exact matches are kept, and pages by 1000.
-     * Resolves undefined when reading one by one is the better deal: the list is refused (it
-     * needs its own IAM permission) or the organization holds more than `most` repositories.
+     * One page of the organization's repositories, read through the list API
+     * (docs/swr-service.md, "Listing repositories"): it matches fuzzily, so only exact matches
+     * are kept. `total` is what the whole list holds (look-alike organizations' repositories
+     * included), never less than what this page shows. Resolves undefined when the list is
+     * refused (it needs its own IAM permission) or is not a list.
      */
-    async listRepositories(namespace, most) {
-        const found = [];
-        for (let offset = 0;;) {
-            const answer = await this.api.call({
-                operation: `list the repositories of "${namespace}"`,
-                method: 'GET',
-                path: '/v2/manage/repos',
-                query: { namespace, limit: '1000', offset: String(offset) }
-            }, { ok: [200], accept: a => a.status === 403 });
-            if (answer.status !== 200 || !Array.isArray(answer.json))
-                return undefined;
-            const page = answer.json.filter(values/* isObject */.G);
-            const total = totalOf(answer.response.headers['content-range'], page);
-            if (total > most)
-                return undefined;
-            for (const item of page) {
-                if (item['namespace'] === namespace && typeof item['is_public'] === 'boolean') {
-                    found.push(repositoryInfo(item, String(item['name'])));
-                }
-            }
-            offset += page.length;
-            if (page.length === 0 || offset >= total)
-                return found;
-        }
+    async listRepositoryPage(namespace, offset) {
+        const answer = await this.api.call({
+            operation: `list the repositories of "${namespace}"`,
+            method: 'GET',
+            path: '/v2/manage/repos',
+            query: { namespace, limit: String(LIST_PAGE), offset: String(offset) }
+        }, { ok: [200], accept: a => a.status === 403 });
+        if (answer.status !== 200 || !Array.isArray(answer.json))
+            return undefined;
+        const page = answer.json.filter(values/* isObject */.Gv);
+        const total = Math.max(totalOf(answer.response.headers['content-range'], page), offset + page.length);
+        const infos = page
+            // The list matches fuzzily: an item counts only when it names this organization exactly,
+            // and under its name in the inputs' form, so that the reads find it by that name.
+            .filter(item => typeof item['namespace'] === 'string' &&
+            (0,names/* sameName */.q)(item['namespace'], namespace) &&
+            typeof item['name'] === 'string' &&
+            typeof item['is_public'] === 'boolean')
+            .map(item => repositoryInfo(item, (0,names/* canonicalName */.Ew)(String(item['name']))));
+        return { infos, total };
     }
     async createRepository(namespace, repository, settings) {
         const refusal = (a) => [400, 403, 404].includes(a.status);
@@ -1577,7 +2035,7 @@ class SwrClient {
         const { json } = await this.api.call({ operation, method: 'GET', path: `${repoPath(namespace, repository)}/retentions` }, { ok: [200] });
         if (!Array.isArray(json))
             throw new Error(`${operation} failed: the answer is not a list`);
-        return json.filter(values/* isObject */.G).map(policy => ({
+        return json.filter(values/* isObject */.Gv).map(policy => ({
             id: Number(policy['id']),
             rules: Array.isArray(policy['rules']) ? policy['rules'] : []
         }));
@@ -1615,23 +2073,33 @@ class SwrClient {
             accept: a => (0,errors/* isSwrNotFound */.aE)(a) || (a.status === 400 && a.error.code === errors/* CODES */.Lp.retentionNotFound)
         });
     }
-    /** The temporary docker login the service issues for the caller's credentials. */
+    /**
+     * The temporary docker login the service issues for the caller's credentials, with its
+     * X-Swr-Expireat header as sent (unchecked; undefined when absent).
+     */
     async temporaryLogin(region) {
         const operation = 'get a temporary docker login';
-        const { json } = await this.api.call({
+        const { json, response } = await this.api.call({
             operation,
             method: 'POST',
             path: '/v2/manage/utils/secret',
             query: { projectname: region }
         }, { ok: [200, 201] });
-        const auths = (0,values/* isObject */.G)(json) && (0,values/* isObject */.G)(json['auths']) ? json['auths'] : undefined;
+        const auths = (0,values/* isObject */.Gv)(json) && (0,values/* isObject */.Gv)(json['auths']) ? json['auths'] : undefined;
         const [registry, entry] = Object.entries(auths ?? {})[0] ?? [];
-        const auth = (0,values/* isObject */.G)(entry) && typeof entry['auth'] === 'string' ? entry['auth'] : undefined;
+        const auth = (0,values/* isObject */.Gv)(entry) && typeof entry['auth'] === 'string' ? entry['auth'] : undefined;
         const decoded = auth ? Buffer.from(auth, 'base64').toString('utf8') : '';
         const colon = decoded.indexOf(':');
         if (!registry || colon < 1)
             throw new Error(`${operation} failed: the answer has no auths entry`);
-        return { registry, username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+        const header = response.headers['x-swr-expireat'];
+        const expiresAt = Array.isArray(header) ? header[0] : header;
+        return {
+            registry,
+            username: decoded.slice(0, colon),
+            password: decoded.slice(colon + 1),
+            ...(expiresAt !== undefined ? { expiresAt } : {})
+        };
     }
 }
 
@@ -1705,7 +2173,7 @@ async function applyRetention(client, namespace, repository, change, waiting) {
     }
     catch (err) {
         // Say what the half-done replacement left behind: no policy at all.
-        const reason = (0,values/* messageOf */.b)(err);
+        const reason = (0,values/* messageOf */.bD)(err);
         throw new Error(`${reason} (policy ${id} was deleted first, so the repository now has no retention policy)`, { cause: err });
     }
 }
@@ -1851,6 +2319,21 @@ var http_errors = __nccwpck_require__(8549);
 
 
 
+
+/**
+ * A failed read is its repository's (or its target's) alone, but for a refusal of the
+ * credentials: that one stops the run before anything is planned.
+ */
+function failedRead(err) {
+    if (err instanceof http_errors/* CredentialsRefused */.Rl)
+        throw err;
+    return (0,values/* messageOf */.bD)(err);
+}
+/** A list page that failed is left to the reads one by one, unless the credentials were refused. */
+function skipped(err) {
+    failedRead(err);
+    return undefined;
+}
 /** What an existing repository has besides its settings, as far as the inputs ask. */
 async function readAttachments(clients, wanted, repository, info) {
     const kinds = ATTACHMENTS.filter(a => a.wanted(wanted));
@@ -1865,7 +2348,7 @@ async function readRepositoryState(clients, wanted, repository) {
         read = await clients.swr.readRepository(wanted.namespace, repository);
     }
     catch (err) {
-        return { error: (0,values/* messageOf */.b)(err) };
+        return { error: failedRead(err) };
     }
     if (read.state !== 'exists')
         return { read };
@@ -1874,42 +2357,59 @@ async function readRepositoryState(clients, wanted, repository) {
     }
     catch (err) {
         // The repository itself was read: its path and its organization are known all the same.
-        return { read, error: (0,values/* messageOf */.b)(err) };
+        return { read, error: failedRead(err) };
     }
 }
-/** From this many repositories on, one list of the organization is cheaper than a read each. */
-const LIST_FROM = 4;
-/** An organization with more repositories than this is read one repository at a time. */
-const LIST_AT_MOST = 3000;
-/** The repositories found by one list of the organization, when listing is the better deal. */
-async function listed(clients, wanted) {
-    if (wanted.repositories.length < LIST_FROM)
+/**
+ * From this many repositories on, the list's first page is read first: it costs one request
+ * and often answers for the whole batch (docs/swr-service.md, "Listing repositories").
+ */
+const LIST_FROM = 3;
+/**
+ * The batch's repositories, from the list where that costs fewer requests than reading them:
+ * the first page tells the list's size; the rest of the pages are read only when there are no
+ * more of them than repositories still unseen (which are read one by one otherwise). So a
+ * batch of N costs at most min(N + 1, pages + 1) reads, and never more than the first page
+ * beyond reading each.
+ */
+async function listed(clients, wanted, concurrency) {
+    const { namespace, repositories } = wanted;
+    if (repositories.length < LIST_FROM)
         return undefined;
-    try {
-        const infos = await clients.swr.listRepositories(wanted.namespace, LIST_AT_MOST);
-        return infos && new Map(infos.map(info => [info.name, info]));
-    }
-    catch {
-        // The reads one by one will say what is wrong, repository by repository.
+    const first = await clients.swr.listRepositoryPage(namespace, 0).catch(skipped);
+    // Refused (its own IAM permission) or failed: the reads one by one say what is wrong.
+    if (!first)
         return undefined;
-    }
+    const found = new Map(first.infos.map(info => [info.name, info]));
+    const pages = Math.ceil(first.total / LIST_PAGE);
+    const unseen = repositories.filter(r => !found.has(r)).length;
+    if (pages <= 1 || unseen === 0)
+        return { found, complete: true };
+    if (pages - 1 > unseen)
+        return { found, complete: false };
+    const offsets = Array.from({ length: pages - 1 }, (_, i) => (i + 1) * LIST_PAGE);
+    const rest = await (0,pool/* mapPool */.P)(offsets, concurrency, offset => clients.swr.listRepositoryPage(namespace, offset).catch(skipped));
+    for (const page of rest)
+        page?.infos.forEach(info => found.set(info.name, info));
+    return { found, complete: rest.every(page => page !== undefined) };
 }
-async function observe(clients, wanted, repository, list) {
-    if (!list)
+async function observe(clients, wanted, repository, listing) {
+    const info = listing?.found.get(repository);
+    if (!info) {
+        if (listing?.complete)
+            return { read: { state: 'absent', organizationMissing: false } };
         return readRepositoryState(clients, wanted, repository);
-    const info = list.get(repository);
-    if (!info)
-        return { read: { state: 'absent', organizationMissing: false } };
+    }
     try {
         return await readAttachments(clients, wanted, repository, info);
     }
     catch (err) {
-        return { read: { state: 'exists', info }, error: (0,values/* messageOf */.b)(err) };
+        return { read: { state: 'exists', info }, error: failedRead(err) };
     }
 }
 async function readState(clients, wanted, options) {
-    const list = await listed(clients, wanted);
-    const repositories = await (0,pool/* mapPool */.P)(wanted.repositories, options.concurrency, repository => observe(clients, wanted, repository, list));
+    const listing = await listed(clients, wanted, options.concurrency);
+    const repositories = await (0,pool/* mapPool */.P)(wanted.repositories, options.concurrency, repository => observe(clients, wanted, repository, listing));
     const organization = organizationFromReads(repositories.map(r => r.read));
     const absent = repositories.some(r => r.read?.state === 'absent');
     if (!options.dryRun || organization !== 'unknown' || !absent) {
@@ -1920,7 +2420,7 @@ async function readState(clients, wanted, options) {
     }
     catch (err) {
         // The repositories to be created cannot be planned without it; the others can.
-        const error = (0,values/* messageOf */.b)(err);
+        const error = failedRead(err);
         const blocked = repositories.map(r => (r.read?.state === 'absent' ? { error } : r));
         return { organization, repositories: blocked };
     }
@@ -1939,7 +2439,7 @@ async function readTargets(keys, readerFor) {
             if (err instanceof http_errors/* ApiError */.hD && (0,errors/* isCrossAccount */.Ot)(err.error)) {
                 return { error: foreignTarget(namespace, region) };
             }
-            return { error: (0,values/* messageOf */.b)(err) };
+            return { error: failedRead(err) };
         }
     }));
     return new Map(keys.map((key, i) => [key, states[i]]));
@@ -1979,7 +2479,7 @@ class OrganizationGate {
                 log.info(`Organization "${wanted.namespace}": ${outcome === 'created' ? 'created' : 'created by another run at the same time'}`);
             }
             catch (err) {
-                this.record = { ...change, outcome: 'failed', error: (0,values/* messageOf */.b)(err) };
+                this.record = { ...change, outcome: 'failed', error: (0,http_errors/* failureOf */.g5)(err) };
                 throw err;
             }
         })();
@@ -2109,7 +2609,7 @@ async function applyChanges(ctx, gate, progress, changes) {
                 return [...records, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))];
         }
         catch (err) {
-            progress.error = (0,values/* messageOf */.b)(err);
+            progress.error = (0,http_errors/* failureOf */.g5)(err);
             records.push({ ...change, outcome: 'failed', error: progress.error });
         }
     }
@@ -2125,7 +2625,7 @@ async function applyTarget(ctx, change) {
         return { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
     }
     catch (err) {
-        const message = err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : (0,values/* messageOf */.b)(err);
+        const message = err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : (0,http_errors/* failureOf */.g5)(err);
         ctx.failedTargets.set((0,replication/* targetKey */.hD)({ region, namespace: change.name }), message);
         return { ...change, outcome: 'failed', error: message };
     }
@@ -2190,10 +2690,10 @@ async function converge(wanted, clients, options) {
 
 // EXTERNAL MODULE: ./src/github/credential-inputs.ts
 var credential_inputs = __nccwpck_require__(5922);
-// EXTERNAL MODULE: ./src/github/inputs.ts + 3 modules
-var github_inputs = __nccwpck_require__(1472);
-// EXTERNAL MODULE: ./src/github/finish.ts + 1 modules
-var finish = __nccwpck_require__(752);
+// EXTERNAL MODULE: ./src/github/inputs.ts + 4 modules
+var github_inputs = __nccwpck_require__(1526);
+// EXTERNAL MODULE: ./src/github/finish.ts + 2 modules
+var finish = __nccwpck_require__(7387);
 // EXTERNAL MODULE: ./src/github/log.ts
 var github_log = __nccwpck_require__(3385);
 // EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
@@ -2338,9 +2838,38 @@ function checkTimeout(timeoutMs) {
 function incomplete() {
     return Object.assign(new Error('incomplete answer'), { code: 'INCOMPLETE' });
 }
-function readAnswer(res, fail, done) {
+/**
+ * The most of an answer's body that is read, in bytes. Every SWR answer is small JSON: a page
+ * of 1000 repositories is about 0.5 MB, and an error a few hundred bytes. An answer is held
+ * whole while it is read and parsed (a 200 MB one took about 930 MB of memory), so one far
+ * larger than any real answer is cut off here, before it can exhaust the runner's memory.
+ */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+/** An answer larger than MAX_ANSWER_BYTES: final, since asking again brings the same answer. */
+function tooLarge(method, url, sent, size) {
+    const mib = MAX_ANSWER_BYTES / 1024 / 1024;
+    return new TransportError(`the answer to ${method} ${url.pathname} is larger than the ${mib} MiB an answer may have` +
+        `${size === undefined ? '' : ` (Content-Length ${size})`}; it was not read. No SWR answer is that large: check the endpoint, and any proxy in between`, 'TOO_LARGE', false, sent);
+}
+function readAnswer(res, fail, overflow, done) {
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > MAX_ANSWER_BYTES) {
+        res.destroy();
+        overflow(declared);
+        return;
+    }
     const chunks = [];
-    res.on('data', (chunk) => chunks.push(chunk));
+    let received = 0;
+    res.on('data', (chunk) => {
+        received += chunk.length;
+        if (received > MAX_ANSWER_BYTES) {
+            chunks.length = 0;
+            res.destroy();
+            overflow();
+            return;
+        }
+        chunks.push(chunk);
+    });
     // Node reports an answer cut short as an 'aborted' error, or only as a close.
     res.on('error', () => fail(incomplete()));
     res.on('close', () => {
@@ -2479,10 +3008,14 @@ class Transport {
                 clearTimeout(timer);
                 return true;
             };
+            const sentSoFar = () => socket !== undefined && established.has(socket);
             const fail = (err) => {
-                const sent = socket !== undefined && established.has(socket);
                 if (settle())
-                    reject(describe(err, url, timeoutMs, sent));
+                    reject(describe(err, url, timeoutMs, sentSoFar()));
+            };
+            const overflow = (size) => {
+                if (settle())
+                    reject(tooLarge(method, url, sentSoFar(), size));
             };
             const fullHeaders = {
                 ...headers,
@@ -2497,7 +3030,7 @@ class Transport {
                 method,
                 agent,
                 headers: fullHeaders
-            }, res => readAnswer(res, fail, answer => {
+            }, res => readAnswer(res, fail, overflow, answer => {
                 if (settle())
                     resolve(answer);
             }));
@@ -2596,14 +3129,16 @@ class Api {
             return await readBack();
         }
         catch (err) {
-            const reason = (0,values/* messageOf */.b)(err);
+            const reason = (0,values/* messageOf */.bD)(err);
             failure.error.message += ` (whether it took effect could not be read: ${reason})`;
             throw failure.error;
         }
     }
     /** Sends the request once: the answer, or why it failed and whether to try again. */
     async attempt(request, options) {
-        const { transport, authorize, deadline, debug, timeoutMs } = this.options;
+        const { transport, authorize, deadline, debug, timeoutMs, stop } = this.options;
+        if (stop?.refused)
+            return { error: stop.refused, retryable: false, maybeDone: false, waitAtLeast: 0 };
         const url = this.urlFor(request);
         const body = request.body === undefined ? '' : JSON.stringify(request.body);
         const headers = { 'Content-Type': 'application/json;charset=utf-8', ...request.headers };
@@ -2650,6 +3185,8 @@ class Api {
         }
         const serviceError = (0,http_errors/* parseServiceError */.zU)(response.body);
         const answer = { status, response, json: undefined, error: serviceError, requestId };
+        if (policy.refusesCredentials?.(status, serviceError))
+            return this.refused(request, answer);
         const hint = [options.hint?.(answer), policy.hint(status, serviceError, { baseUrl })]
             .filter(Boolean)
             .join(' ');
@@ -2666,6 +3203,16 @@ class Api {
             waitAtLeast: parseRetryAfter(response.headers['retry-after']) ?? 0
         };
     }
+    /** The run's one refusal: the first; an answer to a request already in flight joins it. */
+    refused(request, answer) {
+        const { policy, baseUrl, stop } = this.options;
+        const { status, error, requestId } = answer;
+        const hint = policy.hint(status, error, { baseUrl });
+        const refusal = stop?.refused ?? new http_errors/* CredentialsRefused */.Rl(request.operation, status, error, requestId, hint);
+        if (stop)
+            stop.refused = refusal;
+        return { error: refusal, retryable: false, maybeDone: false, waitAtLeast: 0 };
+    }
 }
 const LOST_ANSWER = {
     status: 0,
@@ -2678,7 +3225,7 @@ function describeBody(body) {
     const text = body.trim();
     if (!text)
         return 'an empty body';
-    return (0,http_errors/* parseServiceError */.zU)(text).message ?? text.slice(0, 120);
+    return (0,http_errors/* parseServiceError */.zU)(text).message ?? (0,values/* oneLine */.TN)(text.slice(0, 120));
 }
 
 // EXTERNAL MODULE: ./src/swr/access-client.ts
@@ -2705,8 +3252,7 @@ var endpoints = __nccwpck_require__(650);
 
 
 
-/** Repositories handled at once, and so connections per host at most. */
-const CONCURRENCY = 8;
+
 const USER_AGENT = 'create-swr-repository-action';
 /** Reads of something just created: the first try, then four more, waiting longer each time. */
 const CONSISTENCY_TRIES = 5;
@@ -2764,9 +3310,9 @@ function standardClients(inputs, credentials, swrApi) {
  * Connections to open at once, so that their handshakes overlap other work: the pool's for a
  * batch (read with one list while they open), one while OpenID Connect exchanges its token.
  */
-function connectionsToWarm(inputs) {
+function connectionsToWarm(inputs, concurrency) {
     if (inputs.repositories.length >= LIST_FROM)
-        return Math.min(CONCURRENCY, inputs.repositories.length);
+        return Math.min(concurrency, inputs.repositories.length);
     return inputs.credentials.kind === 'oidc' ? 1 : 0;
 }
 function pathRulesOf(inputs) {
@@ -2785,13 +3331,16 @@ async function dockerLogin(inputs, credentials, client) {
     const login = credentials.longTermKeys
         ? longTermDockerLogin(region, credentials.longTermKeys.accessKeyId, credentials.longTermKeys.secretAccessKey)
         : await client.temporaryLogin(region);
-    (0,finish/* setLoginOutputs */.Qw)(login.username, login.password, `${credentials.longTermKeys ? 'a long-term' : 'a temporary'} login`);
+    const temporary = !credentials.longTermKeys;
+    (0,finish/* setLoginOutputs */.Qw)({ ...login, temporary, expirySource: 'X-Swr-Expireat header' }, `${temporary ? 'a temporary' : 'a long-term'} login`);
 }
 async function run(env = process.env) {
     // Every value that may be a secret is masked before anything can fail and print.
-    for (const secret of (0,credential_inputs/* secretValues */.V)(env))
+    for (const secret of (0,credential_inputs/* secretValues */.VX)(env))
         (0,runner/* setSecret */.Pq)(secret);
     let transport;
+    let plan;
+    let credentialsUsed = '';
     try {
         const inputs = (0,github_inputs/* getInputs */.GP)(env);
         const tuning = (0,github_inputs/* tuningFromEnv */.N$)(env);
@@ -2803,14 +3352,18 @@ async function run(env = process.env) {
         const log = { info: runner/* info */.pq, warning: runner/* warning */.$e, group: runner/* group */.Os, debug: (0,runner/* isDebug */._o)(env) ? runner/* debug */.Yz : () => undefined };
         transport = new Transport({
             timeoutMs: tuning.timeoutMs,
-            maxSockets: CONCURRENCY,
+            maxSockets: tuning.concurrency,
             userAgent: USER_AGENT
         });
-        const warm = connectionsToWarm(inputs);
+        const warm = connectionsToWarm(inputs, tuning.concurrency);
         if (warm > 0)
             void transport.preconnect(inputs.endpoint, warm).catch(() => undefined);
         const deadline = Date.now() + tuning.retry.budgetMs;
+        plan = (0,finish/* planShower */.kN)(inputs.dryRun);
+        // One for every client of the run: the first refusal of the credentials stops them all.
+        const stop = {};
         const shared = {
+            stop,
             transport,
             retry: tuning.retry,
             deadline,
@@ -2819,6 +3372,7 @@ async function run(env = process.env) {
         };
         const api = (baseUrl, policy, authorize) => new Api({ baseUrl, policy, ...(authorize ? { authorize } : {}), ...shared });
         const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => api(baseUrl, errors/* genericPolicy */.uy), runner/* setSecret */.Pq);
+        credentialsUsed = credentials.description;
         (0,runner/* info */.pq)(`Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`);
         if (inputs.enterprise) {
             // Loaded only for an instance run: the common run need not compile it.
@@ -2827,24 +3381,34 @@ async function run(env = process.env) {
                 api,
                 credentials,
                 log,
-                concurrency: CONCURRENCY
+                concurrency: tuning.concurrency,
+                plan,
+                stop
             });
             return;
         }
         const clients = standardClients(inputs, credentials, (url, authorize) => api(url, errors/* swrPolicy */.vX, authorize));
-        await provision(inputs, clients, log, tuning.retry.baseDelayMs, credentials);
+        await provision(inputs, clients, log, { tuning, plan, stop }, credentials);
     }
     catch (err) {
-        (0,runner/* setFailed */.C1)((0,values/* messageOf */.b)(err));
+        if (err instanceof http_errors/* CredentialsRefused */.Rl) {
+            if (!plan?.shown)
+                (0,runner/* info */.pq)(github_log/* NOTHING_PLANNED */.LM);
+            (0,runner/* setFailed */.C1)(`${err.message}${credentialsUsed ? ` The credentials used: ${credentialsUsed}.` : ''}`);
+        }
+        else {
+            (0,runner/* setFailed */.C1)((0,values/* messageOf */.bD)(err));
+        }
     }
     finally {
         transport?.close();
     }
 }
-async function provision(inputs, clients, log, baseDelayMs, credentials) {
+async function provision(inputs, clients, log, run, credentials) {
+    const { tuning, plan, stop } = run;
     const wanted = wantedOf(inputs);
     const paths = pathRulesOf(inputs);
-    const first = Math.max(1, baseDelayMs);
+    const first = Math.max(1, tuning.retry.baseDelayMs);
     const waiting = {
         sleep: sleep,
         delays: Array.from({ length: CONSISTENCY_TRIES - 1 }, (_, i) => first * 2 ** i)
@@ -2852,16 +3416,19 @@ async function provision(inputs, clients, log, baseDelayMs, credentials) {
     const report = await (0,runner/* group */.Os)((0,github_log/* groupTitle */.SZ)(wanted.namespace, wanted.repositories, inputs.dryRun), async () => {
         const result = await converge(wanted, clients, {
             dryRun: inputs.dryRun,
-            concurrency: CONCURRENCY,
+            concurrency: tuning.concurrency,
             log,
             waiting,
             paths,
-            onPlan: changes => (0,github_log/* planLines */.HN)(changes, inputs.dryRun).forEach(line => (0,runner/* info */.pq)(line))
+            onPlan: changes => plan.show(changes)
         });
         (0,finish/* logReport */.TO)(result);
         return result;
     });
-    (0,finish/* publishReport */.S3)(report, paths, (0,summary/* renderSummary */.Br)(wanted, report));
+    // Credentials refused half-way: what was done is reported, and the refusal is the one error.
+    (0,finish/* publishReport */.S3)(report, paths, (0,summary/* renderSummary */.Br)(wanted, report), stop.refused);
+    if (stop.refused)
+        throw stop.refused;
     if (inputs.dockerLoginOutputs)
         await dockerLogin(inputs, credentials, clients.swr);
 }
@@ -2875,14 +3442,24 @@ async function provision(inputs, clients, log, baseDelayMs, credentials) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   P: () => (/* binding */ mapPool)
 /* harmony export */ });
-/** Runs fn over items with at most `limit` at once; results keep the order of items. */
+/**
+ * Runs fn over items with at most `limit` at once; results keep the order of items. Once one
+ * call throws, no further item is started, and the first error is thrown.
+ */
 async function mapPool(items, limit, fn) {
     const results = new Array(items.length);
     let next = 0;
+    let failed = false;
     const worker = async () => {
-        while (next < items.length) {
+        while (next < items.length && !failed) {
             const index = next++;
-            results[index] = await fn(items[index], index);
+            try {
+                results[index] = await fn(items[index], index);
+            }
+            catch (err) {
+                failed = true;
+                throw err;
+            }
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
@@ -2901,20 +3478,55 @@ async function mapPool(items, limit, fn) {
 /* harmony export */   pp: () => (/* binding */ planOutput)
 /* harmony export */ });
 /* unused harmony export pathOf */
-/* harmony import */ var _resources_repository_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(625);
+/* harmony import */ var _resources_repository_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(625);
 /* harmony import */ var _resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6929);
 /* harmony import */ var _swr_access_client_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3478);
-/* harmony import */ var _resources_replication_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7139);
+/* harmony import */ var _resources_replication_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7139);
+/* harmony import */ var _swr_names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5604);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4777);
 
 
 
 
+
+
+/**
+ * The host of the path the service answered for `name`, when that path is one line of the
+ * expected shape: a registry host (the one derived from the endpoint, when one is), then the
+ * organization and repository asked for. Undefined otherwise.
+ */
+function answeredHost(rules, name, path) {
+    const slash = path.indexOf('/');
+    const host = path.slice(0, slash);
+    if (slash < 0 || (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .hasControl */ .aQ)(path) || !_swr_names_js__WEBPACK_IMPORTED_MODULE_2__/* .REGISTRY_HOST */ .zv.test(host))
+        return undefined;
+    if (rules.knownHost && host.toLowerCase() !== rules.knownHost.toLowerCase())
+        return undefined;
+    return (0,_swr_names_js__WEBPACK_IMPORTED_MODULE_2__/* .sameName */ .q)(path.slice(slash + 1), name) ? host.toLowerCase() : undefined;
+}
+/**
+ * The image path of repository `name` ("group/app"): on the registry input's host when given;
+ * else on the host of the path the service answered, once that path is checked (a path that
+ * is not what was asked for is not trusted, and the path the action builds is used instead,
+ * with a warning); else on the host derived from the endpoint; else none.
+ */
 function pathOf(rules, name, info) {
     if (rules.registryOverride)
-        return `${rules.registryOverride}/${name}`;
-    if (info?.path)
-        return info.path;
-    return rules.knownHost ? `${rules.knownHost}/${name}` : '';
+        return { path: `${rules.registryOverride}/${name}` };
+    const built = rules.knownHost ? `${rules.knownHost}/${name}` : '';
+    if (!info?.path)
+        return { path: built };
+    const host = answeredHost(rules, name, info.path);
+    if (host)
+        return { path: `${host}/${name}` };
+    const expected = `${rules.knownHost ?? 'a registry host'}/${name}`;
+    const instead = built
+        ? `the path ${built} is used instead`
+        : 'no path is known: set input registry to the host users push to';
+    return {
+        path: built,
+        warning: `SWR answered the path ${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .quoted */ .TL)(info.path)} for repository "${name}", which is not ${expected}; it is not trusted, and ${instead}.`
+    };
 }
 /** The `plan` output: the changes alone, as plain objects. */
 function planOutput(changes) {
@@ -2972,28 +3584,28 @@ function replicationOf(wanted, rp, records, targetErrors) {
     if (!wanted.replicateTo || rp.failure)
         return undefined;
     const recordFor = (key) => records.find(r => r.resource === 'replication' &&
-        (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)((r.after ?? r.before)) === key);
+        (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)((r.after ?? r.before)) === key);
     const listed = wanted.replicateTo.map(t => ({
         region: t.region,
         namespace: t.namespace,
         path: `${t.registry}/${t.namespace}/${rp.repository}`,
-        action: targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(t)] ? 'failed' : accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(t)))
+        action: targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(t)] ? 'failed' : accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(t)))
     }));
     const others = (rp.observation.syncRules ?? [])
-        .filter(r => !wanted.replicateTo?.some(t => (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(t) === (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r)))
+        .filter(r => !wanted.replicateTo?.some(t => (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(t) === (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(r)))
         .map(r => ({
         region: r.region,
         namespace: r.namespace,
         path: '',
-        action: recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r)) ? accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r))) : 'kept'
+        action: recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(r)) ? accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(r))) : 'kept'
     }));
     return [...listed, ...others];
 }
 function currentSettings(rp) {
     const read = rp.observation.read;
-    return read?.state === 'exists' ? (0,_resources_repository_js__WEBPACK_IMPORTED_MODULE_3__/* .settingsOf */ .f5)(read.info) : undefined;
+    return read?.state === 'exists' ? (0,_resources_repository_js__WEBPACK_IMPORTED_MODULE_5__/* .settingsOf */ .f5)(read.info) : undefined;
 }
-function repositoryResult(wanted, rp, records, applied, rules, targetErrors) {
+function repositoryResult(wanted, rp, records, applied, rules, targetErrors, warnings) {
     const current = applied?.plan ?? rp;
     const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done');
     const planned = repoRecord?.outcome === 'planned';
@@ -3002,15 +3614,17 @@ function repositoryResult(wanted, rp, records, applied, rules, targetErrors) {
     const changed = planned || done;
     const info = applied?.info ?? readInfo(current);
     const exists = info !== undefined || (changed && creates) || applied?.created === true;
-    const path = exists ? pathOf(rules, rp.name, info) : '';
+    const { path, warning: pathWarning } = exists ? pathOf(rules, rp.name, info) : { path: '' };
+    if (pathWarning)
+        warnings.push(pathWarning);
     // A repository that exists needs a path to push to: without one the run has failed it.
     const pathless = exists && !path && !planned
-        ? `The service did not return the path of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
+        ? `The service did not return ${pathWarning ? 'a path that can be trusted' : 'the path'} of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
         : undefined;
     // A dry run cannot fail a change, but a target that could not be read fails its rule all the same.
     const targetError = records
         .filter(r => r.resource === 'replication' && r.outcome === 'planned' && r.after)
-        .map(r => targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r.after)])
+        .map(r => targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(r.after)])
         .find(e => e !== undefined);
     const error = (applied ? applied.error : (rp.failure ?? targetError)) ?? pathless;
     const settings = changed
@@ -3065,7 +3679,8 @@ function buildReport(wanted, plan, applied, rules) {
         : plan.organization
             ? [{ ...plan.organization, outcome: 'planned' }]
             : [];
-    const repositories = perRepository.map(({ rp, a, records }) => repositoryResult(wanted, rp, records, a, rules, plan.targetErrors));
+    const pathWarnings = [];
+    const repositories = perRepository.map(({ rp, a, records }) => repositoryResult(wanted, rp, records, a, rules, plan.targetErrors, pathWarnings));
     const targetRecords = applied
         ? applied.targetOrganizations
         : plan.targetOrganizations.map(c => ({ ...c, outcome: 'planned' }));
@@ -3081,7 +3696,7 @@ function buildReport(wanted, plan, applied, rules) {
         changes: [...organizationRecord, ...targetRecords, ...perRepository.flatMap(p => p.records)],
         repositories,
         replicaPaths,
-        warnings: perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings)
+        warnings: [...pathWarnings, ...perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings)]
     };
 }
 
@@ -3180,7 +3795,7 @@ async function applyReplication(client, namespace, repository, change, waiting) 
         if (!before)
             throw err;
         // Say what the half-done replacement left behind: no rule to that target.
-        const reason = (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .b)(err);
+        const reason = (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err);
         throw new Error(`${reason} (the previous rule to ${targetKey(before)} was deleted first, so images are no longer copied there)`, { cause: err });
     }
 }
@@ -3336,9 +3951,27 @@ async function applySharing(client, namespace, repository, change, waiting) {
     }
     else {
         const sharing = change.after;
-        await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_2__/* .untilVisible */ .d)(waiting, async () => (await client.createSharing(namespace, repository, sharing)) === 'created'
-            ? 'done'
-            : 'absent', tries => `share "${namespace}/${repository}" with account "${sharing.account}" failed: the repository still reads as missing (${tries} tries)`);
+        let exists = false;
+        await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_2__/* .untilVisible */ .d)(waiting, async () => {
+            const outcome = await client.createSharing(namespace, repository, sharing);
+            exists = outcome === 'exists';
+            return outcome === 'absent' ? 'absent' : 'done';
+        }, tries => `share "${namespace}/${repository}" with account "${sharing.account}" failed: the repository still reads as missing (${tries} tries)`);
+        if (exists)
+            await converge(client, namespace, repository, sharing);
+    }
+}
+/**
+ * SWR answered 409: the account has access already (another run shared it since the read).
+ * Its terms are read back, and its deadline changed when it is not the one wanted.
+ */
+async function converge(client, namespace, repository, sharing) {
+    const found = (await client.listSharing(namespace, repository)).find(s => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M)(s.account, sharing.account));
+    if (!found) {
+        throw new Error(`share "${namespace}/${repository}" with account "${sharing.account}" failed: SWR answered 409 (already shared), but its list of the repository's sharing does not show that account`);
+    }
+    if (!sameDeadline(found.deadline, sharing.deadline)) {
+        await client.updateSharing(namespace, repository, sharing);
     }
 }
 
@@ -3395,7 +4028,7 @@ const sameAccount = (a, b) => a.toLowerCase() === b.toLowerCase();
 function listIn(json, keys) {
     if (Array.isArray(json))
         return json;
-    if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .G)(json))
+    if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(json))
         return undefined;
     const key = keys.find(k => Array.isArray(json[k]));
     return key ? json[key] : undefined;
@@ -3414,12 +4047,16 @@ class SwrAccessClient {
         const list = listIn(json, ['access_domains', 'domains']);
         if (!list)
             throw new Error(`${operation} failed: the answer is not a list`);
-        return list.filter(_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .G).map(item => ({
+        return list.filter(_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv).map(item => ({
             account: String(item['access_domain'] ?? ''),
             deadline: String(item['deadline'] ?? 'forever')
         }));
     }
-    /** Resolves 'absent' when the repository does not show yet (right after its creation). */
+    /**
+     * Resolves 'absent' when the repository does not show yet (right after its creation), and
+     * 'exists' when SWR answers 409: the account has access already (evidence §6), on terms
+     * that are for the caller to read back.
+     */
     async createSharing(namespace, repository, sharing) {
         const answer = await this.api.call({
             operation: `share "${namespace}/${repository}" with account "${sharing.account}"`,
@@ -3433,11 +4070,13 @@ class SwrAccessClient {
             }
         }, {
             ok: [200, 201],
-            // Already shared with that account (a lost answer, or another run): fine.
+            // Already shared with that account (a lost answer, or another run): read back.
             accept: a => a.status === 409 || (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a),
             readBack: async () => (await this.listSharing(namespace, repository)).some(s => sameAccount(s.account, sharing.account)),
             hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to share repositories (SWR FullAccess has it)')
         });
+        if (answer.status === 409)
+            return 'exists';
         return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(answer) ? 'absent' : 'created';
     }
     async updateSharing(namespace, repository, sharing) {
@@ -3469,7 +4108,7 @@ class SwrAccessClient {
         const list = listIn(json, ['sync_repos', 'rules']);
         if (!list)
             throw new Error(`${operation} failed: the answer is not a list`);
-        return list.filter(_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .G).map(item => ({
+        return list.filter(_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv).map(item => ({
             region: String(item['remoteRegionId'] ?? ''),
             namespace: String(item['remoteNamespace'] ?? ''),
             // The SDK's model spells it synAuto, a documented example syncAuto; a rule that says
@@ -3513,7 +4152,8 @@ class SwrAccessClient {
             body: { remoteRegionId: rule.region, remoteNamespace: rule.namespace }
         }, {
             ok: [200, 204],
-            accept: _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE,
+            // The Terraform provider reads 400 4001158 as "gone" (evidence §5), as a 404.
+            accept: a => (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a) || (a.status === 400 && a.error.code === _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CODES */ .Lp.syncRuleNotFound),
             hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to delete auto-sync rules (SWR FullAccess has it)')
         });
     }
@@ -3628,12 +4268,15 @@ function isLoopbackHost(hostname) {
 /* harmony export */   uy: () => (/* binding */ genericPolicy),
 /* harmony export */   vX: () => (/* binding */ swrPolicy)
 /* harmony export */ });
+/* unused harmony export refusesCredentials */
 const SWR = 'SVCSTG.SWR.';
 const CODES = {
     organizationNotFound: [`${SWR}4040058`, `${SWR}4041061`],
     retentionNotFound: `${SWR}4000306`,
     sharingNotFound: `${SWR}4001090`,
+    syncRuleNotFound: `${SWR}4001158`,
     crossAccount: `${SWR}4011064`,
+    tokenExpired: `${SWR}4010000`,
     busy: `${SWR}4090023`,
     throttled: [`${SWR}4031032`, `${SWR}4031042`, 'APIGW.0308'],
     organizationQuota: `${SWR}4000097`,
@@ -3668,19 +4311,63 @@ function isOrganizationNotFound(answer) {
 function isCrossAccount(error) {
     return error.code === CODES.crossAccount;
 }
+// The API gateway's codes for authentication information it cannot accept (its published
+// error-code table: 0301 IAM, 0303 app, 0305 other authentication information, 0307 a token to
+// be renewed, 0311 debugging authentication information). Dedicated gateways spell them APIG.
+const GATEWAY_AUTHENTICATION = /^APIGW?\.03(01|03|05|07|11)$/;
+const GATEWAY_AUTHENTICATION_WORDS = /^incorrect (iam )?authentication information/i;
+/**
+ * An answer that refuses the credentials themselves: any 401 but SWR's "another account's
+ * organization" (4011064, which concerns one organization), and a 403 that carries one of the
+ * gateway's authentication codes or words. SWR's own 403 codes are permissions, and stay
+ * with the request that got them.
+ */
+function refusesCredentials(status, error) {
+    if (status === 401)
+        return !isCrossAccount(error);
+    if (status !== 403)
+        return false;
+    return (GATEWAY_AUTHENTICATION.test(error.code ?? '') ||
+        GATEWAY_AUTHENTICATION_WORDS.test(error.message ?? ''));
+}
+/** What the refusal means, from the gateway's words (docs/swr-service.md, "Refused credentials"). */
+function refusalHint(error) {
+    const words = error.message ?? '';
+    const clock = "If the keys are right, check the runner's clock: a signature more than 15 minutes off is refused.";
+    if (/failed to reach the limit|locked/i.test(words)) {
+        return 'The gateway locked this access key after repeated failed signatures: it unlocks by itself after about 5 minutes. Fix the secret access key first, or the next run locks it again.';
+    }
+    if (/id[_ ]token/i.test(words)) {
+        return "IAM refused the workflow's OpenID Connect token: check idp_id, and that the identity provider in IAM trusts this repository's tokens (its issuer, audience and mapping rules).";
+    }
+    if (/\bak\b.*not exist|access key.*(not exist|not found|invalid)/i.test(words)) {
+        return 'The access key id is unknown to IAM: it was deleted or disabled, or belongs to another cloud. Check access_key_id (or the variable it came from).';
+    }
+    if (/security token|securitytoken/i.test(words)) {
+        return 'The security token does not belong to these temporary keys or has expired: temporary keys last from 15 minutes to 24 hours. Get a fresh triple (access key id, secret access key, security token) in the job that runs this action.';
+    }
+    if (error.code === CODES.tokenExpired ||
+        /^APIGW?\.0307$/.test(error.code ?? '') ||
+        /token (expire|has expired)|decrypt token|token.*(invalid|scoped)/i.test(words)) {
+        return "The IAM token has expired or is not valid in this region: a token is scoped to one region's project and lasts at most 24 hours. Run again to exchange a fresh OpenID Connect token, and check that region names the region of the endpoint.";
+    }
+    if (/signature/i.test(words)) {
+        return `The secret access key does not match the access key id: check secret_access_key (or the variable it came from) for a wrong value or a stray space or line break. ${clock}`;
+    }
+    return `Check the access key id and secret access key (or the security token, or the OpenID Connect set-up). ${clock}`;
+}
 function hint(status, error, { baseUrl }) {
     if (isCrossAccount(error)) {
         return 'SWR says the organization belongs to another account: organization names are unique per region across all accounts, so choose another namespace.';
     }
     if (error.code === CODES.organizationQuota) {
-        return 'The account has reached its quota of SWR organizations: reuse an existing organization or delete one.';
+        return 'The account has reached its quota of SWR organizations (five by default): use an existing organization as namespace, or delete an unused one (an organization must be empty to be deleted). The quotas and their use show in the SWR console and through GET /v2/manage/projects/{project_id}/quotas. Retrying cannot help.';
     }
     if (isQuota(error)) {
         return 'The account has reached its quota of SWR repositories: delete unused repositories or ask Huawei Cloud to raise the quota. Retrying cannot help.';
     }
-    if (status === 401) {
-        return "Check the access key id and secret access key (or the security token, or the OpenID Connect set-up), and that the runner's clock is right: signatures more than 15 minutes off are rejected.";
-    }
+    if (refusesCredentials(status, error))
+        return refusalHint(error);
     if (status === 404 && (!(error.code ?? '').startsWith(SWR) || error.code === CODES.noSuchUrl)) {
         return `${baseUrl.origin} serves no SWR API at this path: check the endpoint and region inputs.`;
     }
@@ -3699,13 +4386,15 @@ const swrPolicy = {
     isRefusedUnprocessed(status, error) {
         return isThrottled(status, error) || (status === 409 && error.code === CODES.busy);
     },
-    hint
+    hint,
+    refusesCredentials
 };
 /** For IAM and other services: the gateway's throttling and server errors are transient. */
 const genericPolicy = {
     isTransient: (status, error) => isThrottled(status, error) || [500, 502, 503, 504].includes(status),
     isRefusedUnprocessed: (status, error) => isThrottled(status, error),
-    hint: (status, error, context) => (status === 401 ? hint(status, error, context) : undefined)
+    hint: (status, error, context) => refusesCredentials(status, error) ? hint(status, error, context) : undefined,
+    refusesCredentials
 };
 /** The 403 hint: the IAM action a call needs (README, "IAM permissions"). */
 function permissionHint(permission) {
@@ -3723,14 +4412,24 @@ function permissionHint(permission) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   B3: () => (/* binding */ namespacePath),
 /* harmony export */   Db: () => (/* binding */ ORGANIZATION_RULE),
+/* harmony export */   Eb: () => (/* binding */ whyInvalid),
+/* harmony export */   Ew: () => (/* binding */ canonicalName),
+/* harmony export */   IV: () => (/* binding */ charactersAt),
 /* harmony export */   R6: () => (/* binding */ CATEGORIES),
 /* harmony export */   SA: () => (/* binding */ REPOSITORY_RULE),
-/* harmony export */   Zs: () => (/* binding */ isValidOrganizationName),
+/* harmony export */   W1: () => (/* binding */ nameProblems),
+/* harmony export */   WE: () => (/* binding */ answeredOther),
 /* harmony export */   bQ: () => (/* binding */ repositoryPathSegment),
-/* harmony export */   oi: () => (/* binding */ isValidRepositoryName)
+/* harmony export */   ij: () => (/* binding */ repositoryNameProblems),
+/* harmony export */   q: () => (/* binding */ sameName),
+/* harmony export */   xo: () => (/* binding */ organizationNameProblems),
+/* harmony export */   zv: () => (/* binding */ REGISTRY_HOST)
 /* harmony export */ });
+/* unused harmony exports isValidOrganizationName, isValidRepositoryName */
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4777);
 // SWR's name rules (docs/swr-service.md, "Names"). Checked before any request so a
 // typo costs no round trip and gets a sentence instead of an opaque 400.
+
 // Alphanumeric runs joined by one separator each; "__" is the only separator pair allowed.
 const ORGANIZATION = /^[a-z][a-z0-9]*(?:(?:\.|-|_{1,2})[a-z0-9]+)*$/;
 const REPOSITORY = /^[a-z0-9]+(?:(?:\.|\/|-|_{1,2})[a-z0-9]+)*$/;
@@ -3745,6 +4444,92 @@ function isValidOrganizationName(name) {
 function isValidRepositoryName(name) {
     return name.length >= 1 && name.length <= 128 && REPOSITORY.test(name);
 }
+const ORGANIZATION_SHAPE = {
+    max: 64,
+    separators: '._-',
+    pairs: ['__'],
+    startsWithLetter: true,
+    valid: isValidOrganizationName
+};
+const REPOSITORY_SHAPE = {
+    max: 128,
+    separators: '._/-',
+    pairs: ['__'],
+    startsWithLetter: false,
+    valid: isValidRepositoryName
+};
+const quoted = (c) => JSON.stringify(c);
+/**
+ * Characters with their positions (from 1), for an error: '"A" at position 1',
+ * '"A" at position 1 and "B" at position 4', or the first three and how many more.
+ */
+function charactersAt(found) {
+    const shown = found.slice(0, 3).map(([c, i]) => `${quoted(c)} at position ${i}`);
+    const more = found.length - shown.length;
+    return more > 0 ? `${shown.join(', ')} and ${more} more` : (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .andList */ .cM)(shown);
+}
+/**
+ * What a name does wrong, one phrase each (positions count from 1), so that an error can say
+ * more than the whole rule. Empty exactly when the name is valid.
+ */
+function nameProblems(name, shape) {
+    if (name === '')
+        return ['it is empty'];
+    const problems = [];
+    const chars = [...name];
+    if (name.length > shape.max) {
+        problems.push(`it is ${name.length} characters long, ${name.length - shape.max} more than the ${shape.max} allowed`);
+    }
+    const upper = chars.flatMap((c, i) => (/[A-Z]/.test(c) ? [[c, i + 1]] : []));
+    const lower = name.replace(/[A-Z]/g, c => c.toLowerCase());
+    if (upper.length > 0) {
+        const use = shape.valid(lower) ? `; use ${quoted(lower)}` : '';
+        problems.push(`${charactersAt(upper)} ${upper.length > 1 ? 'are' : 'is'} uppercase (names are lowercase${use})`);
+    }
+    const isSeparator = (c) => shape.separators.includes(c);
+    const allowed = (c) => /^[a-z0-9]$/.test(c) || isSeparator(c);
+    const seen = new Set();
+    const foreign = [...lower].flatMap((c, i) => {
+        if (allowed(c) || seen.has(c))
+            return [];
+        seen.add(c);
+        return [[c, i + 1]];
+    });
+    if (foreign.length > 0) {
+        problems.push(`${charactersAt(foreign)} ${foreign.length > 1 ? 'are' : 'is'} not allowed`);
+    }
+    const first = chars[0];
+    const last = chars[chars.length - 1];
+    if (isSeparator(first))
+        problems.push(`it starts with ${quoted(first)}, a separator`);
+    else if (shape.startsWithLetter && /[0-9]/.test(first)) {
+        problems.push(`it starts with the digit ${quoted(first)}, not a letter`);
+    }
+    if (chars.length > 1 && isSeparator(last))
+        problems.push(`it ends with ${quoted(last)}, a separator`);
+    // Maximal runs of separators, each with the position of its first character.
+    const lowerChars = [...lower];
+    for (let i = 0; i < lowerChars.length;) {
+        let j = i;
+        while (j < lowerChars.length && isSeparator(lowerChars[j]))
+            j++;
+        const run = lowerChars.slice(i, j).join('');
+        if (run.length > 1 && !shape.pairs.includes(run)) {
+            const where = `${quoted(run)} at position ${i + 1}`;
+            problems.push(/^_+$/.test(run) && shape.pairs.includes('__')
+                ? `${where} is more than two "_" in a row`
+                : `${where} puts separators next to each other`);
+        }
+        i = j > i ? j : i + 1;
+    }
+    return problems;
+}
+/** The reason for an input error about a name: what is wrong with it, then the whole rule. */
+function whyInvalid(problems, rule) {
+    return `${problems.join('; ')}; it must be ${rule}`;
+}
+const organizationNameProblems = (name) => nameProblems(name, ORGANIZATION_SHAPE);
+const repositoryNameProblems = (name) => nameProblems(name, REPOSITORY_SHAPE);
 const CATEGORIES = [
     'app_server',
     'linux',
@@ -3764,6 +4549,36 @@ function repositoryPathSegment(repository) {
 }
 /** The path of an organization in SWR's management API. */
 const namespacePath = (namespace) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}`;
+/**
+ * A registry host as docker takes it: DNS labels, an optional port. Paths the service answers
+ * are checked against it, as the registry input is.
+ */
+const REGISTRY_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i;
+/**
+ * A name the service answered, in the form the inputs use: a "/" may come back as the "$" it
+ * travels as in URL paths, and case says nothing (names are lowercase; the service is free to
+ * fold them).
+ */
+const canonicalName = (name) => name.replace(/\$/g, '/').toLowerCase();
+/** Whether a name the service answered is the name asked for. */
+const sameName = (answered, asked) => canonicalName(answered) === canonicalName(asked);
+/**
+ * Why an answer is about something other than what was asked for, or undefined. A field the
+ * answer leaves out cannot be checked; one it gives must name what was asked for, or the
+ * answer (another organization's or repository's record) is not taken for it.
+ */
+function answeredOther(json, asked) {
+    for (const [field, name] of Object.entries(asked)) {
+        const value = json[field];
+        if (value === undefined || value === null)
+            continue;
+        if (typeof value !== 'string' || !sameName(value, name)) {
+            const shown = typeof value === 'string' ? (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(value, 100) : typeof value;
+            return `the answer is about ${field} ${shown}, not "${name}": it is not taken for what was asked`;
+        }
+    }
+    return undefined;
+}
 
 
 /***/ }),
@@ -3772,10 +4587,14 @@ const namespacePath = (namespace) => `/v2/manage/namespaces/${encodeURIComponent
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ isObject),
-/* harmony export */   b: () => (/* binding */ messageOf)
+/* harmony export */   Gv: () => (/* binding */ isObject),
+/* harmony export */   TL: () => (/* binding */ quoted),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   aQ: () => (/* binding */ hasControl),
+/* harmony export */   bD: () => (/* binding */ messageOf),
+/* harmony export */   cM: () => (/* binding */ andList)
 /* harmony export */ });
-// Small readers of untyped values, shared by every layer.
+// Small readers of untyped values, and a list for a sentence, shared by every layer.
 /** A JSON object: not null, not an array. */
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -3783,6 +4602,33 @@ function isObject(value) {
 /** An error's message, or the thrown value as text. */
 function messageOf(err) {
     return err instanceof Error ? err.message : String(err);
+}
+/** Items for a sentence: "a", "a and b", "a, b and c". */
+function andList(items) {
+    if (items.length < 2)
+        return items.join('');
+    return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+// Control characters (the tab aside), DEL and the C1 controls, and Unicode's line and paragraph
+// separators: none belongs in a name, a path or a message, and a line break in text from the
+// service would let it start a line of its own in the log (a workflow command) or an output.
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** Whether text holds a control character or a line break. */
+function hasControl(text) {
+    return new RegExp(CONTROL.source).test(text);
+}
+/** Text as one line: each control character shown as an escape (\n, \r, \u001b). */
+function oneLine(text) {
+    return text.replace(CONTROL, c => c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/**
+ * A value from the service, for a message: one line, at most `max` characters, in quotes. The
+ * service's text is data: it may be long, and it may hold line breaks meant to start commands.
+ */
+function quoted(text, max = 200) {
+    const line = oneLine(text);
+    return `"${line.length > max ? `${line.slice(0, max)}…` : line}"`;
 }
 
 
