@@ -776,7 +776,8 @@ describe.each(ERROR_SHAPES)('sharing and auto-sync variants, with errorShape %s'
       })
       await check('deleteMissingSyncRule', v, {
         '200': async () => expect(answer.status).toBe(200),
-        '404-4040010': async () => expectSwrError(answer, 404, 'SVCSTG.SWR.4040010')
+        '404-4040010': async () => expectSwrError(answer, 404, 'SVCSTG.SWR.4040010'),
+        '400-4001158': async () => expectSwrError(answer, 400, 'SVCSTG.SWR.4001158')
       })
     }
   )

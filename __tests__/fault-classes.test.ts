@@ -82,7 +82,7 @@ describe('a repository holding two retention policies (the service keeps a secon
     const run = await runAction(inputs)
     expect(errorsOf(run)).toBe('')
     const wanted = { template: 'tag_rule', params: { num: '5' }, tag_selectors: [] }
-    const after = emulator.retentions('group', 'app')
+    const after: { id: number; rules: unknown }[] = emulator.retentions('group', 'app')
     expect(after.map(p => p.id)).not.toContain(first.id)
     expect(after.find(p => p.id === second.id)?.rules).toEqual(days('90'))
     expect(after.map(p => p.rules)).toEqual([days('90'), [wanted]])

@@ -17,6 +17,7 @@ const MESSAGES = {
   'SVCSTG.SWR.4001041': 'The domain parameter is invalid',
   'SVCSTG.SWR.4001048': 'Invalid request parameters',
   'SVCSTG.SWR.4001090': 'The shared account does not exist',
+  'SVCSTG.SWR.4001158': 'The auto-sync rule does not exist',
   'SVCSTG.SWR.4001091': 'The permission parameter is incorrect',
   'SVCSTG.SWR.4011064': 'can not operate resources of other accounts',
   'SVCSTG.SWR.4030000': "Policy doesn't allow swr:*:* to be performed.",

@@ -84,16 +84,27 @@ const ROUTE_MODULES = [
  * @property {string} [fault] the kind of fault injected into it
  */
 
+/**
+ * Deliberately wrong behaviours, for the tests that show the convergence properties can fail
+ * (test/fuzz/convergence.js): a retention policy create stored twice ('double-write') or not at
+ * all although answered 201 ('drop-write'); a repository read that shows another category than
+ * the one stored ('misreport'). Never the real service's behaviour.
+ */
+export const SABOTAGE = Object.freeze(['none', 'double-write', 'drop-write', 'misreport'])
+
 function createSettings(options) {
   const settings = {
     latencyMs: options.latencyMs ?? 0,
     consistencyLagMs: options.consistencyLagMs ?? 0,
     namespaceQuota: options.namespaceQuota ?? 5,
     repositoryQuota: options.repositoryQuota ?? Infinity,
-    errorShape: options.errorShape ?? 'live'
+    errorShape: options.errorShape ?? 'live',
+    sabotage: options.sabotage ?? 'none'
   }
   if (!ERROR_SHAPES.includes(settings.errorShape))
     throw new Error(`errorShape must be one of ${ERROR_SHAPES.join(', ')}`)
+  if (!SABOTAGE.includes(settings.sabotage))
+    throw new Error(`sabotage must be one of ${SABOTAGE.join(', ')}`)
   return settings
 }
 
@@ -355,7 +366,7 @@ function createContext(options) {
  * region's), regions (those auto-sync may target: DEFAULT_REGIONS), knownAccounts (account names
  * sharing accepts besides main, other and reader), host, port, httpsPort, tls ({ key, cert }),
  * latencyMs, consistencyLagMs, namespaceQuota (5), repositoryQuota (unlimited), oidcAudience,
- * errorShape ('live' | 'object' | 'array' | 'errors'), variants ({ name: value } of VARIANTS),
+ * sabotage (SABOTAGE), errorShape ('live' | 'object' | 'array' | 'errors'), variants ({ name: value } of VARIANTS),
  * accounts ({ main: { accessKeyId, secretAccessKey } }). `settings` and `variants` on the
  * returned object can be changed while it runs. The helpers act on the default region;
  * `inRegion(name)` has the same ones for another region. The Enterprise Edition helpers

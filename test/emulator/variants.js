@@ -38,8 +38,11 @@ export const VARIANTS = Object.freeze({
   syncTargetMissingOrg: Object.freeze(['404-4040058', '400-4001008']),
   /** POST .../sync_repo for a target that has a rule already: refused, or the rule updated. */
   duplicateSyncRule: Object.freeze(['refuse-409', 'update']),
-  /** DELETE .../sync_repo for a target that has no rule: 200 as if deleted, or 404. */
-  deleteMissingSyncRule: Object.freeze(['200', '404-4040010']),
+  /**
+   * DELETE .../sync_repo for a target that has no rule: 200 as if deleted, 404, or 400 4001158
+   * (the rule does not exist: what a delete sent again after a lost answer met, issue 23).
+   */
+  deleteMissingSyncRule: Object.freeze(['200', '404-4040010', '400-4001158']),
   /**
    * The name of the auto-sync flag in GET .../sync_repo: `synAuto` (the official SDKs'
    * SyncRepo model) or `syncAuto` (the API reference's older example, and the request body).
