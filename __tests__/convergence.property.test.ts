@@ -6,7 +6,13 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { VARIANTS } from '../test/emulator/emulator.js'
-import { caseArb, convergence, runCase, startWorld } from '../test/fuzz/convergence.js'
+import {
+  LOST_DELETE_ANSWERS,
+  caseArb,
+  convergence,
+  runCase,
+  startWorld
+} from '../test/fuzz/convergence.js'
 
 type World = Awaited<ReturnType<typeof startWorld>>
 
@@ -90,5 +96,72 @@ describe('each property can fail', () => {
   ])('(%s) is reported violated when %s: %s', async (property, brk) => {
     const violations = await runCase(world, chosen, { break: brk })
     expect(violations.map(v => v.property)).toContain(property)
+  })
+})
+
+describe('found by the fuzzing: an auto-sync rule to replace whose target organization is gone', () => {
+  it('has its target organization made again before the rule is, so images are still copied there', async () => {
+    const [first, ...rest] = chosen.start.repositories
+    const c = {
+      ...chosen,
+      start: {
+        organization: true,
+        targetOrganizations: [false, false],
+        repositories: [
+          { ...first!, present: true, rules: [{ target: 0, override: false, syncAuto: false }] },
+          ...rest
+        ]
+      },
+      inputs: {
+        ...chosen.inputs,
+        retention: undefined,
+        category: '',
+        dry_run: false,
+        replicate_to: [0]
+      }
+    }
+    expect(await runCase(world, c)).toEqual([])
+  })
+})
+
+/**
+ * Class 2 of issue 23, found by the fuzzing once lost answers on DELETE are in the schedules: a
+ * delete of an unlisted auto-sync rule takes effect, its answer is lost, and the delete sent
+ * again meets 400 SVCSTG.SWR.4001158 (the rule does not exist), which the action does not yet
+ * count as done. The fix is on another branch; until it is merged this case is skipped, and the
+ * generators leave lost DELETE answers out. Switch both on with SWR_FUZZ_LOST_DELETES=1 (or set
+ * LOST_DELETE_ANSWERS in test/fuzz/convergence.js to true once the fix is in).
+ */
+describe.skipIf(!LOST_DELETE_ANSWERS)('class 2: a delete whose answer was lost', () => {
+  it('of an unlisted auto-sync rule, meeting 400 4001158 when sent again, counts as done', async () => {
+    const repo = { ...chosen.start.repositories[0]! }
+    const c = {
+      ...chosen,
+      variants: { ...chosen.variants, deleteMissingSyncRule: '400-4001158' },
+      start: {
+        organization: true,
+        targetOrganizations: [true, false],
+        repositories: [
+          {
+            ...repo,
+            present: true,
+            rules: [
+              { target: 0, override: false, syncAuto: true },
+              { target: 2, override: false, syncAuto: true }
+            ]
+          },
+          ...chosen.start.repositories.slice(1)
+        ]
+      },
+      inputs: {
+        ...chosen.inputs,
+        retention: undefined,
+        category: '',
+        dry_run: false,
+        replicate_to: [0]
+      },
+      faults: [{ route: ['DELETE', '/sync_repo$'], fault: { kind: 'lose-answer' }, times: 1 }]
+    }
+    expect(await runCase(world, c)).toEqual([])
   })
 })
