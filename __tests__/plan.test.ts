@@ -169,11 +169,27 @@ describe('retention', () => {
     })
   })
 
-  it('manages only the first of several policies, and says so', () => {
+  it('manages one of several policies, leaves the others as they are, and says so', () => {
     const result = plan([policy(1), policy(2)])
     expect(result.changes).toEqual([])
     expect(result.warnings).toEqual([
-      'Repository "group/app" has 2 retention policies; only the first (id 1) is managed.'
+      'Repository "group/app" has 2 retention policies; the action manages policy 1 and leaves policy 2 as it is.'
     ])
+  })
+
+  it('of several policies, manages the one with the wanted rules wherever it stands', () => {
+    const days = retentionRules({ keepDays: 30, exceptions: [] })
+    const result = plan([policy(1, days), policy(2)])
+    expect(result.changes).toEqual([])
+    expect(result.warnings[0]).toContain('manages policy 2 and leaves policy 1')
+  })
+
+  it('of several policies none of which is wanted, changes the one of the same template in place', () => {
+    const days = retentionRules({ keepDays: 30, exceptions: [] })
+    const tags = retentionRules({ keepLast: 9, exceptions: [] })
+    expect(plan([policy(1, days), policy(2, tags)]).changes[0]).toMatchObject({
+      action: 'update',
+      before: { id: 2 }
+    })
   })
 })

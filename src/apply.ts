@@ -105,10 +105,16 @@ class OrganizationGate {
     return this.creating
   }
 
-  /** After a create answered 400, 403 or 404: true when the organization was missing and now is not. */
+  /**
+   * After a create answered 400, 403 or 404: true when the organization was missing and now is
+   * not. While this run creates the organization, or once it has, any such refusal is taken as
+   * the organization not showing yet (the create is sent again): a read of the organization
+   * proves nothing then, as it may answer after the create and the refusal before it.
+   */
   async recover(organizationMissing: boolean): Promise<boolean> {
-    if (!organizationMissing && !(await this.readsMissing())) return false
-    if (this.creating === undefined) {
+    const ours = () => this.creating !== undefined
+    if (!ours() && !organizationMissing && !(await this.readsMissing()) && !ours()) return false
+    if (!ours()) {
       const { namespace } = this.ctx.wanted
       this.ctx.log.info(
         `Plan: one more change, found while applying: + organization ${namespace}: create (a repository create showed it does not exist)`
@@ -149,7 +155,7 @@ async function createRepository(
     const delay = attempt === 0 ? 0 : waiting.delays[attempt - 1]
     if (delay === undefined) {
       throw new Error(
-        `create repository "${wanted.namespace}/${repository}" failed: organization "${wanted.namespace}" still reads as missing after it was created (${attempt + 1} tries)`
+        `create repository "${wanted.namespace}/${repository}" failed: organization "${wanted.namespace}" still reads as missing after it was created (${attempt + 1} tries, the last answered HTTP ${result.error.status}${result.error.error.code ? ` ${result.error.error.code}` : ''})`
       )
     }
     if (delay > 0) await waiting.sleep(delay)

@@ -107,7 +107,10 @@ export function planRepositories(wanted: Wanted, observed: Observed): Repository
 export function targetsNeeded(plans: RepositoryPlan[]): string[] {
   const keys = plans.flatMap(p =>
     p.changes
-      .filter(c => c.resource === 'replication' && c.action === 'create')
+      // A replacement makes its rule anew: its target organization may be gone meanwhile.
+      .filter(
+        c => c.resource === 'replication' && (c.action === 'create' || c.action === 'replace')
+      )
       .map(c => targetKey(c.after as { region: string; namespace: string }))
   )
   return [...new Set(keys)]

@@ -7,7 +7,7 @@ import type { DriftPolicy } from '../github/inputs.js'
 import type { SwrAccessClient, SyncRule } from '../swr/access-client.js'
 import { accessChange, unlisted, type AccessDiff } from './access-change.js'
 import type { Change, ReplicationTarget } from './types.js'
-import { untilVisible, type Waiting } from './waiting.js'
+import { throughLag, untilVisible, type Waiting } from './waiting.js'
 
 export const targetKey = (t: { region: string; namespace: string }) => `${t.region}/${t.namespace}`
 
@@ -52,7 +52,11 @@ function createRule(
   return untilVisible(
     waiting,
     async () =>
-      (await client.createSyncRule(namespace, repository, rule)) === 'created' ? 'done' : 'absent',
+      (await client.createSyncRule(namespace, repository, rule, read =>
+        throughLag(waiting, read)
+      )) === 'created'
+        ? 'done'
+        : 'absent',
     tries =>
       `create the auto-sync of "${namespace}/${repository}" to ${targetKey(rule)} failed: the repository or the target organization still reads as missing (${tries} tries)`
   )

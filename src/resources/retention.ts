@@ -9,7 +9,7 @@ import {
   type SwrClient
 } from '../swr/client.js'
 import type { Change } from './types.js'
-import { untilVisible, type Waiting } from './waiting.js'
+import { throughLag, untilVisible, type Waiting } from './waiting.js'
 
 export function retentionRules(spec: RetentionSpec): RetentionRule[] {
   const rule: RetentionRule =
@@ -18,6 +18,24 @@ export function retentionRules(spec: RetentionSpec): RetentionRule[] {
       : { template: 'date_rule', params: { days: String(spec.keepDays) }, tag_selectors: [] }
   rule.tag_selectors = spec.exceptions.map(e => ({ kind: e.kind, pattern: e.pattern }))
   return [rule]
+}
+
+/**
+ * The policy the action manages when a repository holds several (the service may keep a second
+ * one): found by what the action writes, not by its position, which a replacement changes. The
+ * policy with exactly the wanted rules; else the first whose one rule has the wanted template
+ * (changed in place); else the first (replaced). The others are never changed.
+ */
+export function managedPolicy(
+  policies: RetentionPolicy[],
+  rules: RetentionRule[]
+): RetentionPolicy | undefined {
+  const template = rules[0]?.template
+  return (
+    policies.find(p => sameRules(p.rules, rules)) ??
+    policies.find(p => p.rules.length === 1 && p.rules[0]?.template === template) ??
+    policies[0]
+  )
 }
 
 export interface RetentionDiff {
@@ -36,10 +54,11 @@ export function diffRetention(
 ): RetentionDiff {
   const rules = retentionRules(spec)
   const after = { rules }
-  const current = policies?.[0]
+  const current = policies && managedPolicy(policies, rules)
+  const others = (policies ?? []).filter(p => p !== current).map(p => p.id)
   const warning =
-    policies && policies.length > 1
-      ? `Repository "${name}" has ${policies.length} retention policies; only the first (id ${current?.id}) is managed.`
+    others.length > 0
+      ? `Repository "${name}" has ${others.length + 1} retention policies; the action manages policy ${current?.id} and leaves ${others.length === 1 ? `policy ${others[0]} as it is` : `policies ${others.join(', ')} as they are`}.`
       : undefined
   const change = (action: Change['action'], reason: string): RetentionDiff => ({
     change: {
@@ -79,7 +98,9 @@ function createPolicy(
   return untilVisible(
     waiting,
     async () =>
-      (await client.createRetention(namespace, repository, rules)) === 'created'
+      (await client.createRetention(namespace, repository, rules, read =>
+        throughLag(waiting, read)
+      )) === 'created'
         ? 'done'
         : 'absent',
     tries =>

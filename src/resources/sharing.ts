@@ -5,7 +5,7 @@ import type { DriftPolicy } from '../github/inputs.js'
 import { sameAccount, type Sharing, type SwrAccessClient } from '../swr/access-client.js'
 import { accessChange, unlisted, type AccessDiff } from './access-change.js'
 import type { Change, WantedSharing } from './types.js'
-import { untilVisible, type Waiting } from './waiting.js'
+import { throughLag, untilVisible, type Waiting } from './waiting.js'
 
 /** SWR's deadline for a sharing: "forever", or UTC midnight of the date given. */
 export function deadlineOf(wanted: WantedSharing): string {
@@ -62,7 +62,9 @@ export async function applySharing(
     await untilVisible(
       waiting,
       async () => {
-        const outcome = await client.createSharing(namespace, repository, sharing)
+        const outcome = await client.createSharing(namespace, repository, sharing, read =>
+          throughLag(waiting, read)
+        )
         exists = outcome === 'exists'
         return outcome === 'absent' ? 'absent' : 'done'
       },

@@ -5,6 +5,7 @@ import { isObject } from '../values.js'
 import type { Answer, Api } from '../http/api.js'
 import { CODES, isSwrNotFound, permissionHint } from './errors.js'
 import { namespacePath, repositoryPathSegment } from './names.js'
+import { readOnce, type ReadBackRunner } from './client.js'
 
 /** One account a repository is shared with: `deadline` is "forever" or an ISO date-time. */
 export interface Sharing {
@@ -68,7 +69,8 @@ export class SwrAccessClient {
   async createSharing(
     namespace: string,
     repository: string,
-    sharing: Sharing
+    sharing: Sharing,
+    readBack: ReadBackRunner = readOnce
   ): Promise<'created' | 'absent' | 'exists'> {
     const answer = await this.api.call(
       {
@@ -87,7 +89,7 @@ export class SwrAccessClient {
         // Already shared with that account (a lost answer, or another run): read back.
         accept: a => a.status === 409 || isSwrNotFound(a),
         readBack: async () =>
-          (await this.listSharing(namespace, repository)).some(s =>
+          (await readBack(() => this.listSharing(namespace, repository))).some(s =>
             sameAccount(s.account, sharing.account)
           ),
         hint: permissionHint('to share repositories (SWR FullAccess has it)')
@@ -155,7 +157,8 @@ export class SwrAccessClient {
   async createSyncRule(
     namespace: string,
     repository: string,
-    rule: SyncRule
+    rule: SyncRule,
+    readBack: ReadBackRunner = readOnce
   ): Promise<'created' | 'absent'> {
     const same = (r: SyncRule) => r.region === rule.region && r.namespace === rule.namespace
     const absent = (a: Answer) =>
@@ -175,7 +178,8 @@ export class SwrAccessClient {
       {
         ok: [200, 201],
         accept: a => a.status === 409 || absent(a),
-        readBack: async () => (await this.listSyncRules(namespace, repository)).some(same),
+        readBack: async () =>
+          (await readBack(() => this.listSyncRules(namespace, repository))).some(same),
         hint: permissionHint('to create auto-sync rules (SWR FullAccess has it)')
       }
     )

@@ -45,6 +45,13 @@ export interface RepositoryPage {
   total: number
 }
 
+/**
+ * How a read-back after a lost answer is run: by default once; the resources pass one that
+ * tries again while a repository just created does not show yet (resources/waiting.ts).
+ */
+export type ReadBackRunner = <T>(read: () => Promise<T>) => Promise<T>
+export const readOnce: ReadBackRunner = read => read()
+
 /** A repository read: found, or absent (and whether SWR said its organization is missing). */
 export type RepositoryRead =
   { state: 'exists'; info: RepositoryInfo } | { state: 'absent'; organizationMissing: boolean }
@@ -255,7 +262,8 @@ export class SwrClient {
   async createRetention(
     namespace: string,
     repository: string,
-    rules: RetentionRule[]
+    rules: RetentionRule[],
+    readBack: ReadBackRunner = readOnce
   ): Promise<'created' | 'absent'> {
     const answer = await this.api.call(
       {
@@ -268,7 +276,9 @@ export class SwrClient {
         ok: [200, 201],
         accept: isSwrNotFound,
         readBack: async () =>
-          (await this.listRetentions(namespace, repository)).some(p => sameRules(p.rules, rules))
+          (await readBack(() => this.listRetentions(namespace, repository))).some(p =>
+            sameRules(p.rules, rules)
+          )
       }
     )
     return answer.status === 404 ? 'absent' : 'created'

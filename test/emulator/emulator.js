@@ -89,6 +89,14 @@ const ROUTE_MODULES = [
  * @property {string} [fault] the kind of fault injected into it
  */
 
+/**
+ * Deliberately wrong behaviours, for the tests that show the convergence properties can fail
+ * (test/fuzz/convergence.js): a retention policy create stored twice ('double-write') or not at
+ * all although answered 201 ('drop-write'); a repository read that shows another category than
+ * the one stored ('misreport'). Never the real service's behaviour.
+ */
+export const SABOTAGE = Object.freeze(['none', 'double-write', 'drop-write', 'misreport'])
+
 function createSettings(options) {
   const settings = {
     latencyMs: options.latencyMs ?? 0,
@@ -99,10 +107,13 @@ function createSettings(options) {
     /** How long an IAM token from the OpenID Connect exchange lasts (IAM documents 24 h). */
     iamTokenLifetimeMs: options.iamTokenLifetimeMs ?? IAM_TOKEN_LIFETIME_MS,
     /** How long a temporary docker login lasts (the docs say 24 h in one place, 6 h in another). */
-    dockerLoginLifetimeMs: options.dockerLoginLifetimeMs ?? 24 * 3600_000
+    dockerLoginLifetimeMs: options.dockerLoginLifetimeMs ?? 24 * 3600_000,
+    sabotage: options.sabotage ?? 'none'
   }
   if (!ERROR_SHAPES.includes(settings.errorShape))
     throw new Error(`errorShape must be one of ${ERROR_SHAPES.join(', ')}`)
+  if (!SABOTAGE.includes(settings.sabotage))
+    throw new Error(`sabotage must be one of ${SABOTAGE.join(', ')}`)
   return settings
 }
 
@@ -375,7 +386,7 @@ function createContext(options) {
  * region's), regions (those auto-sync may target: DEFAULT_REGIONS), knownAccounts (account names
  * sharing accepts besides main, other and reader), host, port, httpsPort, tls ({ key, cert }),
  * latencyMs, consistencyLagMs, namespaceQuota (5), repositoryQuota (unlimited), oidcAudience,
- * iamTokenLifetimeMs (24 h), dockerLoginLifetimeMs (24 h),
+ * iamTokenLifetimeMs (24 h), dockerLoginLifetimeMs (24 h), sabotage (SABOTAGE),
  * errorShape ('live' | 'object' | 'array' | 'errors'), variants ({ name: value } of VARIANTS),
  * accounts ({ main: { accessKeyId, secretAccessKey } }). `settings` and `variants` on the
  * returned object can be changed while it runs. The helpers act on the default region;

@@ -44,7 +44,10 @@ function createPolicy(ctx, call) {
   const refusal = SECOND_POLICY[variant(ctx, 'secondRetention')]
   if (policies.length > 0 && refusal)
     return call.error(refusal.status, refusal.code, SECOND_POLICY_MESSAGE)
-  return call.send(201, { id: addPolicy(ctx.state, found.key, input.value.rules).id })
+  if (ctx.settings.sabotage === 'drop-write') return call.send(201, { id: ctx.state.nextId++ })
+  const { id } = addPolicy(ctx.state, found.key, input.value.rules)
+  if (ctx.settings.sabotage === 'double-write') addPolicy(ctx.state, found.key, input.value.rules)
+  return call.send(201, { id })
 }
 
 /** { found, policy } for the {retention_id} of the path, or undefined once answered. */

@@ -108,7 +108,11 @@ function createRepository(ctx, call) {
 
 function getRepository(ctx, call) {
   const found = findRepository(ctx, call)
-  if (found) return call.send(200, publicRepository(found.record))
+  if (!found) return
+  const shown = publicRepository(found.record)
+  if (ctx.settings.sabotage === 'misreport')
+    shown.category = shown.category === 'other' ? 'lang' : 'other'
+  return call.send(200, shown)
 }
 
 function updateRepository(ctx, call) {

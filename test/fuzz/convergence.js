@@ -1,0 +1,815 @@
+// Property-based convergence tests (issue 23): a random starting state of the emulator, random
+// inputs, random emulator variants and a random fault schedule; the bundle (dist/index.js) is
+// run as a runner runs it, and six properties are checked:
+//   (a) with at most two faults fired the run succeeds; with more it succeeds or says it gave up
+//       (and a re-run without faults then succeeds);
+//   (b) after success the emulator holds exactly what was asked;
+//   (c) no write takes effect twice (no second organization, policy, share or rule);
+//   (d) a second run without faults sends no write and plans nothing;
+//   (e) a dry run writes nothing and plans what the real run then does;
+//   (f) no secret appears in any log, error stream, output or summary.
+// Used by __tests__/convergence.property.test.ts (a fixed set of seeds) and scripts/fuzz.mjs.
+import { fileURLToPath } from 'node:url'
+import fc from 'fast-check'
+import { ERROR_SHAPES, VARIANTS, startEmulator } from '../emulator/emulator.js'
+import { startConnectProxy } from '../support/connect-proxy.js'
+import { errorsOf, runAction, visibleLog } from '../support/run-action.js'
+import { makeTestCertificates } from '../support/tls.js'
+
+/** Deliberate breakage that shows each property can fail (see the property test). */
+export const BREAKS = Object.freeze([
+  'none',
+  'refuse-write', // (a): the emulator refuses a write with a final 400, once
+  'drop-write', // (b): the emulator answers a retention create 201 and keeps nothing
+  'double-write', // (c): the emulator stores a retention create twice
+  'misreport', // (d): the emulator reads a repository's category back wrong
+  'dry-writes', // (e): the harness runs the "dry run" with dry_run: false
+  'leak-secret' // (f): the action's process prints the secret key (test/fuzz/leak-secret.cjs)
+])
+const LEAK = fileURLToPath(new URL('./leak-secret.cjs', import.meta.url))
+
+const NS = 'group'
+const SOURCE = 'swr-api.cn-north-4.myhuaweicloud.com'
+const TARGET_HOSTS = ['ap-southeast-1', 'la-south-2'].map(r => `swr-api.${r}.myhuaweicloud.com`)
+const REPOSITORIES = ['app', 'web', 'team/worker', 'db', 'cache', 'api']
+const ACCOUNTS = ['partner-account', 'auditor-account']
+const TARGETS = [
+  { input: 'ap-southeast-1', region: 'ap-southeast-1', namespace: NS },
+  { input: 'la-south-2/group-latam', region: 'la-south-2', namespace: 'group-latam' }
+]
+/** A rule to a target no input lists. */
+const LEGACY = { region: 'la-south-2', namespace: 'legacy' }
+const SIGNATURE_SELECTORS = [
+  { kind: 'regexp', pattern: '^sha256-' },
+  { kind: 'regexp', pattern: '\\.(sig|att|sbom)$' }
+]
+const INSTANCE = 'ins-1'
+
+// ---------------------------------------------------------------- generators
+
+const STANDARD_ROUTES = [
+  ['POST', '^/v2/manage/namespaces$'],
+  ['GET', '^/v2/manage/namespaces/[^/]+$'],
+  ['GET', '^/v2/manage/repos$'],
+  ['POST', '/repos$'],
+  ['GET', '/repos/[^/]+$'],
+  ['PATCH', '/repos/[^/]+$'],
+  ['POST', '/retentions$'],
+  ['GET', '/retentions$'],
+  ['PATCH', '/retentions/\\d+$'],
+  ['DELETE', '/retentions/\\d+$'],
+  ['POST', '/access-domains$'],
+  ['GET', '/access-domains$'],
+  ['PATCH', '/access-domains/[^/]+$'],
+  ['DELETE', '/access-domains/[^/]+$'],
+  ['POST', '/sync_repo$'],
+  ['GET', '/sync_repo$'],
+  ['DELETE', '/sync_repo$']
+]
+const ENTERPRISE_ROUTES = [
+  ['GET', '/instances/[^/]+$'],
+  ['POST', '/namespaces$'],
+  ['GET', '/namespaces/[^/]+$'],
+  ['PUT', '/namespaces/[^/]+$'],
+  ['GET', '/repositories$'],
+  ['GET', '/repositories/[^/]+$'],
+  ['PUT', '/repositories/[^/]+$'],
+  ['POST', '/retention/policies$'],
+  ['GET', '/retention/policies'],
+  ['PUT', '/retention/policies/\\d+$'],
+  ['DELETE', '/retention/policies/\\d+$'],
+  ['POST', '/immutabletagrules$'],
+  ['GET', '/immutabletagrules'],
+  ['PUT', '/immutabletagrules/\\d+$'],
+  ['DELETE', '/immutabletagrules/\\d+$']
+]
+const THROTTLED = {
+  error_code: 'APIGW.0308',
+  error_msg: 'The throttling threshold has been reached'
+}
+const FAULT_KINDS = [
+  { kind: 'status', status: 429 },
+  { kind: 'status', status: 500 },
+  { kind: 'status', status: 503 },
+  { kind: 'status', status: 403, body: THROTTLED },
+  { kind: 'reset' },
+  { kind: 'lose-answer' },
+  { kind: 'delay', delayMs: 120 },
+  { kind: 'drip', intervalMs: 1 }
+]
+
+const faultArb = routes =>
+  fc.record({
+    route: fc.constantFrom(...routes),
+    fault: fc.constantFrom(...FAULT_KINDS),
+    times: fc.constantFrom(1, 1, 2)
+  })
+
+const retentionArb = fc.record({
+  keep: fc.constantFrom('last', 'days'),
+  n: fc.constantFrom(3, 5, 30),
+  exceptions: fc.subarray(['latest', 're:^v[0-9]+']),
+  signatures: fc.boolean()
+})
+
+const policyArb = fc.record({ keep: fc.constantFrom('last', 'days'), n: fc.constantFrom(3, 5, 30) })
+
+const standardRepositoryArb = fc.record({
+  present: fc.boolean(),
+  is_public: fc.boolean(),
+  category: fc.constantFrom('other', 'linux', 'lang'),
+  description: fc.constantFrom('', 'the service', 'old text'),
+  policies: fc.array(policyArb, { maxLength: 2 }),
+  sharing: fc.uniqueArray(
+    fc.record({
+      account: fc.constantFrom(...ACCOUNTS, 'old-partner'),
+      deadline: fc.constantFrom('forever', '2099-06-30T00:00:00Z', '2098-01-01T00:00:00Z')
+    }),
+    { selector: s => s.account, maxLength: 3 }
+  ),
+  rules: fc.uniqueArray(
+    fc.record({
+      target: fc.constantFrom(0, 1, 2), // 2: LEGACY
+      override: fc.boolean(),
+      syncAuto: fc.boolean()
+    }),
+    { selector: r => r.target, maxLength: 3 }
+  )
+})
+
+const variantsArb = names =>
+  fc.record(Object.fromEntries(names.map(name => [name, fc.constantFrom(...VARIANTS[name])])))
+
+const STANDARD_VARIANTS = Object.keys(VARIANTS).filter(
+  name =>
+    ![
+      'instanceAccessAddress',
+      'eeNamespaceDuplicate',
+      'eeMissing',
+      'eeNamespacePut',
+      'eeRetentionRules'
+    ].includes(name)
+)
+// A policy of one rule cannot keep signature tags or exceptions: eeRetentionRules has its own
+// tests (enterprise-policies.test.ts); here it stays at its default.
+const ENTERPRISE_VARIANTS = [
+  'instanceAccessAddress',
+  'eeNamespaceDuplicate',
+  'eeMissing',
+  'eeNamespacePut'
+]
+
+const standardCaseArb = fc.record({
+  edition: fc.constant('standard'),
+  variants: variantsArb(STANDARD_VARIANTS),
+  errorShape: fc.constantFrom(...ERROR_SHAPES),
+  lagMs: fc.constantFrom(0, 0, 30),
+  start: fc.record({
+    organization: fc.boolean(),
+    targetOrganizations: fc.tuple(fc.boolean(), fc.boolean()),
+    repositories: fc.array(standardRepositoryArb, {
+      minLength: REPOSITORIES.length,
+      maxLength: REPOSITORIES.length
+    })
+  }),
+  inputs: fc
+    .record({
+      repositories: fc.shuffledSubarray(REPOSITORIES, { minLength: 1, maxLength: 6 }),
+      is_public: fc.constantFrom('', 'true', 'false'),
+      category: fc.constantFrom('', 'other', 'linux'),
+      description: fc.constantFrom('', 'the service'),
+      on_drift: fc.constantFrom('warn', 'update', 'fail'),
+      dry_run: fc.boolean(),
+      retention: fc.option(retentionArb, { nil: undefined }),
+      share_with: fc.option(
+        fc.uniqueArray(
+          fc.record({
+            account: fc.constantFrom(...ACCOUNTS),
+            until: fc.constantFrom(undefined, '2099-06-30')
+          }),
+          { selector: s => s.account, minLength: 1 }
+        ),
+        { nil: undefined }
+      ),
+      replicate_to: fc.option(fc.subarray([0, 1], { minLength: 1 }), { nil: undefined }),
+      replicate_override: fc.boolean(),
+      credentials: fc.constantFrom('keys', 'temporary')
+    })
+    // Only private repositories can be shared: both inputs together are refused up front.
+    .map(i => (i.share_with && i.is_public === 'true' ? { ...i, is_public: 'false' } : i)),
+  faults: fc.array(faultArb(STANDARD_ROUTES), { maxLength: 4 })
+})
+
+const enterpriseCaseArb = fc.record({
+  edition: fc.constant('enterprise'),
+  variants: variantsArb(ENTERPRISE_VARIANTS),
+  errorShape: fc.constant('live'),
+  lagMs: fc.constant(0),
+  start: fc.record({
+    organization: fc.boolean(),
+    public: fc.boolean(),
+    pushed: fc.subarray(REPOSITORIES)
+  }),
+  inputs: fc.record({
+    repositories: fc.shuffledSubarray(REPOSITORIES, { minLength: 1, maxLength: 6 }),
+    is_public: fc.constantFrom('', 'true', 'false'),
+    description: fc.constantFrom('', 'the service'),
+    on_drift: fc.constantFrom('warn', 'update', 'fail'),
+    dry_run: fc.boolean(),
+    retention: fc.option(
+      retentionArb.map(r => ({ ...r, exceptions: r.exceptions.filter(e => !e.startsWith('re:')) })),
+      { nil: undefined }
+    ),
+    immutable_tags: fc.option(fc.subarray(['v*', 'release-*'], { minLength: 1 }), {
+      nil: undefined
+    }),
+    credentials: fc.constant('keys')
+  }),
+  faults: fc.array(faultArb(ENTERPRISE_ROUTES), { maxLength: 4 })
+})
+
+/** A case: the edition, variants, starting state, inputs and fault schedule. */
+export const caseArb = fc.oneof(
+  { arbitrary: standardCaseArb, weight: 3 },
+  { arbitrary: enterpriseCaseArb, weight: 1 }
+)
+
+// ---------------------------------------------------------------- the world
+
+/**
+ * What runs cases: one emulator (with TLS, behind a CONNECT proxy so that the regional
+ * endpoints are used, as replicate_to needs), reset before each case.
+ */
+export async function startWorld() {
+  const tls = makeTestCertificates([SOURCE, ...TARGET_HOSTS])
+  const emulator = await startEmulator({ tls: { key: tls.key, cert: tls.cert } })
+  const proxy = await startConnectProxy(emulator.httpsPort)
+  return {
+    emulator,
+    env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: tls.caFile },
+    async close() {
+      await proxy.close()
+      await emulator.close()
+    }
+  }
+}
+
+const rulesOf = (keep, n, exceptions = [], signatures = false) => [
+  {
+    template: keep === 'last' ? 'tag_rule' : 'date_rule',
+    params: keep === 'last' ? { num: String(n) } : { days: String(n) },
+    tag_selectors: [
+      ...exceptions.map(e =>
+        e.startsWith('re:')
+          ? { kind: 'regexp', pattern: e.slice(3) }
+          : { kind: 'label', pattern: e }
+      ),
+      ...(signatures ? SIGNATURE_SELECTORS : [])
+    ]
+  }
+]
+
+const normRules = rules =>
+  JSON.stringify(
+    rules.map(r => ({
+      template: r.template,
+      params: Object.entries(r.params ?? {}).sort(),
+      selectors: (r.tag_selectors ?? []).map(s => `${s.kind}:${s.pattern}`).sort()
+    }))
+  )
+
+const targetOf = i => (i === 2 ? LEGACY : TARGETS[i])
+
+/** The starting state as the case describes it, adjusted to what the inputs allow. */
+function startOf(c) {
+  if (c.edition !== 'standard') return c.start
+  const wanted = new Set(c.inputs.repositories)
+  const sharing = c.inputs.share_with !== undefined
+  return {
+    ...c.start,
+    // A repository that is present needs its organization.
+    organization: c.start.organization || c.start.repositories.some(r => r.present),
+    repositories: c.start.repositories.map((r, i) => ({
+      ...r,
+      // Only private repositories can be shared (refused otherwise under one variant).
+      is_public: sharing ? false : r.is_public,
+      // Only the variant that stores a second policy lets a repository hold two.
+      policies: c.variants.secondRetention === 'store' ? r.policies : r.policies.slice(0, 1),
+      name: REPOSITORIES[i],
+      wanted: wanted.has(REPOSITORIES[i])
+    }))
+  }
+}
+
+function setUp(world, c, brk) {
+  const { emulator } = world
+  emulator.clearState()
+  emulator.clearFaults()
+  emulator.resetLog()
+  for (const [name, values] of Object.entries(VARIANTS)) emulator.variants[name] = values[0]
+  Object.assign(emulator.variants, c.variants)
+  emulator.settings.errorShape = c.errorShape
+  emulator.settings.consistencyLagMs = c.lagMs
+  emulator.settings.sabotage = ['drop-write', 'double-write', 'misreport'].includes(brk)
+    ? brk
+    : 'none'
+  for (const account of [...ACCOUNTS, 'old-partner']) emulator.knownAccounts.add(account)
+  const start = startOf(c)
+  if (c.edition === 'enterprise') {
+    emulator.addInstance({ id: INSTANCE, name: 'reg' })
+    if (start.organization) {
+      emulator.addInstanceNamespace(INSTANCE, NS, { public: String(start.public) })
+      for (const name of start.pushed) emulator.push(INSTANCE, NS, name)
+    }
+    return start
+  }
+  if (start.organization) emulator.addNamespace(NS)
+  start.targetOrganizations.forEach((present, i) => {
+    if (present) emulator.inRegion(TARGETS[i].region).addNamespace(TARGETS[i].namespace)
+  })
+  for (const r of start.repositories.filter(r => r.present)) {
+    emulator.addRepository(NS, r.name, {
+      is_public: r.is_public,
+      category: r.category,
+      description: r.description
+    })
+    r.policyRecords = r.policies.map(p =>
+      JSON.parse(JSON.stringify(emulator.addRetention(NS, r.name, rulesOf(p.keep, p.n))))
+    )
+    for (const s of r.sharing)
+      emulator.addSharing(NS, r.name, { access_domain: s.account, deadline: s.deadline })
+    for (const rule of r.rules) {
+      const t = targetOf(rule.target)
+      emulator.addSyncRule(NS, r.name, {
+        remoteRegionId: t.region,
+        remoteNamespace: t.namespace,
+        syncAuto: rule.syncAuto,
+        override: rule.override
+      })
+    }
+  }
+  return start
+}
+
+function inputsOf(world, c) {
+  const { emulator } = world
+  const i = c.inputs
+  const credentials =
+    i.credentials === 'temporary'
+      ? {
+          access_key_id: emulator.sts.accessKeyId,
+          secret_access_key: emulator.sts.secretAccessKey,
+          security_token: emulator.sts.securityToken
+        }
+      : {
+          access_key_id: emulator.accounts.main.accessKeyId,
+          secret_access_key: emulator.accounts.main.secretAccessKey
+        }
+  const retention = i.retention
+    ? {
+        [i.retention.keep === 'last' ? 'retention_keep_last' : 'retention_keep_days']: String(
+          i.retention.n
+        ),
+        retention_exceptions: i.retention.exceptions.join('\n'),
+        retention_keep_signatures: String(i.retention.signatures)
+      }
+    : {}
+  const common = {
+    namespace: NS,
+    repository: i.repositories.join('\n'),
+    region: emulator.region,
+    is_public: i.is_public,
+    description: i.description,
+    on_drift: i.on_drift,
+    ...retention,
+    ...credentials
+  }
+  if (c.edition === 'enterprise') {
+    return {
+      ...common,
+      endpoint: emulator.url,
+      iam_endpoint: emulator.url,
+      instance_id: INSTANCE,
+      project_id: emulator.projectId(),
+      immutable_tags: (i.immutable_tags ?? []).join('\n')
+    }
+  }
+  return {
+    ...common,
+    // Replication needs the regional endpoints (through the proxy); the rest goes straight.
+    endpoint: i.replicate_to ? '' : emulator.url,
+    category: i.category,
+    share_with: (i.share_with ?? [])
+      .map(s => (s.until ? `${s.account} until ${s.until}` : s.account))
+      .join('\n'),
+    replicate_to: (i.replicate_to ?? []).map(t => TARGETS[t].input).join('\n'),
+    // Refused without replicate_to.
+    replicate_override: i.replicate_to ? String(i.replicate_override) : ''
+  }
+}
+
+function secretsOf(world, c) {
+  const { emulator } = world
+  return c.inputs.credentials === 'temporary'
+    ? [emulator.sts.secretAccessKey, emulator.sts.securityToken]
+    : [emulator.accounts.main.secretAccessKey]
+}
+
+// ---------------------------------------------------------------- the model
+
+/** Whether a repository present at the start drifts from the inputs in what on_drift governs. */
+function drifts(c, r) {
+  const i = c.inputs
+  if (!r.present) return false
+  if (i.is_public !== '' && String(r.is_public) !== i.is_public) return true
+  if (i.category !== '' && r.category !== i.category) return true
+  if (i.description !== '' && r.description !== i.description) return true
+  const accounts = (i.share_with ?? []).map(s => s.account)
+  if (i.share_with && r.sharing.some(s => !accounts.includes(s.account))) return true
+  const listed = (i.replicate_to ?? []).map(t => `${TARGETS[t].region}/${TARGETS[t].namespace}`)
+  const key = t => `${targetOf(t).region}/${targetOf(t).namespace}`
+  if (i.replicate_to && r.rules.some(rule => !listed.includes(key(rule.target)))) return true
+  return false
+}
+
+/** The repositories whose step must fail by design: drift under on_drift: fail. */
+function failingByDesign(c, start) {
+  const i = c.inputs
+  if (i.on_drift !== 'fail') return new Set()
+  if (c.edition === 'enterprise') {
+    if (!start.organization) return new Set()
+    // A pushed repository has no description, which a run sets whatever on_drift says.
+    const visibility = i.is_public !== '' && i.is_public !== String(start.public)
+    return new Set(visibility ? i.repositories : [])
+  }
+  return new Set(start.repositories.filter(r => r.wanted && drifts(c, r)).map(r => r.name))
+}
+
+const sameDeadline = (a, b) =>
+  a === 'forever' || b === 'forever' ? a === b : Date.parse(a) === Date.parse(b)
+
+/** (b) for the standard edition: what the emulator holds against what was asked. */
+function checkStandardState(world, c, start, failing, problems) {
+  const { emulator } = world
+  const i = c.inputs
+  if (!emulator.namespace(NS)) problems.push(`organization ${NS} missing`)
+  for (const name of i.repositories) {
+    if (failing.has(name)) continue
+    const r = start.repositories[REPOSITORIES.indexOf(name)]
+    const repo = emulator.repository(NS, name)
+    if (!repo) {
+      problems.push(`repository ${name} missing`)
+      continue
+    }
+    const update = i.on_drift === 'update'
+    const expectSetting = (setting, input, created, existing) => {
+      const want = !r.present ? created : input !== '' && update ? input : existing
+      if (repo[setting] !== want)
+        problems.push(
+          `${name}: ${setting} is ${JSON.stringify(repo[setting])}, wanted ${JSON.stringify(want)}`
+        )
+    }
+    expectSetting(
+      'is_public',
+      i.is_public === '' ? '' : i.is_public === 'true',
+      i.is_public === 'true',
+      r.is_public
+    )
+    expectSetting('category', i.category, i.category || 'other', r.category)
+    expectSetting('description', i.description, i.description, r.description)
+    if (i.retention) {
+      const want = normRules(
+        rulesOf(i.retention.keep, i.retention.n, i.retention.exceptions, i.retention.signatures)
+      )
+      const policies = emulator.retentions(NS, name)
+      const before = r.present ? r.policyRecords : []
+      if (!policies.some(p => normRules(p.rules) === want))
+        problems.push(`${name}: no retention policy with the wanted rules`)
+      if (policies.length !== Math.max(1, before.length))
+        problems.push(
+          `${name}: ${policies.length} retention policies, wanted ${Math.max(1, before.length)}`
+        )
+      const kept = before.filter(b =>
+        policies.some(p => p.id === b.id && normRules(p.rules) === normRules(b.rules))
+      )
+      const managedMatch = before.some(b => normRules(b.rules) === want)
+      if (kept.length < before.length - (managedMatch ? 0 : 1))
+        problems.push(`${name}: a retention policy the action does not manage was changed`)
+    }
+    if (i.share_with) {
+      const sharing = emulator.sharing(NS, name)
+      for (const s of i.share_with) {
+        const deadline = s.until ? `${s.until}T00:00:00Z` : 'forever'
+        const found = sharing.filter(x => x.access_domain === s.account)
+        if (found.length !== 1 || !sameDeadline(found[0].deadline, deadline))
+          problems.push(`${name}: not shared with ${s.account} until ${deadline}`)
+      }
+      const unlisted = sharing.filter(x => !i.share_with.some(s => s.account === x.access_domain))
+      const before = r.present
+        ? r.sharing.filter(x => !i.share_with.some(s => s.account === x.account))
+        : []
+      if (update ? unlisted.length > 0 : unlisted.length !== before.length)
+        problems.push(
+          `${name}: unlisted sharing ${unlisted.map(x => x.access_domain)} under on_drift: ${i.on_drift}`
+        )
+    }
+    if (i.replicate_to) {
+      const rules = emulator.syncRules(NS, name)
+      for (const t of i.replicate_to.map(n => TARGETS[n])) {
+        const found = rules.filter(
+          x => x.remoteRegionId === t.region && x.remoteNamespace === t.namespace
+        )
+        if (found.length !== 1 || !found[0].syncAuto || found[0].override !== i.replicate_override)
+          problems.push(
+            `${name}: no auto-sync to ${t.region}/${t.namespace} with override ${i.replicate_override}`
+          )
+        // A rule already as wanted is left alone, and its target organization is not read (the
+        // fewest round trips): it is made only for a rule made or replaced.
+        const index = TARGETS.indexOf(t)
+        const kept =
+          r.present &&
+          r.rules.some(x => x.target === index && x.syncAuto && x.override === i.replicate_override)
+        if (!kept && !emulator.inRegion(t.region).namespace(t.namespace))
+          problems.push(`organization ${t.namespace} missing in ${t.region}`)
+      }
+      const listed = x =>
+        i.replicate_to.some(
+          n => TARGETS[n].region === x.remoteRegionId && TARGETS[n].namespace === x.remoteNamespace
+        )
+      const unlisted = rules.filter(x => !listed(x))
+      const before = r.present ? r.rules.filter(x => !i.replicate_to.includes(x.target)) : []
+      if (update ? unlisted.length > 0 : unlisted.length !== before.length)
+        problems.push(`${name}: unlisted auto-sync rules under on_drift: ${i.on_drift}`)
+    }
+  }
+}
+
+/** (b) for an Enterprise Edition instance: the namespace and the repositories that exist. */
+function checkEnterpriseState(world, c, start, problems) {
+  const state = world.emulator.instanceState(INSTANCE)
+  const i = c.inputs
+  const ns = state.namespaces.find(n => n.name === NS)
+  if (!ns) return problems.push(`namespace ${NS} missing`)
+  const update = i.on_drift === 'update'
+  const wantPublic = !start.organization
+    ? i.is_public === 'true'
+    : i.is_public !== '' && update
+      ? i.is_public === 'true'
+      : start.public
+  if (ns.metadata.public !== String(wantPublic))
+    problems.push(`namespace public is ${ns.metadata.public}, wanted ${wantPublic}`)
+  for (const name of i.repositories) {
+    const repo = state.repositories.find(r => r.name === `${NS}/${name}` || r.name === name)
+    const pushed = start.organization && start.pushed.includes(name)
+    if (!pushed) {
+      if (repo) problems.push(`repository ${name} appeared although nothing pushed it`)
+      continue
+    }
+    // A pushed repository has no description: the run sets it, whatever on_drift says.
+    if (i.description !== '' && repo?.description !== i.description)
+      problems.push(
+        `${name}: description ${JSON.stringify(repo?.description)}, wanted ${JSON.stringify(i.description)}`
+      )
+  }
+  if (i.retention && state.retentionPolicies.length !== 1)
+    problems.push(`${state.retentionPolicies.length} retention policies in the namespace, wanted 1`)
+}
+
+/** (c) from the request log: at most one successful create of each thing, per region. */
+function checkNoDoubleWrite(world, c, start, log, problems) {
+  const ok = e => typeof e.status === 'number' && e.status >= 200 && e.status < 300
+  const count = (method, pattern) => {
+    const counts = new Map()
+    for (const e of log.filter(e => e.method === method && pattern.test(e.path) && ok(e))) {
+      const key = `${e.region} ${e.path}`
+      counts.set(key, (counts.get(key) ?? 0) + 1)
+    }
+    return counts
+  }
+  const atMost = (method, pattern, most, what) => {
+    for (const [key, n] of count(method, pattern))
+      if (n > most) problems.push(`${what} created ${n} times (${key})`)
+  }
+  const i = c.inputs
+  if (c.edition === 'enterprise') {
+    atMost('POST', /\/namespaces$/, 1, 'namespace')
+    atMost('POST', /\/retention\/policies$/, 1, 'retention policy')
+    atMost('POST', /\/immutabletagrules$/, (i.immutable_tags ?? []).length, 'immutable tag rules')
+    return
+  }
+  atMost('POST', /^\/v2\/manage\/namespaces$/, 1, 'organization')
+  atMost('POST', /\/retentions$/, 1, 'retention policy')
+  atMost('POST', /\/access-domains$/, (i.share_with ?? []).length, 'sharing')
+  atMost('POST', /\/sync_repo$/, (i.replicate_to ?? []).length, 'auto-sync rules')
+  const { emulator } = world
+  for (const name of i.repositories) {
+    const r = start.repositories[REPOSITORIES.indexOf(name)]
+    const policies = emulator.retentions(NS, name).length
+    const before = r.present ? r.policyRecords.length : 0
+    if (policies > Math.max(1, before))
+      problems.push(`${name}: ${policies} retention policies where there were ${before}`)
+    const rules = emulator.syncRules(NS, name).map(x => `${x.remoteRegionId}/${x.remoteNamespace}`)
+    if (new Set(rules).size !== rules.length)
+      problems.push(`${name}: two auto-sync rules to one target`)
+  }
+}
+
+const writesIn = log => log.filter(e => e.method !== 'GET')
+const planOf = run => JSON.parse(run.outputs['plan'] ?? 'null')
+const gaveUp = run => /gave up after \d+ attempts?/.test(errorsOf(run))
+
+function firedFaults(log) {
+  return log.filter(e => e.fault !== undefined).length
+}
+
+function leaks(run, secrets) {
+  const places = {
+    log: visibleLog(run),
+    stderr: run.stderr,
+    outputs: JSON.stringify(run.outputs),
+    summary: run.summary
+  }
+  return secrets.flatMap(secret =>
+    Object.entries(places)
+      .filter(([, text]) => text.includes(secret))
+      .map(([place]) => `a secret appears in the ${place}`)
+  )
+}
+
+/**
+ * Runs one case and returns what it violated: { property, detail }[] (empty when it holds).
+ * @param {Awaited<ReturnType<typeof startWorld>>} world
+ * @param {any} c a value of caseArb
+ * @param {{ break?: string }} [options]
+ */
+export async function runCase(world, c, options = {}) {
+  const brk = options.break ?? 'none'
+  if (!BREAKS.includes(brk)) throw new Error(`break must be one of ${BREAKS.join(', ')}`)
+  const { emulator } = world
+  const start = setUp(world, c, brk)
+  const inputs = inputsOf(world, c)
+  const env = c.edition === 'standard' && c.inputs.replicate_to ? world.env : {}
+  const nodeArgs = brk === 'leak-secret' ? ['--require', LEAK] : []
+  const run = extra => runAction({ ...inputs, ...extra }, env, { nodeArgs })
+  const violations = []
+  const fail = (property, detail) => violations.push({ property, detail })
+  const runs = []
+  const failing = failingByDesign(c, start)
+
+  let dryPlan
+  if (c.inputs.dry_run) {
+    const dry = await run({ dry_run: brk === 'dry-writes' ? 'false' : 'true' })
+    runs.push(dry)
+    const written = writesIn(emulator.log)
+    if (written.length > 0)
+      fail('e', `the dry run wrote: ${written.map(e => `${e.method} ${e.path}`).join(', ')}`)
+    if (dry.exitCode !== 0 && failing.size === 0) fail('e', `the dry run failed: ${errorsOf(dry)}`)
+    dryPlan = planOf(dry)
+    if (brk === 'dry-writes') {
+      // The broken harness made a real run: start again from the same state for the rest.
+      setUp(world, c, 'none')
+    }
+    emulator.resetLog()
+  }
+
+  for (const f of c.faults)
+    emulator.inject({
+      method: f.route[0],
+      path: new RegExp(f.route[1]),
+      times: f.times,
+      ...f.fault
+    })
+  const refusal = message => ({ error_code: 'SVCSTG.SWR.4000014', error_msg: message })
+  if (brk === 'refuse-write')
+    emulator.inject({
+      method: 'POST',
+      kind: 'status',
+      status: 400,
+      body: refusal('Invalid request')
+    })
+  let real = await run({ dry_run: 'false' })
+  runs.push(real)
+  let log = [...emulator.log]
+  const fired = firedFaults(log)
+  emulator.clearFaults()
+
+  const expectFailure = failing.size > 0
+  const errors = errorsOf(real)
+  if (expectFailure) {
+    if (real.exitCode === 0)
+      fail('a', `on_drift: fail with drift in ${[...failing]}, yet the run succeeded`)
+    else if (!errors.includes('on_drift: fail') && !gaveUp(real))
+      fail('a', `the run failed, but not for the drift: ${errors}`)
+  } else if (real.exitCode !== 0) {
+    if (fired <= 2) fail('a', `${fired} fault(s) fired and the run failed: ${errors}`)
+    else if (!gaveUp(real))
+      fail('a', `${fired} faults fired and the run failed without saying it gave up: ${errors}`)
+  }
+  // After a run that gave up, a run without faults must converge from wherever it stopped.
+  if (real.exitCode !== 0 && !expectFailure && violations.length === 0) {
+    emulator.resetLog()
+    real = await run({ dry_run: 'false' })
+    runs.push(real)
+    log = [...log, ...emulator.log]
+    if (real.exitCode !== 0) fail('a', `the re-run without faults failed: ${errorsOf(real)}`)
+  }
+
+  const succeeded = real.exitCode === 0 || (expectFailure && violations.length === 0)
+  if (succeeded) {
+    const problems = []
+    if (c.edition === 'standard') checkStandardState(world, c, start, failing, problems)
+    // A namespace that drifts under on_drift: fail stops the whole instance run.
+    else if (failing.size === 0) checkEnterpriseState(world, c, start, problems)
+    for (const p of problems) fail('b', p)
+    const doubled = []
+    checkNoDoubleWrite(world, c, start, log, doubled)
+    for (const p of doubled) fail('c', p)
+    if (
+      dryPlan !== undefined &&
+      fired === 0 &&
+      JSON.stringify(planOf(real)) !== JSON.stringify(dryPlan)
+    )
+      fail(
+        'e',
+        `the dry run planned ${JSON.stringify(dryPlan)}, the real run ${JSON.stringify(planOf(real))}`
+      )
+
+    emulator.resetLog()
+    const again = await run({ dry_run: 'false' })
+    runs.push(again)
+    const written = writesIn(emulator.log)
+    if (written.length > 0)
+      fail(
+        'd',
+        `the second run wrote: ${written.map(e => `${e.method} ${e.path} -> ${e.status}`).join(', ')}`
+      )
+    // An instance has no call that creates a repository: the first push does, so a missing one
+    // is planned on every run without a write.
+    const pushOnly = ch =>
+      c.edition === 'enterprise' && ch.resource === 'repository' && ch.action === 'create'
+    const planned = (planOf(again) ?? []).filter(ch => !pushOnly(ch))
+    if (planned.length > 0) fail('d', `the second run planned ${JSON.stringify(planned)}`)
+    if ((again.exitCode === 0) !== (failing.size === 0))
+      fail('d', `the second run exited ${again.exitCode}: ${errorsOf(again)}`)
+  }
+
+  const secrets = secretsOf(world, c)
+  for (const r of runs) for (const leak of leaks(r, secrets)) fail('f', leak)
+  return violations
+}
+
+/**
+ * The property: every case holds (a)-(f). `world` is started by the caller.
+ * @param {Awaited<ReturnType<typeof startWorld>>} world
+ * @param {{ break?: string }} [options]
+ */
+export const convergence = (world, options = {}) =>
+  fc.asyncProperty(caseArb, async c => {
+    const violations = await runCase(world, c, options)
+    if (violations.length > 0)
+      throw new Error(violations.map(v => `(${v.property}) ${v.detail}`).join('\n'))
+  })
+
+/**
+ * Runs `runs` cases from `seed` in `streams` concurrent streams (stream k uses seed + k and its
+ * own emulator). Resolves with { seed, runs, failures: [{ stream, seed, message }] }.
+ */
+export async function fuzz({
+  runs,
+  seed,
+  streams = 1,
+  break: brk = 'none',
+  path,
+  log = () => undefined
+}) {
+  const worlds = await Promise.all(Array.from({ length: streams }, () => startWorld()))
+  try {
+    const share = k => Math.floor(runs / streams) + (k < runs % streams ? 1 : 0)
+    const results = await Promise.all(
+      worlds.map(async (world, k) => {
+        const streamSeed = (seed + k) | 0
+        const numRuns = share(k)
+        if (numRuns === 0) return undefined
+        const details = await fc.check(convergence(world, { break: brk }), {
+          seed: streamSeed,
+          numRuns,
+          ...(path !== undefined ? { path } : {})
+        })
+        log(
+          `stream ${k}: seed ${streamSeed}, ${details.numRuns} cases, ${details.failed ? 'FAILED' : 'passed'}`
+        )
+        if (!details.failed) return undefined
+        const reason = details.errorInstance instanceof Error ? details.errorInstance.message : ''
+        return {
+          stream: k,
+          seed: streamSeed,
+          path: details.counterexamplePath,
+          message: `${fc.defaultReportMessage(details)}\nViolated:\n${reason}`
+        }
+      })
+    )
+    return { seed, runs, failures: results.filter(Boolean) }
+  } finally {
+    await Promise.all(worlds.map(w => w.close()))
+  }
+}
