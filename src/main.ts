@@ -208,13 +208,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const clients = standardClients(inputs, credentials, (url, authorize) =>
       api(url, swrPolicy, authorize)
     )
-    await provision(
-      inputs,
-      clients,
-      log,
-      { tuning, plan, stop },
-      credentials
-    )
+    await provision(inputs, clients, log, { tuning, plan, stop }, credentials)
   } catch (err) {
     if (err instanceof CredentialsRefused) {
       if (!plan?.shown) info(NOTHING_PLANNED)
