@@ -107,7 +107,7 @@ describe('scripts/check-dist (the dist check of .ci/run, CI and scripts/release)
       ...args
     ])
 
-  it('exits 1 naming a changed and a stale file of dist/, then 0 once the fresh bundle is committed', async () => {
+  it('exits 1 naming a changed and a stale file of dist/, then 0 once the fresh bundle is committed, with --bundled too', async () => {
     const clone = temporaryDir()
     expect((await git(ROOT, 'clone', '-q', ROOT, clone)).code).toBe(0)
     // The scripts as they are in the work tree, not as last committed.
@@ -124,6 +124,11 @@ describe('scripts/check-dist (the dist check of .ci/run, CI and scripts/release)
     expect(stale.stderr).toMatch(/^ M dist\/index\.js$/m)
     expect(stale.stderr).toMatch(/^ D dist\/old\.index\.js\.map$/m)
     expect(stale.stdout).not.toContain('up to date')
+    // --bundled (.ci/run, after npm test bundled) compares the bundle there is, building none.
+    const bundled = await exitOf(clone, join(clone, 'scripts', 'check-dist'), ['--bundled'])
+    expect(bundled.code).toBe(1)
+    expect(bundled.stderr).toMatch(/^ M dist\/index\.js$/m)
+    expect(bundled.stderr).toMatch(/^ D dist\/old\.index\.js\.map$/m)
 
     await git(clone, 'add', '-A', 'dist')
     expect((await git(clone, 'commit', '-q', '--no-verify', '-m', 'fresh dist')).code).toBe(0)
@@ -131,5 +136,8 @@ describe('scripts/check-dist (the dist check of .ci/run, CI and scripts/release)
     expect(fresh.code).toBe(0)
     expect(fresh.stderr).not.toContain('differs')
     expect(fresh.stdout).toContain('dist/ is up to date.')
+    const freshBundled = await exitOf(clone, join(clone, 'scripts', 'check-dist'), ['--bundled'])
+    expect(freshBundled.code).toBe(0)
+    expect(freshBundled.stdout).toContain('dist/ is up to date.')
   }, 120_000)
 })
