@@ -27,10 +27,11 @@ class ProcessesFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['__tests__/**/*.test.ts'],
-    // Files run in parallel, two per core: a black-box test waits on the action's process, the
-    // emulator's loopback I/O and retry delays, so one file per core leaves the cores idle.
-    // (Vitest's default, one worker fewer than the cores, runs one file at a time on 2 cores.)
-    maxWorkers: 2 * availableParallelism(),
+    // Files run in parallel, two per core (16 at most): the files mostly keep a core busy with
+    // the action's processes, but also wait on timeouts, retry delays and Retry-After, and a
+    // second file per core fills those gaps. (Vitest's default, one worker fewer than the
+    // cores, runs one file at a time on 2 cores.)
+    maxWorkers: Math.min(2 * availableParallelism(), 16),
     sequence: { sequencer: ProcessesFirst },
     testTimeout: 30_000,
     hookTimeout: 30_000,
