@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { errorsOf, runAction, visibleLog } from './helpers/action.js'
 import { baseInputs, requests, startEmulator, type Emulator } from './helpers/emulator.js'
-import { makeTestCertificates } from '../test/support/tls.js'
+import { fileCertificates } from './helpers/tls.js'
 import { startConnectProxy } from '../test/support/connect-proxy.js'
 
 const HOSTS = [
@@ -13,7 +13,7 @@ const HOSTS = [
   'iam.cn-north-4.myhuaweicloud.com',
   'localhost'
 ]
-const tls = makeTestCertificates(HOSTS)
+const tls = fileCertificates(HOSTS)
 
 let emulator: Emulator
 beforeEach(async () => {

@@ -5,13 +5,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ACCESS_VARIANTS, VARIANTS } from '../test/emulator/emulator.js'
 import { errorsOf, planOf, resultOf, runAction, warningsOf } from './helpers/action.js'
 import { baseInputs, startEmulator, writes, type Emulator } from './helpers/emulator.js'
-import { makeTestCertificates } from '../test/support/tls.js'
+import { fileCertificates } from './helpers/tls.js'
 import { startConnectProxy } from '../test/support/connect-proxy.js'
 
 const SOURCE = 'swr-api.cn-north-4.myhuaweicloud.com'
 const SINGAPORE = 'swr-api.ap-southeast-1.myhuaweicloud.com'
 const LATAM = 'swr-api.la-south-2.myhuaweicloud.com'
-const tls = makeTestCertificates([SOURCE, SINGAPORE, LATAM, 'iam.cn-north-4.myhuaweicloud.com'])
+const tls = fileCertificates([SOURCE, SINGAPORE, LATAM, 'iam.cn-north-4.myhuaweicloud.com'])
 
 let emulator: Emulator
 let proxy: Awaited<ReturnType<typeof startConnectProxy>>

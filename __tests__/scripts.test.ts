@@ -1,5 +1,5 @@
-// The scripts the workflows and the README rely on, run for real: against the emulator, on a
-// temporary copy of the sources, or in a temporary clone.
+// The scripts the workflows and the README rely on, run for real: on a temporary copy of the
+// sources, or in a temporary clone. (The emulator's command line is in emulator-cli.test.ts.)
 import { execFile } from 'node:child_process'
 import {
   appendFileSync,
@@ -29,49 +29,6 @@ function temporaryDir(): string {
 }
 afterEach(() => {
   for (const dir of temporaryDirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
-
-describe('test/emulator/cli.js (the emulator of the CI workflow job)', () => {
-  it('serves with the keys given in the environment until it is stopped', async () => {
-    const { spawn } = await import('node:child_process')
-    const { runAction } = await import('./helpers/action.js')
-    const child = spawn(
-      process.execPath,
-      [join(ROOT, 'test', 'emulator', 'cli.js'), '--port', '0'],
-      {
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          SWR_EMULATOR_AK: 'EMULATORACCESSKEY001',
-          SWR_EMULATOR_SK: 'emulator-secret'
-        },
-        stdio: ['ignore', 'pipe', 'inherit']
-      }
-    )
-    try {
-      const ready = await new Promise<{ url: string; accessKeyId: string }>(resolve =>
-        child.stdout.once('data', (line: Buffer) =>
-          resolve(JSON.parse(line.toString()) as { url: string; accessKeyId: string })
-        )
-      )
-      expect(ready.accessKeyId).toBe('EMULATORACCESSKEY001')
-      const inputs = {
-        namespace: 'ci-group',
-        repository: 'team/app',
-        region: 'cn-north-4',
-        endpoint: ready.url,
-        access_key_id: 'EMULATORACCESSKEY001',
-        secret_access_key: 'emulator-secret'
-      }
-      expect((await runAction(inputs)).outputs).toMatchObject({
-        created: 'true',
-        namespace_created: 'true'
-      })
-      expect((await runAction(inputs)).outputs).toMatchObject({ created: 'false' })
-    } finally {
-      child.kill('SIGTERM')
-      await new Promise(resolve => child.once('close', resolve))
-    }
-  })
 })
 
 /** A copy of what the bundle is built from, with new file times, and the hash script. */
@@ -128,7 +85,9 @@ describe('scripts/source-hash.mjs (whether npm start rebuilds dist/)', () => {
 describe('scripts/check-dist (the dist check of .ci/run, CI and scripts/release)', () => {
   /** Runs a command in `cwd`, with the exit code instead of a rejection. */
   async function exitOf(cwd: string, file: string, args: string[] = []) {
-    const env = { ...process.env }
+    // ncc keeps a build cache per folder under $XDG_CACHE_HOME (else ~/.cache): one in the
+    // temporary folders, removed with them, instead of one more for every clone.
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: temporaryDir() }
     for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) delete env[name]
     try {
       return { code: 0, ...(await run(file, args, { cwd, env })) }
@@ -148,7 +107,7 @@ describe('scripts/check-dist (the dist check of .ci/run, CI and scripts/release)
       ...args
     ])
 
-  it('exits 1 naming a changed and a stale file of dist/, then 0 once the fresh bundle is committed', async () => {
+  it('exits 1 naming a changed and a stale file of dist/, then 0 once the fresh bundle is committed, with --bundled too', async () => {
     const clone = temporaryDir()
     expect((await git(ROOT, 'clone', '-q', ROOT, clone)).code).toBe(0)
     // The scripts as they are in the work tree, not as last committed.
@@ -165,6 +124,11 @@ describe('scripts/check-dist (the dist check of .ci/run, CI and scripts/release)
     expect(stale.stderr).toMatch(/^ M dist\/index\.js$/m)
     expect(stale.stderr).toMatch(/^ D dist\/old\.index\.js\.map$/m)
     expect(stale.stdout).not.toContain('up to date')
+    // --bundled (.ci/run, after npm test bundled) compares the bundle there is, building none.
+    const bundled = await exitOf(clone, join(clone, 'scripts', 'check-dist'), ['--bundled'])
+    expect(bundled.code).toBe(1)
+    expect(bundled.stderr).toMatch(/^ M dist\/index\.js$/m)
+    expect(bundled.stderr).toMatch(/^ D dist\/old\.index\.js\.map$/m)
 
     await git(clone, 'add', '-A', 'dist')
     expect((await git(clone, 'commit', '-q', '--no-verify', '-m', 'fresh dist')).code).toBe(0)
@@ -172,5 +136,8 @@ describe('scripts/check-dist (the dist check of .ci/run, CI and scripts/release)
     expect(fresh.code).toBe(0)
     expect(fresh.stderr).not.toContain('differs')
     expect(fresh.stdout).toContain('dist/ is up to date.')
+    const freshBundled = await exitOf(clone, join(clone, 'scripts', 'check-dist'), ['--bundled'])
+    expect(freshBundled.code).toBe(0)
+    expect(freshBundled.stdout).toContain('dist/ is up to date.')
   }, 120_000)
 })

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAction, visibleLog, type ActionRun } from './helpers/action.js'
 import { baseInputs, startEmulator, type Emulator } from './helpers/emulator.js'
-import { makeTestCertificates } from '../test/support/tls.js'
+import { fileCertificates } from './helpers/tls.js'
 
 let emulator: Emulator
-const tls = makeTestCertificates(['localhost'])
+const tls = fileCertificates(['localhost'])
 beforeAll(async () => {
   emulator = await startEmulator({ tls: { key: tls.key, cert: tls.cert } })
 })

@@ -1,6 +1,6 @@
 // The main flows, run as a runner runs the bundle, under every behaviour the live service may
 // show where no public source settles it (docs/swr-service.md) and under every error shape.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, type TestContext } from 'vitest'
 import {
   ACCESS_VARIANTS,
   AUTH_VARIANTS,
@@ -45,19 +45,25 @@ const missingOrganizationCases: Case[] = VARIANTS.readRepoInMissingOrg.flatMap(r
   }))
 )
 
-let emulator: Emulator
-afterEach(async () => {
-  await emulator?.close()
-})
-const start = async (c: Case) => {
-  emulator = await startEmulator({ variants: c.variants, errorShape: c.errorShape })
+/**
+ * A started emulator, closed when `test` ends: the tests here run concurrently, each against
+ * its own emulator.
+ */
+async function emulatorFor(test: TestContext, options: Parameters<typeof startEmulator>[0] = {}) {
+  const emulator = await startEmulator(options)
+  test.onTestFinished(async () => {
+    await emulator.close()
+  })
+  return emulator
 }
+const start = (test: TestContext, c: Case): Promise<Emulator> =>
+  emulatorFor(test, { variants: c.variants, errorShape: c.errorShape })
 
 const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
 
-describe.each([...cases, ...missingOrganizationCases])('under $name', c => {
-  it('creates a new organization and repository once; a re-run writes nothing', async () => {
-    await start(c)
+describe.concurrent.each([...cases, ...missingOrganizationCases])('under $name', c => {
+  it('creates a new organization and repository once; a re-run writes nothing', async test => {
+    const emulator = await start(test, c)
     const inputs = baseInputs(emulator, { registry: REGISTRY, retention_keep_last: '5' })
     const run = await runAction(inputs)
     expect(errorsOf(run)).toBe('')
@@ -80,9 +86,9 @@ describe.each([...cases, ...missingOrganizationCases])('under $name', c => {
   })
 })
 
-describe.each(cases)('under $name', c => {
-  it('creates a repository in an existing organization with one read and one create', async () => {
-    await start(c)
+describe.concurrent.each(cases)('under $name', c => {
+  it('creates a repository in an existing organization with one read and one create', async test => {
+    const emulator = await start(test, c)
     emulator.addNamespace('group')
     const run = await runAction(baseInputs(emulator, { registry: REGISTRY }))
     expect(run.outputs).toMatchObject({ created: 'true', namespace_created: 'false' })
@@ -92,8 +98,8 @@ describe.each(cases)('under $name', c => {
     ])
   })
 
-  it('finds an existing repository with its one read', async () => {
-    await start(c)
+  it('finds an existing repository with its one read', async test => {
+    const emulator = await start(test, c)
     emulator.addRepository('group', 'app', { is_public: true })
     const run = await runAction(baseInputs(emulator, { registry: REGISTRY }))
     expect(run.outputs).toMatchObject({ created: 'false', path: `${REGISTRY}/group/app` })
@@ -101,8 +107,8 @@ describe.each(cases)('under $name', c => {
     expect(warningsOf(run)).toBe('')
   })
 
-  it('converges retention, and a lost create leaves exactly one policy', async () => {
-    await start(c)
+  it('converges retention, and a lost create leaves exactly one policy', async test => {
+    const emulator = await start(test, c)
     emulator.addRepository('group', 'app')
     emulator.inject({ method: 'POST', path: /\/retentions$/, kind: 'lose-answer' })
     const inputs = baseInputs(emulator, { registry: REGISTRY, retention_keep_last: '5' })
@@ -116,8 +122,8 @@ describe.each(cases)('under $name', c => {
     expect(emulator.retentions('group', 'app')).toHaveLength(1)
   })
 
-  it('dry run writes nothing, and plans what the real run then does', async () => {
-    await start(c)
+  it('dry run writes nothing, and plans what the real run then does', async test => {
+    const emulator = await start(test, c)
     const inputs = baseInputs(emulator, { registry: REGISTRY, retention_keep_days: '7' })
     const dry = await runAction({ ...inputs, dry_run: 'true' })
     expect(errorsOf(dry)).toBe('')
@@ -129,11 +135,11 @@ describe.each(cases)('under $name', c => {
   })
 })
 
-describe.each(VARIANTS.foreignOrg)(
+describe.concurrent.each(VARIANTS.foreignOrg)(
   'an organization of another account, whose calls answer %s',
   answer => {
-    it('is explained as such, never as a key or clock problem, and nothing is created', async () => {
-      emulator = await startEmulator({ variants: { foreignOrg: answer } })
+    it('is explained as such, never as a key or clock problem, and nothing is created', async test => {
+      const emulator = await emulatorFor(test, { variants: { foreignOrg: answer } })
       emulator.addNamespace('group', 'other')
       const run = await runAction(baseInputs(emulator, { registry: REGISTRY }))
       expect(run.exitCode).toBe(1)
@@ -144,8 +150,8 @@ describe.each(VARIANTS.foreignOrg)(
       expect(run.outputs['namespace_created']).toBe('false')
     })
 
-    it('makes a dry run fail with 401, or report "would create" with 404 (SWR cannot tell)', async () => {
-      emulator = await startEmulator({ variants: { foreignOrg: answer } })
+    it('makes a dry run fail with 401, or report "would create" with 404 (SWR cannot tell)', async test => {
+      const emulator = await emulatorFor(test, { variants: { foreignOrg: answer } })
       emulator.addNamespace('group', 'other')
       const dry = await runAction(baseInputs(emulator, { registry: REGISTRY, dry_run: 'true' }))
       expect(writes(emulator)).toEqual([])
@@ -160,22 +166,25 @@ describe.each(VARIANTS.foreignOrg)(
   }
 )
 
-describe.each(VARIANTS.repositoryQuotaAnswer)('the repository quota answered as %s', answer => {
-  it('is final after one attempt, and explained', async () => {
-    emulator = await startEmulator({ variants: { repositoryQuotaAnswer: answer } })
-    emulator.settings.repositoryQuota = 0
-    emulator.addNamespace('group')
-    const run = await runAction(baseInputs(emulator, { registry: REGISTRY }))
-    expect(run.exitCode).toBe(1)
-    expect(errorsOf(run)).toContain('quota of SWR repositories')
-    const creates = requests(emulator).filter(r => r.startsWith('POST'))
-    expect(creates).toEqual(['POST /v2/manage/namespaces/group/repos'])
-  })
-})
+describe.concurrent.each(VARIANTS.repositoryQuotaAnswer)(
+  'the repository quota answered as %s',
+  answer => {
+    it('is final after one attempt, and explained', async test => {
+      const emulator = await emulatorFor(test, { variants: { repositoryQuotaAnswer: answer } })
+      emulator.settings.repositoryQuota = 0
+      emulator.addNamespace('group')
+      const run = await runAction(baseInputs(emulator, { registry: REGISTRY }))
+      expect(run.exitCode).toBe(1)
+      expect(errorsOf(run)).toContain('quota of SWR repositories')
+      const creates = requests(emulator).filter(r => r.startsWith('POST'))
+      expect(creates).toEqual(['POST /v2/manage/namespaces/group/repos'])
+    })
+  }
+)
 
-describe('the organization quota (five organizations an account)', () => {
-  it('refuses a sixth after one attempt, saying so and naming the remedy and where to see the quota', async () => {
-    emulator = await startEmulator()
+describe.concurrent('the organization quota (five organizations an account)', () => {
+  it('refuses a sixth after one attempt, saying so and naming the remedy and where to see the quota', async test => {
+    const emulator = await emulatorFor(test)
     for (const name of ['one', 'two', 'three', 'four', 'five']) emulator.addNamespace(name)
     const run = await runAction(baseInputs(emulator, { registry: REGISTRY }))
     expect(run.exitCode).toBe(1)
@@ -189,9 +198,9 @@ describe('the organization quota (five organizations an account)', () => {
   })
 })
 
-describe('an endpoint that serves no SWR API', () => {
-  it('fails a dry run instead of reporting "would create"', async () => {
-    emulator = await startEmulator()
+describe.concurrent('an endpoint that serves no SWR API', () => {
+  it('fails a dry run instead of reporting "would create"', async test => {
+    const emulator = await emulatorFor(test)
     const wrong = `${emulator.url}/not-swr`
     const run = await runAction(baseInputs(emulator, { endpoint: wrong, dry_run: 'true' }))
     expect(run.exitCode).toBe(1)

@@ -3,7 +3,7 @@
 // and ends its sockets when closed. Lower bounds are tight; upper bounds leave room for a busy
 // machine.
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import https from 'node:https'
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -125,6 +125,7 @@ describe('the WAN relay', () => {
   it('lets TLS through: a fresh HTTPS request pays the held handshake, the TLS 1.3 handshake and the exchange', async () => {
     const RTT = 80
     const certs = makeTestCertificates(['localhost'])
+    closers.push(async () => rmSync(certs.dir, { recursive: true, force: true }))
     const server = https.createServer({ key: certs.key, cert: certs.cert }, (_req, res) =>
       res.end('hello over TLS')
     )

@@ -1611,7 +1611,7 @@ function failureOf(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4000);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7241);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -1620,7 +1620,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4000:
+/***/ 7241:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1876,233 +1876,8 @@ async function applyOrganization(client, namespace) {
 var resources_repository = __nccwpck_require__(625);
 // EXTERNAL MODULE: ./src/resources/replication.ts
 var replication = __nccwpck_require__(7139);
-// EXTERNAL MODULE: ./src/swr/errors.ts
-var errors = __nccwpck_require__(6757);
-// EXTERNAL MODULE: ./src/swr/names.ts
-var names = __nccwpck_require__(5604);
-;// CONCATENATED MODULE: ./src/swr/client.ts
-// The SWR standard edition's management API (docs/swr-service.md, "Calls"), as the operations
-// the resources need. Each turns SWR's answers into plain outcomes; what to do about them is
-// the resources' business.
-
-
-
-/** The most items a page of the repository list may hold (the API's maximum limit). */
-const LIST_PAGE = 1000;
-const ns = names/* namespacePath */.B3;
-function repoPath(namespace, repository) {
-    return `${ns(namespace)}/repos/${(0,names/* repositoryPathSegment */.bQ)(repository)}`;
-}
-/** A repository's record, under the name it was asked by (checked to be the one it names). */
-function repositoryInfo(json, repository) {
-    return {
-        name: repository,
-        category: String(json['category'] ?? ''),
-        description: String(json['description'] ?? ''),
-        is_public: json['is_public'] === true,
-        ...(typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {})
-    };
-}
-/** The total of a repository list: Content-Range "{offset}-{count}/{total}", else the items'. */
-function totalOf(range, page) {
-    const text = Array.isArray(range) ? range[0] : range;
-    const fromHeader = /\/(\d+)\s*$/.exec(text ?? '')?.[1];
-    if (fromHeader !== undefined)
-        return Number(fromHeader);
-    const fromItem = page[0]?.['total_range'];
-    return typeof fromItem === 'number' ? fromItem : page.length;
-}
-function sameRules(a, b) {
-    const norm = (rules) => JSON.stringify(rules.map(rule => ({
-        template: rule.template,
-        params: Object.entries(rule.params ?? {})
-            .map(([k, v]) => [k, String(v)])
-            .sort(),
-        selectors: (rule.tag_selectors ?? []).map(s => `${s.kind}:${s.pattern}`).sort()
-    })));
-    return norm(a) === norm(b);
-}
-
-class SwrClient {
-    api;
-    constructor(api) {
-        this.api = api;
-    }
-    /** 'missing' covers another account's organization that answers 404 (SWR cannot tell). */
-    async readOrganization(namespace) {
-        const answer = await this.api.call({ operation: `read organization "${namespace}"`, method: 'GET', path: ns(namespace) }, { ok: [200], accept: errors/* isSwrNotFound */.aE, hint: (0,errors/* permissionHint */.fm)('swr:namespace:getNamespace') });
-        if (answer.status !== 200)
-            return 'missing';
-        const other = (0,values/* isObject */.Gv)(answer.json) && (0,names/* answeredOther */.WE)(answer.json, { name: namespace });
-        if (other)
-            throw new Error(`read organization "${namespace}" failed: ${other}`);
-        return 'exists';
-    }
-    async createOrganization(namespace) {
-        const answer = await this.api.call({
-            operation: `create organization "${namespace}"`,
-            method: 'POST',
-            path: '/v2/manage/namespaces',
-            body: { namespace }
-        }, {
-            ok: [200, 201, 202],
-            accept: a => a.status === 409 && a.error.code !== errors/* CODES */.Lp.busy,
-            readBack: async () => (await this.readOrganization(namespace)) === 'exists',
-            hint: (0,errors/* permissionHint */.fm)('swr:namespace:createNamespace')
-        });
-        // A 409 right after an attempt whose answer was lost answers that attempt: ours.
-        return answer.status === 409 && !answer.afterLostAttempt ? 'exists' : 'created';
-    }
-    async readRepository(namespace, repository) {
-        const operation = `read repository "${namespace}/${repository}"`;
-        const answer = await this.api.call({ operation, method: 'GET', path: repoPath(namespace, repository) }, { ok: [200], accept: errors/* isSwrNotFound */.aE, hint: (0,errors/* permissionHint */.fm)('swr:repo:getRepo') });
-        if (answer.status !== 200) {
-            return { state: 'absent', organizationMissing: (0,errors/* isOrganizationNotFound */.hM)(answer) };
-        }
-        const json = answer.json;
-        if (!(0,values/* isObject */.Gv)(json) || typeof json['is_public'] !== 'boolean') {
-            throw new Error(`${operation} failed: the answer is not a repository (no is_public field)`);
-        }
-        const other = (0,names/* answeredOther */.WE)(json, { namespace, name: repository });
-        if (other)
-            throw new Error(`${operation} failed: ${other}`);
-        const info = repositoryInfo(json, repository);
-        return { state: 'exists', info };
-    }
-    /**
-     * One page of the organization's repositories, read through the list API
-     * (docs/swr-service.md, "Listing repositories"): it matches fuzzily, so only exact matches
-     * are kept. `total` is what the whole list holds (look-alike organizations' repositories
-     * included), never less than what this page shows. Resolves undefined when the list is
-     * refused (it needs its own IAM permission) or is not a list.
-     */
-    async listRepositoryPage(namespace, offset) {
-        const answer = await this.api.call({
-            operation: `list the repositories of "${namespace}"`,
-            method: 'GET',
-            path: '/v2/manage/repos',
-            query: { namespace, limit: String(LIST_PAGE), offset: String(offset) }
-        }, { ok: [200], accept: a => a.status === 403 });
-        if (answer.status !== 200 || !Array.isArray(answer.json))
-            return undefined;
-        const page = answer.json.filter(values/* isObject */.Gv);
-        const total = Math.max(totalOf(answer.response.headers['content-range'], page), offset + page.length);
-        const infos = page
-            // The list matches fuzzily: an item counts only when it names this organization exactly,
-            // and under its name in the inputs' form, so that the reads find it by that name.
-            .filter(item => typeof item['namespace'] === 'string' &&
-            (0,names/* sameName */.q)(item['namespace'], namespace) &&
-            typeof item['name'] === 'string' &&
-            typeof item['is_public'] === 'boolean')
-            .map(item => repositoryInfo(item, (0,names/* canonicalName */.Ew)(String(item['name']))));
-        return { infos, total };
-    }
-    async createRepository(namespace, repository, settings) {
-        const refusal = (a) => [400, 403, 404].includes(a.status);
-        const answer = await this.api.call({
-            operation: `create repository "${namespace}/${repository}"`,
-            method: 'POST',
-            path: `${ns(namespace)}/repos`,
-            body: { repository, ...settings }
-        }, {
-            ok: [200, 201, 202],
-            accept: a => (a.status === 409 && a.error.code !== errors/* CODES */.Lp.busy) || refusal(a),
-            readBack: async () => (await this.readRepository(namespace, repository)).state === 'exists',
-            hint: (0,errors/* permissionHint */.fm)('swr:repo:createRepo')
-        });
-        if (answer.lost)
-            return { outcome: 'created', lost: true };
-        if (answer.status === 409) {
-            // Right after an attempt whose answer was lost, the 409 most likely answers that attempt.
-            return answer.afterLostAttempt ? { outcome: 'created', lost: true } : { outcome: 'exists' };
-        }
-        if (answer.asError) {
-            const organizationMissing = (0,errors/* isOrganizationNotFound */.hM)(answer);
-            return { outcome: 'refused', organizationMissing, error: answer.asError };
-        }
-        return { outcome: 'created', lost: false };
-    }
-    async updateRepository(namespace, repository, settings) {
-        await this.api.call({
-            operation: `update repository "${namespace}/${repository}"`,
-            method: 'PATCH',
-            path: repoPath(namespace, repository),
-            body: settings
-        }, { ok: [200, 201, 204], hint: (0,errors/* permissionHint */.fm)('swr:repo:updateRepo') });
-    }
-    async listRetentions(namespace, repository) {
-        const operation = `read retention policies of "${namespace}/${repository}"`;
-        const { json } = await this.api.call({ operation, method: 'GET', path: `${repoPath(namespace, repository)}/retentions` }, { ok: [200] });
-        if (!Array.isArray(json))
-            throw new Error(`${operation} failed: the answer is not a list`);
-        return json.filter(values/* isObject */.Gv).map(policy => ({
-            id: Number(policy['id']),
-            rules: Array.isArray(policy['rules']) ? policy['rules'] : []
-        }));
-    }
-    /** Resolves 'absent' when the repository does not show yet (right after its creation). */
-    async createRetention(namespace, repository, rules) {
-        const answer = await this.api.call({
-            operation: `create retention policy of "${namespace}/${repository}"`,
-            method: 'POST',
-            path: `${repoPath(namespace, repository)}/retentions`,
-            body: { algorithm: 'or', rules }
-        }, {
-            ok: [200, 201],
-            accept: errors/* isSwrNotFound */.aE,
-            readBack: async () => (await this.listRetentions(namespace, repository)).some(p => sameRules(p.rules, rules))
-        });
-        return answer.status === 404 ? 'absent' : 'created';
-    }
-    async updateRetention(namespace, repository, id, rules) {
-        await this.api.call({
-            operation: `update retention policy ${id} of "${namespace}/${repository}"`,
-            method: 'PATCH',
-            path: `${repoPath(namespace, repository)}/retentions/${id}`,
-            body: { algorithm: 'or', rules }
-        }, { ok: [200, 201, 204] });
-    }
-    /** A policy that is already gone counts as deleted. */
-    async deleteRetention(namespace, repository, id) {
-        await this.api.call({
-            operation: `delete retention policy ${id} of "${namespace}/${repository}"`,
-            method: 'DELETE',
-            path: `${repoPath(namespace, repository)}/retentions/${id}`
-        }, {
-            ok: [200, 204],
-            accept: a => (0,errors/* isSwrNotFound */.aE)(a) || (a.status === 400 && a.error.code === errors/* CODES */.Lp.retentionNotFound)
-        });
-    }
-    /**
-     * The temporary docker login the service issues for the caller's credentials, with its
-     * X-Swr-Expireat header as sent (unchecked; undefined when absent).
-     */
-    async temporaryLogin(region) {
-        const operation = 'get a temporary docker login';
-        const { json, response } = await this.api.call({
-            operation,
-            method: 'POST',
-            path: '/v2/manage/utils/secret',
-            query: { projectname: region }
-        }, { ok: [200, 201] });
-        const auths = (0,values/* isObject */.Gv)(json) && (0,values/* isObject */.Gv)(json['auths']) ? json['auths'] : undefined;
-        const [registry, entry] = Object.entries(auths ?? {})[0] ?? [];
-        const auth = (0,values/* isObject */.Gv)(entry) && typeof entry['auth'] === 'string' ? entry['auth'] : undefined;
-        const decoded = auth ? Buffer.from(auth, 'base64').toString('utf8') : '';
-        const colon = decoded.indexOf(':');
-        if (!registry || colon < 1)
-            throw new Error(`${operation} failed: the answer has no auths entry`);
-        const header = response.headers['x-swr-expireat'];
-        const expiresAt = Array.isArray(header) ? header[0] : header;
-        return {
-            registry,
-            username: decoded.slice(0, colon),
-            password: decoded.slice(colon + 1),
-            ...(expiresAt !== undefined ? { expiresAt } : {})
-        };
-    }
-}
-
+// EXTERNAL MODULE: ./src/swr/client.ts
+var client = __nccwpck_require__(1889);
 // EXTERNAL MODULE: ./src/resources/waiting.ts
 var resources_waiting = __nccwpck_require__(5850);
 ;// CONCATENATED MODULE: ./src/resources/retention.ts
@@ -2119,15 +1894,28 @@ function retentionRules(spec) {
     return [rule];
 }
 /**
+ * The policy the action manages when a repository holds several (the service may keep a second
+ * one): found by what the action writes, not by its position, which a replacement changes. The
+ * policy with exactly the wanted rules; else the first whose one rule has the wanted template
+ * (changed in place); else the first (replaced). The others are never changed.
+ */
+function managedPolicy(policies, rules) {
+    const template = rules[0]?.template;
+    return (policies.find(p => (0,client/* sameRules */.Gb)(p.rules, rules)) ??
+        policies.find(p => p.rules.length === 1 && p.rules[0]?.template === template) ??
+        policies[0]);
+}
+/**
  * The retention change of one repository. `policies` is undefined for a repository this run
  * creates, which has none to read.
  */
 function diffRetention(name, spec, policies) {
     const rules = retentionRules(spec);
     const after = { rules };
-    const current = policies?.[0];
-    const warning = policies && policies.length > 1
-        ? `Repository "${name}" has ${policies.length} retention policies; only the first (id ${current?.id}) is managed.`
+    const current = policies && managedPolicy(policies, rules);
+    const others = (policies ?? []).filter(p => p !== current).map(p => p.id);
+    const warning = others.length > 0
+        ? `Repository "${name}" has ${others.length + 1} retention policies; the action manages policy ${current?.id} and leaves ${others.length === 1 ? `policy ${others[0]} as it is` : `policies ${others.join(', ')} as they are`}.`
         : undefined;
     const change = (action, reason) => ({
         change: {
@@ -2143,7 +1931,7 @@ function diffRetention(name, spec, policies) {
     if (!current) {
         return change('create', policies ? 'the repository has no retention policy' : 'the repository is new');
     }
-    if (sameRules(current.rules, rules))
+    if ((0,client/* sameRules */.Gb)(current.rules, rules))
         return warning ? { warning } : {};
     if (current.rules.length === 1 && current.rules[0]?.template === rules[0]?.template) {
         return change('update', 'the policy differs from the inputs');
@@ -2152,7 +1940,7 @@ function diffRetention(name, spec, policies) {
 }
 /** Creates the policy, waiting while SWR does not show the repository created a moment ago. */
 function createPolicy(client, namespace, repository, rules, waiting) {
-    return (0,resources_waiting/* untilVisible */.d)(waiting, async () => (await client.createRetention(namespace, repository, rules)) === 'created'
+    return (0,resources_waiting/* untilVisible */.d)(waiting, async () => (await client.createRetention(namespace, repository, rules, read => (0,resources_waiting/* throughLag */.I)(waiting, read))) === 'created'
         ? 'done'
         : 'absent', tries => `create retention policy of "${namespace}/${repository}" failed: the repository still reads as missing (${tries} tries)`);
 }
@@ -2272,7 +2060,8 @@ function planRepositories(wanted, observed) {
 /** The targets some repository will need a new auto-sync rule to: their organizations are read. */
 function targetsNeeded(plans) {
     const keys = plans.flatMap(p => p.changes
-        .filter(c => c.resource === 'replication' && c.action === 'create')
+        // A replacement makes its rule anew: its target organization may be gone meanwhile.
+        .filter(c => c.resource === 'replication' && (c.action === 'create' || c.action === 'replace'))
         .map(c => (0,replication/* targetKey */.hD)(c.after)));
     return [...new Set(keys)];
 }
@@ -2311,7 +2100,9 @@ function changesOf(plan) {
 // EXTERNAL MODULE: ./src/pool.ts
 var pool = __nccwpck_require__(9537);
 // EXTERNAL MODULE: ./src/http/errors.ts
-var http_errors = __nccwpck_require__(8549);
+var errors = __nccwpck_require__(8549);
+// EXTERNAL MODULE: ./src/swr/errors.ts
+var swr_errors = __nccwpck_require__(6757);
 ;// CONCATENATED MODULE: ./src/read.ts
 
 
@@ -2325,7 +2116,7 @@ var http_errors = __nccwpck_require__(8549);
  * credentials: that one stops the run before anything is planned.
  */
 function failedRead(err) {
-    if (err instanceof http_errors/* CredentialsRefused */.Rl)
+    if (err instanceof errors/* CredentialsRefused */.Rl)
         throw err;
     return (0,values/* messageOf */.bD)(err);
 }
@@ -2381,13 +2172,13 @@ async function listed(clients, wanted, concurrency) {
     if (!first)
         return undefined;
     const found = new Map(first.infos.map(info => [info.name, info]));
-    const pages = Math.ceil(first.total / LIST_PAGE);
+    const pages = Math.ceil(first.total / client/* LIST_PAGE */.Fw);
     const unseen = repositories.filter(r => !found.has(r)).length;
     if (pages <= 1 || unseen === 0)
         return { found, complete: true };
     if (pages - 1 > unseen)
         return { found, complete: false };
-    const offsets = Array.from({ length: pages - 1 }, (_, i) => (i + 1) * LIST_PAGE);
+    const offsets = Array.from({ length: pages - 1 }, (_, i) => (i + 1) * client/* LIST_PAGE */.Fw);
     const rest = await (0,pool/* mapPool */.P)(offsets, concurrency, offset => clients.swr.listRepositoryPage(namespace, offset).catch(skipped));
     for (const page of rest)
         page?.infos.forEach(info => found.set(info.name, info));
@@ -2436,7 +2227,7 @@ async function readTargets(keys, readerFor) {
             return await readerFor(region).readOrganization(namespace);
         }
         catch (err) {
-            if (err instanceof http_errors/* ApiError */.hD && (0,errors/* isCrossAccount */.Ot)(err.error)) {
+            if (err instanceof errors/* ApiError */.hD && (0,swr_errors/* isCrossAccount */.Ot)(err.error)) {
                 return { error: foreignTarget(namespace, region) };
             }
             return { error: failedRead(err) };
@@ -2479,17 +2270,23 @@ class OrganizationGate {
                 log.info(`Organization "${wanted.namespace}": ${outcome === 'created' ? 'created' : 'created by another run at the same time'}`);
             }
             catch (err) {
-                this.record = { ...change, outcome: 'failed', error: (0,http_errors/* failureOf */.g5)(err) };
+                this.record = { ...change, outcome: 'failed', error: (0,errors/* failureOf */.g5)(err) };
                 throw err;
             }
         })();
         return this.creating;
     }
-    /** After a create answered 400, 403 or 404: true when the organization was missing and now is not. */
+    /**
+     * After a create answered 400, 403 or 404: true when the organization was missing and now is
+     * not. While this run creates the organization, or once it has, any such refusal is taken as
+     * the organization not showing yet (the create is sent again): a read of the organization
+     * proves nothing then, as it may answer after the create and the refusal before it.
+     */
     async recover(organizationMissing) {
-        if (!organizationMissing && !(await this.readsMissing()))
+        const ours = () => this.creating !== undefined;
+        if (!ours() && !organizationMissing && !(await this.readsMissing()) && !ours())
             return false;
-        if (this.creating === undefined) {
+        if (!ours()) {
             const { namespace } = this.ctx.wanted;
             this.ctx.log.info(`Plan: one more change, found while applying: + organization ${namespace}: create (a repository create showed it does not exist)`);
         }
@@ -2526,7 +2323,7 @@ async function createRepository(ctx, gate, repository, settings) {
             throw result.error;
         const delay = attempt === 0 ? 0 : waiting.delays[attempt - 1];
         if (delay === undefined) {
-            throw new Error(`create repository "${wanted.namespace}/${repository}" failed: organization "${wanted.namespace}" still reads as missing after it was created (${attempt + 1} tries)`);
+            throw new Error(`create repository "${wanted.namespace}/${repository}" failed: organization "${wanted.namespace}" still reads as missing after it was created (${attempt + 1} tries, the last answered HTTP ${result.error.status}${result.error.error.code ? ` ${result.error.error.code}` : ''})`);
         }
         if (delay > 0)
             await waiting.sleep(delay);
@@ -2609,7 +2406,7 @@ async function applyChanges(ctx, gate, progress, changes) {
                 return [...records, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))];
         }
         catch (err) {
-            progress.error = (0,http_errors/* failureOf */.g5)(err);
+            progress.error = (0,errors/* failureOf */.g5)(err);
             records.push({ ...change, outcome: 'failed', error: progress.error });
         }
     }
@@ -2625,7 +2422,7 @@ async function applyTarget(ctx, change) {
         return { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
     }
     catch (err) {
-        const message = err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : (0,http_errors/* failureOf */.g5)(err);
+        const message = err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : (0,errors/* failureOf */.g5)(err);
         ctx.failedTargets.set((0,replication/* targetKey */.hD)({ region, namespace: change.name }), message);
         return { ...change, outcome: 'failed', error: message };
     }
@@ -3171,7 +2968,7 @@ class Api {
     judge(request, options, response) {
         const { policy, baseUrl } = this.options;
         const { status } = response;
-        const requestId = (0,http_errors/* requestIdOf */.Gb)(response);
+        const requestId = (0,errors/* requestIdOf */.Gb)(response);
         if (options.ok.includes(status)) {
             const json = parseJson(response.body);
             // Every read answers with JSON: an empty or cut body (a proxy's page, a dropped
@@ -3180,17 +2977,17 @@ class Api {
                 return { status, response, json: json === INVALID ? undefined : json, error: {}, requestId };
             }
             const message = `the answer is not valid JSON: ${describeBody(response.body)}`;
-            const error = new http_errors/* ApiError */.hD(request.operation, status, { message }, requestId);
+            const error = new errors/* ApiError */.hD(request.operation, status, { message }, requestId);
             return { error, retryable: true, maybeDone: false, waitAtLeast: 0 };
         }
-        const serviceError = (0,http_errors/* parseServiceError */.zU)(response.body);
+        const serviceError = (0,errors/* parseServiceError */.zU)(response.body);
         const answer = { status, response, json: undefined, error: serviceError, requestId };
         if (policy.refusesCredentials?.(status, serviceError))
             return this.refused(request, answer);
         const hint = [options.hint?.(answer), policy.hint(status, serviceError, { baseUrl })]
             .filter(Boolean)
             .join(' ');
-        const error = new http_errors/* ApiError */.hD(request.operation, status, serviceError, requestId, hint);
+        const error = new errors/* ApiError */.hD(request.operation, status, serviceError, requestId, hint);
         const transient = policy.isTransient(status, serviceError);
         if (!transient && options.accept?.(answer))
             return { ...answer, asError: error };
@@ -3208,7 +3005,7 @@ class Api {
         const { policy, baseUrl, stop } = this.options;
         const { status, error, requestId } = answer;
         const hint = policy.hint(status, error, { baseUrl });
-        const refusal = stop?.refused ?? new http_errors/* CredentialsRefused */.Rl(request.operation, status, error, requestId, hint);
+        const refusal = stop?.refused ?? new errors/* CredentialsRefused */.Rl(request.operation, status, error, requestId, hint);
         if (stop)
             stop.refused = refusal;
         return { error: refusal, retryable: false, maybeDone: false, waitAtLeast: 0 };
@@ -3225,7 +3022,7 @@ function describeBody(body) {
     const text = body.trim();
     if (!text)
         return 'an empty body';
-    return (0,http_errors/* parseServiceError */.zU)(text).message ?? (0,values/* oneLine */.TN)(text.slice(0, 120));
+    return (0,errors/* parseServiceError */.zU)(text).message ?? (0,values/* oneLine */.TN)(text.slice(0, 120));
 }
 
 // EXTERNAL MODULE: ./src/swr/access-client.ts
@@ -3290,10 +3087,10 @@ function maskedRegionWarning(region) {
 }
 /** SWR in the run's region (its management, sharing and auto-sync calls) and in each target's. */
 function standardClients(inputs, credentials, swrApi) {
-    const swr = new SwrClient(swrApi(inputs.endpoint, credentials.authorize));
+    const swr = new client/* SwrClient */.OG(swrApi(inputs.endpoint, credentials.authorize));
     const regional = new Map((inputs.replicateTo ?? []).map(t => [
         t.region,
-        new SwrClient(swrApi(t.endpoint, credentials.authorizeIn(t.region)))
+        new client/* SwrClient */.OG(swrApi(t.endpoint, credentials.authorizeIn(t.region)))
     ]));
     return {
         swr,
@@ -3371,7 +3168,7 @@ async function run(env = process.env) {
             debug: log.debug
         };
         const api = (baseUrl, policy, authorize) => new Api({ baseUrl, policy, ...(authorize ? { authorize } : {}), ...shared });
-        const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => api(baseUrl, errors/* genericPolicy */.uy), runner/* setSecret */.Pq);
+        const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => api(baseUrl, swr_errors/* genericPolicy */.uy), runner/* setSecret */.Pq);
         credentialsUsed = credentials.description;
         (0,runner/* info */.pq)(`Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`);
         if (inputs.enterprise) {
@@ -3387,11 +3184,11 @@ async function run(env = process.env) {
             });
             return;
         }
-        const clients = standardClients(inputs, credentials, (url, authorize) => api(url, errors/* swrPolicy */.vX, authorize));
+        const clients = standardClients(inputs, credentials, (url, authorize) => api(url, swr_errors/* swrPolicy */.vX, authorize));
         await provision(inputs, clients, log, { tuning, plan, stop }, credentials);
     }
     catch (err) {
-        if (err instanceof http_errors/* CredentialsRefused */.Rl) {
+        if (err instanceof errors/* CredentialsRefused */.Rl) {
             if (!plan?.shown)
                 (0,runner/* info */.pq)(github_log/* NOTHING_PLANNED */.LM);
             (0,runner/* setFailed */.C1)(`${err.message}${credentialsUsed ? ` The credentials used: ${credentialsUsed}.` : ''}`);
@@ -3481,9 +3278,9 @@ async function mapPool(items, limit, fn) {
 /* harmony import */ var _resources_repository_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(625);
 /* harmony import */ var _resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6929);
 /* harmony import */ var _swr_access_client_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3478);
-/* harmony import */ var _resources_replication_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7139);
-/* harmony import */ var _swr_names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5604);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4777);
+/* harmony import */ var _resources_replication_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7139);
+/* harmony import */ var _swr_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5604);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4777);
 
 
 
@@ -3498,11 +3295,11 @@ async function mapPool(items, limit, fn) {
 function answeredHost(rules, name, path) {
     const slash = path.indexOf('/');
     const host = path.slice(0, slash);
-    if (slash < 0 || (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .hasControl */ .aQ)(path) || !_swr_names_js__WEBPACK_IMPORTED_MODULE_2__/* .REGISTRY_HOST */ .zv.test(host))
+    if (slash < 0 || (0,_values_js__WEBPACK_IMPORTED_MODULE_4__/* .hasControl */ .aQ)(path) || !_swr_names_js__WEBPACK_IMPORTED_MODULE_3__/* .REGISTRY_HOST */ .zv.test(host))
         return undefined;
     if (rules.knownHost && host.toLowerCase() !== rules.knownHost.toLowerCase())
         return undefined;
-    return (0,_swr_names_js__WEBPACK_IMPORTED_MODULE_2__/* .sameName */ .q)(path.slice(slash + 1), name) ? host.toLowerCase() : undefined;
+    return (0,_swr_names_js__WEBPACK_IMPORTED_MODULE_3__/* .sameName */ .q)(path.slice(slash + 1), name) ? host.toLowerCase() : undefined;
 }
 /**
  * The image path of repository `name` ("group/app"): on the registry input's host when given;
@@ -3525,7 +3322,7 @@ function pathOf(rules, name, info) {
         : 'no path is known: set input registry to the host users push to';
     return {
         path: built,
-        warning: `SWR answered the path ${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .quoted */ .TL)(info.path)} for repository "${name}", which is not ${expected}; it is not trusted, and ${instead}.`
+        warning: `SWR answered the path ${(0,_values_js__WEBPACK_IMPORTED_MODULE_4__/* .quoted */ .TL)(info.path)} for repository "${name}", which is not ${expected}; it is not trusted, and ${instead}.`
     };
 }
 /** The `plan` output: the changes alone, as plain objects. */
@@ -3584,20 +3381,20 @@ function replicationOf(wanted, rp, records, targetErrors) {
     if (!wanted.replicateTo || rp.failure)
         return undefined;
     const recordFor = (key) => records.find(r => r.resource === 'replication' &&
-        (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)((r.after ?? r.before)) === key);
+        (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)((r.after ?? r.before)) === key);
     const listed = wanted.replicateTo.map(t => ({
         region: t.region,
         namespace: t.namespace,
         path: `${t.registry}/${t.namespace}/${rp.repository}`,
-        action: targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(t)] ? 'failed' : accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(t)))
+        action: targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(t)] ? 'failed' : accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(t)))
     }));
     const others = (rp.observation.syncRules ?? [])
-        .filter(r => !wanted.replicateTo?.some(t => (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(t) === (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(r)))
+        .filter(r => !wanted.replicateTo?.some(t => (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(t) === (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r)))
         .map(r => ({
         region: r.region,
         namespace: r.namespace,
         path: '',
-        action: recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(r)) ? accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(r))) : 'kept'
+        action: recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r)) ? accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r))) : 'kept'
     }));
     return [...listed, ...others];
 }
@@ -3624,7 +3421,7 @@ function repositoryResult(wanted, rp, records, applied, rules, targetErrors, war
     // A dry run cannot fail a change, but a target that could not be read fails its rule all the same.
     const targetError = records
         .filter(r => r.resource === 'replication' && r.outcome === 'planned' && r.after)
-        .map(r => targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_4__/* .targetKey */ .hD)(r.after)])
+        .map(r => targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r.after)])
         .find(e => e !== undefined);
     const error = (applied ? applied.error : (rp.failure ?? targetError)) ?? pathless;
     const settings = changed
@@ -3744,8 +3541,8 @@ function unlisted(name, input, what, extra, onDrift, changes) {
 /* harmony export */   n_: () => (/* binding */ applyReplication)
 /* harmony export */ });
 /* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4777);
-/* harmony import */ var _access_change_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4104);
-/* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5850);
+/* harmony import */ var _access_change_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4104);
+/* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5850);
 // Auto-sync rules that copy every pushed image to the same repository name in another region.
 // A rule cannot be changed in place: a different `override` replaces it. Rules to targets not
 // listed follow on_drift. The target organization must exist in the target region: it is
@@ -3765,21 +3562,23 @@ function diffReplication(name, targets, current, override, onDrift) {
         const found = current?.find(r => targetKey(r) === targetKey(target));
         if (!found) {
             const reason = `no auto-sync to ${targetKey(target)}`;
-            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_0__/* .accessChange */ .L)('replication', name, 'create', null, after, reason));
+            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_1__/* .accessChange */ .L)('replication', name, 'create', null, after, reason));
         }
         else if (found.override !== override || !found.syncAuto) {
             const reason = `the auto-sync to ${targetKey(target)} has override ${found.override} and syncAuto ${found.syncAuto}, wanted override ${override} and syncAuto true`;
-            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_0__/* .accessChange */ .L)('replication', name, 'replace', found, after, reason));
+            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_1__/* .accessChange */ .L)('replication', name, 'replace', found, after, reason));
         }
     }
     const extra = (current ?? [])
         .filter(r => !targets.some(t => targetKey(t) === targetKey(r)))
         .map(entry => ({ entry, label: targetKey(entry), resource: 'replication' }));
-    return (0,_access_change_js__WEBPACK_IMPORTED_MODULE_0__/* .unlisted */ .B)(name, 'replicate_to', 'has auto-sync to', extra, onDrift, changes);
+    return (0,_access_change_js__WEBPACK_IMPORTED_MODULE_1__/* .unlisted */ .B)(name, 'replicate_to', 'has auto-sync to', extra, onDrift, changes);
 }
 /** Creates the rule, waiting while SWR does not show the repository or target organization yet. */
 function createRule(client, namespace, repository, rule, waiting) {
-    return (0,_waiting_js__WEBPACK_IMPORTED_MODULE_1__/* .untilVisible */ .d)(waiting, async () => (await client.createSyncRule(namespace, repository, rule)) === 'created' ? 'done' : 'absent', tries => `create the auto-sync of "${namespace}/${repository}" to ${targetKey(rule)} failed: the repository or the target organization still reads as missing (${tries} tries)`);
+    return (0,_waiting_js__WEBPACK_IMPORTED_MODULE_0__/* .untilVisible */ .d)(waiting, async () => (await client.createSyncRule(namespace, repository, rule, read => (0,_waiting_js__WEBPACK_IMPORTED_MODULE_0__/* .throughLag */ .I)(waiting, read))) === 'created'
+        ? 'done'
+        : 'absent', tries => `create the auto-sync of "${namespace}/${repository}" to ${targetKey(rule)} failed: the repository or the target organization still reads as missing (${tries} tries)`);
 }
 async function applyReplication(client, namespace, repository, change, waiting) {
     const before = change.before;
@@ -3908,8 +3707,8 @@ function diffRepository(name, read, wanted) {
 /* harmony export */   Of: () => (/* binding */ diffSharing)
 /* harmony export */ });
 /* harmony import */ var _swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3478);
-/* harmony import */ var _access_change_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4104);
-/* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5850);
+/* harmony import */ var _access_change_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4104);
+/* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5850);
 
 
 
@@ -3930,17 +3729,17 @@ function diffSharing(name, wanted, current, onDrift) {
         const found = current?.find(s => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M)(s.account, w.account));
         if (!found) {
             const reason = `the repository is not shared with "${w.account}"`;
-            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_1__/* .accessChange */ .L)('sharing', name, 'create', null, after, reason));
+            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_2__/* .accessChange */ .L)('sharing', name, 'create', null, after, reason));
         }
         else if (!sameDeadline(found.deadline, after.deadline)) {
             const reason = `the sharing with "${w.account}" ends ${found.deadline}, wanted ${after.deadline}`;
-            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_1__/* .accessChange */ .L)('sharing', name, 'update', found, after, reason));
+            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_2__/* .accessChange */ .L)('sharing', name, 'update', found, after, reason));
         }
     }
     const extra = (current ?? [])
         .filter(s => !wanted.some(w => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M)(w.account, s.account)))
         .map(entry => ({ entry, label: `"${entry.account}"`, resource: 'sharing' }));
-    return (0,_access_change_js__WEBPACK_IMPORTED_MODULE_1__/* .unlisted */ .B)(name, 'share_with', 'is shared with', extra, onDrift, changes);
+    return (0,_access_change_js__WEBPACK_IMPORTED_MODULE_2__/* .unlisted */ .B)(name, 'share_with', 'is shared with', extra, onDrift, changes);
 }
 async function applySharing(client, namespace, repository, change, waiting) {
     if (change.action === 'delete') {
@@ -3952,8 +3751,8 @@ async function applySharing(client, namespace, repository, change, waiting) {
     else {
         const sharing = change.after;
         let exists = false;
-        await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_2__/* .untilVisible */ .d)(waiting, async () => {
-            const outcome = await client.createSharing(namespace, repository, sharing);
+        await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_1__/* .untilVisible */ .d)(waiting, async () => {
+            const outcome = await client.createSharing(namespace, repository, sharing, read => (0,_waiting_js__WEBPACK_IMPORTED_MODULE_1__/* .throughLag */ .I)(waiting, read));
             exists = outcome === 'exists';
             return outcome === 'absent' ? 'absent' : 'done';
         }, tries => `share "${namespace}/${repository}" with account "${sharing.account}" failed: the repository still reads as missing (${tries} tries)`);
@@ -3982,11 +3781,16 @@ async function converge(client, namespace, repository, sharing) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ throughLag),
 /* harmony export */   d: () => (/* binding */ untilVisible)
 /* harmony export */ });
+/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8549);
+/* harmony import */ var _swr_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6757);
 // SWR may not show an organization or repository for a moment after its creation: writes that
 // follow a create are tried again, waiting longer each time (docs/swr-service.md, "Eventual
 // consistency").
+
+
 /** Runs `attempt` until it is done, waiting between tries while it finds nothing to act on. */
 async function untilVisible(waiting, attempt, failure) {
     for (const delay of [...waiting.delays, undefined]) {
@@ -3997,6 +3801,24 @@ async function untilVisible(waiting, attempt, failure) {
         await waiting.sleep(delay);
     }
     throw new Error(failure(waiting.delays.length + 1));
+}
+/**
+ * Runs a read-back (did a write whose answer was lost take effect?) again while SWR answers
+ * not-found: right after a repository's creation, reads of what hangs off it may not find it
+ * yet. It waits as untilVisible does, within the same tries; any other failure stands.
+ */
+async function throughLag(waiting, read) {
+    for (const delay of waiting.delays) {
+        try {
+            return await read();
+        }
+        catch (err) {
+            if (!(err instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD && (0,_swr_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isSwrNotFound */ .aE)(err)))
+                throw err;
+        }
+        await waiting.sleep(delay);
+    }
+    return read();
 }
 
 
@@ -4009,12 +3831,14 @@ async function untilVisible(waiting, attempt, failure) {
 /* harmony export */   M: () => (/* binding */ sameAccount),
 /* harmony export */   a: () => (/* binding */ SwrAccessClient)
 /* harmony export */ });
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4777);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4777);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6757);
 /* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5604);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1889);
 // Who may pull a repository besides its owner, and where its images are copied: SWR's sharing
 // with other accounts and its auto-sync rules to other regions (docs/swr-service.md,
 // "Sharing and auto-sync"). Both are called in the repository's own region.
+
 
 
 
@@ -4028,7 +3852,7 @@ const sameAccount = (a, b) => a.toLowerCase() === b.toLowerCase();
 function listIn(json, keys) {
     if (Array.isArray(json))
         return json;
-    if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(json))
+    if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(json))
         return undefined;
     const key = keys.find(k => Array.isArray(json[k]));
     return key ? json[key] : undefined;
@@ -4047,7 +3871,7 @@ class SwrAccessClient {
         const list = listIn(json, ['access_domains', 'domains']);
         if (!list)
             throw new Error(`${operation} failed: the answer is not a list`);
-        return list.filter(_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv).map(item => ({
+        return list.filter(_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv).map(item => ({
             account: String(item['access_domain'] ?? ''),
             deadline: String(item['deadline'] ?? 'forever')
         }));
@@ -4057,7 +3881,7 @@ class SwrAccessClient {
      * 'exists' when SWR answers 409: the account has access already (evidence §6), on terms
      * that are for the caller to read back.
      */
-    async createSharing(namespace, repository, sharing) {
+    async createSharing(namespace, repository, sharing, readBack = _client_js__WEBPACK_IMPORTED_MODULE_2__/* .readOnce */ .WY) {
         const answer = await this.api.call({
             operation: `share "${namespace}/${repository}" with account "${sharing.account}"`,
             method: 'POST',
@@ -4072,7 +3896,7 @@ class SwrAccessClient {
             ok: [200, 201],
             // Already shared with that account (a lost answer, or another run): read back.
             accept: a => a.status === 409 || (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a),
-            readBack: async () => (await this.listSharing(namespace, repository)).some(s => sameAccount(s.account, sharing.account)),
+            readBack: async () => (await readBack(() => this.listSharing(namespace, repository))).some(s => sameAccount(s.account, sharing.account)),
             hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to share repositories (SWR FullAccess has it)')
         });
         if (answer.status === 409)
@@ -4108,7 +3932,7 @@ class SwrAccessClient {
         const list = listIn(json, ['sync_repos', 'rules']);
         if (!list)
             throw new Error(`${operation} failed: the answer is not a list`);
-        return list.filter(_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv).map(item => ({
+        return list.filter(_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv).map(item => ({
             region: String(item['remoteRegionId'] ?? ''),
             namespace: String(item['remoteNamespace'] ?? ''),
             // The SDK's model spells it synAuto, a documented example syncAuto; a rule that says
@@ -4122,7 +3946,7 @@ class SwrAccessClient {
      * (right after its creation). A rule to the same target that exists already (a lost answer,
      * another run) counts as created: a different `override` is seen on the next read.
      */
-    async createSyncRule(namespace, repository, rule) {
+    async createSyncRule(namespace, repository, rule, readBack = _client_js__WEBPACK_IMPORTED_MODULE_2__/* .readOnce */ .WY) {
         const same = (r) => r.region === rule.region && r.namespace === rule.namespace;
         const absent = (a) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a) || (a.status === 400 && TARGET_MISSING.includes(a.error.code ?? ''));
         const answer = await this.api.call({
@@ -4138,7 +3962,7 @@ class SwrAccessClient {
         }, {
             ok: [200, 201],
             accept: a => a.status === 409 || absent(a),
-            readBack: async () => (await this.listSyncRules(namespace, repository)).some(same),
+            readBack: async () => (await readBack(() => this.listSyncRules(namespace, repository))).some(same),
             hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to create auto-sync rules (SWR FullAccess has it)')
         });
         return answer.status !== 409 && absent(answer) ? 'absent' : 'created';
@@ -4156,6 +3980,244 @@ class SwrAccessClient {
             accept: a => (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a) || (a.status === 400 && a.error.code === _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CODES */ .Lp.syncRuleNotFound),
             hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to delete auto-sync rules (SWR FullAccess has it)')
         });
+    }
+}
+
+
+/***/ }),
+
+/***/ 1889:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fw: () => (/* binding */ LIST_PAGE),
+/* harmony export */   Gb: () => (/* binding */ sameRules),
+/* harmony export */   OG: () => (/* binding */ SwrClient),
+/* harmony export */   WY: () => (/* binding */ readOnce)
+/* harmony export */ });
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4777);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6757);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5604);
+// The SWR standard edition's management API (docs/swr-service.md, "Calls"), as the operations
+// the resources need. Each turns SWR's answers into plain outcomes; what to do about them is
+// the resources' business.
+
+
+
+/** The most items a page of the repository list may hold (the API's maximum limit). */
+const LIST_PAGE = 1000;
+const readOnce = read => read();
+const ns = _names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3;
+function repoPath(namespace, repository) {
+    return `${ns(namespace)}/repos/${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .repositoryPathSegment */ .bQ)(repository)}`;
+}
+/** A repository's record, under the name it was asked by (checked to be the one it names). */
+function repositoryInfo(json, repository) {
+    return {
+        name: repository,
+        category: String(json['category'] ?? ''),
+        description: String(json['description'] ?? ''),
+        is_public: json['is_public'] === true,
+        ...(typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {})
+    };
+}
+/** The total of a repository list: Content-Range "{offset}-{count}/{total}", else the items'. */
+function totalOf(range, page) {
+    const text = Array.isArray(range) ? range[0] : range;
+    const fromHeader = /\/(\d+)\s*$/.exec(text ?? '')?.[1];
+    if (fromHeader !== undefined)
+        return Number(fromHeader);
+    const fromItem = page[0]?.['total_range'];
+    return typeof fromItem === 'number' ? fromItem : page.length;
+}
+function sameRules(a, b) {
+    const norm = (rules) => JSON.stringify(rules.map(rule => ({
+        template: rule.template,
+        params: Object.entries(rule.params ?? {})
+            .map(([k, v]) => [k, String(v)])
+            .sort(),
+        selectors: (rule.tag_selectors ?? []).map(s => `${s.kind}:${s.pattern}`).sort()
+    })));
+    return norm(a) === norm(b);
+}
+
+class SwrClient {
+    api;
+    constructor(api) {
+        this.api = api;
+    }
+    /** 'missing' covers another account's organization that answers 404 (SWR cannot tell). */
+    async readOrganization(namespace) {
+        const answer = await this.api.call({ operation: `read organization "${namespace}"`, method: 'GET', path: ns(namespace) }, { ok: [200], accept: _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE, hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('swr:namespace:getNamespace') });
+        if (answer.status !== 200)
+            return 'missing';
+        const other = (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(answer.json) && (0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .answeredOther */ .WE)(answer.json, { name: namespace });
+        if (other)
+            throw new Error(`read organization "${namespace}" failed: ${other}`);
+        return 'exists';
+    }
+    async createOrganization(namespace) {
+        const answer = await this.api.call({
+            operation: `create organization "${namespace}"`,
+            method: 'POST',
+            path: '/v2/manage/namespaces',
+            body: { namespace }
+        }, {
+            ok: [200, 201, 202],
+            accept: a => a.status === 409 && a.error.code !== _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CODES */ .Lp.busy,
+            readBack: async () => (await this.readOrganization(namespace)) === 'exists',
+            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('swr:namespace:createNamespace')
+        });
+        // A 409 right after an attempt whose answer was lost answers that attempt: ours.
+        return answer.status === 409 && !answer.afterLostAttempt ? 'exists' : 'created';
+    }
+    async readRepository(namespace, repository) {
+        const operation = `read repository "${namespace}/${repository}"`;
+        const answer = await this.api.call({ operation, method: 'GET', path: repoPath(namespace, repository) }, { ok: [200], accept: _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE, hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('swr:repo:getRepo') });
+        if (answer.status !== 200) {
+            return { state: 'absent', organizationMissing: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isOrganizationNotFound */ .hM)(answer) };
+        }
+        const json = answer.json;
+        if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(json) || typeof json['is_public'] !== 'boolean') {
+            throw new Error(`${operation} failed: the answer is not a repository (no is_public field)`);
+        }
+        const other = (0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .answeredOther */ .WE)(json, { namespace, name: repository });
+        if (other)
+            throw new Error(`${operation} failed: ${other}`);
+        const info = repositoryInfo(json, repository);
+        return { state: 'exists', info };
+    }
+    /**
+     * One page of the organization's repositories, read through the list API
+     * (docs/swr-service.md, "Listing repositories"): it matches fuzzily, so only exact matches
+     * are kept. `total` is what the whole list holds (look-alike organizations' repositories
+     * included), never less than what this page shows. Resolves undefined when the list is
+     * refused (it needs its own IAM permission) or is not a list.
+     */
+    async listRepositoryPage(namespace, offset) {
+        const answer = await this.api.call({
+            operation: `list the repositories of "${namespace}"`,
+            method: 'GET',
+            path: '/v2/manage/repos',
+            query: { namespace, limit: String(LIST_PAGE), offset: String(offset) }
+        }, { ok: [200], accept: a => a.status === 403 });
+        if (answer.status !== 200 || !Array.isArray(answer.json))
+            return undefined;
+        const page = answer.json.filter(_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv);
+        const total = Math.max(totalOf(answer.response.headers['content-range'], page), offset + page.length);
+        const infos = page
+            // The list matches fuzzily: an item counts only when it names this organization exactly,
+            // and under its name in the inputs' form, so that the reads find it by that name.
+            .filter(item => typeof item['namespace'] === 'string' &&
+            (0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .sameName */ .q)(item['namespace'], namespace) &&
+            typeof item['name'] === 'string' &&
+            typeof item['is_public'] === 'boolean')
+            .map(item => repositoryInfo(item, (0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .canonicalName */ .Ew)(String(item['name']))));
+        return { infos, total };
+    }
+    async createRepository(namespace, repository, settings) {
+        const refusal = (a) => [400, 403, 404].includes(a.status);
+        const answer = await this.api.call({
+            operation: `create repository "${namespace}/${repository}"`,
+            method: 'POST',
+            path: `${ns(namespace)}/repos`,
+            body: { repository, ...settings }
+        }, {
+            ok: [200, 201, 202],
+            accept: a => (a.status === 409 && a.error.code !== _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CODES */ .Lp.busy) || refusal(a),
+            readBack: async () => (await this.readRepository(namespace, repository)).state === 'exists',
+            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('swr:repo:createRepo')
+        });
+        if (answer.lost)
+            return { outcome: 'created', lost: true };
+        if (answer.status === 409) {
+            // Right after an attempt whose answer was lost, the 409 most likely answers that attempt.
+            return answer.afterLostAttempt ? { outcome: 'created', lost: true } : { outcome: 'exists' };
+        }
+        if (answer.asError) {
+            const organizationMissing = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isOrganizationNotFound */ .hM)(answer);
+            return { outcome: 'refused', organizationMissing, error: answer.asError };
+        }
+        return { outcome: 'created', lost: false };
+    }
+    async updateRepository(namespace, repository, settings) {
+        await this.api.call({
+            operation: `update repository "${namespace}/${repository}"`,
+            method: 'PATCH',
+            path: repoPath(namespace, repository),
+            body: settings
+        }, { ok: [200, 201, 204], hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('swr:repo:updateRepo') });
+    }
+    async listRetentions(namespace, repository) {
+        const operation = `read retention policies of "${namespace}/${repository}"`;
+        const { json } = await this.api.call({ operation, method: 'GET', path: `${repoPath(namespace, repository)}/retentions` }, { ok: [200] });
+        if (!Array.isArray(json))
+            throw new Error(`${operation} failed: the answer is not a list`);
+        return json.filter(_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv).map(policy => ({
+            id: Number(policy['id']),
+            rules: Array.isArray(policy['rules']) ? policy['rules'] : []
+        }));
+    }
+    /** Resolves 'absent' when the repository does not show yet (right after its creation). */
+    async createRetention(namespace, repository, rules, readBack = readOnce) {
+        const answer = await this.api.call({
+            operation: `create retention policy of "${namespace}/${repository}"`,
+            method: 'POST',
+            path: `${repoPath(namespace, repository)}/retentions`,
+            body: { algorithm: 'or', rules }
+        }, {
+            ok: [200, 201],
+            accept: _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE,
+            readBack: async () => (await readBack(() => this.listRetentions(namespace, repository))).some(p => sameRules(p.rules, rules))
+        });
+        return answer.status === 404 ? 'absent' : 'created';
+    }
+    async updateRetention(namespace, repository, id, rules) {
+        await this.api.call({
+            operation: `update retention policy ${id} of "${namespace}/${repository}"`,
+            method: 'PATCH',
+            path: `${repoPath(namespace, repository)}/retentions/${id}`,
+            body: { algorithm: 'or', rules }
+        }, { ok: [200, 201, 204] });
+    }
+    /** A policy that is already gone counts as deleted. */
+    async deleteRetention(namespace, repository, id) {
+        await this.api.call({
+            operation: `delete retention policy ${id} of "${namespace}/${repository}"`,
+            method: 'DELETE',
+            path: `${repoPath(namespace, repository)}/retentions/${id}`
+        }, {
+            ok: [200, 204],
+            accept: a => (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a) || (a.status === 400 && a.error.code === _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CODES */ .Lp.retentionNotFound)
+        });
+    }
+    /**
+     * The temporary docker login the service issues for the caller's credentials, with its
+     * X-Swr-Expireat header as sent (unchecked; undefined when absent).
+     */
+    async temporaryLogin(region) {
+        const operation = 'get a temporary docker login';
+        const { json, response } = await this.api.call({
+            operation,
+            method: 'POST',
+            path: '/v2/manage/utils/secret',
+            query: { projectname: region }
+        }, { ok: [200, 201] });
+        const auths = (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(json) && (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(json['auths']) ? json['auths'] : undefined;
+        const [registry, entry] = Object.entries(auths ?? {})[0] ?? [];
+        const auth = (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(entry) && typeof entry['auth'] === 'string' ? entry['auth'] : undefined;
+        const decoded = auth ? Buffer.from(auth, 'base64').toString('utf8') : '';
+        const colon = decoded.indexOf(':');
+        if (!registry || colon < 1)
+            throw new Error(`${operation} failed: the answer has no auths entry`);
+        const header = response.headers['x-swr-expireat'];
+        const expiresAt = Array.isArray(header) ? header[0] : header;
+        return {
+            registry,
+            username: decoded.slice(0, colon),
+            password: decoded.slice(colon + 1),
+            ...(expiresAt !== undefined ? { expiresAt } : {})
+        };
     }
 }
 

@@ -86,11 +86,17 @@ function githubToken(ctx, call) {
 
 /** The identity provider IAM knows, the request token GitHub would give, and what was issued. */
 export function createOidc(options = {}) {
+  let keys
   return {
     idpId: 'github-actions',
     audience: options.oidcAudience ?? 'https://github.com/octo-org',
     requestToken: randomBytes(24).toString('hex'),
-    keys: generateKeyPairSync('rsa', { modulusLength: 2048 }),
+    // The issuer's signing key, made on first use: an RSA key takes a fifth of a second of CPU,
+    // which most emulators (those no keyless run reaches) would pay for nothing.
+    get keys() {
+      keys ??= generateKeyPairSync('rsa', { modulusLength: 2048 })
+      return keys
+    },
     // Every ID token, IAM token and Enterprise Edition docker login token (auth_token)
     // handed out, so that tests can check none of them leaks.
     issued: { idTokens: [], iamTokens: [], instanceTokens: [] }
