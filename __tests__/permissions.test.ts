@@ -67,6 +67,7 @@ describe('a team organization with three grants and five repositories with one e
     const firstRequests = emulator.log.length
     const firstWrites = writes(emulator).length
     expect(first.summary).toContain('IAM users on organization')
+    expect(first.summary).toMatch(/\| organization-permission \| `group` \| create \|/)
     expect(first.stdout).toContain('shop-reader')
 
     emulator.resetLog()
@@ -238,18 +239,50 @@ describe('users not listed, and the caller itself', () => {
 })
 
 describe('half-way failures', () => {
-  it('a create whose answer was lost is read back, not repeated', async () => {
+  it.each([
+    ['repository_permissions', '/v2/manage/namespaces/group/repos/app/access', 'app'],
+    ['organization_permissions', ORG_ACCESS, undefined]
+  ])('%s: a create whose answer was lost is read back, not repeated', async (input, path, repo) => {
     emulator.addRepository('group', 'app')
     emulator.addIamUser('alice')
-    emulator.inject({
-      kind: 'lose-answer',
-      method: 'POST',
-      path: '/v2/manage/namespaces/group/repos/app/access'
-    })
-    const outcome = await run({ repository_permissions: 'alice=write' })
+    emulator.inject({ kind: 'lose-answer', method: 'POST', path })
+    const outcome = await run({ [input]: 'alice=write' })
     expect(errorsOf(outcome)).toBe('')
-    expect(stored('app')).toEqual(['alice=3'])
+    expect(stored(repo)).toEqual(['alice=3'])
     expect(writes(emulator)).toHaveLength(1)
+  })
+
+  it('a repository this run creates is granted once SWR shows it (read-after-create lag)', async () => {
+    emulator.settings.consistencyLagMs = 50
+    try {
+      emulator.addIamUser('alice')
+      // The registry given: no read-back of the repository, so the grant is the first call after it.
+      const outcome = await run({
+        repository_permissions: 'alice=read',
+        registry: 'swr.example.com'
+      })
+      expect(errorsOf(outcome)).toBe('')
+      expect(stored('app')).toEqual(['alice=1'])
+      const grants = emulator.log.filter(e => e.method === 'POST' && e.path.endsWith('/access'))
+      expect(grants[0]?.status).toBe(404)
+      expect(grants.at(-1)?.status).toBe(201)
+      // Nothing to read for a repository this run creates.
+      expect(emulator.log.filter(e => e.method === 'GET' && e.path.endsWith('/access'))).toEqual([])
+    } finally {
+      emulator.settings.consistencyLagMs = 0
+    }
+  })
+
+  it('a user name from SWR that tries to start a workflow command stays one quoted line', async () => {
+    emulator.addRepository('group', 'app')
+    const id = emulator.addIamUser('x')
+    emulator.addGrant('group', 'app', { user_id: id, user_name: 'x\n::error::pwned', auth: 1 })
+    const outcome = await run({
+      repository_permissions: `bob:${'b'.repeat(32)}=read`,
+      dry_run: 'true'
+    })
+    expect(outcome.stdout.split('\n').some(line => line.startsWith('::error::pwned'))).toBe(false)
+    expect(warningsOf(outcome)).toContain('"x\\n::error::pwned"')
   })
 
   it('a create answered 409 (another run granted meanwhile, at another level) is read back and converged', async () => {

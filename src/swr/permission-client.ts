@@ -1,7 +1,7 @@
 // IAM users' grants on an organization or a repository (docs/swr-service.md, "Permissions of
 // IAM users"): GET, POST, PATCH and DELETE on .../access, the bodies bare JSON arrays. SWR keeps
 // a grant per user id and needs the user's name beside it; a delete names ids only.
-import { isObject } from '../values.js'
+import { isObject, quoted } from '../values.js'
 import type { Answer, Api } from '../http/api.js'
 import { isSwrNotFound, permissionHint } from './errors.js'
 import { namespacePath, repositoryPathSegment } from './names.js'
@@ -98,7 +98,7 @@ export class SwrPermissionClient {
   async createGrant(scope: GrantScope, grant: Grant): Promise<'created' | 'absent' | 'exists'> {
     const answer = await this.api.call(
       {
-        operation: `grant IAM user "${grant.user}" on ${what(scope)}`,
+        operation: `grant IAM user ${quoted(grant.user, 64)} on ${what(scope)}`,
         method: 'POST',
         path: accessPath(scope),
         body: body(grant)
@@ -126,7 +126,7 @@ export class SwrPermissionClient {
   async updateGrant(scope: GrantScope, grant: Grant): Promise<void> {
     await this.api.call(
       {
-        operation: `change the level of IAM user "${grant.user}" on ${what(scope)}`,
+        operation: `change the level of IAM user ${quoted(grant.user, 64)} on ${what(scope)}`,
         method: 'PATCH',
         path: accessPath(scope),
         body: body(grant)
@@ -142,7 +142,8 @@ export class SwrPermissionClient {
   async deleteGrant(scope: GrantScope, grant: Grant): Promise<void> {
     await this.api.call(
       {
-        operation: `remove IAM user "${grant.user}" from ${what(scope)}`,
+        // The name is SWR's: quoted as one line.
+        operation: `remove IAM user ${quoted(grant.user, 64)} from ${what(scope)}`,
         method: 'DELETE',
         path: accessPath(scope),
         body: [grant.id]
