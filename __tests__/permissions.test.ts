@@ -66,6 +66,17 @@ describe('a team organization with three grants and five repositories with one e
     expect(iamLookups()).toHaveLength(4)
     const firstRequests = emulator.log.length
     const firstWrites = writes(emulator).length
+    const kinds = () => {
+      const count = new Map<string, number>()
+      for (const e of emulator.log) {
+        const kind = `${e.method} ${e.path.replace(/\/repos\/[^/]+/, '/repos/{repo}')}`
+        count.set(kind, (count.get(kind) ?? 0) + 1)
+      }
+      return [...count].map(([kind, n]) => `${n}× ${kind}`).join(', ')
+    }
+    const firstKinds = kinds()
+    // 1 organization, 5 repositories, 3 + 5 grants; nothing written twice.
+    expect(firstWrites).toBe(14)
     expect(first.summary).toContain('IAM users on organization')
     expect(first.summary).toMatch(/\| organization-permission \| `group` \| create \|/)
     expect(first.stdout).toContain('shop-reader')
@@ -74,6 +85,8 @@ describe('a team organization with three grants and five repositories with one e
     const again = await run(inputs)
     expect(errorsOf(again)).toBe('')
     expect(writes(emulator)).toEqual([])
+    // The list, the organization's grants, each repository's, and each name once at IAM.
+    expect(emulator.log).toHaveLength(1 + 1 + 5 + 4)
     expect(planOf(again.outputs)).toEqual([])
     expect(again.outputs['changed']).toBe('false')
     const result = resultOf<{ permissions: { user: string; level: string; action: string }[] }>(
@@ -84,7 +97,7 @@ describe('a team organization with three grants and five repositories with one e
     ])
     // The closing note's measure: printed for the report.
     console.log(
-      `permissions: first run ${firstRequests} requests (${firstWrites} writes), re-run ${emulator.log.length} requests: ${emulator.log.map(e => `${e.method} ${e.path}`).join(', ')}`
+      `permissions: first run ${firstRequests} requests (${firstWrites} writes): ${firstKinds}; re-run ${emulator.log.length} requests: ${kinds()}`
     )
   })
 })
