@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Clients } from '../src/apply.js'
 import { converge, type ConvergeOptions } from '../src/converge.js'
+import { SwrPermissionClient } from '../src/swr/permission-client.js'
 import { SwrAccessClient } from '../src/swr/access-client.js'
 import { Api } from '../src/http/api.js'
 import { signRequest } from '../src/http/signer.js'
@@ -48,7 +49,12 @@ function client(e: Emulator): Clients {
     debug: () => undefined
   })
   const swr = new SwrClient(api)
-  return { swr, access: new SwrAccessClient(api), inRegion: () => swr }
+  return {
+    swr,
+    access: new SwrAccessClient(api),
+    permissions: new SwrPermissionClient(api),
+    inRegion: () => swr
+  }
 }
 
 const wanted = (extra: Partial<Wanted> = {}): Wanted => ({

@@ -3,6 +3,7 @@
 import { describe, expect, it, type TestContext } from 'vitest'
 import {
   ACCESS_VARIANTS,
+  PERMISSION_VARIANTS,
   AUTH_VARIANTS,
   ERROR_SHAPES,
   VARIANTS
@@ -25,9 +26,14 @@ const cases: Case[] = [
     errorShape
   })),
   // Sharing and auto-sync variants run in replication.test.ts, where those inputs are set;
-  // how an expired token is refused, in refusals.test.ts.
+  // how an expired token is refused, in refusals.test.ts; IAM user grants, in permissions.test.ts.
   ...Object.entries(VARIANTS)
-    .filter(([variant]) => !ACCESS_VARIANTS.includes(variant) && !AUTH_VARIANTS.includes(variant))
+    .filter(
+      ([variant]) =>
+        !ACCESS_VARIANTS.includes(variant) &&
+        !AUTH_VARIANTS.includes(variant) &&
+        !PERMISSION_VARIANTS.includes(variant)
+    )
     .flatMap(([variant, values]) =>
       values.slice(1).map(value => ({
         name: `${variant}: ${value}`,

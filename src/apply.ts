@@ -4,7 +4,7 @@
 // part is read again and planned again, as a controller's reconcile loop does.
 import { planRepository, type Plan, type RepositoryPlan } from './plan.js'
 import { mapPool } from './pool.js'
-import { failureOf } from './http/errors.js'
+import { CredentialsRefused, failureOf } from './http/errors.js'
 import {
   ForeignOrganizationError,
   applyOrganization,
@@ -16,6 +16,9 @@ import { targetKey } from './resources/replication.js'
 import { untilVisible, type Waiting } from './resources/waiting.js'
 import { readAttachments } from './read.js'
 import type { SwrAccessClient } from './swr/access-client.js'
+import type { SwrPermissionClient } from './swr/permission-client.js'
+import type { IamUserDirectory } from './swr/iam-users.js'
+import { applyGrant } from './resources/permissions.js'
 import type { Change, ChangeOutcome, Wanted } from './resources/types.js'
 import type { RepositoryInfo, RepositorySettings, SwrClient } from './swr/client.js'
 import type { Logger } from './github/runner.js'
@@ -38,6 +41,10 @@ export type SwrWriter = Pick<
 export interface Clients {
   swr: SwrWriter
   access: SwrAccessClient
+  /** IAM users' grants on the organization and its repositories. */
+  permissions: SwrPermissionClient
+  /** IAM's users, for grants given by name alone; absent when every grant gives its id. */
+  iam?: Pick<IamUserDirectory, 'lookUp'>
   inRegion: (region: string) => Pick<SwrClient, 'readOrganization' | 'createOrganization'>
 }
 
@@ -75,6 +82,8 @@ export interface Applied {
   organization?: ChangeRecord
   targetOrganizations: ChangeRecord[]
   repositories: RepositoryApplied[]
+  /** The organization's grants, with what became of each. */
+  organizationPermissions: ChangeRecord[]
 }
 
 /**
@@ -240,7 +249,8 @@ async function applyChange(
       waiting: ctx.waiting,
       failedTargets: ctx.failedTargets
     }
-    await attachment.apply(attached, repository, change)
+    const outcome = await attachment.apply(attached, repository, change)
+    if (outcome === 'found done') return { record: { ...change, outcome } }
   } else if (change.action === 'update') {
     const settings = change.after as unknown as RepositorySettings
     await clients.swr.updateRepository(wanted.namespace, repository, settings)
@@ -258,8 +268,11 @@ async function applyChanges(
   changes: Change[]
 ): Promise<ChangeRecord[]> {
   const records: ChangeRecord[] = []
+  // A grant needs only the repository: one that fails leaves the other grants to be made.
+  let blocking = progress.error !== undefined
   for (const change of changes) {
-    if (progress.error !== undefined) {
+    const grant = change.resource === 'repository-permission'
+    if (blocking || (progress.error !== undefined && !grant)) {
       records.push({ ...change, outcome: 'skipped' })
       continue
     }
@@ -270,8 +283,10 @@ async function applyChanges(
       if (replanned)
         return [...records, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))]
     } catch (err) {
-      progress.error = failureOf(err)
-      records.push({ ...change, outcome: 'failed', error: progress.error })
+      const error = failureOf(err)
+      progress.error ??= error
+      if (!grant || err instanceof CredentialsRefused) blocking = true
+      records.push({ ...change, outcome: 'failed', error })
     }
   }
   return records
@@ -318,9 +333,34 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     if (progress.error !== undefined) applied.error = progress.error
     return applied
   })
+  // After the repositories: a repository create may be what made the organization.
+  const organizationPermissions = await applyOrganizationGrants(ctx, gate, plan)
   return {
     ...(gate.record ? { organization: gate.record } : {}),
     targetOrganizations,
-    repositories
+    repositories,
+    organizationPermissions
   }
+}
+
+/** The organization's grants, all at once: each is one user's, and needs only the organization. */
+async function applyOrganizationGrants(
+  ctx: ApplyContext,
+  gate: OrganizationGate,
+  plan: Plan
+): Promise<ChangeRecord[]> {
+  const changes = plan.organizationPermissions?.changes ?? []
+  const failed = gate.record?.outcome === 'failed' ? gate.record.error : undefined
+  return Promise.all(
+    changes.map(async (change): Promise<ChangeRecord> => {
+      if (failed !== undefined) return { ...change, outcome: 'skipped' }
+      try {
+        const scope = { namespace: ctx.wanted.namespace }
+        const outcome = await applyGrant(ctx.clients.permissions, scope, change, ctx.waiting)
+        return { ...change, outcome }
+      } catch (err) {
+        return { ...change, outcome: 'failed', error: failureOf(err) }
+      }
+    })
+  )
 }

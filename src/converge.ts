@@ -5,6 +5,7 @@ import type { Logger } from './github/runner.js'
 import { changesOf, makePlan, planRepositories, targetsNeeded } from './plan.js'
 import { buildReport, type PathRules, type Report } from './report.js'
 import { readState, readTargets } from './read.js'
+import { resolveWanted } from './resources/permissions.js'
 import type { Waiting } from './resources/waiting.js'
 import type { Change, Wanted } from './resources/types.js'
 
@@ -24,7 +25,12 @@ export async function converge(
   options: ConvergeOptions
 ): Promise<Report> {
   const { dryRun, concurrency, log, waiting, paths } = options
-  const observed = await readState(clients, wanted, { concurrency, dryRun })
+  // The users' ids from IAM (reads, made in a dry run too) while SWR is read.
+  const [observed, resolved] = await Promise.all([
+    readState(clients, wanted, { concurrency, dryRun }),
+    resolveWanted(wanted, clients.iam)
+  ])
+  wanted = resolved
   const repositories = planRepositories(wanted, observed)
   const targets = targetsNeeded(repositories)
   if (targets.length > 0) observed.targets = await readTargets(targets, clients.inRegion)

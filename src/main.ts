@@ -37,6 +37,8 @@ import type { PathRules } from './report.js'
 import type { Wanted } from './resources/types.js'
 import { SwrAccessClient } from './swr/access-client.js'
 import { SwrClient } from './swr/client.js'
+import { IamUserDirectory } from './swr/iam-users.js'
+import { SwrPermissionClient } from './swr/permission-client.js'
 import type { Clients } from './apply.js'
 import { registryFromEndpoint } from './swr/endpoints.js'
 import { genericPolicy, swrPolicy } from './swr/errors.js'
@@ -67,7 +69,11 @@ function wantedOf(inputs: Inputs): Wanted {
           })),
           replicateOverride: inputs.replicateOverride
         }
-      : {})
+      : {}),
+    ...(inputs.organizationPermissions
+      ? { organizationPermissions: inputs.organizationPermissions }
+      : {}),
+    ...(inputs.repositoryPermissions ? { repositoryPermissions: inputs.repositoryPermissions } : {})
   }
 }
 
@@ -83,7 +89,8 @@ function maskedRegionWarning(region: string): string {
 function standardClients(
   inputs: Inputs,
   credentials: ResolvedCredentials,
-  swrApi: (baseUrl: URL, authorize: Authorizer) => Api
+  swrApi: (baseUrl: URL, authorize: Authorizer) => Api,
+  iamApi: (baseUrl: URL, authorize: Authorizer) => Api
 ) {
   const swr = new SwrClient(swrApi(inputs.endpoint, credentials.authorize))
   const regional = new Map(
@@ -95,6 +102,10 @@ function standardClients(
   return {
     swr,
     access: new SwrAccessClient(swrApi(inputs.endpoint, credentials.authorize)),
+    permissions: new SwrPermissionClient(swrApi(inputs.endpoint, credentials.authorize)),
+    ...(inputs.iamEndpoint
+      ? { iam: new IamUserDirectory(iamApi(inputs.iamEndpoint, credentials.authorize)) }
+      : {}),
     inRegion: (region: string) => {
       const client = regional.get(region)
       if (!client) throw new Error(`No SWR client for region ${region}: it is not in replicate_to`)
@@ -205,8 +216,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       })
       return
     }
-    const clients = standardClients(inputs, credentials, (url, authorize) =>
-      api(url, swrPolicy, authorize)
+    const clients = standardClients(
+      inputs,
+      credentials,
+      (url, authorize) => api(url, swrPolicy, authorize),
+      (url, authorize) => api(url, genericPolicy, authorize)
     )
     await provision(inputs, clients, log, { tuning, plan, stop }, credentials)
   } catch (err) {

@@ -9,6 +9,8 @@ import type { Sharing, SyncRule } from './swr/access-client.js'
 import type { RepositoryRead, RepositorySettings, RetentionPolicy } from './swr/client.js'
 import { createOrganizationChange } from './resources/organization.js'
 import { settingsOf } from './resources/repository.js'
+import { diffGrants, type GrantEntry } from './resources/permissions.js'
+import type { AccessDiff } from './resources/access-change.js'
 
 /** What one repository's reads found; `error` when a read failed. */
 export interface RepositoryObservation {
@@ -19,6 +21,8 @@ export interface RepositoryObservation {
   sharing?: Sharing[]
   /** Its auto-sync rules, read only for an existing repository when replicate_to is set. */
   syncRules?: SyncRule[]
+  /** Its IAM user grants, read only for an existing repository when repository_permissions is set. */
+  grants?: GrantEntry[]
   error?: string
 }
 
@@ -27,6 +31,8 @@ export interface Observed {
   repositories: RepositoryObservation[]
   /** Replication targets' organizations ("region/namespace"), read when a rule is to be made. */
   targets?: Map<string, TargetState>
+  /** The organization's IAM user grants, read when organization_permissions is set. */
+  organizationGrants?: GrantEntry[] | { error: string }
 }
 
 /** A replication target's organization: there, missing, or why it could not be read. */
@@ -53,6 +59,8 @@ export interface Plan {
   /** Targets ("region/namespace") whose organization could not be read, with why. */
   targetErrors: Record<string, string>
   repositories: RepositoryPlan[]
+  /** The organization's grants, when organization_permissions is set: applied after the repositories. */
+  organizationPermissions?: AccessDiff & { found?: GrantEntry[] }
 }
 
 /** The settings a repository will have once its planned change is made. */
@@ -141,13 +149,34 @@ export function makePlan(
       typeof state === 'object' ? [[key, state.error]] : []
     )
   )
+  const organizationPermissions = planOrganizationGrants(wanted, observed)
   return {
     namespace: wanted.namespace,
     ...(organization ? { organization } : {}),
     targetOrganizations,
     targetErrors,
-    repositories
+    repositories,
+    ...(organizationPermissions ? { organizationPermissions } : {})
   }
+}
+
+function planOrganizationGrants(
+  wanted: Wanted,
+  observed: Observed
+): (AccessDiff & { found?: GrantEntry[] }) | undefined {
+  if (!wanted.organizationPermissions) return undefined
+  const read = observed.organizationGrants
+  if (read && !Array.isArray(read)) return { changes: [], failure: read.error }
+  const diff = diffGrants(
+    'organization-permission',
+    wanted.namespace,
+    `Organization "${wanted.namespace}"`,
+    'organization_permissions',
+    wanted.organizationPermissions,
+    read,
+    wanted.onDrift
+  )
+  return { ...diff, found: read ?? [] }
 }
 
 /** Every change of the plan in the order it applies: the organization first. */
@@ -155,6 +184,7 @@ export function changesOf(plan: Plan): Change[] {
   return [
     ...(plan.organization ? [plan.organization] : []),
     ...plan.targetOrganizations,
-    ...plan.repositories.flatMap(r => r.changes)
+    ...plan.repositories.flatMap(r => r.changes),
+    ...(plan.organizationPermissions?.changes ?? [])
   ]
 }

@@ -18,6 +18,7 @@ import {
   type SwrClient
 } from './swr/client.js'
 import { mapPool } from './pool.js'
+import { entriesOf, type GrantEntry } from './resources/permissions.js'
 import { messageOf } from './values.js'
 
 /**
@@ -135,7 +136,38 @@ async function observe(
   }
 }
 
+/** The organization's grants; 'missing' when SWR says the organization does not exist. */
+async function organizationGrants(
+  clients: Readers,
+  namespace: string
+): Promise<GrantEntry[] | 'missing' | { error: string }> {
+  try {
+    const read = await clients.permissions.readGrants({ namespace })
+    return read === 'missing' ? 'missing' : entriesOf(read)
+  } catch (err) {
+    return { error: failedRead(err) }
+  }
+}
+
 export async function readState(
+  clients: Readers,
+  wanted: Wanted,
+  options: { concurrency: number; dryRun: boolean }
+): Promise<Observed> {
+  // At the same time as the repositories: it depends on none of them.
+  const grants = wanted.organizationPermissions
+    ? organizationGrants(clients, wanted.namespace)
+    : undefined
+  const observed = await readRepositories(clients, wanted, options)
+  if (!grants) return observed
+  const read = await grants
+  if (read !== 'missing') return { ...observed, organizationGrants: read }
+  // A new organization has no grants; and its absence is now known, for the plan.
+  const organization = observed.organization === 'unknown' ? 'missing' : observed.organization
+  return { ...observed, organization, organizationGrants: [] }
+}
+
+async function readRepositories(
   clients: Readers,
   wanted: Wanted,
   options: { concurrency: number; dryRun: boolean }

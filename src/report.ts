@@ -7,7 +7,8 @@ import { settingsOf } from './resources/repository.js'
 import { deadlineOf } from './resources/sharing.js'
 import { sameAccount } from './swr/access-client.js'
 import { targetKey } from './resources/replication.js'
-import type { Change, DriftItem, Wanted } from './resources/types.js'
+import type { Change, DriftItem, Wanted, WantedGrant } from './resources/types.js'
+import { levelOf, type GrantEntry, type GrantState } from './resources/permissions.js'
 import type { RepositoryInfo, RepositorySettings } from './swr/client.js'
 import { REGISTRY_HOST, sameName } from './swr/names.js'
 import { hasControl, quoted } from './values.js'
@@ -37,6 +38,8 @@ export interface RepositoryResult {
   sharing?: { account: string; deadline: string; action: AccessAction }[]
   /** With replicate_to: each target, with the replica's image path. */
   replication?: { region: string; namespace: string; path: string; action: AccessAction }[]
+  /** With repository_permissions: each IAM user granted (or whose grant was found), and its level. */
+  permissions?: GrantResult[]
   /** An Enterprise Edition repository's description after the run, when it exists. */
   description?: string
   /** With immutable_tags: what became of the namespace's immutable tag rules for it. */
@@ -64,6 +67,13 @@ export type AccessAction =
   | 'failed'
   | 'skipped'
 
+/** One IAM user's grant after the run: the level it has (or would have, or was asked for). */
+export interface GrantResult {
+  user: string
+  level: string
+  action: AccessAction
+}
+
 export type OrganizationOutcome = 'created' | 'exists' | 'would create' | 'failed' | 'not reached'
 
 export interface Report {
@@ -77,6 +87,10 @@ export interface Report {
   replicaPaths: string[]
   /** Per repository, in the order given: drift left alone, extra policies. */
   warnings: string[]
+  /** With organization_permissions: each IAM user's grant on the organization. */
+  organizationPermissions?: GrantResult[]
+  /** What failed of the organization's grants (a grant, or the whole input under on_drift: fail). */
+  organizationErrors?: string[]
 }
 
 export interface PathRules {
@@ -219,6 +233,42 @@ function replicationOf(
   return [...listed, ...others]
 }
 
+/** Each grant listed, then each other user's found (kept, or removed). */
+function grantsOf(
+  resource: Change['resource'],
+  wanted: WantedGrant[],
+  found: GrantEntry[],
+  records: ChangeRecord[]
+): GrantResult[] {
+  const mine = records.filter(r => r.resource === resource)
+  const stateOf = (r: ChangeRecord) => (r.after ?? r.before) as unknown as GrantState
+  const recordFor = (user: string, id?: string) =>
+    mine.find(r => {
+      const state = stateOf(r)
+      return id !== undefined && state.user_id ? state.user_id === id : state.user === user
+    })
+  const listed = wanted.map(w => {
+    const entry = found.find(e => (w.id !== undefined ? e.id === w.id : e.user === w.user))
+    const record = recordFor(w.user, entry?.id ?? w.id)
+    const level = entry?.self ? levelOf(entry.auth) : w.level
+    return { user: w.user, level, action: accessAction(record) }
+  })
+  const others = found
+    .filter(e => !e.self && !wanted.some(w => matches(w, e)))
+    .map(e => {
+      const record = recordFor(e.user, e.id)
+      return {
+        user: e.user,
+        level: levelOf(e.auth),
+        action: record ? accessAction(record) : ('kept' as const)
+      }
+    })
+  return [...listed, ...others]
+}
+
+const matches = (w: WantedGrant, e: GrantEntry) =>
+  w.id !== undefined ? e.id.toLowerCase() === w.id.toLowerCase() : e.user === w.user
+
 function currentSettings(rp: RepositoryPlan): RepositorySettings | undefined {
   const read = rp.observation.read
   return read?.state === 'exists' ? settingsOf(read.info) : undefined
@@ -253,13 +303,24 @@ function repositoryResult(
     .filter(r => r.resource === 'replication' && r.outcome === 'planned' && r.after)
     .map(r => targetErrors[targetKey(r.after as { region: string; namespace: string })])
     .find(e => e !== undefined)
-  const error = (applied ? applied.error : (rp.failure ?? targetError)) ?? pathless
+  // Likewise a grant whose IAM user could not be found.
+  const blocked = records.find(r => r.outcome === 'planned' && r.blocked)?.blocked
+  const error = (applied ? applied.error : (rp.failure ?? targetError ?? blocked)) ?? pathless
   const settings = changed
     ? (repoRecord?.after as unknown as RepositorySettings)
     : currentSettings(current)
   const retention = retentionOf(records, wanted.retention !== undefined && !rp.failure)
   const sharing = sharingOf(wanted, current, records)
   const replication = replicationOf(wanted, current, records, targetErrors)
+  const permissions =
+    wanted.repositoryPermissions && !current.failure
+      ? grantsOf(
+          'repository-permission',
+          wanted.repositoryPermissions,
+          current.observation.grants ?? [],
+          records
+        )
+      : undefined
   return {
     repository: rp.repository,
     path,
@@ -271,6 +332,7 @@ function repositoryResult(
     ...(retention ? { retention } : {}),
     ...(sharing ? { sharing } : {}),
     ...(replication ? { replication } : {}),
+    ...(permissions ? { permissions } : {}),
     ...(error !== undefined ? { error } : {})
   }
 }
@@ -330,13 +392,49 @@ export function buildReport(
       ? (r.replication ?? []).filter(t => t.path && replicating.includes(t.action)).map(t => t.path)
       : []
   )
+  const grants = organizationGrantsOf(wanted, plan, applied)
   return {
     namespace: plan.namespace,
     dryRun: applied === undefined,
     organization: organizationOutcome(plan, applied, repositories),
-    changes: [...organizationRecord, ...targetRecords, ...perRepository.flatMap(p => p.records)],
+    changes: [
+      ...organizationRecord,
+      ...targetRecords,
+      ...perRepository.flatMap(p => p.records),
+      ...(grants?.records ?? [])
+    ],
     repositories,
     replicaPaths,
-    warnings: [...pathWarnings, ...perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings)]
+    warnings: [
+      ...pathWarnings,
+      ...perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings),
+      ...(plan.organizationPermissions?.warning ? [plan.organizationPermissions.warning] : [])
+    ],
+    ...(grants ? { organizationPermissions: grants.results } : {}),
+    ...(grants?.errors.length ? { organizationErrors: grants.errors } : {})
   }
+}
+
+/** The organization's grants: their records, what each user has, and what failed. */
+function organizationGrantsOf(wanted: Wanted, plan: Plan, applied: Applied | undefined) {
+  const diff = plan.organizationPermissions
+  if (!wanted.organizationPermissions || !diff) return undefined
+  const records: ChangeRecord[] = applied
+    ? applied.organizationPermissions
+    : diff.changes.map(c => ({ ...c, outcome: 'planned' as const }))
+  const name = `Organization "${plan.namespace}"`
+  const errors = diff.failure
+    ? [diff.failure]
+    : records.flatMap(r => {
+        const error =
+          r.outcome === 'failed' ? r.error : r.outcome === 'planned' ? r.blocked : undefined
+        if (error === undefined) return []
+        const user = ((r.after ?? r.before) as unknown as GrantState).user
+        return [`${name}, IAM user "${user}": ${error}`]
+      })
+  const found = diff.found ?? []
+  const results = diff.failure
+    ? []
+    : grantsOf('organization-permission', wanted.organizationPermissions, found, records)
+  return { records, errors, results }
 }

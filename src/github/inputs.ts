@@ -12,10 +12,12 @@ import {
 import { readAccess, type ReplicationInput, type SharingInput } from './access-inputs.js'
 import { readEnterprise, targetsInstance, type EnterpriseInputs } from './enterprise-inputs.js'
 import { readCredentials, type CredentialInputs } from './credential-inputs.js'
+import { readPermissions, type GrantInput } from './permission-inputs.js'
 import { readExceptions } from './retention-inputs.js'
 import {
   REGION_RULE,
   defaultApiEndpoint,
+  defaultIamEndpoint,
   isLoopbackHost,
   isValidRegion,
   regionFromEndpoint
@@ -23,6 +25,7 @@ import {
 
 export type { ReplicationInput, SharingInput } from './access-inputs.js'
 export type { EnterpriseInputs } from './enterprise-inputs.js'
+export type { GrantInput } from './permission-inputs.js'
 
 export type DriftPolicy = 'warn' | 'update' | 'fail'
 
@@ -63,6 +66,12 @@ export interface Inputs {
   /** Undefined when replicate_to is not set. */
   replicateTo?: ReplicationInput[]
   replicateOverride: boolean
+  /** Undefined when organization_permissions is not set (grants are neither read nor changed). */
+  organizationPermissions?: GrantInput[]
+  /** Undefined when repository_permissions is not set. */
+  repositoryPermissions?: GrantInput[]
+  /** Where IAM is asked for user ids: set when a grant names a user without an id. */
+  iamEndpoint?: URL
   /** Set iff instance_id is: the run targets that SWR Enterprise Edition instance. */
   enterprise?: EnterpriseInputs
 }
@@ -319,6 +328,8 @@ export function getInputs(env: NodeJS.ProcessEnv, now: Date = new Date()): Input
     )
   }
   const access = readAccess(input, { ...names, ...settings, ...location }, now)
+  const permissions = readPermissions(input, enterprise !== undefined)
+  const iamEndpoint = iamEndpointFor(input, permissions, location.region)
   return {
     ...names,
     ...settings,
@@ -327,8 +338,32 @@ export function getInputs(env: NodeJS.ProcessEnv, now: Date = new Date()): Input
     credentials,
     dockerLoginOutputs,
     ...access,
+    ...permissions,
+    ...(iamEndpoint ? { iamEndpoint } : {}),
     ...(enterprise ? { enterprise } : {})
   }
+}
+
+/** IAM's endpoint, when some grant names a user by name alone (its id is then looked up). */
+function iamEndpointFor(
+  input: Read,
+  permissions: { organizationPermissions?: GrantInput[]; repositoryPermissions?: GrantInput[] },
+  region: string | undefined
+): URL | undefined {
+  const grants = [
+    ...(permissions.organizationPermissions ?? []),
+    ...(permissions.repositoryPermissions ?? [])
+  ]
+  const bare = grants.find(g => g.id === undefined)
+  if (!bare) return undefined
+  const given = input('iam_endpoint')
+  if (given) return parseEndpoint('iam_endpoint', given)
+  if (!region) {
+    throw new InputError(
+      `The user "${bare.user}" is given without an id, so IAM is asked for it, but no region is known for IAM's endpoint: give region or iam_endpoint, or write the user as name:id.`
+    )
+  }
+  return parseEndpoint('iam_endpoint', defaultIamEndpoint(region))
 }
 
 export interface Tuning {

@@ -1,7 +1,8 @@
 // The run's log lines: the plan before it is applied, then one line per repository in the
 // order given, then the failures, each as its own annotation.
 import type { Change } from '../resources/types.js'
-import type { Report } from '../report.js'
+import type { GrantResult, Report } from '../report.js'
+import { quoted } from '../values.js'
 
 const SIGNS: Record<Change['action'], string> = {
   create: '+',
@@ -17,6 +18,8 @@ const WHAT: Record<Change['resource'], string> = {
   retention: 'the retention policy of',
   sharing: 'the sharing of',
   replication: 'the auto-sync rule of',
+  'organization-permission': 'an IAM user permission on organization',
+  'repository-permission': 'an IAM user permission on',
   namespace: 'namespace',
   immutability: 'the immutable tag rules of'
 }
@@ -46,35 +49,61 @@ export function planLines(changes: Change[], dryRun: boolean): string[] {
 export const NOTHING_PLANNED =
   'Plan: nothing could be planned, because SWR refused the credentials before anything was read.'
 
+/** "ci-bot write (created), lead manage (unchanged)": names from the service are quoted. */
+export function grantWords(grants: GrantResult[]): string {
+  return grants.map(g => `${quoted(g.user, 64)} ${g.level} (${g.action})`).join(', ')
+}
+
 export function repositoryLines(report: Report): string[] {
-  return report.repositories.map(r => {
-    const line = `Repository "${report.namespace}/${r.repository}": ${r.action}${r.path ? ` (${r.path})` : ''}`
-    return (
-      line +
-      (r.note ? `; ${r.note}` : '') +
-      (r.retention ? `; retention policy ${r.retention}` : '') +
-      (r.immutability ? `; immutable tag rules ${r.immutability}` : '')
-    )
-  })
+  const organization = report.organizationPermissions
+    ? [
+        `Organization "${report.namespace}": IAM user permissions: ${grantWords(report.organizationPermissions) || 'none'}`
+      ]
+    : []
+  return [
+    ...organization,
+    ...report.repositories.map(r => {
+      const line = `Repository "${report.namespace}/${r.repository}": ${r.action}${r.path ? ` (${r.path})` : ''}`
+      return (
+        line +
+        (r.note ? `; ${r.note}` : '') +
+        (r.retention ? `; retention policy ${r.retention}` : '') +
+        (r.permissions ? `; IAM user permissions: ${grantWords(r.permissions)}` : '') +
+        (r.immutability ? `; immutable tag rules ${r.immutability}` : '')
+      )
+    })
+  ]
 }
 
 /** Each failed repository's annotation, named in its title and in its text. */
 export function failureAnnotations(report: Report): { title: string; message: string }[] {
-  return report.repositories.flatMap(r => {
-    if (r.error === undefined) return []
-    const name = `${report.namespace}/${r.repository}`
-    const message = r.error.includes(`"${name}"`) ? r.error : `Repository "${name}": ${r.error}`
-    return [{ title: `SWR repository ${name}`, message }]
-  })
+  const organization = (report.organizationErrors ?? []).map(message => ({
+    title: `SWR organization ${report.namespace}`,
+    message
+  }))
+  return [
+    ...organization,
+    ...report.repositories.flatMap(r => {
+      if (r.error === undefined) return []
+      const name = `${report.namespace}/${r.repository}`
+      const message = r.error.includes(`"${name}"`) ? r.error : `Repository "${name}": ${r.error}`
+      return [{ title: `SWR repository ${name}`, message }]
+    })
+  ]
 }
 
 /** The step's failure line: a short total naming the repositories. */
 export function failureTotal(report: Report): string | undefined {
   const failed = report.repositories.filter(r => r.error !== undefined)
-  if (failed.length === 0) return undefined
+  const grants = report.organizationErrors?.length ?? 0
+  const organization = grants
+    ? `${grants} of the organization's IAM user permissions failed (organization_permissions)`
+    : undefined
+  if (failed.length === 0) return organization
   const total = report.repositories.length
   const names = failed.map(r => `${report.namespace}/${r.repository}`).join(', ')
-  return `${failed.length} of ${total} repositor${total === 1 ? 'y' : 'ies'} failed: ${names}`
+  const repositories = `${failed.length} of ${total} repositor${total === 1 ? 'y' : 'ies'} failed: ${names}`
+  return organization ? `${organization}; ${repositories}` : repositories
 }
 
 /**

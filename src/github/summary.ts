@@ -1,6 +1,6 @@
 // The job summary: the repositories at a glance, then the plan with what became of each change.
 import type { ChangeRecord } from '../apply.js'
-import type { Report, RepositoryResult } from '../report.js'
+import type { GrantResult, Report, RepositoryResult } from '../report.js'
 import type { Wanted } from '../resources/types.js'
 
 // Every text in the summary may quote the service (names, paths, descriptions, messages), so
@@ -92,6 +92,11 @@ function sharingCell(result: RepositoryResult): string {
     .join('<br>')
 }
 
+function grantsCell(grants: GrantResult[] | undefined): string {
+  if (!grants || grants.length === 0) return '—'
+  return grants.map(g => cell(`${g.user}: ${g.level} (${g.action})`)).join('<br>')
+}
+
 function replicationCell(result: RepositoryResult): string {
   const list = result.replication ?? []
   if (list.length === 0) return '—'
@@ -102,7 +107,10 @@ function replicationCell(result: RepositoryResult): string {
 function repositoryTable(wanted: Wanted, report: Report): string[] {
   const extra = [
     ...(wanted.shareWith ? [['Shared with', sharingCell] as const] : []),
-    ...(wanted.replicateTo ? [['Replicated to', replicationCell] as const] : [])
+    ...(wanted.replicateTo ? [['Replicated to', replicationCell] as const] : []),
+    ...(wanted.repositoryPermissions
+      ? [['IAM users', (r: RepositoryResult) => grantsCell(r.permissions)] as const]
+      : [])
   ]
   const head = [
     'Repository',
@@ -154,6 +162,12 @@ export function renderSummary(wanted: Wanted, report: Report): string {
     `Organization ${code(report.namespace)}: ${ORGANIZATION_WORDS[report.organization]}. ` +
       `Wanted: ${cell(describeWanted(wanted))}. A setting that is not set is left as it is, and a new repository is private and \`other\` unless set.`,
     '',
+    ...(report.organizationPermissions
+      ? [
+          `IAM users on organization ${code(report.namespace)}: ${grantsCell(report.organizationPermissions)}`,
+          ''
+        ]
+      : []),
     ...repositoryTable(wanted, report),
     ''
   ]

@@ -3,6 +3,7 @@
 // applying go through this list, so adding a kind is adding its module and one entry.
 import type { SwrAccessClient } from '../swr/access-client.js'
 import type { SwrClient } from '../swr/client.js'
+import { applyGrant, diffGrants, readGrantEntries, type PermissionClient } from './permissions.js'
 import { applyReplication, diffReplication, targetKey } from './replication.js'
 import { applyRetention, diffRetention } from './retention.js'
 import type { Waiting } from './waiting.js'
@@ -22,6 +23,7 @@ export interface AttachmentClients {
     | 'createSyncRule'
     | 'deleteSyncRule'
   >
+  permissions: PermissionClient
 }
 
 export interface AttachmentContext extends AttachmentClients {
@@ -32,17 +34,18 @@ export interface AttachmentContext extends AttachmentClients {
 }
 
 /** Where each kind's current state is kept in a repository's observation. */
-export type AttachmentKey = 'policies' | 'sharing' | 'syncRules'
+export type AttachmentKey = 'policies' | 'sharing' | 'syncRules' | 'grants'
 
 export interface Attachment {
-  resource: 'retention' | 'sharing' | 'replication'
+  resource: 'retention' | 'sharing' | 'replication' | 'repository-permission'
   key: AttachmentKey
   /** Whether the inputs ask about it at all (if not, it is neither read nor changed). */
   wanted(wanted: Wanted): boolean
   read(clients: AttachmentClients, namespace: string, repository: string): Promise<unknown[]>
   /** `current` is undefined for a repository this run creates. */
   diff(wanted: Wanted, name: string, current: unknown[] | undefined): AccessDiff
-  apply(ctx: AttachmentContext, repository: string, change: Change): Promise<void>
+  /** 'found done' when the change turned out made already (another run made it first). */
+  apply(ctx: AttachmentContext, repository: string, change: Change): Promise<void | 'found done'>
 }
 
 const retention: Attachment = {
@@ -88,8 +91,34 @@ const replication: Attachment = {
   }
 }
 
+const permissions: Attachment = {
+  resource: 'repository-permission',
+  key: 'grants',
+  wanted: w => w.repositoryPermissions !== undefined,
+  read: (c, namespace, repository) => readGrantEntries(c.permissions, { namespace, repository }),
+  diff: (w, name, current) =>
+    diffGrants(
+      'repository-permission',
+      name,
+      `Repository "${name}"`,
+      'repository_permissions',
+      w.repositoryPermissions!,
+      current as Parameters<typeof diffGrants>[5],
+      w.onDrift
+    ),
+  apply: async (ctx, repository, change) => {
+    const outcome = await applyGrant(
+      ctx.permissions,
+      { namespace: ctx.namespace, repository },
+      change,
+      ctx.waiting
+    )
+    return outcome === 'found done' ? outcome : undefined
+  }
+}
+
 /** In the order their changes apply, after the repository's own. */
-export const ATTACHMENTS: readonly Attachment[] = [retention, sharing, replication]
+export const ATTACHMENTS: readonly Attachment[] = [retention, sharing, replication, permissions]
 
 export function attachmentFor(resource: Change['resource']): Attachment | undefined {
   return ATTACHMENTS.find(a => a.resource === resource)

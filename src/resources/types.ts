@@ -9,6 +9,9 @@ export type ResourceKind =
   | 'retention'
   | 'sharing'
   | 'replication'
+  // IAM users' grants on the organization and on each repository.
+  | 'organization-permission'
+  | 'repository-permission'
   // An Enterprise Edition instance's namespace and its immutable tag rules.
   | 'namespace'
   | 'immutability'
@@ -25,6 +28,8 @@ export interface Change {
   reason: string
   /** The region it applies in, when not the run's own (a replication target's organization). */
   region?: string
+  /** Why it cannot be made, found while planning (a grant whose IAM user could not be found). */
+  blocked?: string
 }
 
 /**
@@ -55,6 +60,19 @@ export interface Wanted {
   replicateTo?: ReplicationTarget[]
   /** Whether the copies replace tags that already exist in the target. */
   replicateOverride?: boolean
+  /** IAM users' grants on the organization; undefined: neither read nor changed. */
+  organizationPermissions?: WantedGrant[]
+  /** IAM users' grants on every repository; undefined: neither read nor changed. */
+  repositoryPermissions?: WantedGrant[]
+}
+
+/** A grant as asked for, with the user's id once known (given, or found at IAM). */
+export interface WantedGrant {
+  user: string
+  level: 'read' | 'write' | 'manage'
+  id?: string
+  /** Why IAM could not give the id (no such user, lookup refused). */
+  lookupError?: string
 }
 
 export interface WantedSharing {

@@ -21,6 +21,8 @@
 //   delay), latency and a consistency lag; hostile.js: a hostile SWR's answers (text that
 //   tries to start workflow commands or markup, oversized bodies, another record).
 // - router.js: how a route module is written; a new service is one more entry in ROUTE_MODULES.
+// - permissions.js: IAM users' grants on organizations and repositories (.../access), and IAM's
+//   user list GET /v3/users?name=... (each account has its own user, named after it).
 // - projects.js: IAM projects (one per account and region, with a stable id) and IAM's
 //   GET /v3/projects?name={region}.
 // - enterprise.js, enterprise-namespaces.js, enterprise-fixtures.js: SWR Enterprise Edition
@@ -42,6 +44,7 @@ import { addNamespaceRecord, createState, newRepository, publicRepository } from
 import { addPolicy, retentionRoutes } from './retentions.js'
 import { createCall, createRouter } from './router.js'
 import { addSharingRecord, sharingRoutes } from './sharing.js'
+import { createIamUsers, grantsOf, permissionRoutes } from './permissions.js'
 import { swrRoutes } from './swr.js'
 import { addRuleRecord, syncRoutes } from './sync.js'
 import {
@@ -49,11 +52,19 @@ import {
   AUTH_VARIANTS,
   ENTERPRISE_VARIANTS,
   ERROR_SHAPES,
+  PERMISSION_VARIANTS,
   VARIANTS,
   createVariants
 } from './variants.js'
 
-export { ACCESS_VARIANTS, AUTH_VARIANTS, ENTERPRISE_VARIANTS, ERROR_SHAPES, VARIANTS }
+export {
+  ACCESS_VARIANTS,
+  AUTH_VARIANTS,
+  ENTERPRISE_VARIANTS,
+  ERROR_SHAPES,
+  PERMISSION_VARIANTS,
+  VARIANTS
+}
 export { DEFAULT_REGIONS } from './regions.js'
 export { FIELDS as HOSTILE_FIELDS, HOSTILE_HEADER, HOSTILE_TEXT } from './hostile.js'
 export { INSTANCE_STATUSES } from './enterprise.js'
@@ -65,6 +76,7 @@ const ROUTE_MODULES = [
   retentionRoutes,
   sharingRoutes,
   syncRoutes,
+  permissionRoutes,
   instanceOwnRoutes,
   namespaceRoutes,
   policyRoutes
@@ -307,7 +319,41 @@ function fixtures(ctx, scope) {
     retentions(ns, name) {
       return state.retentions.get(`${ns}/${name}`) ?? []
     },
-    ...replicationFixtures(ctx, scope)
+    ...replicationFixtures(ctx, scope),
+    ...permissionFixtures(ctx, scope)
+  }
+}
+
+/** IAM users and their grants: `repository` undefined means the organization's. */
+function permissionFixtures(ctx, scope) {
+  const accounts = ctx.credentials.accounts
+  const keyOf = (ns, repository) => (repository === undefined ? ns : `${ns}/${repository}`)
+  return {
+    /** Adds an IAM user to the account and returns its id. */
+    addIamUser(name, owner = 'main', id) {
+      return ctx.iamUsers.add(accounts[owner], name, id)
+    },
+    /** Renames an IAM user; its id stays. */
+    renameIamUser(id, name) {
+      ctx.iamUsers.users.get(id).name = name
+    },
+    /** The account's own IAM user: { id, name }. */
+    selfUser(owner = 'main') {
+      const { id, name } = ctx.iamUsers.selfOf(accounts[owner])
+      return { id, name }
+    },
+    /** Grants a user (by id, with the name given) a level: auth 1, 3 or 7. */
+    addGrant(ns, repository, grant) {
+      const { user_id, user_name, auth } = grant
+      grantsOf(scope.state, keyOf(ns, repository)).set(user_id, { user_id, user_name, auth })
+    },
+    /** The grants stored, sorted by user name: [{ user_id, user_name, auth }]. */
+    grants(ns, repository) {
+      const stored = scope.state.grants.get(keyOf(ns, repository))
+      return [...(stored?.values() ?? [])]
+        .map(g => ({ ...g }))
+        .sort((a, b) => a.user_name.localeCompare(b.user_name))
+    }
   }
 }
 
@@ -325,6 +371,7 @@ function clearState(ctx) {
   ctx.credentials.failures.clear()
   for (const { state } of ctx.regions.all()) Object.assign(state, createState())
   ctx.projects.clearExtras()
+  ctx.iamUsers.clear()
 }
 
 /** Faults and the request log, for tests (spread: so no getters here). */
@@ -371,6 +418,7 @@ function createContext(options) {
     ]),
     oidc: createOidc(options),
     projects: createProjects(),
+    iamUsers: createIamUsers(credentials.accounts),
     settings: createSettings(options),
     variants: createVariants(options.variants),
     router: createRouter(),

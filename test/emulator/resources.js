@@ -10,6 +10,7 @@ export function createState() {
     retentions: new Map(), // "ns/repo" -> [{ id, algorithm, rules, scope }]
     sharing: new Map(), // "ns/repo" -> Map(account name -> sharing record)
     syncRules: new Map(), // "ns/repo" -> [{ id, remoteRegionId, remoteNamespace, ... }]
+    grants: new Map(), // "ns" or "ns/repo" -> Map(user id -> { user_id, user_name, auth })
     instances: new Map(), // Enterprise Edition instance id -> its data (enterprise.js)
     nextId: 1
   }

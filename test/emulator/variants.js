@@ -54,6 +54,17 @@ export const VARIANTS = Object.freeze({
    */
   syncRuleAutoField: Object.freeze(['synAuto', 'syncAuto']),
   /**
+   * POST .../access: the status the API reference gives (200 for an organization, 201 for a
+   * repository), or either one for both.
+   */
+  permissionCreateStatus: Object.freeze(['documented', '200', '201']),
+  /** GET .../access: the caller's own entry listed in others_auths too (the doc's example), or not. */
+  permissionSelfListed: Object.freeze(['listed', 'absent']),
+  /** IAM's GET /v3/users: answered, or refused with 403 (no iam:users:listUsers). */
+  iamUserLookup: Object.freeze(['allowed', 'refused']),
+  /** IAM's name filter: exact, or ignoring case and matching in part (no source promises exact). */
+  iamNameMatch: Object.freeze(['exact', 'fuzzy']),
+  /**
    * An Enterprise Edition instance's access_address: a bare host ("{name}.swr.{region}.
    * myhuaweicloud.com", what the notes find likely) or prefixed with https:// (as the
    * Terraform provider's tests show it).
@@ -101,6 +112,14 @@ export const ACCESS_VARIANTS = Object.freeze([
   'duplicateSyncRule',
   'deleteMissingSyncRule',
   'syncRuleAutoField'
+])
+
+/** The variants that only IAM user grants and IAM's user lookup show (permissions.test.ts). */
+export const PERMISSION_VARIANTS = Object.freeze([
+  'permissionCreateStatus',
+  'permissionSelfListed',
+  'iamUserLookup',
+  'iamNameMatch'
 ])
 
 /** The variants that only a run with an expired IAM token shows (refusals.test.ts tries each). */
