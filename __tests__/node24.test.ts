@@ -1,6 +1,7 @@
-// runAction's choice of Node: .ci/run runs the black-box tests a second time with SWR_TEST_NODE
-// naming the Node 24 that action.yml declares, and that pass only means something if the
-// variable really picks the binary and a wrong name stops the run instead of falling back.
+// runAction's choice of Node: .ci/run runs the tests with SWR_TEST_NODE naming the Node 24 that
+// action.yml declares, so that every black-box test runs dist/index.js as a runner does, and
+// that only means something if the variable really picks the binary and a wrong name stops the
+// run instead of falling back.
 import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,7 +12,7 @@ import { DIST, runAction } from './helpers/action.js'
 const dir = mkdtempSync(join(tmpdir(), 'swr-test-node-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-// Set by .ci/run's second pass: tests that set their own value put this one back.
+// Set by .ci/run: tests that set their own value put this one back.
 const inherited = process.env['SWR_TEST_NODE']
 afterEach(() => {
   if (inherited === undefined) delete process.env['SWR_TEST_NODE']
@@ -44,7 +45,7 @@ describe('runAction and SWR_TEST_NODE', () => {
   })
 
   it('reports, from inside the child, the version of the Node SWR_TEST_NODE names (or of this one)', async () => {
-    // In .ci/run's second pass this is Node 24 answering for itself, not a path compared.
+    // Under .ci/run this is Node 24 answering for itself, not a path compared.
     const expected =
       inherited === undefined
         ? process.version

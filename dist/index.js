@@ -699,6 +699,8 @@ function targetsInstance(input) {
 
 // EXTERNAL MODULE: ./src/github/credential-inputs.ts
 var credential_inputs = __nccwpck_require__(5922);
+// EXTERNAL MODULE: ./src/github/permission-inputs.ts
+var permission_inputs = __nccwpck_require__(948);
 ;// CONCATENATED MODULE: ./src/github/retention-inputs.ts
 // The entries of retention_exceptions, read once for both editions. The standard edition sends
 // each as an SWR tag selector: a tag name as a "label" selector (SWR keeps the tag of exactly
@@ -835,6 +837,7 @@ function readExceptions(value, instance) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
+
 
 
 
@@ -1039,6 +1042,8 @@ function getInputs(env, now = new Date()) {
         throw new InputError('Input "docker_login_outputs" is "true" but no region is known: give region, since the registry login is per region.');
     }
     const access = readAccess(input, { ...names, ...settings, ...location }, now);
+    const permissions = (0,permission_inputs/* readPermissions */.zi)(input, enterprise !== undefined);
+    const iamEndpoint = iamEndpointFor(input, permissions, location.region);
     return {
         ...names,
         ...settings,
@@ -1047,8 +1052,27 @@ function getInputs(env, now = new Date()) {
         credentials,
         dockerLoginOutputs,
         ...access,
+        ...permissions,
+        ...(iamEndpoint ? { iamEndpoint } : {}),
         ...(enterprise ? { enterprise } : {})
     };
+}
+/** IAM's endpoint, when some grant names a user by name alone (its id is then looked up). */
+function iamEndpointFor(input, permissions, region) {
+    const grants = [
+        ...(permissions.organizationPermissions ?? []),
+        ...(permissions.repositoryPermissions ?? [])
+    ];
+    const bare = grants.find(g => g.id === undefined);
+    if (!bare)
+        return undefined;
+    const given = input('iam_endpoint');
+    if (given)
+        return parseEndpoint('iam_endpoint', given);
+    if (!region) {
+        throw new InputError(`The user "${bare.user}" is given without an id, so IAM is asked for it, but no region is known for IAM's endpoint: give region or iam_endpoint, or write the user as name:id.`);
+    }
+    return parseEndpoint('iam_endpoint', (0,endpoints/* defaultIamEndpoint */.cq)(region));
 }
 /** A variable that is set must be a whole number in [min, max]; unset or empty means fallback. */
 function wholeNumberFromEnv(env, name, fallback, [min, max], unit) {
@@ -1096,6 +1120,9 @@ function tuningFromEnv(env) {
 /* harmony export */   rB: () => (/* binding */ failureTotal),
 /* harmony export */   rb: () => (/* binding */ failureAnnotations)
 /* harmony export */ });
+/* unused harmony export grantWords */
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4777);
+
 const SIGNS = {
     create: '+',
     update: '~',
@@ -1109,6 +1136,8 @@ const WHAT = {
     retention: 'the retention policy of',
     sharing: 'the sharing of',
     replication: 'the auto-sync rule of',
+    'organization-permission': 'an IAM user permission on organization',
+    'repository-permission': 'an IAM user permission on',
     namespace: 'namespace',
     immutability: 'the immutable tag rules of'
 };
@@ -1134,33 +1163,58 @@ function planLines(changes, dryRun) {
 }
 /** The plan line of a run stopped before it could read anything: its credentials were refused. */
 const NOTHING_PLANNED = 'Plan: nothing could be planned, because SWR refused the credentials before anything was read.';
+/** "ci-bot write (created), lead manage (unchanged)": names from the service are quoted. */
+function grantWords(grants) {
+    return grants.map(g => `${(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(g.user, 64)} ${g.level} (${g.action})`).join(', ');
+}
 function repositoryLines(report) {
-    return report.repositories.map(r => {
-        const line = `Repository "${report.namespace}/${r.repository}": ${r.action}${r.path ? ` (${r.path})` : ''}`;
-        return (line +
-            (r.note ? `; ${r.note}` : '') +
-            (r.retention ? `; retention policy ${r.retention}` : '') +
-            (r.immutability ? `; immutable tag rules ${r.immutability}` : ''));
-    });
+    const organization = report.organizationPermissions
+        ? [
+            `Organization "${report.namespace}": IAM user permissions: ${grantWords(report.organizationPermissions) || 'none'}`
+        ]
+        : [];
+    return [
+        ...organization,
+        ...report.repositories.map(r => {
+            const line = `Repository "${report.namespace}/${r.repository}": ${r.action}${r.path ? ` (${r.path})` : ''}`;
+            return (line +
+                (r.note ? `; ${r.note}` : '') +
+                (r.retention ? `; retention policy ${r.retention}` : '') +
+                (r.permissions ? `; IAM user permissions: ${grantWords(r.permissions)}` : '') +
+                (r.immutability ? `; immutable tag rules ${r.immutability}` : ''));
+        })
+    ];
 }
 /** Each failed repository's annotation, named in its title and in its text. */
 function failureAnnotations(report) {
-    return report.repositories.flatMap(r => {
-        if (r.error === undefined)
-            return [];
-        const name = `${report.namespace}/${r.repository}`;
-        const message = r.error.includes(`"${name}"`) ? r.error : `Repository "${name}": ${r.error}`;
-        return [{ title: `SWR repository ${name}`, message }];
-    });
+    const organization = (report.organizationErrors ?? []).map(message => ({
+        title: `SWR organization ${report.namespace}`,
+        message
+    }));
+    return [
+        ...organization,
+        ...report.repositories.flatMap(r => {
+            if (r.error === undefined)
+                return [];
+            const name = `${report.namespace}/${r.repository}`;
+            const message = r.error.includes(`"${name}"`) ? r.error : `Repository "${name}": ${r.error}`;
+            return [{ title: `SWR repository ${name}`, message }];
+        })
+    ];
 }
 /** The step's failure line: a short total naming the repositories. */
 function failureTotal(report) {
     const failed = report.repositories.filter(r => r.error !== undefined);
+    const grants = report.organizationErrors?.length ?? 0;
+    const organization = grants
+        ? `${grants} of the organization's IAM user permissions failed (organization_permissions)`
+        : undefined;
     if (failed.length === 0)
-        return undefined;
+        return organization;
     const total = report.repositories.length;
     const names = failed.map(r => `${report.namespace}/${r.repository}`).join(', ');
-    return `${failed.length} of ${total} repositor${total === 1 ? 'y' : 'ies'} failed: ${names}`;
+    const repositories = `${failed.length} of ${total} repositor${total === 1 ? 'y' : 'ies'} failed: ${names}`;
+    return organization ? `${organization}; ${repositories}` : repositories;
 }
 /**
  * A short group title in plain words, whatever the batch's length: "Ensure group/app exists".
@@ -1175,6 +1229,104 @@ function groupTitle(namespace, repositories, dryRun, where = '') {
             : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} exist`;
     const title = `Ensure ${what}${where ? ` ${where}` : ''}`;
     return dryRun ? `${title} (dry run: nothing is changed)` : title;
+}
+
+
+/***/ }),
+
+/***/ 948:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A_: () => (/* binding */ LEVELS),
+/* harmony export */   zi: () => (/* binding */ readPermissions)
+/* harmony export */ });
+/* unused harmony exports USER_NAME_RULE, readGrants */
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1526);
+// The inputs of IAM user grants (organization_permissions, repository_permissions): one grant
+// per line, USER=LEVEL. Like access-inputs.ts, it takes InputError from inputs.ts and uses it
+// only inside functions, so the two modules may import each other.
+
+/** SWR's levels and the `auth` values its API gives them (evidence §5: 7 manage, 3 write, 1 read). */
+const LEVELS = { read: 1, write: 3, manage: 7 };
+// IAM's rule for user names (Creating an IAM User, support.huaweicloud.com/api-iam/iam_08_0006):
+// 1 to 64 characters, letters (case-sensitive), digits, spaces, "-", "_" and "."; not starting
+// with a digit or a space. Older pages of the same API said 1 to 32: the longer limit is taken.
+const USER_NAME = /^[A-Za-z_.-][A-Za-z0-9 _.-]{0,63}$/;
+const USER_NAME_RULE = 'an IAM user name: 1 to 64 letters, digits, spaces, "-", "_" or ".", not starting with a digit or a space';
+// IAM user ids are 32 hexadecimal characters, as IAM's user list shows them.
+const USER_ID = /^[0-9a-fA-F]{32}$/;
+const LINE_RULE = 'each line must be USER=LEVEL, where USER is an IAM user name or name:id (the id: 32 hexadecimal characters) and LEVEL is read, write or manage';
+function refuse(input, number, line, rule) {
+    return new _inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}", line ${number} ${JSON.stringify(line)}: ${rule}.`);
+}
+function parseLine(input, number, line) {
+    const fail = (rule) => refuse(input, number, line, rule);
+    const parts = line.split('=');
+    if (parts.length !== 2)
+        throw fail(LINE_RULE);
+    const user = (parts[0] ?? '').trim();
+    const level = (parts[1] ?? '').trim();
+    if (!user || !level)
+        throw fail(LINE_RULE);
+    if (!(level in LEVELS)) {
+        throw fail(`the level ${JSON.stringify(level)} is unknown: it must be read, write or manage`);
+    }
+    const colon = user.lastIndexOf(':');
+    const name = colon < 0 ? user : user.slice(0, colon).trim();
+    const id = colon < 0 ? undefined : user.slice(colon + 1).trim();
+    if (!USER_NAME.test(name))
+        throw fail(`the user name must be ${USER_NAME_RULE}`);
+    if (id !== undefined && !USER_ID.test(id)) {
+        throw fail('the user id after ":" must be 32 hexadecimal characters, as IAM shows it (or give the name alone, and IAM is asked for the id)');
+    }
+    return {
+        user: name,
+        ...(id !== undefined ? { id: id.toLowerCase() } : {}),
+        level: level
+    };
+}
+/** The grants of one input, or undefined when it is empty; each user may appear once. */
+function readGrants(input, value) {
+    const lines = value
+        .split('\n')
+        .map((line, i) => ({ number: i + 1, line: line.trim() }))
+        .filter(({ line }) => line.length > 0);
+    if (lines.length === 0)
+        return undefined;
+    const grants = [];
+    for (const { number, line } of lines) {
+        const grant = parseLine(input, number, line);
+        const same = grants.find(g => g.user === grant.user || (g.id && g.id === grant.id));
+        if (same) {
+            const who = same.user === grant.user ? `the user "${grant.user}"` : `the user id ${grant.id}`;
+            throw refuse(input, number, line, `${who} is listed more than once; each user may appear once`);
+        }
+        grants.push(grant);
+    }
+    return grants;
+}
+/** Both inputs; with instance_id they are input errors (an instance's namespaces have no IAM user grants). */
+function readPermissions(input, instance) {
+    const organization = input('organization_permissions');
+    const repository = input('repository_permissions');
+    if (instance) {
+        const given = organization
+            ? 'organization_permissions'
+            : repository
+                ? 'repository_permissions'
+                : '';
+        if (given) {
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${given}" has no meaning for an SWR Enterprise Edition instance (instance_id is set): an instance's namespaces have no IAM user grants. Drop it.`);
+        }
+        return {};
+    }
+    const organizationPermissions = readGrants('organization_permissions', organization);
+    const repositoryPermissions = readGrants('repository_permissions', repository);
+    return {
+        ...(organizationPermissions ? { organizationPermissions } : {}),
+        ...(repositoryPermissions ? { repositoryPermissions } : {})
+    };
 }
 
 
@@ -1425,6 +1577,11 @@ function sharingCell(result) {
         .map(s => cell(`${s.account} (${s.deadline === 'forever' ? 'forever' : `until ${s.deadline.slice(0, 10)}`}): ${s.action}`))
         .join('<br>');
 }
+function grantsCell(grants) {
+    if (!grants || grants.length === 0)
+        return '—';
+    return grants.map(g => cell(`${g.user}: ${g.level} (${g.action})`)).join('<br>');
+}
 function replicationCell(result) {
     const list = result.replication ?? [];
     if (list.length === 0)
@@ -1435,7 +1592,10 @@ function replicationCell(result) {
 function repositoryTable(wanted, report) {
     const extra = [
         ...(wanted.shareWith ? [['Shared with', sharingCell]] : []),
-        ...(wanted.replicateTo ? [['Replicated to', replicationCell]] : [])
+        ...(wanted.replicateTo ? [['Replicated to', replicationCell]] : []),
+        ...(wanted.repositoryPermissions
+            ? [['IAM users', (r) => grantsCell(r.permissions)]]
+            : [])
     ];
     const head = [
         'Repository',
@@ -1482,6 +1642,12 @@ function renderSummary(wanted, report) {
         `Organization ${code(report.namespace)}: ${ORGANIZATION_WORDS[report.organization]}. ` +
             `Wanted: ${cell(describeWanted(wanted))}. A setting that is not set is left as it is, and a new repository is private and \`other\` unless set.`,
         '',
+        ...(report.organizationPermissions
+            ? [
+                `IAM users on organization ${code(report.namespace)}: ${grantsCell(report.organizationPermissions)}`,
+                ''
+            ]
+            : []),
         ...repositoryTable(wanted, report),
         ''
     ];
@@ -1611,7 +1777,7 @@ function failureOf(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7241);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4073);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -1620,7 +1786,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7241:
+/***/ 4073:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1874,6 +2040,8 @@ async function applyOrganization(client, namespace) {
 
 // EXTERNAL MODULE: ./src/resources/repository.ts
 var resources_repository = __nccwpck_require__(625);
+// EXTERNAL MODULE: ./src/resources/permissions.ts
+var permissions = __nccwpck_require__(8225);
 // EXTERNAL MODULE: ./src/resources/replication.ts
 var replication = __nccwpck_require__(7139);
 // EXTERNAL MODULE: ./src/swr/client.ts
@@ -1972,6 +2140,7 @@ var sharing = __nccwpck_require__(6929);
 
 
 
+
 const retention = {
     resource: 'retention',
     key: 'policies',
@@ -2005,8 +2174,19 @@ const attachments_replication = {
         await (0,replication/* applyReplication */.n_)(ctx.access, ctx.namespace, repo, change, ctx.waiting);
     }
 };
+const attachments_permissions = {
+    resource: 'repository-permission',
+    key: 'grants',
+    wanted: w => w.repositoryPermissions !== undefined,
+    read: (c, namespace, repository) => (0,permissions/* readGrantEntries */.dn)(c.permissions, { namespace, repository }),
+    diff: (w, name, current) => (0,permissions/* diffGrants */.VU)('repository-permission', name, `Repository "${name}"`, 'repository_permissions', w.repositoryPermissions, current, w.onDrift),
+    apply: async (ctx, repository, change) => {
+        const outcome = await (0,permissions/* applyGrant */.VN)(ctx.permissions, { namespace: ctx.namespace, repository }, change, ctx.waiting);
+        return outcome === 'found done' ? outcome : undefined;
+    }
+};
 /** In the order their changes apply, after the repository's own. */
-const ATTACHMENTS = [retention, attachments_sharing, attachments_replication];
+const ATTACHMENTS = [retention, attachments_sharing, attachments_replication, attachments_permissions];
 function attachmentFor(resource) {
     return ATTACHMENTS.find(a => a.resource === resource);
 }
@@ -2014,6 +2194,7 @@ function attachmentFor(resource) {
 ;// CONCATENATED MODULE: ./src/plan.ts
 // The plan: what the inputs want, compared with what was read, as a list of changes. Pure
 // functions of data (no I/O), so a dry run and a real run plan alike from the same state.
+
 
 
 
@@ -2080,20 +2261,32 @@ function makePlan(wanted, observed, repositories = planRepositories(wanted, obse
         };
     });
     const targetErrors = Object.fromEntries([...(observed.targets ?? [])].flatMap(([key, state]) => typeof state === 'object' ? [[key, state.error]] : []));
+    const organizationPermissions = planOrganizationGrants(wanted, observed);
     return {
         namespace: wanted.namespace,
         ...(organization ? { organization } : {}),
         targetOrganizations,
         targetErrors,
-        repositories
+        repositories,
+        ...(organizationPermissions ? { organizationPermissions } : {})
     };
+}
+function planOrganizationGrants(wanted, observed) {
+    if (!wanted.organizationPermissions)
+        return undefined;
+    const read = observed.organizationGrants;
+    if (read && !Array.isArray(read))
+        return { changes: [], failure: read.error };
+    const diff = (0,permissions/* diffGrants */.VU)('organization-permission', wanted.namespace, `Organization "${wanted.namespace}"`, 'organization_permissions', wanted.organizationPermissions, read, wanted.onDrift);
+    return { ...diff, found: read ?? [] };
 }
 /** Every change of the plan in the order it applies: the organization first. */
 function changesOf(plan) {
     return [
         ...(plan.organization ? [plan.organization] : []),
         ...plan.targetOrganizations,
-        ...plan.repositories.flatMap(r => r.changes)
+        ...plan.repositories.flatMap(r => r.changes),
+        ...(plan.organizationPermissions?.changes ?? [])
     ];
 }
 
@@ -2104,6 +2297,7 @@ var errors = __nccwpck_require__(8549);
 // EXTERNAL MODULE: ./src/swr/errors.ts
 var swr_errors = __nccwpck_require__(6757);
 ;// CONCATENATED MODULE: ./src/read.ts
+
 
 
 
@@ -2198,7 +2392,32 @@ async function observe(clients, wanted, repository, listing) {
         return { read: { state: 'exists', info }, error: failedRead(err) };
     }
 }
+/** The organization's grants; 'missing' when SWR says the organization does not exist. */
+async function organizationGrants(clients, namespace) {
+    try {
+        const read = await clients.permissions.readGrants({ namespace });
+        return read === 'missing' ? 'missing' : (0,permissions/* entriesOf */.Mc)(read);
+    }
+    catch (err) {
+        return { error: failedRead(err) };
+    }
+}
 async function readState(clients, wanted, options) {
+    // At the same time as the repositories: it depends on none of them.
+    const grants = wanted.organizationPermissions
+        ? organizationGrants(clients, wanted.namespace)
+        : undefined;
+    const observed = await readRepositories(clients, wanted, options);
+    if (!grants)
+        return observed;
+    const read = await grants;
+    if (read !== 'missing')
+        return { ...observed, organizationGrants: read };
+    // A new organization has no grants; and its absence is now known, for the plan.
+    const organization = observed.organization === 'unknown' ? 'missing' : observed.organization;
+    return { ...observed, organization, organizationGrants: [] };
+}
+async function readRepositories(clients, wanted, options) {
     const listing = await listed(clients, wanted, options.concurrency);
     const repositories = await (0,pool/* mapPool */.P)(wanted.repositories, options.concurrency, repository => observe(clients, wanted, repository, listing));
     const organization = organizationFromReads(repositories.map(r => r.read));
@@ -2241,6 +2460,7 @@ async function readTargets(keys, readerFor) {
 // repositories at once. Where SWR's answers show the plan was made on a world that has moved
 // (another run created the repository; the organization turned out missing), the affected
 // part is read again and planned again, as a controller's reconcile loop does.
+
 
 
 
@@ -2379,7 +2599,9 @@ async function applyChange(ctx, gate, progress, change) {
             waiting: ctx.waiting,
             failedTargets: ctx.failedTargets
         };
-        await attachment.apply(attached, repository, change);
+        const outcome = await attachment.apply(attached, repository, change);
+        if (outcome === 'found done')
+            return { record: { ...change, outcome } };
     }
     else if (change.action === 'update') {
         const settings = change.after;
@@ -2393,8 +2615,11 @@ async function applyChange(ctx, gate, progress, change) {
 /** Applies changes in order; after a failure the rest are skipped (each needs the one before). */
 async function applyChanges(ctx, gate, progress, changes) {
     const records = [];
+    // A grant needs only the repository: one that fails leaves the other grants to be made.
+    let blocking = progress.error !== undefined;
     for (const change of changes) {
-        if (progress.error !== undefined) {
+        const grant = change.resource === 'repository-permission';
+        if (blocking || (progress.error !== undefined && !grant)) {
             records.push({ ...change, outcome: 'skipped' });
             continue;
         }
@@ -2406,8 +2631,11 @@ async function applyChanges(ctx, gate, progress, changes) {
                 return [...records, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))];
         }
         catch (err) {
-            progress.error = (0,errors/* failureOf */.g5)(err);
-            records.push({ ...change, outcome: 'failed', error: progress.error });
+            const error = (0,errors/* failureOf */.g5)(err);
+            progress.error ??= error;
+            if (!grant || err instanceof errors/* CredentialsRefused */.Rl)
+                blocking = true;
+            records.push({ ...change, outcome: 'failed', error });
         }
     }
     return records;
@@ -2453,11 +2681,31 @@ async function applyPlan(plan, options) {
             applied.error = progress.error;
         return applied;
     });
+    // After the repositories: a repository create may be what made the organization.
+    const organizationPermissions = await applyOrganizationGrants(ctx, gate, plan);
     return {
         ...(gate.record ? { organization: gate.record } : {}),
         targetOrganizations,
-        repositories
+        repositories,
+        organizationPermissions
     };
+}
+/** The organization's grants, all at once: each is one user's, and needs only the organization. */
+async function applyOrganizationGrants(ctx, gate, plan) {
+    const changes = plan.organizationPermissions?.changes ?? [];
+    const failed = gate.record?.outcome === 'failed' ? gate.record.error : undefined;
+    return Promise.all(changes.map(async (change) => {
+        if (failed !== undefined)
+            return { ...change, outcome: 'skipped' };
+        try {
+            const scope = { namespace: ctx.wanted.namespace };
+            const outcome = await (0,permissions/* applyGrant */.VN)(ctx.clients.permissions, scope, change, ctx.waiting);
+            return { ...change, outcome };
+        }
+        catch (err) {
+            return { ...change, outcome: 'failed', error: (0,errors/* failureOf */.g5)(err) };
+        }
+    }));
 }
 
 // EXTERNAL MODULE: ./src/report.ts
@@ -2469,9 +2717,15 @@ var report = __nccwpck_require__(665);
 
 
 
+
 async function converge(wanted, clients, options) {
     const { dryRun, concurrency, log, waiting, paths } = options;
-    const observed = await readState(clients, wanted, { concurrency, dryRun });
+    // The users' ids from IAM (reads, made in a dry run too) while SWR is read.
+    const [observed, resolved] = await Promise.all([
+        readState(clients, wanted, { concurrency, dryRun }),
+        (0,permissions/* resolveWanted */.iM)(wanted, clients.iam)
+    ]);
+    wanted = resolved;
     const repositories = planRepositories(wanted, observed);
     const targets = targetsNeeded(repositories);
     if (targets.length > 0)
@@ -3027,11 +3281,180 @@ function describeBody(body) {
 
 // EXTERNAL MODULE: ./src/swr/access-client.ts
 var access_client = __nccwpck_require__(3478);
+;// CONCATENATED MODULE: ./src/swr/iam-users.ts
+// IAM user ids for grants given by name (docs/swr-service.md, "Permissions of IAM users"):
+// Keystone's GET /v3/users?name=... on the IAM endpoint, signed like every other call. The
+// name filter is IAM's, which is not promised to be exact: the answer is filtered here, on the
+// exact (case-sensitive) name. Each name is asked once per run.
+
+const USER_ID = /^[0-9a-fA-F]{32}$/;
+const refusedHint = (answer) => answer.status === 403
+    ? 'Looking up IAM users needs the IAM permission iam:users:listUsers; without it, write the user as name:id (the id as the IAM console shows it), which needs no lookup.'
+    : undefined;
+/** The lookups of one run: one request per name, however many grants name it. */
+class IamUserDirectory {
+    api;
+    lookups = new Map();
+    constructor(api) {
+        this.api = api;
+    }
+    /** The user of that exact name; throws when IAM has none, or refuses the lookup. */
+    lookUp(name) {
+        let lookup = this.lookups.get(name);
+        if (!lookup) {
+            lookup = this.fetch(name);
+            this.lookups.set(name, lookup);
+        }
+        return lookup;
+    }
+    async fetch(name) {
+        const operation = `look up IAM user "${name}"`;
+        const { json } = await this.api.call({ operation, method: 'GET', path: '/v3/users', query: { name } }, { ok: [200], hint: refusedHint });
+        if (!(0,values/* isObject */.Gv)(json) || !Array.isArray(json['users'])) {
+            throw new Error(`${operation} failed: the answer has no list of users`);
+        }
+        const found = json['users']
+            .filter(values/* isObject */.Gv)
+            .filter(u => u['name'] === name && typeof u['id'] === 'string' && USER_ID.test(u['id']));
+        if (found.length === 0)
+            throw new Error(`no IAM user named "${name}" in this account`);
+        if (found.length > 1) {
+            throw new Error(`IAM has ${found.length} users named "${name}" in this account: write the user as name:id to choose one`);
+        }
+        return { id: String(found[0]?.['id']).toLowerCase(), name };
+    }
+}
+
+// EXTERNAL MODULE: ./src/swr/names.ts
+var names = __nccwpck_require__(5604);
+;// CONCATENATED MODULE: ./src/swr/permission-client.ts
+// IAM users' grants on an organization or a repository (docs/swr-service.md, "Permissions of
+// IAM users"): GET, POST, PATCH and DELETE on .../access, the bodies bare JSON arrays. SWR keeps
+// a grant per user id and needs the user's name beside it; a delete names ids only.
+
+
+
+// OTC's error table: the organization's and a repository's "permission already exists" and
+// "permission was not found" (evidence §5).
+const EXISTS = ['SVCSTG.SWR.4090076', 'SVCSTG.SWR.4090089'];
+const NOT_FOUND = ['SVCSTG.SWR.4040078', 'SVCSTG.SWR.4040091'];
+const accessPath = (scope) => scope.repository === undefined
+    ? `${(0,names/* namespacePath */.B3)(scope.namespace)}/access`
+    : `${(0,names/* namespacePath */.B3)(scope.namespace)}/repos/${(0,names/* repositoryPathSegment */.bQ)(scope.repository)}/access`;
+const what = (scope) => scope.repository === undefined
+    ? `organization "${scope.namespace}"`
+    : `repository "${scope.namespace}/${scope.repository}"`;
+/** An entry of the answer, kept only when it has the shape asked for: an id, a name, a level. */
+function grantOf(item) {
+    if (!(0,values/* isObject */.Gv)(item))
+        return undefined;
+    const id = item['user_id'];
+    const user = item['user_name'];
+    const auth = Number(item['auth']);
+    if (typeof id !== 'string' || !id || typeof user !== 'string')
+        return undefined;
+    return { id, user, auth: Number.isFinite(auth) ? auth : 0 };
+}
+/**
+ * The 403 hint: the documented actions are the organization's (evidence §8); a repository's
+ * are not published verbatim, so they are named by what they do.
+ */
+function needs(scope, verb) {
+    if (scope.repository !== undefined) {
+        const does = { get: 'read', create: 'grant', update: 'change', delete: 'remove' }[verb];
+        return (0,swr_errors/* permissionHint */.fm)(`to ${does} image permissions (SWR FullAccess has it)`);
+    }
+    return (0,swr_errors/* permissionHint */.fm)(`swr:namespace:${verb}NamespaceAccess (SWR FullAccess has it)`);
+}
+const body = (grant) => [{ user_id: grant.id, user_name: grant.user, auth: grant.auth }];
+const isGrantNotFound = (a) => (0,swr_errors/* isSwrNotFound */.aE)(a) && NOT_FOUND.includes(a.error.code ?? '');
+class SwrPermissionClient {
+    api;
+    constructor(api) {
+        this.api = api;
+    }
+    /** 'missing' when the organization or repository does not show (not yet, or not at all). */
+    async readGrants(scope) {
+        const operation = `read the IAM user permissions of ${what(scope)}`;
+        const answer = await this.api.call({ operation, method: 'GET', path: accessPath(scope) }, {
+            ok: [200],
+            accept: a => (0,swr_errors/* isSwrNotFound */.aE)(a) && !isGrantNotFound(a),
+            hint: needs(scope, 'get')
+        });
+        if (answer.asError)
+            return 'missing';
+        const json = answer.json;
+        if (!(0,values/* isObject */.Gv)(json))
+            throw new Error(`${operation} failed: the answer is not an object`);
+        const self = grantOf(json['self_auth']);
+        const list = Array.isArray(json['others_auths']) ? json['others_auths'] : [];
+        // The caller's own entry may be listed among the others too (the API reference's example).
+        const others = list.map(grantOf).filter((g) => g !== undefined && g.id !== self?.id);
+        return { ...(self ? { self } : {}), others };
+    }
+    /**
+     * 'absent' when the organization or repository does not show yet (right after its creation);
+     * 'exists' when SWR answers 409: the user has a grant already (another run, or an earlier
+     * attempt whose answer was lost), at a level for the caller to read back.
+     */
+    async createGrant(scope, grant) {
+        const answer = await this.api.call({
+            operation: `grant IAM user ${(0,values/* quoted */.TL)(grant.user, 64)} on ${what(scope)}`,
+            method: 'POST',
+            path: accessPath(scope),
+            body: body(grant)
+        }, {
+            // 200 for an organization, 201 for a repository in the API reference; either may come.
+            ok: [200, 201],
+            accept: a => a.status === 409 || ((0,swr_errors/* isSwrNotFound */.aE)(a) && !isGrantNotFound(a)),
+            readBack: async () => {
+                const read = await this.readGrants(scope);
+                return read !== 'missing' && read.others.some(g => g.id === grant.id);
+            },
+            hint: needs(scope, 'create')
+        });
+        if (answer.status === 409) {
+            if (answer.error.code && !EXISTS.includes(answer.error.code) && answer.asError) {
+                throw answer.asError;
+            }
+            return 'exists';
+        }
+        return answer.asError ? 'absent' : 'created';
+    }
+    async updateGrant(scope, grant) {
+        await this.api.call({
+            operation: `change the level of IAM user ${(0,values/* quoted */.TL)(grant.user, 64)} on ${what(scope)}`,
+            method: 'PATCH',
+            path: accessPath(scope),
+            body: body(grant)
+        }, {
+            ok: [200, 201, 204],
+            hint: needs(scope, 'update')
+        });
+    }
+    /** A grant that is already gone counts as removed. */
+    async deleteGrant(scope, grant) {
+        await this.api.call({
+            // The name is SWR's: quoted as one line.
+            operation: `remove IAM user ${(0,values/* quoted */.TL)(grant.user, 64)} from ${what(scope)}`,
+            method: 'DELETE',
+            path: accessPath(scope),
+            body: [grant.id]
+        }, {
+            ok: [200, 204],
+            accept: isGrantNotFound,
+            hint: needs(scope, 'delete')
+        });
+    }
+}
+
 // EXTERNAL MODULE: ./src/swr/endpoints.ts
 var endpoints = __nccwpck_require__(650);
 ;// CONCATENATED MODULE: ./src/main.ts
 // Wires the layers together: inputs -> masks -> credentials -> clients -> converge -> outputs,
 // log and summary. The only module that reads process.env or talks to the runner directly.
+
+
 
 
 
@@ -3075,7 +3498,11 @@ function wantedOf(inputs) {
                 })),
                 replicateOverride: inputs.replicateOverride
             }
-            : {})
+            : {}),
+        ...(inputs.organizationPermissions
+            ? { organizationPermissions: inputs.organizationPermissions }
+            : {}),
+        ...(inputs.repositoryPermissions ? { repositoryPermissions: inputs.repositoryPermissions } : {})
     };
 }
 /**
@@ -3086,7 +3513,7 @@ function maskedRegionWarning(region) {
     return `The region (${region}) comes from HUAWEI_CLOUD_REGION, which huaweicloud/auth-action registers as a secret: GitHub masks it in the outputs that contain it (path, paths, registry, replica_paths) and leaves them out of the job's outputs. Steps of this job can use them as they are; to hand a path to another job, output namespace and repository and build the path there with the region from a configuration variable (see Troubleshooting in the README).`;
 }
 /** SWR in the run's region (its management, sharing and auto-sync calls) and in each target's. */
-function standardClients(inputs, credentials, swrApi) {
+function standardClients(inputs, credentials, swrApi, iamApi) {
     const swr = new client/* SwrClient */.OG(swrApi(inputs.endpoint, credentials.authorize));
     const regional = new Map((inputs.replicateTo ?? []).map(t => [
         t.region,
@@ -3095,6 +3522,10 @@ function standardClients(inputs, credentials, swrApi) {
     return {
         swr,
         access: new access_client/* SwrAccessClient */.a(swrApi(inputs.endpoint, credentials.authorize)),
+        permissions: new SwrPermissionClient(swrApi(inputs.endpoint, credentials.authorize)),
+        ...(inputs.iamEndpoint
+            ? { iam: new IamUserDirectory(iamApi(inputs.iamEndpoint, credentials.authorize)) }
+            : {}),
         inRegion: (region) => {
             const client = regional.get(region);
             if (!client)
@@ -3184,7 +3615,7 @@ async function run(env = process.env) {
             });
             return;
         }
-        const clients = standardClients(inputs, credentials, (url, authorize) => api(url, swr_errors/* swrPolicy */.vX, authorize));
+        const clients = standardClients(inputs, credentials, (url, authorize) => api(url, swr_errors/* swrPolicy */.vX, authorize), (url, authorize) => api(url, swr_errors/* genericPolicy */.uy, authorize));
         await provision(inputs, clients, log, { tuning, plan, stop }, credentials);
     }
     catch (err) {
@@ -3275,12 +3706,14 @@ async function mapPool(items, limit, fn) {
 /* harmony export */   pp: () => (/* binding */ planOutput)
 /* harmony export */ });
 /* unused harmony export pathOf */
-/* harmony import */ var _resources_repository_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(625);
+/* harmony import */ var _resources_repository_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(625);
 /* harmony import */ var _resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6929);
 /* harmony import */ var _swr_access_client_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3478);
 /* harmony import */ var _resources_replication_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7139);
-/* harmony import */ var _swr_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5604);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4777);
+/* harmony import */ var _resources_permissions_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8225);
+/* harmony import */ var _swr_names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5604);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4777);
+
 
 
 
@@ -3295,11 +3728,11 @@ async function mapPool(items, limit, fn) {
 function answeredHost(rules, name, path) {
     const slash = path.indexOf('/');
     const host = path.slice(0, slash);
-    if (slash < 0 || (0,_values_js__WEBPACK_IMPORTED_MODULE_4__/* .hasControl */ .aQ)(path) || !_swr_names_js__WEBPACK_IMPORTED_MODULE_3__/* .REGISTRY_HOST */ .zv.test(host))
+    if (slash < 0 || (0,_values_js__WEBPACK_IMPORTED_MODULE_5__/* .hasControl */ .aQ)(path) || !_swr_names_js__WEBPACK_IMPORTED_MODULE_4__/* .REGISTRY_HOST */ .zv.test(host))
         return undefined;
     if (rules.knownHost && host.toLowerCase() !== rules.knownHost.toLowerCase())
         return undefined;
-    return (0,_swr_names_js__WEBPACK_IMPORTED_MODULE_3__/* .sameName */ .q)(path.slice(slash + 1), name) ? host.toLowerCase() : undefined;
+    return (0,_swr_names_js__WEBPACK_IMPORTED_MODULE_4__/* .sameName */ .q)(path.slice(slash + 1), name) ? host.toLowerCase() : undefined;
 }
 /**
  * The image path of repository `name` ("group/app"): on the registry input's host when given;
@@ -3322,7 +3755,7 @@ function pathOf(rules, name, info) {
         : 'no path is known: set input registry to the host users push to';
     return {
         path: built,
-        warning: `SWR answered the path ${(0,_values_js__WEBPACK_IMPORTED_MODULE_4__/* .quoted */ .TL)(info.path)} for repository "${name}", which is not ${expected}; it is not trusted, and ${instead}.`
+        warning: `SWR answered the path ${(0,_values_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(info.path)} for repository "${name}", which is not ${expected}; it is not trusted, and ${instead}.`
     };
 }
 /** The `plan` output: the changes alone, as plain objects. */
@@ -3398,9 +3831,36 @@ function replicationOf(wanted, rp, records, targetErrors) {
     }));
     return [...listed, ...others];
 }
+/** Each grant listed, then each other user's found (kept, or removed). */
+function grantsOf(resource, wanted, found, records) {
+    const mine = records.filter(r => r.resource === resource);
+    const stateOf = (r) => (r.after ?? r.before);
+    const recordFor = (user, id) => mine.find(r => {
+        const state = stateOf(r);
+        return id !== undefined && state.user_id ? state.user_id === id : state.user === user;
+    });
+    const listed = wanted.map(w => {
+        const entry = found.find(e => (w.id !== undefined ? e.id === w.id : e.user === w.user));
+        const record = recordFor(w.user, entry?.id ?? w.id);
+        const level = entry?.self ? (0,_resources_permissions_js__WEBPACK_IMPORTED_MODULE_3__/* .levelOf */ .In)(entry.auth) : w.level;
+        return { user: w.user, level, action: accessAction(record) };
+    });
+    const others = found
+        .filter(e => !e.self && !wanted.some(w => matches(w, e)))
+        .map(e => {
+        const record = recordFor(e.user, e.id);
+        return {
+            user: e.user,
+            level: (0,_resources_permissions_js__WEBPACK_IMPORTED_MODULE_3__/* .levelOf */ .In)(e.auth),
+            action: record ? accessAction(record) : 'kept'
+        };
+    });
+    return [...listed, ...others];
+}
+const matches = (w, e) => w.id !== undefined ? e.id.toLowerCase() === w.id.toLowerCase() : e.user === w.user;
 function currentSettings(rp) {
     const read = rp.observation.read;
-    return read?.state === 'exists' ? (0,_resources_repository_js__WEBPACK_IMPORTED_MODULE_5__/* .settingsOf */ .f5)(read.info) : undefined;
+    return read?.state === 'exists' ? (0,_resources_repository_js__WEBPACK_IMPORTED_MODULE_6__/* .settingsOf */ .f5)(read.info) : undefined;
 }
 function repositoryResult(wanted, rp, records, applied, rules, targetErrors, warnings) {
     const current = applied?.plan ?? rp;
@@ -3423,13 +3883,18 @@ function repositoryResult(wanted, rp, records, applied, rules, targetErrors, war
         .filter(r => r.resource === 'replication' && r.outcome === 'planned' && r.after)
         .map(r => targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r.after)])
         .find(e => e !== undefined);
-    const error = (applied ? applied.error : (rp.failure ?? targetError)) ?? pathless;
+    // Likewise a grant whose IAM user could not be found.
+    const blocked = records.find(r => r.outcome === 'planned' && r.blocked)?.blocked;
+    const error = (applied ? applied.error : (rp.failure ?? targetError ?? blocked)) ?? pathless;
     const settings = changed
         ? repoRecord?.after
         : currentSettings(current);
     const retention = retentionOf(records, wanted.retention !== undefined && !rp.failure);
     const sharing = sharingOf(wanted, current, records);
     const replication = replicationOf(wanted, current, records, targetErrors);
+    const permissions = wanted.repositoryPermissions && !current.failure
+        ? grantsOf('repository-permission', wanted.repositoryPermissions, current.observation.grants ?? [], records)
+        : undefined;
     return {
         repository: rp.repository,
         path,
@@ -3441,6 +3906,7 @@ function repositoryResult(wanted, rp, records, applied, rules, targetErrors, war
         ...(retention ? { retention } : {}),
         ...(sharing ? { sharing } : {}),
         ...(replication ? { replication } : {}),
+        ...(permissions ? { permissions } : {}),
         ...(error !== undefined ? { error } : {})
     };
 }
@@ -3486,15 +3952,51 @@ function buildReport(wanted, plan, applied, rules) {
     const replicaPaths = repositories.flatMap(r => r.path
         ? (r.replication ?? []).filter(t => t.path && replicating.includes(t.action)).map(t => t.path)
         : []);
+    const grants = organizationGrantsOf(wanted, plan, applied);
     return {
         namespace: plan.namespace,
         dryRun: applied === undefined,
         organization: organizationOutcome(plan, applied, repositories),
-        changes: [...organizationRecord, ...targetRecords, ...perRepository.flatMap(p => p.records)],
+        changes: [
+            ...organizationRecord,
+            ...targetRecords,
+            ...perRepository.flatMap(p => p.records),
+            ...(grants?.records ?? [])
+        ],
         repositories,
         replicaPaths,
-        warnings: [...pathWarnings, ...perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings)]
+        warnings: [
+            ...pathWarnings,
+            ...perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings),
+            ...(plan.organizationPermissions?.warning ? [plan.organizationPermissions.warning] : [])
+        ],
+        ...(grants ? { organizationPermissions: grants.results } : {}),
+        ...(grants?.errors.length ? { organizationErrors: grants.errors } : {})
     };
+}
+/** The organization's grants: their records, what each user has, and what failed. */
+function organizationGrantsOf(wanted, plan, applied) {
+    const diff = plan.organizationPermissions;
+    if (!wanted.organizationPermissions || !diff)
+        return undefined;
+    const records = applied
+        ? applied.organizationPermissions
+        : diff.changes.map(c => ({ ...c, outcome: 'planned' }));
+    const name = `Organization "${plan.namespace}"`;
+    const errors = diff.failure
+        ? [diff.failure]
+        : records.flatMap(r => {
+            const error = r.outcome === 'failed' ? r.error : r.outcome === 'planned' ? r.blocked : undefined;
+            if (error === undefined)
+                return [];
+            const user = (r.after ?? r.before).user;
+            return [`${name}, IAM user "${user}": ${error}`];
+        });
+    const found = diff.found ?? [];
+    const results = diff.failure
+        ? []
+        : grantsOf('organization-permission', wanted.organizationPermissions, found, records);
+    return { records, errors, results };
 }
 
 
@@ -3527,6 +4029,191 @@ function unlisted(name, input, what, extra, onDrift, changes) {
     const reason = (label) => `on_drift: update, and ${label} is not listed in ${input}`;
     const deletes = extra.map(e => accessChange(e.resource, name, 'delete', e.entry, null, reason(e.label)));
     return { changes: [...changes, ...deletes] };
+}
+
+
+/***/ }),
+
+/***/ 8225:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   In: () => (/* binding */ levelOf),
+/* harmony export */   Mc: () => (/* binding */ entriesOf),
+/* harmony export */   VN: () => (/* binding */ applyGrant),
+/* harmony export */   VU: () => (/* binding */ diffGrants),
+/* harmony export */   dn: () => (/* binding */ readGrantEntries),
+/* harmony export */   iM: () => (/* binding */ resolveWanted)
+/* harmony export */ });
+/* unused harmony export resolveGrants */
+/* harmony import */ var _github_permission_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(948);
+/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8549);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4777);
+/* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5850);
+
+
+
+
+const sameId = (a, b) => a.toLowerCase() === b.toLowerCase();
+/** SWR's auth as a level's name; another value is shown as it is. */
+function levelOf(auth) {
+    const found = Object.keys(_github_permission_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .LEVELS */ .A_).find(level => _github_permission_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .LEVELS */ .A_[level] === auth);
+    return found ?? `auth ${auth}`;
+}
+/** The grants read, the caller's own entry marked; none for what does not exist (yet). */
+async function readGrantEntries(client, scope) {
+    const read = await client.readGrants(scope);
+    if (read === 'missing')
+        return [];
+    return entriesOf(read);
+}
+function entriesOf(read) {
+    return [...(read.self ? [{ ...read.self, self: true }] : []), ...read.others];
+}
+/** Each grant with its user's id: given, or found at IAM once per name; a failure stays with its grant. */
+async function resolveGrants(grants, directory) {
+    if (!grants)
+        return undefined;
+    return Promise.all(grants.map(async (grant) => {
+        if (grant.id !== undefined || !directory)
+            return grant;
+        try {
+            return { ...grant, id: (await directory.lookUp(grant.user)).id };
+        }
+        catch (err) {
+            if (err instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CredentialsRefused */ .Rl)
+                throw err;
+            return { ...grant, lookupError: (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(err) };
+        }
+    }));
+}
+/** Both inputs' grants resolved, as the plan needs them. */
+async function resolveWanted(wanted, directory) {
+    const [organizationPermissions, repositoryPermissions] = await Promise.all([
+        resolveGrants(wanted.organizationPermissions, directory),
+        resolveGrants(wanted.repositoryPermissions, directory)
+    ]);
+    return {
+        ...wanted,
+        ...(organizationPermissions ? { organizationPermissions } : {}),
+        ...(repositoryPermissions ? { repositoryPermissions } : {})
+    };
+}
+function change(resource, name, action, before, after, reason) {
+    return {
+        resource,
+        name,
+        action,
+        before: before ? { ...before } : null,
+        after: after ? { ...after } : null,
+        reason
+    };
+}
+/** The entry a wanted grant is about: by id when known (a renamed user is the same), else by exact name. */
+function entryFor(grant, current) {
+    if (grant.id !== undefined)
+        return current.find(e => sameId(e.id, grant.id));
+    return current.find(e => e.user === grant.user);
+}
+const stateOf = (entry) => ({
+    user: entry.user,
+    user_id: entry.id,
+    level: levelOf(entry.auth)
+});
+/**
+ * `current` is undefined for what this run creates, which has no grants yet. `input` names
+ * the input the grants come from, `subject` what they are on ('Organization "group"').
+ */
+function diffGrants(resource, name, subject, input, wanted, current, onDrift) {
+    const entries = current ?? [];
+    const changes = [];
+    const warnings = [];
+    const matched = new Set();
+    for (const grant of wanted) {
+        const entry = entryFor(grant, entries);
+        if (entry)
+            matched.add(entry);
+        if (entry?.self) {
+            if (levelOf(entry.auth) !== grant.level) {
+                warnings.push(`${subject}: "${grant.user}" is the caller's own entry (${levelOf(entry.auth)}), which the action never changes; its line in ${input} is left as it is.`);
+            }
+            continue;
+        }
+        const after = {
+            user: grant.user,
+            user_id: entry?.id ?? grant.id ?? null,
+            level: grant.level
+        };
+        if (!entry) {
+            const created = change(resource, name, 'create', null, after, `"${grant.user}" has no permission here, wanted ${grant.level}`);
+            // Without an id nothing can be granted: the grant fails, the rest go on.
+            if (grant.id === undefined)
+                created.blocked = grant.lookupError ?? `no id is known for IAM user "${grant.user}"`;
+            changes.push(created);
+        }
+        else if (levelOf(entry.auth) !== grant.level) {
+            const reason = `"${grant.user}" has ${levelOf(entry.auth)}, wanted ${grant.level}`;
+            changes.push(change(resource, name, 'update', stateOf(entry), after, reason));
+        }
+    }
+    const extra = entries.filter(e => !e.self && !matched.has(e));
+    const warning = (text) => [...warnings, ...(text ? [text] : [])].join(' ') || undefined;
+    if (extra.length === 0)
+        return { changes, ...(warning() ? { warning: warning() } : {}) };
+    const listed = extra.map(e => (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .quoted */ .TL)(e.user, 64)).join(', ');
+    const found = `${subject} grants ${listed} permissions, not listed in ${input}`;
+    if (onDrift === 'fail')
+        return { changes: [], failure: `${found} (on_drift: fail).` };
+    if (onDrift === 'warn') {
+        return { changes, warning: warning(`${found}; left as they are (on_drift: warn).`) };
+    }
+    const deletes = extra.map(e => change(resource, name, 'delete', stateOf(e), null, `on_drift: update, and ${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .quoted */ .TL)(e.user, 64)} is not listed in ${input}`));
+    return { changes: [...changes, ...deletes], ...(warning() ? { warning: warning() } : {}) };
+}
+const grantOf = (state) => ({
+    id: state.user_id,
+    user: state.user,
+    auth: _github_permission_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .LEVELS */ .A_[state.level]
+});
+/**
+ * Applies one change. 'found done' when a create found the grant made already at the level
+ * wanted (another run, or this run's attempt whose answer was lost).
+ */
+async function applyGrant(client, scope, change, waiting) {
+    if (change.blocked)
+        throw new Error(change.blocked);
+    if (change.action === 'delete') {
+        await client.deleteGrant(scope, grantOf(change.before));
+        return 'done';
+    }
+    const grant = grantOf(change.after);
+    if (change.action === 'update') {
+        await client.updateGrant(scope, grant);
+        return 'done';
+    }
+    const where = scope.repository === undefined ? scope.namespace : `${scope.namespace}/${scope.repository}`;
+    let exists = false;
+    await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_2__/* .untilVisible */ .d)(waiting, async () => {
+        const outcome = await client.createGrant(scope, grant);
+        exists = outcome === 'exists';
+        return outcome === 'absent' ? 'absent' : 'done';
+    }, tries => `grant IAM user "${grant.user}" on "${where}" failed: "${where}" still reads as missing (${tries} tries)`);
+    return exists ? converge(client, scope, grant, waiting, where) : 'done';
+}
+/**
+ * SWR answered 409: the user has a grant already. It is read back (waiting while SWR does not
+ * show it yet), and its level changed when it is not the one wanted.
+ */
+async function converge(client, scope, grant, waiting, where) {
+    let found;
+    await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_2__/* .untilVisible */ .d)(waiting, async () => {
+        found = (await readGrantEntries(client, scope)).find(e => sameId(e.id, grant.id));
+        return found ? 'done' : 'absent';
+    }, tries => `grant IAM user "${grant.user}" on "${where}" failed: SWR answered 409 (the permission exists), but ${tries} reads of its permissions do not show that user`);
+    if (found?.auth === grant.auth)
+        return 'found done';
+    await client.updateGrant(scope, grant);
+    return 'done';
 }
 
 
