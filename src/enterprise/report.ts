@@ -115,7 +115,8 @@ export function buildEnterpriseReport(
     changes,
     repositories,
     replicaPaths: [],
-    warnings: plan.warnings
+    warnings: plan.warnings,
+    deleted: []
   }
 }
 

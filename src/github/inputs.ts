@@ -13,6 +13,7 @@ import { readAccess, type ReplicationInput, type SharingInput } from './access-i
 import { readEnterprise, targetsInstance, type EnterpriseInputs } from './enterprise-inputs.js'
 import { readCredentials, type CredentialInputs } from './credential-inputs.js'
 import { readExceptions } from './retention-inputs.js'
+import { readLifecycle, type LifecycleInputs } from './lifecycle-inputs.js'
 import {
   REGION_RULE,
   defaultApiEndpoint,
@@ -65,6 +66,8 @@ export interface Inputs {
   replicateOverride: boolean
   /** Set iff instance_id is: the run targets that SWR Enterprise Edition instance. */
   enterprise?: EnterpriseInputs
+  /** ensure, prune and max_deletions. */
+  lifecycle: LifecycleInputs
 }
 
 /** An input that breaks a rule: the message names the input, the value and the rule. */
@@ -211,9 +214,10 @@ function readNames(input: Read): Pick<Inputs, 'namespace' | 'repositories' | 'du
   }
 
   const { items: repositories, duplicates } = parseList(input('repository'))
-  if (repositories.length === 0) {
+  // A prune sweep may keep nothing: every repository matching its patterns goes.
+  if (repositories.length === 0 && !input('prune').trim()) {
     throw new InputError(
-      'Input "repository" is required: one repository name or several, one per line.'
+      'Input "repository" is required: one repository name or several, one per line (it may be empty only with prune).'
     )
   }
   for (const repository of repositories) {
@@ -301,6 +305,8 @@ function readLocation(
 export function getInputs(env: NodeJS.ProcessEnv, now: Date = new Date()): Inputs {
   const input: Read = name => getInput(name, env)
   const names = readNames(input)
+  // Before the settings: a present-only setting given with ensure: absent is named as such.
+  const lifecycle = readLifecycle(input)
   const location = readLocation(env, input)
   // Before the settings, so that an input an instance cannot use is named as such.
   const enterprise = readEnterprise(input, env, location)
@@ -327,7 +333,8 @@ export function getInputs(env: NodeJS.ProcessEnv, now: Date = new Date()): Input
     credentials,
     dockerLoginOutputs,
     ...access,
-    ...(enterprise ? { enterprise } : {})
+    ...(enterprise ? { enterprise } : {}),
+    lifecycle
   }
 }
 

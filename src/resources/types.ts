@@ -55,6 +55,10 @@ export interface Wanted {
   replicateTo?: ReplicationTarget[]
   /** Whether the copies replace tags that already exist in the target. */
   replicateOverride?: boolean
+  /** 'absent': the listed repositories are deleted (with replicate_to, their replicas too). */
+  ensure?: 'present' | 'absent'
+  /** Glob patterns: the organization's repositories matching one and not listed are deleted. */
+  prune?: string[]
 }
 
 export interface WantedSharing {

@@ -24,6 +24,11 @@ export const VARIANTS = Object.freeze({
   expiredToken: Object.freeze(['APIGW.0301', 'APIGW.0307', 'SVCSTG.SWR.4010000']),
   /** POST .../retentions on a repository that has a policy already. */
   secondRetention: Object.freeze(['refuse-400', 'refuse-409', 'store']),
+  /**
+   * DELETE .../repos/{repository} that succeeds: 204 (the OTC reference's status table) or 200
+   * with an empty object (the issue allows it; no source shows the live answer).
+   */
+  deleteRepoSuccess: Object.freeze(['204', '200']),
   /** The answer once the account's repository quota is reached: "status-code". */
   repositoryQuotaAnswer: Object.freeze(['500-5007019', '400-4000098']),
   /**
