@@ -19,6 +19,7 @@ export type EnterpriseWriter = Pick<
   | 'readNamespace'
   | 'updateNamespace'
   | 'updateRepository'
+  | 'deleteRepository'
   | 'createRetentionPolicy'
   | 'updateRetentionPolicy'
   | 'listRetentionPolicies'
@@ -63,6 +64,19 @@ async function applyPolicy(ctx: Context, change: Change): Promise<ChangeRecord> 
   )
 }
 
+/** Deletes a repository: gone already (404) is another run's doing; a lost answer is read back. */
+async function deleteRepository(ctx: Context, change: Change): Promise<'done' | 'found done'> {
+  const repository = change.name.slice(ctx.wanted.namespace.length + 1)
+  const result = await ctx.client.deleteRepository(ctx.wanted.namespace, repository)
+  if (result.outcome === 'absent') {
+    ctx.log.info(`Repository "${change.name}": deleted by another run at the same time`)
+    return 'found done'
+  }
+  const lost = result.lost ? '; its answer was lost, and a read shows it gone' : ''
+  ctx.log.info(`Repository "${change.name}": deleted${lost}`)
+  return 'done'
+}
+
 export async function applyEnterprisePlan(
   plan: EnterprisePlan,
   ctx: Context
@@ -86,6 +100,7 @@ export async function applyEnterprisePlan(
     const change = rp.change
     if (!change) return undefined
     if (isPushCreate(change)) return { ...change, outcome: 'on first push' as const }
+    if (change.action === 'delete') return attempt(change, () => deleteRepository(ctx, change))
     return attempt(change, () => applyRepository(client, wanted.namespace, rp.repository, change))
   })
   const policies: ChangeRecord[] = []

@@ -15,6 +15,47 @@ import type {
   RepositoryPlan
 } from './types.js'
 
+/** Taking a repository down: a delete when it exists (with its artifact count), else nothing. */
+function planRemoval(
+  wanted: EnterpriseWanted,
+  repository: string,
+  observation: RepositoryObservation,
+  why: string,
+  prunedBy?: string
+): RepositoryPlan {
+  const name = `${wanted.namespace}/${repository}`
+  const read = observation.read
+  const base = {
+    repository,
+    name,
+    exists: read?.state === 'exists',
+    drift: [],
+    absent: true,
+    ...(prunedBy !== undefined ? { prunedBy } : {})
+  }
+  if (observation.error !== undefined || !read) {
+    return { ...base, failure: observation.error ?? `${name} was not read` }
+  }
+  if (read.state !== 'exists') return base
+  const { artifacts } = read.info
+  const count =
+    artifacts === undefined
+      ? ''
+      : `; it holds ${artifacts} artifact${artifacts === 1 ? '' : 's'}, deleted with it`
+  const change: Change = {
+    resource: 'repository',
+    name,
+    action: 'delete',
+    before: {
+      description: read.info.description,
+      ...(artifacts !== undefined ? { images: artifacts } : {})
+    },
+    after: null,
+    reason: `${why}${count}`
+  }
+  return { ...base, change }
+}
+
 function planRepository(
   wanted: EnterpriseWanted,
   repository: string,
@@ -77,10 +118,24 @@ export function makeEnterprisePlan(
   wanted: EnterpriseWanted,
   observed: EnterpriseObserved
 ): EnterprisePlan {
-  const ns = diffNamespace(wanted, observed.namespace)
-  const repositories = wanted.repositories.map((repository, i) =>
-    planRepository(wanted, repository, observed.repositories[i] ?? {})
+  const removing = wanted.ensure === 'absent'
+  // A namespace is never created to delete what it cannot hold, and never deleted.
+  const ns = removing ? { drift: [] } : diffNamespace(wanted, observed.namespace)
+  const listed = wanted.repositories.map((repository, i) =>
+    removing
+      ? planRemoval(wanted, repository, observed.repositories[i] ?? {}, 'ensure: absent')
+      : planRepository(wanted, repository, observed.repositories[i] ?? {})
   )
+  const pruned = (observed.pruned ?? []).map(p =>
+    planRemoval(
+      wanted,
+      p.repository,
+      { read: p.read },
+      `it matches prune pattern "${p.pattern}" and is not listed in repository`,
+      p.pattern
+    )
+  )
+  const repositories = [...listed, ...pruned]
   const policies = planPolicies(wanted, observed)
   const failure = ns.failure ?? policies.failure
   const warnings = [

@@ -72,6 +72,13 @@ export const VARIANTS = Object.freeze({
    * answers, SWR.400003).
    */
   eeMissing: Object.freeze(['404', '400']),
+  /** DELETE of an Enterprise Edition repository that succeeds: 200 (Harbor's) or 204. */
+  eeRepoDelete: Object.freeze(['200', '204']),
+  /**
+   * DELETE of an Enterprise Edition repository that an immutable tag rule keeps: 412 (Harbor's
+   * PRECONDITION answer for immutable artifacts) or 400.
+   */
+  eeImmutableDelete: Object.freeze(['412', '400']),
   /** PUT of an Enterprise Edition namespace: 200 or 204, both without a body. */
   eeNamespacePut: Object.freeze(['200', '204']),
   /**
@@ -93,6 +100,8 @@ export const ENTERPRISE_VARIANTS = Object.freeze([
   'eeNamespaceDuplicate',
   'eeMissing',
   'eeNamespacePut',
+  'eeRepoDelete',
+  'eeImmutableDelete',
   'eeRetentionRules',
   'eeFeatureGates'
 ])
