@@ -113,7 +113,7 @@ describe('Enterprise Edition ensure: absent', () => {
   })
 
   it.each(['412', '400'])(
-    'fails a repository that immutable tags keep (answered %s) with the code and what to do; the others proceed',
+    'fails a repository that a console-made immutable tag rule (scope "kep*") keeps (answered %s) with the code and what to do; the others proceed',
     async status => {
       await start({ eeImmutableDelete: status })
       emulator.push(INSTANCE, 'group', 'kept')
@@ -125,7 +125,7 @@ describe('Enterprise Edition ensure: absent', () => {
         template: 'immutable_template',
         tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: 'v*' }],
         scope_selectors: {
-          repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: 'kept' }]
+          repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: 'kep*' }]
         }
       })
       const run = await runAction(absent({ repository: 'kept\nfree' }))
@@ -166,6 +166,70 @@ describe('Enterprise Edition ensure: absent', () => {
       'Input "immutable_tags" only describes a repository that exists'
     )
     expect(emulator.log).toEqual([])
+  })
+})
+
+describe('Enterprise Edition: repositories taken down leave the scope of the rules that name them', () => {
+  it('narrows an immutable tag rule and the retention rules to what stays, removes a rule left empty, then deletes', async () => {
+    await start()
+    for (const name of ['app', 'web']) emulator.push(INSTANCE, 'group', name)
+    const rule = (pattern: string) => ({
+      priority: 0,
+      disabled: false,
+      action: 'immutable' as const,
+      template: 'immutable_template' as const,
+      tag_selectors: [
+        { kind: 'doublestar' as const, decoration: 'matches' as const, pattern: 'v*' }
+      ],
+      scope_selectors: {
+        repository: [{ kind: 'doublestar' as const, decoration: 'repoMatches' as const, pattern }]
+      }
+    })
+    emulator.addImmutableRule(INSTANCE, 'group', rule('{app,web}'))
+    emulator.addImmutableRule(INSTANCE, 'group', rule('app'))
+    emulator.addImmutableRule(INSTANCE, 'group', rule('web-*'))
+    // Seed the action's own retention rules for app and web with a present run.
+    const seeded = await runAction(
+      eeInputs(emulator, { repository: 'app\nweb', retention_keep_last: '5', registry: ADDRESS })
+    )
+    expect(errorsOf(seeded)).toBe('')
+    emulator.resetLog()
+    const run = await runAction(absent({ repository: 'app' }))
+    expect(errorsOf(run)).toBe('')
+    const state = emulator.instanceState(INSTANCE)
+    expect(state.repositories.map(r => r.name)).toEqual(['web'])
+    expect(
+      state.immutableRules.map(
+        r => (r['scope_selectors'] as { repository: { pattern: string }[] }).repository[0]?.pattern
+      )
+    ).toEqual(['web', 'web-*'])
+    const scopes = (
+      state.retentionPolicies[0]?.['rules'] as {
+        scope_selectors: { repository: { pattern: string }[] }
+      }[]
+    ).map(r => r.scope_selectors.repository[0]?.pattern)
+    expect(new Set(scopes)).toEqual(new Set(['web']))
+    // The scope changes go first: the rule scoped to app alone would keep it from being deleted.
+    const written = writes(emulator)
+    expect(written.at(-1)).toBe(`DELETE ${REPO}/app`)
+    expect(written.slice(0, -1).map(w => w.replace(/\d+$/, 'N'))).toEqual([
+      'PUT ~/namespaces/group/retention/policies/N',
+      'PUT ~/namespaces/group/immutabletagrules/N',
+      'DELETE ~/namespaces/group/immutabletagrules/N'
+    ])
+    expect(planOf(run.outputs).map(c => `${c.resource} ${c.action}`)).toEqual([
+      'retention update',
+      'immutability update',
+      'immutability delete',
+      'repository delete'
+    ])
+    // The last repository a policy names goes: the retention policy left with no rule goes too.
+    const last = await runAction(absent({ repository: 'web' }))
+    expect(errorsOf(last)).toBe('')
+    const after = emulator.instanceState(INSTANCE)
+    expect(after.repositories).toEqual([])
+    expect(after.retentionPolicies).toEqual([])
+    expect(after.immutableRules).toHaveLength(1)
   })
 })
 

@@ -7,6 +7,8 @@ import { diffImmutability } from './immutability.js'
 import { diffNamespace } from './namespace.js'
 import { diffRepository } from './repository.js'
 import { diffRetention, oneRuleRefusal } from './retention.js'
+import { immutabilityLeaving, retentionLeaving } from './scope.js'
+import { deletesAny } from './types.js'
 import type {
   EnterpriseObserved,
   EnterprisePlan,
@@ -84,7 +86,11 @@ function planRepository(
 }
 
 /** The namespace policies' changes; `failure` under on_drift: fail. */
-function planPolicies(wanted: EnterpriseWanted, observed: EnterpriseObserved) {
+function planPolicies(
+  wanted: EnterpriseWanted,
+  observed: EnterpriseObserved,
+  leaving: Set<string>
+) {
   const { namespace, repositories, retention, immutableTags, onDrift } = wanted
   const exists = observed.namespace !== 'missing'
   const kept = retention
@@ -106,8 +112,12 @@ function planPolicies(wanted: EnterpriseWanted, observed: EnterpriseObserved) {
       : undefined
   const refused: ChangeRecord[] =
     kept.change && refusal ? [{ ...kept.change, outcome: 'failed', error: refusal }] : []
+  const retentionChange = refusal
+    ? undefined
+    : retentionLeaving(namespace, exists ? observed.retention : undefined, kept.change, leaving)
+  const narrowed = exists ? immutabilityLeaving(namespace, observed.immutable, leaving) : []
   return {
-    changes: [...(kept.change && !refusal ? [kept.change] : []), ...immutable.changes],
+    changes: [...(retentionChange ? [retentionChange] : []), ...immutable.changes, ...narrowed],
     refused,
     warnings: [kept.warning, immutable.warning].filter((w): w is string => w !== undefined),
     ...(immutable.failure ? { failure: immutable.failure } : {})
@@ -136,7 +146,9 @@ export function makeEnterprisePlan(
     )
   )
   const repositories = [...listed, ...pruned]
-  const policies = planPolicies(wanted, observed)
+  // What is (or already was) taken down leaves the scope of the rules that name it.
+  const leaving = new Set(repositories.filter(r => r.absent && !r.failure).map(r => r.repository))
+  const policies = planPolicies(wanted, observed, leaving)
   const failure = ns.failure ?? policies.failure
   const warnings = [
     ...(ns.warning ? [ns.warning] : []),
@@ -160,10 +172,12 @@ export function makeEnterprisePlan(
 
 /** Every change in the order it applies: the namespace, the repositories, the policies. */
 export function enterpriseChanges(plan: EnterprisePlan): Change[] {
-  return [
-    ...(plan.namespaceChange ? [plan.namespaceChange] : []),
-    ...plan.repositories.flatMap(r => (r.change ? [r.change] : [])),
+  const repositories = plan.repositories.flatMap(r => (r.change ? [r.change] : []))
+  const policies = [
     ...plan.refused.map(({ outcome: _outcome, error: _error, ...change }) => change),
     ...plan.policies
   ]
+  // Repositories taken down leave the policies' scope before they are deleted.
+  const ordered = deletesAny(plan) ? [...policies, ...repositories] : [...repositories, ...policies]
+  return [...(plan.namespaceChange ? [plan.namespaceChange] : []), ...ordered]
 }

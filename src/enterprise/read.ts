@@ -51,10 +51,12 @@ async function readNamespaceState(
     const repositories = wanted.repositories.map(() => ({ read: { state: 'absent' as const } }))
     return withGate(client, wanted, { namespace, repositories })
   }
+  const removing = wanted.ensure === 'absent' || (wanted.prune ?? []).length > 0
   const [repositories, retention, immutable, pruned] = await Promise.all([
     readRepositories(client, wanted, concurrency),
-    wanted.retention ? client.listRetentionPolicies(wanted.namespace) : undefined,
-    wanted.immutableTags ? client.listImmutableRules(wanted.namespace) : undefined,
+    // Taking repositories down reads the policies too: they may name them (scope.ts).
+    wanted.retention || removing ? client.listRetentionPolicies(wanted.namespace) : undefined,
+    wanted.immutableTags || removing ? client.listImmutableRules(wanted.namespace) : undefined,
     (wanted.prune ?? []).length > 0 ? readPruned(client, wanted) : undefined
   ])
   return withGate(client, wanted, {

@@ -12,6 +12,7 @@ import {
 } from '../report.js'
 import type { EnterpriseApplied } from './apply.js'
 import {
+  deletesAny,
   isPushCreate,
   type EnterprisePlan,
   type EnterpriseWanted,
@@ -123,11 +124,12 @@ export function buildEnterpriseReport(
       ...(error !== undefined ? { error } : {})
     }
   })
-  const changes = [
-    ...(records.namespace ? [records.namespace] : []),
-    ...records.repositories.filter((r): r is ChangeRecord => r !== undefined),
-    ...records.policies
-  ]
+  const repositoryRecords = records.repositories.filter((r): r is ChangeRecord => r !== undefined)
+  // In the order they apply: repositories taken down leave the policies' scope first.
+  const ordered = deletesAny(plan)
+    ? [...records.policies, ...repositoryRecords]
+    : [...repositoryRecords, ...records.policies]
+  const changes = [...(records.namespace ? [records.namespace] : []), ...ordered]
   return {
     namespace: plan.namespace,
     dryRun: applied === undefined,

@@ -86,6 +86,11 @@ export interface EnterprisePlan {
   failure?: string
 }
 
+/** Whether the plan deletes a repository: then the namespace policies apply before it. */
+export function deletesAny(plan: Pick<EnterprisePlan, 'repositories'>): boolean {
+  return plan.repositories.some(r => r.change?.action === 'delete')
+}
+
 /** Whether a repository's change is the create a push makes, which no call carries out. */
 export function isPushCreate(change: Change): boolean {
   return change.resource === 'repository' && change.action === 'create'

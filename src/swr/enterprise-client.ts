@@ -460,6 +460,18 @@ export class SwrEnterpriseClient {
     )
   }
 
+  /** A policy that is already gone (404, or 400 SWR.400003) counts as deleted. */
+  async deleteRetentionPolicy(namespace: string, id: number): Promise<void> {
+    await this.call(
+      {
+        operation: `delete retention policy ${id} of namespace "${namespace}"`,
+        method: 'DELETE',
+        path: `${this.ns(namespace)}/retention/policies/${id}`
+      },
+      { ok: [200, 204], accept: isMissing, hint: permission('delete retention policies') }
+    )
+  }
+
   /** The namespace's immutable tag rules, from the instance-wide list (pages of 100). */
   async listImmutableRules(namespace: string): Promise<StoredImmutableRule[]> {
     return (

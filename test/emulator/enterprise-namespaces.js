@@ -170,7 +170,10 @@ function updateRepository(ctx, call, data) {
 function scopeNames(pattern, name) {
   if (pattern === '**') return true
   const alternation = /^\{([^{}]*)\}$/.exec(pattern)
-  return alternation ? alternation[1].split(',').includes(name) : pattern === name
+  if (alternation) return alternation[1].split(',').includes(name)
+  // "*" within a segment, as doublestar reads it.
+  const source = pattern.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')
+  return new RegExp(`^${source}$`).test(name)
 }
 
 /** Whether an enabled immutable tag rule of the namespace scopes the repository. */
