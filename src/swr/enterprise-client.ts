@@ -375,8 +375,7 @@ export class SwrEnterpriseClient {
    */
   async listRepositories(namespace: string): Promise<EnterpriseRepositoryInfo[]> {
     const operation = `list the repositories of namespace "${namespace}"`
-    const items: Record<string, unknown>[] = []
-    for (let offset = 0; ; offset += 100) {
+    const page = async (offset: number) => {
       const { json } = await this.call(
         {
           operation,
@@ -389,10 +388,21 @@ export class SwrEnterpriseClient {
       if (!isObject(json) || !Array.isArray(json['repositories'])) {
         throw new Error(`${operation} failed: the answer is not a list of repositories`)
       }
-      const page = json['repositories'].filter(isObject)
-      items.push(...page)
       const total = typeof json['total'] === 'number' ? json['total'] : undefined
-      if (page.length < 100 || (total !== undefined && items.length >= total)) break
+      return { items: json['repositories'].filter(isObject), total }
+    }
+    const first = await page(0)
+    const items = [...first.items]
+    if (first.total !== undefined) {
+      // The first page's total says how many more there are: read them all at once.
+      const offsets: number[] = []
+      for (let offset = 100; offset < first.total; offset += 100) offsets.push(offset)
+      for (const rest of await Promise.all(offsets.map(page))) items.push(...rest.items)
+    } else {
+      for (let last = first.items; last.length === 100;) {
+        last = (await page(items.length)).items
+        items.push(...last)
+      }
     }
     return items.flatMap(item => {
       const ns = item['namespace_name']
