@@ -176,6 +176,19 @@ describe('ensure: absent', () => {
     }
   )
 
+  it('under an SWR that refuses to delete a repository holding images (406 4060012), fails it saying to delete its images first; an empty one is deleted', async () => {
+    emulator.variants.deleteRepoWithImages = 'refuse-406'
+    emulator.addRepository('group', 'full', { num_images: 2 })
+    emulator.addRepository('group', 'empty', { num_images: 0 })
+    const run = await runAction(absent({ repository: 'full\nempty' }))
+    expect(run.exitCode).toBe(1)
+    const [full, empty] = resultOf<Entry>(run.outputs)
+    expect(full?.error).toContain('HTTP 406 SVCSTG.SWR.4060012')
+    expect(full?.error).toContain('delete its images')
+    expect(empty?.action).toBe('deleted')
+    expect(emulator.repository('group', 'full')).toBeDefined()
+  })
+
   it('stops at refused credentials: no further DELETE is sent', async () => {
     for (const name of ['a', 'b', 'c']) emulator.addRepository('group', name)
     emulator.inject({

@@ -88,6 +88,9 @@ function repositoryInfo(json: Record<string, unknown>, repository: string): Repo
 function deleteHint(answer: Answer): string | undefined {
   const permission = permissionHint('swr:repo:deleteRepo')(answer)
   if (permission) return permission
+  if (answer.status === 406 && answer.error.code === CODES.repositoryHasImages) {
+    return 'This SWR refuses to delete a repository that still holds images: delete its images (in the SWR console, or with DELETE .../repos/{repository}/tags/{tag}), then run again; the other repositories were handled'
+  }
   if ([400, 406, 409, 412, 423].includes(answer.status)) {
     return 'SWR says the repository cannot be deleted now: do what its message says (or delete it in the SWR console), then run again; the other repositories were handled'
   }

@@ -138,6 +138,10 @@ function deleteRepository(ctx, call) {
     const { status, code } = statusAndCode(refused)
     return call.error(status, code, `The repository ${found.key} cannot be deleted now`)
   }
+  if (found.record.num_images > 0 && variant(ctx, 'deleteRepoWithImages') === 'refuse-406') {
+    const message = 'The repository cannot be deleted because it contains images'
+    return call.error(406, 'SVCSTG.SWR.4060012', message)
+  }
   for (const kept of ['repositories', 'retentions', 'sharing', 'syncRules'])
     ctx.state[kept].delete(found.key)
   return variant(ctx, 'deleteRepoSuccess') === '200'

@@ -29,6 +29,12 @@ export const VARIANTS = Object.freeze({
    * with an empty object (the issue allows it; no source shows the live answer).
    */
   deleteRepoSuccess: Object.freeze(['204', '200']),
+  /**
+   * DELETE .../repos/{repository} of a repository that holds images: deleted with them (the
+   * current OTC reference lists no refusal), or refused with 406 4060012 (the older OTC
+   * reference: "The repository cannot be deleted because it contains images").
+   */
+  deleteRepoWithImages: Object.freeze(['delete', 'refuse-406']),
   /** The answer once the account's repository quota is reached: "status-code". */
   repositoryQuotaAnswer: Object.freeze(['500-5007019', '400-4000098']),
   /**
