@@ -90,4 +90,34 @@ describe('ensure: absent with replicate_to', () => {
     expect(resultOf<Entry>(result.outputs)[0]?.action).toBe('absent')
     expect(emulator.inRegion('ap-southeast-1').repository('group', 'app')).toBeUndefined()
   })
+
+  it('prunes a repository with its auto-sync rule and its replica, and leaves the listed one and its replica', async () => {
+    for (const name of ['app', 'app-pr-1']) {
+      emulator.addRepository('group', name)
+      emulator.addSyncRule('group', name, {
+        remoteRegionId: 'ap-southeast-1',
+        remoteNamespace: 'group'
+      })
+      emulator.inRegion('ap-southeast-1').addRepository('group', name)
+    }
+    const result = await run({
+      repository: 'app',
+      prune: 'app-pr-*',
+      replicate_to: 'ap-southeast-1'
+    })
+    expect(errorsOf(result)).toBe('')
+    expect(emulator.repository('group', 'app-pr-1')).toBeUndefined()
+    expect(emulator.inRegion('ap-southeast-1').repository('group', 'app-pr-1')).toBeUndefined()
+    expect(emulator.repository('group', 'app')).toBeDefined()
+    expect(emulator.inRegion('ap-southeast-1').repository('group', 'app')).toBeDefined()
+    expect(emulator.syncRules('group', 'app')).toHaveLength(1)
+    expect(
+      emulator.log.filter(e => e.method === 'DELETE').map(e => `${e.region} ${e.rawPath}`)
+    ).toEqual([
+      'cn-north-4 /v2/manage/namespaces/group/repos/app-pr-1/sync_repo',
+      'cn-north-4 /v2/manage/namespaces/group/repos/app-pr-1',
+      'ap-southeast-1 /v2/manage/namespaces/group/repos/app-pr-1'
+    ])
+    expect(result.outputs['replica_paths']).toBe('swr.ap-southeast-1.myhuaweicloud.com/group/app')
+  })
 })
