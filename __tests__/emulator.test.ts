@@ -1008,6 +1008,8 @@ describe('Enterprise Edition: what the emulator exports', () => {
       'eeNamespaceDuplicate',
       'eeMissing',
       'eeNamespacePut',
+      'eeRepoDelete',
+      'eeImmutableDelete',
       'eeRetentionRules',
       'eeFeatureGates'
     ])
@@ -1016,6 +1018,8 @@ describe('Enterprise Edition: what the emulator exports', () => {
       '409',
       '404',
       '200',
+      '200',
+      '412',
       'many',
       'listed'
     ])

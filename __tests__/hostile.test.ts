@@ -95,7 +95,8 @@ const STANDARD_OUTPUTS = [
   'result',
   'plan',
   'replica_paths',
-  'changed'
+  'changed',
+  'deleted'
 ]
 
 /**

@@ -1,6 +1,510 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 4667:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  q: () => (/* binding */ checkDeletions),
+  c: () => (/* binding */ converge)
+});
+
+// EXTERNAL MODULE: ./src/resources/organization.ts
+var resources_organization = __nccwpck_require__(1922);
+// EXTERNAL MODULE: ./src/resources/repository.ts
+var resources_repository = __nccwpck_require__(625);
+// EXTERNAL MODULE: ./src/resources/attachments.ts + 1 modules
+var attachments = __nccwpck_require__(6907);
+// EXTERNAL MODULE: ./src/resources/replication.ts
+var replication = __nccwpck_require__(7139);
+// EXTERNAL MODULE: ./src/resources/permissions.ts
+var permissions = __nccwpck_require__(8225);
+// EXTERNAL MODULE: ./src/resources/access-change.ts
+var access_change = __nccwpck_require__(4104);
+;// CONCATENATED MODULE: ./src/plan.ts
+// The plan: what the inputs want, compared with what was read, as a list of changes. Pure
+// functions of data (no I/O), so a dry run and a real run plan alike from the same state.
+
+
+
+
+
+
+
+
+/** The settings a repository will have once its planned change is made. */
+function settingsAfter(read, change) {
+    if (change?.after)
+        return change.after;
+    return read.state === 'exists' ? (0,resources_repository/* settingsOf */.f5)(read.info) : undefined;
+}
+function planRepository(wanted, repository, observation) {
+    const name = `${wanted.namespace}/${repository}`;
+    const base = { repository, name, observation, changes: [], drift: [], warnings: [] };
+    if (observation.error !== undefined || !observation.read) {
+        return { ...base, failure: observation.error ?? `${name} was not read` };
+    }
+    const repo = (0,resources_repository/* diffRepository */.CZ)(name, observation.read, wanted);
+    if (repo.failure)
+        return { ...base, drift: repo.drift, failure: repo.failure };
+    if (wanted.shareWith && settingsAfter(observation.read, repo.change)?.is_public) {
+        const failure = `Repository "${name}" is public, and SWR shares only private repositories: drop share_with, or make it private (is_public: false with on_drift: update).`;
+        return { ...base, drift: repo.drift, failure };
+    }
+    const exists = observation.read.state === 'exists';
+    const diffs = attachments/* ATTACHMENTS */.D.filter(a => a.wanted(wanted)).map(a => a.diff(wanted, name, exists ? (observation[a.key] ?? []) : undefined));
+    const failure = diffs.find(d => d.failure !== undefined)?.failure;
+    if (failure)
+        return { ...base, drift: repo.drift, failure };
+    const changes = [...(repo.change ? [repo.change] : []), ...diffs.flatMap(d => d.changes)];
+    const warnings = [repo.warning, ...diffs.map(d => d.warning)];
+    return {
+        ...base,
+        changes,
+        drift: repo.drift,
+        warnings: warnings.filter((w) => w !== undefined)
+    };
+}
+/**
+ * Taking a repository down: its auto-sync rules first (so that nothing copies an image to a
+ * replica again), then the repository, then its replica in each target of replicate_to. What
+ * does not exist needs no change; organizations are never deleted.
+ */
+function planRemoval(wanted, repository, observation, why, prunedBy) {
+    const name = `${wanted.namespace}/${repository}`;
+    const base = {
+        repository,
+        name,
+        observation,
+        changes: [],
+        drift: [],
+        warnings: [],
+        absent: true,
+        ...(prunedBy !== undefined ? { prunedBy } : {})
+    };
+    if (observation.error !== undefined || !observation.read) {
+        return { ...base, failure: observation.error ?? `${name} was not read` };
+    }
+    const changes = [];
+    if (observation.read.state === 'exists') {
+        for (const rule of observation.syncRules ?? []) {
+            const reason = `${why}; its auto-sync to ${(0,replication/* targetKey */.hD)(rule)} goes first, so that no image is copied there again`;
+            changes.push((0,access_change/* accessChange */.L)('replication', name, 'delete', rule, null, reason));
+        }
+        changes.push((0,resources_repository/* deleteRepositoryChange */.iZ)(name, observation.read.info, why));
+    }
+    for (const target of wanted.replicateTo ?? []) {
+        const replica = observation.replicas?.[(0,replication/* targetKey */.hD)(target)];
+        if (replica?.state !== 'exists')
+            continue;
+        const reason = `${why}; the replica auto-sync made of ${name}`;
+        const replicaName = `${target.namespace}/${repository}`;
+        changes.push((0,resources_repository/* deleteRepositoryChange */.iZ)(replicaName, replica.info, reason, target.region));
+    }
+    return { ...base, changes };
+}
+/**
+ * Each repository's plan, in the order given, then the pruned ones; none depends on the
+ * targets' organizations.
+ */
+function planRepositories(wanted, observed) {
+    const listed = wanted.repositories.map((repository, i) => {
+        const observation = observed.repositories[i] ?? {};
+        return wanted.ensure === 'absent'
+            ? planRemoval(wanted, repository, observation, 'ensure: absent')
+            : planRepository(wanted, repository, observation);
+    });
+    const pruned = (observed.pruned ?? []).map(p => planRemoval(wanted, p.repository, p.observation, `it matches prune pattern "${p.pattern}" and is not listed in repository`, p.pattern));
+    return [...listed, ...pruned];
+}
+/** The repositories the plan deletes ("group/app", a replica's with its region). */
+function deletionsOf(plans) {
+    return plans.flatMap(p => p.changes
+        .filter(c => c.resource === 'repository' && c.action === 'delete')
+        .map(c => (c.region ? `${c.name} (${c.region})` : c.name)));
+}
+/** The targets some repository will need a new auto-sync rule to: their organizations are read. */
+function targetsNeeded(plans) {
+    const keys = plans.flatMap(p => p.changes
+        // A replacement makes its rule anew: its target organization may be gone meanwhile.
+        .filter(c => c.resource === 'replication' && (c.action === 'create' || c.action === 'replace'))
+        .map(c => (0,replication/* targetKey */.hD)(c.after)));
+    return [...new Set(keys)];
+}
+/** The whole plan; `repositories` when they were planned already, to find the targets. */
+function makePlan(wanted, observed, repositories = planRepositories(wanted, observed)) {
+    const creates = repositories.some(r => r.changes.some(c => c.resource === 'repository' && c.action === 'create'));
+    const organization = (0,resources_organization/* diffOrganization */.vJ)(wanted.namespace, observed.organization, creates);
+    const targetOrganizations = [...(observed.targets ?? [])]
+        .filter(([, state]) => state === 'missing')
+        .map(([key]) => {
+        const [region, namespace] = key.split('/');
+        return {
+            ...(0,resources_organization/* createOrganizationChange */.uL)(namespace),
+            region,
+            reason: `auto-sync copies images to ${key}, and the organization does not exist there`
+        };
+    });
+    const targetErrors = Object.fromEntries([...(observed.targets ?? [])].flatMap(([key, state]) => typeof state === 'object' ? [[key, state.error]] : []));
+    const organizationPermissions = planOrganizationGrants(wanted, observed);
+    return {
+        namespace: wanted.namespace,
+        ...(organization ? { organization } : {}),
+        targetOrganizations,
+        targetErrors,
+        repositories,
+        ...(organizationPermissions ? { organizationPermissions } : {})
+    };
+}
+function planOrganizationGrants(wanted, observed) {
+    if (!wanted.organizationPermissions)
+        return undefined;
+    const read = observed.organizationGrants;
+    if (read && !Array.isArray(read))
+        return { changes: [], failure: read.error };
+    const diff = (0,permissions/* diffGrants */.VU)('organization-permission', wanted.namespace, `Organization "${wanted.namespace}"`, 'organization_permissions', wanted.organizationPermissions, read, wanted.onDrift);
+    return { ...diff, found: read ?? [] };
+}
+/** Every change of the plan in the order it applies: the organization first. */
+function changesOf(plan) {
+    return [
+        ...(plan.organization ? [plan.organization] : []),
+        ...plan.targetOrganizations,
+        ...plan.repositories.flatMap(r => r.changes),
+        ...(plan.organizationPermissions?.changes ?? [])
+    ];
+}
+
+// EXTERNAL MODULE: ./src/pool.ts
+var pool = __nccwpck_require__(9537);
+// EXTERNAL MODULE: ./src/http/errors.ts
+var errors = __nccwpck_require__(8549);
+// EXTERNAL MODULE: ./src/resources/waiting.ts
+var waiting = __nccwpck_require__(5850);
+// EXTERNAL MODULE: ./src/read.ts
+var read = __nccwpck_require__(2883);
+;// CONCATENATED MODULE: ./src/apply.ts
+// Applies a plan: the organization first, then each repository's changes in order, several
+// repositories at once. Where SWR's answers show the plan was made on a world that has moved
+// (another run created the repository; the organization turned out missing), the affected
+// part is read again and planned again, as a controller's reconcile loop does.
+
+
+
+
+
+
+
+
+
+/**
+ * The organization, shared by the batch: created once, by the planned change or by the first
+ * repository whose create shows it missing, while the others wait for that one request.
+ */
+class OrganizationGate {
+    ctx;
+    record;
+    creating;
+    seenExisting = false;
+    constructor(ctx) {
+        this.ctx = ctx;
+    }
+    ensure(change = (0,resources_organization/* createOrganizationChange */.uL)(this.ctx.wanted.namespace)) {
+        this.creating ??= (async () => {
+            const { clients, wanted, log } = this.ctx;
+            try {
+                const outcome = await (0,resources_organization/* applyOrganization */.i6)(clients.swr, wanted.namespace);
+                this.record = { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
+                log.info(`Organization "${wanted.namespace}": ${outcome === 'created' ? 'created' : 'created by another run at the same time'}`);
+            }
+            catch (err) {
+                this.record = { ...change, outcome: 'failed', error: (0,errors/* failureOf */.g5)(err) };
+                throw err;
+            }
+        })();
+        return this.creating;
+    }
+    /**
+     * After a create answered 400, 403 or 404: true when the organization was missing and now is
+     * not. While this run creates the organization, or once it has, any such refusal is taken as
+     * the organization not showing yet (the create is sent again): a read of the organization
+     * proves nothing then, as it may answer after the create and the refusal before it.
+     */
+    async recover(organizationMissing) {
+        const ours = () => this.creating !== undefined;
+        if (!ours() && !organizationMissing && !(await this.readsMissing()) && !ours())
+            return false;
+        if (!ours()) {
+            const { namespace } = this.ctx.wanted;
+            this.ctx.log.info(`Plan: one more change, found while applying: + organization ${namespace}: create (a repository create showed it does not exist)`);
+        }
+        await this.ensure();
+        return true;
+    }
+    /** A failed read leaves the create's own error to stand. */
+    async readsMissing() {
+        if (this.seenExisting)
+            return false;
+        const { clients, wanted } = this.ctx;
+        const state = await clients.swr
+            .readOrganization(wanted.namespace)
+            .catch(() => 'exists');
+        // Once seen by a run that did not create it, it stays; after our own create, SWR may lag.
+        if (state === 'exists' && this.creating === undefined)
+            this.seenExisting = true;
+        return state === 'missing';
+    }
+}
+async function createRepository(ctx, gate, repository, settings) {
+    const { wanted, waiting } = ctx;
+    const client = ctx.clients.swr;
+    // No repository can go in an organization that could not be created.
+    if (gate.record?.outcome === 'failed')
+        throw new Error(gate.record.error);
+    for (let attempt = 0;; attempt++) {
+        const result = await client.createRepository(wanted.namespace, repository, settings);
+        if (result.outcome === 'created')
+            return { outcome: 'created', lost: result.lost };
+        if (result.outcome === 'exists')
+            return { outcome: 'exists', lost: false };
+        if (!(await gate.recover(result.organizationMissing)))
+            throw result.error;
+        const delay = attempt === 0 ? 0 : waiting.delays[attempt - 1];
+        if (delay === undefined) {
+            throw new Error(`create repository "${wanted.namespace}/${repository}" failed: organization "${wanted.namespace}" still reads as missing after it was created (${attempt + 1} tries, the last answered HTTP ${result.error.status}${result.error.error.code ? ` ${result.error.error.code}` : ''})`);
+        }
+        if (delay > 0)
+            await waiting.sleep(delay);
+    }
+}
+/** Reads a repository just created or found, waiting while SWR does not show it yet. */
+async function readBack(ctx, repository) {
+    const { wanted } = ctx;
+    let info;
+    await (0,waiting/* untilVisible */.d)(ctx.waiting, async () => {
+        const read = await ctx.clients.swr.readRepository(wanted.namespace, repository);
+        if (read.state !== 'exists')
+            return 'absent';
+        info = read.info;
+        return 'done';
+    }, tries => `read repository "${wanted.namespace}/${repository}" failed: it still reads as missing after it was created (${tries} reads)`);
+    return info;
+}
+/** Another run created the repository between our read and our create: plan it again. */
+async function replan(ctx, repository) {
+    const info = await readBack(ctx, repository);
+    const observation = await (0,read/* readAttachments */.V_)(ctx.clients, ctx.wanted, repository, info);
+    return planRepository(ctx.wanted, repository, observation);
+}
+async function applyCreate(ctx, gate, progress, change) {
+    const repository = progress.plan.repository;
+    const settings = change.after;
+    const result = await createRepository(ctx, gate, repository, settings);
+    if (result.outcome === 'exists') {
+        ctx.log.info(`Repository "${change.name}": created by another run at the same time`);
+        progress.plan = await replan(ctx, repository);
+        if (progress.plan.failure)
+            progress.error = progress.plan.failure;
+        return { record: { ...change, outcome: 'found done' }, replanned: true };
+    }
+    progress.created = true;
+    if (ctx.readBackPaths)
+        progress.info = await readBack(ctx, repository);
+    if (!result.lost)
+        return { record: { ...change, outcome: 'done' } };
+    const note = 'its answer was lost; a read shows the repository, so this run most likely created it';
+    ctx.log.info(`Repository "${change.name}": ${note}`);
+    return { record: { ...change, outcome: 'done', note } };
+}
+/**
+ * Deletes a repository (a replica in its own region): one that SWR says is gone already was
+ * deleted by another run, and one whose answer was lost counts as deleted once a read shows it
+ * gone.
+ */
+async function applyDelete(ctx, change) {
+    const slash = change.name.indexOf('/');
+    const namespace = change.name.slice(0, slash);
+    const repository = change.name.slice(slash + 1);
+    const client = change.region ? ctx.clients.inRegion(change.region) : ctx.clients.swr;
+    const where = change.region ? ` in ${change.region}` : '';
+    const result = await client.deleteRepository(namespace, repository);
+    if (result.outcome === 'absent') {
+        ctx.log.info(`Repository "${change.name}"${where}: deleted by another run at the same time`);
+        return { record: { ...change, outcome: 'found done' } };
+    }
+    ctx.log.info(`Repository "${change.name}"${where}: deleted`);
+    if (!result.lost)
+        return { record: { ...change, outcome: 'done' } };
+    const note = 'its answer was lost; a read shows the repository gone, so this run deleted it';
+    ctx.log.info(`Repository "${change.name}"${where}: ${note}`);
+    return { record: { ...change, outcome: 'done', note } };
+}
+async function applyChange(ctx, gate, progress, change) {
+    const { clients, wanted } = ctx;
+    const repository = progress.plan.repository;
+    const attachment = (0,attachments/* attachmentFor */.h)(change.resource);
+    if (change.resource === 'repository' && change.action === 'delete') {
+        return applyDelete(ctx, change);
+    }
+    else if (attachment) {
+        const attached = {
+            ...clients,
+            namespace: wanted.namespace,
+            waiting: ctx.waiting,
+            failedTargets: ctx.failedTargets
+        };
+        const outcome = await attachment.apply(attached, repository, change);
+        if (outcome === 'found done')
+            return { record: { ...change, outcome } };
+    }
+    else if (change.action === 'update') {
+        const settings = change.after;
+        await clients.swr.updateRepository(wanted.namespace, repository, settings);
+    }
+    else {
+        return applyCreate(ctx, gate, progress, change);
+    }
+    return { record: { ...change, outcome: 'done' } };
+}
+/** Applies changes in order; after a failure the rest are skipped (each needs the one before). */
+async function applyChanges(ctx, gate, progress, changes) {
+    const records = [];
+    // A grant needs only the repository: one that fails leaves the other grants to be made.
+    let blocking = progress.error !== undefined;
+    for (const change of changes) {
+        const grant = change.resource === 'repository-permission';
+        if (blocking || (progress.error !== undefined && !grant)) {
+            records.push({ ...change, outcome: 'skipped' });
+            continue;
+        }
+        try {
+            const { record, replanned } = await applyChange(ctx, gate, progress, change);
+            records.push(record);
+            // The rest of the old plan was made for a repository that did not exist: drop it.
+            if (replanned)
+                return [...records, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))];
+        }
+        catch (err) {
+            const error = (0,errors/* failureOf */.g5)(err);
+            progress.error ??= error;
+            if (!grant || err instanceof errors/* CredentialsRefused */.Rl)
+                blocking = true;
+            records.push({ ...change, outcome: 'failed', error });
+        }
+    }
+    return records;
+}
+/** A replication target's organization, created in its own region. */
+async function applyTarget(ctx, change) {
+    const region = change.region;
+    try {
+        const outcome = await (0,resources_organization/* applyOrganization */.i6)(ctx.clients.inRegion(region), change.name);
+        const words = outcome === 'created' ? 'created' : 'created by another run at the same time';
+        ctx.log.info(`Organization "${change.name}" in ${region}: ${words}`);
+        return { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
+    }
+    catch (err) {
+        const message = err instanceof resources_organization/* ForeignOrganizationError */._7 ? (0,resources_organization/* foreignTarget */.ci)(change.name, region) : (0,errors/* failureOf */.g5)(err);
+        ctx.failedTargets.set((0,replication/* targetKey */.hD)({ region, namespace: change.name }), message);
+        return { ...change, outcome: 'failed', error: message };
+    }
+}
+async function applyPlan(plan, options) {
+    const failedTargets = new Map(Object.entries(plan.targetErrors));
+    const ctx = { ...options, failedTargets };
+    const gate = new OrganizationGate(ctx);
+    // The run's organization first: without it nothing would be copied to the targets' ones,
+    // which are then made every region at once. A failure is each dependent change's to report.
+    if (plan.organization)
+        await gate.ensure(plan.organization).catch(() => undefined);
+    const sourceFailed = gate.record?.outcome === 'failed';
+    const targetOrganizations = sourceFailed
+        ? plan.targetOrganizations.map(change => ({ ...change, outcome: 'skipped' }))
+        : await Promise.all(plan.targetOrganizations.map(change => applyTarget(ctx, change)));
+    const repositories = await (0,pool/* mapPool */.P)(plan.repositories, ctx.concurrency, async (rp) => {
+        const progress = {
+            created: false,
+            plan: rp,
+            ...(rp.failure ? { error: rp.failure } : {})
+        };
+        const records = await applyChanges(ctx, gate, progress, rp.changes);
+        const applied = { plan: progress.plan, records, created: progress.created };
+        if (progress.info)
+            applied.info = progress.info;
+        if (progress.error !== undefined)
+            applied.error = progress.error;
+        return applied;
+    });
+    // After the repositories: a repository create may be what made the organization.
+    const organizationPermissions = await applyOrganizationGrants(ctx, gate, plan);
+    return {
+        ...(gate.record ? { organization: gate.record } : {}),
+        targetOrganizations,
+        repositories,
+        organizationPermissions
+    };
+}
+/** The organization's grants, all at once: each is one user's, and needs only the organization. */
+async function applyOrganizationGrants(ctx, gate, plan) {
+    const changes = plan.organizationPermissions?.changes ?? [];
+    const failed = gate.record?.outcome === 'failed' ? gate.record.error : undefined;
+    return Promise.all(changes.map(async (change) => {
+        if (failed !== undefined)
+            return { ...change, outcome: 'skipped' };
+        try {
+            const scope = { namespace: ctx.wanted.namespace };
+            const outcome = await (0,permissions/* applyGrant */.VN)(ctx.clients.permissions, scope, change, ctx.waiting);
+            return { ...change, outcome };
+        }
+        catch (err) {
+            return { ...change, outcome: 'failed', error: (0,errors/* failureOf */.g5)(err) };
+        }
+    }));
+}
+
+// EXTERNAL MODULE: ./src/report.ts
+var report = __nccwpck_require__(665);
+;// CONCATENATED MODULE: ./src/converge.ts
+// One pass of read -> plan -> apply. A dry run stops after the plan; both report through the
+// same function, so what a dry run says is what a real run from the same state does.
+
+
+
+
+
+/** A plan that deletes more repositories than max_deletions allows, named, stops the run. */
+function checkDeletions(deletions, max) {
+    if (max === undefined || deletions.length <= max)
+        return;
+    throw new Error(`The plan deletes ${deletions.length} repositories, more than max_deletions (${max}) allows: ${deletions.join(', ')}. Nothing was changed. If these are meant to go, raise max_deletions; otherwise check repository, ensure and prune.`);
+}
+async function converge(wanted, clients, options) {
+    const { dryRun, concurrency, log, waiting, paths } = options;
+    // The users' ids from IAM (reads, made in a dry run too) while SWR is read.
+    const [observed, resolved] = await Promise.all([
+        (0,read/* readState */.un)(clients, wanted, { concurrency, dryRun }),
+        (0,permissions/* resolveWanted */.iM)(wanted, clients.iam)
+    ]);
+    wanted = resolved;
+    const repositories = planRepositories(wanted, observed);
+    const targets = targetsNeeded(repositories);
+    if (targets.length > 0)
+        observed.targets = await (0,read/* readTargets */.R0)(targets, clients.inRegion);
+    const plan = makePlan(wanted, observed, repositories);
+    options.onPlan(changesOf(plan));
+    checkDeletions(deletionsOf(plan.repositories), options.maxDeletions);
+    if (dryRun)
+        return (0,report/* buildReport */.FK)(wanted, plan, undefined, paths);
+    const readBackPaths = !paths.registryOverride && !paths.knownHost;
+    const ctx = { clients, wanted, log, waiting, concurrency, readBackPaths };
+    return (0,report/* buildReport */.FK)(wanted, plan, await applyPlan(plan, ctx), paths);
+}
+
+
+/***/ }),
+
 /***/ 5922:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -299,7 +803,8 @@ function writeOutputs(report, rules) {
         ['result', (0,runner/* redact */.E$)(JSON.stringify(report.repositories))],
         ['plan', (0,runner/* redact */.E$)(JSON.stringify((0,src_report/* planOutput */.pp)(report.changes)))],
         ['replica_paths', report.replicaPaths.join('\n')],
-        ['changed', String(changedOf(report))]
+        ['changed', String(changedOf(report))],
+        ['deleted', report.deleted.join('\n')]
     ]);
 }
 
@@ -836,7 +1341,10 @@ function readExceptions(value, instance) {
     });
 }
 
+// EXTERNAL MODULE: ./src/github/lifecycle-inputs.ts
+var lifecycle_inputs = __nccwpck_require__(3773);
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
+
 
 
 
@@ -960,8 +1468,9 @@ function readNames(input) {
         throw invalid('namespace', namespace, (0,names/* whyInvalid */.Eb)(problems, names/* ORGANIZATION_RULE */.Db));
     }
     const { items: repositories, duplicates } = parseList(input('repository'));
-    if (repositories.length === 0) {
-        throw new InputError('Input "repository" is required: one repository name or several, one per line.');
+    // A prune sweep may keep nothing: every repository matching its patterns goes.
+    if (repositories.length === 0 && !input('prune').trim()) {
+        throw new InputError('Input "repository" is required: one repository name or several, one per line (it may be empty only with prune).');
     }
     for (const repository of repositories) {
         const problems = (0,names/* repositoryNameProblems */.ij)(repository);
@@ -1029,6 +1538,8 @@ function readLocation(env, input) {
 function getInputs(env, now = new Date()) {
     const input = name => (0,runner/* getInput */.V4)(name, env);
     const names = readNames(input);
+    // Before the settings: a present-only setting given with ensure: absent is named as such.
+    const lifecycle = (0,lifecycle_inputs/* readLifecycle */.DO)(input);
     const location = readLocation(env, input);
     // Before the settings, so that an input an instance cannot use is named as such.
     const enterprise = readEnterprise(input, env, location);
@@ -1054,7 +1565,8 @@ function getInputs(env, now = new Date()) {
         ...access,
         ...permissions,
         ...(iamEndpoint ? { iamEndpoint } : {}),
-        ...(enterprise ? { enterprise } : {})
+        ...(enterprise ? { enterprise } : {}),
+        lifecycle
     };
 }
 /** IAM's endpoint, when some grant names a user by name alone (its id is then looked up). */
@@ -1104,6 +1616,100 @@ function tuningFromEnv(env) {
             budgetMs: read('SWR_ACTION_RETRY_BUDGET_MS', 300_000, [1, 21_600_000])
         }
     };
+}
+
+
+/***/ }),
+
+/***/ 3773:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DO: () => (/* binding */ readLifecycle),
+/* harmony export */   SG: () => (/* binding */ patternRegExp)
+/* harmony export */ });
+/* unused harmony exports PRUNE_RULE, matchesAny */
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1526);
+// The inputs that take repositories down (ensure, prune, max_deletions), checked before any
+// request: a present-only setting given with ensure: absent, or a prune pattern outside the
+// glob syntax, is the user's mistake, named with its value.
+
+/**
+ * Inputs that only describe a repository that exists, with their defaults (the runner passes
+ * a default as if it were given, so only another value counts as given).
+ */
+const PRESENT_ONLY = [
+    ['category', ''],
+    ['is_public', ''],
+    ['description', ''],
+    ['on_drift', 'warn'],
+    ['retention_keep_last', ''],
+    ['retention_keep_days', ''],
+    ['retention_exceptions', ''],
+    ['retention_keep_signatures', 'true'],
+    ['share_with', ''],
+    ['immutable_tags', ''],
+    ['replicate_override', 'false'],
+    ['organization_permissions', ''],
+    ['repository_permissions', '']
+];
+const PRUNE_RULE = 'it must be a repository name pattern: lower-case letters, digits, ".", "_", "-" and "/", with "*" for any characters within one "/"-separated segment and "**" for any number of whole segments (no other syntax)';
+/** One segment of a pattern: name characters and single "*"s, or exactly "**". */
+const SEGMENT = /^(\*\*|[a-z0-9._*-]+)$/;
+function isValidPattern(pattern) {
+    if (pattern.length > 256)
+        return false;
+    return pattern
+        .split('/')
+        .every(segment => SEGMENT.test(segment) && (segment === '**' || !segment.includes('**')));
+}
+/**
+ * The regular expression a prune pattern stands for: "*" is any run of characters but "/",
+ * "**" any number of whole segments (so "a/**" matches "a/b/c" but not "a" itself).
+ */
+function patternRegExp(pattern) {
+    const segments = pattern.split('/').map(segment => segment === '**'
+        ? '**'
+        : segment
+            .split('*')
+            .map(part => part.replace(/[.]/g, '\\.'))
+            .join('[^/]*'));
+    let source = '';
+    segments.forEach((segment, i) => {
+        const last = i === segments.length - 1;
+        if (segment === '**')
+            source += last ? '.+' : '(?:[^/]+/)*';
+        else
+            source += segment + (last ? '' : '/');
+    });
+    return new RegExp(`^${source}$`);
+}
+const matchesAny = (patterns, name) => patterns.some(p => p.test(name));
+function readLifecycle(input) {
+    const ensure = input('ensure') || 'present';
+    if (ensure !== 'present' && ensure !== 'absent') {
+        throw (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('ensure', ensure, 'it must be "present" (create or converge) or "absent" (delete)');
+    }
+    if (ensure === 'absent') {
+        const given = PRESENT_ONLY.filter(([name, fallback]) => {
+            const value = input(name);
+            return value !== '' && value !== fallback;
+        }).map(([name]) => `"${name}"`);
+        if (given.length > 0) {
+            const names = given.join(', ');
+            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input${given.length === 1 ? '' : 's'} ${names} only describe${given.length === 1 ? 's' : ''} a repository that exists, and ensure is "absent": the repositories are deleted. Drop ${given.length === 1 ? 'it' : 'them'}, or set ensure to "present".`);
+        }
+    }
+    const prune = [...new Set((0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .linesOf */ .Dx)(input('prune')))];
+    for (const pattern of prune) {
+        if (!isValidPattern(pattern))
+            throw (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .invalidEntry */ .gH)('prune', pattern, prune.length, PRUNE_RULE);
+    }
+    const maxInput = input('max_deletions') || '10';
+    if (!/^\d+$/.test(maxInput) || Number(maxInput) > 1_000_000) {
+        throw (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('max_deletions', maxInput, 'it must be a whole number from 0 to 1000000');
+    }
+    return { ensure, prune, maxDeletions: Number(maxInput) };
 }
 
 
@@ -1220,14 +1826,19 @@ function failureTotal(report) {
  * A short group title in plain words, whatever the batch's length: "Ensure group/app exists".
  * `where` names an Enterprise Edition instance.
  */
-function groupTitle(namespace, repositories, dryRun, where = '') {
+function groupTitle(namespace, repositories, dryRun, where = '', lifecycle = { ensure: 'present', prune: [] }) {
     const names = repositories.map(r => `${namespace}/${r}`);
+    const one = lifecycle.ensure === 'absent' ? 'is absent' : 'exists';
+    const many = lifecycle.ensure === 'absent' ? 'are absent' : 'exist';
     const what = repositories.length > 3
-        ? `${repositories.length} repositories exist in ${namespace}`
+        ? `${repositories.length} repositories ${many} in ${namespace}`
         : names.length === 1
-            ? `${names[0]} exists`
-            : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} exist`;
-    const title = `Ensure ${what}${where ? ` ${where}` : ''}`;
+            ? `${names[0]} ${one}`
+            : names.length === 0
+                ? `only the listed repositories of ${namespace} ${many}`
+                : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} ${many}`;
+    const pruning = lifecycle.prune.length > 0 ? `, pruning ${lifecycle.prune.join(', ')}` : '';
+    const title = `Ensure ${what}${where ? ` ${where}` : ''}${pruning}`;
     return dryRun ? `${title} (dry run: nothing is changed)` : title;
 }
 
@@ -1777,7 +2388,7 @@ function failureOf(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4073);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3174);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -1786,7 +2397,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4073:
+/***/ 3174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1993,752 +2604,10 @@ function longTermDockerLogin(region, accessKeyId, secretAccessKey) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/resources/organization.ts
-/** Any repository found proves the organization; SWR's organization-not-found code disproves it. */
-function organizationFromReads(reads) {
-    if (reads.some(read => read?.state === 'exists'))
-        return 'exists';
-    if (reads.some(read => read?.state === 'absent' && read.organizationMissing))
-        return 'missing';
-    return 'unknown';
-}
-function createOrganizationChange(namespace) {
-    return {
-        resource: 'organization',
-        name: namespace,
-        action: 'create',
-        before: null,
-        after: { namespace },
-        reason: 'the organization does not exist, and a repository is to be created in it'
-    };
-}
-/** The organization's change: a create, only when it is missing and something goes in it. */
-function diffOrganization(namespace, state, needed) {
-    return state === 'missing' && needed ? createOrganizationChange(namespace) : undefined;
-}
-/** The remedy differs for a replication target: its organization is named in replicate_to. */
-function foreignTarget(namespace, region) {
-    return `Organization "${namespace}" in ${region} belongs to another account (organization names are unique per region across all accounts): name another one for that target, replicate_to: ${region}/another-name.`;
-}
-class ForeignOrganizationError extends Error {
-    name = 'ForeignOrganizationError';
-    constructor(namespace) {
-        super(`Organization "${namespace}" exists but this account cannot see it: organization names are unique per region across all accounts, so another account owns it. Choose another namespace.`);
-    }
-}
-/**
- * Creates the organization. A 409 that reads back as present was someone else's create (the
- * same workflow racing): fine. One that reads back as missing belongs to another account.
- */
-async function applyOrganization(client, namespace) {
-    if ((await client.createOrganization(namespace)) === 'created')
-        return 'created';
-    if ((await client.readOrganization(namespace)) === 'exists')
-        return 'found done';
-    throw new ForeignOrganizationError(namespace);
-}
-
-// EXTERNAL MODULE: ./src/resources/repository.ts
-var resources_repository = __nccwpck_require__(625);
-// EXTERNAL MODULE: ./src/resources/permissions.ts
-var permissions = __nccwpck_require__(8225);
-// EXTERNAL MODULE: ./src/resources/replication.ts
-var replication = __nccwpck_require__(7139);
-// EXTERNAL MODULE: ./src/swr/client.ts
-var client = __nccwpck_require__(1889);
-// EXTERNAL MODULE: ./src/resources/waiting.ts
-var resources_waiting = __nccwpck_require__(5850);
-;// CONCATENATED MODULE: ./src/resources/retention.ts
-// A repository's retention policy: SWR allows one per repository, and a rule's template cannot
-// change in place, so a new kind of rule replaces the policy (delete, then create).
-
-
-
-function retentionRules(spec) {
-    const rule = spec.keepLast !== undefined
-        ? { template: 'tag_rule', params: { num: String(spec.keepLast) }, tag_selectors: [] }
-        : { template: 'date_rule', params: { days: String(spec.keepDays) }, tag_selectors: [] };
-    rule.tag_selectors = spec.exceptions.map(e => ({ kind: e.kind, pattern: e.pattern }));
-    return [rule];
-}
-/**
- * The policy the action manages when a repository holds several (the service may keep a second
- * one): found by what the action writes, not by its position, which a replacement changes. The
- * policy with exactly the wanted rules; else the first whose one rule has the wanted template
- * (changed in place); else the first (replaced). The others are never changed.
- */
-function managedPolicy(policies, rules) {
-    const template = rules[0]?.template;
-    return (policies.find(p => (0,client/* sameRules */.Gb)(p.rules, rules)) ??
-        policies.find(p => p.rules.length === 1 && p.rules[0]?.template === template) ??
-        policies[0]);
-}
-/**
- * The retention change of one repository. `policies` is undefined for a repository this run
- * creates, which has none to read.
- */
-function diffRetention(name, spec, policies) {
-    const rules = retentionRules(spec);
-    const after = { rules };
-    const current = policies && managedPolicy(policies, rules);
-    const others = (policies ?? []).filter(p => p !== current).map(p => p.id);
-    const warning = others.length > 0
-        ? `Repository "${name}" has ${others.length + 1} retention policies; the action manages policy ${current?.id} and leaves ${others.length === 1 ? `policy ${others[0]} as it is` : `policies ${others.join(', ')} as they are`}.`
-        : undefined;
-    const change = (action, reason) => ({
-        change: {
-            resource: 'retention',
-            name,
-            action,
-            before: current ? { id: current.id, rules: current.rules } : null,
-            after,
-            reason
-        },
-        ...(warning ? { warning } : {})
-    });
-    if (!current) {
-        return change('create', policies ? 'the repository has no retention policy' : 'the repository is new');
-    }
-    if ((0,client/* sameRules */.Gb)(current.rules, rules))
-        return warning ? { warning } : {};
-    if (current.rules.length === 1 && current.rules[0]?.template === rules[0]?.template) {
-        return change('update', 'the policy differs from the inputs');
-    }
-    return change('replace', `the policy's rule is ${current.rules.map(r => r.template).join(', ')}, wanted ${rules[0]?.template}: SWR cannot change a rule's template in place`);
-}
-/** Creates the policy, waiting while SWR does not show the repository created a moment ago. */
-function createPolicy(client, namespace, repository, rules, waiting) {
-    return (0,resources_waiting/* untilVisible */.d)(waiting, async () => (await client.createRetention(namespace, repository, rules, read => (0,resources_waiting/* throughLag */.I)(waiting, read))) === 'created'
-        ? 'done'
-        : 'absent', tries => `create retention policy of "${namespace}/${repository}" failed: the repository still reads as missing (${tries} tries)`);
-}
-async function applyRetention(client, namespace, repository, change, waiting) {
-    const rules = change.after.rules;
-    const id = change.before?.id;
-    if (change.action === 'update' && id !== undefined) {
-        await client.updateRetention(namespace, repository, id, rules);
-        return;
-    }
-    if (change.action !== 'replace' || id === undefined) {
-        await createPolicy(client, namespace, repository, rules, waiting);
-        return;
-    }
-    await client.deleteRetention(namespace, repository, id);
-    try {
-        await createPolicy(client, namespace, repository, rules, waiting);
-    }
-    catch (err) {
-        // Say what the half-done replacement left behind: no policy at all.
-        const reason = (0,values/* messageOf */.bD)(err);
-        throw new Error(`${reason} (policy ${id} was deleted first, so the repository now has no retention policy)`, { cause: err });
-    }
-}
-
-// EXTERNAL MODULE: ./src/resources/sharing.ts
-var sharing = __nccwpck_require__(6929);
-;// CONCATENATED MODULE: ./src/resources/attachments.ts
-
-
-
-
-const retention = {
-    resource: 'retention',
-    key: 'policies',
-    wanted: w => w.retention !== undefined,
-    read: (c, ns, repo) => c.swr.listRetentions(ns, repo),
-    diff: (w, name, current) => {
-        const d = diffRetention(name, w.retention, current);
-        return { changes: d.change ? [d.change] : [], ...(d.warning ? { warning: d.warning } : {}) };
-    },
-    apply: (ctx, repo, change) => applyRetention(ctx.swr, ctx.namespace, repo, change, ctx.waiting)
-};
-const attachments_sharing = {
-    resource: 'sharing',
-    key: 'sharing',
-    wanted: w => w.shareWith !== undefined,
-    read: (c, ns, repo) => c.access.listSharing(ns, repo),
-    diff: (w, name, current) => (0,sharing/* diffSharing */.Of)(name, w.shareWith, current, w.onDrift),
-    apply: (ctx, repo, change) => (0,sharing/* applySharing */.N0)(ctx.access, ctx.namespace, repo, change, ctx.waiting)
-};
-const attachments_replication = {
-    resource: 'replication',
-    key: 'syncRules',
-    wanted: w => w.replicateTo !== undefined,
-    read: (c, ns, repo) => c.access.listSyncRules(ns, repo),
-    diff: (w, name, current) => (0,replication/* diffReplication */.U9)(name, w.replicateTo, current, w.replicateOverride ?? false, w.onDrift),
-    apply: async (ctx, repo, change) => {
-        const target = change.after;
-        const failed = target && ctx.failedTargets.get((0,replication/* targetKey */.hD)(target));
-        if (failed)
-            throw new Error(failed);
-        await (0,replication/* applyReplication */.n_)(ctx.access, ctx.namespace, repo, change, ctx.waiting);
-    }
-};
-const attachments_permissions = {
-    resource: 'repository-permission',
-    key: 'grants',
-    wanted: w => w.repositoryPermissions !== undefined,
-    read: (c, namespace, repository) => (0,permissions/* readGrantEntries */.dn)(c.permissions, { namespace, repository }),
-    diff: (w, name, current) => (0,permissions/* diffGrants */.VU)('repository-permission', name, `Repository "${name}"`, 'repository_permissions', w.repositoryPermissions, current, w.onDrift),
-    apply: async (ctx, repository, change) => {
-        const outcome = await (0,permissions/* applyGrant */.VN)(ctx.permissions, { namespace: ctx.namespace, repository }, change, ctx.waiting);
-        return outcome === 'found done' ? outcome : undefined;
-    }
-};
-/** In the order their changes apply, after the repository's own. */
-const ATTACHMENTS = [retention, attachments_sharing, attachments_replication, attachments_permissions];
-function attachmentFor(resource) {
-    return ATTACHMENTS.find(a => a.resource === resource);
-}
-
-;// CONCATENATED MODULE: ./src/plan.ts
-// The plan: what the inputs want, compared with what was read, as a list of changes. Pure
-// functions of data (no I/O), so a dry run and a real run plan alike from the same state.
-
-
-
-
-
-
-
-/** The settings a repository will have once its planned change is made. */
-function settingsAfter(read, change) {
-    if (change?.after)
-        return change.after;
-    return read.state === 'exists' ? (0,resources_repository/* settingsOf */.f5)(read.info) : undefined;
-}
-function planRepository(wanted, repository, observation) {
-    const name = `${wanted.namespace}/${repository}`;
-    const base = { repository, name, observation, changes: [], drift: [], warnings: [] };
-    if (observation.error !== undefined || !observation.read) {
-        return { ...base, failure: observation.error ?? `${name} was not read` };
-    }
-    const repo = (0,resources_repository/* diffRepository */.CZ)(name, observation.read, wanted);
-    if (repo.failure)
-        return { ...base, drift: repo.drift, failure: repo.failure };
-    if (wanted.shareWith && settingsAfter(observation.read, repo.change)?.is_public) {
-        const failure = `Repository "${name}" is public, and SWR shares only private repositories: drop share_with, or make it private (is_public: false with on_drift: update).`;
-        return { ...base, drift: repo.drift, failure };
-    }
-    const exists = observation.read.state === 'exists';
-    const diffs = ATTACHMENTS.filter(a => a.wanted(wanted)).map(a => a.diff(wanted, name, exists ? (observation[a.key] ?? []) : undefined));
-    const failure = diffs.find(d => d.failure !== undefined)?.failure;
-    if (failure)
-        return { ...base, drift: repo.drift, failure };
-    const changes = [...(repo.change ? [repo.change] : []), ...diffs.flatMap(d => d.changes)];
-    const warnings = [repo.warning, ...diffs.map(d => d.warning)];
-    return {
-        ...base,
-        changes,
-        drift: repo.drift,
-        warnings: warnings.filter((w) => w !== undefined)
-    };
-}
-/** Each repository's plan, in the order given; none depends on the targets' organizations. */
-function planRepositories(wanted, observed) {
-    return wanted.repositories.map((repository, i) => planRepository(wanted, repository, observed.repositories[i] ?? {}));
-}
-/** The targets some repository will need a new auto-sync rule to: their organizations are read. */
-function targetsNeeded(plans) {
-    const keys = plans.flatMap(p => p.changes
-        // A replacement makes its rule anew: its target organization may be gone meanwhile.
-        .filter(c => c.resource === 'replication' && (c.action === 'create' || c.action === 'replace'))
-        .map(c => (0,replication/* targetKey */.hD)(c.after)));
-    return [...new Set(keys)];
-}
-/** The whole plan; `repositories` when they were planned already, to find the targets. */
-function makePlan(wanted, observed, repositories = planRepositories(wanted, observed)) {
-    const creates = repositories.some(r => r.changes.some(c => c.resource === 'repository' && c.action === 'create'));
-    const organization = diffOrganization(wanted.namespace, observed.organization, creates);
-    const targetOrganizations = [...(observed.targets ?? [])]
-        .filter(([, state]) => state === 'missing')
-        .map(([key]) => {
-        const [region, namespace] = key.split('/');
-        return {
-            ...createOrganizationChange(namespace),
-            region,
-            reason: `auto-sync copies images to ${key}, and the organization does not exist there`
-        };
-    });
-    const targetErrors = Object.fromEntries([...(observed.targets ?? [])].flatMap(([key, state]) => typeof state === 'object' ? [[key, state.error]] : []));
-    const organizationPermissions = planOrganizationGrants(wanted, observed);
-    return {
-        namespace: wanted.namespace,
-        ...(organization ? { organization } : {}),
-        targetOrganizations,
-        targetErrors,
-        repositories,
-        ...(organizationPermissions ? { organizationPermissions } : {})
-    };
-}
-function planOrganizationGrants(wanted, observed) {
-    if (!wanted.organizationPermissions)
-        return undefined;
-    const read = observed.organizationGrants;
-    if (read && !Array.isArray(read))
-        return { changes: [], failure: read.error };
-    const diff = (0,permissions/* diffGrants */.VU)('organization-permission', wanted.namespace, `Organization "${wanted.namespace}"`, 'organization_permissions', wanted.organizationPermissions, read, wanted.onDrift);
-    return { ...diff, found: read ?? [] };
-}
-/** Every change of the plan in the order it applies: the organization first. */
-function changesOf(plan) {
-    return [
-        ...(plan.organization ? [plan.organization] : []),
-        ...plan.targetOrganizations,
-        ...plan.repositories.flatMap(r => r.changes),
-        ...(plan.organizationPermissions?.changes ?? [])
-    ];
-}
-
-// EXTERNAL MODULE: ./src/pool.ts
-var pool = __nccwpck_require__(9537);
-// EXTERNAL MODULE: ./src/http/errors.ts
-var errors = __nccwpck_require__(8549);
-// EXTERNAL MODULE: ./src/swr/errors.ts
-var swr_errors = __nccwpck_require__(6757);
-;// CONCATENATED MODULE: ./src/read.ts
-
-
-
-
-
-
-
-
-/**
- * A failed read is its repository's (or its target's) alone, but for a refusal of the
- * credentials: that one stops the run before anything is planned.
- */
-function failedRead(err) {
-    if (err instanceof errors/* CredentialsRefused */.Rl)
-        throw err;
-    return (0,values/* messageOf */.bD)(err);
-}
-/** A list page that failed is left to the reads one by one, unless the credentials were refused. */
-function skipped(err) {
-    failedRead(err);
-    return undefined;
-}
-/** What an existing repository has besides its settings, as far as the inputs ask. */
-async function readAttachments(clients, wanted, repository, info) {
-    const kinds = ATTACHMENTS.filter(a => a.wanted(wanted));
-    const lists = await Promise.all(kinds.map(a => a.read(clients, wanted.namespace, repository)));
-    const observation = { read: { state: 'exists', info } };
-    kinds.forEach((a, i) => Object.assign(observation, { [a.key]: lists[i] }));
-    return observation;
-}
-async function readRepositoryState(clients, wanted, repository) {
-    let read;
-    try {
-        read = await clients.swr.readRepository(wanted.namespace, repository);
-    }
-    catch (err) {
-        return { error: failedRead(err) };
-    }
-    if (read.state !== 'exists')
-        return { read };
-    try {
-        return await readAttachments(clients, wanted, repository, read.info);
-    }
-    catch (err) {
-        // The repository itself was read: its path and its organization are known all the same.
-        return { read, error: failedRead(err) };
-    }
-}
-/**
- * From this many repositories on, the list's first page is read first: it costs one request
- * and often answers for the whole batch (docs/swr-service.md, "Listing repositories").
- */
-const LIST_FROM = 3;
-/**
- * The batch's repositories, from the list where that costs fewer requests than reading them:
- * the first page tells the list's size; the rest of the pages are read only when there are no
- * more of them than repositories still unseen (which are read one by one otherwise). So a
- * batch of N costs at most min(N + 1, pages + 1) reads, and never more than the first page
- * beyond reading each.
- */
-async function listed(clients, wanted, concurrency) {
-    const { namespace, repositories } = wanted;
-    if (repositories.length < LIST_FROM)
-        return undefined;
-    const first = await clients.swr.listRepositoryPage(namespace, 0).catch(skipped);
-    // Refused (its own IAM permission) or failed: the reads one by one say what is wrong.
-    if (!first)
-        return undefined;
-    const found = new Map(first.infos.map(info => [info.name, info]));
-    const pages = Math.ceil(first.total / client/* LIST_PAGE */.Fw);
-    const unseen = repositories.filter(r => !found.has(r)).length;
-    if (pages <= 1 || unseen === 0)
-        return { found, complete: true };
-    if (pages - 1 > unseen)
-        return { found, complete: false };
-    const offsets = Array.from({ length: pages - 1 }, (_, i) => (i + 1) * client/* LIST_PAGE */.Fw);
-    const rest = await (0,pool/* mapPool */.P)(offsets, concurrency, offset => clients.swr.listRepositoryPage(namespace, offset).catch(skipped));
-    for (const page of rest)
-        page?.infos.forEach(info => found.set(info.name, info));
-    return { found, complete: rest.every(page => page !== undefined) };
-}
-async function observe(clients, wanted, repository, listing) {
-    const info = listing?.found.get(repository);
-    if (!info) {
-        if (listing?.complete)
-            return { read: { state: 'absent', organizationMissing: false } };
-        return readRepositoryState(clients, wanted, repository);
-    }
-    try {
-        return await readAttachments(clients, wanted, repository, info);
-    }
-    catch (err) {
-        return { read: { state: 'exists', info }, error: failedRead(err) };
-    }
-}
-/** The organization's grants; 'missing' when SWR says the organization does not exist. */
-async function organizationGrants(clients, namespace) {
-    try {
-        const read = await clients.permissions.readGrants({ namespace });
-        return read === 'missing' ? 'missing' : (0,permissions/* entriesOf */.Mc)(read);
-    }
-    catch (err) {
-        return { error: failedRead(err) };
-    }
-}
-async function readState(clients, wanted, options) {
-    // At the same time as the repositories: it depends on none of them.
-    const grants = wanted.organizationPermissions
-        ? organizationGrants(clients, wanted.namespace)
-        : undefined;
-    const observed = await readRepositories(clients, wanted, options);
-    if (!grants)
-        return observed;
-    const read = await grants;
-    if (read !== 'missing')
-        return { ...observed, organizationGrants: read };
-    // A new organization has no grants; and its absence is now known, for the plan.
-    const organization = observed.organization === 'unknown' ? 'missing' : observed.organization;
-    return { ...observed, organization, organizationGrants: [] };
-}
-async function readRepositories(clients, wanted, options) {
-    const listing = await listed(clients, wanted, options.concurrency);
-    const repositories = await (0,pool/* mapPool */.P)(wanted.repositories, options.concurrency, repository => observe(clients, wanted, repository, listing));
-    const organization = organizationFromReads(repositories.map(r => r.read));
-    const absent = repositories.some(r => r.read?.state === 'absent');
-    if (!options.dryRun || organization !== 'unknown' || !absent) {
-        return { organization, repositories };
-    }
-    try {
-        return { organization: await clients.swr.readOrganization(wanted.namespace), repositories };
-    }
-    catch (err) {
-        // The repositories to be created cannot be planned without it; the others can.
-        const error = failedRead(err);
-        const blocked = repositories.map(r => (r.read?.state === 'absent' ? { error } : r));
-        return { organization, repositories: blocked };
-    }
-}
-/**
- * The organizations of the targets ("region/namespace"), each read in its own region, all at
- * once. A read that fails is that target's failure, not the run's.
- */
-async function readTargets(keys, readerFor) {
-    const states = await Promise.all(keys.map(async (key) => {
-        const [region, namespace] = key.split('/');
-        try {
-            return await readerFor(region).readOrganization(namespace);
-        }
-        catch (err) {
-            if (err instanceof errors/* ApiError */.hD && (0,swr_errors/* isCrossAccount */.Ot)(err.error)) {
-                return { error: foreignTarget(namespace, region) };
-            }
-            return { error: failedRead(err) };
-        }
-    }));
-    return new Map(keys.map((key, i) => [key, states[i]]));
-}
-
-;// CONCATENATED MODULE: ./src/apply.ts
-// Applies a plan: the organization first, then each repository's changes in order, several
-// repositories at once. Where SWR's answers show the plan was made on a world that has moved
-// (another run created the repository; the organization turned out missing), the affected
-// part is read again and planned again, as a controller's reconcile loop does.
-
-
-
-
-
-
-
-
-
-/**
- * The organization, shared by the batch: created once, by the planned change or by the first
- * repository whose create shows it missing, while the others wait for that one request.
- */
-class OrganizationGate {
-    ctx;
-    record;
-    creating;
-    seenExisting = false;
-    constructor(ctx) {
-        this.ctx = ctx;
-    }
-    ensure(change = createOrganizationChange(this.ctx.wanted.namespace)) {
-        this.creating ??= (async () => {
-            const { clients, wanted, log } = this.ctx;
-            try {
-                const outcome = await applyOrganization(clients.swr, wanted.namespace);
-                this.record = { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
-                log.info(`Organization "${wanted.namespace}": ${outcome === 'created' ? 'created' : 'created by another run at the same time'}`);
-            }
-            catch (err) {
-                this.record = { ...change, outcome: 'failed', error: (0,errors/* failureOf */.g5)(err) };
-                throw err;
-            }
-        })();
-        return this.creating;
-    }
-    /**
-     * After a create answered 400, 403 or 404: true when the organization was missing and now is
-     * not. While this run creates the organization, or once it has, any such refusal is taken as
-     * the organization not showing yet (the create is sent again): a read of the organization
-     * proves nothing then, as it may answer after the create and the refusal before it.
-     */
-    async recover(organizationMissing) {
-        const ours = () => this.creating !== undefined;
-        if (!ours() && !organizationMissing && !(await this.readsMissing()) && !ours())
-            return false;
-        if (!ours()) {
-            const { namespace } = this.ctx.wanted;
-            this.ctx.log.info(`Plan: one more change, found while applying: + organization ${namespace}: create (a repository create showed it does not exist)`);
-        }
-        await this.ensure();
-        return true;
-    }
-    /** A failed read leaves the create's own error to stand. */
-    async readsMissing() {
-        if (this.seenExisting)
-            return false;
-        const { clients, wanted } = this.ctx;
-        const state = await clients.swr
-            .readOrganization(wanted.namespace)
-            .catch(() => 'exists');
-        // Once seen by a run that did not create it, it stays; after our own create, SWR may lag.
-        if (state === 'exists' && this.creating === undefined)
-            this.seenExisting = true;
-        return state === 'missing';
-    }
-}
-async function createRepository(ctx, gate, repository, settings) {
-    const { wanted, waiting } = ctx;
-    const client = ctx.clients.swr;
-    // No repository can go in an organization that could not be created.
-    if (gate.record?.outcome === 'failed')
-        throw new Error(gate.record.error);
-    for (let attempt = 0;; attempt++) {
-        const result = await client.createRepository(wanted.namespace, repository, settings);
-        if (result.outcome === 'created')
-            return { outcome: 'created', lost: result.lost };
-        if (result.outcome === 'exists')
-            return { outcome: 'exists', lost: false };
-        if (!(await gate.recover(result.organizationMissing)))
-            throw result.error;
-        const delay = attempt === 0 ? 0 : waiting.delays[attempt - 1];
-        if (delay === undefined) {
-            throw new Error(`create repository "${wanted.namespace}/${repository}" failed: organization "${wanted.namespace}" still reads as missing after it was created (${attempt + 1} tries, the last answered HTTP ${result.error.status}${result.error.error.code ? ` ${result.error.error.code}` : ''})`);
-        }
-        if (delay > 0)
-            await waiting.sleep(delay);
-    }
-}
-/** Reads a repository just created or found, waiting while SWR does not show it yet. */
-async function readBack(ctx, repository) {
-    const { wanted } = ctx;
-    let info;
-    await (0,resources_waiting/* untilVisible */.d)(ctx.waiting, async () => {
-        const read = await ctx.clients.swr.readRepository(wanted.namespace, repository);
-        if (read.state !== 'exists')
-            return 'absent';
-        info = read.info;
-        return 'done';
-    }, tries => `read repository "${wanted.namespace}/${repository}" failed: it still reads as missing after it was created (${tries} reads)`);
-    return info;
-}
-/** Another run created the repository between our read and our create: plan it again. */
-async function replan(ctx, repository) {
-    const info = await readBack(ctx, repository);
-    const observation = await readAttachments(ctx.clients, ctx.wanted, repository, info);
-    return planRepository(ctx.wanted, repository, observation);
-}
-async function applyCreate(ctx, gate, progress, change) {
-    const repository = progress.plan.repository;
-    const settings = change.after;
-    const result = await createRepository(ctx, gate, repository, settings);
-    if (result.outcome === 'exists') {
-        ctx.log.info(`Repository "${change.name}": created by another run at the same time`);
-        progress.plan = await replan(ctx, repository);
-        if (progress.plan.failure)
-            progress.error = progress.plan.failure;
-        return { record: { ...change, outcome: 'found done' }, replanned: true };
-    }
-    progress.created = true;
-    if (ctx.readBackPaths)
-        progress.info = await readBack(ctx, repository);
-    if (!result.lost)
-        return { record: { ...change, outcome: 'done' } };
-    const note = 'its answer was lost; a read shows the repository, so this run most likely created it';
-    ctx.log.info(`Repository "${change.name}": ${note}`);
-    return { record: { ...change, outcome: 'done', note } };
-}
-async function applyChange(ctx, gate, progress, change) {
-    const { clients, wanted } = ctx;
-    const repository = progress.plan.repository;
-    const attachment = attachmentFor(change.resource);
-    if (attachment) {
-        const attached = {
-            ...clients,
-            namespace: wanted.namespace,
-            waiting: ctx.waiting,
-            failedTargets: ctx.failedTargets
-        };
-        const outcome = await attachment.apply(attached, repository, change);
-        if (outcome === 'found done')
-            return { record: { ...change, outcome } };
-    }
-    else if (change.action === 'update') {
-        const settings = change.after;
-        await clients.swr.updateRepository(wanted.namespace, repository, settings);
-    }
-    else {
-        return applyCreate(ctx, gate, progress, change);
-    }
-    return { record: { ...change, outcome: 'done' } };
-}
-/** Applies changes in order; after a failure the rest are skipped (each needs the one before). */
-async function applyChanges(ctx, gate, progress, changes) {
-    const records = [];
-    // A grant needs only the repository: one that fails leaves the other grants to be made.
-    let blocking = progress.error !== undefined;
-    for (const change of changes) {
-        const grant = change.resource === 'repository-permission';
-        if (blocking || (progress.error !== undefined && !grant)) {
-            records.push({ ...change, outcome: 'skipped' });
-            continue;
-        }
-        try {
-            const { record, replanned } = await applyChange(ctx, gate, progress, change);
-            records.push(record);
-            // The rest of the old plan was made for a repository that did not exist: drop it.
-            if (replanned)
-                return [...records, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))];
-        }
-        catch (err) {
-            const error = (0,errors/* failureOf */.g5)(err);
-            progress.error ??= error;
-            if (!grant || err instanceof errors/* CredentialsRefused */.Rl)
-                blocking = true;
-            records.push({ ...change, outcome: 'failed', error });
-        }
-    }
-    return records;
-}
-/** A replication target's organization, created in its own region. */
-async function applyTarget(ctx, change) {
-    const region = change.region;
-    try {
-        const outcome = await applyOrganization(ctx.clients.inRegion(region), change.name);
-        const words = outcome === 'created' ? 'created' : 'created by another run at the same time';
-        ctx.log.info(`Organization "${change.name}" in ${region}: ${words}`);
-        return { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
-    }
-    catch (err) {
-        const message = err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : (0,errors/* failureOf */.g5)(err);
-        ctx.failedTargets.set((0,replication/* targetKey */.hD)({ region, namespace: change.name }), message);
-        return { ...change, outcome: 'failed', error: message };
-    }
-}
-async function applyPlan(plan, options) {
-    const failedTargets = new Map(Object.entries(plan.targetErrors));
-    const ctx = { ...options, failedTargets };
-    const gate = new OrganizationGate(ctx);
-    // The run's organization first: without it nothing would be copied to the targets' ones,
-    // which are then made every region at once. A failure is each dependent change's to report.
-    if (plan.organization)
-        await gate.ensure(plan.organization).catch(() => undefined);
-    const sourceFailed = gate.record?.outcome === 'failed';
-    const targetOrganizations = sourceFailed
-        ? plan.targetOrganizations.map(change => ({ ...change, outcome: 'skipped' }))
-        : await Promise.all(plan.targetOrganizations.map(change => applyTarget(ctx, change)));
-    const repositories = await (0,pool/* mapPool */.P)(plan.repositories, ctx.concurrency, async (rp) => {
-        const progress = {
-            created: false,
-            plan: rp,
-            ...(rp.failure ? { error: rp.failure } : {})
-        };
-        const records = await applyChanges(ctx, gate, progress, rp.changes);
-        const applied = { plan: progress.plan, records, created: progress.created };
-        if (progress.info)
-            applied.info = progress.info;
-        if (progress.error !== undefined)
-            applied.error = progress.error;
-        return applied;
-    });
-    // After the repositories: a repository create may be what made the organization.
-    const organizationPermissions = await applyOrganizationGrants(ctx, gate, plan);
-    return {
-        ...(gate.record ? { organization: gate.record } : {}),
-        targetOrganizations,
-        repositories,
-        organizationPermissions
-    };
-}
-/** The organization's grants, all at once: each is one user's, and needs only the organization. */
-async function applyOrganizationGrants(ctx, gate, plan) {
-    const changes = plan.organizationPermissions?.changes ?? [];
-    const failed = gate.record?.outcome === 'failed' ? gate.record.error : undefined;
-    return Promise.all(changes.map(async (change) => {
-        if (failed !== undefined)
-            return { ...change, outcome: 'skipped' };
-        try {
-            const scope = { namespace: ctx.wanted.namespace };
-            const outcome = await (0,permissions/* applyGrant */.VN)(ctx.clients.permissions, scope, change, ctx.waiting);
-            return { ...change, outcome };
-        }
-        catch (err) {
-            return { ...change, outcome: 'failed', error: (0,errors/* failureOf */.g5)(err) };
-        }
-    }));
-}
-
-// EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
-;// CONCATENATED MODULE: ./src/converge.ts
-// One pass of read -> plan -> apply. A dry run stops after the plan; both report through the
-// same function, so what a dry run says is what a real run from the same state does.
-
-
-
-
-
-async function converge(wanted, clients, options) {
-    const { dryRun, concurrency, log, waiting, paths } = options;
-    // The users' ids from IAM (reads, made in a dry run too) while SWR is read.
-    const [observed, resolved] = await Promise.all([
-        readState(clients, wanted, { concurrency, dryRun }),
-        (0,permissions/* resolveWanted */.iM)(wanted, clients.iam)
-    ]);
-    wanted = resolved;
-    const repositories = planRepositories(wanted, observed);
-    const targets = targetsNeeded(repositories);
-    if (targets.length > 0)
-        observed.targets = await readTargets(targets, clients.inRegion);
-    const plan = makePlan(wanted, observed, repositories);
-    options.onPlan(changesOf(plan));
-    if (dryRun)
-        return (0,report/* buildReport */.FK)(wanted, plan, undefined, paths);
-    const readBackPaths = !paths.registryOverride && !paths.knownHost;
-    const ctx = { clients, wanted, log, waiting, concurrency, readBackPaths };
-    return (0,report/* buildReport */.FK)(wanted, plan, await applyPlan(plan, ctx), paths);
-}
-
+// EXTERNAL MODULE: ./src/converge.ts + 2 modules
+var converge = __nccwpck_require__(4667);
+// EXTERNAL MODULE: ./src/read.ts
+var read = __nccwpck_require__(2883);
 // EXTERNAL MODULE: ./src/github/credential-inputs.ts
 var credential_inputs = __nccwpck_require__(5922);
 // EXTERNAL MODULE: ./src/github/inputs.ts + 4 modules
@@ -2751,6 +2620,8 @@ var github_log = __nccwpck_require__(3385);
 var runner = __nccwpck_require__(9823);
 // EXTERNAL MODULE: ./src/github/summary.ts
 var summary = __nccwpck_require__(2935);
+// EXTERNAL MODULE: ./src/http/errors.ts
+var errors = __nccwpck_require__(8549);
 ;// CONCATENATED MODULE: ./src/http/retry.ts
 // Exponential backoff with full jitter, bounded by attempts and by a total time budget.
 const DEFAULT_RETRY_POLICY = {
@@ -3281,6 +3152,8 @@ function describeBody(body) {
 
 // EXTERNAL MODULE: ./src/swr/access-client.ts
 var access_client = __nccwpck_require__(3478);
+// EXTERNAL MODULE: ./src/swr/client.ts
+var client = __nccwpck_require__(1889);
 ;// CONCATENATED MODULE: ./src/swr/iam-users.ts
 // IAM user ids for grants given by name (docs/swr-service.md, "Permissions of IAM users"):
 // Keystone's GET /v3/users?name=... on the IAM endpoint, signed like every other call. The
@@ -3325,6 +3198,8 @@ class IamUserDirectory {
     }
 }
 
+// EXTERNAL MODULE: ./src/swr/errors.ts
+var swr_errors = __nccwpck_require__(6757);
 // EXTERNAL MODULE: ./src/swr/names.ts
 var names = __nccwpck_require__(5604);
 ;// CONCATENATED MODULE: ./src/swr/permission-client.ts
@@ -3487,6 +3362,8 @@ function wantedOf(inputs) {
         repositories: inputs.repositories,
         settings,
         onDrift: inputs.onDrift,
+        ...(inputs.lifecycle.ensure === 'absent' ? { ensure: 'absent' } : {}),
+        ...(inputs.lifecycle.prune.length > 0 ? { prune: inputs.lifecycle.prune } : {}),
         ...(inputs.retention ? { retention: inputs.retention } : {}),
         ...(inputs.shareWith ? { shareWith: inputs.shareWith } : {}),
         ...(inputs.replicateTo
@@ -3539,7 +3416,7 @@ function standardClients(inputs, credentials, swrApi, iamApi) {
  * batch (read with one list while they open), one while OpenID Connect exchanges its token.
  */
 function connectionsToWarm(inputs, concurrency) {
-    if (inputs.repositories.length >= LIST_FROM)
+    if (inputs.repositories.length >= read/* LIST_FROM */.yl)
         return Math.min(concurrency, inputs.repositories.length);
     return inputs.credentials.kind === 'oidc' ? 1 : 0;
 }
@@ -3604,7 +3481,7 @@ async function run(env = process.env) {
         (0,runner/* info */.pq)(`Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`);
         if (inputs.enterprise) {
             // Loaded only for an instance run: the common run need not compile it.
-            const { runEnterprise } = await __nccwpck_require__.e(/* import() */ 451).then(__nccwpck_require__.bind(__nccwpck_require__, 1451));
+            const { runEnterprise } = await __nccwpck_require__.e(/* import() */ 738).then(__nccwpck_require__.bind(__nccwpck_require__, 2738));
             await runEnterprise(inputs, inputs.enterprise, {
                 api,
                 credentials,
@@ -3641,14 +3518,15 @@ async function provision(inputs, clients, log, run, credentials) {
         sleep: sleep,
         delays: Array.from({ length: CONSISTENCY_TRIES - 1 }, (_, i) => first * 2 ** i)
     };
-    const report = await (0,runner/* group */.Os)((0,github_log/* groupTitle */.SZ)(wanted.namespace, wanted.repositories, inputs.dryRun), async () => {
-        const result = await converge(wanted, clients, {
+    const report = await (0,runner/* group */.Os)((0,github_log/* groupTitle */.SZ)(wanted.namespace, wanted.repositories, inputs.dryRun, '', inputs.lifecycle), async () => {
+        const result = await (0,converge/* converge */.c)(wanted, clients, {
             dryRun: inputs.dryRun,
             concurrency: tuning.concurrency,
             log,
             waiting,
             paths,
-            onPlan: changes => plan.show(changes)
+            onPlan: changes => plan.show(changes),
+            maxDeletions: inputs.lifecycle.maxDeletions
         });
         (0,finish/* logReport */.TO)(result);
         return result;
@@ -3692,6 +3570,266 @@ async function mapPool(items, limit, fn) {
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
     return results;
+}
+
+
+/***/ }),
+
+/***/ 2883:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R0: () => (/* binding */ readTargets),
+/* harmony export */   V_: () => (/* binding */ readAttachments),
+/* harmony export */   un: () => (/* binding */ readState),
+/* harmony export */   yl: () => (/* binding */ LIST_FROM)
+/* harmony export */ });
+/* unused harmony export readRepositoryState */
+/* harmony import */ var _github_lifecycle_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3773);
+/* harmony import */ var _resources_replication_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7139);
+/* harmony import */ var _resources_organization_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1922);
+/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8549);
+/* harmony import */ var _swr_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6757);
+/* harmony import */ var _resources_attachments_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6907);
+/* harmony import */ var _swr_client_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1889);
+/* harmony import */ var _pool_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9537);
+/* harmony import */ var _resources_permissions_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8225);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4777);
+
+
+
+
+
+
+
+
+
+
+/**
+ * A failed read is its repository's (or its target's) alone, but for a refusal of the
+ * credentials: that one stops the run before anything is planned.
+ */
+function failedRead(err) {
+    if (err instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialsRefused */ .Rl)
+        throw err;
+    return (0,_values_js__WEBPACK_IMPORTED_MODULE_8__/* .messageOf */ .bD)(err);
+}
+/** A list page that failed is left to the reads one by one, unless the credentials were refused. */
+function skipped(err) {
+    failedRead(err);
+    return undefined;
+}
+/** What an existing repository has besides its settings, as far as the inputs ask. */
+async function readAttachments(clients, wanted, repository, info) {
+    const kinds = _resources_attachments_js__WEBPACK_IMPORTED_MODULE_5__/* .ATTACHMENTS */ .D.filter(a => a.wanted(wanted));
+    const lists = await Promise.all(kinds.map(a => a.read(clients, wanted.namespace, repository)));
+    const observation = { read: { state: 'exists', info } };
+    kinds.forEach((a, i) => Object.assign(observation, { [a.key]: lists[i] }));
+    return observation;
+}
+async function readRepositoryState(clients, wanted, repository) {
+    let read;
+    try {
+        read = await clients.swr.readRepository(wanted.namespace, repository);
+    }
+    catch (err) {
+        return { error: failedRead(err) };
+    }
+    if (read.state !== 'exists')
+        return { read };
+    try {
+        return await readAttachments(clients, wanted, repository, read.info);
+    }
+    catch (err) {
+        // The repository itself was read: its path and its organization are known all the same.
+        return { read, error: failedRead(err) };
+    }
+}
+/**
+ * From this many repositories on, the list's first page is read first: it costs one request
+ * and often answers for the whole batch (docs/swr-service.md, "Listing repositories").
+ */
+const LIST_FROM = 3;
+/**
+ * The batch's repositories, from the list where that costs fewer requests than reading them:
+ * the first page tells the list's size; the rest of the pages are read only when there are no
+ * more of them than repositories still unseen (which are read one by one otherwise). So a
+ * batch of N costs at most min(N + 1, pages + 1) reads, and never more than the first page
+ * beyond reading each.
+ */
+async function listed(clients, wanted, concurrency) {
+    const { namespace, repositories } = wanted;
+    if (repositories.length < LIST_FROM)
+        return undefined;
+    const first = await clients.swr.listRepositoryPage(namespace, 0).catch(skipped);
+    // Refused (its own IAM permission) or failed: the reads one by one say what is wrong.
+    if (!first)
+        return undefined;
+    const found = new Map(first.infos.map(info => [info.name, info]));
+    const pages = Math.ceil(first.total / _swr_client_js__WEBPACK_IMPORTED_MODULE_6__/* .LIST_PAGE */ .Fw);
+    const unseen = repositories.filter(r => !found.has(r)).length;
+    if (pages <= 1 || unseen === 0)
+        return { found, complete: true };
+    if (pages - 1 > unseen)
+        return { found, complete: false };
+    const offsets = Array.from({ length: pages - 1 }, (_, i) => (i + 1) * _swr_client_js__WEBPACK_IMPORTED_MODULE_6__/* .LIST_PAGE */ .Fw);
+    const rest = await (0,_pool_js__WEBPACK_IMPORTED_MODULE_9__/* .mapPool */ .P)(offsets, concurrency, offset => clients.swr.listRepositoryPage(namespace, offset).catch(skipped));
+    for (const page of rest)
+        page?.infos.forEach(info => found.set(info.name, info));
+    return { found, complete: rest.every(page => page !== undefined) };
+}
+/**
+ * The organization's whole list, every page, for prune: matching a pattern needs every name.
+ * A page that cannot be read fails the run before anything is planned: a partial list would
+ * spare repositories silently.
+ */
+async function wholeList(clients, namespace, concurrency) {
+    const refused = (offset) => new Error(`prune needs the list of the repositories of "${namespace}", and SWR did not return its page at offset ${offset} (it needs the SWR permission swr:repo:listRepos, see "IAM permissions" in the README); nothing was deleted.`);
+    const first = await clients.swr.listRepositoryPage(namespace, 0);
+    if (!first)
+        throw refused(0);
+    const found = new Map(first.infos.map(info => [info.name, info]));
+    const pages = Math.ceil(first.total / _swr_client_js__WEBPACK_IMPORTED_MODULE_6__/* .LIST_PAGE */ .Fw);
+    const offsets = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => (i + 1) * _swr_client_js__WEBPACK_IMPORTED_MODULE_6__/* .LIST_PAGE */ .Fw);
+    const rest = await (0,_pool_js__WEBPACK_IMPORTED_MODULE_9__/* .mapPool */ .P)(offsets, concurrency, async (offset) => {
+        const page = await clients.swr.listRepositoryPage(namespace, offset);
+        if (!page)
+            throw refused(offset);
+        return page;
+    });
+    for (const page of rest)
+        page.infos.forEach(info => found.set(info.name, info));
+    return { found, complete: true };
+}
+/** What taking a repository down needs besides its own read: nothing read for its settings' sake. */
+function removalWanted(wanted) {
+    const rest = { ...wanted };
+    delete rest.retention;
+    delete rest.shareWith;
+    delete rest.repositoryPermissions;
+    return rest;
+}
+/** The replica of `repository` in each target of replicate_to, read in the target's region. */
+async function readReplicas(clients, wanted, repository, observation) {
+    const targets = wanted.replicateTo ?? [];
+    if (targets.length === 0 || observation.error !== undefined || !clients.inRegion) {
+        return observation;
+    }
+    try {
+        const reads = await Promise.all(targets.map(t => clients.inRegion(t.region).readRepository(t.namespace, repository)));
+        const replicas = Object.fromEntries(targets.map((t, i) => [(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(t), reads[i]]));
+        return { ...observation, replicas };
+    }
+    catch (err) {
+        return { ...observation, error: failedRead(err) };
+    }
+}
+/** The pruned repositories: in the list, matching a pattern, not listed; in name order. */
+async function observePruned(clients, wanted, listing, concurrency) {
+    const patterns = (wanted.prune ?? []).map(pattern => ({ pattern, regex: (0,_github_lifecycle_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .patternRegExp */ .SG)(pattern) }));
+    const listed = new Set(wanted.repositories);
+    const names = [...listing.found.keys()].filter(name => !listed.has(name)).sort();
+    const matches = names.flatMap(repository => {
+        const match = patterns.find(p => p.regex.test(repository));
+        return match ? [{ repository, pattern: match.pattern }] : [];
+    });
+    const removal = removalWanted(wanted);
+    return (0,_pool_js__WEBPACK_IMPORTED_MODULE_9__/* .mapPool */ .P)(matches, concurrency, async ({ repository, pattern }) => {
+        const observation = await observe(clients, removal, repository, listing);
+        return {
+            repository,
+            pattern,
+            observation: await readReplicas(clients, removal, repository, observation)
+        };
+    });
+}
+async function observe(clients, wanted, repository, listing) {
+    const info = listing?.found.get(repository);
+    if (!info) {
+        if (listing?.complete)
+            return { read: { state: 'absent', organizationMissing: false } };
+        return readRepositoryState(clients, wanted, repository);
+    }
+    try {
+        return await readAttachments(clients, wanted, repository, info);
+    }
+    catch (err) {
+        return { read: { state: 'exists', info }, error: failedRead(err) };
+    }
+}
+/** The organization's grants; 'missing' when SWR says the organization does not exist. */
+async function organizationGrants(clients, namespace) {
+    try {
+        const read = await clients.permissions.readGrants({ namespace });
+        return read === 'missing' ? 'missing' : (0,_resources_permissions_js__WEBPACK_IMPORTED_MODULE_7__/* .entriesOf */ .Mc)(read);
+    }
+    catch (err) {
+        return { error: failedRead(err) };
+    }
+}
+async function readState(clients, wanted, options) {
+    // At the same time as the repositories: it depends on none of them. Both are awaited together,
+    // so that a run-wide stop (refused credentials) in either is never left unhandled.
+    const [observed, grants] = await Promise.all([
+        readRepositories(clients, wanted, options),
+        wanted.organizationPermissions ? organizationGrants(clients, wanted.namespace) : undefined
+    ]);
+    if (!grants)
+        return observed;
+    if (grants !== 'missing')
+        return { ...observed, organizationGrants: grants };
+    // A new organization has no grants; and its absence is now known, for the plan.
+    const organization = observed.organization === 'unknown' ? 'missing' : observed.organization;
+    return { ...observed, organization, organizationGrants: [] };
+}
+async function readRepositories(clients, wanted, options) {
+    const pruning = (wanted.prune ?? []).length > 0;
+    const listing = pruning
+        ? await wholeList(clients, wanted.namespace, options.concurrency)
+        : await listed(clients, wanted, options.concurrency);
+    const removing = wanted.ensure === 'absent';
+    const repositories = await (0,_pool_js__WEBPACK_IMPORTED_MODULE_9__/* .mapPool */ .P)(wanted.repositories, options.concurrency, async (repository) => {
+        const observation = await observe(clients, wanted, repository, listing);
+        return removing ? readReplicas(clients, wanted, repository, observation) : observation;
+    });
+    const pruned = pruning
+        ? { pruned: await observePruned(clients, wanted, listing, options.concurrency) }
+        : {};
+    const organization = (0,_resources_organization_js__WEBPACK_IMPORTED_MODULE_2__/* .organizationFromReads */ .dV)(repositories.map(r => r.read));
+    const absent = repositories.some(r => r.read?.state === 'absent');
+    // Nothing is created when repositories are taken down: the organization is not asked about.
+    if (!options.dryRun || organization !== 'unknown' || !absent || removing) {
+        return { organization, repositories, ...pruned };
+    }
+    try {
+        const state = await clients.swr.readOrganization(wanted.namespace);
+        return { organization: state, repositories, ...pruned };
+    }
+    catch (err) {
+        // The repositories to be created cannot be planned without it; the others can.
+        const error = failedRead(err);
+        const blocked = repositories.map(r => (r.read?.state === 'absent' ? { error } : r));
+        return { organization, repositories: blocked, ...pruned };
+    }
+}
+/**
+ * The organizations of the targets ("region/namespace"), each read in its own region, all at
+ * once. A read that fails is that target's failure, not the run's.
+ */
+async function readTargets(keys, readerFor) {
+    const states = await Promise.all(keys.map(async (key) => {
+        const [region, namespace] = key.split('/');
+        try {
+            return await readerFor(region).readOrganization(namespace);
+        }
+        catch (err) {
+            if (err instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ApiError */ .hD && (0,_swr_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isCrossAccount */ .Ot)(err.error)) {
+                return { error: (0,_resources_organization_js__WEBPACK_IMPORTED_MODULE_2__/* .foreignTarget */ .ci)(namespace, region) };
+            }
+            return { error: failedRead(err) };
+        }
+    }));
+    return new Map(keys.map((key, i) => [key, states[i]]));
 }
 
 
@@ -3862,6 +4000,58 @@ function currentSettings(rp) {
     const read = rp.observation.read;
     return read?.state === 'exists' ? (0,_resources_repository_js__WEBPACK_IMPORTED_MODULE_6__/* .settingsOf */ .f5)(read.info) : undefined;
 }
+/** The record of deleting a repository (`region` for a replica's), if one was planned. */
+function deleteRecord(records, name, region) {
+    return records.find(r => r.resource === 'repository' && r.action === 'delete' && r.name === name && r.region === region);
+}
+/**
+ * A repository taken down (ensure: absent, prune): deleted, would be, already absent, or
+ * failed; and with replicate_to, what became of each replica. `deleted` gets the image paths
+ * this run deleted.
+ */
+function removalResult(wanted, rp, records, applied, rules, deleted) {
+    const own = deleteRecord(records, rp.name);
+    const info = readInfo(rp);
+    const ownPath = pathOf(rules, rp.name, info).path;
+    if (own?.outcome === 'done' && ownPath)
+        deleted.push(ownPath);
+    const replication = rp.failure
+        ? undefined
+        : wanted.replicateTo?.map(t => {
+            const record = deleteRecord(records, `${t.namespace}/${rp.repository}`, t.region);
+            const path = `${t.registry}/${t.namespace}/${rp.repository}`;
+            if (record?.outcome === 'done')
+                deleted.push(path);
+            return {
+                region: t.region,
+                namespace: t.namespace,
+                path,
+                action: record ? accessAction(record) : 'absent'
+            };
+        });
+    const error = applied ? applied.error : rp.failure;
+    const action = error !== undefined
+        ? 'failed'
+        : !own
+            ? 'absent'
+            : own.outcome === 'planned'
+                ? 'would delete'
+                : 'deleted';
+    // A repository whose delete failed is still there, at its path.
+    const stays = own && !['done', 'found done', 'planned'].includes(own.outcome);
+    const note = rp.prunedBy !== undefined ? `matches prune pattern "${rp.prunedBy}"` : undefined;
+    return {
+        repository: rp.repository,
+        path: stays ? ownPath : '',
+        action,
+        created: false,
+        updated: false,
+        drift: [],
+        ...(replication ? { replication } : {}),
+        ...(note ? { note } : {}),
+        ...(error !== undefined ? { error } : {})
+    };
+}
 function repositoryResult(wanted, rp, records, applied, rules, targetErrors, warnings) {
     const current = applied?.plan ?? rp;
     const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done');
@@ -3943,7 +4133,10 @@ function buildReport(wanted, plan, applied, rules) {
             ? [{ ...plan.organization, outcome: 'planned' }]
             : [];
     const pathWarnings = [];
-    const repositories = perRepository.map(({ rp, a, records }) => repositoryResult(wanted, rp, records, a, rules, plan.targetErrors, pathWarnings));
+    const deleted = [];
+    const repositories = perRepository.map(({ rp, a, records }) => rp.absent
+        ? removalResult(wanted, rp, records, a, rules, deleted)
+        : repositoryResult(wanted, rp, records, a, rules, plan.targetErrors, pathWarnings));
     const targetRecords = applied
         ? applied.targetOrganizations
         : plan.targetOrganizations.map(c => ({ ...c, outcome: 'planned' }));
@@ -3971,7 +4164,8 @@ function buildReport(wanted, plan, applied, rules) {
             ...(plan.organizationPermissions?.warning ? [plan.organizationPermissions.warning] : [])
         ],
         ...(grants ? { organizationPermissions: grants.results } : {}),
-        ...(grants?.errors.length ? { organizationErrors: grants.errors } : {})
+        ...(grants?.errors.length ? { organizationErrors: grants.errors } : {}),
+        deleted
     };
 }
 /** The organization's grants: their records, what each user has, and what failed. */
@@ -4029,6 +4223,230 @@ function unlisted(name, input, what, extra, onDrift, changes) {
     const reason = (label) => `on_drift: update, and ${label} is not listed in ${input}`;
     const deletes = extra.map(e => accessChange(e.resource, name, 'delete', e.entry, null, reason(e.label)));
     return { changes: [...changes, ...deletes] };
+}
+
+
+/***/ }),
+
+/***/ 6907:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  D: () => (/* binding */ ATTACHMENTS),
+  h: () => (/* binding */ attachmentFor)
+});
+
+// EXTERNAL MODULE: ./src/resources/permissions.ts
+var permissions = __nccwpck_require__(8225);
+// EXTERNAL MODULE: ./src/resources/replication.ts
+var replication = __nccwpck_require__(7139);
+// EXTERNAL MODULE: ./src/values.ts
+var values = __nccwpck_require__(4777);
+// EXTERNAL MODULE: ./src/swr/client.ts
+var client = __nccwpck_require__(1889);
+// EXTERNAL MODULE: ./src/resources/waiting.ts
+var resources_waiting = __nccwpck_require__(5850);
+;// CONCATENATED MODULE: ./src/resources/retention.ts
+// A repository's retention policy: SWR allows one per repository, and a rule's template cannot
+// change in place, so a new kind of rule replaces the policy (delete, then create).
+
+
+
+function retentionRules(spec) {
+    const rule = spec.keepLast !== undefined
+        ? { template: 'tag_rule', params: { num: String(spec.keepLast) }, tag_selectors: [] }
+        : { template: 'date_rule', params: { days: String(spec.keepDays) }, tag_selectors: [] };
+    rule.tag_selectors = spec.exceptions.map(e => ({ kind: e.kind, pattern: e.pattern }));
+    return [rule];
+}
+/**
+ * The policy the action manages when a repository holds several (the service may keep a second
+ * one): found by what the action writes, not by its position, which a replacement changes. The
+ * policy with exactly the wanted rules; else the first whose one rule has the wanted template
+ * (changed in place); else the first (replaced). The others are never changed.
+ */
+function managedPolicy(policies, rules) {
+    const template = rules[0]?.template;
+    return (policies.find(p => (0,client/* sameRules */.Gb)(p.rules, rules)) ??
+        policies.find(p => p.rules.length === 1 && p.rules[0]?.template === template) ??
+        policies[0]);
+}
+/**
+ * The retention change of one repository. `policies` is undefined for a repository this run
+ * creates, which has none to read.
+ */
+function diffRetention(name, spec, policies) {
+    const rules = retentionRules(spec);
+    const after = { rules };
+    const current = policies && managedPolicy(policies, rules);
+    const others = (policies ?? []).filter(p => p !== current).map(p => p.id);
+    const warning = others.length > 0
+        ? `Repository "${name}" has ${others.length + 1} retention policies; the action manages policy ${current?.id} and leaves ${others.length === 1 ? `policy ${others[0]} as it is` : `policies ${others.join(', ')} as they are`}.`
+        : undefined;
+    const change = (action, reason) => ({
+        change: {
+            resource: 'retention',
+            name,
+            action,
+            before: current ? { id: current.id, rules: current.rules } : null,
+            after,
+            reason
+        },
+        ...(warning ? { warning } : {})
+    });
+    if (!current) {
+        return change('create', policies ? 'the repository has no retention policy' : 'the repository is new');
+    }
+    if ((0,client/* sameRules */.Gb)(current.rules, rules))
+        return warning ? { warning } : {};
+    if (current.rules.length === 1 && current.rules[0]?.template === rules[0]?.template) {
+        return change('update', 'the policy differs from the inputs');
+    }
+    return change('replace', `the policy's rule is ${current.rules.map(r => r.template).join(', ')}, wanted ${rules[0]?.template}: SWR cannot change a rule's template in place`);
+}
+/** Creates the policy, waiting while SWR does not show the repository created a moment ago. */
+function createPolicy(client, namespace, repository, rules, waiting) {
+    return (0,resources_waiting/* untilVisible */.d)(waiting, async () => (await client.createRetention(namespace, repository, rules, read => (0,resources_waiting/* throughLag */.I)(waiting, read))) === 'created'
+        ? 'done'
+        : 'absent', tries => `create retention policy of "${namespace}/${repository}" failed: the repository still reads as missing (${tries} tries)`);
+}
+async function applyRetention(client, namespace, repository, change, waiting) {
+    const rules = change.after.rules;
+    const id = change.before?.id;
+    if (change.action === 'update' && id !== undefined) {
+        await client.updateRetention(namespace, repository, id, rules);
+        return;
+    }
+    if (change.action !== 'replace' || id === undefined) {
+        await createPolicy(client, namespace, repository, rules, waiting);
+        return;
+    }
+    await client.deleteRetention(namespace, repository, id);
+    try {
+        await createPolicy(client, namespace, repository, rules, waiting);
+    }
+    catch (err) {
+        // Say what the half-done replacement left behind: no policy at all.
+        const reason = (0,values/* messageOf */.bD)(err);
+        throw new Error(`${reason} (policy ${id} was deleted first, so the repository now has no retention policy)`, { cause: err });
+    }
+}
+
+// EXTERNAL MODULE: ./src/resources/sharing.ts
+var sharing = __nccwpck_require__(6929);
+;// CONCATENATED MODULE: ./src/resources/attachments.ts
+
+
+
+
+const retention = {
+    resource: 'retention',
+    key: 'policies',
+    wanted: w => w.retention !== undefined,
+    read: (c, ns, repo) => c.swr.listRetentions(ns, repo),
+    diff: (w, name, current) => {
+        const d = diffRetention(name, w.retention, current);
+        return { changes: d.change ? [d.change] : [], ...(d.warning ? { warning: d.warning } : {}) };
+    },
+    apply: (ctx, repo, change) => applyRetention(ctx.swr, ctx.namespace, repo, change, ctx.waiting)
+};
+const attachments_sharing = {
+    resource: 'sharing',
+    key: 'sharing',
+    wanted: w => w.shareWith !== undefined,
+    read: (c, ns, repo) => c.access.listSharing(ns, repo),
+    diff: (w, name, current) => (0,sharing/* diffSharing */.Of)(name, w.shareWith, current, w.onDrift),
+    apply: (ctx, repo, change) => (0,sharing/* applySharing */.N0)(ctx.access, ctx.namespace, repo, change, ctx.waiting)
+};
+const attachments_replication = {
+    resource: 'replication',
+    key: 'syncRules',
+    wanted: w => w.replicateTo !== undefined,
+    read: (c, ns, repo) => c.access.listSyncRules(ns, repo),
+    diff: (w, name, current) => (0,replication/* diffReplication */.U9)(name, w.replicateTo, current, w.replicateOverride ?? false, w.onDrift),
+    apply: async (ctx, repo, change) => {
+        const target = change.after;
+        const failed = target && ctx.failedTargets.get((0,replication/* targetKey */.hD)(target));
+        if (failed)
+            throw new Error(failed);
+        await (0,replication/* applyReplication */.n_)(ctx.access, ctx.namespace, repo, change, ctx.waiting);
+    }
+};
+const attachments_permissions = {
+    resource: 'repository-permission',
+    key: 'grants',
+    wanted: w => w.repositoryPermissions !== undefined,
+    read: (c, namespace, repository) => (0,permissions/* readGrantEntries */.dn)(c.permissions, { namespace, repository }),
+    diff: (w, name, current) => (0,permissions/* diffGrants */.VU)('repository-permission', name, `Repository "${name}"`, 'repository_permissions', w.repositoryPermissions, current, w.onDrift),
+    apply: async (ctx, repository, change) => {
+        const outcome = await (0,permissions/* applyGrant */.VN)(ctx.permissions, { namespace: ctx.namespace, repository }, change, ctx.waiting);
+        return outcome === 'found done' ? outcome : undefined;
+    }
+};
+/** In the order their changes apply, after the repository's own. */
+const ATTACHMENTS = [retention, attachments_sharing, attachments_replication, attachments_permissions];
+function attachmentFor(resource) {
+    return ATTACHMENTS.find(a => a.resource === resource);
+}
+
+
+/***/ }),
+
+/***/ 1922:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _7: () => (/* binding */ ForeignOrganizationError),
+/* harmony export */   ci: () => (/* binding */ foreignTarget),
+/* harmony export */   dV: () => (/* binding */ organizationFromReads),
+/* harmony export */   i6: () => (/* binding */ applyOrganization),
+/* harmony export */   uL: () => (/* binding */ createOrganizationChange),
+/* harmony export */   vJ: () => (/* binding */ diffOrganization)
+/* harmony export */ });
+/** Any repository found proves the organization; SWR's organization-not-found code disproves it. */
+function organizationFromReads(reads) {
+    if (reads.some(read => read?.state === 'exists'))
+        return 'exists';
+    if (reads.some(read => read?.state === 'absent' && read.organizationMissing))
+        return 'missing';
+    return 'unknown';
+}
+function createOrganizationChange(namespace) {
+    return {
+        resource: 'organization',
+        name: namespace,
+        action: 'create',
+        before: null,
+        after: { namespace },
+        reason: 'the organization does not exist, and a repository is to be created in it'
+    };
+}
+/** The organization's change: a create, only when it is missing and something goes in it. */
+function diffOrganization(namespace, state, needed) {
+    return state === 'missing' && needed ? createOrganizationChange(namespace) : undefined;
+}
+/** The remedy differs for a replication target: its organization is named in replicate_to. */
+function foreignTarget(namespace, region) {
+    return `Organization "${namespace}" in ${region} belongs to another account (organization names are unique per region across all accounts): name another one for that target, replicate_to: ${region}/another-name.`;
+}
+class ForeignOrganizationError extends Error {
+    name = 'ForeignOrganizationError';
+    constructor(namespace) {
+        super(`Organization "${namespace}" exists but this account cannot see it: organization names are unique per region across all accounts, so another account owns it. Choose another namespace.`);
+    }
+}
+/**
+ * Creates the organization. A 409 that reads back as present was someone else's create (the
+ * same workflow racing): fine. One that reads back as missing belongs to another account.
+ */
+async function applyOrganization(client, namespace) {
+    if ((await client.createOrganization(namespace)) === 'created')
+        return 'created';
+    if ((await client.readOrganization(namespace)) === 'exists')
+        return 'found done';
+    throw new ForeignOrganizationError(namespace);
 }
 
 
@@ -4294,9 +4712,10 @@ async function applyReplication(client, namespace, repository, change, waiting) 
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   CZ: () => (/* binding */ diffRepository),
-/* harmony export */   f5: () => (/* binding */ settingsOf)
+/* harmony export */   f5: () => (/* binding */ settingsOf),
+/* harmony export */   iZ: () => (/* binding */ deleteRepositoryChange)
 /* harmony export */ });
-/* unused harmony exports newRepositorySettings, driftOf, correctedSettings, describeDrift */
+/* unused harmony exports newRepositorySettings, driftOf, correctedSettings, describeDrift, imagesOf */
 /** A new repository's settings: what the workflow set, else private, "other", no description. */
 function newRepositorySettings(wanted) {
     return {
@@ -4379,6 +4798,27 @@ function diffRepository(name, read, wanted) {
             reason
         },
         drift
+    };
+}
+/** "it holds 3 images", when the read said how many. */
+function imagesOf(info) {
+    if (info.images === undefined)
+        return '';
+    return `; it holds ${info.images} image${info.images === 1 ? '' : 's'}, deleted with it`;
+}
+/**
+ * Deleting a repository that was read to exist: `before` is what goes, image count included
+ * where the read returned it. A repository that does not exist needs no change.
+ */
+function deleteRepositoryChange(name, info, why, region) {
+    return {
+        resource: 'repository',
+        name,
+        ...(region ? { region } : {}),
+        action: 'delete',
+        before: { ...settingsOf(info), ...(info.images !== undefined ? { images: info.images } : {}) },
+        after: null,
+        reason: `${why}${imagesOf(info)}`
     };
 }
 
@@ -4705,8 +5145,28 @@ function repositoryInfo(json, repository) {
         category: String(json['category'] ?? ''),
         description: String(json['description'] ?? ''),
         is_public: json['is_public'] === true,
-        ...(typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {})
+        ...(typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {}),
+        ...(Number.isSafeInteger(json['num_images']) && json['num_images'] >= 0
+            ? { images: json['num_images'] }
+            : {})
     };
+}
+/**
+ * What the user can do about a delete SWR refused: a 403 is the IAM permission (unless the
+ * credentials themselves were refused, which stops the run), a 406 or 409 a state of the
+ * repository that the service names (docs/swr-service.md, "Deleting a repository").
+ */
+function deleteHint(answer) {
+    const permission = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('swr:repo:deleteRepo')(answer);
+    if (permission)
+        return permission;
+    if (answer.status === 406 && answer.error.code === _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CODES */ .Lp.repositoryHasImages) {
+        return 'This SWR refuses to delete a repository that still holds images: delete its images (in the SWR console, or with DELETE .../repos/{repository}/tags/{tag}), then run again; the other repositories were handled';
+    }
+    if ([400, 406, 409, 412, 423].includes(answer.status)) {
+        return 'SWR says the repository cannot be deleted now: do what its message says (or delete it in the SWR console), then run again; the other repositories were handled';
+    }
+    return undefined;
 }
 /** The total of a repository list: Content-Range "{offset}-{count}/{total}", else the items'. */
 function totalOf(range, page) {
@@ -4834,6 +5294,31 @@ class SwrClient {
             path: repoPath(namespace, repository),
             body: settings
         }, { ok: [200, 201, 204], hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('swr:repo:updateRepo') });
+    }
+    /**
+     * Deletes the repository with its images. 'absent' when SWR answers it does not exist
+     * (another run deleted it first); `lost` when the answer was lost and a read showed it gone.
+     */
+    async deleteRepository(namespace, repository) {
+        const answer = await this.api.call({
+            operation: `delete repository "${namespace}/${repository}"`,
+            method: 'DELETE',
+            path: repoPath(namespace, repository)
+        }, {
+            ok: [200, 202, 204],
+            accept: _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE,
+            readBack: async () => (await this.readRepository(namespace, repository)).state === 'absent',
+            hint: deleteHint
+        });
+        if (answer.lost)
+            return { outcome: 'deleted', lost: true };
+        // After an attempt whose answer was lost, a 404 most likely answers that attempt: ours.
+        if (answer.status === 404) {
+            return answer.afterLostAttempt
+                ? { outcome: 'deleted', lost: true }
+                : { outcome: 'absent', lost: false };
+        }
+        return { outcome: 'deleted', lost: false };
     }
     async listRetentions(namespace, repository) {
         const operation = `read retention policies of "${namespace}/${repository}"`;
@@ -5030,7 +5515,9 @@ const CODES = {
     throttled: [`${SWR}4031032`, `${SWR}4031042`, 'APIGW.0308'],
     organizationQuota: `${SWR}4000097`,
     repositoryQuota: [`${SWR}4000098`, `${SWR}5007019`],
-    noSuchUrl: `${SWR}4040083`
+    noSuchUrl: `${SWR}4040083`,
+    /** 406: a repository that holds images cannot be deleted (the older OTC reference). */
+    repositoryHasImages: `${SWR}4060012`
 };
 const THROTTLED_WORDS = /throttl|rate ?limit|too many requests|flow control/i;
 function isThrottled(status, error) {

@@ -31,6 +31,7 @@ export type SwrWriter = Pick<
   | 'listRepositoryPage'
   | 'createRepository'
   | 'updateRepository'
+  | 'deleteRepository'
   | 'listRetentions'
   | 'createRetention'
   | 'updateRetention'
@@ -45,7 +46,12 @@ export interface Clients {
   permissions: SwrPermissionClient
   /** IAM's users, for grants given by name alone; absent when every grant gives its id. */
   iam?: Pick<IamUserDirectory, 'lookUp'>
-  inRegion: (region: string) => Pick<SwrClient, 'readOrganization' | 'createOrganization'>
+  inRegion: (
+    region: string
+  ) => Pick<
+    SwrClient,
+    'readOrganization' | 'createOrganization' | 'readRepository' | 'deleteRepository'
+  >
 }
 
 export interface ApplyContext {
@@ -233,6 +239,29 @@ async function applyCreate(
   return { record: { ...change, outcome: 'done', note } }
 }
 
+/**
+ * Deletes a repository (a replica in its own region): one that SWR says is gone already was
+ * deleted by another run, and one whose answer was lost counts as deleted once a read shows it
+ * gone.
+ */
+async function applyDelete(ctx: ApplyContext, change: Change): Promise<ChangeApplied> {
+  const slash = change.name.indexOf('/')
+  const namespace = change.name.slice(0, slash)
+  const repository = change.name.slice(slash + 1)
+  const client = change.region ? ctx.clients.inRegion(change.region) : ctx.clients.swr
+  const where = change.region ? ` in ${change.region}` : ''
+  const result = await client.deleteRepository(namespace, repository)
+  if (result.outcome === 'absent') {
+    ctx.log.info(`Repository "${change.name}"${where}: deleted by another run at the same time`)
+    return { record: { ...change, outcome: 'found done' } }
+  }
+  ctx.log.info(`Repository "${change.name}"${where}: deleted`)
+  if (!result.lost) return { record: { ...change, outcome: 'done' } }
+  const note = 'its answer was lost; a read shows the repository gone, so this run deleted it'
+  ctx.log.info(`Repository "${change.name}"${where}: ${note}`)
+  return { record: { ...change, outcome: 'done', note } }
+}
+
 async function applyChange(
   ctx: ApplyContext,
   gate: OrganizationGate,
@@ -242,7 +271,9 @@ async function applyChange(
   const { clients, wanted } = ctx
   const repository = progress.plan.repository
   const attachment = attachmentFor(change.resource)
-  if (attachment) {
+  if (change.resource === 'repository' && change.action === 'delete') {
+    return applyDelete(ctx, change)
+  } else if (attachment) {
     const attached = {
       ...clients,
       namespace: wanted.namespace,

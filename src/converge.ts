@@ -2,7 +2,7 @@
 // same function, so what a dry run says is what a real run from the same state does.
 import { applyPlan, type Clients } from './apply.js'
 import type { Logger } from './github/runner.js'
-import { changesOf, makePlan, planRepositories, targetsNeeded } from './plan.js'
+import { changesOf, deletionsOf, makePlan, planRepositories, targetsNeeded } from './plan.js'
 import { buildReport, type PathRules, type Report } from './report.js'
 import { readState, readTargets } from './read.js'
 import { resolveWanted } from './resources/permissions.js'
@@ -17,6 +17,16 @@ export interface ConvergeOptions {
   paths: PathRules
   /** Shown the plan before it is applied. */
   onPlan: (changes: Change[]) => void
+  /** The most repositories the plan may delete (max_deletions); more fails the run unwritten. */
+  maxDeletions?: number
+}
+
+/** A plan that deletes more repositories than max_deletions allows, named, stops the run. */
+export function checkDeletions(deletions: string[], max: number | undefined): void {
+  if (max === undefined || deletions.length <= max) return
+  throw new Error(
+    `The plan deletes ${deletions.length} repositories, more than max_deletions (${max}) allows: ${deletions.join(', ')}. Nothing was changed. If these are meant to go, raise max_deletions; otherwise check repository, ensure and prune.`
+  )
 }
 
 export async function converge(
@@ -36,6 +46,7 @@ export async function converge(
   if (targets.length > 0) observed.targets = await readTargets(targets, clients.inRegion)
   const plan = makePlan(wanted, observed, repositories)
   options.onPlan(changesOf(plan))
+  checkDeletions(deletionsOf(plan.repositories), options.maxDeletions)
   if (dryRun) return buildReport(wanted, plan, undefined, paths)
   const readBackPaths = !paths.registryOverride && !paths.knownHost
   const ctx = { clients, wanted, log, waiting, concurrency, readBackPaths }

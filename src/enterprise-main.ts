@@ -32,7 +32,9 @@ export function enterpriseWanted(inputs: Inputs, enterprise: EnterpriseInputs): 
     description: inputs.description,
     onDrift: inputs.onDrift,
     ...(inputs.retention ? { retention: inputs.retention } : {}),
-    ...(enterprise.immutableTags ? { immutableTags: enterprise.immutableTags } : {})
+    ...(enterprise.immutableTags ? { immutableTags: enterprise.immutableTags } : {}),
+    ...(inputs.lifecycle.ensure === 'absent' ? { ensure: 'absent' as const } : {}),
+    ...(inputs.lifecycle.prune.length > 0 ? { prune: inputs.lifecycle.prune } : {})
   }
 }
 
@@ -76,14 +78,21 @@ export async function runEnterprise(
   )
   const wanted = enterpriseWanted(inputs, enterprise)
   const where = `on SWR Enterprise Edition instance ${wanted.instanceId}`
-  const title = groupTitle(wanted.namespace, wanted.repositories, inputs.dryRun, where)
+  const title = groupTitle(
+    wanted.namespace,
+    wanted.repositories,
+    inputs.dryRun,
+    where,
+    inputs.lifecycle
+  )
   const outcome = await log.group(title, async () => {
     const result = await convergeEnterprise(wanted, client, {
       dryRun: inputs.dryRun,
       concurrency: deps.concurrency,
       log,
       ...(inputs.registry ? { registry: inputs.registry } : {}),
-      onPlan: changes => deps.plan.show(changes)
+      onPlan: changes => deps.plan.show(changes),
+      maxDeletions: inputs.lifecycle.maxDeletions
     })
     logReport(result.report)
     return result

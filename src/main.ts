@@ -58,6 +58,8 @@ function wantedOf(inputs: Inputs): Wanted {
     repositories: inputs.repositories,
     settings,
     onDrift: inputs.onDrift,
+    ...(inputs.lifecycle.ensure === 'absent' ? { ensure: 'absent' as const } : {}),
+    ...(inputs.lifecycle.prune.length > 0 ? { prune: inputs.lifecycle.prune } : {}),
     ...(inputs.retention ? { retention: inputs.retention } : {}),
     ...(inputs.shareWith ? { shareWith: inputs.shareWith } : {}),
     ...(inputs.replicateTo
@@ -253,7 +255,7 @@ async function provision(
     delays: Array.from({ length: CONSISTENCY_TRIES - 1 }, (_, i) => first * 2 ** i)
   }
   const report = await group(
-    groupTitle(wanted.namespace, wanted.repositories, inputs.dryRun),
+    groupTitle(wanted.namespace, wanted.repositories, inputs.dryRun, '', inputs.lifecycle),
     async () => {
       const result = await converge(wanted, clients, {
         dryRun: inputs.dryRun,
@@ -261,7 +263,8 @@ async function provision(
         log,
         waiting,
         paths,
-        onPlan: changes => plan.show(changes)
+        onPlan: changes => plan.show(changes),
+        maxDeletions: inputs.lifecycle.maxDeletions
       })
       logReport(result)
       return result

@@ -8,9 +8,9 @@ import { targetKey } from './resources/replication.js'
 import type { Sharing, SyncRule } from './swr/access-client.js'
 import type { RepositoryRead, RepositorySettings, RetentionPolicy } from './swr/client.js'
 import { createOrganizationChange } from './resources/organization.js'
-import { settingsOf } from './resources/repository.js'
+import { deleteRepositoryChange, settingsOf } from './resources/repository.js'
 import { diffGrants, type GrantEntry } from './resources/permissions.js'
-import type { AccessDiff } from './resources/access-change.js'
+import { accessChange, type AccessDiff } from './resources/access-change.js'
 
 /** What one repository's reads found; `error` when a read failed. */
 export interface RepositoryObservation {
@@ -23,7 +23,17 @@ export interface RepositoryObservation {
   syncRules?: SyncRule[]
   /** Its IAM user grants, read only for an existing repository when repository_permissions is set. */
   grants?: GrantEntry[]
+  /** To take it down with replicate_to: its replica in each target ("region/namespace"). */
+  replicas?: Record<string, RepositoryRead>
   error?: string
+}
+
+/** A repository of the organization that matches a prune pattern and is not listed. */
+export interface PrunedObservation {
+  repository: string
+  /** The pattern it matches. */
+  pattern: string
+  observation: RepositoryObservation
 }
 
 export interface Observed {
@@ -33,6 +43,8 @@ export interface Observed {
   targets?: Map<string, TargetState>
   /** The organization's IAM user grants, read when organization_permissions is set. */
   organizationGrants?: GrantEntry[] | { error: string }
+  /** With prune: the repositories to delete besides the listed ones, in name order. */
+  pruned?: PrunedObservation[]
 }
 
 /** A replication target's organization: there, missing, or why it could not be read. */
@@ -49,6 +61,10 @@ export interface RepositoryPlan {
   warnings: string[]
   /** Why nothing can be done for it (a failed read, drift under on_drift: fail). */
   failure?: string
+  /** The plan takes it down (ensure: absent, or prune), its replicas too. */
+  absent?: boolean
+  /** Not listed: it matches this prune pattern. */
+  prunedBy?: string
 }
 
 export interface Plan {
@@ -104,10 +120,79 @@ export function planRepository(
   }
 }
 
-/** Each repository's plan, in the order given; none depends on the targets' organizations. */
+/**
+ * Taking a repository down: its auto-sync rules first (so that nothing copies an image to a
+ * replica again), then the repository, then its replica in each target of replicate_to. What
+ * does not exist needs no change; organizations are never deleted.
+ */
+export function planRemoval(
+  wanted: Wanted,
+  repository: string,
+  observation: RepositoryObservation,
+  why: string,
+  prunedBy?: string
+): RepositoryPlan {
+  const name = `${wanted.namespace}/${repository}`
+  const base = {
+    repository,
+    name,
+    observation,
+    changes: [],
+    drift: [],
+    warnings: [],
+    absent: true,
+    ...(prunedBy !== undefined ? { prunedBy } : {})
+  }
+  if (observation.error !== undefined || !observation.read) {
+    return { ...base, failure: observation.error ?? `${name} was not read` }
+  }
+  const changes: Change[] = []
+  if (observation.read.state === 'exists') {
+    for (const rule of observation.syncRules ?? []) {
+      const reason = `${why}; its auto-sync to ${targetKey(rule)} goes first, so that no image is copied there again`
+      changes.push(accessChange('replication', name, 'delete', rule, null, reason))
+    }
+    changes.push(deleteRepositoryChange(name, observation.read.info, why))
+  }
+  for (const target of wanted.replicateTo ?? []) {
+    const replica = observation.replicas?.[targetKey(target)]
+    if (replica?.state !== 'exists') continue
+    const reason = `${why}; the replica auto-sync made of ${name}`
+    const replicaName = `${target.namespace}/${repository}`
+    changes.push(deleteRepositoryChange(replicaName, replica.info, reason, target.region))
+  }
+  return { ...base, changes }
+}
+
+/**
+ * Each repository's plan, in the order given, then the pruned ones; none depends on the
+ * targets' organizations.
+ */
 export function planRepositories(wanted: Wanted, observed: Observed): RepositoryPlan[] {
-  return wanted.repositories.map((repository, i) =>
-    planRepository(wanted, repository, observed.repositories[i] ?? {})
+  const listed = wanted.repositories.map((repository, i) => {
+    const observation = observed.repositories[i] ?? {}
+    return wanted.ensure === 'absent'
+      ? planRemoval(wanted, repository, observation, 'ensure: absent')
+      : planRepository(wanted, repository, observation)
+  })
+  const pruned = (observed.pruned ?? []).map(p =>
+    planRemoval(
+      wanted,
+      p.repository,
+      p.observation,
+      `it matches prune pattern "${p.pattern}" and is not listed in repository`,
+      p.pattern
+    )
+  )
+  return [...listed, ...pruned]
+}
+
+/** The repositories the plan deletes ("group/app", a replica's with its region). */
+export function deletionsOf(plans: RepositoryPlan[]): string[] {
+  return plans.flatMap(p =>
+    p.changes
+      .filter(c => c.resource === 'repository' && c.action === 'delete')
+      .map(c => (c.region ? `${c.name} (${c.region})` : c.name))
   )
 }
 

@@ -4,7 +4,9 @@
 // them; the organization only when a dry run must say whether it would be created (a real run
 // learns that from SWR's answers); and a replication target's organization only when a rule
 // to it is to be made.
-import type { Observed, RepositoryObservation } from './plan.js'
+import type { Observed, PrunedObservation, RepositoryObservation } from './plan.js'
+import { patternRegExp } from './github/lifecycle-inputs.js'
+import { targetKey } from './resources/replication.js'
 import { foreignTarget, organizationFromReads } from './resources/organization.js'
 import type { TargetState } from './plan.js'
 import { ApiError, CredentialsRefused } from './http/errors.js'
@@ -39,6 +41,8 @@ function skipped(err: unknown): undefined {
 export type OrganizationReader = Pick<SwrClient, 'readOrganization'>
 export type Readers = AttachmentClients & {
   swr: Pick<SwrClient, 'readRepository' | 'readOrganization' | 'listRepositoryPage'>
+  /** SWR in a replication target's region, to read the replicas of what is taken down. */
+  inRegion?: (region: string) => Pick<SwrClient, 'readRepository'>
 }
 
 /** What an existing repository has besides its settings, as far as the inputs ask. */
@@ -118,6 +122,90 @@ async function listed(
   return { found, complete: rest.every(page => page !== undefined) }
 }
 
+/**
+ * The organization's whole list, every page, for prune: matching a pattern needs every name.
+ * A page that cannot be read fails the run before anything is planned: a partial list would
+ * spare repositories silently.
+ */
+async function wholeList(
+  clients: Readers,
+  namespace: string,
+  concurrency: number
+): Promise<Listing> {
+  const refused = (offset: number) =>
+    new Error(
+      `prune needs the list of the repositories of "${namespace}", and SWR did not return its page at offset ${offset} (it needs the SWR permission swr:repo:listRepos, see "IAM permissions" in the README); nothing was deleted.`
+    )
+  const first = await clients.swr.listRepositoryPage(namespace, 0)
+  if (!first) throw refused(0)
+  const found = new Map(first.infos.map(info => [info.name, info]))
+  const pages = Math.ceil(first.total / LIST_PAGE)
+  const offsets = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => (i + 1) * LIST_PAGE)
+  const rest = await mapPool(offsets, concurrency, async offset => {
+    const page = await clients.swr.listRepositoryPage(namespace, offset)
+    if (!page) throw refused(offset)
+    return page
+  })
+  for (const page of rest) page.infos.forEach(info => found.set(info.name, info))
+  return { found, complete: true }
+}
+
+/** What taking a repository down needs besides its own read: nothing read for its settings' sake. */
+function removalWanted(wanted: Wanted): Wanted {
+  const rest = { ...wanted }
+  delete rest.retention
+  delete rest.shareWith
+  delete rest.repositoryPermissions
+  return rest
+}
+
+/** The replica of `repository` in each target of replicate_to, read in the target's region. */
+async function readReplicas(
+  clients: Readers,
+  wanted: Wanted,
+  repository: string,
+  observation: RepositoryObservation
+): Promise<RepositoryObservation> {
+  const targets = wanted.replicateTo ?? []
+  if (targets.length === 0 || observation.error !== undefined || !clients.inRegion) {
+    return observation
+  }
+  try {
+    const reads = await Promise.all(
+      targets.map(t => clients.inRegion!(t.region).readRepository(t.namespace, repository))
+    )
+    const replicas = Object.fromEntries(targets.map((t, i) => [targetKey(t), reads[i]!]))
+    return { ...observation, replicas }
+  } catch (err) {
+    return { ...observation, error: failedRead(err) }
+  }
+}
+
+/** The pruned repositories: in the list, matching a pattern, not listed; in name order. */
+async function observePruned(
+  clients: Readers,
+  wanted: Wanted,
+  listing: Listing,
+  concurrency: number
+): Promise<PrunedObservation[]> {
+  const patterns = (wanted.prune ?? []).map(pattern => ({ pattern, regex: patternRegExp(pattern) }))
+  const listed = new Set(wanted.repositories)
+  const names = [...listing.found.keys()].filter(name => !listed.has(name)).sort()
+  const matches = names.flatMap(repository => {
+    const match = patterns.find(p => p.regex.test(repository))
+    return match ? [{ repository, pattern: match.pattern }] : []
+  })
+  const removal = removalWanted(wanted)
+  return mapPool(matches, concurrency, async ({ repository, pattern }) => {
+    const observation = await observe(clients, removal, repository, listing)
+    return {
+      repository,
+      pattern,
+      observation: await readReplicas(clients, removal, repository, observation)
+    }
+  })
+}
+
 async function observe(
   clients: Readers,
   wanted: Wanted,
@@ -154,14 +242,14 @@ export async function readState(
   wanted: Wanted,
   options: { concurrency: number; dryRun: boolean }
 ): Promise<Observed> {
-  // At the same time as the repositories: it depends on none of them.
-  const grants = wanted.organizationPermissions
-    ? organizationGrants(clients, wanted.namespace)
-    : undefined
-  const observed = await readRepositories(clients, wanted, options)
+  // At the same time as the repositories: it depends on none of them. Both are awaited together,
+  // so that a run-wide stop (refused credentials) in either is never left unhandled.
+  const [observed, grants] = await Promise.all([
+    readRepositories(clients, wanted, options),
+    wanted.organizationPermissions ? organizationGrants(clients, wanted.namespace) : undefined
+  ])
   if (!grants) return observed
-  const read = await grants
-  if (read !== 'missing') return { ...observed, organizationGrants: read }
+  if (grants !== 'missing') return { ...observed, organizationGrants: grants }
   // A new organization has no grants; and its absence is now known, for the plan.
   const organization = observed.organization === 'unknown' ? 'missing' : observed.organization
   return { ...observed, organization, organizationGrants: [] }
@@ -172,22 +260,32 @@ async function readRepositories(
   wanted: Wanted,
   options: { concurrency: number; dryRun: boolean }
 ): Promise<Observed> {
-  const listing = await listed(clients, wanted, options.concurrency)
-  const repositories = await mapPool(wanted.repositories, options.concurrency, repository =>
-    observe(clients, wanted, repository, listing)
-  )
+  const pruning = (wanted.prune ?? []).length > 0
+  const listing = pruning
+    ? await wholeList(clients, wanted.namespace, options.concurrency)
+    : await listed(clients, wanted, options.concurrency)
+  const removing = wanted.ensure === 'absent'
+  const repositories = await mapPool(wanted.repositories, options.concurrency, async repository => {
+    const observation = await observe(clients, wanted, repository, listing)
+    return removing ? readReplicas(clients, wanted, repository, observation) : observation
+  })
+  const pruned = pruning
+    ? { pruned: await observePruned(clients, wanted, listing!, options.concurrency) }
+    : {}
   const organization = organizationFromReads(repositories.map(r => r.read))
   const absent = repositories.some(r => r.read?.state === 'absent')
-  if (!options.dryRun || organization !== 'unknown' || !absent) {
-    return { organization, repositories }
+  // Nothing is created when repositories are taken down: the organization is not asked about.
+  if (!options.dryRun || organization !== 'unknown' || !absent || removing) {
+    return { organization, repositories, ...pruned }
   }
   try {
-    return { organization: await clients.swr.readOrganization(wanted.namespace), repositories }
+    const state = await clients.swr.readOrganization(wanted.namespace)
+    return { organization: state, repositories, ...pruned }
   } catch (err) {
     // The repositories to be created cannot be planned without it; the others can.
     const error = failedRead(err)
     const blocked = repositories.map(r => (r.read?.state === 'absent' ? { error } : r))
-    return { organization, repositories: blocked }
+    return { organization, repositories: blocked, ...pruned }
   }
 }
 

@@ -22,6 +22,10 @@ export type RepositoryAction =
   | 'failed'
   // An Enterprise Edition repository that does not exist yet: the first docker push creates it.
   | 'pending push'
+  // ensure: absent and prune: taken down, to be taken down, or not there to begin with.
+  | 'deleted'
+  | 'would delete'
+  | 'absent'
 
 export interface RepositoryResult {
   repository: string
@@ -66,6 +70,8 @@ export type AccessAction =
   | 'would remove'
   | 'failed'
   | 'skipped'
+  // A replica that is not there to delete.
+  | 'absent'
 
 /** One IAM user's grant after the run: the level it has (or would have, or was asked for). */
 export interface GrantResult {
@@ -91,6 +97,8 @@ export interface Report {
   organizationPermissions?: GrantResult[]
   /** What failed of the organization's grants (a grant, or the whole input under on_drift: fail). */
   organizationErrors?: string[]
+  /** The image paths of the repositories (replicas included) this run deleted. */
+  deleted: string[]
 }
 
 export interface PathRules {
@@ -274,6 +282,73 @@ function currentSettings(rp: RepositoryPlan): RepositorySettings | undefined {
   return read?.state === 'exists' ? settingsOf(read.info) : undefined
 }
 
+/** The record of deleting a repository (`region` for a replica's), if one was planned. */
+function deleteRecord(
+  records: ChangeRecord[],
+  name: string,
+  region?: string
+): ChangeRecord | undefined {
+  return records.find(
+    r =>
+      r.resource === 'repository' && r.action === 'delete' && r.name === name && r.region === region
+  )
+}
+
+/**
+ * A repository taken down (ensure: absent, prune): deleted, would be, already absent, or
+ * failed; and with replicate_to, what became of each replica. `deleted` gets the image paths
+ * this run deleted.
+ */
+function removalResult(
+  wanted: Wanted,
+  rp: RepositoryPlan,
+  records: ChangeRecord[],
+  applied: RepositoryApplied | undefined,
+  rules: PathRules,
+  deleted: string[]
+): RepositoryResult {
+  const own = deleteRecord(records, rp.name)
+  const info = readInfo(rp)
+  const ownPath = pathOf(rules, rp.name, info).path
+  if (own?.outcome === 'done' && ownPath) deleted.push(ownPath)
+  const replication = rp.failure
+    ? undefined
+    : wanted.replicateTo?.map(t => {
+        const record = deleteRecord(records, `${t.namespace}/${rp.repository}`, t.region)
+        const path = `${t.registry}/${t.namespace}/${rp.repository}`
+        if (record?.outcome === 'done') deleted.push(path)
+        return {
+          region: t.region,
+          namespace: t.namespace,
+          path,
+          action: record ? accessAction(record) : ('absent' as const)
+        }
+      })
+  const error = applied ? applied.error : rp.failure
+  const action: RepositoryAction =
+    error !== undefined
+      ? 'failed'
+      : !own
+        ? 'absent'
+        : own.outcome === 'planned'
+          ? 'would delete'
+          : 'deleted'
+  // A repository whose delete failed is still there, at its path.
+  const stays = own && !['done', 'found done', 'planned'].includes(own.outcome)
+  const note = rp.prunedBy !== undefined ? `matches prune pattern "${rp.prunedBy}"` : undefined
+  return {
+    repository: rp.repository,
+    path: stays ? ownPath : '',
+    action,
+    created: false,
+    updated: false,
+    drift: [],
+    ...(replication ? { replication } : {}),
+    ...(note ? { note } : {}),
+    ...(error !== undefined ? { error } : {})
+  }
+}
+
 function repositoryResult(
   wanted: Wanted,
   rp: RepositoryPlan,
@@ -379,8 +454,11 @@ export function buildReport(
       ? [{ ...plan.organization, outcome: 'planned' }]
       : []
   const pathWarnings: string[] = []
+  const deleted: string[] = []
   const repositories = perRepository.map(({ rp, a, records }) =>
-    repositoryResult(wanted, rp, records, a, rules, plan.targetErrors, pathWarnings)
+    rp.absent
+      ? removalResult(wanted, rp, records, a, rules, deleted)
+      : repositoryResult(wanted, rp, records, a, rules, plan.targetErrors, pathWarnings)
   )
   const targetRecords: ChangeRecord[] = applied
     ? applied.targetOrganizations
@@ -411,7 +489,8 @@ export function buildReport(
       ...(plan.organizationPermissions?.warning ? [plan.organizationPermissions.warning] : [])
     ],
     ...(grants ? { organizationPermissions: grants.results } : {}),
-    ...(grants?.errors.length ? { organizationErrors: grants.errors } : {})
+    ...(grants?.errors.length ? { organizationErrors: grants.errors } : {}),
+    deleted
   }
 }
 

@@ -11,7 +11,8 @@ import { applyImmutability } from './immutability.js'
 import { applyNamespace } from './namespace.js'
 import { applyRepository } from './repository.js'
 import { applyRetention } from './retention.js'
-import { isPushCreate, type EnterprisePlan, type EnterpriseWanted } from './types.js'
+import { applyImmutabilityLeaving } from './scope.js'
+import { deletesAny, isPushCreate, type EnterprisePlan, type EnterpriseWanted } from './types.js'
 
 export type EnterpriseWriter = Pick<
   SwrEnterpriseClient,
@@ -19,9 +20,12 @@ export type EnterpriseWriter = Pick<
   | 'readNamespace'
   | 'updateNamespace'
   | 'updateRepository'
+  | 'deleteRepository'
   | 'createRetentionPolicy'
   | 'updateRetentionPolicy'
   | 'listRetentionPolicies'
+  | 'deleteRetentionPolicy'
+  | 'listImmutableRules'
   | 'createImmutableRule'
   | 'updateImmutableRule'
   | 'deleteImmutableRule'
@@ -56,11 +60,29 @@ async function attempt(
 
 async function applyPolicy(ctx: Context, change: Change): Promise<ChangeRecord> {
   const { client, wanted } = ctx
+  const leaving =
+    (change.before as { scopeOnly?: boolean } | null)?.scopeOnly === true ||
+    (change.after as { scopeOnly?: boolean } | null)?.scopeOnly === true
   return attempt(change, () =>
     change.resource === 'retention'
       ? applyRetention(client, wanted.namespace, change)
-      : applyImmutability(client, wanted.namespace, wanted.repositories, change)
+      : leaving
+        ? applyImmutabilityLeaving(client, wanted.namespace, change)
+        : applyImmutability(client, wanted.namespace, wanted.repositories, change)
   )
+}
+
+/** Deletes a repository: gone already (404) is another run's doing; a lost answer is read back. */
+async function deleteRepository(ctx: Context, change: Change): Promise<'done' | 'found done'> {
+  const repository = change.name.slice(ctx.wanted.namespace.length + 1)
+  const result = await ctx.client.deleteRepository(ctx.wanted.namespace, repository)
+  if (result.outcome === 'absent') {
+    ctx.log.info(`Repository "${change.name}": deleted by another run at the same time`)
+    return 'found done'
+  }
+  const lost = result.lost ? '; its answer was lost, and a read shows it gone' : ''
+  ctx.log.info(`Repository "${change.name}": deleted${lost}`)
+  return 'done'
 }
 
 export async function applyEnterprisePlan(
@@ -82,13 +104,18 @@ export async function applyEnterprisePlan(
       failure: namespace.error as string
     }
   }
+  // Repositories taken down leave their policies' scope first: an immutable tag rule the
+  // action scoped to one would keep it from being deleted.
+  const policies: ChangeRecord[] = []
+  const first = deletesAny(plan)
+  if (first) for (const change of plan.policies) policies.push(await applyPolicy(ctx, change))
   const repositories = await mapPool(plan.repositories, ctx.concurrency, async rp => {
     const change = rp.change
     if (!change) return undefined
     if (isPushCreate(change)) return { ...change, outcome: 'on first push' as const }
+    if (change.action === 'delete') return attempt(change, () => deleteRepository(ctx, change))
     return attempt(change, () => applyRepository(client, wanted.namespace, rp.repository, change))
   })
-  const policies: ChangeRecord[] = []
-  for (const change of plan.policies) policies.push(await applyPolicy(ctx, change))
+  if (!first) for (const change of plan.policies) policies.push(await applyPolicy(ctx, change))
   return { ...(namespace ? { namespace } : {}), repositories, policies }
 }

@@ -6,6 +6,7 @@ import type { Change } from '../resources/types.js'
 import type { InstanceInfo } from '../swr/enterprise-client.js'
 import { applyEnterprisePlan, type EnterpriseWriter } from './apply.js'
 import { registryOf } from './instance.js'
+import { checkDeletions } from '../converge.js'
 import { enterpriseChanges, makeEnterprisePlan } from './plan.js'
 import { readEnterpriseState, type EnterpriseReader } from './read.js'
 import { buildEnterpriseReport } from './report.js'
@@ -19,6 +20,8 @@ export interface EnterpriseOptions {
   registry?: string
   /** Shown the plan before it is applied. */
   onPlan: (changes: Change[]) => void
+  /** The most repositories the plan may delete (max_deletions). */
+  maxDeletions?: number
 }
 
 export interface EnterpriseOutcome {
@@ -39,6 +42,8 @@ export async function convergeEnterprise(
   const registry = registryOf(observed.instance, options.registry)
   const plan = makeEnterprisePlan(wanted, observed)
   options.onPlan(enterpriseChanges(plan))
+  const deletions = plan.repositories.filter(r => r.change?.action === 'delete').map(r => r.name)
+  checkDeletions(deletions, options.maxDeletions)
   const applied = dryRun
     ? undefined
     : await applyEnterprisePlan(plan, { client, wanted, log, concurrency })

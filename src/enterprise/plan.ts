@@ -7,6 +7,8 @@ import { diffImmutability } from './immutability.js'
 import { diffNamespace } from './namespace.js'
 import { diffRepository } from './repository.js'
 import { diffRetention, oneRuleRefusal } from './retention.js'
+import { immutabilityLeaving, retentionLeaving } from './scope.js'
+import { deletesAny } from './types.js'
 import type {
   EnterpriseObserved,
   EnterprisePlan,
@@ -14,6 +16,47 @@ import type {
   RepositoryObservation,
   RepositoryPlan
 } from './types.js'
+
+/** Taking a repository down: a delete when it exists (with its artifact count), else nothing. */
+function planRemoval(
+  wanted: EnterpriseWanted,
+  repository: string,
+  observation: RepositoryObservation,
+  why: string,
+  prunedBy?: string
+): RepositoryPlan {
+  const name = `${wanted.namespace}/${repository}`
+  const read = observation.read
+  const base = {
+    repository,
+    name,
+    exists: read?.state === 'exists',
+    drift: [],
+    absent: true,
+    ...(prunedBy !== undefined ? { prunedBy } : {})
+  }
+  if (observation.error !== undefined || !read) {
+    return { ...base, failure: observation.error ?? `${name} was not read` }
+  }
+  if (read.state !== 'exists') return base
+  const { artifacts } = read.info
+  const count =
+    artifacts === undefined
+      ? ''
+      : `; it holds ${artifacts} artifact${artifacts === 1 ? '' : 's'}, deleted with it`
+  const change: Change = {
+    resource: 'repository',
+    name,
+    action: 'delete',
+    before: {
+      description: read.info.description,
+      ...(artifacts !== undefined ? { images: artifacts } : {})
+    },
+    after: null,
+    reason: `${why}${count}`
+  }
+  return { ...base, change }
+}
 
 function planRepository(
   wanted: EnterpriseWanted,
@@ -43,7 +86,11 @@ function planRepository(
 }
 
 /** The namespace policies' changes; `failure` under on_drift: fail. */
-function planPolicies(wanted: EnterpriseWanted, observed: EnterpriseObserved) {
+function planPolicies(
+  wanted: EnterpriseWanted,
+  observed: EnterpriseObserved,
+  leaving: Set<string>
+) {
   const { namespace, repositories, retention, immutableTags, onDrift } = wanted
   const exists = observed.namespace !== 'missing'
   const kept = retention
@@ -65,8 +112,12 @@ function planPolicies(wanted: EnterpriseWanted, observed: EnterpriseObserved) {
       : undefined
   const refused: ChangeRecord[] =
     kept.change && refusal ? [{ ...kept.change, outcome: 'failed', error: refusal }] : []
+  const retentionChange = refusal
+    ? undefined
+    : retentionLeaving(namespace, exists ? observed.retention : undefined, kept.change, leaving)
+  const narrowed = exists ? immutabilityLeaving(namespace, observed.immutable, leaving) : []
   return {
-    changes: [...(kept.change && !refusal ? [kept.change] : []), ...immutable.changes],
+    changes: [...(retentionChange ? [retentionChange] : []), ...immutable.changes, ...narrowed],
     refused,
     warnings: [kept.warning, immutable.warning].filter((w): w is string => w !== undefined),
     ...(immutable.failure ? { failure: immutable.failure } : {})
@@ -77,11 +128,27 @@ export function makeEnterprisePlan(
   wanted: EnterpriseWanted,
   observed: EnterpriseObserved
 ): EnterprisePlan {
-  const ns = diffNamespace(wanted, observed.namespace)
-  const repositories = wanted.repositories.map((repository, i) =>
-    planRepository(wanted, repository, observed.repositories[i] ?? {})
+  const removing = wanted.ensure === 'absent'
+  // A namespace is never created to delete what it cannot hold, and never deleted.
+  const ns = removing ? { drift: [] } : diffNamespace(wanted, observed.namespace)
+  const listed = wanted.repositories.map((repository, i) =>
+    removing
+      ? planRemoval(wanted, repository, observed.repositories[i] ?? {}, 'ensure: absent')
+      : planRepository(wanted, repository, observed.repositories[i] ?? {})
   )
-  const policies = planPolicies(wanted, observed)
+  const pruned = (observed.pruned ?? []).map(p =>
+    planRemoval(
+      wanted,
+      p.repository,
+      { read: p.read },
+      `it matches prune pattern "${p.pattern}" and is not listed in repository`,
+      p.pattern
+    )
+  )
+  const repositories = [...listed, ...pruned]
+  // What is (or already was) taken down leaves the scope of the rules that name it.
+  const leaving = new Set(repositories.filter(r => r.absent && !r.failure).map(r => r.repository))
+  const policies = planPolicies(wanted, observed, leaving)
   const failure = ns.failure ?? policies.failure
   const warnings = [
     ...(ns.warning ? [ns.warning] : []),
@@ -105,10 +172,12 @@ export function makeEnterprisePlan(
 
 /** Every change in the order it applies: the namespace, the repositories, the policies. */
 export function enterpriseChanges(plan: EnterprisePlan): Change[] {
-  return [
-    ...(plan.namespaceChange ? [plan.namespaceChange] : []),
-    ...plan.repositories.flatMap(r => (r.change ? [r.change] : [])),
+  const repositories = plan.repositories.flatMap(r => (r.change ? [r.change] : []))
+  const policies = [
     ...plan.refused.map(({ outcome: _outcome, error: _error, ...change }) => change),
     ...plan.policies
   ]
+  // Repositories taken down leave the policies' scope before they are deleted.
+  const ordered = deletesAny(plan) ? [...policies, ...repositories] : [...repositories, ...policies]
+  return [...(plan.namespaceChange ? [plan.namespaceChange] : []), ...ordered]
 }

@@ -9,6 +9,7 @@ import { messageOf } from '../values.js'
 import type { SwrEnterpriseClient } from '../swr/enterprise-client.js'
 import { checkRunning } from './instance.js'
 import { diffRetention } from './retention.js'
+import { patternRegExp } from '../github/lifecycle-inputs.js'
 import type { EnterpriseObserved, EnterpriseWanted, RepositoryObservation } from './types.js'
 
 export type EnterpriseReader = Pick<
@@ -16,6 +17,7 @@ export type EnterpriseReader = Pick<
   | 'readInstance'
   | 'readNamespace'
   | 'readRepository'
+  | 'listRepositories'
   | 'listRetentionPolicies'
   | 'listImmutableRules'
   | 'readCombinationRetention'
@@ -49,17 +51,49 @@ async function readNamespaceState(
     const repositories = wanted.repositories.map(() => ({ read: { state: 'absent' as const } }))
     return withGate(client, wanted, { namespace, repositories })
   }
-  const [repositories, retention, immutable] = await Promise.all([
+  const removing = wanted.ensure === 'absent' || (wanted.prune ?? []).length > 0
+  const [repositories, retention, immutable, pruned] = await Promise.all([
     readRepositories(client, wanted, concurrency),
-    wanted.retention ? client.listRetentionPolicies(wanted.namespace) : undefined,
-    wanted.immutableTags ? client.listImmutableRules(wanted.namespace) : undefined
+    // Taking repositories down reads the policies too: they may name them (scope.ts).
+    wanted.retention || removing ? client.listRetentionPolicies(wanted.namespace) : undefined,
+    wanted.immutableTags || removing ? client.listImmutableRules(wanted.namespace) : undefined,
+    (wanted.prune ?? []).length > 0 ? readPruned(client, wanted) : undefined
   ])
   return withGate(client, wanted, {
     namespace,
     repositories,
+    ...(pruned ? { pruned } : {}),
     ...(retention ? { retention } : {}),
     ...(immutable ? { immutable } : {})
   })
+}
+
+/**
+ * The namespace's repositories that match a prune pattern and are not listed, from its whole
+ * list (every page): the list item is the read, artifact count included.
+ */
+async function readPruned(
+  client: EnterpriseReader,
+  wanted: EnterpriseWanted
+): Promise<NonNullable<EnterpriseObserved['pruned']>> {
+  const patterns = (wanted.prune ?? []).map(pattern => ({ pattern, regex: patternRegExp(pattern) }))
+  const listed = new Set(wanted.repositories)
+  const infos = await client.listRepositories(wanted.namespace)
+  return infos
+    .filter(info => !listed.has(info.name))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap(info => {
+      const match = patterns.find(p => p.regex.test(info.name))
+      return match
+        ? [
+            {
+              repository: info.name,
+              pattern: match.pattern,
+              read: { state: 'exists' as const, info }
+            }
+          ]
+        : []
+    })
 }
 
 /**

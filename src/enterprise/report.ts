@@ -12,6 +12,7 @@ import {
 } from '../report.js'
 import type { EnterpriseApplied } from './apply.js'
 import {
+  deletesAny,
   isPushCreate,
   type EnterprisePlan,
   type EnterpriseWanted,
@@ -55,6 +56,10 @@ function combined(records: ChangeRecord[], wanted: boolean): AccessAction | unde
 }
 
 function actionOf(rp: RepositoryPlan, record: ChangeRecord | undefined): RepositoryAction {
+  if (rp.absent) {
+    if (!record) return 'absent'
+    return record.outcome === 'planned' ? 'would delete' : 'deleted'
+  }
   if (!rp.exists) return 'pending push'
   if (record?.outcome === 'planned') return 'would update'
   return record?.outcome === 'done' ? 'updated' : 'unchanged'
@@ -85,9 +90,25 @@ export function buildEnterpriseReport(
   const retention = combined(byKind('retention'), wanted.retention !== undefined && tried)
   const immutability = combined(byKind('immutability'), wanted.immutableTags !== undefined && tried)
   const failedPolicy = policyError(records.policies)
+  const deleted: string[] = []
   const repositories = plan.repositories.map((rp, i): RepositoryResult => {
     const record = records.repositories[i]
     const error = namespaceFailure ?? rp.failure ?? record?.error ?? failedPolicy
+    if (rp.absent) {
+      if (record?.outcome === 'done') deleted.push(`${registry}/${rp.name}`)
+      // A repository whose delete failed is still there, at its path.
+      const stays = record !== undefined && ['failed', 'skipped'].includes(record.outcome)
+      return {
+        repository: rp.repository,
+        path: stays ? `${registry}/${rp.name}` : '',
+        action: error ? 'failed' : actionOf(rp, record),
+        created: false,
+        updated: false,
+        drift: [],
+        ...(rp.prunedBy !== undefined ? { note: `matches prune pattern "${rp.prunedBy}"` } : {}),
+        ...(error !== undefined ? { error } : {})
+      }
+    }
     const description = descriptionOf(rp, record)
     return {
       repository: rp.repository,
@@ -103,11 +124,12 @@ export function buildEnterpriseReport(
       ...(error !== undefined ? { error } : {})
     }
   })
-  const changes = [
-    ...(records.namespace ? [records.namespace] : []),
-    ...records.repositories.filter((r): r is ChangeRecord => r !== undefined),
-    ...records.policies
-  ]
+  const repositoryRecords = records.repositories.filter((r): r is ChangeRecord => r !== undefined)
+  // In the order they apply: repositories taken down leave the policies' scope first.
+  const ordered = deletesAny(plan)
+    ? [...records.policies, ...repositoryRecords]
+    : [...repositoryRecords, ...records.policies]
+  const changes = [...(records.namespace ? [records.namespace] : []), ...ordered]
   return {
     namespace: plan.namespace,
     dryRun: applied === undefined,
@@ -115,7 +137,8 @@ export function buildEnterpriseReport(
     changes,
     repositories,
     replicaPaths: [],
-    warnings: plan.warnings
+    warnings: plan.warnings,
+    deleted
   }
 }
 

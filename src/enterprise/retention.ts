@@ -272,11 +272,19 @@ function holds(policy: RetentionPolicy) {
 export async function applyRetention(
   client: Pick<
     SwrEnterpriseClient,
-    'createRetentionPolicy' | 'updateRetentionPolicy' | 'listRetentionPolicies'
+    | 'createRetentionPolicy'
+    | 'updateRetentionPolicy'
+    | 'listRetentionPolicies'
+    | 'deleteRetentionPolicy'
   >,
   namespace: string,
   change: Change
 ): Promise<void> {
+  if (change.action === 'delete') {
+    // Only a policy left with no rule by repositories taken down (scope.ts) is deleted.
+    await client.deleteRetentionPolicy(namespace, (change.before as { id: number }).id)
+    return
+  }
   const policy = change.after as unknown as RetentionPolicy
   const id = (change.before as { id?: number } | null)?.id
   if (id !== undefined) {

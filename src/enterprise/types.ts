@@ -23,6 +23,10 @@ export interface EnterpriseWanted {
   retention?: RetentionSpec
   /** Undefined: immutable tag rules are neither read nor changed. */
   immutableTags?: string[]
+  /** 'absent': the listed repositories are deleted; the namespace never is. */
+  ensure?: 'present' | 'absent'
+  /** Glob patterns: the namespace's repositories matching one and not listed are deleted. */
+  prune?: string[]
 }
 
 /** One repository's read; `error` when it failed. */
@@ -36,6 +40,8 @@ export interface EnterpriseObserved {
   instance?: InstanceInfo
   namespace: NamespaceInfo | 'missing'
   repositories: RepositoryObservation[]
+  /** With prune: the namespace's repositories to delete besides the listed ones, by name. */
+  pruned?: { repository: string; pattern: string; read: EnterpriseRepositoryRead }[]
   /** The namespace's retention policies, read when retention is wanted and it exists. */
   retention?: StoredRetentionPolicy[]
   /** The namespace's immutable tag rules, read when immutable_tags is set and it exists. */
@@ -59,6 +65,10 @@ export interface RepositoryPlan {
   drift: DriftItem[]
   warning?: string
   failure?: string
+  /** The plan takes it down (ensure: absent, or prune). */
+  absent?: boolean
+  /** Not listed: it matches this prune pattern. */
+  prunedBy?: string
 }
 
 export interface EnterprisePlan {
@@ -74,6 +84,11 @@ export interface EnterprisePlan {
   warnings: string[]
   /** Why nothing can be done at all (drift under on_drift: fail); every repository fails. */
   failure?: string
+}
+
+/** Whether the plan deletes a repository: then the namespace policies apply before it. */
+export function deletesAny(plan: Pick<EnterprisePlan, 'repositories'>): boolean {
+  return plan.repositories.some(r => r.change?.action === 'delete')
 }
 
 /** Whether a repository's change is the create a push makes, which no call carries out. */

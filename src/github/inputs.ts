@@ -14,6 +14,7 @@ import { readEnterprise, targetsInstance, type EnterpriseInputs } from './enterp
 import { readCredentials, type CredentialInputs } from './credential-inputs.js'
 import { readPermissions, type GrantInput } from './permission-inputs.js'
 import { readExceptions } from './retention-inputs.js'
+import { readLifecycle, type LifecycleInputs } from './lifecycle-inputs.js'
 import {
   REGION_RULE,
   defaultApiEndpoint,
@@ -74,6 +75,8 @@ export interface Inputs {
   iamEndpoint?: URL
   /** Set iff instance_id is: the run targets that SWR Enterprise Edition instance. */
   enterprise?: EnterpriseInputs
+  /** ensure, prune and max_deletions. */
+  lifecycle: LifecycleInputs
 }
 
 /** An input that breaks a rule: the message names the input, the value and the rule. */
@@ -220,9 +223,10 @@ function readNames(input: Read): Pick<Inputs, 'namespace' | 'repositories' | 'du
   }
 
   const { items: repositories, duplicates } = parseList(input('repository'))
-  if (repositories.length === 0) {
+  // A prune sweep may keep nothing: every repository matching its patterns goes.
+  if (repositories.length === 0 && !input('prune').trim()) {
     throw new InputError(
-      'Input "repository" is required: one repository name or several, one per line.'
+      'Input "repository" is required: one repository name or several, one per line (it may be empty only with prune).'
     )
   }
   for (const repository of repositories) {
@@ -310,6 +314,8 @@ function readLocation(
 export function getInputs(env: NodeJS.ProcessEnv, now: Date = new Date()): Inputs {
   const input: Read = name => getInput(name, env)
   const names = readNames(input)
+  // Before the settings: a present-only setting given with ensure: absent is named as such.
+  const lifecycle = readLifecycle(input)
   const location = readLocation(env, input)
   // Before the settings, so that an input an instance cannot use is named as such.
   const enterprise = readEnterprise(input, env, location)
@@ -340,7 +346,8 @@ export function getInputs(env: NodeJS.ProcessEnv, now: Date = new Date()): Input
     ...access,
     ...permissions,
     ...(iamEndpoint ? { iamEndpoint } : {}),
-    ...(enterprise ? { enterprise } : {})
+    ...(enterprise ? { enterprise } : {}),
+    lifecycle
   }
 }
 

@@ -114,15 +114,21 @@ export function groupTitle(
   namespace: string,
   repositories: string[],
   dryRun: boolean,
-  where = ''
+  where = '',
+  lifecycle: { ensure: 'present' | 'absent'; prune: string[] } = { ensure: 'present', prune: [] }
 ): string {
   const names = repositories.map(r => `${namespace}/${r}`)
+  const one = lifecycle.ensure === 'absent' ? 'is absent' : 'exists'
+  const many = lifecycle.ensure === 'absent' ? 'are absent' : 'exist'
   const what =
     repositories.length > 3
-      ? `${repositories.length} repositories exist in ${namespace}`
+      ? `${repositories.length} repositories ${many} in ${namespace}`
       : names.length === 1
-        ? `${names[0]} exists`
-        : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} exist`
-  const title = `Ensure ${what}${where ? ` ${where}` : ''}`
+        ? `${names[0]} ${one}`
+        : names.length === 0
+          ? `only the listed repositories of ${namespace} ${many}`
+          : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} ${many}`
+  const pruning = lifecycle.prune.length > 0 ? `, pruning ${lifecycle.prune.join(', ')}` : ''
+  const title = `Ensure ${what}${where ? ` ${where}` : ''}${pruning}`
   return dryRun ? `${title} (dry run: nothing is changed)` : title
 }

@@ -29,6 +29,7 @@ export function writeOutputs(report: Report, rules: PathRules): void {
     ['result', redact(JSON.stringify(report.repositories))],
     ['plan', redact(JSON.stringify(planOutput(report.changes)))],
     ['replica_paths', report.replicaPaths.join('\n')],
-    ['changed', String(changedOf(report))]
+    ['changed', String(changedOf(report))],
+    ['deleted', report.deleted.join('\n')]
   ])
 }

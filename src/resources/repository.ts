@@ -102,3 +102,30 @@ export function diffRepository(name: string, read: RepositoryRead, wanted: Wante
     drift
   }
 }
+
+/** "it holds 3 images", when the read said how many. */
+export function imagesOf(info: RepositoryInfo): string {
+  if (info.images === undefined) return ''
+  return `; it holds ${info.images} image${info.images === 1 ? '' : 's'}, deleted with it`
+}
+
+/**
+ * Deleting a repository that was read to exist: `before` is what goes, image count included
+ * where the read returned it. A repository that does not exist needs no change.
+ */
+export function deleteRepositoryChange(
+  name: string,
+  info: RepositoryInfo,
+  why: string,
+  region?: string
+): Change {
+  return {
+    resource: 'repository',
+    name,
+    ...(region ? { region } : {}),
+    action: 'delete',
+    before: { ...settingsOf(info), ...(info.images !== undefined ? { images: info.images } : {}) },
+    after: null,
+    reason: `${why}${imagesOf(info)}`
+  }
+}

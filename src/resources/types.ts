@@ -64,6 +64,10 @@ export interface Wanted {
   organizationPermissions?: WantedGrant[]
   /** IAM users' grants on every repository; undefined: neither read nor changed. */
   repositoryPermissions?: WantedGrant[]
+  /** 'absent': the listed repositories are deleted (with replicate_to, their replicas too). */
+  ensure?: 'present' | 'absent'
+  /** Glob patterns: the organization's repositories matching one and not listed are deleted. */
+  prune?: string[]
 }
 
 /** A grant as asked for, with the user's id once known (given, or found at IAM). */

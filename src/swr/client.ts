@@ -23,6 +23,8 @@ export interface RepositoryInfo extends RepositorySettings {
   name: string
   /** The external pull address, registry host included, when the answer carries it. */
   path?: string
+  /** How many images it holds (num_images), when the answer says. */
+  images?: number
 }
 
 export interface RetentionRule {
@@ -78,8 +80,28 @@ function repositoryInfo(json: Record<string, unknown>, repository: string): Repo
     category: String(json['category'] ?? ''),
     description: String(json['description'] ?? ''),
     is_public: json['is_public'] === true,
-    ...(typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {})
+    ...(typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {}),
+    ...(Number.isSafeInteger(json['num_images']) && (json['num_images'] as number) >= 0
+      ? { images: json['num_images'] as number }
+      : {})
   }
+}
+
+/**
+ * What the user can do about a delete SWR refused: a 403 is the IAM permission (unless the
+ * credentials themselves were refused, which stops the run), a 406 or 409 a state of the
+ * repository that the service names (docs/swr-service.md, "Deleting a repository").
+ */
+function deleteHint(answer: Answer): string | undefined {
+  const permission = permissionHint('swr:repo:deleteRepo')(answer)
+  if (permission) return permission
+  if (answer.status === 406 && answer.error.code === CODES.repositoryHasImages) {
+    return 'This SWR refuses to delete a repository that still holds images: delete its images (in the SWR console, or with DELETE .../repos/{repository}/tags/{tag}), then run again; the other repositories were handled'
+  }
+  if ([400, 406, 409, 412, 423].includes(answer.status)) {
+    return 'SWR says the repository cannot be deleted now: do what its message says (or delete it in the SWR console), then run again; the other repositories were handled'
+  }
+  return undefined
 }
 
 /** The total of a repository list: Content-Range "{offset}-{count}/{total}", else the items'. */
@@ -243,6 +265,37 @@ export class SwrClient {
       },
       { ok: [200, 201, 204], hint: permissionHint('swr:repo:updateRepo') }
     )
+  }
+
+  /**
+   * Deletes the repository with its images. 'absent' when SWR answers it does not exist
+   * (another run deleted it first); `lost` when the answer was lost and a read showed it gone.
+   */
+  async deleteRepository(
+    namespace: string,
+    repository: string
+  ): Promise<{ outcome: 'deleted' | 'absent'; lost: boolean }> {
+    const answer = await this.api.call(
+      {
+        operation: `delete repository "${namespace}/${repository}"`,
+        method: 'DELETE',
+        path: repoPath(namespace, repository)
+      },
+      {
+        ok: [200, 202, 204],
+        accept: isSwrNotFound,
+        readBack: async () => (await this.readRepository(namespace, repository)).state === 'absent',
+        hint: deleteHint
+      }
+    )
+    if (answer.lost) return { outcome: 'deleted', lost: true }
+    // After an attempt whose answer was lost, a 404 most likely answers that attempt: ours.
+    if (answer.status === 404) {
+      return answer.afterLostAttempt
+        ? { outcome: 'deleted', lost: true }
+        : { outcome: 'absent', lost: false }
+    }
+    return { outcome: 'deleted', lost: false }
   }
 
   async listRetentions(namespace: string, repository: string): Promise<RetentionPolicy[]> {

@@ -29,6 +29,8 @@ export interface NamespaceInfo {
 export interface EnterpriseRepositoryInfo {
   name: string
   description: string
+  /** How many artifacts (images) it holds (artifact_count), when the answer says. */
+  artifacts?: number
 }
 
 export type NamespaceCreate = { outcome: 'created' } | { outcome: 'refused'; error: ApiError }
@@ -152,6 +154,27 @@ function retentionHint(policy: RetentionPolicy, what: string) {
     (answer.status === 400 && policy.rules.length > 1
       ? `The policy holds ${policy.rules.length} rules, and the instance may take one a policy (the official SDK says so of updates). A second rule is what keeps the tags of retention_exceptions and the signature tags (retention_keep_signatures, on by default), and rules kept for other repositories of the namespace count too. One rule cannot keep them: drop retention_exceptions and set retention_keep_signatures to false only if those tags may be deleted, or leave this namespace's retention to the console.`
       : undefined)
+}
+
+function repositoryInfoOf(o: Record<string, unknown>, name: string): EnterpriseRepositoryInfo {
+  const description = typeof o['description'] === 'string' ? o['description'] : ''
+  const count = o['artifact_count']
+  const artifacts =
+    Number.isSafeInteger(count) && (count as number) >= 0 ? (count as number) : undefined
+  return { name, description, ...(artifacts !== undefined ? { artifacts } : {}) }
+}
+
+/**
+ * What the user can do about a delete the instance refused: the permission (403), or the
+ * state that keeps it (immutable tags, answered 412 by Harbor, or another 4xx).
+ */
+function deleteHint(answer: Answer): string | undefined {
+  const needs = permission('delete repositories')(answer)
+  if (needs) return needs
+  if ([400, 406, 409, 412, 423].includes(answer.status)) {
+    return 'The instance says the repository cannot be deleted now, e.g. because immutable tag rules of its namespace keep its tags: remove it from their scope (or disable them) in the SWR console, or do what the message says, then run again; the other repositories were handled'
+  }
+  return undefined
 }
 
 function instanceInfo(json: unknown, id: string): InstanceInfo {
@@ -315,8 +338,79 @@ export class SwrEnterpriseClient {
       name: withProject ? full : repository
     })
     if (other) throw new Error(`${operation} failed: ${other}`)
-    const description = typeof o['description'] === 'string' ? o['description'] : ''
-    return { state: 'exists', info: { name: repository, description } }
+    return { state: 'exists', info: repositoryInfoOf(o, repository) }
+  }
+
+  /**
+   * Deletes the repository with its artifacts. 'absent' when the instance says it does not
+   * exist (404; a 400 only once a read shows it gone, since a refusal may answer 400 too);
+   * `lost` when the answer was lost and a read showed it gone.
+   */
+  async deleteRepository(
+    namespace: string,
+    repository: string
+  ): Promise<{ outcome: 'deleted' | 'absent'; lost: boolean }> {
+    const gone = async () => (await this.readRepository(namespace, repository)).state === 'absent'
+    const answer = await this.call(
+      {
+        operation: `delete repository "${namespace}/${repository}"`,
+        method: 'DELETE',
+        path: this.repo(namespace, repository)
+      },
+      { ok: [200, 202, 204], accept: isMissing, readBack: gone, hint: deleteHint }
+    )
+    if (answer.lost) return { outcome: 'deleted', lost: true }
+    if (answer.status === 400 && !(await gone())) throw answer.asError
+    if (answer.status === 404 || answer.status === 400) {
+      return answer.afterLostAttempt
+        ? { outcome: 'deleted', lost: true }
+        : { outcome: 'absent', lost: false }
+    }
+    return { outcome: 'deleted', lost: false }
+  }
+
+  /**
+   * The namespace's repositories, every page (100 each), under their names without the
+   * namespace (Harbor names them "group/app"); items of another namespace are dropped.
+   */
+  async listRepositories(namespace: string): Promise<EnterpriseRepositoryInfo[]> {
+    const operation = `list the repositories of namespace "${namespace}"`
+    const page = async (offset: number) => {
+      const { json } = await this.call(
+        {
+          operation,
+          method: 'GET',
+          path: `${this.ns(namespace)}/repositories`,
+          query: { limit: '100', offset: String(offset) }
+        },
+        { ok: [200], hint: permission('list repositories') }
+      )
+      if (!isObject(json) || !Array.isArray(json['repositories'])) {
+        throw new Error(`${operation} failed: the answer is not a list of repositories`)
+      }
+      const total = typeof json['total'] === 'number' ? json['total'] : undefined
+      return { items: json['repositories'].filter(isObject), total }
+    }
+    const first = await page(0)
+    const items = [...first.items]
+    if (first.total !== undefined) {
+      // The first page's total says how many more there are: read them all at once.
+      const offsets: number[] = []
+      for (let offset = 100; offset < first.total; offset += 100) offsets.push(offset)
+      for (const rest of await Promise.all(offsets.map(page))) items.push(...rest.items)
+    } else {
+      for (let last = first.items; last.length === 100;) {
+        last = (await page(items.length)).items
+        items.push(...last)
+      }
+    }
+    return items.flatMap(item => {
+      const ns = item['namespace_name']
+      const raw = item['name']
+      if (typeof raw !== 'string' || (ns !== undefined && ns !== namespace)) return []
+      const name = raw.startsWith(`${namespace}/`) ? raw.slice(namespace.length + 1) : raw
+      return name ? [repositoryInfoOf(item, name)] : []
+    })
   }
 
   async updateRepository(namespace: string, repository: string, description: string) {
@@ -373,6 +467,18 @@ export class SwrEnterpriseClient {
         body: policy
       },
       { ok: [200, 201, 204], hint: retentionHint(policy, 'update retention policies') }
+    )
+  }
+
+  /** A policy that is already gone (404, or 400 SWR.400003) counts as deleted. */
+  async deleteRetentionPolicy(namespace: string, id: number): Promise<void> {
+    await this.call(
+      {
+        operation: `delete retention policy ${id} of namespace "${namespace}"`,
+        method: 'DELETE',
+        path: `${this.ns(namespace)}/retention/policies/${id}`
+      },
+      { ok: [200, 204], accept: isMissing, hint: permission('delete retention policies') }
     )
   }
 

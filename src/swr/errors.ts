@@ -15,7 +15,9 @@ export const CODES = {
   throttled: [`${SWR}4031032`, `${SWR}4031042`, 'APIGW.0308'],
   organizationQuota: `${SWR}4000097`,
   repositoryQuota: [`${SWR}4000098`, `${SWR}5007019`],
-  noSuchUrl: `${SWR}4040083`
+  noSuchUrl: `${SWR}4040083`,
+  /** 406: a repository that holds images cannot be deleted (the older OTC reference). */
+  repositoryHasImages: `${SWR}4060012`
 } as const
 
 const THROTTLED_WORDS = /throttl|rate ?limit|too many requests|flow control/i

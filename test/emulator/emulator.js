@@ -305,6 +305,10 @@ function fixtures(ctx, scope) {
         ...input
       })
       record._visibleAt = 0
+      // Images pushed to it (no call of the action pushes; the count is what reads show).
+      if (input.num_images !== undefined) record.num_images = input.num_images
+      // A repository SWR refuses to delete: "status-code", e.g. "406-4060012" or "403-4030170".
+      if (input.refuseDelete !== undefined) record._refuseDelete = input.refuseDelete
       state.repositories.set(`${ns}/${name}`, record)
     },
     repository(ns, name) {

@@ -166,6 +166,46 @@ function updateRepository(ctx, call, data) {
   return call.send(200, undefined)
 }
 
+/** Whether a doublestar repository pattern, as the action or the console writes it, names `name`. */
+function scopeNames(pattern, name) {
+  if (pattern === '**') return true
+  const alternation = /^\{([^{}]*)\}$/.exec(pattern)
+  if (alternation) return alternation[1].split(',').includes(name)
+  // "*" within a segment, as doublestar reads it.
+  const source = pattern.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')
+  return new RegExp(`^${source}$`).test(name)
+}
+
+/** Whether an enabled immutable tag rule of the namespace scopes the repository. */
+const keptImmutable = (data, record) =>
+  record.tag_count > 0 &&
+  [...data.immutableRules.values()].some(
+    rule =>
+      rule.namespace_name === record.namespace_name &&
+      !rule.disabled &&
+      (rule.scope_selectors?.repository ?? []).some(
+        s => s.decoration === 'repoMatches' && scopeNames(s.pattern, record.name)
+      )
+  )
+
+/**
+ * Deletes the repository with its artifacts (never the namespace): 200, as Harbor answers, or
+ * 204 (variant eeRepoDelete). One that an enabled immutable tag rule keeps, with tags, is
+ * refused: 412 (Harbor's PRECONDITION) or 400 (variant eeImmutableDelete); no source shows
+ * the instance's own answer.
+ */
+function deleteRepository(ctx, call, data) {
+  const record = repositoryOf(ctx, call, data)
+  if (!record) return
+  if (keptImmutable(data, record)) {
+    const status = Number(variant(ctx, 'eeImmutableDelete'))
+    const code = status === 412 ? 'SWR.412001' : 'SWR.400007'
+    return call.error(status, code, `The repository ${record.name} has immutable tags`)
+  }
+  data.repositories.delete(`${record.namespace_name}/${record.name}`)
+  return variant(ctx, 'eeRepoDelete') === '204' ? call.send(204, undefined) : call.send(200, {})
+}
+
 function listRepositories(ctx, call, data) {
   const ns = namespaceOf(ctx, call, data)
   if (!ns) return
@@ -185,5 +225,6 @@ export const namespaceRoutes = ctx =>
     ['PUT', '/namespaces/{namespace}', updateNamespace],
     ['GET', '/namespaces/{namespace}/repositories', listRepositories],
     ['GET', '/namespaces/{namespace}/repositories/{repository}', showRepository],
-    ['PUT', '/namespaces/{namespace}/repositories/{repository}', updateRepository]
+    ['PUT', '/namespaces/{namespace}/repositories/{repository}', updateRepository],
+    ['DELETE', '/namespaces/{namespace}/repositories/{repository}', deleteRepository]
   ])

@@ -129,12 +129,28 @@ function updateRepository(ctx, call) {
   return call.send(201, {})
 }
 
+/**
+ * Deletes the repository with its images, retention, sharing and auto-sync rules (never the
+ * organization). 204 as documented, or 200 (variant deleteRepoSuccess); a repository a test
+ * marked refuseDelete answers that status and code instead.
+ */
 function deleteRepository(ctx, call) {
   const found = findRepository(ctx, call)
   if (!found) return
+  const refused = found.record._refuseDelete
+  if (refused !== undefined) {
+    const { status, code } = statusAndCode(refused)
+    return call.error(status, code, `The repository ${found.key} cannot be deleted now`)
+  }
+  if (found.record.num_images > 0 && variant(ctx, 'deleteRepoWithImages') === 'refuse-406') {
+    const message = 'The repository cannot be deleted because it contains images'
+    return call.error(406, 'SVCSTG.SWR.4060012', message)
+  }
   for (const kept of ['repositories', 'retentions', 'sharing', 'syncRules'])
     ctx.state[kept].delete(found.key)
-  return call.send(204, undefined)
+  return variant(ctx, 'deleteRepoSuccess') === '200'
+    ? call.send(200, {})
+    : call.send(204, undefined)
 }
 
 const listItem = (r, total) => ({

@@ -24,6 +24,17 @@ export const VARIANTS = Object.freeze({
   expiredToken: Object.freeze(['APIGW.0301', 'APIGW.0307', 'SVCSTG.SWR.4010000']),
   /** POST .../retentions on a repository that has a policy already. */
   secondRetention: Object.freeze(['refuse-400', 'refuse-409', 'store']),
+  /**
+   * DELETE .../repos/{repository} that succeeds: 204 (the OTC reference's status table) or 200
+   * with an empty object (the issue allows it; no source shows the live answer).
+   */
+  deleteRepoSuccess: Object.freeze(['204', '200']),
+  /**
+   * DELETE .../repos/{repository} of a repository that holds images: deleted with them (the
+   * current OTC reference lists no refusal), or refused with 406 4060012 (the older OTC
+   * reference: "The repository cannot be deleted because it contains images").
+   */
+  deleteRepoWithImages: Object.freeze(['delete', 'refuse-406']),
   /** The answer once the account's repository quota is reached: "status-code". */
   repositoryQuotaAnswer: Object.freeze(['500-5007019', '400-4000098']),
   /**
@@ -78,6 +89,13 @@ export const VARIANTS = Object.freeze({
    * answers, SWR.400003).
    */
   eeMissing: Object.freeze(['404', '400']),
+  /** DELETE of an Enterprise Edition repository that succeeds: 200 (Harbor's) or 204. */
+  eeRepoDelete: Object.freeze(['200', '204']),
+  /**
+   * DELETE of an Enterprise Edition repository that an immutable tag rule keeps: 412 (Harbor's
+   * PRECONDITION answer for immutable artifacts) or 400.
+   */
+  eeImmutableDelete: Object.freeze(['412', '400']),
   /** PUT of an Enterprise Edition namespace: 200 or 204, both without a body. */
   eeNamespacePut: Object.freeze(['200', '204']),
   /**
@@ -99,6 +117,8 @@ export const ENTERPRISE_VARIANTS = Object.freeze([
   'eeNamespaceDuplicate',
   'eeMissing',
   'eeNamespacePut',
+  'eeRepoDelete',
+  'eeImmutableDelete',
   'eeRetentionRules',
   'eeFeatureGates'
 ])

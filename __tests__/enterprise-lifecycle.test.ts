@@ -1,0 +1,261 @@
+// ensure: absent, prune and max_deletions on an SWR Enterprise Edition instance, run as a
+// runner runs the bundle against the emulator.
+import { afterEach, describe, expect, it } from 'vitest'
+import { errorsOf, runAction } from './helpers/action.js'
+import type { Emulator } from './helpers/emulator.js'
+import {
+  ADDRESS,
+  INSTANCE,
+  eeInputs,
+  eeRequests,
+  planOf,
+  resultOf,
+  startWithInstance,
+  writes
+} from './helpers/enterprise.js'
+
+let emulator: Emulator
+afterEach(async () => {
+  await emulator.close()
+})
+const start = async (variants: Record<string, string> = {}) => {
+  emulator = await startWithInstance(variants)
+  emulator.addInstanceNamespace(INSTANCE, 'group')
+}
+const absent = (extra: Record<string, string> = {}) =>
+  eeInputs(emulator, { ensure: 'absent', registry: ADDRESS, ...extra })
+const names = () => emulator.instanceState(INSTANCE).repositories.map(r => r.name)
+const REPO = '~/namespaces/group/repositories'
+
+interface Entry {
+  repository: string
+  path: string
+  action: string
+  note?: string
+  error?: string
+}
+
+describe.each([
+  ['the defaults', {}],
+  ['eeRepoDelete: 204', { eeRepoDelete: '204' }],
+  ['eeMissing: 400', { eeMissing: '400' }]
+])('Enterprise Edition ensure: absent under %s', (_name, variants) => {
+  it('deletes the existing repositories (artifact count in the plan), reports the missing one absent, and a re-run writes nothing', async () => {
+    await start(variants)
+    emulator.push(INSTANCE, 'group', 'app')
+    emulator.push(INSTANCE, 'group', 'app')
+    emulator.push(INSTANCE, 'group', 'team/api')
+    const inputs = absent({ repository: 'app\nteam/api\ngone' })
+    const run = await runAction(inputs)
+    expect(errorsOf(run)).toBe('')
+    expect(writes(emulator).sort()).toEqual([`DELETE ${REPO}/app`, `DELETE ${REPO}/team%252Fapi`])
+    expect(names()).toEqual([])
+    expect(emulator.instanceState(INSTANCE).namespaces.map(n => n.name)).toEqual(['group'])
+    expect(planOf(run.outputs)[0]).toMatchObject({
+      resource: 'repository',
+      name: 'group/app',
+      action: 'delete',
+      before: { images: 2 },
+      reason: 'ensure: absent; it holds 2 artifacts, deleted with it'
+    })
+    expect(resultOf<Entry>(run.outputs).map(r => [r.repository, r.action, r.path])).toEqual([
+      ['app', 'deleted', ''],
+      ['team/api', 'deleted', ''],
+      ['gone', 'absent', '']
+    ])
+    expect(run.outputs['deleted']).toBe(`${ADDRESS}/group/app\n${ADDRESS}/group/team/api`)
+    emulator.resetLog()
+    const again = await runAction(inputs)
+    expect(again.exitCode).toBe(0)
+    expect(writes(emulator)).toEqual([])
+    expect(again.outputs['deleted']).toBe('')
+  })
+})
+
+describe('Enterprise Edition ensure: absent', () => {
+  it('never creates (nor deletes) a namespace: a missing one means every repository is absent', async () => {
+    emulator = await startWithInstance()
+    const run = await runAction(absent())
+    expect(errorsOf(run)).toBe('')
+    expect(writes(emulator)).toEqual([])
+    expect(resultOf<Entry>(run.outputs)[0]?.action).toBe('absent')
+  })
+
+  it("counts a DELETE answered 404 as another run's deletion", async () => {
+    await start()
+    emulator.push(INSTANCE, 'group', 'app')
+    emulator.inject({
+      method: 'DELETE',
+      path: /\/repositories\/app$/,
+      kind: 'status',
+      status: 404,
+      body: { error_code: 'SWR.404003', error_msg: 'The repository group/app does not exist' }
+    })
+    const run = await runAction(absent())
+    expect(errorsOf(run)).toBe('')
+    expect(resultOf<Entry>(run.outputs)[0]?.action).toBe('deleted')
+    expect(run.outputs['deleted']).toBe('')
+    expect(run.stdout).toContain('deleted by another run at the same time')
+  })
+
+  it('reads a DELETE whose answer was lost back, and counts it done', async () => {
+    await start()
+    emulator.push(INSTANCE, 'group', 'app')
+    emulator.inject({ method: 'DELETE', path: /\/repositories\/app$/, kind: 'lose-answer' })
+    const run = await runAction(absent())
+    expect(errorsOf(run)).toBe('')
+    expect(eeRequests(emulator).filter(r => r.includes('/repositories/app'))).toEqual([
+      `GET ${REPO}/app`,
+      `DELETE ${REPO}/app`,
+      `GET ${REPO}/app`
+    ])
+    expect(run.outputs['deleted']).toBe(`${ADDRESS}/group/app`)
+  })
+
+  it.each(['412', '400'])(
+    'fails a repository that a console-made immutable tag rule (scope "kep*") keeps (answered %s) with the code and what to do; the others proceed',
+    async status => {
+      await start({ eeImmutableDelete: status })
+      emulator.push(INSTANCE, 'group', 'kept')
+      emulator.push(INSTANCE, 'group', 'free')
+      emulator.addImmutableRule(INSTANCE, 'group', {
+        priority: 0,
+        disabled: false,
+        action: 'immutable',
+        template: 'immutable_template',
+        tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: 'v*' }],
+        scope_selectors: {
+          repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: 'kep*' }]
+        }
+      })
+      const run = await runAction(absent({ repository: 'kept\nfree' }))
+      expect(run.exitCode).toBe(1)
+      const [kept, free] = resultOf<Entry>(run.outputs)
+      expect(kept?.action).toBe('failed')
+      expect(kept?.error).toContain(`HTTP ${status}`)
+      expect(kept?.error).toContain('has immutable tags')
+      expect(kept?.error).toContain('remove it from their scope (or disable them)')
+      expect(kept?.path).toBe(`${ADDRESS}/group/kept`)
+      expect(free?.action).toBe('deleted')
+      expect(names()).toEqual(['kept'])
+    }
+  )
+
+  it('makes no write in a dry run', async () => {
+    await start()
+    emulator.push(INSTANCE, 'group', 'app')
+    const run = await runAction(absent({ dry_run: 'true' }))
+    expect(errorsOf(run)).toBe('')
+    expect(writes(emulator)).toEqual([])
+    expect(resultOf<Entry>(run.outputs)[0]?.action).toBe('would delete')
+  })
+
+  it('fails before its first write when the plan deletes more than max_deletions', async () => {
+    await start()
+    for (const name of ['a', 'b']) emulator.push(INSTANCE, 'group', name)
+    const run = await runAction(absent({ repository: 'a\nb', max_deletions: '1' }))
+    expect(run.exitCode).toBe(1)
+    expect(writes(emulator)).toEqual([])
+    expect(errorsOf(run)).toContain('more than max_deletions (1) allows: group/a, group/b')
+  })
+
+  it('refuses immutable_tags with ensure: absent before any request', async () => {
+    emulator = await startWithInstance()
+    const run = await runAction(absent({ immutable_tags: 'v*' }))
+    expect(errorsOf(run)).toContain(
+      'Input "immutable_tags" only describes a repository that exists'
+    )
+    expect(emulator.log).toEqual([])
+  })
+})
+
+describe('Enterprise Edition: repositories taken down leave the scope of the rules that name them', () => {
+  it('narrows an immutable tag rule and the retention rules to what stays, removes a rule left empty, then deletes', async () => {
+    await start()
+    for (const name of ['app', 'web']) emulator.push(INSTANCE, 'group', name)
+    const rule = (pattern: string) => ({
+      priority: 0,
+      disabled: false,
+      action: 'immutable' as const,
+      template: 'immutable_template' as const,
+      tag_selectors: [
+        { kind: 'doublestar' as const, decoration: 'matches' as const, pattern: 'v*' }
+      ],
+      scope_selectors: {
+        repository: [{ kind: 'doublestar' as const, decoration: 'repoMatches' as const, pattern }]
+      }
+    })
+    emulator.addImmutableRule(INSTANCE, 'group', rule('{app,web}'))
+    emulator.addImmutableRule(INSTANCE, 'group', rule('app'))
+    emulator.addImmutableRule(INSTANCE, 'group', rule('web-*'))
+    // Seed the action's own retention rules for app and web with a present run.
+    const seeded = await runAction(
+      eeInputs(emulator, { repository: 'app\nweb', retention_keep_last: '5', registry: ADDRESS })
+    )
+    expect(errorsOf(seeded)).toBe('')
+    emulator.resetLog()
+    const run = await runAction(absent({ repository: 'app' }))
+    expect(errorsOf(run)).toBe('')
+    const state = emulator.instanceState(INSTANCE)
+    expect(state.repositories.map(r => r.name)).toEqual(['web'])
+    expect(
+      state.immutableRules.map(
+        r => (r['scope_selectors'] as { repository: { pattern: string }[] }).repository[0]?.pattern
+      )
+    ).toEqual(['web', 'web-*'])
+    const scopes = (
+      state.retentionPolicies[0]?.['rules'] as {
+        scope_selectors: { repository: { pattern: string }[] }
+      }[]
+    ).map(r => r.scope_selectors.repository[0]?.pattern)
+    expect(new Set(scopes)).toEqual(new Set(['web']))
+    // The scope changes go first: the rule scoped to app alone would keep it from being deleted.
+    const written = writes(emulator)
+    expect(written.at(-1)).toBe(`DELETE ${REPO}/app`)
+    expect(written.slice(0, -1).map(w => w.replace(/\d+$/, 'N'))).toEqual([
+      'PUT ~/namespaces/group/retention/policies/N',
+      'PUT ~/namespaces/group/immutabletagrules/N',
+      'DELETE ~/namespaces/group/immutabletagrules/N'
+    ])
+    expect(planOf(run.outputs).map(c => `${c.resource} ${c.action}`)).toEqual([
+      'retention update',
+      'immutability update',
+      'immutability delete',
+      'repository delete'
+    ])
+    // The last repository a policy names goes: the retention policy left with no rule goes too.
+    const last = await runAction(absent({ repository: 'web' }))
+    expect(errorsOf(last)).toBe('')
+    const after = emulator.instanceState(INSTANCE)
+    expect(after.repositories).toEqual([])
+    expect(after.retentionPolicies).toEqual([])
+    expect(after.immutableRules).toHaveLength(1)
+  })
+})
+
+describe('Enterprise Edition prune', () => {
+  it("deletes only exact matches from the namespace's whole list, read 100 a page", async () => {
+    await start()
+    for (let i = 0; i < 150; i++) emulator.push(INSTANCE, 'group', `svc-${i}`)
+    for (const name of ['app-pr-1', 'app-pr-2', 'team/app-pr-3'])
+      emulator.push(INSTANCE, 'group', name)
+    emulator.addInstanceNamespace(INSTANCE, 'group2')
+    emulator.push(INSTANCE, 'group2', 'app-pr-9')
+    const run = await runAction(
+      eeInputs(emulator, { repository: 'app-pr-2', prune: 'app-pr-*', registry: ADDRESS })
+    )
+    expect(errorsOf(run)).toBe('')
+    expect(eeRequests(emulator).filter(r => r.startsWith(`GET ${REPO}?`))).toEqual([
+      `GET ${REPO}?limit=100&offset=0`,
+      `GET ${REPO}?limit=100&offset=100`
+    ])
+    expect(writes(emulator)).toEqual([`DELETE ${REPO}/app-pr-1`])
+    expect(names()).toContain('app-pr-2')
+    expect(names()).toContain('team/app-pr-3')
+    expect(names()).toContain('app-pr-9')
+    expect(resultOf<Entry>(run.outputs).map(r => [r.repository, r.action, r.note ?? ''])).toEqual([
+      ['app-pr-2', 'unchanged', ''],
+      ['app-pr-1', 'deleted', 'matches prune pattern "app-pr-*"']
+    ])
+  })
+})
