@@ -123,6 +123,18 @@ describe('each property can fail', () => {
     expect(await runCase(world, withGrants)).toEqual([])
   })
 
+  it('the case of IAM user grants holds every property with lost answers on a grant, a removal and a lookup', async () => {
+    const c = {
+      ...withGrants,
+      faults: [
+        { route: ['POST', '/repos/[^/]+/access$'], fault: { kind: 'lose-answer' }, times: 1 },
+        { route: ['DELETE', '/access$'], fault: { kind: 'lose-answer' }, times: 1 },
+        { route: ['GET', '^/v3/users$'], fault: { kind: 'lose-answer' }, times: 1 }
+      ]
+    }
+    expect(await runCase(world, c)).toEqual([])
+  })
+
   it('(b) is reported violated for grants when the emulator stores a grant at another level than sent', async () => {
     const violations = await runCase(world, withGrants, { break: 'grant-level' })
     expect(violations).toContainEqual({
