@@ -56,9 +56,12 @@ const chosen = {
       description: '',
       policies: [],
       sharing: [],
-      rules: []
-    }))
+      rules: [],
+      grants: [0, 0, 0, 0]
+    })),
+    organizationGrants: [0, 0, 0, 0]
   },
+  iam: { stale: [], renamed: [] },
   inputs: {
     repositories: ['app'],
     is_public: '',
@@ -70,14 +73,74 @@ const chosen = {
     share_with: undefined,
     replicate_to: undefined,
     replicate_override: false,
-    credentials: 'keys'
+    credentials: 'keys',
+    organization_permissions: undefined,
+    repository_permissions: undefined
   },
   faults: []
+}
+
+/**
+ * A case of IAM user grants (users are indexes of alice, bob, ci-bot, old-member): the
+ * organization grants alice write under her former name, and old-member, whom no input lists,
+ * read; the repository grants bob manage. The inputs list alice by name (renamed in IAM before
+ * the second run), bob as name:id and the caller itself; on_drift: update, after a dry run.
+ */
+const withGrants = {
+  ...chosen,
+  start: {
+    ...chosen.start,
+    organization: true,
+    organizationGrants: [3, 0, 0, 1],
+    repositories: [
+      { ...chosen.start.repositories[0]!, present: true, grants: [0, 7, 0, 0] },
+      ...chosen.start.repositories.slice(1)
+    ]
+  },
+  iam: { stale: [0], renamed: [0] },
+  inputs: {
+    ...chosen.inputs,
+    retention: undefined,
+    category: '',
+    organization_permissions: [
+      { user: 0, level: 'write', form: 'name' },
+      { user: 1, level: 'manage', form: 'id' },
+      { user: 'self', level: 'read', form: 'name' }
+    ],
+    repository_permissions: [
+      { user: 1, level: 'read', form: 'name' },
+      { user: 2, level: 'write', form: 'id' }
+    ]
+  }
 }
 
 describe('each property can fail', () => {
   it('the chosen case holds every property when nothing is broken', async () => {
     expect(await runCase(world, chosen)).toEqual([])
+  })
+
+  it('the case of IAM user grants holds every property when nothing is broken', async () => {
+    expect(await runCase(world, withGrants)).toEqual([])
+  })
+
+  it('the case of IAM user grants holds every property with lost answers on a grant, a removal and a lookup', async () => {
+    const c = {
+      ...withGrants,
+      faults: [
+        { route: ['POST', '/repos/[^/]+/access$'], fault: { kind: 'lose-answer' }, times: 1 },
+        { route: ['DELETE', '/access$'], fault: { kind: 'lose-answer' }, times: 1 },
+        { route: ['GET', '^/v3/users$'], fault: { kind: 'lose-answer' }, times: 1 }
+      ]
+    }
+    expect(await runCase(world, c)).toEqual([])
+  })
+
+  it('(b) is reported violated for grants when the emulator stores a grant at another level than sent', async () => {
+    const violations = await runCase(world, withGrants, { break: 'grant-level' })
+    expect(violations).toContainEqual({
+      property: 'b',
+      detail: expect.stringContaining('organization group: IAM user bob has auth 1, wanted auth 7')
+    })
   })
 
   it.each([

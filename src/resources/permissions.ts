@@ -236,7 +236,8 @@ export async function applyGrant(
 
 /**
  * SWR answered 409: the user has a grant already. It is read back (waiting while SWR does not
- * show it yet), and its level changed when it is not the one wanted.
+ * show it yet), and its level changed when it is not the one wanted, unless it is the caller's
+ * own entry.
  */
 async function converge(
   client: PermissionClient,
@@ -256,6 +257,9 @@ async function converge(
       `grant IAM user "${grant.user}" on "${where}" failed: SWR answered 409 (the permission exists), but ${tries} reads of its permissions do not show that user`
   )
   if (found?.auth === grant.auth) return 'found done'
+  // The caller's own entry: on what this run created nothing was read, so a line naming the
+  // caller was planned as a create; SWR has it already (the creator's), and it is never changed.
+  if (found?.self) return 'found done'
   await client.updateGrant(scope, grant)
   return 'done'
 }

@@ -105,9 +105,16 @@ const ROUTE_MODULES = [
  * Deliberately wrong behaviours, for the tests that show the convergence properties can fail
  * (test/fuzz/convergence.js): a retention policy create stored twice ('double-write') or not at
  * all although answered 201 ('drop-write'); a repository read that shows another category than
- * the one stored ('misreport'). Never the real service's behaviour.
+ * the one stored ('misreport'); an IAM user's grant created at another level than the one sent
+ * ('grant-level'). Never the real service's behaviour.
  */
-export const SABOTAGE = Object.freeze(['none', 'double-write', 'drop-write', 'misreport'])
+export const SABOTAGE = Object.freeze([
+  'none',
+  'double-write',
+  'drop-write',
+  'misreport',
+  'grant-level'
+])
 
 function createSettings(options) {
   const settings = {

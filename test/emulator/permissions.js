@@ -114,8 +114,10 @@ function createGrants(ctx, call) {
   const self = ctx.iamUsers.selfOf(call.account)
   if (list.some(g => grants.has(g.user_id) || g.user_id === self.id))
     return call.error(409, CODES[scope.kind].exists)
+  // Sabotage (convergence tests only): stored one level off (read for write or manage, write for read).
+  const stored = auth => (ctx.settings.sabotage === 'grant-level' ? (auth === 1 ? 3 : 1) : auth)
   for (const g of list)
-    grants.set(g.user_id, { user_id: g.user_id, user_name: g.user_name, auth: g.auth })
+    grants.set(g.user_id, { user_id: g.user_id, user_name: g.user_name, auth: stored(g.auth) })
   const documented = CODES[scope.kind].created
   const chosen = variant(ctx, 'permissionCreateStatus')
   return call.send(chosen === 'documented' ? documented : Number(chosen), {})

@@ -3,8 +3,9 @@
 // run as a runner runs it, and six properties are checked:
 //   (a) with at most two faults fired the run succeeds; with more it succeeds or says it gave up
 //       (and a re-run without faults then succeeds);
-//   (b) after success the emulator holds exactly what was asked;
-//   (c) no write takes effect twice (no second organization, policy, share or rule);
+//   (b) after success the emulator holds exactly what was asked (IAM user grants included: listed
+//       users at their levels, unlisted ones per on_drift, the caller's own entry untouched);
+//   (c) no write takes effect twice (no second organization, policy, share, rule or grant);
 //   (d) a second run without faults sends no write and plans nothing;
 //   (e) a dry run writes nothing and plans what the real run then does;
 //   (f) no secret appears in any log, error stream, output or summary.
@@ -23,6 +24,7 @@ export const BREAKS = Object.freeze([
   'drop-write', // (b): the emulator answers a retention create 201 and keeps nothing
   'double-write', // (c): the emulator stores a retention create twice
   'misreport', // (d): the emulator reads a repository's category back wrong
+  'grant-level', // (b): the emulator stores an IAM user's grant at another level than sent
   'dry-writes', // (e): the harness runs the "dry run" with dry_run: false
   'leak-secret' // (f): the action's process prints the secret key (test/fuzz/leak-secret.cjs)
 ])
@@ -44,6 +46,16 @@ const SIGNATURE_SELECTORS = [
   { kind: 'regexp', pattern: '\\.(sig|att|sbom)$' }
 ]
 const INSTANCE = 'ins-1'
+/**
+ * IAM users of the account: the inputs may list the first three (and the caller itself); the
+ * fourth is only ever an unlisted user. Ids are fixed so that `name:id` lines can be written.
+ */
+const USERS = ['alice', 'bob', 'ci-bot', 'old-member']
+const USER_IDS = USERS.map((_, i) => `${i + 1}`.padStart(2, 'c').repeat(16))
+/** A user no grant names, that a loose (fuzzy) IAM name filter also returns for "alice". */
+const ALIKE = { name: 'alice-ops', id: 'a1'.repeat(16) }
+const LEVELS = { read: 1, write: 3, manage: 7 }
+const NO_GRANTS = USERS.map(() => 0)
 
 // ---------------------------------------------------------------- generators
 
@@ -64,7 +76,16 @@ const STANDARD_ROUTES = [
   ['DELETE', '/access-domains/[^/]+$'],
   ['POST', '/sync_repo$'],
   ['GET', '/sync_repo$'],
-  ['DELETE', '/sync_repo$']
+  ['DELETE', '/sync_repo$'],
+  ['GET', '^/v2/manage/namespaces/[^/]+/access$'],
+  ['POST', '^/v2/manage/namespaces/[^/]+/access$'],
+  ['PATCH', '^/v2/manage/namespaces/[^/]+/access$'],
+  ['DELETE', '^/v2/manage/namespaces/[^/]+/access$'],
+  ['GET', '/repos/[^/]+/access$'],
+  ['POST', '/repos/[^/]+/access$'],
+  ['PATCH', '/repos/[^/]+/access$'],
+  ['DELETE', '/repos/[^/]+/access$'],
+  ['GET', '^/v3/users$']
 ]
 const ENTERPRISE_ROUTES = [
   ['GET', '/instances/[^/]+$'],
@@ -112,6 +133,25 @@ const retentionArb = fc.record({
   signatures: fc.boolean()
 })
 
+/** A grant level per user of USERS at the start: 0 none, else SWR's auth (1, 3, 7). */
+const grantsArb = fc.array(fc.constantFrom(0, 0, 1, 3, 7), {
+  minLength: USERS.length,
+  maxLength: USERS.length
+})
+
+/** Lines of organization_permissions or repository_permissions: a user (an index of USERS or the caller), a level, by name or as name:id. */
+const grantLinesArb = fc.option(
+  fc.uniqueArray(
+    fc.record({
+      user: fc.constantFrom(0, 1, 2, 'self'),
+      level: fc.constantFrom('read', 'write', 'manage'),
+      form: fc.constantFrom('name', 'id')
+    }),
+    { selector: g => g.user, minLength: 1, maxLength: 3 }
+  ),
+  { nil: undefined }
+)
+
 const policyArb = fc.record({ keep: fc.constantFrom('last', 'days'), n: fc.constantFrom(3, 5, 30) })
 
 const standardRepositoryArb = fc.record({
@@ -134,7 +174,8 @@ const standardRepositoryArb = fc.record({
       syncAuto: fc.boolean()
     }),
     { selector: r => r.target, maxLength: 3 }
-  )
+  ),
+  grants: grantsArb
 })
 
 const variantsArb = names =>
@@ -170,7 +211,14 @@ const standardCaseArb = fc.record({
     repositories: fc.array(standardRepositoryArb, {
       minLength: REPOSITORIES.length,
       maxLength: REPOSITORIES.length
-    })
+    }),
+    organizationGrants: grantsArb
+  }),
+  // IAM users (indexes of USERS) whose grants were made under a former name, and users renamed
+  // in IAM between the run and the second run (same id, new name).
+  iam: fc.record({
+    stale: fc.subarray([0, 1, 2, 3]),
+    renamed: fc.subarray([0, 1, 2])
   }),
   inputs: fc
     .record({
@@ -193,12 +241,34 @@ const standardCaseArb = fc.record({
       ),
       replicate_to: fc.option(fc.subarray([0, 1], { minLength: 1 }), { nil: undefined }),
       replicate_override: fc.boolean(),
-      credentials: fc.constantFrom('keys', 'temporary')
+      credentials: fc.constantFrom('keys', 'temporary'),
+      organization_permissions: grantLinesArb,
+      repository_permissions: grantLinesArb
     })
     // Only private repositories can be shared: both inputs together are refused up front.
     .map(i => (i.share_with && i.is_public === 'true' ? { ...i, is_public: 'false' } : i)),
   faults: fc.array(faultArb(STANDARD_ROUTES), { maxLength: 4 })
 })
+
+/**
+ * Where IAM refuses the lookup, users are given as name:id, the way documented for it (a bare
+ * name then fails its grant by design: permissions.test.ts pins that).
+ */
+const namesWhereLookupAllowed = c =>
+  c.variants.iamUserLookup === 'refused'
+    ? {
+        ...c,
+        inputs: {
+          ...c.inputs,
+          organization_permissions: byId(c.inputs.organization_permissions),
+          repository_permissions: byId(c.inputs.repository_permissions)
+        }
+      }
+    : c
+
+function byId(lines) {
+  return lines?.map(g => ({ ...g, form: 'id' }))
+}
 
 const enterpriseCaseArb = fc.record({
   edition: fc.constant('enterprise'),
@@ -230,7 +300,7 @@ const enterpriseCaseArb = fc.record({
 
 /** A case: the edition, variants, starting state, inputs and fault schedule. */
 export const caseArb = fc.oneof(
-  { arbitrary: standardCaseArb, weight: 3 },
+  { arbitrary: standardCaseArb.map(namesWhereLookupAllowed), weight: 3 },
   { arbitrary: enterpriseCaseArb, weight: 1 }
 )
 
@@ -285,12 +355,16 @@ function startOf(c) {
   if (c.edition !== 'standard') return c.start
   const wanted = new Set(c.inputs.repositories)
   const sharing = c.inputs.share_with !== undefined
+  // A repository that is present needs its organization.
+  const organization = c.start.organization || c.start.repositories.some(r => r.present)
   return {
     ...c.start,
-    // A repository that is present needs its organization.
-    organization: c.start.organization || c.start.repositories.some(r => r.present),
+    organization,
+    // Only an organization that exists has grants.
+    organizationGrants: (organization && c.start.organizationGrants) || NO_GRANTS,
     repositories: c.start.repositories.map((r, i) => ({
       ...r,
+      grants: (r.present && r.grants) || NO_GRANTS,
       // Only private repositories can be shared (refused otherwise under one variant).
       is_public: sharing ? false : r.is_public,
       // Only the variant that stores a second policy lets a repository hold two.
@@ -310,7 +384,9 @@ function setUp(world, c, brk) {
   Object.assign(emulator.variants, c.variants)
   emulator.settings.errorShape = c.errorShape
   emulator.settings.consistencyLagMs = c.lagMs
-  emulator.settings.sabotage = ['drop-write', 'double-write', 'misreport'].includes(brk)
+  emulator.settings.sabotage = ['drop-write', 'double-write', 'misreport', 'grant-level'].includes(
+    brk
+  )
     ? brk
     : 'none'
   for (const account of [...ACCOUNTS, 'old-partner']) emulator.knownAccounts.add(account)
@@ -324,6 +400,20 @@ function setUp(world, c, brk) {
     return start
   }
   if (start.organization) emulator.addNamespace(NS)
+  // IAM users as they are now; a grant made before a rename holds the former name.
+  USERS.forEach((name, u) => emulator.addIamUser(name, 'main', USER_IDS[u]))
+  emulator.addIamUser(ALIKE.name, 'main', ALIKE.id)
+  const addGrants = (repository, levels) =>
+    levels.forEach((auth, u) => {
+      if (auth === 0) return
+      const stale = (c.iam?.stale ?? []).includes(u)
+      emulator.addGrant(NS, repository, {
+        user_id: USER_IDS[u],
+        user_name: stale ? `former-${USERS[u]}` : USERS[u],
+        auth
+      })
+    })
+  addGrants(undefined, start.organizationGrants)
   start.targetOrganizations.forEach((present, i) => {
     if (present) emulator.inRegion(TARGETS[i].region).addNamespace(TARGETS[i].namespace)
   })
@@ -347,8 +437,36 @@ function setUp(world, c, brk) {
         override: rule.override
       })
     }
+    addGrants(r.name, r.grants)
   }
   return start
+}
+
+/** IAM user names after the users in c.iam.renamed were renamed (`renamed`), or before. */
+const nameOf = (c, u, renamed) =>
+  renamed && (c.iam?.renamed ?? []).includes(u) ? `${USERS[u]}-renamed` : USERS[u]
+
+/** organization_permissions or repository_permissions as the action reads them. */
+function grantInput(world, c, lines, renamed = false) {
+  const self = world.emulator.selfUser()
+  return (lines ?? [])
+    .map(g => {
+      const name = g.user === 'self' ? self.name : nameOf(c, g.user, renamed)
+      const id = g.user === 'self' ? self.id : USER_IDS[g.user]
+      return `${g.form === 'id' ? `${name}:${id}` : name}=${g.level}`
+    })
+    .join('\n')
+}
+
+/** The permission inputs, and the IAM endpoint their lookups go to (the emulator's). */
+function permissionInputs(world, c, renamed = false) {
+  const i = c.inputs
+  if (!i.organization_permissions && !i.repository_permissions) return {}
+  return {
+    iam_endpoint: world.emulator.url,
+    organization_permissions: grantInput(world, c, i.organization_permissions, renamed),
+    repository_permissions: grantInput(world, c, i.repository_permissions, renamed)
+  }
 }
 
 function inputsOf(world, c) {
@@ -404,8 +522,18 @@ function inputsOf(world, c) {
       .join('\n'),
     replicate_to: (i.replicate_to ?? []).map(t => TARGETS[t].input).join('\n'),
     // Refused without replicate_to.
-    replicate_override: i.replicate_to ? String(i.replicate_override) : ''
+    replicate_override: i.replicate_to ? String(i.replicate_override) : '',
+    ...permissionInputs(world, c)
   }
+}
+
+/** Renames the users of c.iam.renamed in IAM; the permission inputs with their new names. */
+function renameUsers(world, c) {
+  const renamed = c.iam?.renamed ?? []
+  const inputs = permissionInputs(world, c, true)
+  if (renamed.length === 0 || !inputs.iam_endpoint) return {}
+  for (const u of renamed) world.emulator.renameIamUser(USER_IDS[u], nameOf(c, u, true))
+  return inputs
 }
 
 function secretsOf(world, c) {
@@ -429,8 +557,18 @@ function drifts(c, r) {
   const listed = (i.replicate_to ?? []).map(t => `${TARGETS[t].region}/${TARGETS[t].namespace}`)
   const key = t => `${targetOf(t).region}/${targetOf(t).namespace}`
   if (i.replicate_to && r.rules.some(rule => !listed.includes(key(rule.target)))) return true
+  if (unlistedGrants(i.repository_permissions, r.grants).length > 0) return true
   return false
 }
+
+/** The users (indexes of USERS) granted in `levels` whom `lines` do not list; none without lines. */
+function unlistedGrants(lines, levels) {
+  if (!lines) return []
+  return levels.flatMap((auth, u) => (auth > 0 && !lines.some(g => g.user === u) ? [u] : []))
+}
+
+/** What failingByDesign names for the organization's grants. */
+const ORGANIZATION_GRANTS = '(organization grants)'
 
 /** The repositories whose step must fail by design: drift under on_drift: fail. */
 function failingByDesign(c, start) {
@@ -442,7 +580,36 @@ function failingByDesign(c, start) {
     const visibility = i.is_public !== '' && i.is_public !== String(start.public)
     return new Set(visibility ? i.repositories : [])
   }
-  return new Set(start.repositories.filter(r => r.wanted && drifts(c, r)).map(r => r.name))
+  const failing = new Set(start.repositories.filter(r => r.wanted && drifts(c, r)).map(r => r.name))
+  // Users granted on the organization and not listed: its grants fail, the repositories go on.
+  if (unlistedGrants(i.organization_permissions, start.organizationGrants).length > 0)
+    failing.add(ORGANIZATION_GRANTS)
+  return failing
+}
+
+/**
+ * (b) for the grants of one organization or repository: each listed user once, at its level
+ * (found by id: a user renamed is the same user); the caller's own entry never written; users
+ * not listed kept as they were under warn, removed under update; nobody else granted.
+ */
+function checkGrants(world, c, where, stored, before, lines, problems) {
+  const self = world.emulator.selfUser()
+  const update = c.inputs.on_drift === 'update'
+  if (stored.some(g => g.user_id === self.id))
+    problems.push(`${where}: the caller's own entry was written`)
+  USERS.forEach((name, u) => {
+    const found = stored.filter(g => g.user_id === USER_IDS[u])
+    const line = lines.find(g => g.user === u)
+    const want = line ? LEVELS[line.level] : before[u] > 0 && !update ? before[u] : 0
+    const has = found.map(g => `auth ${g.auth}`).join(' and ') || 'no grant'
+    if (want === 0 ? found.length > 0 : found.length !== 1 || found[0].auth !== want)
+      problems.push(
+        `${where}: IAM user ${name} has ${has}, wanted ${want === 0 ? 'none' : `auth ${want}`} (${line ? 'listed' : 'not listed'}, on_drift: ${c.inputs.on_drift})`
+      )
+  })
+  const strangers = stored.filter(g => !USER_IDS.includes(g.user_id) && g.user_id !== self.id)
+  if (strangers.length > 0)
+    problems.push(`${where}: grants to users nobody named: ${strangers.map(g => g.user_name)}`)
 }
 
 const sameDeadline = (a, b) =>
@@ -453,6 +620,30 @@ function checkStandardState(world, c, start, failing, problems) {
   const { emulator } = world
   const i = c.inputs
   if (!emulator.namespace(NS)) problems.push(`organization ${NS} missing`)
+  if (i.organization_permissions) {
+    const stored = emulator.grants(NS)
+    // Under on_drift: fail with a user not listed, nothing of the organization's is written.
+    const before = start.organizationGrants
+    if (failing.has(ORGANIZATION_GRANTS)) {
+      const kept = USER_IDS.map(id => stored.find(g => g.user_id === id)?.auth ?? 0)
+      if (
+        JSON.stringify(kept) !== JSON.stringify(before) ||
+        stored.length !== kept.filter(Boolean).length
+      )
+        problems.push(
+          `organization ${NS}: grants ${JSON.stringify(kept)} where on_drift: fail kept ${JSON.stringify(before)}`
+        )
+    } else
+      checkGrants(
+        world,
+        c,
+        `organization ${NS}`,
+        stored,
+        before,
+        i.organization_permissions,
+        problems
+      )
+  }
   for (const name of i.repositories) {
     if (failing.has(name)) continue
     const r = start.repositories[REPOSITORIES.indexOf(name)]
@@ -541,6 +732,16 @@ function checkStandardState(world, c, start, failing, problems) {
       if (update ? unlisted.length > 0 : unlisted.length !== before.length)
         problems.push(`${name}: unlisted auto-sync rules under on_drift: ${i.on_drift}`)
     }
+    if (i.repository_permissions)
+      checkGrants(
+        world,
+        c,
+        name,
+        emulator.grants(NS, name),
+        r.grants,
+        i.repository_permissions,
+        problems
+      )
   }
 }
 
@@ -601,6 +802,29 @@ function checkNoDoubleWrite(world, c, start, log, problems) {
   atMost('POST', /\/retentions$/, 1, 'retention policy')
   atMost('POST', /\/access-domains$/, (i.share_with ?? []).length, 'sharing')
   atMost('POST', /\/sync_repo$/, (i.replicate_to ?? []).length, 'auto-sync rules')
+  // Grants: each POST names one user listed, each DELETE one user not listed, so at most that
+  // many take effect on the organization and on each repository (a PATCH sent again after a
+  // lost answer sets the same level: it is not counted).
+  const listedUsers = lines => (lines ?? []).filter(g => g.user !== 'self').length
+  const grantWrites = (method, path, most, what) => {
+    const n = log.filter(e => e.method === method && e.path === path && ok(e)).length
+    if (n > most) problems.push(`${what}: ${n} × ${method} took effect, at most ${most} could`)
+  }
+  if (i.organization_permissions) {
+    const path = `/v2/manage/namespaces/${NS}/access`
+    const what = `organization ${NS}'s grants`
+    grantWrites('POST', path, listedUsers(i.organization_permissions), what)
+    const unlisted = unlistedGrants(i.organization_permissions, start.organizationGrants)
+    grantWrites('DELETE', path, unlisted.length, what)
+  }
+  if (i.repository_permissions)
+    for (const name of i.repositories) {
+      const r = start.repositories[REPOSITORIES.indexOf(name)]
+      const path = `/v2/manage/namespaces/${NS}/repos/${name.replace('/', '$')}/access`
+      grantWrites('POST', path, listedUsers(i.repository_permissions), `${name}'s grants`)
+      const unlisted = unlistedGrants(i.repository_permissions, r.grants)
+      grantWrites('DELETE', path, unlisted.length, `${name}'s grants`)
+    }
   const { emulator } = world
   for (const name of i.repositories) {
     const r = start.repositories[REPOSITORIES.indexOf(name)]
@@ -735,7 +959,8 @@ export async function runCase(world, c, options = {}) {
       )
 
     emulator.resetLog()
-    const again = await run({ dry_run: 'false' })
+    // Users renamed in IAM since (same id, new name), and the inputs naming them anew.
+    const again = await run({ dry_run: 'false', ...renameUsers(world, c) })
     runs.push(again)
     const written = writesIn(emulator.log)
     if (written.length > 0)
