@@ -125,6 +125,18 @@ describe('input errors, before any request', () => {
     expect(emulator.log).toEqual([])
   })
 
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'ci-bot=%s (a name every object has) is an unknown level, naming the input, the line and the rule',
+    async level => {
+      const outcome = await run({ organization_permissions: `ci-bot=${level}` })
+      expect(outcome.exitCode).toBe(1)
+      expect(errorsOf(outcome)).toContain(
+        `Input "organization_permissions", line 1 "ci-bot=${level}": the level "${level}" is unknown: it must be read, write or manage.`
+      )
+      expect(emulator.log).toEqual([])
+    }
+  )
+
   it('with instance_id either input is refused: an instance has no IAM user grants', async () => {
     const outcome = await run({
       instance_id: 'instance-1',

@@ -4,10 +4,16 @@
 // by user id, so a user renamed in IAM is the same user. The caller's own entry (self_auth) is
 // never changed or removed.
 import type { DriftPolicy } from '../github/inputs.js'
-import { LEVELS, type Level } from '../github/permission-inputs.js'
 import { CredentialsRefused } from '../http/errors.js'
 import type { IamUserDirectory } from '../swr/iam-users.js'
-import type { Grant, GrantList, GrantScope, SwrPermissionClient } from '../swr/permission-client.js'
+import {
+  LEVELS,
+  type Grant,
+  type GrantList,
+  type GrantScope,
+  type Level,
+  type SwrPermissionClient
+} from '../swr/permission-client.js'
 import { messageOf, quoted } from '../values.js'
 import type { AccessDiff } from './access-change.js'
 import type { Change, Wanted, WantedGrant } from './types.js'

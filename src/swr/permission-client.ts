@@ -6,6 +6,13 @@ import type { Answer, Api } from '../http/api.js'
 import { isSwrNotFound, permissionHint } from './errors.js'
 import { namespacePath, repositoryPathSegment } from './names.js'
 
+/** SWR's levels and the `auth` values its API gives them (evidence §5: 7 manage, 3 write, 1 read). */
+export const LEVELS = { read: 1, write: 3, manage: 7 } as const
+export type Level = keyof typeof LEVELS
+
+/** Whether text names a level: own keys only, so "constructor" or "__proto__" is none. */
+export const isLevel = (text: string): text is Level => Object.hasOwn(LEVELS, text)
+
 /** One grant as SWR keeps it: `auth` 7 manage, 3 write, 1 read. */
 export interface Grant {
   id: string
