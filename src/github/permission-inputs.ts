@@ -3,7 +3,7 @@
 // only inside functions, so the two modules may import each other.
 import { InputError } from './inputs.js'
 import { USER_ID } from '../swr/iam-users.js'
-import { isLevel, type Level } from '../swr/permission-client.js'
+import { isLevel, sameId, type Level } from '../swr/permission-client.js'
 
 export interface GrantInput {
   /** The IAM user name, as IAM spells it (names are case-sensitive). */
@@ -68,7 +68,9 @@ export function readGrants(input: string, value: string): GrantInput[] | undefin
   const grants: GrantInput[] = []
   for (const { number, line } of lines) {
     const grant = parseLine(input, number, line)
-    const same = grants.find(g => g.user === grant.user || (g.id && g.id === grant.id))
+    const same = grants.find(
+      g => g.user === grant.user || (g.id && grant.id && sameId(g.id, grant.id))
+    )
     if (same) {
       const who = same.user === grant.user ? `the user "${grant.user}"` : `the user id ${grant.id}`
       throw refuse(
