@@ -66,10 +66,10 @@ describe('loginExpiry', () => {
     })
   })
 
-  it('quotes what the service sent on one line, cut to 64 characters', () => {
+  it('quotes what the service sent on one line, its line break escaped, cut to 64 characters', () => {
     const sent = `bad\n${'x'.repeat(100)}`
     const result = loginExpiry(sent, 'X-Swr-Expireat header', now)
-    expect('warning' in result && result.warning).toContain(`"bad ${'x'.repeat(60)}…"`)
+    expect('warning' in result && result.warning).toContain(`"bad\\n${'x'.repeat(59)}…"`)
     expect('warning' in result && result.warning).not.toContain('\n')
   })
 

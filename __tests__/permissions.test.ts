@@ -36,8 +36,19 @@ const stored = (repository?: string) =>
   emulator
     .grants('group', repository)
     .map((g: { user_name: string; auth: number }) => `${g.user_name}=${g.auth}`)
+/** The writes to the organization's grants, as "METHOD status". */
+const grantWrites = () =>
+  writes(emulator)
+    .filter(e => e.path === ORG_ACCESS)
+    .map(e => `${e.method} ${e.status}`)
 const iamLookups = () => emulator.log.filter(e => e.path === '/v3/users')
 const repos = ['web', 'api', 'worker', 'jobs', 'docs']
+/** Resolves once the emulator has received a request matching `match`. */
+const received = async (match: (e: { method: string; path: string }) => boolean) => {
+  for (let i = 0; i < 300 && !emulator.log.some(match); i++) {
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}
 
 describe('a team organization with three grants and five repositories with one each', () => {
   it('is granted on the first run, and a re-run only reads', async () => {
@@ -124,6 +135,18 @@ describe('input errors, before any request', () => {
     expect(errorsOf(outcome)).toContain(words)
     expect(emulator.log).toEqual([])
   })
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'ci-bot=%s (a name every object has) is an unknown level, naming the input, the line and the rule',
+    async level => {
+      const outcome = await run({ organization_permissions: `ci-bot=${level}` })
+      expect(outcome.exitCode).toBe(1)
+      expect(errorsOf(outcome)).toContain(
+        `Input "organization_permissions", line 1 "ci-bot=${level}": the level "${level}" is unknown: it must be read, write or manage.`
+      )
+      expect(emulator.log).toEqual([])
+    }
+  )
 
   it('with instance_id either input is refused: an instance has no IAM user grants', async () => {
     const outcome = await run({
@@ -348,4 +371,180 @@ describe('half-way failures', () => {
       expect(writes(emulator)).toEqual([])
     }
   )
+})
+
+describe('a create answered 409', () => {
+  it("after this run's own create whose answer was lost counts as this run's grant: changed is true, and nothing is written a third time", async () => {
+    emulator.addRepository('group', 'app')
+    emulator.addIamUser('alice')
+    // The POST takes effect, its answer is lost; the read-back does not show it yet, so the
+    // POST is sent again and answered 409: the grant is the lost attempt's, this run's.
+    emulator.inject({ kind: 'lose-answer', method: 'POST', path: ORG_ACCESS, delayMs: 300 })
+    const running = run({ organization_permissions: 'alice=write' })
+    await received(e => e.method === 'POST' && e.path === ORG_ACCESS)
+    emulator.inject({
+      kind: 'rewrite',
+      patch: { others_auths: [] },
+      method: 'GET',
+      path: ORG_ACCESS
+    })
+    const outcome = await running
+    expect(errorsOf(outcome)).toBe('')
+    expect(grantWrites()).toEqual(['POST 200', 'POST 409'])
+    expect(stored()).toEqual(['alice=3'])
+    expect(outcome.outputs['changed']).toBe('true')
+    expect(resultOf<{ organizationPermissions?: unknown }>(outcome.outputs)).toBeDefined()
+  })
+
+  it('from another run that granted the same level meanwhile is found done: changed is false', async () => {
+    emulator.addRepository('group', 'app')
+    const id = emulator.addIamUser('alice')
+    emulator.inject({ kind: 'delay', method: 'POST', path: ORG_ACCESS, delayMs: 300 })
+    const running = run({ organization_permissions: 'alice=write' })
+    await received(e => e.method === 'POST' && e.path === ORG_ACCESS)
+    emulator.addGrant('group', undefined, { user_id: id, user_name: 'alice', auth: 3 })
+    const outcome = await running
+    expect(errorsOf(outcome)).toBe('')
+    expect(grantWrites()).toEqual(['POST 409'])
+    expect(outcome.outputs['changed']).toBe('false')
+  })
+})
+
+describe("SWR's answer to a read of the grants", () => {
+  it('about another organization is an error for that organization, and nothing is granted on the strength of it', async () => {
+    emulator.addNamespace('group')
+    emulator.addIamUser('alice')
+    emulator.inject({
+      kind: 'rewrite',
+      patch: { name: 'other-org' },
+      method: 'GET',
+      path: ORG_ACCESS
+    })
+    const outcome = await run({ organization_permissions: 'alice=write' })
+    expect(outcome.exitCode).toBe(1)
+    expect(errorsOf(outcome)).toContain(
+      'read the IAM user permissions of organization "group" failed: the answer is about name "other-org", not "group"'
+    )
+    expect(grantWrites()).toEqual([])
+  })
+
+  it('about another repository is an error for that repository alone', async () => {
+    emulator.addRepository('group', 'app')
+    emulator.addRepository('group', 'web')
+    emulator.addIamUser('alice')
+    const path = '/v2/manage/namespaces/group/repos/app/access'
+    emulator.inject({ kind: 'rewrite', patch: { name: 'web' }, method: 'GET', path })
+    const outcome = await run({ repository: 'app\nweb', repository_permissions: 'alice=read' })
+    expect(outcome.exitCode).toBe(1)
+    expect(errorsOf(outcome)).toContain('the answer is about name "web", not "app"')
+    expect(stored('app')).toEqual([])
+    expect(stored('web')).toEqual(['alice=1'])
+  })
+
+  it.each([[null], [undefined]])(
+    'with others_auths %s reads as nobody else: the grant is made and the run succeeds',
+    async value => {
+      emulator.addNamespace('group')
+      emulator.addIamUser('alice')
+      const patch = value === null ? { others_auths: null } : { others_auths: undefined }
+      emulator.inject({ kind: 'rewrite', patch, method: 'GET', path: ORG_ACCESS })
+      const outcome = await run({ organization_permissions: 'alice=write' })
+      expect(errorsOf(outcome)).toBe('')
+      expect(stored()).toEqual(['alice=3'])
+    }
+  )
+
+  it('with others_auths that is not a list is a clear error, and nothing is written', async () => {
+    emulator.addNamespace('group')
+    emulator.addIamUser('alice')
+    emulator.inject({
+      kind: 'rewrite',
+      patch: { others_auths: 'everyone' },
+      method: 'GET',
+      path: ORG_ACCESS
+    })
+    const outcome = await run({ organization_permissions: 'alice=write', on_drift: 'update' })
+    expect(outcome.exitCode).toBe(1)
+    expect(errorsOf(outcome)).toContain(
+      'read the IAM user permissions of organization "group" failed: the answer\'s others_auths is string, not a list of users'
+    )
+    expect(grantWrites()).toEqual([])
+  })
+
+  it("listing the caller with its id in capitals still takes it for the caller's own entry: under on_drift update it is not removed", async () => {
+    emulator.addNamespace('group')
+    emulator.addIamUser('alice')
+    const self = emulator.selfUser()
+    const capitals = { user_id: self.id.toUpperCase(), user_name: self.name, auth: 7 }
+    emulator.inject({
+      kind: 'rewrite',
+      patch: { others_auths: [capitals] },
+      method: 'GET',
+      path: ORG_ACCESS
+    })
+    const outcome = await run({ organization_permissions: 'alice=read', on_drift: 'update' })
+    expect(errorsOf(outcome)).toBe('')
+    expect(grantWrites()).toEqual(['POST 200'])
+    expect(
+      planOf(outcome.outputs)
+        .filter(c => c.resource === 'organization-permission')
+        .map(c => c.action)
+    ).toEqual(['create'])
+  })
+})
+
+describe('refusals and hostile names', () => {
+  it('a 403 on changing an organization grant names no undocumented IAM action: it points to the IAM console', async () => {
+    emulator.addNamespace('group')
+    const id = emulator.addIamUser('alice')
+    emulator.addGrant('group', undefined, { user_id: id, user_name: 'alice', auth: 1 })
+    emulator.inject({
+      kind: 'status',
+      method: 'PATCH',
+      path: ORG_ACCESS,
+      status: 403,
+      body: { error_code: 'SVCSTG.SWR.4039001', error_msg: 'no permission' }
+    })
+    const outcome = await run({ organization_permissions: 'alice=write' })
+    expect(outcome.exitCode).toBe(1)
+    expect(errorsOf(outcome)).toContain(
+      'needs the SWR permission the update action of organization permissions (see the IAM console'
+    )
+    expect(errorsOf(outcome)).not.toContain('updateNamespaceAccess')
+  })
+
+  it('a hostile user name from SWR whose removal fails reaches the error as one quoted, escaped line', async () => {
+    emulator.addNamespace('group')
+    const id = emulator.addIamUser('x')
+    emulator.addIamUser('bob', 'main', 'b'.repeat(32))
+    const hostile = 'x\r\n::error title=pwned::injected\u001b[31m'
+    emulator.addGrant('group', undefined, { user_id: id, user_name: hostile, auth: 1 })
+    emulator.inject({ kind: 'status', method: 'DELETE', path: ORG_ACCESS, status: 500, times: 9 })
+    const outcome = await run({
+      organization_permissions: `bob:${'b'.repeat(32)}=read`,
+      on_drift: 'update'
+    })
+    expect(outcome.exitCode).toBe(1)
+    const lines = outcome.stdout.split('\n')
+    expect(lines.some(line => line.startsWith('::error title=pwned'))).toBe(false)
+    expect(errorsOf(outcome)).toContain(
+      'Organization "group", IAM user "x\\r\\n::error title=pwned::injected\\u001b[31m": '
+    )
+    expect(outcome.summary).not.toContain('\u001b')
+  })
+
+  it('bad credentials with organization_permissions set: one credentials error, exit code 1, no crash', async () => {
+    emulator.addIamUser('alice')
+    const outcome = await run({
+      repository: 'a\nb\nc',
+      organization_permissions: 'alice=write',
+      secret_access_key: `${emulator.accounts.main.secretAccessKey}x`
+    })
+    expect(outcome.exitCode).toBe(1)
+    const errors = outcome.stdout.split('\n').filter(l => l.startsWith('::error'))
+    expect(errors).toHaveLength(1)
+    expect(errorsOf(outcome)).toContain('The secret access key does not match the access key id')
+    expect(outcome.stderr).not.toMatch(/Unhandled|TypeError|at .*dist\/index\.js/)
+    expect(writes(emulator)).toEqual([])
+  })
 })

@@ -244,6 +244,36 @@ describe('Enterprise Edition', () => {
     }
   })
 
+  it('credentials refused first at the feature-gate read (a retention of two rules): one error, nothing planned, the run stops there', async () => {
+    const ee = await startWithInstance()
+    try {
+      ee.inject({
+        kind: 'status',
+        method: 'GET',
+        path: /\/feature-gates$/,
+        status: 401,
+        body: {
+          error_code: 'APIGW.0301',
+          error_msg: 'Incorrect IAM authentication information: verify aksk signature fail'
+        }
+      })
+      const run = await runAction(eeInputs(ee, { repository: FIVE, retention_keep_last: '10' }))
+      expect(run.exitCode).toBe(1)
+      expect(errorLines(run)).toHaveLength(1)
+      expect(errorsOf(run)).toContain('read the feature gates of the instance')
+      expect(errorsOf(run)).toContain('no further request was sent')
+      // The refusal stops the run: nothing is planned on what was read before it.
+      expect(visibleLog(run)).toContain(NOTHING_PLANNED)
+      expect(visibleLog(run)).not.toMatch(/Repository "group\/.": failed/)
+      expect(run.outputs['plan']).toBeUndefined()
+      // Nothing after the refusal: the feature-gate read is the last request.
+      expect(ee.log.at(-1)?.path).toMatch(/\/feature-gates$/)
+      expect(ee.log.filter(e => e.method !== 'GET')).toEqual([])
+    } finally {
+      await ee.close()
+    }
+  })
+
   it('a wrong secret key with the registry given: one request, one error', async () => {
     const ee = await startWithInstance()
     try {

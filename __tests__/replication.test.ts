@@ -536,3 +536,57 @@ describe('account names', () => {
     ])
   })
 })
+
+describe('a sharing create answered 409', () => {
+  const SHARING = '/v2/manage/namespaces/group/repositories/app/access-domains'
+  const received = async (method: string) => {
+    for (
+      let i = 0;
+      i < 300 && !emulator.log.some(e => e.method === method && e.path === SHARING);
+      i++
+    ) {
+      await new Promise(resolve => setTimeout(resolve, 10))
+    }
+  }
+  const sharingWrites = () =>
+    writes(emulator)
+      .filter(e => e.path.startsWith(SHARING))
+      .map(e => `${e.method} ${e.status}`)
+
+  it('from another run that shared on the same terms meanwhile is found done: changed is false', async () => {
+    emulator.addRepository('group', 'app')
+    emulator.knownAccounts.add('partner-account')
+    emulator.inject({ kind: 'delay', method: 'POST', path: SHARING, delayMs: 300 })
+    const running = run({ share_with: 'partner-account' })
+    await received('POST')
+    emulator.addSharing('group', 'app', { access_domain: 'partner-account' })
+    const result = await running
+    expect(errorsOf(result)).toBe('')
+    expect(sharingWrites()).toEqual(['POST 409'])
+    expect(result.outputs['changed']).toBe('false')
+    expect(resultOf<{ sharing: { action: string }[] }>(result.outputs)[0]?.sharing).toEqual([
+      { account: 'partner-account', deadline: 'forever', action: 'created' }
+    ])
+  })
+
+  it("after this run's own create whose answer was lost counts as this run's: changed is true", async () => {
+    emulator.addRepository('group', 'app')
+    emulator.knownAccounts.add('partner-account')
+    // The POST takes effect, its answer is lost; the read-back does not show it yet, so the
+    // POST is sent again and answered 409: the sharing is the lost attempt's, this run's.
+    emulator.inject({ kind: 'lose-answer', method: 'POST', path: SHARING, delayMs: 300 })
+    const running = run({ share_with: 'partner-account' })
+    await received('POST')
+    emulator.inject({
+      kind: 'rewrite',
+      patch: { access_domain: 'someone-else' },
+      method: 'GET',
+      path: SHARING
+    })
+    const result = await running
+    expect(errorsOf(result)).toBe('')
+    expect(sharingWrites()).toEqual(['POST 201', 'POST 409'])
+    expect(emulator.sharing('group', 'app')).toHaveLength(1)
+    expect(result.outputs['changed']).toBe('true')
+  })
+})

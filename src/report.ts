@@ -10,6 +10,7 @@ import { targetKey } from './resources/replication.js'
 import type { Change, DriftItem, Wanted, WantedGrant } from './resources/types.js'
 import { levelOf, type GrantEntry, type GrantState } from './resources/permissions.js'
 import type { RepositoryInfo, RepositorySettings } from './swr/client.js'
+import { sameId } from './swr/permission-client.js'
 import { REGISTRY_HOST, sameName } from './swr/names.js'
 import { hasControl, quoted } from './values.js'
 
@@ -253,10 +254,10 @@ function grantsOf(
   const recordFor = (user: string, id?: string) =>
     mine.find(r => {
       const state = stateOf(r)
-      return id !== undefined && state.user_id ? state.user_id === id : state.user === user
+      return id !== undefined && state.user_id ? sameId(state.user_id, id) : state.user === user
     })
   const listed = wanted.map(w => {
-    const entry = found.find(e => (w.id !== undefined ? e.id === w.id : e.user === w.user))
+    const entry = found.find(e => matches(w, e))
     const record = recordFor(w.user, entry?.id ?? w.id)
     const level = entry?.self ? levelOf(entry.auth) : w.level
     return { user: w.user, level, action: accessAction(record) }
@@ -275,7 +276,7 @@ function grantsOf(
 }
 
 const matches = (w: WantedGrant, e: GrantEntry) =>
-  w.id !== undefined ? e.id.toLowerCase() === w.id.toLowerCase() : e.user === w.user
+  w.id !== undefined ? sameId(e.id, w.id) : e.user === w.user
 
 function currentSettings(rp: RepositoryPlan): RepositorySettings | undefined {
   const read = rp.observation.read
@@ -509,7 +510,7 @@ function organizationGrantsOf(wanted: Wanted, plan: Plan, applied: Applied | und
           r.outcome === 'failed' ? r.error : r.outcome === 'planned' ? r.blocked : undefined
         if (error === undefined) return []
         const user = ((r.after ?? r.before) as unknown as GrantState).user
-        return [`${name}, IAM user "${user}": ${error}`]
+        return [`${name}, IAM user ${quoted(user, 64)}: ${error}`]
       })
   const found = diff.found ?? []
   const results = diff.failure

@@ -1,6 +1,7 @@
 // When a temporary docker login expires, as the service says (the X-Swr-Expireat header of the
 // standard edition, an instance's expire_date): text from the service, so read strictly and
 // checked for sense before it becomes an output (docs/swr-service.md, "Docker login").
+import { quoted } from '../values.js'
 
 /** The longest a temporary login is documented to last is 24 hours; a week is beyond doubt. */
 const MOST_AHEAD_MS = 7 * 24 * 3600_000
@@ -37,12 +38,6 @@ export function parseIsoInstant(text: string): number | undefined {
   return m[9] === '+' ? utc - offset : utc + offset
 }
 
-/** Text from the service, quoted for a warning: one line, at most 64 characters. */
-function quoted(text: string): string {
-  const line = text.replace(/[\r\n]+/g, ' ')
-  return JSON.stringify(line.length > 64 ? `${line.slice(0, 64)}…` : line)
-}
-
 export type LoginExpiry = { expiresAt: string } | { warning: string }
 
 /**
@@ -62,13 +57,13 @@ export function loginExpiry(
   const at = parseIsoInstant(raw)
   if (at === undefined) {
     return {
-      warning: `SWR's ${source} ${quoted(raw)} is not an ISO 8601 date and time with a time zone; ${unset}.`
+      warning: `SWR's ${source} ${quoted(raw, 64)} is not an ISO 8601 date and time with a time zone; ${unset}.`
     }
   }
   if (at <= now || at > now + MOST_AHEAD_MS) {
     const when = at <= now ? 'in the past' : 'more than 7 days ahead'
     return {
-      warning: `SWR's ${source} ${quoted(raw)} is ${when}, which no temporary login is; ${unset}.`
+      warning: `SWR's ${source} ${quoted(raw, 64)} is ${when}, which no temporary login is; ${unset}.`
     }
   }
   return { expiresAt: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z') }

@@ -115,8 +115,12 @@ async function withGate(
   )
   const rules = (change?.after as { rules?: unknown[] } | null | undefined)?.rules ?? []
   if (rules.length <= 1) return state
-  // A gate that cannot be read leaves it to the instance's answer to the write.
-  const gate = await client.readCombinationRetention().catch(() => undefined)
+  // A gate that cannot be read leaves it to the instance's answer to the write; a refusal of
+  // the credentials stops the run all the same.
+  const gate = await client.readCombinationRetention().catch((err: unknown) => {
+    if (err instanceof CredentialsRefused) throw err
+    return undefined
+  })
   return gate === undefined ? state : { ...state, combinationRetention: gate }
 }
 

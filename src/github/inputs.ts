@@ -3,6 +3,7 @@ import type { RetryPolicy } from '../http/retry.js'
 import {
   CATEGORIES,
   ORGANIZATION_RULE,
+  REGISTRY_HOST,
   REPOSITORY_RULE,
   organizationNameProblems,
   repositoryNameProblems,
@@ -289,7 +290,8 @@ function readLocation(
   const registry = input('registry')
   if (
     registry &&
-    !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(registry)
+    // The shared host pattern, but lowercase only: docker image paths are lowercase.
+    !new RegExp(REGISTRY_HOST.source).test(registry)
   ) {
     throw invalid(
       'registry',

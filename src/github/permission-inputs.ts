@@ -2,10 +2,8 @@
 // per line, USER=LEVEL. Like access-inputs.ts, it takes InputError from inputs.ts and uses it
 // only inside functions, so the two modules may import each other.
 import { InputError } from './inputs.js'
-
-/** SWR's levels and the `auth` values its API gives them (evidence §5: 7 manage, 3 write, 1 read). */
-export const LEVELS = { read: 1, write: 3, manage: 7 } as const
-export type Level = keyof typeof LEVELS
+import { USER_ID } from '../swr/iam-users.js'
+import { isLevel, sameId, type Level } from '../swr/permission-client.js'
 
 export interface GrantInput {
   /** The IAM user name, as IAM spells it (names are case-sensitive). */
@@ -26,8 +24,6 @@ export interface PermissionInputs {
 const USER_NAME = /^[A-Za-z_.-][A-Za-z0-9 _.-]{0,63}$/
 export const USER_NAME_RULE =
   'an IAM user name: 1 to 64 letters, digits, spaces, "-", "_" or ".", not starting with a digit or a space'
-// IAM user ids are 32 hexadecimal characters, as IAM's user list shows them.
-const USER_ID = /^[0-9a-fA-F]{32}$/
 
 const LINE_RULE =
   'each line must be USER=LEVEL, where USER is an IAM user name or name:id (the id: 32 hexadecimal characters) and LEVEL is read, write or manage'
@@ -43,7 +39,7 @@ function parseLine(input: string, number: number, line: string): GrantInput {
   const user = (parts[0] ?? '').trim()
   const level = (parts[1] ?? '').trim()
   if (!user || !level) throw fail(LINE_RULE)
-  if (!(level in LEVELS)) {
+  if (!isLevel(level)) {
     throw fail(`the level ${JSON.stringify(level)} is unknown: it must be read, write or manage`)
   }
   const colon = user.lastIndexOf(':')
@@ -58,7 +54,7 @@ function parseLine(input: string, number: number, line: string): GrantInput {
   return {
     user: name,
     ...(id !== undefined ? { id: id.toLowerCase() } : {}),
-    level: level as Level
+    level
   }
 }
 
@@ -72,7 +68,9 @@ export function readGrants(input: string, value: string): GrantInput[] | undefin
   const grants: GrantInput[] = []
   for (const { number, line } of lines) {
     const grant = parseLine(input, number, line)
-    const same = grants.find(g => g.user === grant.user || (g.id && g.id === grant.id))
+    const same = grants.find(
+      g => g.user === grant.user || (g.id && grant.id && sameId(g.id, grant.id))
+    )
     if (same) {
       const who = same.user === grant.user ? `the user "${grant.user}"` : `the user id ${grant.id}`
       throw refuse(

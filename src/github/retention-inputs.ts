@@ -6,6 +6,7 @@
 import { invalidEntry, type RetentionSpec } from './inputs.js'
 import { EXCEPTION_RULE, isValidException } from '../enterprise/names.js'
 import { charactersAt, whyInvalid } from '../swr/names.js'
+import { quoted } from '../values.js'
 
 export type RetentionException = RetentionSpec['exceptions'][number]
 
@@ -38,8 +39,6 @@ export function exceptionEntries(value: string): string[] {
   }
   return [...new Set(entries.map(entry => entry.trim()).filter(entry => entry.length > 0))]
 }
-
-const quoted = (c: string) => JSON.stringify(c)
 
 /** Each character of value that allowed refuses, once, with its position (from 1). */
 function refused(value: string, allowed: (c: string) => boolean): [string, number][] {

@@ -67,7 +67,10 @@ const sharing: Attachment = {
   read: (c, ns, repo) => c.access.listSharing(ns, repo),
   diff: (w, name, current) =>
     diffSharing(name, w.shareWith!, current as Parameters<typeof diffSharing>[2], w.onDrift),
-  apply: (ctx, repo, change) => applySharing(ctx.access, ctx.namespace, repo, change, ctx.waiting)
+  apply: async (ctx, repo, change) =>
+    (await applySharing(ctx.access, ctx.namespace, repo, change, ctx.waiting)) === 'found done'
+      ? 'found done'
+      : undefined
 }
 
 const replication: Attachment = {

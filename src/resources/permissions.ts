@@ -4,10 +4,17 @@
 // by user id, so a user renamed in IAM is the same user. The caller's own entry (self_auth) is
 // never changed or removed.
 import type { DriftPolicy } from '../github/inputs.js'
-import { LEVELS, type Level } from '../github/permission-inputs.js'
 import { CredentialsRefused } from '../http/errors.js'
 import type { IamUserDirectory } from '../swr/iam-users.js'
-import type { Grant, GrantList, GrantScope, SwrPermissionClient } from '../swr/permission-client.js'
+import {
+  LEVELS,
+  type Grant,
+  type GrantList,
+  type GrantScope,
+  type Level,
+  sameId,
+  type SwrPermissionClient
+} from '../swr/permission-client.js'
 import { messageOf, quoted } from '../values.js'
 import type { AccessDiff } from './access-change.js'
 import type { Change, Wanted, WantedGrant } from './types.js'
@@ -31,8 +38,6 @@ export type PermissionClient = Pick<
   SwrPermissionClient,
   'readGrants' | 'createGrant' | 'updateGrant' | 'deleteGrant'
 >
-
-const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
 
 /** SWR's auth as a level's name; another value is shown as it is. */
 export function levelOf(auth: number): string {
@@ -200,7 +205,7 @@ const grantOf = (state: GrantState): Grant => ({
 
 /**
  * Applies one change. 'found done' when a create found the grant made already at the level
- * wanted (another run, or this run's attempt whose answer was lost).
+ * wanted by another run; one made by this run's attempt whose answer was lost is 'done'.
  */
 export async function applyGrant(
   client: PermissionClient,
@@ -220,18 +225,19 @@ export async function applyGrant(
   }
   const where =
     scope.repository === undefined ? scope.namespace : `${scope.namespace}/${scope.repository}`
-  let exists = false
+  let outcome = 'absent' as Awaited<ReturnType<PermissionClient['createGrant']>>
   await untilVisible(
     waiting,
     async () => {
-      const outcome = await client.createGrant(scope, grant)
-      exists = outcome === 'exists'
+      outcome = await client.createGrant(scope, grant)
       return outcome === 'absent' ? 'absent' : 'done'
     },
     tries =>
       `grant IAM user "${grant.user}" on "${where}" failed: "${where}" still reads as missing (${tries} tries)`
   )
-  return exists ? converge(client, scope, grant, waiting, where) : 'done'
+  if (outcome === 'created') return 'done'
+  // A 409 after this run's own lost attempt: that attempt made the grant, this run's change.
+  return converge(client, scope, grant, waiting, where, outcome === 'exists, ours')
 }
 
 /**
@@ -244,7 +250,8 @@ async function converge(
   scope: GrantScope,
   grant: Grant,
   waiting: Waiting,
-  where: string
+  where: string,
+  ours: boolean
 ): Promise<'done' | 'found done'> {
   let found: GrantEntry | undefined
   await untilVisible(
@@ -256,10 +263,10 @@ async function converge(
     tries =>
       `grant IAM user "${grant.user}" on "${where}" failed: SWR answered 409 (the permission exists), but ${tries} reads of its permissions do not show that user`
   )
-  if (found?.auth === grant.auth) return 'found done'
   // The caller's own entry: on what this run created nothing was read, so a line naming the
   // caller was planned as a create; SWR has it already (the creator's), and it is never changed.
   if (found?.self) return 'found done'
+  if (found?.auth === grant.auth) return ours ? 'done' : 'found done'
   await client.updateGrant(scope, grant)
   return 'done'
 }

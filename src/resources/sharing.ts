@@ -42,6 +42,10 @@ export function diffSharing(
   return unlisted(name, 'share_with', 'is shared with', extra, onDrift, changes)
 }
 
+/**
+ * Applies one change. 'found done' when a create met sharing made already, on the terms wanted,
+ * by another run; sharing made by this run's attempt whose answer was lost is 'done'.
+ */
 export async function applySharing(
   client: Pick<
     SwrAccessClient,
@@ -51,28 +55,32 @@ export async function applySharing(
   repository: string,
   change: Change,
   waiting: Waiting
-): Promise<void> {
+): Promise<'done' | 'found done'> {
   if (change.action === 'delete') {
     await client.deleteSharing(namespace, repository, (change.before as unknown as Sharing).account)
   } else if (change.action === 'update') {
     await client.updateSharing(namespace, repository, change.after as unknown as Sharing)
   } else {
     const sharing = change.after as unknown as Sharing
-    let exists = false
+    let outcome = 'absent' as Awaited<ReturnType<SwrAccessClient['createSharing']>>
     await untilVisible(
       waiting,
       async () => {
-        const outcome = await client.createSharing(namespace, repository, sharing, read =>
+        outcome = await client.createSharing(namespace, repository, sharing, read =>
           throughLag(waiting, read)
         )
-        exists = outcome === 'exists'
         return outcome === 'absent' ? 'absent' : 'done'
       },
       tries =>
         `share "${namespace}/${repository}" with account "${sharing.account}" failed: the repository still reads as missing (${tries} tries)`
     )
-    if (exists) await converge(client, namespace, repository, sharing)
+    if (outcome !== 'created') {
+      const converged = await converge(client, namespace, repository, sharing)
+      // A 409 after this run's own lost attempt: that attempt shared it, this run's change.
+      return outcome === 'exists, ours' ? 'done' : converged
+    }
   }
+  return 'done'
 }
 
 /**
@@ -84,7 +92,7 @@ async function converge(
   namespace: string,
   repository: string,
   sharing: Sharing
-): Promise<void> {
+): Promise<'done' | 'found done'> {
   const found = (await client.listSharing(namespace, repository)).find(s =>
     sameAccount(s.account, sharing.account)
   )
@@ -93,7 +101,7 @@ async function converge(
       `share "${namespace}/${repository}" with account "${sharing.account}" failed: SWR answered 409 (already shared), but its list of the repository's sharing does not show that account`
     )
   }
-  if (!sameDeadline(found.deadline, sharing.deadline)) {
-    await client.updateSharing(namespace, repository, sharing)
-  }
+  if (sameDeadline(found.deadline, sharing.deadline)) return 'found done'
+  await client.updateSharing(namespace, repository, sharing)
+  return 'done'
 }

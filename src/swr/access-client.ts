@@ -64,14 +64,15 @@ export class SwrAccessClient {
   /**
    * Resolves 'absent' when the repository does not show yet (right after its creation), and
    * 'exists' when SWR answers 409: the account has access already (evidence §6), on terms
-   * that are for the caller to read back.
+   * that are for the caller to read back; 'exists, ours' when that 409 follows this run's own
+   * attempt whose answer was lost (most likely that attempt shared it).
    */
   async createSharing(
     namespace: string,
     repository: string,
     sharing: Sharing,
     readBack: ReadBackRunner = readOnce
-  ): Promise<'created' | 'absent' | 'exists'> {
+  ): Promise<'created' | 'absent' | 'exists' | 'exists, ours'> {
     const answer = await this.api.call(
       {
         operation: `share "${namespace}/${repository}" with account "${sharing.account}"`,
@@ -95,7 +96,7 @@ export class SwrAccessClient {
         hint: permissionHint('to share repositories (SWR FullAccess has it)')
       }
     )
-    if (answer.status === 409) return 'exists'
+    if (answer.status === 409) return answer.afterLostAttempt ? 'exists, ours' : 'exists'
     return isSwrNotFound(answer) ? 'absent' : 'created'
   }
 

@@ -10,7 +10,8 @@ export interface IamUser {
   name: string
 }
 
-const USER_ID = /^[0-9a-fA-F]{32}$/
+/** IAM user ids: 32 hexadecimal characters, as IAM's user list shows them. */
+export const USER_ID = /^[0-9a-fA-F]{32}$/
 
 const refusedHint = (answer: Answer): string | undefined =>
   answer.status === 403

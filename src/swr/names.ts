@@ -1,6 +1,6 @@
 // SWR's name rules (docs/swr-service.md, "Names"). Checked before any request so a
 // typo costs no round trip and gets a sentence instead of an opaque 400.
-import { andList, quoted as quotedValue } from '../values.js'
+import { andList, quoted } from '../values.js'
 
 // Alphanumeric runs joined by one separator each; "__" is the only separator pair allowed.
 const ORGANIZATION = /^[a-z][a-z0-9]*(?:(?:\.|-|_{1,2})[a-z0-9]+)*$/
@@ -51,8 +51,6 @@ const REPOSITORY_SHAPE: NameShape = {
   startsWithLetter: false,
   valid: isValidRepositoryName
 }
-
-const quoted = (c: string) => JSON.stringify(c)
 
 /**
  * Characters with their positions (from 1), for an error: '"A" at position 1',
@@ -187,7 +185,7 @@ export function answeredOther(
     const value = json[field]
     if (value === undefined || value === null) continue
     if (typeof value !== 'string' || !sameName(value, name)) {
-      const shown = typeof value === 'string' ? quotedValue(value, 100) : typeof value
+      const shown = typeof value === 'string' ? quoted(value, 100) : typeof value
       return `the answer is about ${field} ${shown}, not "${name}": it is not taken for what was asked`
     }
   }

@@ -4,7 +4,14 @@
 import { isObject, quoted } from '../values.js'
 import type { Answer, Api } from '../http/api.js'
 import { isSwrNotFound, permissionHint } from './errors.js'
-import { namespacePath, repositoryPathSegment } from './names.js'
+import { answeredOther, namespacePath, repositoryPathSegment } from './names.js'
+
+/** SWR's levels and the `auth` values its API gives them (evidence §5: 7 manage, 3 write, 1 read). */
+export const LEVELS = { read: 1, write: 3, manage: 7 } as const
+export type Level = keyof typeof LEVELS
+
+/** Whether text names a level: own keys only, so "constructor" or "__proto__" is none. */
+export const isLevel = (text: string): text is Level => Object.hasOwn(LEVELS, text)
 
 /** One grant as SWR keeps it: `auth` 7 manage, 3 write, 1 read. */
 export interface Grant {
@@ -12,6 +19,9 @@ export interface Grant {
   user: string
   auth: number
 }
+
+/** Whether two IAM user ids are the same user: ids are hexadecimal, and case says nothing. */
+export const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
 
 /** Where grants live: the organization, or one of its repositories. */
 export interface GrantScope {
@@ -51,13 +61,18 @@ function grantOf(item: unknown): Grant | undefined {
 }
 
 /**
- * The 403 hint: the documented actions are the organization's (evidence §8); a repository's
- * are not published verbatim, so they are named by what they do.
+ * The 403 hint: only the organization's get and create actions are documented (evidence §8);
+ * the others, and a repository's, are not published verbatim, so they are named by what they do.
  */
 function needs(scope: GrantScope, verb: 'get' | 'create' | 'update' | 'delete') {
   if (scope.repository !== undefined) {
     const does = { get: 'read', create: 'grant', update: 'change', delete: 'remove' }[verb]
     return permissionHint(`to ${does} image permissions (SWR FullAccess has it)`)
+  }
+  if (verb === 'update' || verb === 'delete') {
+    return permissionHint(
+      `the ${verb} action of organization permissions (see the IAM console; SWR FullAccess has it)`
+    )
   }
   return permissionHint(`swr:namespace:${verb}NamespaceAccess (SWR FullAccess has it)`)
 }
@@ -83,19 +98,37 @@ export class SwrPermissionClient {
     if (answer.asError) return 'missing'
     const json = answer.json
     if (!isObject(json)) throw new Error(`${operation} failed: the answer is not an object`)
+    // `name` is the organization's; for a repository the SDKs' field says "organization name"
+    // too, where the emulator answers the repository's: either is taken, nothing else.
+    const other = answeredOther(json, { name: scope.repository ?? scope.namespace })
+    const organizationsName =
+      scope.repository !== undefined && !answeredOther(json, { name: scope.namespace })
+    if (other && !organizationsName) throw new Error(`${operation} failed: ${other}`)
     const self = grantOf(json['self_auth'])
-    const list = Array.isArray(json['others_auths']) ? json['others_auths'] : []
+    // The SDKs mark others_auths optional: missing or null is nobody else.
+    const listed = json['others_auths'] ?? []
+    if (!Array.isArray(listed)) {
+      throw new Error(
+        `${operation} failed: the answer's others_auths is ${typeof listed}, not a list of users`
+      )
+    }
     // The caller's own entry may be listed among the others too (the API reference's example).
-    const others = list.map(grantOf).filter((g): g is Grant => g !== undefined && g.id !== self?.id)
+    const others = listed
+      .map(grantOf)
+      .filter((g): g is Grant => g !== undefined && !(self && sameId(g.id, self.id)))
     return { ...(self ? { self } : {}), others }
   }
 
   /**
    * 'absent' when the organization or repository does not show yet (right after its creation);
-   * 'exists' when SWR answers 409: the user has a grant already (another run, or an earlier
-   * attempt whose answer was lost), at a level for the caller to read back.
+   * 'exists' when SWR answers 409: the user has a grant already (another run), at a level for
+   * the caller to read back; 'exists, ours' when that 409 follows this run's own attempt whose
+   * answer was lost (most likely that attempt made it): read back too, but this run's create.
    */
-  async createGrant(scope: GrantScope, grant: Grant): Promise<'created' | 'absent' | 'exists'> {
+  async createGrant(
+    scope: GrantScope,
+    grant: Grant
+  ): Promise<'created' | 'absent' | 'exists' | 'exists, ours'> {
     const answer = await this.api.call(
       {
         operation: `grant IAM user ${quoted(grant.user, 64)} on ${what(scope)}`,
@@ -109,7 +142,7 @@ export class SwrPermissionClient {
         accept: a => a.status === 409 || (isSwrNotFound(a) && !isGrantNotFound(a)),
         readBack: async () => {
           const read = await this.readGrants(scope)
-          return read !== 'missing' && read.others.some(g => g.id === grant.id)
+          return read !== 'missing' && read.others.some(g => sameId(g.id, grant.id))
         },
         hint: needs(scope, 'create')
       }
@@ -118,7 +151,7 @@ export class SwrPermissionClient {
       if (answer.error.code && !EXISTS.includes(answer.error.code) && answer.asError) {
         throw answer.asError
       }
-      return 'exists'
+      return answer.afterLostAttempt ? 'exists, ours' : 'exists'
     }
     return answer.asError ? 'absent' : 'created'
   }
