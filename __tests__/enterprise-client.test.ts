@@ -84,6 +84,30 @@ describe('the wire', () => {
     expect(repositorySegment('app-1.2_x')).toBe('app-1.2_x')
   })
 
+  it.each(['..', '.', ''])(
+    'sends no request for a repository named %j, which a URL would resolve to the namespace path',
+    async name => {
+      on('DELETE', `${PREFIX}/namespaces/group/`, { status: 204 })
+      on('DELETE', `${PREFIX}/namespaces/group`, { status: 204 })
+      await expect(client().deleteRepository('group', name)).rejects.toThrow(
+        'cannot be sent in a URL path'
+      )
+      expect(seen).toEqual([])
+    }
+  )
+
+  it('sends no request whose path a URL would resolve to another (a "." or ".." segment)', async () => {
+    on('DELETE', `${PREFIX}/namespaces/group`, { status: 204 })
+    const api = (client() as unknown as { api: Api }).api
+    await expect(
+      api.call(
+        { operation: 'delete x', method: 'DELETE', path: `${PREFIX}/namespaces/group/x/..` },
+        { ok: [204] }
+      )
+    ).rejects.toThrow(`would be sent as "${PREFIX}/namespaces/group/", another path`)
+    expect(seen).toEqual([])
+  })
+
   it('sends every call under the instance prefix with X-Project-Id, signed', async () => {
     on('GET', `${PREFIX}/namespaces/group/repositories/team%252Fapp`, {
       status: 200,

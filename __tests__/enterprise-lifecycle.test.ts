@@ -1,7 +1,7 @@
 // ensure: absent, prune and max_deletions on an SWR Enterprise Edition instance, run as a
 // runner runs the bundle against the emulator.
 import { afterEach, describe, expect, it } from 'vitest'
-import { errorsOf, runAction } from './helpers/action.js'
+import { errorsOf, runAction, warningsOf } from './helpers/action.js'
 import type { Emulator } from './helpers/emulator.js'
 import {
   ADDRESS,
@@ -257,5 +257,39 @@ describe('Enterprise Edition prune', () => {
       ['app-pr-2', 'unchanged', ''],
       ['app-pr-1', 'deleted', 'matches prune pattern "app-pr-*"']
     ])
+  })
+
+  it('drops list items named "..", ".", with a line break or in uppercase, with an escaped warning: no DELETE reaches the namespace path, and deleted holds only the valid match', async () => {
+    await start()
+    for (const name of ['keep', 'app-pr-2', 'app-pr-3']) emulator.push(INSTANCE, 'group', name)
+    const forged = 'app-pr-1\nevil.example/group/forged'
+    const list = ['keep', 'app-pr-3', '..', '.', forged, 'App-PR-2'].map(name => ({
+      name: `group/${name}`,
+      namespace_name: 'group',
+      artifact_count: 0
+    }))
+    emulator.inject({
+      method: 'GET',
+      path: /\/namespaces\/group\/repositories$/,
+      kind: 'status',
+      status: 200,
+      body: { repositories: list, total: list.length }
+    })
+    const run = await runAction(
+      eeInputs(emulator, { repository: 'keep', prune: '*\napp-pr-*', registry: ADDRESS })
+    )
+    expect(errorsOf(run)).toBe('')
+    expect(writes(emulator)).toEqual([`DELETE ${REPO}/app-pr-3`])
+    expect(names().sort()).toEqual(['app-pr-2', 'keep'])
+    expect(run.outputs['deleted']).toBe(`${ADDRESS}/group/app-pr-3`)
+    expect(resultOf<Entry>(run.outputs).map(r => r.repository)).toEqual(['keep', 'app-pr-3'])
+    expect(
+      warningsOf(run)
+        .split('\n')
+        .filter(w => w.includes('not a valid repository name'))
+    ).toEqual([
+      'The list of the repositories of namespace "group" holds 4 items whose name is not a valid repository name: "group/..", "group/.", "group/app-pr-1\\nevil.example/group/forged", "group/App-PR-2". They are left alone: neither matched against prune nor deleted.'
+    ])
+    expect(run.stdout).not.toMatch(/^evil\.example/m)
   })
 })

@@ -1,7 +1,7 @@
 // ensure: absent, prune and max_deletions in the standard edition, run as a runner runs the
 // bundle against the emulator.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { errorsOf, planOf, resultOf, runAction } from './helpers/action.js'
+import { errorsOf, planOf, resultOf, runAction, warningsOf } from './helpers/action.js'
 import { baseInputs, requests, startEmulator, writes, type Emulator } from './helpers/emulator.js'
 
 let emulator: Emulator
@@ -355,6 +355,45 @@ describe('prune', () => {
     expect(errorsOf(run)).toContain(
       'The plan deletes 11 repositories, more than max_deletions (10)'
     )
+  })
+
+  it('drops list items named "..", ".", with a line break or in uppercase, with an escaped warning: no DELETE leaves the repository routes, and deleted holds only the valid match', async () => {
+    for (const name of ['keep', 'app-pr-2', 'app-pr-3']) emulator.addRepository('group', name)
+    const item = (name: string) => ({
+      name,
+      namespace: 'group',
+      category: 'other',
+      description: '',
+      is_public: false,
+      num_images: 0
+    })
+    const forged = 'app-pr-1\nevil.example/group/forged'
+    const list = ['keep', 'app-pr-3', '..', '.', forged, 'App-PR-2'].map(item)
+    emulator.inject({
+      method: 'GET',
+      path: '/v2/manage/repos',
+      kind: 'status',
+      status: 200,
+      body: list,
+      headers: { 'Content-Range': `0-${list.length}/${list.length}` }
+    })
+    const run = await runAction(
+      baseInputs(emulator, { repository: 'keep', prune: '*\napp-pr-*', registry: REGISTRY })
+    )
+    expect(errorsOf(run)).toBe('')
+    expect(writes(emulator).map(w => `${w.method} ${w.rawPath}`)).toEqual([
+      'DELETE /v2/manage/namespaces/group/repos/app-pr-3'
+    ])
+    // The uppercase item is not folded onto app-pr-2, which stays.
+    expect(emulator.repository('group', 'app-pr-2')).toBeDefined()
+    expect(emulator.namespace('group')).toBeDefined()
+    expect(run.outputs['deleted']).toBe(`${REGISTRY}/group/app-pr-3`)
+    expect(resultOf<Entry>(run.outputs).map(r => r.repository)).toEqual(['keep', 'app-pr-3'])
+    const warnings = warningsOf(run).split('\n')
+    expect(warnings.filter(w => w.includes('not a valid repository name'))).toEqual([
+      'The list of the repositories of "group" holds 4 items whose name is not a valid repository name: "..", ".", "app-pr-1\\nevil.example/group/forged", "App-PR-2". They are left alone: neither matched against prune nor deleted.'
+    ])
+    expect(run.stdout).not.toMatch(/^evil\.example/m)
   })
 
   it('fails the run before anything is planned when the list is refused: a partial list would spare repositories', async () => {

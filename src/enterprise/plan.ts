@@ -151,6 +151,7 @@ export function makeEnterprisePlan(
   const policies = planPolicies(wanted, observed, leaving)
   const failure = ns.failure ?? policies.failure
   const warnings = [
+    ...(observed.warnings ?? []),
     ...(ns.warning ? [ns.warning] : []),
     ...repositories.flatMap(r => (r.warning ? [r.warning] : [])),
     ...policies.warnings

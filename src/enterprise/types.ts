@@ -42,6 +42,8 @@ export interface EnterpriseObserved {
   repositories: RepositoryObservation[]
   /** With prune: the namespace's repositories to delete besides the listed ones, by name. */
   pruned?: { repository: string; pattern: string; read: EnterpriseRepositoryRead }[]
+  /** What the reads found worth a warning (list items dropped for their names). */
+  warnings?: string[]
   /** The namespace's retention policies, read when retention is wanted and it exists. */
   retention?: StoredRetentionPolicy[]
   /** The namespace's immutable tag rules, read when immutable_tags is set and it exists. */

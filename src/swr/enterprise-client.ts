@@ -7,7 +7,13 @@ import { hasControl, isObject, quoted } from '../values.js'
 import type { Answer, Api, ApiRequest, CallOptions, ServicePolicy } from '../http/api.js'
 import type { ApiError } from '../http/errors.js'
 import { swrPolicy } from './errors.js'
-import { REGISTRY_HOST, answeredOther, sameName } from './names.js'
+import {
+  REGISTRY_HOST,
+  answeredOther,
+  checkedSegment,
+  isValidRepositoryName,
+  sameName
+} from './names.js'
 
 export interface InstanceInfo {
   id: string
@@ -112,7 +118,7 @@ function itemsOf(json: unknown, keys: string[]): Record<string, unknown>[] {
  * signature is computed over the path decoded once, as the official signers do.
  */
 export function repositorySegment(repository: string): string {
-  return encodeURIComponent(encodeURIComponent(repository))
+  return encodeURIComponent(encodeURIComponent(checkedSegment(repository)))
 }
 
 /**
@@ -371,9 +377,12 @@ export class SwrEnterpriseClient {
 
   /**
    * The namespace's repositories, every page (100 each), under their names without the
-   * namespace (Harbor names them "group/app"); items of another namespace are dropped.
+   * namespace (Harbor names them "group/app"), each once; items of another namespace are
+   * dropped, and so are items whose name breaks the name rule (`dropped`, as answered).
    */
-  async listRepositories(namespace: string): Promise<EnterpriseRepositoryInfo[]> {
+  async listRepositories(
+    namespace: string
+  ): Promise<{ infos: EnterpriseRepositoryInfo[]; dropped: string[] }> {
     const operation = `list the repositories of namespace "${namespace}"`
     const page = async (offset: number) => {
       const { json } = await this.call(
@@ -404,13 +413,24 @@ export class SwrEnterpriseClient {
         items.push(...last)
       }
     }
-    return items.flatMap(item => {
+    // Keyed by name: a list that shifts between page reads shows an item on two pages, and it
+    // is one repository (planned, counted and deleted once).
+    const found = new Map<string, EnterpriseRepositoryInfo>()
+    const dropped: string[] = []
+    for (const item of items) {
       const ns = item['namespace_name']
       const raw = item['name']
-      if (typeof raw !== 'string' || (ns !== undefined && ns !== namespace)) return []
+      if (typeof raw !== 'string' || (ns !== undefined && ns !== namespace)) continue
       const name = raw.startsWith(`${namespace}/`) ? raw.slice(namespace.length + 1) : raw
-      return name ? [repositoryInfoOf(item, name)] : []
-    })
+      // A name that breaks the name rule is no repository to match or delete (a ".." would
+      // address the namespace's path): dropped, and said; case is kept, compared exactly.
+      if (!isValidRepositoryName(name)) {
+        if (!dropped.includes(raw)) dropped.push(raw)
+        continue
+      }
+      found.set(name, repositoryInfoOf(item, name))
+    }
+    return { infos: [...found.values()], dropped }
   }
 
   async updateRepository(namespace: string, repository: string, description: string) {
