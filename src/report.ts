@@ -99,6 +99,11 @@ export interface Report {
   organizationErrors?: string[]
   /** The image paths of the repositories (replicas included) this run deleted. */
   deleted: string[]
+  /**
+   * Enterprise Edition: a namespace policy change that failed and no repository's result
+   * carries (a scope narrowed for repositories taken down, which have their own outcome).
+   */
+  namespaceErrors?: string[]
 }
 
 export interface PathRules {

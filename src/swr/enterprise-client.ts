@@ -130,6 +130,9 @@ export function isMissing(answer: Pick<Answer, 'status' | 'error'>): boolean {
   return answer.status === 404 || answer.status === 400
 }
 
+/** A retention policy that does not exist: answered 400 with this code (evidence §2). */
+const RETENTION_NOT_FOUND = 'SWR.400003'
+
 /** The hint to a final 404 that is not the gateway's: the instance or project is not there. */
 export const enterprisePolicy: ServicePolicy = {
   isTransient: swrPolicy.isTransient,
@@ -490,9 +493,12 @@ export class SwrEnterpriseClient {
     )
   }
 
-  /** A policy that is already gone (404, or 400 SWR.400003) counts as deleted. */
+  /**
+   * A policy that is already gone (404, or 400 SWR.400003: evidence §2) counts as deleted;
+   * another 400 only once the list shows it gone, since a refusal may answer 400 too.
+   */
   async deleteRetentionPolicy(namespace: string, id: number): Promise<void> {
-    await this.call(
+    const answer = await this.call(
       {
         operation: `delete retention policy ${id} of namespace "${namespace}"`,
         method: 'DELETE',
@@ -500,6 +506,9 @@ export class SwrEnterpriseClient {
       },
       { ok: [200, 204], accept: isMissing, hint: permission('delete retention policies') }
     )
+    if (answer.status !== 400 || answer.error.code === RETENTION_NOT_FOUND) return
+    const stored = await this.listRetentionPolicies(namespace)
+    if (stored.some(p => p.id === id)) throw answer.asError
   }
 
   /** The namespace's immutable tag rules, from the instance-wide list (pages of 100). */
@@ -561,9 +570,12 @@ export class SwrEnterpriseClient {
     )
   }
 
-  /** A rule that is already gone counts as deleted. */
+  /**
+   * A rule that is already gone (a plain 404: evidence §2) counts as deleted; a 400 only once
+   * the list shows it gone, since a refusal may answer 400 too.
+   */
   async deleteImmutableRule(namespace: string, id: number): Promise<void> {
-    await this.call(
+    const answer = await this.call(
       {
         operation: `delete immutable tag rule ${id} of namespace "${namespace}"`,
         method: 'DELETE',
@@ -571,6 +583,9 @@ export class SwrEnterpriseClient {
       },
       { ok: [200, 204], accept: isMissing, hint: permission('delete immutable tag rules') }
     )
+    if (answer.status !== 400) return
+    const stored = await this.listImmutableRules(namespace)
+    if (stored.some(r => r.id === id)) throw answer.asError
   }
 
   /** A docker login for the instance, valid for a day. A retry is harmless: each answer is a login. */
