@@ -143,6 +143,22 @@ describe('ensure: absent', () => {
     expect(run.outputs['deleted']).toBe(`${REGISTRY}/group/app`)
   })
 
+  it('warns that the path SWR answered for a repository it deletes is not trusted, as for one it keeps', async () => {
+    emulator.addRepository('group', 'app')
+    emulator.inject({
+      kind: 'rewrite',
+      patch: { path: 'evil.example/other/x' },
+      method: 'GET',
+      path: '/v2/manage/namespaces/group/repos/app'
+    })
+    const run = await runAction(baseInputs(emulator, { ensure: 'absent' }))
+    expect(errorsOf(run)).toBe('')
+    expect(emulator.repository('group', 'app')).toBeUndefined()
+    expect(warningsOf(run)).toContain(
+      'SWR answered the path "evil.example/other/x" for repository "group/app", which is not'
+    )
+  })
+
   it('makes no write in a dry run, and says what it would delete', async () => {
     emulator.addRepository('group', 'app', { num_images: 1 })
     const run = await runAction(absent({ dry_run: 'true' }))
@@ -250,6 +266,13 @@ describe('input errors before any request', () => {
     expect(run.exitCode).toBe(1)
     expect(errorsOf(run)).toContain(message)
     expect(errorsOf(run)).toContain('set ensure to "present"')
+    expect(emulator.log).toEqual([])
+  })
+
+  it('refuses prune with ensure: absent, naming both inputs, before any request', async () => {
+    const run = await runAction(absent({ prune: 'app-pr-*' }))
+    expect(run.exitCode).toBe(1)
+    expect(errorsOf(run)).toContain('Inputs "ensure" and "prune" do not go together')
     expect(emulator.log).toEqual([])
   })
 

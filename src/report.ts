@@ -310,11 +310,13 @@ function removalResult(
   records: ChangeRecord[],
   applied: RepositoryApplied | undefined,
   rules: PathRules,
-  deleted: string[]
+  deleted: string[],
+  warnings: string[]
 ): RepositoryResult {
   const own = deleteRecord(records, rp.name)
   const info = readInfo(rp)
-  const ownPath = pathOf(rules, rp.name, info).path
+  const { path: ownPath, warning: pathWarning } = pathOf(rules, rp.name, info)
+  if (pathWarning) warnings.push(pathWarning)
   if (own?.outcome === 'done' && ownPath) deleted.push(ownPath)
   const replication = rp.failure
     ? undefined
@@ -462,7 +464,7 @@ export function buildReport(
   const deleted: string[] = []
   const repositories = perRepository.map(({ rp, a, records }) =>
     rp.absent
-      ? removalResult(wanted, rp, records, a, rules, deleted)
+      ? removalResult(wanted, rp, records, a, rules, deleted, pathWarnings)
       : repositoryResult(wanted, rp, records, a, rules, plan.targetErrors, pathWarnings)
   )
   const targetRecords: ChangeRecord[] = applied
