@@ -84,6 +84,31 @@ describe('ensure: absent', () => {
     expect(again.outputs).toMatchObject({ deleted: '', changed: 'false' })
   })
 
+  it('reads a listed repository the list does not show (a list lagging a create) before calling it absent, and deletes it', async () => {
+    for (const name of ['a', 'b', 'c']) emulator.addRepository('group', name)
+    const item = (name: string) => ({ name, namespace: 'group', is_public: false })
+    emulator.inject({
+      method: 'GET',
+      path: '/v2/manage/repos',
+      kind: 'status',
+      status: 200,
+      body: [item('a'), item('b')],
+      headers: { 'Content-Range': '0-2/2' }
+    })
+    const run = await runAction(absent({ repository: 'a\nb\nc' }))
+    expect(errorsOf(run)).toBe('')
+    expect(requests(emulator).filter(r => r.startsWith('GET'))).toEqual([
+      'GET /v2/manage/repos?namespace=group&limit=1000&offset=0',
+      'GET /v2/manage/namespaces/group/repos/c'
+    ])
+    expect(resultOf<Entry>(run.outputs).map(r => [r.repository, r.action])).toEqual([
+      ['a', 'deleted'],
+      ['b', 'deleted'],
+      ['c', 'deleted']
+    ])
+    expect(emulator.state.repositories.size).toBe(0)
+  })
+
   it('finishes a half-deleted batch: only the repositories still there are deleted', async () => {
     emulator.addRepository('group', 'b')
     const run = await runAction(absent({ repository: 'a\nb\nc' }))

@@ -218,7 +218,11 @@ async function observe(
 ): Promise<RepositoryObservation> {
   const info = listing?.found.get(repository)
   if (!info) {
-    if (listing?.complete) return { read: { state: 'absent', organizationMissing: false } }
+    // A list may lag behind a create (or end on a full page with no total): a listed repository
+    // is reported absent under ensure: absent only once its own read says so.
+    if (listing?.complete && wanted.ensure !== 'absent') {
+      return { read: { state: 'absent', organizationMissing: false } }
+    }
     return readRepositoryState(clients, wanted, repository)
   }
   try {
