@@ -170,7 +170,7 @@ describe('Enterprise Edition ensure: absent', () => {
 })
 
 describe('Enterprise Edition: repositories taken down leave the scope of the rules that name them', () => {
-  it('narrows an immutable tag rule and the retention rules to what stays, removes a rule left empty, then deletes', async () => {
+  it('narrows an immutable tag rule to what stays before the delete and the retention rules after it, and removes a rule left empty', async () => {
     await start()
     for (const name of ['app', 'web']) emulator.push(INSTANCE, 'group', name)
     const rule = (pattern: string) => ({
@@ -209,19 +209,19 @@ describe('Enterprise Edition: repositories taken down leave the scope of the rul
       }[]
     ).map(r => r.scope_selectors.repository[0]?.pattern)
     expect(new Set(scopes)).toEqual(new Set(['web']))
-    // The scope changes go first: the rule scoped to app alone would keep it from being deleted.
-    const written = writes(emulator)
-    expect(written.at(-1)).toBe(`DELETE ${REPO}/app`)
-    expect(written.slice(0, -1).map(w => w.replace(/\d+$/, 'N'))).toEqual([
-      'PUT ~/namespaces/group/retention/policies/N',
+    // The immutable tag rules' scope changes go first (the rule scoped to app alone would keep
+    // it from being deleted), the retention policy's once app is gone.
+    expect(writes(emulator).map(w => w.replace(/\d+$/, 'N'))).toEqual([
       'PUT ~/namespaces/group/immutabletagrules/N',
-      'DELETE ~/namespaces/group/immutabletagrules/N'
+      'DELETE ~/namespaces/group/immutabletagrules/N',
+      `DELETE ${REPO}/app`,
+      'PUT ~/namespaces/group/retention/policies/N'
     ])
     expect(planOf(run.outputs).map(c => `${c.resource} ${c.action}`)).toEqual([
-      'retention update',
       'immutability update',
       'immutability delete',
-      'repository delete'
+      'repository delete',
+      'retention update'
     ])
     // The last repository a policy names goes: the retention policy left with no rule goes too.
     const last = await runAction(absent({ repository: 'web' }))
@@ -292,6 +292,45 @@ describe('Enterprise Edition: what a failed scope change reports', () => {
     expect(errorsOf(run)).toContain(
       "1 change of the namespace's retention policy or immutable tag rules failed"
     )
+  })
+})
+
+describe('Enterprise Edition: a delete that fails keeps its retention scope', () => {
+  it('leaves the retention rules of a repository whose DELETE failed (403) as they were: no retention write, the repository still named', async () => {
+    await start()
+    for (const name of ['app', 'web']) emulator.push(INSTANCE, 'group', name)
+    const seeded = await runAction(
+      eeInputs(emulator, { repository: 'app\nweb', retention_keep_last: '5', registry: ADDRESS })
+    )
+    expect(errorsOf(seeded)).toBe('')
+    const scopesOf = () =>
+      new Set(
+        (
+          emulator.instanceState(INSTANCE).retentionPolicies[0]?.['rules'] as {
+            scope_selectors: { repository: { pattern: string }[] }
+          }[]
+        ).map(r => r.scope_selectors.repository[0]?.pattern)
+      )
+    const seededScopes = scopesOf()
+    expect([...seededScopes].join(' ')).toContain('app')
+    emulator.resetLog()
+    emulator.inject({
+      method: 'DELETE',
+      path: /\/repositories\/app$/,
+      kind: 'status',
+      status: 403,
+      body: { error_code: 'SWR.403001', error_msg: 'no permission' }
+    })
+    const run = await runAction(absent({ repository: 'app' }))
+    expect(run.exitCode).toBe(1)
+    expect(names().sort()).toEqual(['app', 'web'])
+    expect(writes(emulator)).toEqual([`DELETE ${REPO}/app`])
+    expect(scopesOf()).toEqual(seededScopes)
+    expect(resultOf<Entry>(run.outputs)[0]).toMatchObject({
+      repository: 'app',
+      action: 'failed',
+      path: `${ADDRESS}/group/app`
+    })
   })
 })
 

@@ -12,6 +12,7 @@ import {
 } from '../report.js'
 import type { EnterpriseApplied } from './apply.js'
 import {
+  aroundDeletes,
   deletesAny,
   isPushCreate,
   type EnterprisePlan,
@@ -132,9 +133,10 @@ export function buildEnterpriseReport(
     }
   })
   const repositoryRecords = records.repositories.filter((r): r is ChangeRecord => r !== undefined)
-  // In the order they apply: repositories taken down leave the policies' scope first.
+  // In the order they apply: repositories taken down leave the immutable tag rules' scope
+  // first, the retention policy's once deleted.
   const ordered = deletesAny(plan)
-    ? [...records.policies, ...repositoryRecords]
+    ? aroundDeletes(records.policies, repositoryRecords)
     : [...repositoryRecords, ...records.policies]
   const changes = [...(records.namespace ? [records.namespace] : []), ...ordered]
   return {

@@ -83,14 +83,35 @@ export interface EnterprisePlan {
   policies: Change[]
   /** Policy changes the plan knows the instance refuses: failed, never sent. */
   refused: ChangeRecord[]
+  /**
+   * What the retention change was planned from when repositories leave its scope, so that
+   * after the deletes it narrows the scope only for those actually gone (scope.ts).
+   */
+  retentionScope?: {
+    policies?: StoredRetentionPolicy[]
+    planned?: Change
+    leaving: string[]
+  }
   warnings: string[]
   /** Why nothing can be done at all (drift under on_drift: fail); every repository fails. */
   failure?: string
 }
 
-/** Whether the plan deletes a repository: then the namespace policies apply before it. */
+/**
+ * Whether the plan deletes a repository: then the immutable tag rules apply before the deletes
+ * (a rule scoped to a repository keeps it), and the retention policy after them.
+ */
 export function deletesAny(plan: Pick<EnterprisePlan, 'repositories'>): boolean {
   return plan.repositories.some(r => r.change?.action === 'delete')
+}
+
+/** The changes in the order they apply when the plan deletes: see deletesAny. */
+export function aroundDeletes<T extends Pick<Change, 'resource'>>(
+  policies: T[],
+  repositories: T[],
+  retentionAfter: T[] = policies.filter(c => c.resource === 'retention')
+): T[] {
+  return [...policies.filter(c => c.resource !== 'retention'), ...repositories, ...retentionAfter]
 }
 
 /** Whether a repository's change is the create a push makes, which no call carries out. */
