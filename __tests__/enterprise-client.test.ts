@@ -214,6 +214,46 @@ describe('the instance', () => {
   })
 })
 
+describe('deleting a retention policy or an immutable tag rule', () => {
+  const listing = (path: string, key: string, ids: number[]) =>
+    on('GET', `${PREFIX}${path}`, {
+      status: 200,
+      body: { total: ids.length, [key]: ids.map(id => ({ id, namespace_name: 'group' })) }
+    })
+
+  it('counts a retention policy answered 400 SWR.400003 as gone without reading the list', async () => {
+    on('DELETE', `${PREFIX}/namespaces/group/retention/policies/7`, {
+      status: 400,
+      body: { error_code: 'SWR.400003', error_msg: 'policy not found' }
+    })
+    await client().deleteRetentionPolicy('group', 7)
+    expect(seen.map(s => s.method)).toEqual(['DELETE'])
+  })
+
+  it('fails a retention policy DELETE answered another 400 while the list still shows the policy', async () => {
+    on('DELETE', `${PREFIX}/namespaces/group/retention/policies/7`, {
+      status: 400,
+      body: { error_code: 'SWR.400099', error_msg: 'cannot delete now' }
+    })
+    listing('/retention/policies', 'retentions', [7])
+    await expect(client().deleteRetentionPolicy('group', 7)).rejects.toThrow('HTTP 400 SWR.400099')
+  })
+
+  it('fails an immutable tag rule DELETE answered 400 while the list still shows the rule, and counts it gone once the list does not', async () => {
+    on('DELETE', `${PREFIX}/namespaces/group/immutabletagrules/5`, {
+      status: 400,
+      body: { error_code: 'SWR.400099', error_msg: 'cannot delete now' }
+    })
+    on('DELETE', `${PREFIX}/namespaces/group/immutabletagrules/6`, {
+      status: 400,
+      body: { error_code: 'SWR.400099', error_msg: 'cannot delete now' }
+    })
+    listing('/immutabletagrules', 'immutable_rules', [5])
+    await expect(client().deleteImmutableRule('group', 5)).rejects.toThrow('HTTP 400 SWR.400099')
+    await client().deleteImmutableRule('group', 6)
+  })
+})
+
 describe('lists', () => {
   it('keeps only the namespace’s immutable tag rules from the instance-wide list, page by page', async () => {
     const rule = (id: number, ns: string) => ({ id, namespace_name: ns, tag_selectors: [] })
