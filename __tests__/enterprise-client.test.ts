@@ -84,6 +84,30 @@ describe('the wire', () => {
     expect(repositorySegment('app-1.2_x')).toBe('app-1.2_x')
   })
 
+  it.each(['..', '.', ''])(
+    'sends no request for a repository named %j, which a URL would resolve to the namespace path',
+    async name => {
+      on('DELETE', `${PREFIX}/namespaces/group/`, { status: 204 })
+      on('DELETE', `${PREFIX}/namespaces/group`, { status: 204 })
+      await expect(client().deleteRepository('group', name)).rejects.toThrow(
+        'cannot be sent in a URL path'
+      )
+      expect(seen).toEqual([])
+    }
+  )
+
+  it('sends no request whose path a URL would resolve to another (a "." or ".." segment)', async () => {
+    on('DELETE', `${PREFIX}/namespaces/group`, { status: 204 })
+    const api = (client() as unknown as { api: Api }).api
+    await expect(
+      api.call(
+        { operation: 'delete x', method: 'DELETE', path: `${PREFIX}/namespaces/group/x/..` },
+        { ok: [204] }
+      )
+    ).rejects.toThrow(`would be sent as "${PREFIX}/namespaces/group/", another path`)
+    expect(seen).toEqual([])
+  })
+
   it('sends every call under the instance prefix with X-Project-Id, signed', async () => {
     on('GET', `${PREFIX}/namespaces/group/repositories/team%252Fapp`, {
       status: 200,
@@ -187,6 +211,46 @@ describe('the instance', () => {
     await expect(client().readInstance()).rejects.toThrow(
       `No instance with id "${INSTANCE}" was found in project ${PROJECT}`
     )
+  })
+})
+
+describe('deleting a retention policy or an immutable tag rule', () => {
+  const listing = (path: string, key: string, ids: number[]) =>
+    on('GET', `${PREFIX}${path}`, {
+      status: 200,
+      body: { total: ids.length, [key]: ids.map(id => ({ id, namespace_name: 'group' })) }
+    })
+
+  it('counts a retention policy answered 400 SWR.400003 as gone without reading the list', async () => {
+    on('DELETE', `${PREFIX}/namespaces/group/retention/policies/7`, {
+      status: 400,
+      body: { error_code: 'SWR.400003', error_msg: 'policy not found' }
+    })
+    await client().deleteRetentionPolicy('group', 7)
+    expect(seen.map(s => s.method)).toEqual(['DELETE'])
+  })
+
+  it('fails a retention policy DELETE answered another 400 while the list still shows the policy', async () => {
+    on('DELETE', `${PREFIX}/namespaces/group/retention/policies/7`, {
+      status: 400,
+      body: { error_code: 'SWR.400099', error_msg: 'cannot delete now' }
+    })
+    listing('/retention/policies', 'retentions', [7])
+    await expect(client().deleteRetentionPolicy('group', 7)).rejects.toThrow('HTTP 400 SWR.400099')
+  })
+
+  it('fails an immutable tag rule DELETE answered 400 while the list still shows the rule, and counts it gone once the list does not', async () => {
+    on('DELETE', `${PREFIX}/namespaces/group/immutabletagrules/5`, {
+      status: 400,
+      body: { error_code: 'SWR.400099', error_msg: 'cannot delete now' }
+    })
+    on('DELETE', `${PREFIX}/namespaces/group/immutabletagrules/6`, {
+      status: 400,
+      body: { error_code: 'SWR.400099', error_msg: 'cannot delete now' }
+    })
+    listing('/immutabletagrules', 'immutable_rules', [5])
+    await expect(client().deleteImmutableRule('group', 5)).rejects.toThrow('HTTP 400 SWR.400099')
+    await client().deleteImmutableRule('group', 6)
   })
 })
 

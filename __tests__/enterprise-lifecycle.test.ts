@@ -1,7 +1,7 @@
 // ensure: absent, prune and max_deletions on an SWR Enterprise Edition instance, run as a
 // runner runs the bundle against the emulator.
 import { afterEach, describe, expect, it } from 'vitest'
-import { errorsOf, runAction } from './helpers/action.js'
+import { errorTitles, errorsOf, runAction, warningsOf } from './helpers/action.js'
 import type { Emulator } from './helpers/emulator.js'
 import {
   ADDRESS,
@@ -170,7 +170,7 @@ describe('Enterprise Edition ensure: absent', () => {
 })
 
 describe('Enterprise Edition: repositories taken down leave the scope of the rules that name them', () => {
-  it('narrows an immutable tag rule and the retention rules to what stays, removes a rule left empty, then deletes', async () => {
+  it('narrows an immutable tag rule to what stays before the delete and the retention rules after it, and removes a rule left empty', async () => {
     await start()
     for (const name of ['app', 'web']) emulator.push(INSTANCE, 'group', name)
     const rule = (pattern: string) => ({
@@ -209,19 +209,19 @@ describe('Enterprise Edition: repositories taken down leave the scope of the rul
       }[]
     ).map(r => r.scope_selectors.repository[0]?.pattern)
     expect(new Set(scopes)).toEqual(new Set(['web']))
-    // The scope changes go first: the rule scoped to app alone would keep it from being deleted.
-    const written = writes(emulator)
-    expect(written.at(-1)).toBe(`DELETE ${REPO}/app`)
-    expect(written.slice(0, -1).map(w => w.replace(/\d+$/, 'N'))).toEqual([
-      'PUT ~/namespaces/group/retention/policies/N',
+    // The immutable tag rules' scope changes go first (the rule scoped to app alone would keep
+    // it from being deleted), the retention policy's once app is gone.
+    expect(writes(emulator).map(w => w.replace(/\d+$/, 'N'))).toEqual([
       'PUT ~/namespaces/group/immutabletagrules/N',
-      'DELETE ~/namespaces/group/immutabletagrules/N'
+      'DELETE ~/namespaces/group/immutabletagrules/N',
+      `DELETE ${REPO}/app`,
+      'PUT ~/namespaces/group/retention/policies/N'
     ])
     expect(planOf(run.outputs).map(c => `${c.resource} ${c.action}`)).toEqual([
-      'retention update',
       'immutability update',
       'immutability delete',
-      'repository delete'
+      'repository delete',
+      'retention update'
     ])
     // The last repository a policy names goes: the retention policy left with no rule goes too.
     const last = await runAction(absent({ repository: 'web' }))
@@ -230,6 +230,107 @@ describe('Enterprise Edition: repositories taken down leave the scope of the rul
     expect(after.repositories).toEqual([])
     expect(after.retentionPolicies).toEqual([])
     expect(after.immutableRules).toHaveLength(1)
+  })
+})
+
+const immutableRule = (pattern: string) => ({
+  priority: 0,
+  disabled: false,
+  action: 'immutable' as const,
+  template: 'immutable_template' as const,
+  tag_selectors: [{ kind: 'doublestar' as const, decoration: 'matches' as const, pattern: 'v*' }],
+  scope_selectors: {
+    repository: [{ kind: 'doublestar' as const, decoration: 'repoMatches' as const, pattern }]
+  }
+})
+
+describe('Enterprise Edition: what a failed scope change reports', () => {
+  it('fails an immutable tag rule DELETE answered 400 SWR.400099 (not the documented 404), since the rule is still listed: not counted as gone', async () => {
+    await start()
+    emulator.push(INSTANCE, 'group', 'app')
+    emulator.addImmutableRule(INSTANCE, 'group', immutableRule('app'))
+    emulator.inject({
+      method: 'DELETE',
+      path: /\/immutabletagrules\/\d+$/,
+      kind: 'status',
+      status: 400,
+      body: { error_code: 'SWR.400099', error_msg: 'the rule cannot be deleted now' }
+    })
+    const run = await runAction(absent())
+    expect(run.exitCode).toBe(1)
+    expect(emulator.instanceState(INSTANCE).immutableRules).toHaveLength(1)
+    expect(errorTitles(run)).toContain('SWR namespace group')
+    expect(errorsOf(run)).toContain('HTTP 400 SWR.400099')
+    expect(errorsOf(run)).toContain(
+      "1 change of the namespace's retention policy or immutable tag rules failed"
+    )
+  })
+
+  it('reports a repository deleted while its retention scope narrowing failed (PUT answered 403) as deleted, in deleted, with the policy failure apart and exit code 1', async () => {
+    await start()
+    for (const name of ['app', 'web']) emulator.push(INSTANCE, 'group', name)
+    const seeded = await runAction(
+      eeInputs(emulator, { repository: 'app\nweb', retention_keep_last: '5', registry: ADDRESS })
+    )
+    expect(errorsOf(seeded)).toBe('')
+    emulator.inject({
+      method: 'PUT',
+      path: /\/retention\/policies\/\d+$/,
+      kind: 'status',
+      status: 403,
+      body: { error_code: 'SWR.403001', error_msg: 'no permission' }
+    })
+    const run = await runAction(absent({ repository: 'app' }))
+    expect(run.exitCode).toBe(1)
+    expect(names()).toEqual(['web'])
+    expect(resultOf<Entry>(run.outputs)).toEqual([
+      { repository: 'app', path: '', action: 'deleted', created: false, updated: false, drift: [] }
+    ])
+    expect(run.outputs['deleted']).toBe(`${ADDRESS}/group/app`)
+    expect(errorTitles(run)).toEqual(['SWR namespace group'])
+    expect(errorsOf(run)).toContain('HTTP 403 SWR.403001')
+    expect(errorsOf(run)).toContain(
+      "1 change of the namespace's retention policy or immutable tag rules failed"
+    )
+  })
+})
+
+describe('Enterprise Edition: a delete that fails keeps its retention scope', () => {
+  it('leaves the retention rules of a repository whose DELETE failed (403) as they were: no retention write, the repository still named', async () => {
+    await start()
+    for (const name of ['app', 'web']) emulator.push(INSTANCE, 'group', name)
+    const seeded = await runAction(
+      eeInputs(emulator, { repository: 'app\nweb', retention_keep_last: '5', registry: ADDRESS })
+    )
+    expect(errorsOf(seeded)).toBe('')
+    const scopesOf = () =>
+      new Set(
+        (
+          emulator.instanceState(INSTANCE).retentionPolicies[0]?.['rules'] as {
+            scope_selectors: { repository: { pattern: string }[] }
+          }[]
+        ).map(r => r.scope_selectors.repository[0]?.pattern)
+      )
+    const seededScopes = scopesOf()
+    expect([...seededScopes].join(' ')).toContain('app')
+    emulator.resetLog()
+    emulator.inject({
+      method: 'DELETE',
+      path: /\/repositories\/app$/,
+      kind: 'status',
+      status: 403,
+      body: { error_code: 'SWR.403001', error_msg: 'no permission' }
+    })
+    const run = await runAction(absent({ repository: 'app' }))
+    expect(run.exitCode).toBe(1)
+    expect(names().sort()).toEqual(['app', 'web'])
+    expect(writes(emulator)).toEqual([`DELETE ${REPO}/app`])
+    expect(scopesOf()).toEqual(seededScopes)
+    expect(resultOf<Entry>(run.outputs)[0]).toMatchObject({
+      repository: 'app',
+      action: 'failed',
+      path: `${ADDRESS}/group/app`
+    })
   })
 })
 
@@ -257,5 +358,75 @@ describe('Enterprise Edition prune', () => {
       ['app-pr-2', 'unchanged', ''],
       ['app-pr-1', 'deleted', 'matches prune pattern "app-pr-*"']
     ])
+  })
+
+  it('drops list items named "..", ".", with a line break or in uppercase, with an escaped warning: no DELETE reaches the namespace path, and deleted holds only the valid match', async () => {
+    await start()
+    for (const name of ['keep', 'app-pr-2', 'app-pr-3']) emulator.push(INSTANCE, 'group', name)
+    const forged = 'app-pr-1\nevil.example/group/forged'
+    const list = ['keep', 'app-pr-3', '..', '.', forged, 'App-PR-2'].map(name => ({
+      name: `group/${name}`,
+      namespace_name: 'group',
+      artifact_count: 0
+    }))
+    emulator.inject({
+      method: 'GET',
+      path: /\/namespaces\/group\/repositories$/,
+      kind: 'status',
+      status: 200,
+      body: { repositories: list, total: list.length }
+    })
+    const run = await runAction(
+      eeInputs(emulator, { repository: 'keep', prune: '*\napp-pr-*', registry: ADDRESS })
+    )
+    expect(errorsOf(run)).toBe('')
+    expect(writes(emulator)).toEqual([`DELETE ${REPO}/app-pr-3`])
+    expect(names().sort()).toEqual(['app-pr-2', 'keep'])
+    expect(run.outputs['deleted']).toBe(`${ADDRESS}/group/app-pr-3`)
+    expect(resultOf<Entry>(run.outputs).map(r => r.repository)).toEqual(['keep', 'app-pr-3'])
+    expect(
+      warningsOf(run)
+        .split('\n')
+        .filter(w => w.includes('not a valid repository name'))
+    ).toEqual([
+      'The list of the repositories of namespace "group" holds 4 items whose name is not a valid repository name: "group/..", "group/.", "group/app-pr-1\\nevil.example/group/forged", "group/App-PR-2". They are left alone: neither matched against prune nor deleted.'
+    ])
+    expect(run.stdout).not.toMatch(/^evil\.example/m)
+  })
+
+  it('takes a repository that a shifting list shows on two pages once: planned, counted and deleted once', async () => {
+    await start()
+    emulator.push(INSTANCE, 'group', 'app-pr-1')
+    for (let i = 0; i < 150; i++) emulator.push(INSTANCE, 'group', `svc-${i}`)
+    // Between the two page reads the list shifted: the second page starts with app-pr-1 again.
+    const item = (name: string) => ({ name: `group/${name}`, namespace_name: 'group' })
+    emulator.inject({
+      method: 'GET',
+      path: /\/namespaces\/group\/repositories$/,
+      query: /offset=100/,
+      kind: 'status',
+      status: 200,
+      body: {
+        repositories: ['app-pr-1', ...Array.from({ length: 50 }, (_, i) => `svc-${i + 100}`)].map(
+          item
+        ),
+        total: 151
+      }
+    })
+    const run = await runAction(
+      eeInputs(emulator, {
+        repository: '',
+        prune: 'app-pr-*',
+        registry: ADDRESS,
+        max_deletions: '1'
+      })
+    )
+    expect(errorsOf(run)).toBe('')
+    expect(writes(emulator)).toEqual([`DELETE ${REPO}/app-pr-1`])
+    expect(planOf(run.outputs).filter(c => c.action === 'delete')).toHaveLength(1)
+    expect(resultOf<Entry>(run.outputs).map(r => [r.repository, r.action])).toEqual([
+      ['app-pr-1', 'deleted']
+    ])
+    expect(run.outputs['deleted']).toBe(`${ADDRESS}/group/app-pr-1`)
   })
 })

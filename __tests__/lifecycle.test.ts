@@ -1,7 +1,7 @@
 // ensure: absent, prune and max_deletions in the standard edition, run as a runner runs the
 // bundle against the emulator.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { errorsOf, planOf, resultOf, runAction } from './helpers/action.js'
+import { errorsOf, planOf, resultOf, runAction, warningsOf } from './helpers/action.js'
 import { baseInputs, requests, startEmulator, writes, type Emulator } from './helpers/emulator.js'
 
 let emulator: Emulator
@@ -84,6 +84,31 @@ describe('ensure: absent', () => {
     expect(again.outputs).toMatchObject({ deleted: '', changed: 'false' })
   })
 
+  it('reads a listed repository the list does not show (a list lagging a create) before calling it absent, and deletes it', async () => {
+    for (const name of ['a', 'b', 'c']) emulator.addRepository('group', name)
+    const item = (name: string) => ({ name, namespace: 'group', is_public: false })
+    emulator.inject({
+      method: 'GET',
+      path: '/v2/manage/repos',
+      kind: 'status',
+      status: 200,
+      body: [item('a'), item('b')],
+      headers: { 'Content-Range': '0-2/2' }
+    })
+    const run = await runAction(absent({ repository: 'a\nb\nc' }))
+    expect(errorsOf(run)).toBe('')
+    expect(requests(emulator).filter(r => r.startsWith('GET'))).toEqual([
+      'GET /v2/manage/repos?namespace=group&limit=1000&offset=0',
+      'GET /v2/manage/namespaces/group/repos/c'
+    ])
+    expect(resultOf<Entry>(run.outputs).map(r => [r.repository, r.action])).toEqual([
+      ['a', 'deleted'],
+      ['b', 'deleted'],
+      ['c', 'deleted']
+    ])
+    expect(emulator.state.repositories.size).toBe(0)
+  })
+
   it('finishes a half-deleted batch: only the repositories still there are deleted', async () => {
     emulator.addRepository('group', 'b')
     const run = await runAction(absent({ repository: 'a\nb\nc' }))
@@ -141,6 +166,22 @@ describe('ensure: absent', () => {
     const run = await runAction(absent())
     expect(errorsOf(run)).toBe('')
     expect(run.outputs['deleted']).toBe(`${REGISTRY}/group/app`)
+  })
+
+  it('warns that the path SWR answered for a repository it deletes is not trusted, as for one it keeps', async () => {
+    emulator.addRepository('group', 'app')
+    emulator.inject({
+      kind: 'rewrite',
+      patch: { path: 'evil.example/other/x' },
+      method: 'GET',
+      path: '/v2/manage/namespaces/group/repos/app'
+    })
+    const run = await runAction(baseInputs(emulator, { ensure: 'absent' }))
+    expect(errorsOf(run)).toBe('')
+    expect(emulator.repository('group', 'app')).toBeUndefined()
+    expect(warningsOf(run)).toContain(
+      'SWR answered the path "evil.example/other/x" for repository "group/app", which is not'
+    )
   })
 
   it('makes no write in a dry run, and says what it would delete', async () => {
@@ -253,6 +294,13 @@ describe('input errors before any request', () => {
     expect(emulator.log).toEqual([])
   })
 
+  it('refuses prune with ensure: absent, naming both inputs, before any request', async () => {
+    const run = await runAction(absent({ prune: 'app-pr-*' }))
+    expect(run.exitCode).toBe(1)
+    expect(errorsOf(run)).toContain('Inputs "ensure" and "prune" do not go together')
+    expect(emulator.log).toEqual([])
+  })
+
   it('refuses an unknown ensure value, naming it', async () => {
     const run = await runAction(baseInputs(emulator, { ensure: 'deleted' }))
     expect(errorsOf(run)).toContain('Input "ensure" is "deleted": it must be "present"')
@@ -355,6 +403,45 @@ describe('prune', () => {
     expect(errorsOf(run)).toContain(
       'The plan deletes 11 repositories, more than max_deletions (10)'
     )
+  })
+
+  it('drops list items named "..", ".", with a line break or in uppercase, with an escaped warning: no DELETE leaves the repository routes, and deleted holds only the valid match', async () => {
+    for (const name of ['keep', 'app-pr-2', 'app-pr-3']) emulator.addRepository('group', name)
+    const item = (name: string) => ({
+      name,
+      namespace: 'group',
+      category: 'other',
+      description: '',
+      is_public: false,
+      num_images: 0
+    })
+    const forged = 'app-pr-1\nevil.example/group/forged'
+    const list = ['keep', 'app-pr-3', '..', '.', forged, 'App-PR-2'].map(item)
+    emulator.inject({
+      method: 'GET',
+      path: '/v2/manage/repos',
+      kind: 'status',
+      status: 200,
+      body: list,
+      headers: { 'Content-Range': `0-${list.length}/${list.length}` }
+    })
+    const run = await runAction(
+      baseInputs(emulator, { repository: 'keep', prune: '*\napp-pr-*', registry: REGISTRY })
+    )
+    expect(errorsOf(run)).toBe('')
+    expect(writes(emulator).map(w => `${w.method} ${w.rawPath}`)).toEqual([
+      'DELETE /v2/manage/namespaces/group/repos/app-pr-3'
+    ])
+    // The uppercase item is not folded onto app-pr-2, which stays.
+    expect(emulator.repository('group', 'app-pr-2')).toBeDefined()
+    expect(emulator.namespace('group')).toBeDefined()
+    expect(run.outputs['deleted']).toBe(`${REGISTRY}/group/app-pr-3`)
+    expect(resultOf<Entry>(run.outputs).map(r => r.repository)).toEqual(['keep', 'app-pr-3'])
+    const warnings = warningsOf(run).split('\n')
+    expect(warnings.filter(w => w.includes('not a valid repository name'))).toEqual([
+      'The list of the repositories of "group" holds 4 items whose name is not a valid repository name: "..", ".", "app-pr-1\\nevil.example/group/forged", "App-PR-2". They are left alone: neither matched against prune nor deleted.'
+    ])
+    expect(run.stdout).not.toMatch(/^evil\.example/m)
   })
 
   it('fails the run before anything is planned when the list is refused: a partial list would spare repositories', async () => {

@@ -41,6 +41,7 @@ export async function converge(
     resolveWanted(wanted, clients.iam)
   ])
   wanted = resolved
+  for (const message of observed.warnings ?? []) log.warning(message)
   const repositories = planRepositories(wanted, observed)
   const targets = targetsNeeded(repositories)
   if (targets.length > 0) observed.targets = await readTargets(targets, clients.inRegion)

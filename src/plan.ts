@@ -45,6 +45,8 @@ export interface Observed {
   organizationGrants?: GrantEntry[] | { error: string }
   /** With prune: the repositories to delete besides the listed ones, in name order. */
   pruned?: PrunedObservation[]
+  /** What the reads found worth a warning (list items dropped for their names). */
+  warnings?: string[]
 }
 
 /** A replication target's organization: there, missing, or why it could not be read. */

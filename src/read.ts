@@ -22,6 +22,7 @@ import {
 import { mapPool } from './pool.js'
 import { entriesOf, type GrantEntry } from './resources/permissions.js'
 import { messageOf } from './values.js'
+import { droppedNamesWarning } from './swr/names.js'
 
 /**
  * A failed read is its repository's (or its target's) alone, but for a refusal of the
@@ -90,6 +91,8 @@ interface Listing {
   found: Map<string, RepositoryInfo>
   /** The whole list was read, so a repository not found does not exist. */
   complete: boolean
+  /** Items dropped for a name that breaks the name rule, as answered (prune's whole list). */
+  dropped?: string[]
 }
 
 /**
@@ -147,7 +150,8 @@ async function wholeList(
     return page
   })
   for (const page of rest) page.infos.forEach(info => found.set(info.name, info))
-  return { found, complete: true }
+  const dropped = [...new Set([first, ...rest].flatMap(page => page.dropped))]
+  return { found, complete: true, dropped }
 }
 
 /** What taking a repository down needs besides its own read: nothing read for its settings' sake. */
@@ -214,7 +218,11 @@ async function observe(
 ): Promise<RepositoryObservation> {
   const info = listing?.found.get(repository)
   if (!info) {
-    if (listing?.complete) return { read: { state: 'absent', organizationMissing: false } }
+    // A list may lag behind a create (or end on a full page with no total): a listed repository
+    // is reported absent under ensure: absent only once its own read says so.
+    if (listing?.complete && wanted.ensure !== 'absent') {
+      return { read: { state: 'absent', organizationMissing: false } }
+    }
     return readRepositoryState(clients, wanted, repository)
   }
   try {
@@ -269,9 +277,13 @@ async function readRepositories(
     const observation = await observe(clients, wanted, repository, listing)
     return removing ? readReplicas(clients, wanted, repository, observation) : observation
   })
-  const pruned = pruning
-    ? { pruned: await observePruned(clients, wanted, listing!, options.concurrency) }
-    : {}
+  const dropped = droppedNamesWarning(`"${wanted.namespace}"`, listing?.dropped ?? [])
+  const pruned = {
+    ...(pruning
+      ? { pruned: await observePruned(clients, wanted, listing!, options.concurrency) }
+      : {}),
+    ...(dropped ? { warnings: [dropped] } : {})
+  }
   const organization = organizationFromReads(repositories.map(r => r.read))
   const absent = repositories.some(r => r.read?.state === 'absent')
   // Nothing is created when repositories are taken down: the organization is not asked about.

@@ -100,6 +100,11 @@ export interface Report {
   organizationErrors?: string[]
   /** The image paths of the repositories (replicas included) this run deleted. */
   deleted: string[]
+  /**
+   * Enterprise Edition: a namespace policy change that failed and no repository's result
+   * carries (a scope narrowed for repositories taken down, which have their own outcome).
+   */
+  namespaceErrors?: string[]
 }
 
 export interface PathRules {
@@ -306,11 +311,13 @@ function removalResult(
   records: ChangeRecord[],
   applied: RepositoryApplied | undefined,
   rules: PathRules,
-  deleted: string[]
+  deleted: string[],
+  warnings: string[]
 ): RepositoryResult {
   const own = deleteRecord(records, rp.name)
   const info = readInfo(rp)
-  const ownPath = pathOf(rules, rp.name, info).path
+  const { path: ownPath, warning: pathWarning } = pathOf(rules, rp.name, info)
+  if (pathWarning) warnings.push(pathWarning)
   if (own?.outcome === 'done' && ownPath) deleted.push(ownPath)
   const replication = rp.failure
     ? undefined
@@ -458,7 +465,7 @@ export function buildReport(
   const deleted: string[] = []
   const repositories = perRepository.map(({ rp, a, records }) =>
     rp.absent
-      ? removalResult(wanted, rp, records, a, rules, deleted)
+      ? removalResult(wanted, rp, records, a, rules, deleted, pathWarnings)
       : repositoryResult(wanted, rp, records, a, rules, plan.targetErrors, pathWarnings)
   )
   const targetRecords: ChangeRecord[] = applied

@@ -11,7 +11,7 @@ import { applyImmutability } from './immutability.js'
 import { applyNamespace } from './namespace.js'
 import { applyRepository } from './repository.js'
 import { applyRetention } from './retention.js'
-import { applyImmutabilityLeaving } from './scope.js'
+import { applyImmutabilityLeaving, retentionLeaving } from './scope.js'
 import { deletesAny, isPushCreate, type EnterprisePlan, type EnterpriseWanted } from './types.js'
 
 export type EnterpriseWriter = Pick<
@@ -104,11 +104,13 @@ export async function applyEnterprisePlan(
       failure: namespace.error as string
     }
   }
-  // Repositories taken down leave their policies' scope first: an immutable tag rule the
-  // action scoped to one would keep it from being deleted.
+  // Repositories taken down leave the immutable tag rules' scope first: a rule the action
+  // scoped to one would keep it from being deleted. The retention policy's scope is narrowed
+  // after the deletes, and only for the repositories that are gone.
   const policies: ChangeRecord[] = []
   const first = deletesAny(plan)
-  if (first) for (const change of plan.policies) policies.push(await applyPolicy(ctx, change))
+  const before = first ? plan.policies.filter(c => c.resource !== 'retention') : []
+  for (const change of before) policies.push(await applyPolicy(ctx, change))
   const repositories = await mapPool(plan.repositories, ctx.concurrency, async rp => {
     const change = rp.change
     if (!change) return undefined
@@ -116,6 +118,26 @@ export async function applyEnterprisePlan(
     if (change.action === 'delete') return attempt(change, () => deleteRepository(ctx, change))
     return attempt(change, () => applyRepository(client, wanted.namespace, rp.repository, change))
   })
-  if (!first) for (const change of plan.policies) policies.push(await applyPolicy(ctx, change))
+  const after = first ? retentionAfter(plan, repositories) : plan.policies
+  for (const change of after) policies.push(await applyPolicy(ctx, change))
   return { ...(namespace ? { namespace } : {}), repositories, policies }
+}
+
+/**
+ * The retention change to apply after the deletes: as planned when every repository leaving
+ * its scope is gone; else planned again without those whose delete failed, which still exist
+ * and keep their retention rules.
+ */
+function retentionAfter(plan: EnterprisePlan, records: (ChangeRecord | undefined)[]): Change[] {
+  const planned = plan.policies.filter(c => c.resource === 'retention')
+  const stays = new Set(
+    plan.repositories
+      .filter((rp, i) => rp.absent && ['failed', 'skipped'].includes(records[i]?.outcome ?? ''))
+      .map(rp => rp.repository)
+  )
+  const scope = plan.retentionScope
+  if (stays.size === 0 || !scope) return planned
+  const leaving = new Set(scope.leaving.filter(name => !stays.has(name)))
+  const change = retentionLeaving(plan.namespace, scope.policies, scope.planned, leaving)
+  return change ? [change] : []
 }

@@ -8,7 +8,7 @@ import { diffNamespace } from './namespace.js'
 import { diffRepository } from './repository.js'
 import { diffRetention, oneRuleRefusal } from './retention.js'
 import { immutabilityLeaving, retentionLeaving } from './scope.js'
-import { deletesAny } from './types.js'
+import { aroundDeletes, deletesAny } from './types.js'
 import type {
   EnterpriseObserved,
   EnterprisePlan,
@@ -116,8 +116,19 @@ function planPolicies(
     ? undefined
     : retentionLeaving(namespace, exists ? observed.retention : undefined, kept.change, leaving)
   const narrowed = exists ? immutabilityLeaving(namespace, observed.immutable, leaving) : []
+  // Under a one-rule refusal the retention policy is not written at all, so the scope of the
+  // repositories leaving is not narrowed either (docs/swr-enterprise.md).
+  const retentionScope =
+    leaving.size > 0 && !refusal
+      ? {
+          ...(exists && observed.retention ? { policies: observed.retention } : {}),
+          ...(kept.change ? { planned: kept.change } : {}),
+          leaving: [...leaving]
+        }
+      : undefined
   return {
     changes: [...(retentionChange ? [retentionChange] : []), ...immutable.changes, ...narrowed],
+    ...(retentionScope ? { retentionScope } : {}),
     refused,
     warnings: [kept.warning, immutable.warning].filter((w): w is string => w !== undefined),
     ...(immutable.failure ? { failure: immutable.failure } : {})
@@ -151,6 +162,7 @@ export function makeEnterprisePlan(
   const policies = planPolicies(wanted, observed, leaving)
   const failure = ns.failure ?? policies.failure
   const warnings = [
+    ...(observed.warnings ?? []),
     ...(ns.warning ? [ns.warning] : []),
     ...repositories.flatMap(r => (r.warning ? [r.warning] : [])),
     ...policies.warnings
@@ -166,7 +178,8 @@ export function makeEnterprisePlan(
     ...(ns.change ? { namespaceChange: ns.change } : {}),
     repositories,
     policies: policies.changes,
-    refused: policies.refused
+    refused: policies.refused,
+    ...(policies.retentionScope ? { retentionScope: policies.retentionScope } : {})
   }
 }
 
@@ -177,7 +190,10 @@ export function enterpriseChanges(plan: EnterprisePlan): Change[] {
     ...plan.refused.map(({ outcome: _outcome, error: _error, ...change }) => change),
     ...plan.policies
   ]
-  // Repositories taken down leave the policies' scope before they are deleted.
-  const ordered = deletesAny(plan) ? [...policies, ...repositories] : [...repositories, ...policies]
+  // Repositories taken down leave the immutable tag rules' scope before they are deleted, and
+  // the retention policy's once they are.
+  const ordered = deletesAny(plan)
+    ? aroundDeletes(policies, repositories)
+    : [...repositories, ...policies]
   return [...(plan.namespaceChange ? [plan.namespaceChange] : []), ...ordered]
 }

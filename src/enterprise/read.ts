@@ -10,6 +10,7 @@ import type { SwrEnterpriseClient } from '../swr/enterprise-client.js'
 import { checkRunning } from './instance.js'
 import { diffRetention } from './retention.js'
 import { patternRegExp } from '../github/lifecycle-inputs.js'
+import { droppedNamesWarning } from '../swr/names.js'
 import type { EnterpriseObserved, EnterpriseWanted, RepositoryObservation } from './types.js'
 
 export type EnterpriseReader = Pick<
@@ -62,7 +63,7 @@ async function readNamespaceState(
   return withGate(client, wanted, {
     namespace,
     repositories,
-    ...(pruned ? { pruned } : {}),
+    ...(pruned ?? {}),
     ...(retention ? { retention } : {}),
     ...(immutable ? { immutable } : {})
   })
@@ -75,11 +76,12 @@ async function readNamespaceState(
 async function readPruned(
   client: EnterpriseReader,
   wanted: EnterpriseWanted
-): Promise<NonNullable<EnterpriseObserved['pruned']>> {
+): Promise<Pick<EnterpriseObserved, 'pruned' | 'warnings'>> {
   const patterns = (wanted.prune ?? []).map(pattern => ({ pattern, regex: patternRegExp(pattern) }))
   const listed = new Set(wanted.repositories)
-  const infos = await client.listRepositories(wanted.namespace)
-  return infos
+  const { infos, dropped } = await client.listRepositories(wanted.namespace)
+  const warning = droppedNamesWarning(`namespace "${wanted.namespace}"`, dropped)
+  const pruned = infos
     .filter(info => !listed.has(info.name))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .flatMap(info => {
@@ -94,6 +96,7 @@ async function readPruned(
           ]
         : []
     })
+  return { pruned, ...(warning ? { warnings: [warning] } : {}) }
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 } from '../report.js'
 import type { EnterpriseApplied } from './apply.js'
 import {
+  aroundDeletes,
   deletesAny,
   isPushCreate,
   type EnterprisePlan,
@@ -91,10 +92,15 @@ export function buildEnterpriseReport(
   const immutability = combined(byKind('immutability'), wanted.immutableTags !== undefined && tried)
   const failedPolicy = policyError(records.policies)
   const deleted: string[] = []
+  // Whether some repository's result carries the failed policy; else it is reported alone.
+  let carried = false
   const repositories = plan.repositories.map((rp, i): RepositoryResult => {
     const record = records.repositories[i]
-    const error = namespaceFailure ?? rp.failure ?? record?.error ?? failedPolicy
+    const own = namespaceFailure ?? rp.failure ?? record?.error
     if (rp.absent) {
+      // A repository taken down has its own outcome: a scope narrowed for it that failed is
+      // the namespace's failure, reported apart, not this repository's.
+      const error = own
       if (record?.outcome === 'done') deleted.push(`${registry}/${rp.name}`)
       // A repository whose delete failed is still there, at its path.
       const stays = record !== undefined && ['failed', 'skipped'].includes(record.outcome)
@@ -109,6 +115,8 @@ export function buildEnterpriseReport(
         ...(error !== undefined ? { error } : {})
       }
     }
+    const error = own ?? failedPolicy
+    if (own === undefined && failedPolicy !== undefined) carried = true
     const description = descriptionOf(rp, record)
     return {
       repository: rp.repository,
@@ -125,9 +133,10 @@ export function buildEnterpriseReport(
     }
   })
   const repositoryRecords = records.repositories.filter((r): r is ChangeRecord => r !== undefined)
-  // In the order they apply: repositories taken down leave the policies' scope first.
+  // In the order they apply: repositories taken down leave the immutable tag rules' scope
+  // first, the retention policy's once deleted.
   const ordered = deletesAny(plan)
-    ? [...records.policies, ...repositoryRecords]
+    ? aroundDeletes(records.policies, repositoryRecords)
     : [...repositoryRecords, ...records.policies]
   const changes = [...(records.namespace ? [records.namespace] : []), ...ordered]
   return {
@@ -138,7 +147,8 @@ export function buildEnterpriseReport(
     repositories,
     replicaPaths: [],
     warnings: plan.warnings,
-    deleted
+    deleted,
+    ...(failedPolicy !== undefined && !carried ? { namespaceErrors: [failedPolicy] } : {})
   }
 }
 

@@ -2,8 +2,9 @@
 // retention rule or an immutable tag rule whose scope names repositories (as the action writes
 // scopes: "app" or "{app,web}") loses the deleted ones, and a rule left naming none is removed
 // (a retention policy left with no rule is deleted). Rules scoped by wildcards ("**", "app-*")
-// are nobody's to narrow and stay as they are. These changes apply before the deletes, so that
-// an immutable tag rule the action made does not keep the repository it was made for.
+// are nobody's to narrow and stay as they are. The immutable tag rules' changes apply before the
+// deletes, so that a rule the action made does not keep the repository it was made for; the
+// retention policy's after them, for the repositories actually gone (apply.ts).
 import type { Change } from '../resources/types.js'
 import type {
   RetentionRule,

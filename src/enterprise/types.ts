@@ -42,6 +42,8 @@ export interface EnterpriseObserved {
   repositories: RepositoryObservation[]
   /** With prune: the namespace's repositories to delete besides the listed ones, by name. */
   pruned?: { repository: string; pattern: string; read: EnterpriseRepositoryRead }[]
+  /** What the reads found worth a warning (list items dropped for their names). */
+  warnings?: string[]
   /** The namespace's retention policies, read when retention is wanted and it exists. */
   retention?: StoredRetentionPolicy[]
   /** The namespace's immutable tag rules, read when immutable_tags is set and it exists. */
@@ -81,14 +83,35 @@ export interface EnterprisePlan {
   policies: Change[]
   /** Policy changes the plan knows the instance refuses: failed, never sent. */
   refused: ChangeRecord[]
+  /**
+   * What the retention change was planned from when repositories leave its scope, so that
+   * after the deletes it narrows the scope only for those actually gone (scope.ts).
+   */
+  retentionScope?: {
+    policies?: StoredRetentionPolicy[]
+    planned?: Change
+    leaving: string[]
+  }
   warnings: string[]
   /** Why nothing can be done at all (drift under on_drift: fail); every repository fails. */
   failure?: string
 }
 
-/** Whether the plan deletes a repository: then the namespace policies apply before it. */
+/**
+ * Whether the plan deletes a repository: then the immutable tag rules apply before the deletes
+ * (a rule scoped to a repository keeps it), and the retention policy after them.
+ */
 export function deletesAny(plan: Pick<EnterprisePlan, 'repositories'>): boolean {
   return plan.repositories.some(r => r.change?.action === 'delete')
+}
+
+/** The changes in the order they apply when the plan deletes: see deletesAny. */
+export function aroundDeletes<T extends Pick<Change, 'resource'>>(
+  policies: T[],
+  repositories: T[],
+  retentionAfter: T[] = policies.filter(c => c.resource === 'retention')
+): T[] {
+  return [...policies.filter(c => c.resource !== 'retention'), ...repositories, ...retentionAfter]
 }
 
 /** Whether a repository's change is the create a push makes, which no call carries out. */

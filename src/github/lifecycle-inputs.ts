@@ -92,6 +92,13 @@ export function readLifecycle(input: Read): LifecycleInputs {
     }
   }
   const prune = [...new Set(linesOf(input('prune')))]
+  // prune keeps what is listed present and deletes the rest of its matches (issue 17 defines it
+  // with present only); with absent, what is listed goes too, and the two mean opposite things.
+  if (ensure === 'absent' && prune.length > 0) {
+    throw new InputError(
+      'Inputs "ensure" and "prune" do not go together: ensure is "absent" (the repositories listed are deleted), and prune deletes the repositories matching its patterns that are not listed, keeping the listed ones present. Drop prune, or set ensure to "present" (the default) for a sweep.'
+    )
+  }
   for (const pattern of prune) {
     if (!isValidPattern(pattern)) throw invalidEntry('prune', pattern, prune.length, PRUNE_RULE)
   }

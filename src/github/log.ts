@@ -81,8 +81,13 @@ export function failureAnnotations(report: Report): { title: string; message: st
     title: `SWR organization ${report.namespace}`,
     message
   }))
+  const namespace = (report.namespaceErrors ?? []).map(message => ({
+    title: `SWR namespace ${report.namespace}`,
+    message
+  }))
   return [
     ...organization,
+    ...namespace,
     ...report.repositories.flatMap(r => {
       if (r.error === undefined) return []
       const name = `${report.namespace}/${r.repository}`
@@ -96,9 +101,18 @@ export function failureAnnotations(report: Report): { title: string; message: st
 export function failureTotal(report: Report): string | undefined {
   const failed = report.repositories.filter(r => r.error !== undefined)
   const grants = report.organizationErrors?.length ?? 0
-  const organization = grants
-    ? `${grants} of the organization's IAM user permissions failed (organization_permissions)`
-    : undefined
+  const policies = report.namespaceErrors?.length ?? 0
+  const organization =
+    [
+      grants
+        ? `${grants} of the organization's IAM user permissions failed (organization_permissions)`
+        : '',
+      policies
+        ? `${policies} change${policies === 1 ? '' : 's'} of the namespace's retention policy or immutable tag rules failed`
+        : ''
+    ]
+      .filter(Boolean)
+      .join('; ') || undefined
   if (failed.length === 0) return organization
   const total = report.repositories.length
   const names = failed.map(r => `${report.namespace}/${r.repository}`).join(', ')

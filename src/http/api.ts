@@ -134,7 +134,15 @@ export class Api {
 
   private urlFor(request: ApiRequest): URL {
     const base = this.options.baseUrl
-    const url = new URL(`${base.origin}${base.pathname.replace(/\/+$/, '')}${request.path}`)
+    const path = `${base.pathname.replace(/\/+$/, '')}${request.path}`
+    const url = new URL(`${base.origin}${path}`)
+    // A URL resolves "." and ".." segments: a name that became one would send the request
+    // elsewhere (a repository's DELETE to its organization's path). Such a request is not sent.
+    if (url.pathname !== (path || '/')) {
+      throw new Error(
+        `${request.operation} failed: its path ${JSON.stringify(path)} would be sent as ${JSON.stringify(url.pathname)}, another path; the request was not sent`
+      )
+    }
     for (const [key, value] of Object.entries(request.query ?? {})) {
       url.searchParams.append(key, value)
     }

@@ -7,7 +7,7 @@ import type { ApiError } from '../http/errors.js'
 import { CODES, isOrganizationNotFound, isSwrNotFound, permissionHint } from './errors.js'
 import {
   answeredOther,
-  canonicalName,
+  listedRepositoryName,
   namespacePath,
   repositoryPathSegment,
   sameName
@@ -45,6 +45,8 @@ export const LIST_PAGE = 1000
 export interface RepositoryPage {
   infos: RepositoryInfo[]
   total: number
+  /** The names of this organization's items that break the repository name rule, as answered. */
+  dropped: string[]
 }
 
 /**
@@ -205,6 +207,7 @@ export class SwrClient {
       totalOf(answer.response.headers['content-range'], page),
       offset + page.length
     )
+    const dropped: string[] = []
     const infos = page
       // The list matches fuzzily: an item counts only when it names this organization exactly,
       // and under its name in the inputs' form, so that the reads find it by that name.
@@ -215,8 +218,14 @@ export class SwrClient {
           typeof item['name'] === 'string' &&
           typeof item['is_public'] === 'boolean'
       )
-      .map(item => repositoryInfo(item, canonicalName(String(item['name']))))
-    return { infos, total }
+      // A name that breaks the name rule is no repository to match or delete: dropped, and
+      // said (case is kept: a name is compared exactly, never folded onto another).
+      .flatMap(item => {
+        const name = listedRepositoryName(String(item['name']))
+        if (name === undefined) dropped.push(String(item['name']))
+        return name === undefined ? [] : [repositoryInfo(item, name)]
+      })
+    return { infos, total, dropped }
   }
 
   async createRepository(

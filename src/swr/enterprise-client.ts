@@ -7,7 +7,13 @@ import { hasControl, isObject, quoted } from '../values.js'
 import type { Answer, Api, ApiRequest, CallOptions, ServicePolicy } from '../http/api.js'
 import type { ApiError } from '../http/errors.js'
 import { swrPolicy } from './errors.js'
-import { REGISTRY_HOST, answeredOther, sameName } from './names.js'
+import {
+  REGISTRY_HOST,
+  answeredOther,
+  checkedSegment,
+  isValidRepositoryName,
+  sameName
+} from './names.js'
 
 export interface InstanceInfo {
   id: string
@@ -112,7 +118,7 @@ function itemsOf(json: unknown, keys: string[]): Record<string, unknown>[] {
  * signature is computed over the path decoded once, as the official signers do.
  */
 export function repositorySegment(repository: string): string {
-  return encodeURIComponent(encodeURIComponent(repository))
+  return encodeURIComponent(encodeURIComponent(checkedSegment(repository)))
 }
 
 /**
@@ -123,6 +129,9 @@ export function isMissing(answer: Pick<Answer, 'status' | 'error'>): boolean {
   if (answer.error.code?.startsWith('APIGW.')) return false
   return answer.status === 404 || answer.status === 400
 }
+
+/** A retention policy that does not exist: answered 400 with this code (evidence §2). */
+const RETENTION_NOT_FOUND = 'SWR.400003'
 
 /** The hint to a final 404 that is not the gateway's: the instance or project is not there. */
 export const enterprisePolicy: ServicePolicy = {
@@ -371,9 +380,12 @@ export class SwrEnterpriseClient {
 
   /**
    * The namespace's repositories, every page (100 each), under their names without the
-   * namespace (Harbor names them "group/app"); items of another namespace are dropped.
+   * namespace (Harbor names them "group/app"), each once; items of another namespace are
+   * dropped, and so are items whose name breaks the name rule (`dropped`, as answered).
    */
-  async listRepositories(namespace: string): Promise<EnterpriseRepositoryInfo[]> {
+  async listRepositories(
+    namespace: string
+  ): Promise<{ infos: EnterpriseRepositoryInfo[]; dropped: string[] }> {
     const operation = `list the repositories of namespace "${namespace}"`
     const page = async (offset: number) => {
       const { json } = await this.call(
@@ -404,13 +416,24 @@ export class SwrEnterpriseClient {
         items.push(...last)
       }
     }
-    return items.flatMap(item => {
+    // Keyed by name: a list that shifts between page reads shows an item on two pages, and it
+    // is one repository (planned, counted and deleted once).
+    const found = new Map<string, EnterpriseRepositoryInfo>()
+    const dropped: string[] = []
+    for (const item of items) {
       const ns = item['namespace_name']
       const raw = item['name']
-      if (typeof raw !== 'string' || (ns !== undefined && ns !== namespace)) return []
+      if (typeof raw !== 'string' || (ns !== undefined && ns !== namespace)) continue
       const name = raw.startsWith(`${namespace}/`) ? raw.slice(namespace.length + 1) : raw
-      return name ? [repositoryInfoOf(item, name)] : []
-    })
+      // A name that breaks the name rule is no repository to match or delete (a ".." would
+      // address the namespace's path): dropped, and said; case is kept, compared exactly.
+      if (!isValidRepositoryName(name)) {
+        if (!dropped.includes(raw)) dropped.push(raw)
+        continue
+      }
+      found.set(name, repositoryInfoOf(item, name))
+    }
+    return { infos: [...found.values()], dropped }
   }
 
   async updateRepository(namespace: string, repository: string, description: string) {
@@ -470,9 +493,12 @@ export class SwrEnterpriseClient {
     )
   }
 
-  /** A policy that is already gone (404, or 400 SWR.400003) counts as deleted. */
+  /**
+   * A policy that is already gone (404, or 400 SWR.400003: evidence §2) counts as deleted;
+   * another 400 only once the list shows it gone, since a refusal may answer 400 too.
+   */
   async deleteRetentionPolicy(namespace: string, id: number): Promise<void> {
-    await this.call(
+    const answer = await this.call(
       {
         operation: `delete retention policy ${id} of namespace "${namespace}"`,
         method: 'DELETE',
@@ -480,6 +506,9 @@ export class SwrEnterpriseClient {
       },
       { ok: [200, 204], accept: isMissing, hint: permission('delete retention policies') }
     )
+    if (answer.status !== 400 || answer.error.code === RETENTION_NOT_FOUND) return
+    const stored = await this.listRetentionPolicies(namespace)
+    if (stored.some(p => p.id === id)) throw answer.asError
   }
 
   /** The namespace's immutable tag rules, from the instance-wide list (pages of 100). */
@@ -541,9 +570,12 @@ export class SwrEnterpriseClient {
     )
   }
 
-  /** A rule that is already gone counts as deleted. */
+  /**
+   * A rule that is already gone (a plain 404: evidence §2) counts as deleted; a 400 only once
+   * the list shows it gone, since a refusal may answer 400 too.
+   */
   async deleteImmutableRule(namespace: string, id: number): Promise<void> {
-    await this.call(
+    const answer = await this.call(
       {
         operation: `delete immutable tag rule ${id} of namespace "${namespace}"`,
         method: 'DELETE',
@@ -551,6 +583,9 @@ export class SwrEnterpriseClient {
       },
       { ok: [200, 204], accept: isMissing, hint: permission('delete immutable tag rules') }
     )
+    if (answer.status !== 400) return
+    const stored = await this.listImmutableRules(namespace)
+    if (stored.some(r => r.id === id)) throw answer.asError
   }
 
   /** A docker login for the instance, valid for a day. A retry is harmless: each answer is a login. */

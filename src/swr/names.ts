@@ -147,7 +147,41 @@ export type Category = (typeof CATEGORIES)[number]
  * body keeps the raw name), the rest encoded, the "$" left as it is.
  */
 export function repositoryPathSegment(repository: string): string {
-  return encodeURIComponent(repository.replace(/\//g, '$')).replace(/%24/g, '$')
+  return encodeURIComponent(checkedSegment(repository).replace(/\//g, '$')).replace(/%24/g, '$')
+}
+
+/**
+ * A name about to become one URL path segment: "", "." and ".." are refused, since a URL
+ * resolves them and the request would reach another path (the organization's, the
+ * namespace's). No valid name is one of them; this guards against a name the service answered.
+ */
+export function checkedSegment(name: string): string {
+  if (name === '' || name === '.' || name === '..') {
+    throw new Error(
+      `The repository name ${JSON.stringify(name)} cannot be sent in a URL path (it would address another path); no request was sent for it.`
+    )
+  }
+  return name
+}
+
+/**
+ * A repository name from a list answer, in the form the inputs use ("$" back to "/", case
+ * kept), or undefined when it breaks the repository name rule: such an item is no repository
+ * the action may match or delete (a ".." would address the organization's path, a line break
+ * would forge an output line, an uppercase name would be folded onto another repository).
+ */
+export function listedRepositoryName(answered: string): string | undefined {
+  const name = answered.replace(/\$/g, '/')
+  return isValidRepositoryName(name) ? name : undefined
+}
+
+/** The warning about list items dropped for their names, or undefined when none was. */
+export function droppedNamesWarning(where: string, dropped: string[]): string | undefined {
+  if (dropped.length === 0) return undefined
+  const shown = dropped.slice(0, 5).map(name => quotedValue(name, 100))
+  const more = dropped.length > shown.length ? ` and ${dropped.length - shown.length} more` : ''
+  const items = dropped.length === 1 ? 'an item' : `${dropped.length} items`
+  return `The list of the repositories of ${where} holds ${items} whose name is not a valid repository name: ${shown.join(', ')}${more}. ${dropped.length === 1 ? 'It is' : 'They are'} left alone: neither matched against prune nor deleted.`
 }
 
 /** The path of an organization in SWR's management API. */
