@@ -1,5 +1,5 @@
 // Property-based convergence (issue 23; test/fuzz/convergence.js): random starting states,
-// inputs, variants and fault schedules, the bundle against the emulator, properties (a)-(f).
+// inputs, variants and fault schedules, the bundle against the emulator, properties (a)-(h).
 // A fixed set of seeds here; `npm run fuzz -- --runs N [--seed S]` runs more, `.ci/run` 300.
 // Then each property is shown able to fail: under a deliberate breakage, a case that exercises
 // it is reported as violating that property.
@@ -18,13 +18,17 @@ afterAll(async () => {
   await world.close()
 })
 
-/** Seeds whose cases cover both editions, lost answers, lag and several repositories. */
-const SEEDS = [20231, 4, 77]
+/**
+ * Seeds whose cases cover both editions, lost answers, lag and several repositories, and
+ * deletion: ensure: absent and prune together and apart, a plan over max_deletions, DELETEs
+ * whose answers are lost or that a concurrent run overtakes, lists of more than one page.
+ */
+const SEEDS = [6, 10, 28, 23]
 const CASES_PER_SEED = 3
 
 describe('convergence under random states, inputs, variants and faults', () => {
   it.each(SEEDS)(
-    'seed %i: every case holds (a)-(f); a failure prints its seed and shrunk case',
+    'seed %i: every case holds (a)-(h); a failure prints its seed and shrunk case',
     async seed => {
       await fc.assert(convergence(world), { seed, numRuns: CASES_PER_SEED })
     },
@@ -114,6 +118,37 @@ const withGrants = {
   }
 }
 
+/**
+ * A case of prune: the organization holds app (listed), app-pr-1, app-pr-2 and app-pr-11 (to
+ * go), and the look-alikes app-pr and app-prod (to stay); prune: app-pr-*, after a dry run.
+ * Extras are indexes of EXTRAS in test/fuzz/convergence.js.
+ */
+const extra = (present: boolean) => ({ present, rule: false, replicas: [] })
+const pruning = {
+  ...chosen,
+  start: {
+    ...chosen.start,
+    organization: true,
+    repositories: [
+      { ...chosen.start.repositories[0]!, present: true },
+      ...chosen.start.repositories.slice(1)
+    ],
+    // app-pr-1, app-pr-2, app-pr-11, app-pr-1x, app-pr, app-prod, previews...
+    extras: [true, true, true, false, true, true, false, false, false, false].map(extra),
+    filler: 0
+  },
+  inputs: {
+    ...chosen.inputs,
+    retention: undefined,
+    category: '',
+    ensure: 'present',
+    prune: ['app-pr-*'],
+    max_deletions: undefined
+  }
+}
+/** The same with max_deletions 2: its plan deletes three, so the run must delete none. */
+const overLimit = { ...pruning, inputs: { ...pruning.inputs, max_deletions: 2 } }
+
 describe('each property can fail', () => {
   it('the chosen case holds every property when nothing is broken', async () => {
     expect(await runCase(world, chosen)).toEqual([])
@@ -140,6 +175,39 @@ describe('each property can fail', () => {
     expect(violations).toContainEqual({
       property: 'b',
       detail: expect.stringContaining('organization group: IAM user bob has auth 1, wanted auth 7')
+    })
+  })
+
+  it('the case of prune holds every property when nothing is broken, and over max_deletions too', async () => {
+    expect(await runCase(world, pruning)).toEqual([])
+    expect(await runCase(world, overLimit)).toEqual([])
+  })
+
+  it('the case of prune holds every property with a DELETE whose answer is lost and one a concurrent run overtakes', async () => {
+    const c = {
+      ...pruning,
+      inputs: { ...pruning.inputs, dry_run: false },
+      faults: [
+        { route: ['DELETE', '/repos/app-pr-1$'], fault: { kind: 'lose-answer' }, times: 1 },
+        { route: ['DELETE', '/repos/app-pr-2$'], fault: { kind: 'overtaken' }, times: 1 }
+      ]
+    }
+    expect(await runCase(world, c)).toEqual([])
+  })
+
+  it('(g) is reported violated when the harness gives the action a wider prune pattern (app-pr*) than drawn', async () => {
+    const violations = await runCase(world, pruning, { break: 'widen-prune' })
+    expect(violations).toContainEqual({
+      property: 'g',
+      detail: expect.stringMatching(/deleted .*group\/app-prod.*: no prune pattern matches/)
+    })
+  })
+
+  it('(h) is reported violated when the harness gives the action max_deletions 1000000 instead of 2', async () => {
+    const violations = await runCase(world, overLimit, { break: 'raise-max' })
+    expect(violations).toContainEqual({
+      property: 'h',
+      detail: 'the run deleted 3 repositories, more than max_deletions (2)'
     })
   })
 

@@ -17,8 +17,8 @@
 //   API gateway's own errors (APIGW.0301 on bad credentials, APIGW.0101 for a path that is no API).
 //   auth.js also locks an access key after five failed signatures in a row, for five minutes,
 //   and refuses an expired IAM token as the expiredToken variant says.
-// - faults.js: injected faults (status, html, empty, truncate, reset, hang, lose-answer, drip,
-//   delay), latency and a consistency lag; hostile.js: a hostile SWR's answers (text that
+// - faults.js: injected faults (status, html, empty, truncate, reset, hang, lose-answer,
+//   overtaken, drip, delay), latency and a consistency lag; hostile.js: a hostile SWR's answers (text that
 //   tries to start workflow commands or markup, oversized bodies, another record).
 // - router.js: how a route module is written; a new service is one more entry in ROUTE_MODULES.
 // - permissions.js: IAM users' grants on organizations and repositories (.../access), and IAM's
@@ -392,6 +392,7 @@ function controls(ctx, server) {
      * Injects a fault for the next `times` matching requests (method, path string or RegExp):
      * kind 'status' (status, body, headers), 'html', 'empty', 'truncate', 'reset', 'hang',
      * 'lose-answer' (carried out, then the connection drops without a byte of the answer),
+     * 'overtaken' (carried out twice, the second answered: a concurrent run's DELETE first),
      * 'drip' (headers at once, then the body a byte every intervalMs, 1000 by default) or
      * 'delay' (delayMs, then answered normally). Any kind may also have a delayMs. A hostile
      * SWR (hostile.js): 'inject' (HOSTILE_TEXT appended to the answer's text fields, headers

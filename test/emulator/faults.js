@@ -84,8 +84,8 @@ async function drip(fault, res, carryOut) {
 /**
  * Answers a request as `fault` says. `carryOut(res)` runs the request for real against `res`
  * and resolves to { status, code }. Kinds: 'status' (status, body, headers), 'html', 'empty',
- * 'truncate', 'reset', 'hang', 'lose-answer', 'drip' (intervalMs; status and body optional);
- * and hostile.js's 'inject', 'rewrite' and 'oversize'.
+ * 'truncate', 'reset', 'hang', 'lose-answer', 'overtaken', 'drip' (intervalMs; status and body
+ * optional); and hostile.js's 'inject', 'rewrite' and 'oversize'.
  */
 export async function answerWithFault(fault, req, res, carryOut) {
   switch (fault.kind) {
@@ -100,6 +100,11 @@ export async function answerWithFault(fault, req, res, carryOut) {
       req.socket.destroy()
       return outcome
     }
+    case 'overtaken':
+      // Another caller's same request got there first (a concurrent run's DELETE): it is
+      // carried out, then this one is, and answered as the service answers it (e.g. 404).
+      await carryOut(captureResponse())
+      return carryOut(res)
     case 'drip':
       return drip(fault, res, carryOut)
     case 'truncate': {

@@ -8,7 +8,11 @@
 //   (c) no write takes effect twice (no second organization, policy, share, rule or grant);
 //   (d) a second run without faults sends no write and plans nothing;
 //   (e) a dry run writes nothing and plans what the real run then does;
-//   (f) no secret appears in any log, error stream, output or summary.
+//   (f) no secret appears in any log, error stream, output or summary;
+//   (g) no run deletes a repository outside the prune patterns and the repositories listed
+//       under ensure: absent (with their replicas in the targets of replicate_to), faults or not;
+//   (h) no run deletes more repositories than max_deletions, and a run whose plan deletes more
+//       deletes nothing.
 // Used by __tests__/convergence.property.test.ts (a fixed set of seeds) and scripts/fuzz.mjs.
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
@@ -26,7 +30,9 @@ export const BREAKS = Object.freeze([
   'misreport', // (d): the emulator reads a repository's category back wrong
   'grant-level', // (b): the emulator stores an IAM user's grant at another level than sent
   'dry-writes', // (e): the harness runs the "dry run" with dry_run: false
-  'leak-secret' // (f): the action's process prints the secret key (test/fuzz/leak-secret.cjs)
+  'leak-secret', // (f): the action's process prints the secret key (test/fuzz/leak-secret.cjs)
+  'widen-prune', // (g): the harness gives the action one prune pattern more, app-pr*, than drawn
+  'raise-max' // (h): the harness gives the action max_deletions 1000000 whatever was drawn
 ])
 const LEAK = fileURLToPath(new URL('./leak-secret.cjs', import.meta.url))
 
@@ -56,6 +62,33 @@ const USER_IDS = USERS.map((_, i) => `${i + 1}`.padStart(2, 'c').repeat(16))
 const ALIKE = { name: 'alice-ops', id: 'a1'.repeat(16) }
 const LEVELS = { read: 1, write: 3, manage: 7 }
 const NO_GRANTS = USERS.map(() => 0)
+/**
+ * Repositories of the organization besides REPOSITORIES, none of them ever listed: names the
+ * prune patterns match, and look-alikes that must survive them (app-pr-1x survives app-pr-*1,
+ * app-pr and app-prod survive app-pr-*, previews survives previews/**, nested names a/b...).
+ */
+const EXTRAS = [
+  'app-pr-1',
+  'app-pr-2',
+  'app-pr-11',
+  'app-pr-1x',
+  'app-pr',
+  'app-prod',
+  'previews',
+  'previews/a',
+  'previews/a/b',
+  'team/app-pr-1'
+]
+/** Prune patterns: "*" within a segment, "**" across them, an exact name. */
+const PATTERNS = ['app-pr-*', 'app-pr-*1', 'previews/**', 'team/*', 'c*', 'app-pr']
+/** Repositories of other organizations whose names contain ours (SWR's list filter is fuzzy). */
+const ELSEWHERE = [
+  ['group2', 'app-pr-1'],
+  ['subgroup', 'previews/a']
+]
+/** Repositories that fill the list past its first page (1000 a page; 100 for an instance). */
+const FILLER = n => `svc-${n}`
+const DEFAULT_MAX_DELETIONS = 10
 
 // ---------------------------------------------------------------- generators
 
@@ -66,6 +99,7 @@ const STANDARD_ROUTES = [
   ['POST', '/repos$'],
   ['GET', '/repos/[^/]+$'],
   ['PATCH', '/repos/[^/]+$'],
+  ['DELETE', '/repos/[^/]+$'],
   ['POST', '/retentions$'],
   ['GET', '/retentions$'],
   ['PATCH', '/retentions/\\d+$'],
@@ -95,6 +129,7 @@ const ENTERPRISE_ROUTES = [
   ['GET', '/repositories$'],
   ['GET', '/repositories/[^/]+$'],
   ['PUT', '/repositories/[^/]+$'],
+  ['DELETE', '/repositories/[^/]+$'],
   ['POST', '/retention/policies$'],
   ['GET', '/retention/policies'],
   ['PUT', '/retention/policies/\\d+$'],
@@ -125,6 +160,39 @@ const faultArb = routes =>
     fault: fc.constantFrom(...FAULT_KINDS),
     times: fc.constantFrom(1, 1, 2)
   })
+
+/**
+ * A fault schedule: faults on any route, and now and then a repository DELETE that a concurrent
+ * run's DELETE overtakes (carried out first, so this one meets the service's "not found").
+ */
+const faultsArb = (routes, deleteRoute) =>
+  fc.array(
+    fc.oneof(
+      { arbitrary: faultArb(routes), weight: 6 },
+      {
+        arbitrary: fc.record({
+          route: fc.constant(deleteRoute),
+          fault: fc.constant({ kind: 'overtaken' }),
+          times: fc.constantFrom(1, 2)
+        }),
+        weight: 1
+      }
+    ),
+    { maxLength: 4 }
+  )
+
+/** ensure, prune (one or two patterns) and max_deletions (the default when undefined). */
+const lifecycleArb = fc.record({
+  ensure: fc.constantFrom('present', 'present', 'absent'),
+  prune: fc.option(fc.subarray(PATTERNS, { minLength: 1, maxLength: 2 }), {
+    nil: undefined,
+    freq: 2
+  }),
+  max_deletions: fc.option(fc.constantFrom(0, 1, 2, 3, 5, 20), { nil: undefined, freq: 2 })
+})
+
+/** A list that needs a second page now and then; a filler repository matches no pattern. */
+const fillerArb = size => fc.constantFrom(0, 0, 0, 0, 0, 0, 0, size)
 
 const retentionArb = fc.record({
   keep: fc.constantFrom('last', 'days'),
@@ -175,7 +243,16 @@ const standardRepositoryArb = fc.record({
     }),
     { selector: r => r.target, maxLength: 3 }
   ),
-  grants: grantsArb
+  grants: grantsArb,
+  // Its replica in each target (indexes of TARGETS), left by auto-sync, whatever the source.
+  replicas: fc.subarray([0, 1])
+})
+
+/** A repository of EXTRAS: present or not, with an auto-sync rule to TARGETS[0], replicas. */
+const extraArb = fc.record({
+  present: fc.boolean(),
+  rule: fc.boolean(),
+  replicas: fc.subarray([0, 1])
 })
 
 const variantsArb = names =>
@@ -197,7 +274,8 @@ const ENTERPRISE_VARIANTS = [
   'instanceAccessAddress',
   'eeNamespaceDuplicate',
   'eeMissing',
-  'eeNamespacePut'
+  'eeNamespacePut',
+  'eeRepoDelete'
 ]
 
 const standardCaseArb = fc.record({
@@ -212,7 +290,9 @@ const standardCaseArb = fc.record({
       minLength: REPOSITORIES.length,
       maxLength: REPOSITORIES.length
     }),
-    organizationGrants: grantsArb
+    organizationGrants: grantsArb,
+    extras: fc.array(extraArb, { minLength: EXTRAS.length, maxLength: EXTRAS.length }),
+    filler: fillerArb(1000)
   }),
   // IAM users (indexes of USERS) whose grants were made under a former name, and users renamed
   // in IAM between the run and the second run (same id, new name).
@@ -243,11 +323,13 @@ const standardCaseArb = fc.record({
       replicate_override: fc.boolean(),
       credentials: fc.constantFrom('keys', 'temporary'),
       organization_permissions: grantLinesArb,
-      repository_permissions: grantLinesArb
+      repository_permissions: grantLinesArb,
+      lifecycle: lifecycleArb
     })
     // Only private repositories can be shared: both inputs together are refused up front.
-    .map(i => (i.share_with && i.is_public === 'true' ? { ...i, is_public: 'false' } : i)),
-  faults: fc.array(faultArb(STANDARD_ROUTES), { maxLength: 4 })
+    .map(i => (i.share_with && i.is_public === 'true' ? { ...i, is_public: 'false' } : i))
+    .map(withLifecycle),
+  faults: faultsArb(STANDARD_ROUTES, ['DELETE', '/repos/[^/]+$'])
 })
 
 /**
@@ -270,6 +352,33 @@ function byId(lines) {
   return lines?.map(g => ({ ...g, form: 'id' }))
 }
 
+/**
+ * The drawn lifecycle inputs into the case's inputs. With ensure: absent, the inputs that only
+ * describe a repository that exists are left out (given, they are an input error by design:
+ * lifecycle.test.ts pins it), replicate_to stays (the replicas go too).
+ */
+function withLifecycle({ lifecycle, ...i }) {
+  const { ensure, prune, max_deletions } = lifecycle
+  const inputs = { ...i, ensure, prune, max_deletions }
+  if (ensure !== 'absent') return inputs
+  const cleared = Object.entries(PRESENT_ONLY).filter(([name]) => name in i)
+  return { ...inputs, ...Object.fromEntries(cleared) }
+}
+
+/** The case's inputs that only describe a repository that exists, at their "not given" values. */
+const PRESENT_ONLY = {
+  is_public: '',
+  category: '',
+  description: '',
+  on_drift: 'warn',
+  retention: undefined,
+  share_with: undefined,
+  replicate_override: false,
+  organization_permissions: undefined,
+  repository_permissions: undefined,
+  immutable_tags: undefined
+}
+
 const enterpriseCaseArb = fc.record({
   edition: fc.constant('enterprise'),
   variants: variantsArb(ENTERPRISE_VARIANTS),
@@ -278,24 +387,32 @@ const enterpriseCaseArb = fc.record({
   start: fc.record({
     organization: fc.boolean(),
     public: fc.boolean(),
-    pushed: fc.subarray(REPOSITORIES)
+    pushed: fc.subarray(REPOSITORIES),
+    extras: fc.subarray(EXTRAS),
+    filler: fillerArb(100)
   }),
-  inputs: fc.record({
-    repositories: fc.shuffledSubarray(REPOSITORIES, { minLength: 1, maxLength: 6 }),
-    is_public: fc.constantFrom('', 'true', 'false'),
-    description: fc.constantFrom('', 'the service'),
-    on_drift: fc.constantFrom('warn', 'update', 'fail'),
-    dry_run: fc.boolean(),
-    retention: fc.option(
-      retentionArb.map(r => ({ ...r, exceptions: r.exceptions.filter(e => !e.startsWith('re:')) })),
-      { nil: undefined }
-    ),
-    immutable_tags: fc.option(fc.subarray(['v*', 'release-*'], { minLength: 1 }), {
-      nil: undefined
-    }),
-    credentials: fc.constant('keys')
-  }),
-  faults: fc.array(faultArb(ENTERPRISE_ROUTES), { maxLength: 4 })
+  inputs: fc
+    .record({
+      repositories: fc.shuffledSubarray(REPOSITORIES, { minLength: 1, maxLength: 6 }),
+      is_public: fc.constantFrom('', 'true', 'false'),
+      description: fc.constantFrom('', 'the service'),
+      on_drift: fc.constantFrom('warn', 'update', 'fail'),
+      dry_run: fc.boolean(),
+      retention: fc.option(
+        retentionArb.map(r => ({
+          ...r,
+          exceptions: r.exceptions.filter(e => !e.startsWith('re:'))
+        })),
+        { nil: undefined }
+      ),
+      immutable_tags: fc.option(fc.subarray(['v*', 'release-*'], { minLength: 1 }), {
+        nil: undefined
+      }),
+      credentials: fc.constant('keys'),
+      lifecycle: lifecycleArb
+    })
+    .map(withLifecycle),
+  faults: faultsArb(ENTERPRISE_ROUTES, ['DELETE', '/repositories/[^/]+$'])
 })
 
 /** A case: the edition, variants, starting state, inputs and fault schedule. */
@@ -355,11 +472,18 @@ function startOf(c) {
   if (c.edition !== 'standard') return c.start
   const wanted = new Set(c.inputs.repositories)
   const sharing = c.inputs.share_with !== undefined
-  // A repository that is present needs its organization.
-  const organization = c.start.organization || c.start.repositories.some(r => r.present)
+  const extras = c.start.extras ?? []
+  // A repository that is present needs its organization; a replica, its target's.
+  const organization =
+    c.start.organization ||
+    c.start.repositories.some(r => r.present) ||
+    extras.some(x => x.present) ||
+    (c.start.filler ?? 0) > 0
+  const replicated = t => [...c.start.repositories, ...extras].some(r => r.replicas?.includes(t))
   return {
     ...c.start,
     organization,
+    targetOrganizations: c.start.targetOrganizations.map((present, t) => present || replicated(t)),
     // Only an organization that exists has grants.
     organizationGrants: (organization && c.start.organizationGrants) || NO_GRANTS,
     repositories: c.start.repositories.map((r, i) => ({
@@ -396,7 +520,13 @@ function setUp(world, c, brk) {
     if (start.organization) {
       emulator.addInstanceNamespace(INSTANCE, NS, { public: String(start.public) })
       for (const name of start.pushed) emulator.push(INSTANCE, NS, name)
+      for (const name of start.extras ?? []) emulator.push(INSTANCE, NS, name)
+      for (let n = 0; n < (start.filler ?? 0); n++) emulator.push(INSTANCE, NS, FILLER(n))
     }
+    // A look-alike in another namespace of the instance: never the prune's to take.
+    const [elsewhere, name] = ELSEWHERE[0]
+    emulator.addInstanceNamespace(INSTANCE, elsewhere)
+    emulator.push(INSTANCE, elsewhere, name)
     return start
   }
   if (start.organization) emulator.addNamespace(NS)
@@ -439,6 +569,26 @@ function setUp(world, c, brk) {
     }
     addGrants(r.name, r.grants)
   }
+  const replicate = (name, replicas) => {
+    for (const t of replicas ?? [])
+      emulator.inRegion(TARGETS[t].region).addRepository(TARGETS[t].namespace, name)
+  }
+  start.repositories.forEach(r => replicate(r.name, r.replicas))
+  ;(start.extras ?? []).forEach((x, k) => {
+    if (x.present) {
+      emulator.addRepository(NS, EXTRAS[k])
+      if (x.rule) {
+        const t = TARGETS[0]
+        emulator.addSyncRule(NS, EXTRAS[k], {
+          remoteRegionId: t.region,
+          remoteNamespace: t.namespace
+        })
+      }
+    }
+    replicate(EXTRAS[k], x.replicas)
+  })
+  for (let n = 0; n < (start.filler ?? 0); n++) emulator.addRepository(NS, FILLER(n))
+  for (const [ns, name] of ELSEWHERE) emulator.addRepository(ns, name)
   return start
 }
 
@@ -469,9 +619,16 @@ function permissionInputs(world, c, renamed = false) {
   }
 }
 
-function inputsOf(world, c) {
+function inputsOf(world, c, brk = 'none') {
   const { emulator } = world
   const i = c.inputs
+  const prune = [...(i.prune ?? []), ...(i.prune && brk === 'widen-prune' ? ['app-pr*'] : [])]
+  const max = brk === 'raise-max' ? 1_000_000 : i.max_deletions
+  const lifecycle = {
+    ...(i.ensure === 'absent' ? { ensure: 'absent' } : {}),
+    ...(prune.length > 0 ? { prune: prune.join('\n') } : {}),
+    ...(max !== undefined ? { max_deletions: String(max) } : {})
+  }
   const credentials =
     i.credentials === 'temporary'
       ? {
@@ -500,6 +657,7 @@ function inputsOf(world, c) {
     description: i.description,
     on_drift: i.on_drift,
     ...retention,
+    ...lifecycle,
     ...credentials
   }
   if (c.edition === 'enterprise') {
@@ -612,6 +770,105 @@ function checkGrants(world, c, where, stored, before, lines, problems) {
     problems.push(`${where}: grants to users nobody named: ${strangers.map(g => g.user_name)}`)
 }
 
+/** One segment of a prune pattern against one segment of a name: "*" is any run of characters. */
+function segmentMatches(pattern, name) {
+  if (pattern === '') return name === ''
+  if (pattern[0] === '*') {
+    for (let k = 0; k <= name.length; k++)
+      if (segmentMatches(pattern.slice(1), name.slice(k))) return true
+    return false
+  }
+  return name[0] === pattern[0] && segmentMatches(pattern.slice(1), name.slice(1))
+}
+
+/**
+ * Whether a prune pattern names a repository, segment by segment, written apart from the
+ * action's matcher: "**" last is one whole segment or more, elsewhere any number of them.
+ */
+function globMatches(pattern, name) {
+  const match = (ps, ns) => {
+    if (ps.length === 0) return ns.length === 0
+    const [p, ...rest] = ps
+    if (p === '**') {
+      for (let k = rest.length === 0 ? 1 : 0; k <= ns.length; k++)
+        if (match(rest, ns.slice(k))) return true
+      return false
+    }
+    return ns.length > 0 && segmentMatches(p, ns[0]) && match(rest, ns.slice(1))
+  }
+  return match(pattern.split('/'), name.split('/'))
+}
+
+const fillers = n => Array.from({ length: n ?? 0 }, (_, k) => FILLER(k))
+
+/**
+ * What the case's run takes down, as keys of repositoriesNow: under ensure: absent each listed
+ * repository, under prune each other repository of the organization a pattern matches; with
+ * replicate_to, their replicas in its targets (the replica of a listed repository whose source
+ * is gone already too). Nothing else is ever deleted (g); their number is what max_deletions
+ * holds a run to (h).
+ */
+function deletionsModel(world, c, start) {
+  const i = c.inputs
+  const gone = new Set()
+  const listed = new Set(i.repositories)
+  const absent = i.ensure === 'absent'
+  const pruned = name => !listed.has(name) && (i.prune ?? []).some(p => globMatches(p, name))
+  if (c.edition === 'enterprise') {
+    if (!start.organization) return gone
+    for (const name of [...start.pushed, ...(start.extras ?? []), ...fillers(start.filler)])
+      if ((absent && listed.has(name)) || pruned(name)) gone.add(`${NS}/${name}`)
+    return gone
+  }
+  const take = (name, present, replicas) => {
+    if (present) gone.add(`${world.emulator.region} ${NS}/${name}`)
+    for (const t of i.replicate_to ?? [])
+      if (replicas.includes(t)) gone.add(`${TARGETS[t].region} ${TARGETS[t].namespace}/${name}`)
+  }
+  const candidates = [
+    ...start.repositories,
+    ...(start.extras ?? []).map((x, k) => ({ ...x, name: EXTRAS[k] })),
+    ...fillers(start.filler).map(name => ({ name, present: true, replicas: [] }))
+  ]
+  for (const r of candidates) {
+    if (absent && listed.has(r.name)) take(r.name, r.present, r.replicas ?? [])
+    else if (r.present && pruned(r.name)) take(r.name, true, r.replicas ?? [])
+  }
+  return gone
+}
+
+/**
+ * Every repository there is: "region namespace/name" in the source region and the targets'; an
+ * instance's as "namespace/name".
+ */
+function repositoriesNow(world, c) {
+  const { emulator } = world
+  if (c.edition === 'enterprise')
+    return new Set(
+      emulator.instanceState(INSTANCE).repositories.map(r => `${r.namespace_name}/${r.name}`)
+    )
+  const regions = [emulator.region, ...new Set(TARGETS.map(t => t.region))]
+  return new Set(
+    regions.flatMap(region =>
+      [...emulator.inRegion(region).state.repositories.keys()].map(key => `${region} ${key}`)
+    )
+  )
+}
+
+/**
+ * (b) for what is taken down: each repository the case takes down is gone, every other one
+ * there at the start is still there, and ensure: absent makes none.
+ */
+function checkTakenDown(world, c, initial, gone, problems) {
+  const now = repositoriesNow(world, c)
+  for (const key of gone) if (now.has(key)) problems.push(`${key} is still there`)
+  for (const key of initial)
+    if (!gone.has(key) && !now.has(key)) problems.push(`${key} was deleted`)
+  if (c.inputs.ensure === 'absent')
+    for (const key of now)
+      if (!initial.has(key)) problems.push(`${key} appeared under ensure: absent`)
+}
+
 const sameDeadline = (a, b) =>
   a === 'forever' || b === 'forever' ? a === b : Date.parse(a) === Date.parse(b)
 
@@ -619,6 +876,17 @@ const sameDeadline = (a, b) =>
 function checkStandardState(world, c, start, failing, problems) {
   const { emulator } = world
   const i = c.inputs
+  if (i.ensure === 'absent') {
+    // Organizations are never created, nor deleted, by taking repositories down.
+    if (Boolean(emulator.namespace(NS)) !== start.organization)
+      problems.push(`organization ${NS} ${start.organization ? 'deleted' : 'created'}`)
+    start.targetOrganizations.forEach((present, t) => {
+      const { region, namespace } = TARGETS[t]
+      if (Boolean(emulator.inRegion(region).namespace(namespace)) !== present)
+        problems.push(`organization ${namespace} in ${region} ${present ? 'deleted' : 'created'}`)
+    })
+    return
+  }
   if (!emulator.namespace(NS)) problems.push(`organization ${NS} missing`)
   if (i.organization_permissions) {
     const stored = emulator.grants(NS)
@@ -750,6 +1018,11 @@ function checkEnterpriseState(world, c, start, problems) {
   const state = world.emulator.instanceState(INSTANCE)
   const i = c.inputs
   const ns = state.namespaces.find(n => n.name === NS)
+  if (i.ensure === 'absent') {
+    if (Boolean(ns) !== start.organization)
+      problems.push(`namespace ${NS} ${start.organization ? 'deleted' : 'created'}`)
+    return
+  }
   if (!ns) return problems.push(`namespace ${NS} missing`)
   const update = i.on_drift === 'update'
   const wantPublic = !start.organization
@@ -871,7 +1144,7 @@ export async function runCase(world, c, options = {}) {
   if (!BREAKS.includes(brk)) throw new Error(`break must be one of ${BREAKS.join(', ')}`)
   const { emulator } = world
   const start = setUp(world, c, brk)
-  const inputs = inputsOf(world, c)
+  const inputs = inputsOf(world, c, brk)
   const env = c.edition === 'standard' && c.inputs.replicate_to ? world.env : {}
   const nodeArgs = brk === 'leak-secret' ? ['--require', LEAK] : []
   const run = extra => runAction({ ...inputs, ...extra }, env, { nodeArgs })
@@ -879,19 +1152,57 @@ export async function runCase(world, c, options = {}) {
   const fail = (property, detail) => violations.push({ property, detail })
   const runs = []
   const failing = failingByDesign(c, start)
+  // (g) and (h): what may be deleted, and how many at most; each run is held to both.
+  const gone = deletionsModel(world, c, start)
+  const max = c.inputs.max_deletions ?? DEFAULT_MAX_DELETIONS
+  const overLimit = gone.size > max
+  const initial = repositoriesNow(world, c)
+  let before = initial
+  const deletedBy = which => {
+    const after = repositoriesNow(world, c)
+    const deleted = [...before].filter(key => !after.has(key))
+    const outside = deleted.filter(key => !gone.has(key))
+    if (outside.length > 0)
+      fail(
+        'g',
+        `${which} deleted ${outside.join(', ')}: no prune pattern matches, not listed under ensure: absent`
+      )
+    if (deleted.length > max)
+      fail('h', `${which} deleted ${deleted.length} repositories, more than max_deletions (${max})`)
+    before = after
+    return deleted
+  }
+  const overLimitRun = (which, r, written) => {
+    if (r.exitCode === 0)
+      fail(
+        'h',
+        `the plan deletes ${gone.size} repositories, more than max_deletions (${max}), and ${which} succeeded`
+      )
+    else if (!errorsOf(r).includes('max_deletions') && !gaveUp(r))
+      fail('a', `${which} failed, but not for max_deletions: ${errorsOf(r)}`)
+    if (written.length > 0)
+      fail(
+        'h',
+        `the plan deletes more than max_deletions (${max}), and ${which} wrote: ${written.map(e => `${e.method} ${e.path}`).join(', ')}`
+      )
+  }
 
   let dryPlan
   if (c.inputs.dry_run) {
     const dry = await run({ dry_run: brk === 'dry-writes' ? 'false' : 'true' })
     runs.push(dry)
+    deletedBy('the dry run')
     const written = writesIn(emulator.log)
     if (written.length > 0)
       fail('e', `the dry run wrote: ${written.map(e => `${e.method} ${e.path}`).join(', ')}`)
-    if (dry.exitCode !== 0 && failing.size === 0) fail('e', `the dry run failed: ${errorsOf(dry)}`)
+    if (overLimit) overLimitRun('the dry run', dry, [])
+    else if (dry.exitCode !== 0 && failing.size === 0)
+      fail('e', `the dry run failed: ${errorsOf(dry)}`)
     dryPlan = planOf(dry)
     if (brk === 'dry-writes') {
       // The broken harness made a real run: start again from the same state for the rest.
       setUp(world, c, 'none')
+      before = repositoriesNow(world, c)
     }
     emulator.resetLog()
   }
@@ -913,9 +1224,23 @@ export async function runCase(world, c, options = {}) {
     })
   let real = await run({ dry_run: 'false' })
   runs.push(real)
+  deletedBy('the run')
   let log = [...emulator.log]
   const fired = firedFaults(log)
   emulator.clearFaults()
+
+  if (overLimit) {
+    // With at most two faults fired, every read is answered and the plan is the whole one.
+    overLimitRun('the run', real, fired <= 2 ? writesIn(log) : [])
+    emulator.resetLog()
+    const again = await run({ dry_run: 'false' })
+    runs.push(again)
+    deletedBy('the second run')
+    if (fired <= 2) overLimitRun('the second run', again, writesIn(emulator.log))
+    const secrets = secretsOf(world, c)
+    for (const r of runs) for (const leak of leaks(r, secrets)) fail('f', leak)
+    return violations
+  }
 
   const expectFailure = failing.size > 0
   const errors = errorsOf(real)
@@ -934,6 +1259,7 @@ export async function runCase(world, c, options = {}) {
     emulator.resetLog()
     real = await run({ dry_run: 'false' })
     runs.push(real)
+    deletedBy('the re-run')
     log = [...log, ...emulator.log]
     if (real.exitCode !== 0) fail('a', `the re-run without faults failed: ${errorsOf(real)}`)
   }
@@ -944,6 +1270,8 @@ export async function runCase(world, c, options = {}) {
     if (c.edition === 'standard') checkStandardState(world, c, start, failing, problems)
     // A namespace that drifts under on_drift: fail stops the whole instance run.
     else if (failing.size === 0) checkEnterpriseState(world, c, start, problems)
+    if (c.edition === 'standard' || failing.size === 0)
+      checkTakenDown(world, c, initial, gone, problems)
     for (const p of problems) fail('b', p)
     const doubled = []
     checkNoDoubleWrite(world, c, start, log, doubled)
@@ -962,6 +1290,7 @@ export async function runCase(world, c, options = {}) {
     // Users renamed in IAM since (same id, new name), and the inputs naming them anew.
     const again = await run({ dry_run: 'false', ...renameUsers(world, c) })
     runs.push(again)
+    deletedBy('the second run')
     const written = writesIn(emulator.log)
     if (written.length > 0)
       fail(
