@@ -141,3 +141,41 @@ describe('scripts/check-dist (the dist check of .ci/run, CI and scripts/release)
     expect(freshBundled.stdout).toContain('dist/ is up to date.')
   }, 120_000)
 })
+
+describe('scripts/parallel.mjs (how npm test runs the bundle, the checks and the tests)', () => {
+  /** Runs parallel.mjs in a folder whose package.json has the given scripts. */
+  async function parallel(scripts: Record<string, string>, args: string[]) {
+    const dir = temporaryDir()
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'p', scripts }))
+    const env: NodeJS.ProcessEnv = { ...process.env }
+    delete env['npm_execpath']
+    try {
+      await run(process.execPath, [join(ROOT, 'scripts', 'parallel.mjs'), ...args], {
+        cwd: dir,
+        env
+      })
+      return { code: 0, output: '' }
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string }
+      return { code: failed.code, output: `${failed.stdout}${failed.stderr}` }
+    }
+  }
+
+  it('runs a chain in order, stops it at a failure, and fails naming the failed and the skipped script', async () => {
+    const result = await parallel(
+      {
+        first: 'echo first-ran',
+        second: 'echo second-ran; exit 3',
+        third: 'echo third-ran',
+        beside: 'echo beside-ran'
+      },
+      ['--live', 'second', 'first,second,third', 'beside']
+    )
+    expect(result.code).toBe(1)
+    expect(result.output).toMatch(/first-ran[\s\S]*second-ran/)
+    expect(result.output).toContain('beside-ran')
+    expect(result.output).not.toContain('third-ran')
+    expect(result.output).toContain('npm run second failed (exit code 3)')
+    expect(result.output).toContain('npm run third did not run: a script before it failed')
+  })
+})
