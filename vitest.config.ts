@@ -52,6 +52,7 @@ class ProcessesFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['__tests__/**/*.test.ts'],
+    globalSetup: ['test/support/compile-cache.js'],
     // Files run in parallel, two per core (16 at most): the files mostly keep a core busy with
     // the action's processes, but also wait on timeouts, retry delays and Retry-After, and a
     // second file per core fills those gaps. (Vitest's default, one worker fewer than the
