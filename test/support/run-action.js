@@ -107,6 +107,11 @@ export async function runAction(inputs, env = {}, options = {}) {
     SWR_ACTION_RETRY_BASE_MS: '5',
     SWR_ACTION_RETRY_MAX_MS: '40',
     SWR_ACTION_TIMEOUT_MS: '2000',
+    // Under vitest, the suite's compile cache (test/support/compile-cache.js): the bundle is
+    // compiled once, not once a run; what it does is the same.
+    ...(process.env['SWR_TEST_COMPILE_CACHE']
+      ? { NODE_COMPILE_CACHE: process.env['SWR_TEST_COMPILE_CACHE'] }
+      : {}),
     ...inputEnv(inputs)
   }
   for (const [key, value] of Object.entries(env)) {
