@@ -1,9 +1,11 @@
 // npm run bench: figures measured against the emulator on loopback, printed as Markdown.
 // - Cold start for an existing repository (wall time, peak RSS) beside `node -e 0` and the floor:
-//   bare Node (CommonJS, node:http, no signing) making one loopback GET and appending one line
-//   to GITHUB_OUTPUT; with the same floor loading node:crypto, and both again over HTTPS. Runs
-//   on $SWR_BENCH_NODE when set (the Node 24 that action.yml declares), else on the Node
-//   running this script.
+//   bare Node (CommonJS) that loads node:crypto, computes one HMAC-SHA256, makes the one
+//   loopback GET with node:http and appends one line to GITHUB_OUTPUT; the same floor without
+//   the signing, and both floor and action again over HTTPS. Runs on $SWR_BENCH_NODE when set
+//   (the Node 24 that action.yml declares), else on the Node running this script. With
+//   $SWR_BENCH_BASELINE naming another build's index.js, that build runs too, interleaved with
+//   this one, for an A/B comparison within one run.
 // - Time to path per scenario over a simulated wide-area link (test/support/wan-relay.js): HTTPS
 //   to SWR and to IAM through separate relays, GitHub's token endpoint near the runner. Each
 //   scenario runs at RTT 0 and RTT 100 ms; the difference in wall time over 100 ms is the number
@@ -50,16 +52,20 @@ const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const fmt = (n, digits = 0) => n.toFixed(digits)
 
 // ---------- cold start ----------
-// The floor the issue defines: CommonJS, node:http, no signing, one GET, one output line. Its
-// twin over node:https is what a real run's floor is, since SWR is always reached over TLS.
-const floorScript = (module, preamble = '') => `'use strict'
-${preamble}const client = require('${module}')
+// The floor (issue 21): CommonJS that loads node:crypto, signs once (one HMAC-SHA256, as every
+// real request is signed), makes the one GET and appends one output line. Its twin over
+// node:https is what a real run's floor is, since SWR is always reached over TLS. `signed`
+// false leaves out node:crypto and the signature: the floor of earlier measurements.
+const floorScript = (module, signed = true) => `'use strict'
+${signed ? "const { createHmac } = require('node:crypto')\n" : ''}const client = require('${module}')
 const { appendFileSync } = require('node:fs')
-client.get(process.env.FLOOR_URL, res => {
+const headers = {}
+${signed ? "headers.Authorization = createHmac('sha256', process.env.FLOOR_KEY).update('GET\\n' + process.env.FLOOR_URL).digest('hex')\n" : ''}client.get(process.env.FLOOR_URL, { headers }, res => {
   res.resume()
   res.on('end', () => appendFileSync(process.env.GITHUB_OUTPUT, 'path=' + process.env.FLOOR_PATH + '\\n'))
 })
 `
+const BASELINE = process.env.SWR_BENCH_BASELINE
 
 function measure(command, argv, env) {
   return new Promise((resolve, reject) => {
@@ -82,9 +88,9 @@ function measure(command, argv, env) {
 
 /**
  * The commands compared, each with its environment, against a running emulator: `node -e 0`;
- * over plain HTTP the floor, the floor that also loads node:crypto (what signing needs and the
- * floor leaves out), and the action (the target's pair); over HTTPS the floor and the action.
- * Each run after the first is measured against the floor of its group.
+ * over plain HTTP the floor, the floor without signing, and the action (the target's pair);
+ * over HTTPS the floor and the action; and the baseline build beside each action when one is
+ * named. Each run after the first is measured against the floor of its group.
  */
 function coldStartSubjects(emulator, dir, caFile) {
   const base = {
@@ -96,16 +102,17 @@ function coldStartSubjects(emulator, dir, caFile) {
   writeFileSync(base.GITHUB_STEP_SUMMARY, '')
   const keys = emulator.accounts.main
   const group = (scheme, origin, env) => {
-    const script = (name, preamble) => {
+    const script = (name, signed) => {
       const file = join(dir, `${name}.cjs`)
-      writeFileSync(file, floorScript(`node:${scheme}`, preamble))
+      writeFileSync(file, floorScript(`node:${scheme}`, signed))
       return file
     }
     const floorEnv = {
       ...base,
       ...env,
       FLOOR_URL: `${origin}/v2/manage/namespaces/group/repos/app`,
-      FLOOR_PATH: `${emulator.registry}/group/app`
+      FLOOR_PATH: `${emulator.registry}/group/app`,
+      FLOOR_KEY: keys.secretAccessKey
     }
     const actionEnv = {
       ...base,
@@ -120,26 +127,29 @@ function coldStartSubjects(emulator, dir, caFile) {
       })
     }
     const over = scheme === 'https' ? ' over HTTPS' : ''
-    const floor = { group: scheme, role: 'floor', argv: [script(`floor-${scheme}`)], env: floorEnv }
+    const floor = {
+      group: scheme,
+      role: 'floor',
+      argv: [script(`floor-${scheme}`, true)],
+      env: floorEnv
+    }
+    const action = { group: scheme, env: actionEnv }
     return [
-      { ...floor, name: `floor${over} (one GET, one output)` },
+      { ...floor, name: `floor${over} (one HMAC-SHA256, one GET, one output)` },
       ...(scheme === 'http'
         ? [
             {
               ...floor,
               role: 'other',
-              name: "the floor with `require('node:crypto')`",
-              argv: [script('floor-crypto', "require('node:crypto')\n")]
+              name: 'the floor without `node:crypto` and the HMAC',
+              argv: [script('floor-unsigned', false)]
             }
           ]
         : []),
-      {
-        group: scheme,
-        role: 'action',
-        name: `the action${over}, existing repository`,
-        argv: [DIST],
-        env: actionEnv
-      }
+      { ...action, role: 'action', name: `the action${over}, existing repository`, argv: [DIST] },
+      ...(BASELINE
+        ? [{ ...action, role: 'baseline', name: `the baseline${over}`, argv: [BASELINE] }]
+        : [])
     ]
   }
   return [
@@ -169,9 +179,9 @@ async function coldStart() {
     }
   }
   const requests = []
-  for (const { env } of subjects.filter(subject => subject.role === 'action')) {
+  for (const { env, argv } of subjects.filter(subject => subject.role === 'action')) {
     emulator.resetLog()
-    await measure(NODE, [DIST], env)
+    await measure(NODE, argv, env)
     requests.push(emulator.log.length)
   }
   await emulator.close()
@@ -206,8 +216,16 @@ function printColdStart(subjects, samples, requests) {
     `\nThe action against its floor: ${ratios(find('http', 'action'), find('http', 'floor'))} ` +
       `(target: 1.3x each). Over HTTPS, as every real run: ` +
       `${ratios(find('https', 'action'), find('https', 'floor'))}. ` +
-      `It made ${requests.join(' and ')} request(s).\n`
+      `It made ${requests.join(' and ')} request(s).`
   )
+  if (BASELINE) {
+    console.log(
+      `The baseline (${BASELINE}) in the same run: ` +
+        `${ratios(find('http', 'baseline'), find('http', 'floor'))}; over HTTPS ` +
+        `${ratios(find('https', 'baseline'), find('https', 'floor'))}.`
+    )
+  }
+  console.log()
 }
 
 // ---------- time to path over a wide-area link ----------

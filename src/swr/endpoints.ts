@@ -65,7 +65,8 @@ export function regionFromEndpoint(endpoint: URL): string | undefined {
 }
 
 // Decided on the parsed address, never on a prefix: "127.attacker.example" is a public name.
-// Built on first use: a run against a named host (every real one) never needs it.
+// Built on first use, for an IPv6 address only: a run against a named host (every real one)
+// or an IPv4 address never loads it.
 let loopback: BlockList | undefined
 function loopbackList(): BlockList {
   if (!loopback) {
@@ -81,5 +82,8 @@ export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1')
   if (host === 'localhost') return true
   const family = isIP(host)
-  return family !== 0 && loopbackList().check(host, family === 4 ? 'ipv4' : 'ipv6')
+  // isIP takes an IPv4 address only as four decimal parts without leading zeros, so its first
+  // part is the first octet as written.
+  if (family === 4) return host.startsWith('127.')
+  return family === 6 && loopbackList().check(host, 'ipv6')
 }
