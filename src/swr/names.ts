@@ -178,7 +178,7 @@ export function listedRepositoryName(answered: string): string | undefined {
 /** The warning about list items dropped for their names, or undefined when none was. */
 export function droppedNamesWarning(where: string, dropped: string[]): string | undefined {
   if (dropped.length === 0) return undefined
-  const shown = dropped.slice(0, 5).map(name => quotedValue(name, 100))
+  const shown = dropped.slice(0, 5).map(name => quoted(name, 100))
   const more = dropped.length > shown.length ? ` and ${dropped.length - shown.length} more` : ''
   const items = dropped.length === 1 ? 'an item' : `${dropped.length} items`
   return `The list of the repositories of ${where} holds ${items} whose name is not a valid repository name: ${shown.join(', ')}${more}. ${dropped.length === 1 ? 'It is' : 'They are'} left alone: neither matched against prune nor deleted.`
