@@ -5,8 +5,8 @@ import {
   resolveCredentials,
   type ResolvedCredentials
 } from './auth/credentials.js'
-import { converge } from './converge.js'
-import { LIST_FROM } from './read.js'
+import { converge } from './standard/converge.js'
+import { LIST_FROM } from './standard/read.js'
 import { secretValues } from './github/credential-inputs.js'
 import { getInputs, tuningFromEnv, type Inputs, type Tuning } from './github/inputs.js'
 import {
@@ -33,13 +33,13 @@ import { CredentialsRefused } from './http/errors.js'
 import { sleep } from './http/retry.js'
 import { Transport } from './http/transport.js'
 import { messageOf } from './values.js'
-import type { PathRules } from './report.js'
+import type { PathRules } from './standard/report.js'
 import type { Wanted } from './resources/types.js'
 import { SwrAccessClient } from './swr/access-client.js'
 import { SwrClient } from './swr/client.js'
 import { IamUserDirectory } from './swr/iam-users.js'
 import { SwrPermissionClient } from './swr/permission-client.js'
-import type { Clients } from './apply.js'
+import type { Clients } from './standard/apply.js'
 import { registryFromEndpoint } from './swr/endpoints.js'
 import { genericPolicy, swrPolicy } from './swr/errors.js'
 
@@ -207,7 +207,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     )
     if (inputs.enterprise) {
       // Loaded only for an instance run: the common run need not compile it.
-      const { runEnterprise } = await import('./enterprise-main.js')
+      const { runEnterprise } = await import('./enterprise/run.js')
       await runEnterprise(inputs, inputs.enterprise, {
         api,
         credentials,

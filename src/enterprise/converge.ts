@@ -1,12 +1,12 @@
 // One pass of read -> plan -> apply on an instance, as converge.ts does for the standard
 // edition: a dry run stops after the plan, and both report through the same function.
 import type { Logger } from '../github/runner.js'
-import type { Report } from '../report.js'
+import type { Report } from '../standard/report.js'
 import type { Change } from '../resources/types.js'
 import type { InstanceInfo } from '../swr/enterprise-client.js'
 import { applyEnterprisePlan, type EnterpriseWriter } from './apply.js'
 import { registryOf } from './instance.js'
-import { checkDeletions } from '../converge.js'
+import { checkDeletions } from '../standard/converge.js'
 import { enterpriseChanges, makeEnterprisePlan } from './plan.js'
 import { readEnterpriseState, type EnterpriseReader } from './read.js'
 import { buildEnterpriseReport } from './report.js'

@@ -1,13 +1,13 @@
 // One pass of read -> plan -> apply. A dry run stops after the plan; both report through the
 // same function, so what a dry run says is what a real run from the same state does.
 import { applyPlan, type Clients } from './apply.js'
-import type { Logger } from './github/runner.js'
+import type { Logger } from '../github/runner.js'
 import { changesOf, deletionsOf, makePlan, planRepositories, targetsNeeded } from './plan.js'
 import { buildReport, type PathRules, type Report } from './report.js'
 import { readState, readTargets } from './read.js'
-import { resolveWanted } from './resources/permissions.js'
-import type { Waiting } from './resources/waiting.js'
-import type { Change, Wanted } from './resources/types.js'
+import { resolveWanted } from '../resources/permissions.js'
+import type { Waiting } from '../resources/waiting.js'
+import type { Change, Wanted } from '../resources/types.js'
 
 export interface ConvergeOptions {
   dryRun: boolean

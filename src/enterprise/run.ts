@@ -1,18 +1,18 @@
 // Wires an Enterprise Edition run, as main.ts does the standard edition's: the project id, the
 // instance's client, one converge pass, then outputs, log, summary and the docker login. Like
 // main.ts it talks to the runner directly; it reads no environment (getInputs did).
-import type { ResolvedCredentials } from './auth/credentials.js'
-import { resolveProjectId } from './auth/project.js'
-import { convergeEnterprise } from './enterprise/converge.js'
-import type { EnterpriseWanted } from './enterprise/types.js'
-import { renderEnterpriseSummary } from './github/enterprise-summary.js'
-import type { EnterpriseInputs, Inputs } from './github/inputs.js'
-import { logReport, publishReport, setLoginOutputs, type PlanShower } from './github/finish.js'
-import { groupTitle } from './github/log.js'
-import { info, warning, type Logger } from './github/runner.js'
-import type { Api, Authorizer, RunStop, ServicePolicy } from './http/api.js'
-import { SwrEnterpriseClient, enterprisePolicy } from './swr/enterprise-client.js'
-import { genericPolicy } from './swr/errors.js'
+import type { ResolvedCredentials } from '../auth/credentials.js'
+import { resolveProjectId } from '../auth/project.js'
+import { convergeEnterprise } from './converge.js'
+import type { EnterpriseWanted } from './types.js'
+import { renderEnterpriseSummary } from '../github/enterprise-summary.js'
+import type { EnterpriseInputs, Inputs } from '../github/inputs.js'
+import { logReport, publishReport, setLoginOutputs, type PlanShower } from '../github/finish.js'
+import { groupTitle } from '../github/log.js'
+import { info, warning, type Logger } from '../github/runner.js'
+import type { Api, Authorizer, RunStop, ServicePolicy } from '../http/api.js'
+import { SwrEnterpriseClient, enterprisePolicy } from '../swr/enterprise-client.js'
+import { genericPolicy } from '../swr/errors.js'
 
 export interface EnterpriseDeps {
   api: (baseUrl: URL, policy: ServicePolicy, authorize?: Authorizer) => Api
