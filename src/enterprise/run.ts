@@ -1,27 +1,15 @@
-// Wires an Enterprise Edition run, as main.ts does the standard edition's: the project id, the
-// instance's client, one converge pass, then outputs, log, summary and the docker login. Like
-// main.ts it talks to the runner directly; it reads no environment (getInputs did).
-import type { ResolvedCredentials } from '../auth/credentials.js'
+// Sets up an Enterprise Edition run, as standard/run.ts does the standard edition's: the project
+// id, the instance's client, its edition and its docker login; main.ts runs it. It reads no
+// environment (getInputs did).
 import { resolveProjectId } from '../auth/project.js'
-import { convergeEnterprise } from './converge.js'
+import { converge, type EditionRun, type RunDeps } from '../edition.js'
+import { enterpriseEdition } from './converge.js'
 import type { EnterpriseWanted } from './types.js'
-import { renderEnterpriseSummary } from '../github/enterprise-summary.js'
 import type { EnterpriseInputs, Inputs } from '../github/inputs.js'
-import { logReport, publishReport, setLoginOutputs, type PlanShower } from '../github/finish.js'
-import { groupTitle } from '../github/log.js'
-import { info, warning, type Logger } from '../github/runner.js'
-import type { Api, Authorizer, RunStop, ServicePolicy } from '../http/api.js'
+import { setLoginOutputs } from '../github/finish.js'
+import { info, warning } from '../github/runner.js'
 import { SwrEnterpriseClient, enterprisePolicy } from '../swr/enterprise-client.js'
 import { genericPolicy } from '../swr/errors.js'
-
-export interface EnterpriseDeps {
-  api: (baseUrl: URL, policy: ServicePolicy, authorize?: Authorizer) => Api
-  credentials: ResolvedCredentials
-  log: Logger
-  concurrency: number
-  plan: PlanShower
-  stop: RunStop
-}
 
 export function enterpriseWanted(inputs: Inputs, enterprise: EnterpriseInputs): EnterpriseWanted {
   return {
@@ -59,11 +47,11 @@ async function dockerLogin(client: SwrEnterpriseClient, registry: string, dryRun
   )
 }
 
-export async function runEnterprise(
+export async function enterpriseRun(
   inputs: Inputs,
   enterprise: EnterpriseInputs,
-  deps: EnterpriseDeps
-): Promise<void> {
+  deps: RunDeps
+): Promise<EditionRun> {
   const { api, credentials, log } = deps
   const project = await resolveProjectId(enterprise, credentials.projectId, url =>
     api(url, genericPolicy, credentials.authorize)
@@ -77,31 +65,16 @@ export async function runEnterprise(
     enterprise.instanceId
   )
   const wanted = enterpriseWanted(inputs, enterprise)
-  const where = `on SWR Enterprise Edition instance ${wanted.instanceId}`
-  const title = groupTitle(
-    wanted.namespace,
-    wanted.repositories,
-    inputs.dryRun,
-    where,
-    inputs.lifecycle
-  )
-  const outcome = await log.group(title, async () => {
-    const result = await convergeEnterprise(wanted, client, {
-      dryRun: inputs.dryRun,
-      concurrency: deps.concurrency,
-      log,
-      ...(inputs.registry ? { registry: inputs.registry } : {}),
-      onPlan: changes => deps.plan.show(changes),
-      maxDeletions: inputs.lifecycle.maxDeletions
-    })
-    logReport(result.report)
-    return result
+  const edition = enterpriseEdition(wanted, client, {
+    dryRun: inputs.dryRun,
+    concurrency: deps.tuning.concurrency,
+    log,
+    ...(inputs.registry ? { registry: inputs.registry } : {})
   })
-  const { report, registry, instance } = outcome
-  const refused = deps.stop.refused
-  const summary = renderEnterpriseSummary(wanted, report, instance)
-  publishReport(report, { knownHost: registry }, summary, refused)
-  // Credentials refused half-way: what was done is reported, and the refusal is the one error.
-  if (refused) throw refused
-  if (inputs.dockerLoginOutputs) await dockerLogin(client, registry, inputs.dryRun)
+  return {
+    where: `on SWR Enterprise Edition instance ${wanted.instanceId}`,
+    converge: options => converge(edition, options),
+    // The registry is the one the paths name: the input, else the instance's access address.
+    dockerLogin: ({ paths }) => dockerLogin(client, paths.knownHost ?? '', inputs.dryRun)
+  }
 }

@@ -1,8 +1,18 @@
-// One pass of read -> plan -> apply. A dry run stops after the plan; both report through the
-// same function, so what a dry run says is what a real run from the same state does.
-import { applyPlan, type Clients } from './apply.js'
+// The standard edition behind the one shape (edition.ts): read -> plan -> apply -> report.
+import { converge as convergeEdition, type Edition } from '../edition.js'
+import { applyPlan, type Applied, type Clients } from './apply.js'
 import type { Logger } from '../github/runner.js'
-import { changesOf, deletionsOf, makePlan, planRepositories, targetsNeeded } from './plan.js'
+import { renderSummary } from '../github/summary.js'
+import {
+  changesOf,
+  deletionsOf,
+  makePlan,
+  planRepositories,
+  targetsNeeded,
+  type Observed,
+  type Plan,
+  type RepositoryPlan
+} from './plan.js'
 import { buildReport, type PathRules, type Report } from './report.js'
 import { readState, readTargets } from './read.js'
 import { resolveWanted } from '../resources/permissions.js'
@@ -21,12 +31,60 @@ export interface ConvergeOptions {
   maxDeletions?: number
 }
 
-/** A plan that deletes more repositories than max_deletions allows, named, stops the run. */
-export function checkDeletions(deletions: string[], max: number | undefined): void {
-  if (max === undefined || deletions.length <= max) return
-  throw new Error(
-    `The plan deletes ${deletions.length} repositories, more than max_deletions (${max}) allows: ${deletions.join(', ')}. Nothing was changed. If these are meant to go, raise max_deletions; otherwise check repository, ensure and prune.`
-  )
+/** What was read, with what is wanted once the users' ids are known. */
+interface Read {
+  wanted: Wanted
+  observed: Observed
+  repositories: RepositoryPlan[]
+}
+
+interface Planned {
+  wanted: Wanted
+  plan: Plan
+}
+
+export function standardEdition(
+  wanted: Wanted,
+  clients: Clients,
+  options: Omit<ConvergeOptions, 'onPlan' | 'maxDeletions'>
+): Edition<Read, Planned, Applied> {
+  const { dryRun, concurrency, log, waiting, paths } = options
+  return {
+    async read() {
+      // The users' ids from IAM (reads, made in a dry run too) while SWR is read.
+      const [observed, resolved] = await Promise.all([
+        readState(clients, wanted, { concurrency, dryRun }),
+        resolveWanted(wanted, clients.iam)
+      ])
+      const repositories = planRepositories(resolved, observed)
+      const targets = targetsNeeded(repositories)
+      if (targets.length > 0) observed.targets = await readTargets(targets, clients.inRegion)
+      return { wanted: resolved, observed, repositories }
+    },
+    plan({ wanted: resolved, observed, repositories }) {
+      const plan = makePlan(resolved, observed, repositories)
+      return {
+        plan: { wanted: resolved, plan },
+        changes: changesOf(plan),
+        deletions: deletionsOf(plan.repositories)
+      }
+    },
+    apply({ wanted: resolved, plan }) {
+      const readBackPaths = !paths.registryOverride && !paths.knownHost
+      return applyPlan(plan, {
+        clients,
+        wanted: resolved,
+        log,
+        waiting,
+        concurrency,
+        readBackPaths
+      })
+    },
+    report({ wanted: resolved, plan }, applied) {
+      const report = buildReport(resolved, plan, applied, paths)
+      return { report, paths, summary: renderSummary(wanted, report) }
+    }
+  }
 }
 
 export async function converge(
@@ -34,21 +92,5 @@ export async function converge(
   clients: Clients,
   options: ConvergeOptions
 ): Promise<Report> {
-  const { dryRun, concurrency, log, waiting, paths } = options
-  // The users' ids from IAM (reads, made in a dry run too) while SWR is read.
-  const [observed, resolved] = await Promise.all([
-    readState(clients, wanted, { concurrency, dryRun }),
-    resolveWanted(wanted, clients.iam)
-  ])
-  wanted = resolved
-  const repositories = planRepositories(wanted, observed)
-  const targets = targetsNeeded(repositories)
-  if (targets.length > 0) observed.targets = await readTargets(targets, clients.inRegion)
-  const plan = makePlan(wanted, observed, repositories)
-  options.onPlan(changesOf(plan))
-  checkDeletions(deletionsOf(plan.repositories), options.maxDeletions)
-  if (dryRun) return buildReport(wanted, plan, undefined, paths)
-  const readBackPaths = !paths.registryOverride && !paths.knownHost
-  const ctx = { clients, wanted, log, waiting, concurrency, readBackPaths }
-  return buildReport(wanted, plan, await applyPlan(plan, ctx), paths)
+  return (await convergeEdition(standardEdition(wanted, clients, options), options)).report
 }
