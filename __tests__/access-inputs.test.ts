@@ -1,7 +1,8 @@
 // share_with, replicate_to and replicate_override, read by the real getInputs from INPUT_*
 // variables, and the endpoint arithmetic that places each replication target.
 import { describe, expect, it } from 'vitest'
-import { getInputs, InputError } from '../src/github/inputs.js'
+import { InputError } from '../src/github/input-rules.js'
+import { getInputs } from '../src/github/inputs.js'
 import { utcMidnight } from '../src/github/access-inputs.js'
 import {
   REGION_RULE,

@@ -1,7 +1,8 @@
 // The inputs of an Enterprise Edition run, read by the real getInputs from INPUT_* variables:
 // what instance_id changes, and every input error, each before any request.
 import { describe, expect, it } from 'vitest'
-import { getInputs, InputError } from '../src/github/inputs.js'
+import { InputError } from '../src/github/input-rules.js'
+import { getInputs } from '../src/github/inputs.js'
 import { inputEnv } from './helpers/action.js'
 
 const PROJECT = '0123456789abcdef0123456789abcdef'

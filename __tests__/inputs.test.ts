@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { secretValues } from '../src/github/credential-inputs.js'
-import { getInputs, InputError, tuningFromEnv } from '../src/github/inputs.js'
+import { InputError } from '../src/github/input-rules.js'
+import { getInputs, tuningFromEnv } from '../src/github/inputs.js'
 import { inputEnv } from './helpers/action.js'
 
 const keys = { access_key_id: 'AKEXAMPLE', secret_access_key: 'SKEXAMPLE' }

@@ -1,8 +1,13 @@
 // The inputs of sharing (share_with) and replication (replicate_to, replicate_override), kept
-// apart from inputs.ts, which reads everything else. getInputs calls readAccess; this module
-// takes InputError and its helpers from there, and uses them only inside functions, so the
-// two modules may import each other.
-import { InputError, entriesOf, invalid, invalidEntry, parseBoolean, type Read } from './inputs.js'
+// apart from inputs.ts, which reads everything else. getInputs calls readAccess.
+import {
+  InputError,
+  entriesOf,
+  invalid,
+  invalidEntry,
+  parseBoolean,
+  type Read
+} from './input-rules.js'
 import { ORGANIZATION_RULE, organizationNameProblems, whyInvalid } from '../swr/names.js'
 import {
   REGION_RULE,

@@ -1,7 +1,7 @@
 // The inputs that take repositories down (ensure, prune, max_deletions), checked before any
 // request: a present-only setting given with ensure: absent, or a prune pattern outside the
 // glob syntax, is the user's mistake, named with its value.
-import { InputError, invalid, invalidEntry, linesOf, type Read } from './inputs.js'
+import { InputError, invalid, invalidEntry, linesOf, type Read } from './input-rules.js'
 
 export type Ensure = 'present' | 'absent'
 

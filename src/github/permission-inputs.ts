@@ -1,7 +1,6 @@
 // The inputs of IAM user grants (organization_permissions, repository_permissions): one grant
-// per line, USER=LEVEL. Like access-inputs.ts, it takes InputError from inputs.ts and uses it
-// only inside functions, so the two modules may import each other.
-import { InputError } from './inputs.js'
+// per line, USER=LEVEL.
+import { InputError } from './input-rules.js'
 
 /** SWR's levels and the `auth` values its API gives them (evidence §5: 7 manage, 3 write, 1 read). */
 export const LEVELS = { read: 1, write: 3, manage: 7 } as const

@@ -1,13 +1,16 @@
 // The entries of retention_exceptions, read once for both editions. The standard edition sends
 // each as an SWR tag selector: a tag name as a "label" selector (SWR keeps the tag of exactly
 // that name) and a "re:" entry as a "regexp" selector. An Enterprise Edition instance matches
-// tags with doublestar globs and has no regular expressions. Like access-inputs.ts, this module
-// takes InputError and its helpers from inputs.ts and uses them only inside functions.
-import { invalidEntry, type RetentionSpec } from './inputs.js'
+// tags with doublestar globs and has no regular expressions.
+import { invalidEntry } from './input-rules.js'
 import { EXCEPTION_RULE, isValidException } from '../enterprise/names.js'
 import { charactersAt, whyInvalid } from '../swr/names.js'
 
-export type RetentionException = RetentionSpec['exceptions'][number]
+/** A tag name kept verbatim (an instance's: a glob pattern), or a "re:" regular expression. */
+export interface RetentionException {
+  kind: 'label' | 'regexp'
+  pattern: string
+}
 
 /** Docker's limit on a tag's length, which no exception can usefully exceed. */
 const MAX_TAG = 128
