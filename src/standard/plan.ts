@@ -4,7 +4,7 @@ import { diffOrganization, type OrganizationState } from '../resources/organizat
 import { diffRepository } from '../resources/repository.js'
 import type { Change, DriftItem, Wanted } from '../resources/types.js'
 import { ATTACHMENTS } from '../resources/attachments.js'
-import { targetKey } from '../resources/replication.js'
+import { targetKey, targetOfKey } from '../resources/replication.js'
 import type { Sharing, SyncRule } from '../swr/access-client.js'
 import type { RepositoryRead, RepositorySettings, RetentionPolicy } from '../swr/client.js'
 import { createOrganizationChange } from '../resources/organization.js'
@@ -222,7 +222,7 @@ export function makePlan(
   const targetOrganizations = [...(observed.targets ?? [])]
     .filter(([, state]) => state === 'missing')
     .map(([key]) => {
-      const [region, namespace] = key.split('/') as [string, string]
+      const { region, namespace } = targetOfKey(key)
       return {
         ...createOrganizationChange(namespace),
         region,

@@ -6,7 +6,7 @@
 // to it is to be made.
 import type { Observed, PrunedObservation, RepositoryObservation } from './plan.js'
 import { patternRegExp } from '../github/lifecycle-inputs.js'
-import { targetKey } from '../resources/replication.js'
+import { targetKey, targetOfKey } from '../resources/replication.js'
 import { foreignTarget, organizationFromReads } from '../resources/organization.js'
 import type { TargetState } from './plan.js'
 import { ApiError, CredentialsRefused } from '../http/errors.js'
@@ -299,7 +299,7 @@ export async function readTargets(
 ): Promise<Map<string, TargetState>> {
   const states = await Promise.all(
     keys.map(async (key): Promise<TargetState> => {
-      const [region, namespace] = key.split('/') as [string, string]
+      const { region, namespace } = targetOfKey(key)
       try {
         return await readerFor(region).readOrganization(namespace)
       } catch (err) {
