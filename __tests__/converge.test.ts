@@ -44,7 +44,6 @@ function client(e: Emulator): Clients {
     transport,
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, budgetMs: 5000 },
     deadline: Date.now() + 10_000,
-    timeoutMs: 1000,
     policy: swrPolicy,
     debug: () => undefined
   })

@@ -75,7 +75,6 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       transport,
       retry: tuning.retry,
       deadline,
-      timeoutMs: tuning.timeoutMs,
       debug: log.debug
     }
     const api = (baseUrl: URL, policy: ServicePolicy, authorize?: Authorizer) =>

@@ -289,8 +289,10 @@ function warmable(
 }
 
 export interface CallOptions {
-  /** Replaces the transport's timeoutMs for one call, e.g. to fit a run's remaining budget. */
+  /** Replaces the transport's timeoutMs for one call. */
   timeoutMs?: number
+  /** What is left of the run's time budget: the call's timeout is cut to it. */
+  budgetMs?: number
 }
 
 export interface TransportOptions {
@@ -361,7 +363,9 @@ export class Transport {
     body: string,
     options: CallOptions = {}
   ): Promise<HttpResponse> {
-    const timeoutMs = checkTimeout(options.timeoutMs ?? this.options.timeoutMs)
+    const timeoutMs = checkTimeout(
+      Math.min(options.timeoutMs ?? this.options.timeoutMs, options.budgetMs ?? Infinity)
+    )
     const deadline = monotonicMs() + timeoutMs
     const route = await this.route(url)
     return this.exchange(route, method, url, headers, body, {
