@@ -9,7 +9,7 @@ import type { Change } from './resources/types.js'
 import type { PathRules, Report } from './standard/report.js'
 
 /** A plan, with the changes it shows and the repositories it deletes. */
-export interface Planned<Plan> {
+interface Planned<Plan> {
   plan: Plan
   changes: Change[]
   deletions: string[]
@@ -40,7 +40,7 @@ export interface ConvergeOptions {
 }
 
 /** A plan that deletes more repositories than max_deletions allows, named, stops the run. */
-export function checkDeletions(deletions: string[], max: number | undefined): void {
+function checkDeletions(deletions: string[], max: number | undefined): void {
   if (max === undefined || deletions.length <= max) return
   throw new Error(
     `The plan deletes ${deletions.length} repositories, more than max_deletions (${max}) allows: ${deletions.join(', ')}. Nothing was changed. If these are meant to go, raise max_deletions; otherwise check repository, ensure and prune.`

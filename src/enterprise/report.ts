@@ -19,7 +19,7 @@ import {
   type RepositoryPlan
 } from './types.js'
 
-export const FIRST_PUSH_NOTE = 'the first docker push creates it'
+const FIRST_PUSH_NOTE = 'the first docker push creates it'
 
 const planned = (change: Change): ChangeRecord => ({ ...change, outcome: 'planned' })
 

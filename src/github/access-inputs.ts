@@ -55,7 +55,7 @@ export interface AccessContext {
 // name (support.huaweicloud.com/intl/zh-cn/usermanual-account/account_bi_0003.html).
 const ACCOUNT = /^[A-Za-z][A-Za-z0-9_-]{5,31}$/
 
-export const ACCOUNT_RULE =
+const ACCOUNT_RULE =
   '6-32 characters: letters, digits, "-" and "_", starting with a letter (the rule of Huawei Cloud account names)'
 
 // SWR's limit on the accounts one repository can be shared with.

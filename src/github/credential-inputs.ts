@@ -86,7 +86,7 @@ function keySources(env: NodeJS.ProcessEnv): KeySource[] {
  * this action's own names spelled with "-" or in camelCase. The runner passes an input under
  * INPUT_ and its name in uppercase, "-" kept, whether the action declares it or not.
  */
-export const HABITS: readonly (readonly [habit: string, meant: string])[] = [
+const HABITS: readonly (readonly [habit: string, meant: string])[] = [
   ['access_key', 'access_key_id'],
   ['access-key', 'access_key_id'],
   ['access-key-id', 'access_key_id'],

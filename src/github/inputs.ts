@@ -32,9 +32,7 @@ import {
   regionFromEndpoint
 } from '../swr/endpoints.js'
 
-export type { ReplicationInput, SharingInput } from './access-inputs.js'
 export type { EnterpriseInputs } from './enterprise-inputs.js'
-export type { GrantInput } from './permission-inputs.js'
 
 export type DriftPolicy = 'warn' | 'update' | 'fail'
 
@@ -335,7 +333,7 @@ function wholeNumberFromEnv(
 const MS = ' of milliseconds'
 
 /** Repositories handled at once unless SWR_ACTION_CONCURRENCY says otherwise. */
-export const DEFAULT_CONCURRENCY = 8
+const DEFAULT_CONCURRENCY = 8
 
 /**
  * Timing knobs; the variables exist so that tests and impatient users can shorten them, and

@@ -50,7 +50,7 @@ export const NOTHING_PLANNED =
   'Plan: nothing could be planned, because SWR refused the credentials before anything was read.'
 
 /** "ci-bot write (created), lead manage (unchanged)": names from the service are quoted. */
-export function grantWords(grants: GrantResult[]): string {
+function grantWords(grants: GrantResult[]): string {
   return grants.map(g => `${quoted(g.user, 64)} ${g.level} (${g.action})`).join(', ')
 }
 

@@ -8,7 +8,7 @@ import { redact, setOutputs } from './runner.js'
  * repository this run created or updated. A change another run made first, and an Enterprise
  * Edition repository left to the first push, are not this run's writes.
  */
-export function changedOf(report: Report): boolean {
+function changedOf(report: Report): boolean {
   const made = report.dryRun ? 'planned' : 'done'
   return (
     report.changes.some(c => c.outcome === made) ||

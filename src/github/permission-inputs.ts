@@ -23,7 +23,7 @@ export interface PermissionInputs {
 // 1 to 64 characters, letters (case-sensitive), digits, spaces, "-", "_" and "."; not starting
 // with a digit or a space. Older pages of the same API said 1 to 32: the longer limit is taken.
 const USER_NAME = /^[A-Za-z_.-][A-Za-z0-9 _.-]{0,63}$/
-export const USER_NAME_RULE =
+const USER_NAME_RULE =
   'an IAM user name: 1 to 64 letters, digits, spaces, "-", "_" or ".", not starting with a digit or a space'
 // IAM user ids are 32 hexadecimal characters, as IAM's user list shows them.
 const USER_ID = /^[0-9a-fA-F]{32}$/

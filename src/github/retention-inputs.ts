@@ -15,14 +15,14 @@ export interface RetentionException {
 /** Docker's limit on a tag's length, which no exception can usefully exceed. */
 const MAX_TAG = 128
 
-export const TAG_EXCEPTION_RULE =
+const TAG_EXCEPTION_RULE =
   'a tag (at most 128 letters, digits, "_", "." and "-", not starting with "." or "-"), or a regular expression after "re:", such as "re:^v[0-9]+"'
 
 /**
  * The entries of the input: one per line or comma-separated, trimmed, blanks dropped, each
  * once. A comma inside braces stays, so that a regular expression's "{1,3}" is not cut in two.
  */
-export function exceptionEntries(value: string): string[] {
+function exceptionEntries(value: string): string[] {
   const entries: string[] = []
   for (const line of value.split('\n')) {
     let depth = 0

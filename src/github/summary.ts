@@ -64,7 +64,7 @@ export const ORGANIZATION_WORDS: Record<Report['organization'], string> = {
 }
 
 /** What the workflow asked for; a setting it did not set is compared with nothing. */
-export function describeWanted(wanted: Wanted): string {
+function describeWanted(wanted: Wanted): string {
   const { is_public, category, description } = wanted.settings
   const parts = [
     is_public === undefined ? 'is_public not set' : is_public ? 'public' : 'private',

@@ -163,7 +163,7 @@ function incomplete(): NodeJS.ErrnoException {
  * whole while it is read and parsed (a 200 MB one took about 930 MB of memory), so one far
  * larger than any real answer is cut off here, before it can exhaust the runner's memory.
  */
-export const MAX_ANSWER_BYTES = 4 * 1024 * 1024
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024
 
 /** An answer larger than MAX_ANSWER_BYTES: final, since asking again brings the same answer. */
 function tooLarge(method: string, url: URL, sent: boolean, size?: number): TransportError {

@@ -23,7 +23,7 @@ import type { Change, ChangeOutcome, Wanted } from '../resources/types.js'
 import type { RepositoryInfo, RepositorySettings, SwrClient } from '../swr/client.js'
 import type { Logger } from '../github/runner.js'
 
-export type SwrWriter = Pick<
+type SwrWriter = Pick<
   SwrClient,
   | 'readOrganization'
   | 'createOrganization'
@@ -54,7 +54,7 @@ export interface Clients {
   >
 }
 
-export interface ApplyContext {
+interface ApplyContext {
   /** Replication targets whose organization could not be created, with why. */
   failedTargets: Map<string, string>
   clients: Clients

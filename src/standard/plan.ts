@@ -125,7 +125,7 @@ export function planRepository(
  * replica again), then the repository, then its replica in each target of replicate_to. What
  * does not exist needs no change; organizations are never deleted.
  */
-export function planRemoval(
+function planRemoval(
   wanted: Wanted,
   repository: string,
   observation: RepositoryObservation,

@@ -59,7 +59,7 @@ export async function readAttachments(
   return observation
 }
 
-export async function readRepositoryState(
+async function readRepositoryState(
   clients: Readers,
   wanted: Wanted,
   repository: string

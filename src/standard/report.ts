@@ -109,7 +109,7 @@ export interface PathRules {
 }
 
 /** An image path, and why the service's was not taken when it was not. */
-export interface PathOutcome {
+interface PathOutcome {
   path: string
   warning?: string
 }
@@ -133,7 +133,7 @@ function answeredHost(rules: PathRules, name: string, path: string): string | un
  * is not what was asked for is not trusted, and the path the action builds is used instead,
  * with a warning); else on the host derived from the endpoint; else none.
  */
-export function pathOf(rules: PathRules, name: string, info?: RepositoryInfo): PathOutcome {
+function pathOf(rules: PathRules, name: string, info?: RepositoryInfo): PathOutcome {
   if (rules.registryOverride) return { path: `${rules.registryOverride}/${name}` }
   const built = rules.knownHost ? `${rules.knownHost}/${name}` : ''
   if (!info?.path) return { path: built }
