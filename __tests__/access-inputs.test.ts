@@ -1,7 +1,8 @@
 // share_with, replicate_to and replicate_override, read by the real getInputs from INPUT_*
 // variables, and the endpoint arithmetic that places each replication target.
 import { describe, expect, it } from 'vitest'
-import { getInputs, InputError } from '../src/github/inputs.js'
+import { inputErrorOf } from './helpers/input-error.js'
+import { getInputs } from '../src/github/inputs.js'
 import { utcMidnight } from '../src/github/access-inputs.js'
 import {
   REGION_RULE,
@@ -20,15 +21,8 @@ const env = (inputs: Record<string, string>, extra: Record<string, string> = {})
 })
 const read = (inputs: Record<string, string>, now = NOW) => getInputs(env(inputs), now)
 
-function messageOf(inputs: Record<string, string>, now = NOW): string {
-  try {
-    read(inputs, now)
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError)
-    return (err as Error).message
-  }
-  throw new Error('expected an InputError, but nothing was thrown')
-}
+const messageOf = (inputs: Record<string, string>, now = NOW): string =>
+  inputErrorOf(() => read(inputs, now)).message
 
 const ACCOUNT_RULE =
   '6-32 characters: letters, digits, "-" and "_", starting with a letter (the rule of Huawei Cloud account names)'

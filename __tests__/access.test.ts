@@ -6,7 +6,7 @@ import {
   planRepository,
   targetsNeeded,
   type RepositoryObservation
-} from '../src/plan.js'
+} from '../src/standard/plan.js'
 import { diffReplication } from '../src/resources/replication.js'
 import { deadlineOf, diffSharing } from '../src/resources/sharing.js'
 import type { Wanted } from '../src/resources/types.js'

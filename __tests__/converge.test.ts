@@ -1,8 +1,8 @@
 // read -> plan -> apply in-process, with the real client and transport against the emulator:
 // it takes plain objects and never touches process.env or the runner.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Clients } from '../src/apply.js'
-import { converge, type ConvergeOptions } from '../src/converge.js'
+import type { Clients } from '../src/standard/apply.js'
+import { converge, type ConvergeOptions } from '../src/standard/converge.js'
 import { SwrPermissionClient } from '../src/swr/permission-client.js'
 import { SwrAccessClient } from '../src/swr/access-client.js'
 import { Api } from '../src/http/api.js'
@@ -10,7 +10,7 @@ import { signRequest } from '../src/http/signer.js'
 import { Transport } from '../src/http/transport.js'
 import type { Logger } from '../src/github/runner.js'
 import { mapPool } from '../src/pool.js'
-import { planOutput } from '../src/report.js'
+import { planOutput } from '../src/standard/report.js'
 import type { Wanted } from '../src/resources/types.js'
 import { SwrClient } from '../src/swr/client.js'
 import { swrPolicy } from '../src/swr/errors.js'
@@ -44,7 +44,6 @@ function client(e: Emulator): Clients {
     transport,
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, budgetMs: 5000 },
     deadline: Date.now() + 10_000,
-    timeoutMs: 1000,
     policy: swrPolicy,
     debug: () => undefined
   })

@@ -65,7 +65,6 @@ function client(): SwrEnterpriseClient {
     transport,
     retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, budgetMs: 5000 },
     deadline: Date.now() + 10_000,
-    timeoutMs: 1000,
     policy: enterprisePolicy,
     debug: () => undefined
   })

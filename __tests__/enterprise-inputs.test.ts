@@ -1,7 +1,8 @@
 // The inputs of an Enterprise Edition run, read by the real getInputs from INPUT_* variables:
 // what instance_id changes, and every input error, each before any request.
 import { describe, expect, it } from 'vitest'
-import { getInputs, InputError } from '../src/github/inputs.js'
+import { inputErrorOf } from './helpers/input-error.js'
+import { getInputs } from '../src/github/inputs.js'
 import { inputEnv } from './helpers/action.js'
 
 const PROJECT = '0123456789abcdef0123456789abcdef'
@@ -18,15 +19,7 @@ const env = (inputs: Record<string, string>, extra: Record<string, string> = {})
   ...extra
 })
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError)
-    return (err as Error).message
-  }
-  throw new Error('expected an InputError, but nothing was thrown')
-}
+const errorOf = (fn: () => unknown): string => inputErrorOf(fn).message
 
 describe('instance_id', () => {
   it('is absent from the inputs of a standard run', () => {

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { secretValues } from '../src/github/credential-inputs.js'
-import { getInputs, InputError, tuningFromEnv } from '../src/github/inputs.js'
+import { InputError } from '../src/github/input-rules.js'
+import { inputErrorOf } from './helpers/input-error.js'
+import { getInputs, tuningFromEnv } from '../src/github/inputs.js'
 import { inputEnv } from './helpers/action.js'
 
 const keys = { access_key_id: 'AKEXAMPLE', secret_access_key: 'SKEXAMPLE' }
@@ -9,15 +11,7 @@ const env = (inputs: Record<string, string>, extra: Record<string, string> = {})
   ...extra
 })
 
-function errorOf(fn: () => unknown): Error {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError)
-    return err as Error
-  }
-  throw new Error('expected an InputError, but nothing was thrown')
-}
+const errorOf = inputErrorOf
 
 describe('defaults', () => {
   it('applies the action.yml defaults and derives the endpoint from the region', () => {

@@ -1,7 +1,12 @@
 // The plan is a pure function of what the inputs want and what was read: tested with plain
 // objects, no emulator.
 import { describe, expect, it } from 'vitest'
-import { changesOf, makePlan, planRepository, type RepositoryObservation } from '../src/plan.js'
+import {
+  changesOf,
+  makePlan,
+  planRepository,
+  type RepositoryObservation
+} from '../src/standard/plan.js'
 import { organizationFromReads } from '../src/resources/organization.js'
 import { retentionRules } from '../src/resources/retention.js'
 import type { Wanted } from '../src/resources/types.js'

@@ -1,505 +1,25 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 4667:
+/***/ 9585:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  q: () => (/* binding */ checkDeletions),
-  c: () => (/* binding */ converge)
-});
-
-// EXTERNAL MODULE: ./src/resources/organization.ts
-var resources_organization = __nccwpck_require__(1922);
-// EXTERNAL MODULE: ./src/resources/repository.ts
-var resources_repository = __nccwpck_require__(625);
-// EXTERNAL MODULE: ./src/resources/attachments.ts + 1 modules
-var attachments = __nccwpck_require__(6907);
-// EXTERNAL MODULE: ./src/resources/replication.ts
-var replication = __nccwpck_require__(7139);
-// EXTERNAL MODULE: ./src/resources/permissions.ts
-var permissions = __nccwpck_require__(8225);
-// EXTERNAL MODULE: ./src/resources/access-change.ts
-var access_change = __nccwpck_require__(4104);
-;// CONCATENATED MODULE: ./src/plan.ts
-// The plan: what the inputs want, compared with what was read, as a list of changes. Pure
-// functions of data (no I/O), so a dry run and a real run plan alike from the same state.
-
-
-
-
-
-
-
-
-/** The settings a repository will have once its planned change is made. */
-function settingsAfter(read, change) {
-    if (change?.after)
-        return change.after;
-    return read.state === 'exists' ? (0,resources_repository/* settingsOf */.f5)(read.info) : undefined;
-}
-function planRepository(wanted, repository, observation) {
-    const name = `${wanted.namespace}/${repository}`;
-    const base = { repository, name, observation, changes: [], drift: [], warnings: [] };
-    if (observation.error !== undefined || !observation.read) {
-        return { ...base, failure: observation.error ?? `${name} was not read` };
-    }
-    const repo = (0,resources_repository/* diffRepository */.CZ)(name, observation.read, wanted);
-    if (repo.failure)
-        return { ...base, drift: repo.drift, failure: repo.failure };
-    if (wanted.shareWith && settingsAfter(observation.read, repo.change)?.is_public) {
-        const failure = `Repository "${name}" is public, and SWR shares only private repositories: drop share_with, or make it private (is_public: false with on_drift: update).`;
-        return { ...base, drift: repo.drift, failure };
-    }
-    const exists = observation.read.state === 'exists';
-    const diffs = attachments/* ATTACHMENTS */.D.filter(a => a.wanted(wanted)).map(a => a.diff(wanted, name, exists ? (observation[a.key] ?? []) : undefined));
-    const failure = diffs.find(d => d.failure !== undefined)?.failure;
-    if (failure)
-        return { ...base, drift: repo.drift, failure };
-    const changes = [...(repo.change ? [repo.change] : []), ...diffs.flatMap(d => d.changes)];
-    const warnings = [repo.warning, ...diffs.map(d => d.warning)];
-    return {
-        ...base,
-        changes,
-        drift: repo.drift,
-        warnings: warnings.filter((w) => w !== undefined)
-    };
-}
-/**
- * Taking a repository down: its auto-sync rules first (so that nothing copies an image to a
- * replica again), then the repository, then its replica in each target of replicate_to. What
- * does not exist needs no change; organizations are never deleted.
- */
-function planRemoval(wanted, repository, observation, why, prunedBy) {
-    const name = `${wanted.namespace}/${repository}`;
-    const base = {
-        repository,
-        name,
-        observation,
-        changes: [],
-        drift: [],
-        warnings: [],
-        absent: true,
-        ...(prunedBy !== undefined ? { prunedBy } : {})
-    };
-    if (observation.error !== undefined || !observation.read) {
-        return { ...base, failure: observation.error ?? `${name} was not read` };
-    }
-    const changes = [];
-    if (observation.read.state === 'exists') {
-        for (const rule of observation.syncRules ?? []) {
-            const reason = `${why}; its auto-sync to ${(0,replication/* targetKey */.hD)(rule)} goes first, so that no image is copied there again`;
-            changes.push((0,access_change/* accessChange */.L)('replication', name, 'delete', rule, null, reason));
-        }
-        changes.push((0,resources_repository/* deleteRepositoryChange */.iZ)(name, observation.read.info, why));
-    }
-    for (const target of wanted.replicateTo ?? []) {
-        const replica = observation.replicas?.[(0,replication/* targetKey */.hD)(target)];
-        if (replica?.state !== 'exists')
-            continue;
-        const reason = `${why}; the replica auto-sync made of ${name}`;
-        const replicaName = `${target.namespace}/${repository}`;
-        changes.push((0,resources_repository/* deleteRepositoryChange */.iZ)(replicaName, replica.info, reason, target.region));
-    }
-    return { ...base, changes };
-}
-/**
- * Each repository's plan, in the order given, then the pruned ones; none depends on the
- * targets' organizations.
- */
-function planRepositories(wanted, observed) {
-    const listed = wanted.repositories.map((repository, i) => {
-        const observation = observed.repositories[i] ?? {};
-        return wanted.ensure === 'absent'
-            ? planRemoval(wanted, repository, observation, 'ensure: absent')
-            : planRepository(wanted, repository, observation);
-    });
-    const pruned = (observed.pruned ?? []).map(p => planRemoval(wanted, p.repository, p.observation, `it matches prune pattern "${p.pattern}" and is not listed in repository`, p.pattern));
-    return [...listed, ...pruned];
-}
-/** The repositories the plan deletes ("group/app", a replica's with its region). */
-function deletionsOf(plans) {
-    return plans.flatMap(p => p.changes
-        .filter(c => c.resource === 'repository' && c.action === 'delete')
-        .map(c => (c.region ? `${c.name} (${c.region})` : c.name)));
-}
-/** The targets some repository will need a new auto-sync rule to: their organizations are read. */
-function targetsNeeded(plans) {
-    const keys = plans.flatMap(p => p.changes
-        // A replacement makes its rule anew: its target organization may be gone meanwhile.
-        .filter(c => c.resource === 'replication' && (c.action === 'create' || c.action === 'replace'))
-        .map(c => (0,replication/* targetKey */.hD)(c.after)));
-    return [...new Set(keys)];
-}
-/** The whole plan; `repositories` when they were planned already, to find the targets. */
-function makePlan(wanted, observed, repositories = planRepositories(wanted, observed)) {
-    const creates = repositories.some(r => r.changes.some(c => c.resource === 'repository' && c.action === 'create'));
-    const organization = (0,resources_organization/* diffOrganization */.vJ)(wanted.namespace, observed.organization, creates);
-    const targetOrganizations = [...(observed.targets ?? [])]
-        .filter(([, state]) => state === 'missing')
-        .map(([key]) => {
-        const [region, namespace] = key.split('/');
-        return {
-            ...(0,resources_organization/* createOrganizationChange */.uL)(namespace),
-            region,
-            reason: `auto-sync copies images to ${key}, and the organization does not exist there`
-        };
-    });
-    const targetErrors = Object.fromEntries([...(observed.targets ?? [])].flatMap(([key, state]) => typeof state === 'object' ? [[key, state.error]] : []));
-    const organizationPermissions = planOrganizationGrants(wanted, observed);
-    return {
-        namespace: wanted.namespace,
-        ...(organization ? { organization } : {}),
-        targetOrganizations,
-        targetErrors,
-        repositories,
-        ...(organizationPermissions ? { organizationPermissions } : {})
-    };
-}
-function planOrganizationGrants(wanted, observed) {
-    if (!wanted.organizationPermissions)
-        return undefined;
-    const read = observed.organizationGrants;
-    if (read && !Array.isArray(read))
-        return { changes: [], failure: read.error };
-    const diff = (0,permissions/* diffGrants */.VU)('organization-permission', wanted.namespace, `Organization "${wanted.namespace}"`, 'organization_permissions', wanted.organizationPermissions, read, wanted.onDrift);
-    return { ...diff, found: read ?? [] };
-}
-/** Every change of the plan in the order it applies: the organization first. */
-function changesOf(plan) {
-    return [
-        ...(plan.organization ? [plan.organization] : []),
-        ...plan.targetOrganizations,
-        ...plan.repositories.flatMap(r => r.changes),
-        ...(plan.organizationPermissions?.changes ?? [])
-    ];
-}
-
-// EXTERNAL MODULE: ./src/pool.ts
-var pool = __nccwpck_require__(9537);
-// EXTERNAL MODULE: ./src/http/errors.ts
-var errors = __nccwpck_require__(8549);
-// EXTERNAL MODULE: ./src/resources/waiting.ts
-var waiting = __nccwpck_require__(5850);
-// EXTERNAL MODULE: ./src/read.ts
-var read = __nccwpck_require__(2883);
-;// CONCATENATED MODULE: ./src/apply.ts
-// Applies a plan: the organization first, then each repository's changes in order, several
-// repositories at once. Where SWR's answers show the plan was made on a world that has moved
-// (another run created the repository; the organization turned out missing), the affected
-// part is read again and planned again, as a controller's reconcile loop does.
-
-
-
-
-
-
-
-
-
-/**
- * The organization, shared by the batch: created once, by the planned change or by the first
- * repository whose create shows it missing, while the others wait for that one request.
- */
-class OrganizationGate {
-    ctx;
-    record;
-    creating;
-    seenExisting = false;
-    constructor(ctx) {
-        this.ctx = ctx;
-    }
-    ensure(change = (0,resources_organization/* createOrganizationChange */.uL)(this.ctx.wanted.namespace)) {
-        this.creating ??= (async () => {
-            const { clients, wanted, log } = this.ctx;
-            try {
-                const outcome = await (0,resources_organization/* applyOrganization */.i6)(clients.swr, wanted.namespace);
-                this.record = { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
-                log.info(`Organization "${wanted.namespace}": ${outcome === 'created' ? 'created' : 'created by another run at the same time'}`);
-            }
-            catch (err) {
-                this.record = { ...change, outcome: 'failed', error: (0,errors/* failureOf */.g5)(err) };
-                throw err;
-            }
-        })();
-        return this.creating;
-    }
-    /**
-     * After a create answered 400, 403 or 404: true when the organization was missing and now is
-     * not. While this run creates the organization, or once it has, any such refusal is taken as
-     * the organization not showing yet (the create is sent again): a read of the organization
-     * proves nothing then, as it may answer after the create and the refusal before it.
-     */
-    async recover(organizationMissing) {
-        const ours = () => this.creating !== undefined;
-        if (!ours() && !organizationMissing && !(await this.readsMissing()) && !ours())
-            return false;
-        if (!ours()) {
-            const { namespace } = this.ctx.wanted;
-            this.ctx.log.info(`Plan: one more change, found while applying: + organization ${namespace}: create (a repository create showed it does not exist)`);
-        }
-        await this.ensure();
-        return true;
-    }
-    /** A failed read leaves the create's own error to stand. */
-    async readsMissing() {
-        if (this.seenExisting)
-            return false;
-        const { clients, wanted } = this.ctx;
-        const state = await clients.swr
-            .readOrganization(wanted.namespace)
-            .catch(() => 'exists');
-        // Once seen by a run that did not create it, it stays; after our own create, SWR may lag.
-        if (state === 'exists' && this.creating === undefined)
-            this.seenExisting = true;
-        return state === 'missing';
-    }
-}
-async function createRepository(ctx, gate, repository, settings) {
-    const { wanted, waiting } = ctx;
-    const client = ctx.clients.swr;
-    // No repository can go in an organization that could not be created.
-    if (gate.record?.outcome === 'failed')
-        throw new Error(gate.record.error);
-    for (let attempt = 0;; attempt++) {
-        const result = await client.createRepository(wanted.namespace, repository, settings);
-        if (result.outcome === 'created')
-            return { outcome: 'created', lost: result.lost };
-        if (result.outcome === 'exists')
-            return { outcome: 'exists', lost: false };
-        if (!(await gate.recover(result.organizationMissing)))
-            throw result.error;
-        const delay = attempt === 0 ? 0 : waiting.delays[attempt - 1];
-        if (delay === undefined) {
-            throw new Error(`create repository "${wanted.namespace}/${repository}" failed: organization "${wanted.namespace}" still reads as missing after it was created (${attempt + 1} tries, the last answered HTTP ${result.error.status}${result.error.error.code ? ` ${result.error.error.code}` : ''})`);
-        }
-        if (delay > 0)
-            await waiting.sleep(delay);
-    }
-}
-/** Reads a repository just created or found, waiting while SWR does not show it yet. */
-async function readBack(ctx, repository) {
-    const { wanted } = ctx;
-    let info;
-    await (0,waiting/* untilVisible */.d)(ctx.waiting, async () => {
-        const read = await ctx.clients.swr.readRepository(wanted.namespace, repository);
-        if (read.state !== 'exists')
-            return 'absent';
-        info = read.info;
-        return 'done';
-    }, tries => `read repository "${wanted.namespace}/${repository}" failed: it still reads as missing after it was created (${tries} reads)`);
-    return info;
-}
-/** Another run created the repository between our read and our create: plan it again. */
-async function replan(ctx, repository) {
-    const info = await readBack(ctx, repository);
-    const observation = await (0,read/* readAttachments */.V_)(ctx.clients, ctx.wanted, repository, info);
-    return planRepository(ctx.wanted, repository, observation);
-}
-async function applyCreate(ctx, gate, progress, change) {
-    const repository = progress.plan.repository;
-    const settings = change.after;
-    const result = await createRepository(ctx, gate, repository, settings);
-    if (result.outcome === 'exists') {
-        ctx.log.info(`Repository "${change.name}": created by another run at the same time`);
-        progress.plan = await replan(ctx, repository);
-        if (progress.plan.failure)
-            progress.error = progress.plan.failure;
-        return { record: { ...change, outcome: 'found done' }, replanned: true };
-    }
-    progress.created = true;
-    if (ctx.readBackPaths)
-        progress.info = await readBack(ctx, repository);
-    if (!result.lost)
-        return { record: { ...change, outcome: 'done' } };
-    const note = 'its answer was lost; a read shows the repository, so this run most likely created it';
-    ctx.log.info(`Repository "${change.name}": ${note}`);
-    return { record: { ...change, outcome: 'done', note } };
-}
-/**
- * Deletes a repository (a replica in its own region): one that SWR says is gone already was
- * deleted by another run, and one whose answer was lost counts as deleted once a read shows it
- * gone.
- */
-async function applyDelete(ctx, change) {
-    const slash = change.name.indexOf('/');
-    const namespace = change.name.slice(0, slash);
-    const repository = change.name.slice(slash + 1);
-    const client = change.region ? ctx.clients.inRegion(change.region) : ctx.clients.swr;
-    const where = change.region ? ` in ${change.region}` : '';
-    const result = await client.deleteRepository(namespace, repository);
-    if (result.outcome === 'absent') {
-        ctx.log.info(`Repository "${change.name}"${where}: deleted by another run at the same time`);
-        return { record: { ...change, outcome: 'found done' } };
-    }
-    ctx.log.info(`Repository "${change.name}"${where}: deleted`);
-    if (!result.lost)
-        return { record: { ...change, outcome: 'done' } };
-    const note = 'its answer was lost; a read shows the repository gone, so this run deleted it';
-    ctx.log.info(`Repository "${change.name}"${where}: ${note}`);
-    return { record: { ...change, outcome: 'done', note } };
-}
-async function applyChange(ctx, gate, progress, change) {
-    const { clients, wanted } = ctx;
-    const repository = progress.plan.repository;
-    const attachment = (0,attachments/* attachmentFor */.h)(change.resource);
-    if (change.resource === 'repository' && change.action === 'delete') {
-        return applyDelete(ctx, change);
-    }
-    else if (attachment) {
-        const attached = {
-            ...clients,
-            namespace: wanted.namespace,
-            waiting: ctx.waiting,
-            failedTargets: ctx.failedTargets
-        };
-        const outcome = await attachment.apply(attached, repository, change);
-        if (outcome === 'found done')
-            return { record: { ...change, outcome } };
-    }
-    else if (change.action === 'update') {
-        const settings = change.after;
-        await clients.swr.updateRepository(wanted.namespace, repository, settings);
-    }
-    else {
-        return applyCreate(ctx, gate, progress, change);
-    }
-    return { record: { ...change, outcome: 'done' } };
-}
-/** Applies changes in order; after a failure the rest are skipped (each needs the one before). */
-async function applyChanges(ctx, gate, progress, changes) {
-    const records = [];
-    // A grant needs only the repository: one that fails leaves the other grants to be made.
-    let blocking = progress.error !== undefined;
-    for (const change of changes) {
-        const grant = change.resource === 'repository-permission';
-        if (blocking || (progress.error !== undefined && !grant)) {
-            records.push({ ...change, outcome: 'skipped' });
-            continue;
-        }
-        try {
-            const { record, replanned } = await applyChange(ctx, gate, progress, change);
-            records.push(record);
-            // The rest of the old plan was made for a repository that did not exist: drop it.
-            if (replanned)
-                return [...records, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))];
-        }
-        catch (err) {
-            const error = (0,errors/* failureOf */.g5)(err);
-            progress.error ??= error;
-            if (!grant || err instanceof errors/* CredentialsRefused */.Rl)
-                blocking = true;
-            records.push({ ...change, outcome: 'failed', error });
-        }
-    }
-    return records;
-}
-/** A replication target's organization, created in its own region. */
-async function applyTarget(ctx, change) {
-    const region = change.region;
-    try {
-        const outcome = await (0,resources_organization/* applyOrganization */.i6)(ctx.clients.inRegion(region), change.name);
-        const words = outcome === 'created' ? 'created' : 'created by another run at the same time';
-        ctx.log.info(`Organization "${change.name}" in ${region}: ${words}`);
-        return { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
-    }
-    catch (err) {
-        const message = err instanceof resources_organization/* ForeignOrganizationError */._7 ? (0,resources_organization/* foreignTarget */.ci)(change.name, region) : (0,errors/* failureOf */.g5)(err);
-        ctx.failedTargets.set((0,replication/* targetKey */.hD)({ region, namespace: change.name }), message);
-        return { ...change, outcome: 'failed', error: message };
-    }
-}
-async function applyPlan(plan, options) {
-    const failedTargets = new Map(Object.entries(plan.targetErrors));
-    const ctx = { ...options, failedTargets };
-    const gate = new OrganizationGate(ctx);
-    // The run's organization first: without it nothing would be copied to the targets' ones,
-    // which are then made every region at once. A failure is each dependent change's to report.
-    if (plan.organization)
-        await gate.ensure(plan.organization).catch(() => undefined);
-    const sourceFailed = gate.record?.outcome === 'failed';
-    const targetOrganizations = sourceFailed
-        ? plan.targetOrganizations.map(change => ({ ...change, outcome: 'skipped' }))
-        : await Promise.all(plan.targetOrganizations.map(change => applyTarget(ctx, change)));
-    const repositories = await (0,pool/* mapPool */.P)(plan.repositories, ctx.concurrency, async (rp) => {
-        const progress = {
-            created: false,
-            plan: rp,
-            ...(rp.failure ? { error: rp.failure } : {})
-        };
-        const records = await applyChanges(ctx, gate, progress, rp.changes);
-        const applied = { plan: progress.plan, records, created: progress.created };
-        if (progress.info)
-            applied.info = progress.info;
-        if (progress.error !== undefined)
-            applied.error = progress.error;
-        return applied;
-    });
-    // After the repositories: a repository create may be what made the organization.
-    const organizationPermissions = await applyOrganizationGrants(ctx, gate, plan);
-    return {
-        ...(gate.record ? { organization: gate.record } : {}),
-        targetOrganizations,
-        repositories,
-        organizationPermissions
-    };
-}
-/** The organization's grants, all at once: each is one user's, and needs only the organization. */
-async function applyOrganizationGrants(ctx, gate, plan) {
-    const changes = plan.organizationPermissions?.changes ?? [];
-    const failed = gate.record?.outcome === 'failed' ? gate.record.error : undefined;
-    return Promise.all(changes.map(async (change) => {
-        if (failed !== undefined)
-            return { ...change, outcome: 'skipped' };
-        try {
-            const scope = { namespace: ctx.wanted.namespace };
-            const outcome = await (0,permissions/* applyGrant */.VN)(ctx.clients.permissions, scope, change, ctx.waiting);
-            return { ...change, outcome };
-        }
-        catch (err) {
-            return { ...change, outcome: 'failed', error: (0,errors/* failureOf */.g5)(err) };
-        }
-    }));
-}
-
-// EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
-;// CONCATENATED MODULE: ./src/converge.ts
-// One pass of read -> plan -> apply. A dry run stops after the plan; both report through the
-// same function, so what a dry run says is what a real run from the same state does.
-
-
-
-
-
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ converge)
+/* harmony export */ });
 /** A plan that deletes more repositories than max_deletions allows, named, stops the run. */
 function checkDeletions(deletions, max) {
     if (max === undefined || deletions.length <= max)
         return;
     throw new Error(`The plan deletes ${deletions.length} repositories, more than max_deletions (${max}) allows: ${deletions.join(', ')}. Nothing was changed. If these are meant to go, raise max_deletions; otherwise check repository, ensure and prune.`);
 }
-async function converge(wanted, clients, options) {
-    const { dryRun, concurrency, log, waiting, paths } = options;
-    // The users' ids from IAM (reads, made in a dry run too) while SWR is read.
-    const [observed, resolved] = await Promise.all([
-        (0,read/* readState */.un)(clients, wanted, { concurrency, dryRun }),
-        (0,permissions/* resolveWanted */.iM)(wanted, clients.iam)
-    ]);
-    wanted = resolved;
-    const repositories = planRepositories(wanted, observed);
-    const targets = targetsNeeded(repositories);
-    if (targets.length > 0)
-        observed.targets = await (0,read/* readTargets */.R0)(targets, clients.inRegion);
-    const plan = makePlan(wanted, observed, repositories);
-    options.onPlan(changesOf(plan));
-    checkDeletions(deletionsOf(plan.repositories), options.maxDeletions);
-    if (dryRun)
-        return (0,report/* buildReport */.FK)(wanted, plan, undefined, paths);
-    const readBackPaths = !paths.registryOverride && !paths.knownHost;
-    const ctx = { clients, wanted, log, waiting, concurrency, readBackPaths };
-    return (0,report/* buildReport */.FK)(wanted, plan, await applyPlan(plan, ctx), paths);
+/** One pass of read -> plan -> apply -> report. A dry run stops after the plan. */
+async function converge(edition, options) {
+    const observed = await edition.read();
+    const { plan, changes, deletions } = edition.plan(observed);
+    options.onPlan(changes);
+    checkDeletions(deletions, options.maxDeletions);
+    return edition.report(plan, options.dryRun ? undefined : await edition.apply(plan));
 }
 
 
@@ -509,19 +29,17 @@ async function converge(wanted, clients, options) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   L1: () => (/* binding */ readCredentials),
-/* harmony export */   VX: () => (/* binding */ secretValues)
+/* harmony export */   L: () => (/* binding */ readCredentials),
+/* harmony export */   V: () => (/* binding */ secretValues)
 /* harmony export */ });
-/* unused harmony export HABITS */
 /* harmony import */ var _swr_endpoints_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(650);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1526);
+/* harmony import */ var _input_rules_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6797);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9823);
 /* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4777);
 // The credentials a run signs with: access keys from exactly one place (inputs or one pair of
 // environment variables, with that place's token), or keyless OpenID Connect. Kept apart from
 // inputs.ts, which reads everything else; getInputs calls readCredentials and main.ts
-// secretValues. It takes InputError and parseEndpoint from inputs.ts and uses them only inside
-// functions, so the two modules may import each other.
+// secretValues.
 
 
 
@@ -531,7 +49,7 @@ async function converge(wanted, clients, options) {
 function checkHeaderSafe(source, secret) {
     if (!/^[\x21-\x7e]+$/.test(source.value)) {
         const rule = 'it must be one line of printable characters without spaces';
-        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(secret
+        throw new _input_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(secret
             ? `${source.label} (value hidden) is malformed: ${rule}.`
             : `${source.label} is ${JSON.stringify(source.value)}: ${rule}.`);
     }
@@ -629,23 +147,23 @@ function pickKeySource(sources, hint) {
     if (!chosen) {
         const secret = sources.find(source => source.sk.value);
         if (secret) {
-            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The access key id is missing: the secret access key comes from ${secret.sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.${hint}`);
+            throw new _input_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The access key id is missing: the secret access key comes from ${secret.sk.name}, but none of input access_key_id, HUAWEI_CLOUD_ACCESS_KEY_ID or HUAWEICLOUD_SDK_AK is set.${hint}`);
         }
-        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.${hint}`);
+        throw new _input_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`No credentials: set inputs access_key_id and secret_access_key (or the variables HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or idp_id for keyless OpenID Connect.${hint}`);
     }
     // A secret set above the chosen source was meant for a key id that is not there; one set
     // below it is another pair's, and counts only when the chosen source has none.
     const stray = sources.slice(0, index).find(source => source.sk.value) ??
         (chosen.sk.value ? undefined : sources.find(source => source.sk.value));
     if (stray) {
-        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The access key id comes from ${chosen.ak.name} but a secret access key is set in ${stray.sk.name}: ${ONE_PLACE}.`);
+        throw new _input_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The access key id comes from ${chosen.ak.name} but a secret access key is set in ${stray.sk.name}: ${ONE_PLACE}.`);
     }
     if (!chosen.sk.value) {
-        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The secret access key is missing: the access key id comes from ${chosen.ak.name}, but ${chosen.sk.name} is not set.${hint}`);
+        throw new _input_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The secret access key is missing: the access key id comes from ${chosen.ak.name}, but ${chosen.sk.name} is not set.${hint}`);
     }
     const inputToken = sources[0]?.token;
     if (index > 0 && inputToken?.value) {
-        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input "security_token" was given but the access keys come from ${chosen.ak.name} and ${chosen.sk.name}: a security token belongs to the keys it was issued with; give access_key_id and secret_access_key as inputs too, or set ${chosen.token.name} instead.`);
+        throw new _input_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input "security_token" was given but the access keys come from ${chosen.ak.name} and ${chosen.sk.name}: a security token belongs to the keys it was issued with; give access_key_id and secret_access_key as inputs too, or set ${chosen.token.name} instead.`);
     }
     return chosen;
 }
@@ -668,19 +186,19 @@ function readCredentials(env, region, input) {
     if (!idpId)
         return readKeys(env);
     if (input('access_key_id') || input('secret_access_key') || input('security_token')) {
-        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('Inputs "idp_id" and access keys were both given: use either idp_id (keyless, OpenID Connect) or access_key_id and secret_access_key, not both.');
+        throw new _input_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('Inputs "idp_id" and access keys were both given: use either idp_id (keyless, OpenID Connect) or access_key_id and secret_access_key, not both.');
     }
     checkHeaderSafe({ name: 'input idp_id', label: 'Input "idp_id"', value: idpId }, false);
     // The IAM token is scoped to the project named after the region.
     if (!region) {
-        throw new _inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('Input "region" is empty and no region is known: with idp_id, give region (e.g. cn-north-4), since the IAM token is scoped to that region\'s project.');
+        throw new _input_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('Input "region" is empty and no region is known: with idp_id, give region (e.g. cn-north-4), since the IAM token is scoped to that region\'s project.');
     }
     const audience = input('oidc_audience');
     return {
         kind: 'oidc',
         idpId,
         ...(audience ? { audience } : {}),
-        iamEndpoint: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .parseEndpoint */ .Bk)('iam_endpoint', input('iam_endpoint') || (0,_swr_endpoints_js__WEBPACK_IMPORTED_MODULE_0__/* .defaultIamEndpoint */ .cq)(region))
+        iamEndpoint: (0,_input_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .parseEndpoint */ .Bk)('iam_endpoint', input('iam_endpoint') || (0,_swr_endpoints_js__WEBPACK_IMPORTED_MODULE_0__/* .defaultIamEndpoint */ .cq)(region))
     };
 }
 
@@ -699,10 +217,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   Qw: () => (/* binding */ setLoginOutputs)
 });
 
+// EXTERNAL MODULE: ./src/values.ts
+var values = __nccwpck_require__(4777);
 ;// CONCATENATED MODULE: ./src/auth/expiry.ts
 // When a temporary docker login expires, as the service says (the X-Swr-Expireat header of the
 // standard edition, an instance's expire_date): text from the service, so read strictly and
 // checked for sense before it becomes an output (docs/swr-service.md, "Docker login").
+
 /** The longest a temporary login is documented to last is 24 hours; a week is beyond doubt. */
 const MOST_AHEAD_MS = 7 * 24 * 3600_000;
 // ISO 8601 date and time with a zone: "2026-07-23T08:46:07.811000Z", "...+08:00". A fraction
@@ -735,11 +256,6 @@ function parseIsoInstant(text) {
     const offset = (offsetHours * 60 + offsetMinutes) * 60_000;
     return m[9] === '+' ? utc - offset : utc + offset;
 }
-/** Text from the service, quoted for a warning: one line, at most 64 characters. */
-function quoted(text) {
-    const line = text.replace(/[\r\n]+/g, ' ');
-    return JSON.stringify(line.length > 64 ? `${line.slice(0, 64)}…` : line);
-}
 /**
  * The expiry for the docker_login_expires_at output, as ISO 8601 UTC to the second
  * ("2026-07-23T08:46:07Z"), or why there is none: absent, not a date, already past, or
@@ -753,13 +269,13 @@ function loginExpiry(raw, source, now = Date.now()) {
     const at = parseIsoInstant(raw);
     if (at === undefined) {
         return {
-            warning: `SWR's ${source} ${quoted(raw)} is not an ISO 8601 date and time with a time zone; ${unset}.`
+            warning: `SWR's ${source} ${(0,values/* quoted */.TL)(raw, 64)} is not an ISO 8601 date and time with a time zone; ${unset}.`
         };
     }
     if (at <= now || at > now + MOST_AHEAD_MS) {
         const when = at <= now ? 'in the past' : 'more than 7 days ahead';
         return {
-            warning: `SWR's ${source} ${quoted(raw)} is ${when}, which no temporary login is; ${unset}.`
+            warning: `SWR's ${source} ${(0,values/* quoted */.TL)(raw, 64)} is ${when}, which no temporary login is; ${unset}.`
         };
     }
     return { expiresAt: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z') };
@@ -769,10 +285,8 @@ function loginExpiry(raw, source, now = Date.now()) {
 var log = __nccwpck_require__(3385);
 // EXTERNAL MODULE: ./src/http/errors.ts
 var errors = __nccwpck_require__(8549);
-// EXTERNAL MODULE: ./src/values.ts
-var values = __nccwpck_require__(4777);
-// EXTERNAL MODULE: ./src/report.ts
-var src_report = __nccwpck_require__(665);
+// EXTERNAL MODULE: ./src/standard/report.ts
+var standard_report = __nccwpck_require__(3871);
 // EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
 var runner = __nccwpck_require__(9823);
 ;// CONCATENATED MODULE: ./src/github/outputs.ts
@@ -801,7 +315,7 @@ function writeOutputs(report, rules) {
         ['namespace_created', String(report.organization === 'created')],
         // Errors in the result quote the service, which may echo a credential back.
         ['result', (0,runner/* redact */.E$)(JSON.stringify(report.repositories))],
-        ['plan', (0,runner/* redact */.E$)(JSON.stringify((0,src_report/* planOutput */.pp)(report.changes)))],
+        ['plan', (0,runner/* redact */.E$)(JSON.stringify((0,standard_report/* planOutput */.pp)(report.changes)))],
         ['replica_paths', report.replicaPaths.join('\n')],
         ['changed', String(changedOf(report))],
         ['deleted', report.deleted.join('\n')]
@@ -884,37 +398,106 @@ function planShower(dryRun) {
 
 /***/ }),
 
-/***/ 1526:
+/***/ 6797:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bk: () => (/* binding */ parseEndpoint),
+/* harmony export */   Dx: () => (/* binding */ linesOf),
+/* harmony export */   Gq: () => (/* binding */ invalid),
+/* harmony export */   Mc: () => (/* binding */ entriesOf),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gH: () => (/* binding */ invalidEntry),
+/* harmony export */   yG: () => (/* binding */ parseBoolean)
+/* harmony export */ });
+/* harmony import */ var _swr_endpoints_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(650);
+// The rules every input module shares: the error that names the input, the value and the rule,
+// and the parsing of booleans, lists and endpoints. Below inputs.ts and the modules it calls
+// (access, credential, enterprise, lifecycle, permission and retention inputs), so that none of
+// them imports another in a circle.
+
+/** An input that breaks a rule: the message names the input, the value and the rule. */
+class InputError extends Error {
+    name = 'InputError';
+}
+function invalid(input, value, rule) {
+    return new InputError(`Input "${input}" is ${JSON.stringify(value)}: ${rule}.`);
+}
+/**
+ * As invalid, for one entry of a list input: when the input holds several entries, the
+ * message names the entry without calling it the input's whole value.
+ */
+function invalidEntry(input, entry, entries, rule) {
+    if (entries < 2)
+        return invalid(input, entry, rule);
+    return new InputError(`Input "${input}" has the entry ${JSON.stringify(entry)}: ${rule}.`);
+}
+/** The entries of a list input: one per line or comma-separated, trimmed, blanks dropped. */
+function entriesOf(value) {
+    return value
+        .split(/[\n,]/)
+        .map(entry => entry.trim())
+        .filter(entry => entry.length > 0);
+}
+/** The non-blank lines of a multi-line input, trimmed. */
+function linesOf(value) {
+    return value
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line.length > 0);
+}
+function parseBoolean(input, value) {
+    // The spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema).
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw invalid(input, value, 'it must be "true" or "false"');
+}
+function parseEndpoint(input, value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw invalid(input, value, 'it must be a URL such as https://swr-api.cn-north-4.myhuaweicloud.com');
+    }
+    // Checked first and reported without the value: user info or a query may carry a password.
+    if (url.username || url.password || url.search || url.hash) {
+        throw new InputError(`Input "${input}" (value hidden) is malformed: it must be a base URL without credentials, query or fragment.`);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (0,_swr_endpoints_js__WEBPACK_IMPORTED_MODULE_0__/* .isLoopbackHost */ .cW)(url.hostname))) {
+        throw invalid(input, value, 'it must be an https:// URL (plain http is allowed for loopback hosts only)');
+    }
+    url.pathname = url.pathname.replace(/\/+$/, '');
+    return url;
+}
+
+
+/***/ }),
+
+/***/ 4873:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  dz: () => (/* binding */ InputError),
   Nz: () => (/* binding */ SIGNATURE_TAGS),
-  Mc: () => (/* binding */ entriesOf),
   GP: () => (/* binding */ getInputs),
-  Gq: () => (/* binding */ invalid),
-  gH: () => (/* binding */ invalidEntry),
-  Dx: () => (/* binding */ linesOf),
-  yG: () => (/* binding */ parseBoolean),
-  Bk: () => (/* binding */ parseEndpoint),
   N$: () => (/* binding */ tuningFromEnv)
 });
 
-// UNUSED EXPORTS: DEFAULT_CONCURRENCY
-
 // EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
 var runner = __nccwpck_require__(9823);
+// EXTERNAL MODULE: ./src/github/input-rules.ts
+var input_rules = __nccwpck_require__(6797);
 // EXTERNAL MODULE: ./src/swr/names.ts
 var names = __nccwpck_require__(5604);
 // EXTERNAL MODULE: ./src/swr/endpoints.ts
 var endpoints = __nccwpck_require__(650);
 ;// CONCATENATED MODULE: ./src/github/access-inputs.ts
 // The inputs of sharing (share_with) and replication (replicate_to, replicate_override), kept
-// apart from inputs.ts, which reads everything else. getInputs calls readAccess; this module
-// takes InputError and its helpers from there, and uses them only inside functions, so the
-// two modules may import each other.
+// apart from inputs.ts, which reads everything else. getInputs calls readAccess.
 
 
 
@@ -939,7 +522,7 @@ function utcMidnight(date) {
     return roundTrip ? midnight : undefined;
 }
 function parseSharingEntry(entry, entries, now) {
-    const refuse = (rule) => invalidEntry('share_with', entry, entries, rule);
+    const refuse = (rule) => (0,input_rules/* invalidEntry */.gH)('share_with', entry, entries, rule);
     const words = entry.split(/\s+/);
     const [account = '', keyword, until] = words;
     if (words.length !== 1 && !(words.length === 3 && keyword === 'until')) {
@@ -959,11 +542,11 @@ function parseSharingEntry(entry, entries, now) {
 }
 function readSharing(value, isPublic, now) {
     if (isPublic === true) {
-        throw new InputError('Inputs "share_with" and "is_public" ("true") were both given: only private repositories can be shared with other accounts; set is_public to "false" or leave it empty.');
+        throw new input_rules/* InputError */.dz('Inputs "share_with" and "is_public" ("true") were both given: only private repositories can be shared with other accounts; set is_public to "false" or leave it empty.');
     }
-    const entries = entriesOf(value);
+    const entries = (0,input_rules/* entriesOf */.Mc)(value);
     if (entries.length > MAX_SHARING) {
-        throw new InputError(`Input "share_with" lists ${entries.length} accounts: SWR shares a repository with at most ${MAX_SHARING}.`);
+        throw new input_rules/* InputError */.dz(`Input "share_with" lists ${entries.length} accounts: SWR shares a repository with at most ${MAX_SHARING}.`);
     }
     const seen = new Set();
     return entries.map(entry => {
@@ -972,14 +555,14 @@ function readSharing(value, isPublic, now) {
         // two entries for it would give it two deadlines to converge to.
         const key = sharing.account.toLowerCase();
         if (seen.has(key)) {
-            throw invalidEntry('share_with', entry, entries.length, `the account "${sharing.account}" is listed more than once (names compared ignoring case); each account may appear once`);
+            throw (0,input_rules/* invalidEntry */.gH)('share_with', entry, entries.length, `the account "${sharing.account}" is listed more than once (names compared ignoring case); each account may appear once`);
         }
         seen.add(key);
         return sharing;
     });
 }
 function refuseEndpoint(endpoint, rule) {
-    return new InputError(`Input "replicate_to" cannot be used with endpoint ${JSON.stringify(endpoint.href)}: ${rule}.`);
+    return new input_rules/* InputError */.dz(`Input "replicate_to" cannot be used with endpoint ${JSON.stringify(endpoint.href)}: ${rule}.`);
 }
 const MOVED = "a target region's endpoint is this one with the source region replaced in its host";
 /**
@@ -1016,10 +599,10 @@ function checkRegistry(context) {
     const derived = (0,endpoints/* registryFromEndpoint */.fS)(context.endpoint);
     if (context.registry === undefined || context.registry === derived)
         return;
-    throw invalid('registry', context.registry, `with replicate_to, each target region's registry is derived from its API endpoint, which a registry set by hand cannot follow; leave registry empty (it is then ${derived})`);
+    throw (0,input_rules/* invalid */.Gq)('registry', context.registry, `with replicate_to, each target region's registry is derived from its API endpoint, which a registry set by hand cannot follow; leave registry empty (it is then ${derived})`);
 }
 function parseTarget(entry, entries, namespace) {
-    const refuse = (rule) => invalidEntry('replicate_to', entry, entries, rule);
+    const refuse = (rule) => (0,input_rules/* invalidEntry */.gH)('replicate_to', entry, entries, rule);
     const slash = entry.indexOf('/');
     const region = slash < 0 ? entry : entry.slice(0, slash);
     const organization = slash < 0 ? namespace : entry.slice(slash + 1);
@@ -1032,14 +615,14 @@ function parseTarget(entry, entries, namespace) {
     return { region, namespace: organization };
 }
 function readReplication(value, context) {
-    const entries = entriesOf(value);
+    const entries = (0,input_rules/* entriesOf */.Mc)(value);
     const targets = entries.map(entry => ({
         entry,
         ...parseTarget(entry, entries.length, context.namespace)
     }));
     const seen = new Set();
     for (const { entry, region, namespace } of targets) {
-        const refuse = (rule) => invalidEntry('replicate_to', entry, entries.length, rule);
+        const refuse = (rule) => (0,input_rules/* invalidEntry */.gH)('replicate_to', entry, entries.length, rule);
         if (region === context.region) {
             throw refuse(`${region} is the source region; auto-sync copies images to other regions only`);
         }
@@ -1062,9 +645,9 @@ function readAccess(input, context, now) {
     const shareWith = input('share_with');
     const replicateTo = input('replicate_to');
     const replicateOverride = input('replicate_override') || 'false';
-    const override = parseBoolean('replicate_override', replicateOverride);
+    const override = (0,input_rules/* parseBoolean */.yG)('replicate_override', replicateOverride);
     if (override && !replicateTo) {
-        throw invalid('replicate_override', replicateOverride, 'it applies to the auto-sync rules of replicate_to, which is not set');
+        throw (0,input_rules/* invalid */.Gq)('replicate_override', replicateOverride, 'it applies to the auto-sync rules of replicate_to, which is not set');
     }
     return {
         ...(shareWith ? { shareWith: readSharing(shareWith, context.isPublic, now) } : {}),
@@ -1110,9 +693,7 @@ function isValidException(pattern) {
 ;// CONCATENATED MODULE: ./src/github/enterprise-inputs.ts
 // The inputs of an SWR Enterprise Edition run (instance_id, project_id, immutable_tags), and
 // the rules that change when instance_id is set: the namespace's name rule, and the inputs an
-// instance has no counterpart for (retention-inputs.ts checks the retention exceptions). Like
-// access-inputs.ts, it takes InputError and its helpers from inputs.ts and uses them only
-// inside functions, so the two modules may import each other.
+// instance has no counterpart for (retention-inputs.ts checks the retention exceptions).
 
 
 
@@ -1129,20 +710,20 @@ const NO_MEANING = [
 function checkSharedInputs(input) {
     for (const [name, why] of NO_MEANING) {
         if (input(name)) {
-            throw new InputError(`Input "${name}" has no meaning for an SWR Enterprise Edition instance (instance_id is set): ${why}. Drop it.`);
+            throw new input_rules/* InputError */.dz(`Input "${name}" has no meaning for an SWR Enterprise Edition instance (instance_id is set): ${why}. Drop it.`);
         }
     }
     const namespace = input('namespace');
     const problems = namespaceNameProblems(namespace);
     if (problems.length > 0) {
-        throw invalid('namespace', namespace, (0,names/* whyInvalid */.Eb)(problems, NAMESPACE_RULE));
+        throw (0,input_rules/* invalid */.Gq)('namespace', namespace, (0,names/* whyInvalid */.Eb)(problems, NAMESPACE_RULE));
     }
 }
 function readImmutableTags(input) {
-    const lines = [...new Set(linesOf(input('immutable_tags')))];
+    const lines = [...new Set((0,input_rules/* linesOf */.Dx)(input('immutable_tags')))];
     for (const line of lines) {
         if (!isValidTagPattern(line))
-            throw invalid('immutable_tags', line, TAG_PATTERN_RULE);
+            throw (0,input_rules/* invalid */.Gq)('immutable_tags', line, TAG_PATTERN_RULE);
     }
     return lines.length > 0 ? lines : undefined;
 }
@@ -1153,14 +734,14 @@ function readProjectId(input, env) {
     // Ignored, it would let the run find a project of its own, not the one the workflow named.
     const habit = PROJECT_HABITS.find(name => input(name) !== '');
     if (!given && habit) {
-        throw new InputError(`Input "${habit}" is not an input of this action; did you mean "project_id"? The instance's project id is read from project_id (or HUAWEI_CLOUD_PROJECT_ID).`);
+        throw new input_rules/* InputError */.dz(`Input "${habit}" is not an input of this action; did you mean "project_id"? The instance's project id is read from project_id (or HUAWEI_CLOUD_PROJECT_ID).`);
     }
     const value = given || (env['HUAWEI_CLOUD_PROJECT_ID'] ?? '').trim();
     if (!value)
         return {};
     const source = given ? 'input project_id' : 'HUAWEI_CLOUD_PROJECT_ID';
     if (!PROJECT_ID.test(value)) {
-        throw invalid(given ? 'project_id' : 'project_id (from HUAWEI_CLOUD_PROJECT_ID)', value, "it must be a project id: 32 hexadecimal characters, as IAM's project list shows it (not the project's name, such as cn-north-4)");
+        throw (0,input_rules/* invalid */.Gq)(given ? 'project_id' : 'project_id (from HUAWEI_CLOUD_PROJECT_ID)', value, "it must be a project id: 32 hexadecimal characters, as IAM's project list shows it (not the project's name, such as cn-north-4)");
     }
     return { projectId: value, projectIdSource: source };
 }
@@ -1168,7 +749,7 @@ function readProjectId(input, env) {
 function rejectWithoutInstance(input) {
     for (const name of ['immutable_tags', 'project_id']) {
         if (input(name)) {
-            throw new InputError(`Input "${name}" is for SWR Enterprise Edition instances: set instance_id too, or drop it (the standard edition has no ${name === 'project_id' ? 'use for a project id' : 'immutable tag rules'}).`);
+            throw new input_rules/* InputError */.dz(`Input "${name}" is for SWR Enterprise Edition instances: set instance_id too, or drop it (the standard edition has no ${name === 'project_id' ? 'use for a project id' : 'immutable tag rules'}).`);
         }
     }
 }
@@ -1183,7 +764,7 @@ function readEnterprise(input, env, location) {
         return undefined;
     }
     if (!INSTANCE_ID.test(instanceId)) {
-        throw invalid('instance_id', instanceId, 'it must be an instance id as the SWR console shows it: letters, digits, "-" and "_", at most 64');
+        throw (0,input_rules/* invalid */.Gq)('instance_id', instanceId, 'it must be an instance id as the SWR console shows it: letters, digits, "-" and "_", at most 64');
     }
     checkSharedInputs(input);
     const project = readProjectId(input, env);
@@ -1192,9 +773,9 @@ function readEnterprise(input, env, location) {
     if (project.projectId)
         return base;
     if (!location.region) {
-        throw new InputError('No project id is known for the instance: give project_id (or set HUAWEI_CLOUD_PROJECT_ID), or region, so that IAM can be asked for the project of that region.');
+        throw new input_rules/* InputError */.dz('No project id is known for the instance: give project_id (or set HUAWEI_CLOUD_PROJECT_ID), or region, so that IAM can be asked for the project of that region.');
     }
-    const iamEndpoint = parseEndpoint('iam_endpoint', input('iam_endpoint') || (0,endpoints/* defaultIamEndpoint */.cq)(location.region));
+    const iamEndpoint = (0,input_rules/* parseEndpoint */.Bk)('iam_endpoint', input('iam_endpoint') || (0,endpoints/* defaultIamEndpoint */.cq)(location.region));
     return { ...base, projectLookup: { region: location.region, iamEndpoint } };
 }
 /** Whether the run targets an instance, for the checks that differ before readEnterprise. */
@@ -1204,14 +785,102 @@ function targetsInstance(input) {
 
 // EXTERNAL MODULE: ./src/github/credential-inputs.ts
 var credential_inputs = __nccwpck_require__(5922);
-// EXTERNAL MODULE: ./src/github/permission-inputs.ts
-var permission_inputs = __nccwpck_require__(948);
+// EXTERNAL MODULE: ./src/swr/iam-users.ts
+var iam_users = __nccwpck_require__(1952);
+// EXTERNAL MODULE: ./src/swr/permission-client.ts
+var permission_client = __nccwpck_require__(3689);
+;// CONCATENATED MODULE: ./src/github/permission-inputs.ts
+// The inputs of IAM user grants (organization_permissions, repository_permissions): one grant
+// per line, USER=LEVEL.
+
+
+
+// IAM's rule for user names (Creating an IAM User, support.huaweicloud.com/api-iam/iam_08_0006):
+// 1 to 64 characters, letters (case-sensitive), digits, spaces, "-", "_" and "."; not starting
+// with a digit or a space. Older pages of the same API said 1 to 32: the longer limit is taken.
+const USER_NAME = /^[A-Za-z_.-][A-Za-z0-9 _.-]{0,63}$/;
+const USER_NAME_RULE = 'an IAM user name: 1 to 64 letters, digits, spaces, "-", "_" or ".", not starting with a digit or a space';
+const LINE_RULE = 'each line must be USER=LEVEL, where USER is an IAM user name or name:id (the id: 32 hexadecimal characters) and LEVEL is read, write or manage';
+function refuse(input, number, line, rule) {
+    return new input_rules/* InputError */.dz(`Input "${input}", line ${number} ${JSON.stringify(line)}: ${rule}.`);
+}
+function parseLine(input, number, line) {
+    const fail = (rule) => refuse(input, number, line, rule);
+    const parts = line.split('=');
+    if (parts.length !== 2)
+        throw fail(LINE_RULE);
+    const user = (parts[0] ?? '').trim();
+    const level = (parts[1] ?? '').trim();
+    if (!user || !level)
+        throw fail(LINE_RULE);
+    if (!(0,permission_client/* isLevel */.NW)(level)) {
+        throw fail(`the level ${JSON.stringify(level)} is unknown: it must be read, write or manage`);
+    }
+    const colon = user.lastIndexOf(':');
+    const name = colon < 0 ? user : user.slice(0, colon).trim();
+    const id = colon < 0 ? undefined : user.slice(colon + 1).trim();
+    if (!USER_NAME.test(name))
+        throw fail(`the user name must be ${USER_NAME_RULE}`);
+    if (id !== undefined && !iam_users/* USER_ID */.i.test(id)) {
+        throw fail('the user id after ":" must be 32 hexadecimal characters, as IAM shows it (or give the name alone, and IAM is asked for the id)');
+    }
+    return {
+        user: name,
+        ...(id !== undefined ? { id: id.toLowerCase() } : {}),
+        level
+    };
+}
+/** The grants of one input, or undefined when it is empty; each user may appear once. */
+function readGrants(input, value) {
+    const lines = value
+        .split('\n')
+        .map((line, i) => ({ number: i + 1, line: line.trim() }))
+        .filter(({ line }) => line.length > 0);
+    if (lines.length === 0)
+        return undefined;
+    const grants = [];
+    for (const { number, line } of lines) {
+        const grant = parseLine(input, number, line);
+        const same = grants.find(g => g.user === grant.user || (g.id && grant.id && (0,permission_client/* sameId */.s)(g.id, grant.id)));
+        if (same) {
+            const who = same.user === grant.user ? `the user "${grant.user}"` : `the user id ${grant.id}`;
+            throw refuse(input, number, line, `${who} is listed more than once; each user may appear once`);
+        }
+        grants.push(grant);
+    }
+    return grants;
+}
+/** Both inputs; with instance_id they are input errors (an instance's namespaces have no IAM user grants). */
+function readPermissions(input, instance) {
+    const organization = input('organization_permissions');
+    const repository = input('repository_permissions');
+    if (instance) {
+        const given = organization
+            ? 'organization_permissions'
+            : repository
+                ? 'repository_permissions'
+                : '';
+        if (given) {
+            throw new input_rules/* InputError */.dz(`Input "${given}" has no meaning for an SWR Enterprise Edition instance (instance_id is set): an instance's namespaces have no IAM user grants. Drop it.`);
+        }
+        return {};
+    }
+    const organizationPermissions = readGrants('organization_permissions', organization);
+    const repositoryPermissions = readGrants('repository_permissions', repository);
+    return {
+        ...(organizationPermissions ? { organizationPermissions } : {}),
+        ...(repositoryPermissions ? { repositoryPermissions } : {})
+    };
+}
+
+// EXTERNAL MODULE: ./src/values.ts
+var values = __nccwpck_require__(4777);
 ;// CONCATENATED MODULE: ./src/github/retention-inputs.ts
 // The entries of retention_exceptions, read once for both editions. The standard edition sends
 // each as an SWR tag selector: a tag name as a "label" selector (SWR keeps the tag of exactly
 // that name) and a "re:" entry as a "regexp" selector. An Enterprise Edition instance matches
-// tags with doublestar globs and has no regular expressions. Like access-inputs.ts, this module
-// takes InputError and its helpers from inputs.ts and uses them only inside functions.
+// tags with doublestar globs and has no regular expressions.
+
 
 
 
@@ -1243,7 +912,6 @@ function exceptionEntries(value) {
     }
     return [...new Set(entries.map(entry => entry.trim()).filter(entry => entry.length > 0))];
 }
-const quoted = (c) => JSON.stringify(c);
 /** Each character of value that allowed refuses, once, with its position (from 1). */
 function refused(value, allowed) {
     const seen = new Set();
@@ -1282,7 +950,7 @@ function tagReason(entry) {
         problems.push(charactersPhrase(foreign) + glob);
     }
     if (/^[.-]/.test(entry))
-        problems.push(`it starts with ${quoted(entry[0])}`);
+        problems.push(`it starts with ${(0,values/* quoted */.TL)(entry[0])}`);
     return problems.length > 0 ? (0,names/* whyInvalid */.Eb)(problems, TAG_EXCEPTION_RULE) : undefined;
 }
 /** Why a regular expression for the standard edition's "regexp" selector is refused. */
@@ -1334,7 +1002,7 @@ function readExceptions(value, instance) {
         const regexp = !instance && entry.startsWith('re:');
         const reason = instance ? globReason(entry) : regexp ? regexpReason(entry) : tagReason(entry);
         if (reason)
-            throw invalidEntry('retention_exceptions', entry, entries.length, reason);
+            throw (0,input_rules/* invalidEntry */.gH)('retention_exceptions', entry, entries.length, reason);
         return regexp
             ? { kind: 'regexp', pattern: entry.slice(3) }
             : { kind: 'label', pattern: entry };
@@ -1353,49 +1021,12 @@ var lifecycle_inputs = __nccwpck_require__(3773);
 
 
 
-/** An input that breaks a rule: the message names the input, the value and the rule. */
-class InputError extends Error {
-    name = 'InputError';
-}
-function invalid(input, value, rule) {
-    return new InputError(`Input "${input}" is ${JSON.stringify(value)}: ${rule}.`);
-}
-/**
- * As invalid, for one entry of a list input: when the input holds several entries, the
- * message names the entry without calling it the input's whole value.
- */
-function invalidEntry(input, entry, entries, rule) {
-    if (entries < 2)
-        return invalid(input, entry, rule);
-    return new InputError(`Input "${input}" has the entry ${JSON.stringify(entry)}: ${rule}.`);
-}
-/** The entries of a list input: one per line or comma-separated, trimmed, blanks dropped. */
-function entriesOf(value) {
-    return value
-        .split(/[\n,]/)
-        .map(entry => entry.trim())
-        .filter(entry => entry.length > 0);
-}
-/** The non-blank lines of a multi-line input, trimmed. */
-function linesOf(value) {
-    return value
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line.length > 0);
-}
-function parseBoolean(input, value) {
-    // The spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema).
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw invalid(input, value, 'it must be "true" or "false"');
-}
+
 function parseWholeNumber(input, value) {
     if (value === '')
         return undefined;
     if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1_000_000) {
-        throw invalid(input, value, 'it must be a whole number from 1 to 1000000');
+        throw (0,input_rules/* invalid */.Gq)(input, value, 'it must be a whole number from 1 to 1000000');
     }
     return Number(value);
 }
@@ -1403,46 +1034,28 @@ function parseWholeNumber(input, value) {
 function parseList(value) {
     const items = new Set();
     const duplicates = new Set();
-    for (const item of entriesOf(value)) {
+    for (const item of (0,input_rules/* entriesOf */.Mc)(value)) {
         if (items.has(item))
             duplicates.add(item);
         items.add(item);
     }
     return { items: [...items], duplicates: [...duplicates] };
 }
-function parseEndpoint(input, value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw invalid(input, value, 'it must be a URL such as https://swr-api.cn-north-4.myhuaweicloud.com');
-    }
-    // Checked first and reported without the value: user info or a query may carry a password.
-    if (url.username || url.password || url.search || url.hash) {
-        throw new InputError(`Input "${input}" (value hidden) is malformed: it must be a base URL without credentials, query or fragment.`);
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (0,endpoints/* isLoopbackHost */.cW)(url.hostname))) {
-        throw invalid(input, value, 'it must be an https:// URL (plain http is allowed for loopback hosts only)');
-    }
-    url.pathname = url.pathname.replace(/\/+$/, '');
-    return url;
-}
 function readRetention(input, instance) {
     const keepLast = parseWholeNumber('retention_keep_last', input('retention_keep_last'));
     const keepDays = parseWholeNumber('retention_keep_days', input('retention_keep_days'));
     const exceptionsInput = input('retention_exceptions');
     if (keepLast !== undefined && keepDays !== undefined) {
-        throw new InputError('Inputs "retention_keep_last" and "retention_keep_days" were both given: an SWR retention rule keeps either the last N tags or the tags of the last N days; choose one.');
+        throw new input_rules/* InputError */.dz('Inputs "retention_keep_last" and "retention_keep_days" were both given: an SWR retention rule keeps either the last N tags or the tags of the last N days; choose one.');
     }
     if (keepLast === undefined && keepDays === undefined) {
         if (exceptionsInput) {
-            throw new InputError('Input "retention_exceptions" was given without a rule: set retention_keep_last or retention_keep_days too.');
+            throw new input_rules/* InputError */.dz('Input "retention_exceptions" was given without a rule: set retention_keep_last or retention_keep_days too.');
         }
         return undefined;
     }
     const exceptions = readExceptions(exceptionsInput, instance);
-    const signatures = parseBoolean('retention_keep_signatures', input('retention_keep_signatures') || 'true');
+    const signatures = (0,input_rules/* parseBoolean */.yG)('retention_keep_signatures', input('retention_keep_signatures') || 'true');
     return {
         ...(keepLast !== undefined ? { keepLast } : {}),
         ...(keepDays !== undefined ? { keepDays } : {}),
@@ -1461,22 +1074,22 @@ const SIGNATURE_TAGS = [
 function readNames(input) {
     const namespace = input('namespace');
     if (!namespace)
-        throw new InputError('Input "namespace" is required: the SWR organization name.');
+        throw new input_rules/* InputError */.dz('Input "namespace" is required: the SWR organization name.');
     // An instance's namespaces follow their own rule, checked by readEnterprise.
     const problems = targetsInstance(input) ? [] : (0,names/* organizationNameProblems */.xo)(namespace);
     if (problems.length > 0) {
-        throw invalid('namespace', namespace, (0,names/* whyInvalid */.Eb)(problems, names/* ORGANIZATION_RULE */.Db));
+        throw (0,input_rules/* invalid */.Gq)('namespace', namespace, (0,names/* whyInvalid */.Eb)(problems, names/* ORGANIZATION_RULE */.Db));
     }
     const { items: repositories, duplicates } = parseList(input('repository'));
     // A prune sweep may keep nothing: every repository matching its patterns goes.
     if (repositories.length === 0 && !input('prune').trim()) {
-        throw new InputError('Input "repository" is required: one repository name or several, one per line (it may be empty only with prune).');
+        throw new input_rules/* InputError */.dz('Input "repository" is required: one repository name or several, one per line (it may be empty only with prune).');
     }
     for (const repository of repositories) {
         const problems = (0,names/* repositoryNameProblems */.ij)(repository);
         if (problems.length > 0) {
             const rule = (0,names/* whyInvalid */.Eb)(problems, names/* REPOSITORY_RULE */.SA);
-            throw invalidEntry('repository', repository, repositories.length, rule);
+            throw (0,input_rules/* invalidEntry */.gH)('repository', repository, repositories.length, rule);
         }
     }
     return { namespace, repositories, duplicates };
@@ -1486,41 +1099,42 @@ function readNames(input) {
 function readSettings(input) {
     const category = input('category');
     if (category && !names/* CATEGORIES */.R6.includes(category)) {
-        throw invalid('category', category, `it must be one of ${names/* CATEGORIES */.R6.join(', ')}`);
+        throw (0,input_rules/* invalid */.Gq)('category', category, `it must be one of ${names/* CATEGORIES */.R6.join(', ')}`);
     }
     const isPublic = input('is_public');
     const description = input('description');
     if (description.length > 1000) {
-        throw new InputError(`Input "description" is ${description.length} characters long: it may be at most 1000.`);
+        throw new input_rules/* InputError */.dz(`Input "description" is ${description.length} characters long: it may be at most 1000.`);
     }
     const onDrift = input('on_drift') || 'warn';
     if (!['warn', 'update', 'fail'].includes(onDrift)) {
-        throw invalid('on_drift', onDrift, 'it must be one of warn, update, fail');
+        throw (0,input_rules/* invalid */.Gq)('on_drift', onDrift, 'it must be one of warn, update, fail');
     }
     return {
         ...(category ? { category: category } : {}),
-        ...(isPublic ? { isPublic: parseBoolean('is_public', isPublic) } : {}),
+        ...(isPublic ? { isPublic: (0,input_rules/* parseBoolean */.yG)('is_public', isPublic) } : {}),
         description,
         onDrift: onDrift,
-        dryRun: parseBoolean('dry_run', input('dry_run') || 'false')
+        dryRun: (0,input_rules/* parseBoolean */.yG)('dry_run', input('dry_run') || 'false')
     };
 }
 function readLocation(env, input) {
     const regionInput = input('region') || (env['HUAWEI_CLOUD_REGION'] ?? '').trim();
     if (regionInput && !(0,endpoints/* isValidRegion */.L5)(regionInput)) {
         const source = input('region') ? 'region' : 'region (from HUAWEI_CLOUD_REGION)';
-        throw invalid(source, regionInput, `it must be ${endpoints/* REGION_RULE */.AH}`);
+        throw (0,input_rules/* invalid */.Gq)(source, regionInput, `it must be ${endpoints/* REGION_RULE */.AH}`);
     }
     const endpointInput = input('endpoint');
     if (!endpointInput && !regionInput) {
-        throw new InputError('Input "region" is empty and HUAWEI_CLOUD_REGION is not set: give region (e.g. cn-north-4), or endpoint for another SWR deployment.');
+        throw new input_rules/* InputError */.dz('Input "region" is empty and HUAWEI_CLOUD_REGION is not set: give region (e.g. cn-north-4), or endpoint for another SWR deployment.');
     }
-    const endpoint = parseEndpoint('endpoint', endpointInput || (0,endpoints/* defaultApiEndpoint */.rk)(regionInput));
+    const endpoint = (0,input_rules/* parseEndpoint */.Bk)('endpoint', endpointInput || (0,endpoints/* defaultApiEndpoint */.rk)(regionInput));
     const region = regionInput || (0,endpoints/* regionFromEndpoint */.UL)(endpoint);
     const registry = input('registry');
     if (registry &&
-        !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(registry)) {
-        throw invalid('registry', registry, 'it must be a registry host name such as swr.cn-north-4.myhuaweicloud.com, without scheme or path');
+        // The shared host pattern, but lowercase only: docker image paths are lowercase.
+        !new RegExp(names/* REGISTRY_HOST */.zv.source).test(registry)) {
+        throw (0,input_rules/* invalid */.Gq)('registry', registry, 'it must be a registry host name such as swr.cn-north-4.myhuaweicloud.com, without scheme or path');
     }
     const regionFromEnvironment = !input('region') && Boolean(env['HUAWEI_CLOUD_REGION']?.trim());
     return {
@@ -1546,14 +1160,14 @@ function getInputs(env, now = new Date()) {
     // Its exceptions follow the edition's tag selectors: globs on an instance, else tag names.
     const retention = readRetention(input, enterprise !== undefined);
     const settings = readSettings(input);
-    const credentials = (0,credential_inputs/* readCredentials */.L1)(env, location.region, input);
-    const dockerLoginOutputs = parseBoolean('docker_login_outputs', input('docker_login_outputs') || 'false');
+    const credentials = (0,credential_inputs/* readCredentials */.L)(env, location.region, input);
+    const dockerLoginOutputs = (0,input_rules/* parseBoolean */.yG)('docker_login_outputs', input('docker_login_outputs') || 'false');
     // An instance's login is its own temporary credential, which needs no region.
     if (dockerLoginOutputs && !location.region && !enterprise) {
-        throw new InputError('Input "docker_login_outputs" is "true" but no region is known: give region, since the registry login is per region.');
+        throw new input_rules/* InputError */.dz('Input "docker_login_outputs" is "true" but no region is known: give region, since the registry login is per region.');
     }
     const access = readAccess(input, { ...names, ...settings, ...location }, now);
-    const permissions = (0,permission_inputs/* readPermissions */.zi)(input, enterprise !== undefined);
+    const permissions = readPermissions(input, enterprise !== undefined);
     const iamEndpoint = iamEndpointFor(input, permissions, location.region);
     return {
         ...names,
@@ -1580,11 +1194,11 @@ function iamEndpointFor(input, permissions, region) {
         return undefined;
     const given = input('iam_endpoint');
     if (given)
-        return parseEndpoint('iam_endpoint', given);
+        return (0,input_rules/* parseEndpoint */.Bk)('iam_endpoint', given);
     if (!region) {
-        throw new InputError(`The user "${bare.user}" is given without an id, so IAM is asked for it, but no region is known for IAM's endpoint: give region or iam_endpoint, or write the user as name:id.`);
+        throw new input_rules/* InputError */.dz(`The user "${bare.user}" is given without an id, so IAM is asked for it, but no region is known for IAM's endpoint: give region or iam_endpoint, or write the user as name:id.`);
     }
-    return parseEndpoint('iam_endpoint', (0,endpoints/* defaultIamEndpoint */.cq)(region));
+    return (0,input_rules/* parseEndpoint */.Bk)('iam_endpoint', (0,endpoints/* defaultIamEndpoint */.cq)(region));
 }
 /** A variable that is set must be a whole number in [min, max]; unset or empty means fallback. */
 function wholeNumberFromEnv(env, name, fallback, [min, max], unit) {
@@ -1592,7 +1206,7 @@ function wholeNumberFromEnv(env, name, fallback, [min, max], unit) {
     if (!value)
         return fallback;
     if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-        throw new InputError(`Variable "${name}" is ${JSON.stringify(value)}: it must be a whole number${unit} from ${min} to ${max}.`);
+        throw new input_rules/* InputError */.dz(`Variable "${name}" is ${JSON.stringify(value)}: it must be a whole number${unit} from ${min} to ${max}.`);
     }
     return Number(value);
 }
@@ -1628,8 +1242,8 @@ function tuningFromEnv(env) {
 /* harmony export */   DO: () => (/* binding */ readLifecycle),
 /* harmony export */   SG: () => (/* binding */ patternRegExp)
 /* harmony export */ });
-/* unused harmony exports PRUNE_RULE, matchesAny */
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1526);
+/* unused harmony export matchesAny */
+/* harmony import */ var _input_rules_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6797);
 // The inputs that take repositories down (ensure, prune, max_deletions), checked before any
 // request: a present-only setting given with ensure: absent, or a prune pattern outside the
 // glob syntax, is the user's mistake, named with its value.
@@ -1688,7 +1302,7 @@ const matchesAny = (patterns, name) => patterns.some(p => p.test(name));
 function readLifecycle(input) {
     const ensure = input('ensure') || 'present';
     if (ensure !== 'present' && ensure !== 'absent') {
-        throw (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('ensure', ensure, 'it must be "present" (create or converge) or "absent" (delete)');
+        throw (0,_input_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('ensure', ensure, 'it must be "present" (create or converge) or "absent" (delete)');
     }
     if (ensure === 'absent') {
         const given = PRESENT_ONLY.filter(([name, fallback]) => {
@@ -1697,17 +1311,22 @@ function readLifecycle(input) {
         }).map(([name]) => `"${name}"`);
         if (given.length > 0) {
             const names = given.join(', ');
-            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input${given.length === 1 ? '' : 's'} ${names} only describe${given.length === 1 ? 's' : ''} a repository that exists, and ensure is "absent": the repositories are deleted. Drop ${given.length === 1 ? 'it' : 'them'}, or set ensure to "present".`);
+            throw new _input_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input${given.length === 1 ? '' : 's'} ${names} only describe${given.length === 1 ? 's' : ''} a repository that exists, and ensure is "absent": the repositories are deleted. Drop ${given.length === 1 ? 'it' : 'them'}, or set ensure to "present".`);
         }
     }
-    const prune = [...new Set((0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .linesOf */ .Dx)(input('prune')))];
+    const prune = [...new Set((0,_input_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .linesOf */ .Dx)(input('prune')))];
+    // prune keeps what is listed present and deletes the rest of its matches (issue 17 defines it
+    // with present only); with absent, what is listed goes too, and the two mean opposite things.
+    if (ensure === 'absent' && prune.length > 0) {
+        throw new _input_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('Inputs "ensure" and "prune" do not go together: ensure is "absent" (the repositories listed are deleted), and prune deletes the repositories matching its patterns that are not listed, keeping the listed ones present. Drop prune, or set ensure to "present" (the default) for a sweep.');
+    }
     for (const pattern of prune) {
         if (!isValidPattern(pattern))
-            throw (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .invalidEntry */ .gH)('prune', pattern, prune.length, PRUNE_RULE);
+            throw (0,_input_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .invalidEntry */ .gH)('prune', pattern, prune.length, PRUNE_RULE);
     }
     const maxInput = input('max_deletions') || '10';
     if (!/^\d+$/.test(maxInput) || Number(maxInput) > 1_000_000) {
-        throw (0,_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('max_deletions', maxInput, 'it must be a whole number from 0 to 1000000');
+        throw (0,_input_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('max_deletions', maxInput, 'it must be a whole number from 0 to 1000000');
     }
     return { ensure, prune, maxDeletions: Number(maxInput) };
 }
@@ -1726,7 +1345,6 @@ function readLifecycle(input) {
 /* harmony export */   rB: () => (/* binding */ failureTotal),
 /* harmony export */   rb: () => (/* binding */ failureAnnotations)
 /* harmony export */ });
-/* unused harmony export grantWords */
 /* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4777);
 
 const SIGNS = {
@@ -1797,8 +1415,13 @@ function failureAnnotations(report) {
         title: `SWR organization ${report.namespace}`,
         message
     }));
+    const namespace = (report.namespaceErrors ?? []).map(message => ({
+        title: `SWR namespace ${report.namespace}`,
+        message
+    }));
     return [
         ...organization,
+        ...namespace,
         ...report.repositories.flatMap(r => {
             if (r.error === undefined)
                 return [];
@@ -1812,9 +1435,17 @@ function failureAnnotations(report) {
 function failureTotal(report) {
     const failed = report.repositories.filter(r => r.error !== undefined);
     const grants = report.organizationErrors?.length ?? 0;
-    const organization = grants
-        ? `${grants} of the organization's IAM user permissions failed (organization_permissions)`
-        : undefined;
+    const policies = report.namespaceErrors?.length ?? 0;
+    const organization = [
+        grants
+            ? `${grants} of the organization's IAM user permissions failed (organization_permissions)`
+            : '',
+        policies
+            ? `${policies} change${policies === 1 ? '' : 's'} of the namespace's retention policy or immutable tag rules failed`
+            : ''
+    ]
+        .filter(Boolean)
+        .join('; ') || undefined;
     if (failed.length === 0)
         return organization;
     const total = report.repositories.length;
@@ -1845,104 +1476,6 @@ function groupTitle(namespace, repositories, dryRun, where = '', lifecycle = { e
 
 /***/ }),
 
-/***/ 948:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A_: () => (/* binding */ LEVELS),
-/* harmony export */   zi: () => (/* binding */ readPermissions)
-/* harmony export */ });
-/* unused harmony exports USER_NAME_RULE, readGrants */
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1526);
-// The inputs of IAM user grants (organization_permissions, repository_permissions): one grant
-// per line, USER=LEVEL. Like access-inputs.ts, it takes InputError from inputs.ts and uses it
-// only inside functions, so the two modules may import each other.
-
-/** SWR's levels and the `auth` values its API gives them (evidence §5: 7 manage, 3 write, 1 read). */
-const LEVELS = { read: 1, write: 3, manage: 7 };
-// IAM's rule for user names (Creating an IAM User, support.huaweicloud.com/api-iam/iam_08_0006):
-// 1 to 64 characters, letters (case-sensitive), digits, spaces, "-", "_" and "."; not starting
-// with a digit or a space. Older pages of the same API said 1 to 32: the longer limit is taken.
-const USER_NAME = /^[A-Za-z_.-][A-Za-z0-9 _.-]{0,63}$/;
-const USER_NAME_RULE = 'an IAM user name: 1 to 64 letters, digits, spaces, "-", "_" or ".", not starting with a digit or a space';
-// IAM user ids are 32 hexadecimal characters, as IAM's user list shows them.
-const USER_ID = /^[0-9a-fA-F]{32}$/;
-const LINE_RULE = 'each line must be USER=LEVEL, where USER is an IAM user name or name:id (the id: 32 hexadecimal characters) and LEVEL is read, write or manage';
-function refuse(input, number, line, rule) {
-    return new _inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}", line ${number} ${JSON.stringify(line)}: ${rule}.`);
-}
-function parseLine(input, number, line) {
-    const fail = (rule) => refuse(input, number, line, rule);
-    const parts = line.split('=');
-    if (parts.length !== 2)
-        throw fail(LINE_RULE);
-    const user = (parts[0] ?? '').trim();
-    const level = (parts[1] ?? '').trim();
-    if (!user || !level)
-        throw fail(LINE_RULE);
-    if (!(level in LEVELS)) {
-        throw fail(`the level ${JSON.stringify(level)} is unknown: it must be read, write or manage`);
-    }
-    const colon = user.lastIndexOf(':');
-    const name = colon < 0 ? user : user.slice(0, colon).trim();
-    const id = colon < 0 ? undefined : user.slice(colon + 1).trim();
-    if (!USER_NAME.test(name))
-        throw fail(`the user name must be ${USER_NAME_RULE}`);
-    if (id !== undefined && !USER_ID.test(id)) {
-        throw fail('the user id after ":" must be 32 hexadecimal characters, as IAM shows it (or give the name alone, and IAM is asked for the id)');
-    }
-    return {
-        user: name,
-        ...(id !== undefined ? { id: id.toLowerCase() } : {}),
-        level: level
-    };
-}
-/** The grants of one input, or undefined when it is empty; each user may appear once. */
-function readGrants(input, value) {
-    const lines = value
-        .split('\n')
-        .map((line, i) => ({ number: i + 1, line: line.trim() }))
-        .filter(({ line }) => line.length > 0);
-    if (lines.length === 0)
-        return undefined;
-    const grants = [];
-    for (const { number, line } of lines) {
-        const grant = parseLine(input, number, line);
-        const same = grants.find(g => g.user === grant.user || (g.id && g.id === grant.id));
-        if (same) {
-            const who = same.user === grant.user ? `the user "${grant.user}"` : `the user id ${grant.id}`;
-            throw refuse(input, number, line, `${who} is listed more than once; each user may appear once`);
-        }
-        grants.push(grant);
-    }
-    return grants;
-}
-/** Both inputs; with instance_id they are input errors (an instance's namespaces have no IAM user grants). */
-function readPermissions(input, instance) {
-    const organization = input('organization_permissions');
-    const repository = input('repository_permissions');
-    if (instance) {
-        const given = organization
-            ? 'organization_permissions'
-            : repository
-                ? 'repository_permissions'
-                : '';
-        if (given) {
-            throw new _inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${given}" has no meaning for an SWR Enterprise Edition instance (instance_id is set): an instance's namespaces have no IAM user grants. Drop it.`);
-        }
-        return {};
-    }
-    const organizationPermissions = readGrants('organization_permissions', organization);
-    const repositoryPermissions = readGrants('repository_permissions', repository);
-    return {
-        ...(organizationPermissions ? { organizationPermissions } : {}),
-        ...(repositoryPermissions ? { repositoryPermissions } : {})
-    };
-}
-
-
-/***/ }),
-
 /***/ 9823:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -1963,8 +1496,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   Pq: () => (/* binding */ setSecret),
   $e: () => (/* binding */ warning)
 });
-
-// UNUSED EXPORTS: logLine
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -2112,7 +1643,6 @@ function appendSummary(markdown) {
 /* harmony export */   lA: () => (/* binding */ planSection),
 /* harmony export */   tp: () => (/* binding */ table)
 /* harmony export */ });
-/* unused harmony export describeWanted */
 // Every text in the summary may quote the service (names, paths, descriptions, messages), so
 // none of it is read as Markdown or HTML: a table cell stays one cell of one line, and a
 // description cannot add a link, an image, a tag or emphasis.
@@ -2388,7 +1918,7 @@ function failureOf(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3174);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3602);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -2397,7 +1927,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3174:
+/***/ 3602:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2604,22 +2134,16 @@ function longTermDockerLogin(region, accessKeyId, secretAccessKey) {
     };
 }
 
-// EXTERNAL MODULE: ./src/converge.ts + 2 modules
-var converge = __nccwpck_require__(4667);
-// EXTERNAL MODULE: ./src/read.ts
-var read = __nccwpck_require__(2883);
 // EXTERNAL MODULE: ./src/github/credential-inputs.ts
 var credential_inputs = __nccwpck_require__(5922);
-// EXTERNAL MODULE: ./src/github/inputs.ts + 4 modules
-var github_inputs = __nccwpck_require__(1526);
+// EXTERNAL MODULE: ./src/github/inputs.ts + 5 modules
+var github_inputs = __nccwpck_require__(4873);
 // EXTERNAL MODULE: ./src/github/finish.ts + 2 modules
 var finish = __nccwpck_require__(7387);
 // EXTERNAL MODULE: ./src/github/log.ts
-var github_log = __nccwpck_require__(3385);
+var log = __nccwpck_require__(3385);
 // EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
 var runner = __nccwpck_require__(9823);
-// EXTERNAL MODULE: ./src/github/summary.ts
-var summary = __nccwpck_require__(2935);
 // EXTERNAL MODULE: ./src/http/errors.ts
 var errors = __nccwpck_require__(8549);
 ;// CONCATENATED MODULE: ./src/http/retry.ts
@@ -2911,7 +2435,7 @@ class Transport {
     }
     /** The deadline runs from this call: loading node:https or the proxy tunnel counts against it. */
     async request(method, url, headers, body, options = {}) {
-        const timeoutMs = checkTimeout(options.timeoutMs ?? this.options.timeoutMs);
+        const timeoutMs = checkTimeout(Math.min(options.timeoutMs ?? this.options.timeoutMs, options.budgetMs ?? Infinity));
         const deadline = monotonicMs() + timeoutMs;
         const route = await this.route(url);
         return this.exchange(route, method, url, headers, body, {
@@ -3011,7 +2535,13 @@ class Api {
     }
     urlFor(request) {
         const base = this.options.baseUrl;
-        const url = new URL(`${base.origin}${base.pathname.replace(/\/+$/, '')}${request.path}`);
+        const path = `${base.pathname.replace(/\/+$/, '')}${request.path}`;
+        const url = new URL(`${base.origin}${path}`);
+        // A URL resolves "." and ".." segments: a name that became one would send the request
+        // elsewhere (a repository's DELETE to its organization's path). Such a request is not sent.
+        if (url.pathname !== (path || '/')) {
+            throw new Error(`${request.operation} failed: its path ${JSON.stringify(path)} would be sent as ${JSON.stringify(url.pathname)}, another path; the request was not sent`);
+        }
         for (const [key, value] of Object.entries(request.query ?? {})) {
             url.searchParams.append(key, value);
         }
@@ -3058,7 +2588,7 @@ class Api {
     }
     /** Sends the request once: the answer, or why it failed and whether to try again. */
     async attempt(request, options) {
-        const { transport, authorize, deadline, debug, timeoutMs, stop } = this.options;
+        const { transport, authorize, deadline, debug, stop } = this.options;
         if (stop?.refused)
             return { error: stop.refused, retryable: false, maybeDone: false, waitAtLeast: 0 };
         const url = this.urlFor(request);
@@ -3076,8 +2606,9 @@ class Api {
         }
         let response;
         try {
+            // The transport's own timeout, cut to what is left of the run's budget.
             response = await transport.request(request.method, url, signed, body, {
-                timeoutMs: Math.min(timeoutMs, remaining)
+                budgetMs: remaining
             });
         }
         catch (err) {
@@ -3150,1100 +2681,59 @@ function describeBody(body) {
     return (0,errors/* parseServiceError */.zU)(text).message ?? (0,values/* oneLine */.TN)(text.slice(0, 120));
 }
 
-// EXTERNAL MODULE: ./src/swr/access-client.ts
-var access_client = __nccwpck_require__(3478);
-// EXTERNAL MODULE: ./src/swr/client.ts
-var client = __nccwpck_require__(1889);
-;// CONCATENATED MODULE: ./src/swr/iam-users.ts
-// IAM user ids for grants given by name (docs/swr-service.md, "Permissions of IAM users"):
-// Keystone's GET /v3/users?name=... on the IAM endpoint, signed like every other call. The
-// name filter is IAM's, which is not promised to be exact: the answer is filtered here, on the
-// exact (case-sensitive) name. Each name is asked once per run.
-
-const USER_ID = /^[0-9a-fA-F]{32}$/;
-const refusedHint = (answer) => answer.status === 403
-    ? 'Looking up IAM users needs the IAM permission iam:users:listUsers; without it, write the user as name:id (the id as the IAM console shows it), which needs no lookup.'
-    : undefined;
-/** The lookups of one run: one request per name, however many grants name it. */
-class IamUserDirectory {
-    api;
-    lookups = new Map();
-    constructor(api) {
-        this.api = api;
+// EXTERNAL MODULE: ./src/github/lifecycle-inputs.ts
+var lifecycle_inputs = __nccwpck_require__(3773);
+// EXTERNAL MODULE: ./src/resources/replication.ts
+var replication = __nccwpck_require__(7139);
+;// CONCATENATED MODULE: ./src/resources/organization.ts
+/** Any repository found proves the organization; SWR's organization-not-found code disproves it. */
+function organizationFromReads(reads) {
+    if (reads.some(read => read?.state === 'exists'))
+        return 'exists';
+    if (reads.some(read => read?.state === 'absent' && read.organizationMissing))
+        return 'missing';
+    return 'unknown';
+}
+function createOrganizationChange(namespace) {
+    return {
+        resource: 'organization',
+        name: namespace,
+        action: 'create',
+        before: null,
+        after: { namespace },
+        reason: 'the organization does not exist, and a repository is to be created in it'
+    };
+}
+/** The organization's change: a create, only when it is missing and something goes in it. */
+function diffOrganization(namespace, state, needed) {
+    return state === 'missing' && needed ? createOrganizationChange(namespace) : undefined;
+}
+/** The remedy differs for a replication target: its organization is named in replicate_to. */
+function foreignTarget(namespace, region) {
+    return `Organization "${namespace}" in ${region} belongs to another account (organization names are unique per region across all accounts): name another one for that target, replicate_to: ${region}/another-name.`;
+}
+class ForeignOrganizationError extends Error {
+    name = 'ForeignOrganizationError';
+    constructor(namespace) {
+        super(`Organization "${namespace}" exists but this account cannot see it: organization names are unique per region across all accounts, so another account owns it. Choose another namespace.`);
     }
-    /** The user of that exact name; throws when IAM has none, or refuses the lookup. */
-    lookUp(name) {
-        let lookup = this.lookups.get(name);
-        if (!lookup) {
-            lookup = this.fetch(name);
-            this.lookups.set(name, lookup);
-        }
-        return lookup;
-    }
-    async fetch(name) {
-        const operation = `look up IAM user "${name}"`;
-        const { json } = await this.api.call({ operation, method: 'GET', path: '/v3/users', query: { name } }, { ok: [200], hint: refusedHint });
-        if (!(0,values/* isObject */.Gv)(json) || !Array.isArray(json['users'])) {
-            throw new Error(`${operation} failed: the answer has no list of users`);
-        }
-        const found = json['users']
-            .filter(values/* isObject */.Gv)
-            .filter(u => u['name'] === name && typeof u['id'] === 'string' && USER_ID.test(u['id']));
-        if (found.length === 0)
-            throw new Error(`no IAM user named "${name}" in this account`);
-        if (found.length > 1) {
-            throw new Error(`IAM has ${found.length} users named "${name}" in this account: write the user as name:id to choose one`);
-        }
-        return { id: String(found[0]?.['id']).toLowerCase(), name };
-    }
+}
+/**
+ * Creates the organization. A 409 that reads back as present was someone else's create (the
+ * same workflow racing): fine. One that reads back as missing belongs to another account.
+ */
+async function applyOrganization(client, namespace) {
+    if ((await client.createOrganization(namespace)) === 'created')
+        return 'created';
+    if ((await client.readOrganization(namespace)) === 'exists')
+        return 'found done';
+    throw new ForeignOrganizationError(namespace);
 }
 
 // EXTERNAL MODULE: ./src/swr/errors.ts
 var swr_errors = __nccwpck_require__(6757);
-// EXTERNAL MODULE: ./src/swr/names.ts
-var names = __nccwpck_require__(5604);
-;// CONCATENATED MODULE: ./src/swr/permission-client.ts
-// IAM users' grants on an organization or a repository (docs/swr-service.md, "Permissions of
-// IAM users"): GET, POST, PATCH and DELETE on .../access, the bodies bare JSON arrays. SWR keeps
-// a grant per user id and needs the user's name beside it; a delete names ids only.
-
-
-
-// OTC's error table: the organization's and a repository's "permission already exists" and
-// "permission was not found" (evidence §5).
-const EXISTS = ['SVCSTG.SWR.4090076', 'SVCSTG.SWR.4090089'];
-const NOT_FOUND = ['SVCSTG.SWR.4040078', 'SVCSTG.SWR.4040091'];
-const accessPath = (scope) => scope.repository === undefined
-    ? `${(0,names/* namespacePath */.B3)(scope.namespace)}/access`
-    : `${(0,names/* namespacePath */.B3)(scope.namespace)}/repos/${(0,names/* repositoryPathSegment */.bQ)(scope.repository)}/access`;
-const what = (scope) => scope.repository === undefined
-    ? `organization "${scope.namespace}"`
-    : `repository "${scope.namespace}/${scope.repository}"`;
-/** An entry of the answer, kept only when it has the shape asked for: an id, a name, a level. */
-function grantOf(item) {
-    if (!(0,values/* isObject */.Gv)(item))
-        return undefined;
-    const id = item['user_id'];
-    const user = item['user_name'];
-    const auth = Number(item['auth']);
-    if (typeof id !== 'string' || !id || typeof user !== 'string')
-        return undefined;
-    return { id, user, auth: Number.isFinite(auth) ? auth : 0 };
-}
-/**
- * The 403 hint: the documented actions are the organization's (evidence §8); a repository's
- * are not published verbatim, so they are named by what they do.
- */
-function needs(scope, verb) {
-    if (scope.repository !== undefined) {
-        const does = { get: 'read', create: 'grant', update: 'change', delete: 'remove' }[verb];
-        return (0,swr_errors/* permissionHint */.fm)(`to ${does} image permissions (SWR FullAccess has it)`);
-    }
-    return (0,swr_errors/* permissionHint */.fm)(`swr:namespace:${verb}NamespaceAccess (SWR FullAccess has it)`);
-}
-const body = (grant) => [{ user_id: grant.id, user_name: grant.user, auth: grant.auth }];
-const isGrantNotFound = (a) => (0,swr_errors/* isSwrNotFound */.aE)(a) && NOT_FOUND.includes(a.error.code ?? '');
-class SwrPermissionClient {
-    api;
-    constructor(api) {
-        this.api = api;
-    }
-    /** 'missing' when the organization or repository does not show (not yet, or not at all). */
-    async readGrants(scope) {
-        const operation = `read the IAM user permissions of ${what(scope)}`;
-        const answer = await this.api.call({ operation, method: 'GET', path: accessPath(scope) }, {
-            ok: [200],
-            accept: a => (0,swr_errors/* isSwrNotFound */.aE)(a) && !isGrantNotFound(a),
-            hint: needs(scope, 'get')
-        });
-        if (answer.asError)
-            return 'missing';
-        const json = answer.json;
-        if (!(0,values/* isObject */.Gv)(json))
-            throw new Error(`${operation} failed: the answer is not an object`);
-        const self = grantOf(json['self_auth']);
-        const list = Array.isArray(json['others_auths']) ? json['others_auths'] : [];
-        // The caller's own entry may be listed among the others too (the API reference's example).
-        const others = list.map(grantOf).filter((g) => g !== undefined && g.id !== self?.id);
-        return { ...(self ? { self } : {}), others };
-    }
-    /**
-     * 'absent' when the organization or repository does not show yet (right after its creation);
-     * 'exists' when SWR answers 409: the user has a grant already (another run, or an earlier
-     * attempt whose answer was lost), at a level for the caller to read back.
-     */
-    async createGrant(scope, grant) {
-        const answer = await this.api.call({
-            operation: `grant IAM user ${(0,values/* quoted */.TL)(grant.user, 64)} on ${what(scope)}`,
-            method: 'POST',
-            path: accessPath(scope),
-            body: body(grant)
-        }, {
-            // 200 for an organization, 201 for a repository in the API reference; either may come.
-            ok: [200, 201],
-            accept: a => a.status === 409 || ((0,swr_errors/* isSwrNotFound */.aE)(a) && !isGrantNotFound(a)),
-            readBack: async () => {
-                const read = await this.readGrants(scope);
-                return read !== 'missing' && read.others.some(g => g.id === grant.id);
-            },
-            hint: needs(scope, 'create')
-        });
-        if (answer.status === 409) {
-            if (answer.error.code && !EXISTS.includes(answer.error.code) && answer.asError) {
-                throw answer.asError;
-            }
-            return 'exists';
-        }
-        return answer.asError ? 'absent' : 'created';
-    }
-    async updateGrant(scope, grant) {
-        await this.api.call({
-            operation: `change the level of IAM user ${(0,values/* quoted */.TL)(grant.user, 64)} on ${what(scope)}`,
-            method: 'PATCH',
-            path: accessPath(scope),
-            body: body(grant)
-        }, {
-            ok: [200, 201, 204],
-            hint: needs(scope, 'update')
-        });
-    }
-    /** A grant that is already gone counts as removed. */
-    async deleteGrant(scope, grant) {
-        await this.api.call({
-            // The name is SWR's: quoted as one line.
-            operation: `remove IAM user ${(0,values/* quoted */.TL)(grant.user, 64)} from ${what(scope)}`,
-            method: 'DELETE',
-            path: accessPath(scope),
-            body: [grant.id]
-        }, {
-            ok: [200, 204],
-            accept: isGrantNotFound,
-            hint: needs(scope, 'delete')
-        });
-    }
-}
-
-// EXTERNAL MODULE: ./src/swr/endpoints.ts
-var endpoints = __nccwpck_require__(650);
-;// CONCATENATED MODULE: ./src/main.ts
-// Wires the layers together: inputs -> masks -> credentials -> clients -> converge -> outputs,
-// log and summary. The only module that reads process.env or talks to the runner directly.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const USER_AGENT = 'create-swr-repository-action';
-/** Reads of something just created: the first try, then four more, waiting longer each time. */
-const CONSISTENCY_TRIES = 5;
-function wantedOf(inputs) {
-    const settings = {
-        ...(inputs.isPublic !== undefined ? { is_public: inputs.isPublic } : {}),
-        ...(inputs.category !== undefined ? { category: inputs.category } : {}),
-        ...(inputs.description ? { description: inputs.description } : {})
-    };
-    return {
-        namespace: inputs.namespace,
-        repositories: inputs.repositories,
-        settings,
-        onDrift: inputs.onDrift,
-        ...(inputs.lifecycle.ensure === 'absent' ? { ensure: 'absent' } : {}),
-        ...(inputs.lifecycle.prune.length > 0 ? { prune: inputs.lifecycle.prune } : {}),
-        ...(inputs.retention ? { retention: inputs.retention } : {}),
-        ...(inputs.shareWith ? { shareWith: inputs.shareWith } : {}),
-        ...(inputs.replicateTo
-            ? {
-                replicateTo: inputs.replicateTo.map(({ region, namespace, registry }) => ({
-                    region,
-                    namespace,
-                    registry
-                })),
-                replicateOverride: inputs.replicateOverride
-            }
-            : {}),
-        ...(inputs.organizationPermissions
-            ? { organizationPermissions: inputs.organizationPermissions }
-            : {}),
-        ...(inputs.repositoryPermissions ? { repositoryPermissions: inputs.repositoryPermissions } : {})
-    };
-}
-/**
- * huaweicloud/auth-action exports the region masked, and GitHub then masks every output that
- * contains it and drops such outputs from a job's outputs. Within the job they still work.
- */
-function maskedRegionWarning(region) {
-    return `The region (${region}) comes from HUAWEI_CLOUD_REGION, which huaweicloud/auth-action registers as a secret: GitHub masks it in the outputs that contain it (path, paths, registry, replica_paths) and leaves them out of the job's outputs. Steps of this job can use them as they are; to hand a path to another job, output namespace and repository and build the path there with the region from a configuration variable (see Troubleshooting in the README).`;
-}
-/** SWR in the run's region (its management, sharing and auto-sync calls) and in each target's. */
-function standardClients(inputs, credentials, swrApi, iamApi) {
-    const swr = new client/* SwrClient */.OG(swrApi(inputs.endpoint, credentials.authorize));
-    const regional = new Map((inputs.replicateTo ?? []).map(t => [
-        t.region,
-        new client/* SwrClient */.OG(swrApi(t.endpoint, credentials.authorizeIn(t.region)))
-    ]));
-    return {
-        swr,
-        access: new access_client/* SwrAccessClient */.a(swrApi(inputs.endpoint, credentials.authorize)),
-        permissions: new SwrPermissionClient(swrApi(inputs.endpoint, credentials.authorize)),
-        ...(inputs.iamEndpoint
-            ? { iam: new IamUserDirectory(iamApi(inputs.iamEndpoint, credentials.authorize)) }
-            : {}),
-        inRegion: (region) => {
-            const client = regional.get(region);
-            if (!client)
-                throw new Error(`No SWR client for region ${region}: it is not in replicate_to`);
-            return client;
-        }
-    };
-}
-/**
- * Connections to open at once, so that their handshakes overlap other work: the pool's for a
- * batch (read with one list while they open), one while OpenID Connect exchanges its token.
- */
-function connectionsToWarm(inputs, concurrency) {
-    if (inputs.repositories.length >= read/* LIST_FROM */.yl)
-        return Math.min(concurrency, inputs.repositories.length);
-    return inputs.credentials.kind === 'oidc' ? 1 : 0;
-}
-function pathRulesOf(inputs) {
-    const knownHost = (0,endpoints/* registryFromEndpoint */.fS)(inputs.endpoint);
-    return {
-        ...(inputs.registry ? { registryOverride: inputs.registry } : {}),
-        ...(knownHost ? { knownHost } : {})
-    };
-}
-async function dockerLogin(inputs, credentials, client) {
-    const region = inputs.region; // checked by getInputs when docker_login_outputs is on
-    if (!credentials.longTermKeys && inputs.dryRun) {
-        (0,runner/* warning */.$e)('docker_login_outputs: the temporary login is issued by a POST request, which dry_run does not make; no login outputs were set.');
-        return;
-    }
-    const login = credentials.longTermKeys
-        ? longTermDockerLogin(region, credentials.longTermKeys.accessKeyId, credentials.longTermKeys.secretAccessKey)
-        : await client.temporaryLogin(region);
-    const temporary = !credentials.longTermKeys;
-    (0,finish/* setLoginOutputs */.Qw)({ ...login, temporary, expirySource: 'X-Swr-Expireat header' }, `${temporary ? 'a temporary' : 'a long-term'} login`);
-}
-async function run(env = process.env) {
-    // Every value that may be a secret is masked before anything can fail and print.
-    for (const secret of (0,credential_inputs/* secretValues */.VX)(env))
-        (0,runner/* setSecret */.Pq)(secret);
-    let transport;
-    let plan;
-    let credentialsUsed = '';
-    try {
-        const inputs = (0,github_inputs/* getInputs */.GP)(env);
-        const tuning = (0,github_inputs/* tuningFromEnv */.N$)(env);
-        if (inputs.regionFromEnvironment)
-            (0,runner/* warning */.$e)(maskedRegionWarning(inputs.region));
-        for (const name of inputs.duplicates) {
-            (0,runner/* warning */.$e)(`Input "repository" names "${name}" more than once; it is handled once.`);
-        }
-        const log = { info: runner/* info */.pq, warning: runner/* warning */.$e, group: runner/* group */.Os, debug: (0,runner/* isDebug */._o)(env) ? runner/* debug */.Yz : () => undefined };
-        transport = new Transport({
-            timeoutMs: tuning.timeoutMs,
-            maxSockets: tuning.concurrency,
-            userAgent: USER_AGENT
-        });
-        const warm = connectionsToWarm(inputs, tuning.concurrency);
-        if (warm > 0)
-            void transport.preconnect(inputs.endpoint, warm).catch(() => undefined);
-        const deadline = Date.now() + tuning.retry.budgetMs;
-        plan = (0,finish/* planShower */.kN)(inputs.dryRun);
-        // One for every client of the run: the first refusal of the credentials stops them all.
-        const stop = {};
-        const shared = {
-            stop,
-            transport,
-            retry: tuning.retry,
-            deadline,
-            timeoutMs: tuning.timeoutMs,
-            debug: log.debug
-        };
-        const api = (baseUrl, policy, authorize) => new Api({ baseUrl, policy, ...(authorize ? { authorize } : {}), ...shared });
-        const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => api(baseUrl, swr_errors/* genericPolicy */.uy), runner/* setSecret */.Pq);
-        credentialsUsed = credentials.description;
-        (0,runner/* info */.pq)(`Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`);
-        if (inputs.enterprise) {
-            // Loaded only for an instance run: the common run need not compile it.
-            const { runEnterprise } = await __nccwpck_require__.e(/* import() */ 738).then(__nccwpck_require__.bind(__nccwpck_require__, 2738));
-            await runEnterprise(inputs, inputs.enterprise, {
-                api,
-                credentials,
-                log,
-                concurrency: tuning.concurrency,
-                plan,
-                stop
-            });
-            return;
-        }
-        const clients = standardClients(inputs, credentials, (url, authorize) => api(url, swr_errors/* swrPolicy */.vX, authorize), (url, authorize) => api(url, swr_errors/* genericPolicy */.uy, authorize));
-        await provision(inputs, clients, log, { tuning, plan, stop }, credentials);
-    }
-    catch (err) {
-        if (err instanceof errors/* CredentialsRefused */.Rl) {
-            if (!plan?.shown)
-                (0,runner/* info */.pq)(github_log/* NOTHING_PLANNED */.LM);
-            (0,runner/* setFailed */.C1)(`${err.message}${credentialsUsed ? ` The credentials used: ${credentialsUsed}.` : ''}`);
-        }
-        else {
-            (0,runner/* setFailed */.C1)((0,values/* messageOf */.bD)(err));
-        }
-    }
-    finally {
-        transport?.close();
-    }
-}
-async function provision(inputs, clients, log, run, credentials) {
-    const { tuning, plan, stop } = run;
-    const wanted = wantedOf(inputs);
-    const paths = pathRulesOf(inputs);
-    const first = Math.max(1, tuning.retry.baseDelayMs);
-    const waiting = {
-        sleep: sleep,
-        delays: Array.from({ length: CONSISTENCY_TRIES - 1 }, (_, i) => first * 2 ** i)
-    };
-    const report = await (0,runner/* group */.Os)((0,github_log/* groupTitle */.SZ)(wanted.namespace, wanted.repositories, inputs.dryRun, '', inputs.lifecycle), async () => {
-        const result = await (0,converge/* converge */.c)(wanted, clients, {
-            dryRun: inputs.dryRun,
-            concurrency: tuning.concurrency,
-            log,
-            waiting,
-            paths,
-            onPlan: changes => plan.show(changes),
-            maxDeletions: inputs.lifecycle.maxDeletions
-        });
-        (0,finish/* logReport */.TO)(result);
-        return result;
-    });
-    // Credentials refused half-way: what was done is reported, and the refusal is the one error.
-    (0,finish/* publishReport */.S3)(report, paths, (0,summary/* renderSummary */.Br)(wanted, report), stop.refused);
-    if (stop.refused)
-        throw stop.refused;
-    if (inputs.dockerLoginOutputs)
-        await dockerLogin(inputs, credentials, clients.swr);
-}
-
-
-/***/ }),
-
-/***/ 9537:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ mapPool)
-/* harmony export */ });
-/**
- * Runs fn over items with at most `limit` at once; results keep the order of items. Once one
- * call throws, no further item is started, and the first error is thrown.
- */
-async function mapPool(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-        while (next < items.length && !failed) {
-            const index = next++;
-            try {
-                results[index] = await fn(items[index], index);
-            }
-            catch (err) {
-                failed = true;
-                throw err;
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
-}
-
-
-/***/ }),
-
-/***/ 2883:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R0: () => (/* binding */ readTargets),
-/* harmony export */   V_: () => (/* binding */ readAttachments),
-/* harmony export */   un: () => (/* binding */ readState),
-/* harmony export */   yl: () => (/* binding */ LIST_FROM)
-/* harmony export */ });
-/* unused harmony export readRepositoryState */
-/* harmony import */ var _github_lifecycle_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3773);
-/* harmony import */ var _resources_replication_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7139);
-/* harmony import */ var _resources_organization_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1922);
-/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8549);
-/* harmony import */ var _swr_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6757);
-/* harmony import */ var _resources_attachments_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6907);
-/* harmony import */ var _swr_client_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1889);
-/* harmony import */ var _pool_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9537);
-/* harmony import */ var _resources_permissions_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8225);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4777);
-
-
-
-
-
-
-
-
-
-
-/**
- * A failed read is its repository's (or its target's) alone, but for a refusal of the
- * credentials: that one stops the run before anything is planned.
- */
-function failedRead(err) {
-    if (err instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .CredentialsRefused */ .Rl)
-        throw err;
-    return (0,_values_js__WEBPACK_IMPORTED_MODULE_8__/* .messageOf */ .bD)(err);
-}
-/** A list page that failed is left to the reads one by one, unless the credentials were refused. */
-function skipped(err) {
-    failedRead(err);
-    return undefined;
-}
-/** What an existing repository has besides its settings, as far as the inputs ask. */
-async function readAttachments(clients, wanted, repository, info) {
-    const kinds = _resources_attachments_js__WEBPACK_IMPORTED_MODULE_5__/* .ATTACHMENTS */ .D.filter(a => a.wanted(wanted));
-    const lists = await Promise.all(kinds.map(a => a.read(clients, wanted.namespace, repository)));
-    const observation = { read: { state: 'exists', info } };
-    kinds.forEach((a, i) => Object.assign(observation, { [a.key]: lists[i] }));
-    return observation;
-}
-async function readRepositoryState(clients, wanted, repository) {
-    let read;
-    try {
-        read = await clients.swr.readRepository(wanted.namespace, repository);
-    }
-    catch (err) {
-        return { error: failedRead(err) };
-    }
-    if (read.state !== 'exists')
-        return { read };
-    try {
-        return await readAttachments(clients, wanted, repository, read.info);
-    }
-    catch (err) {
-        // The repository itself was read: its path and its organization are known all the same.
-        return { read, error: failedRead(err) };
-    }
-}
-/**
- * From this many repositories on, the list's first page is read first: it costs one request
- * and often answers for the whole batch (docs/swr-service.md, "Listing repositories").
- */
-const LIST_FROM = 3;
-/**
- * The batch's repositories, from the list where that costs fewer requests than reading them:
- * the first page tells the list's size; the rest of the pages are read only when there are no
- * more of them than repositories still unseen (which are read one by one otherwise). So a
- * batch of N costs at most min(N + 1, pages + 1) reads, and never more than the first page
- * beyond reading each.
- */
-async function listed(clients, wanted, concurrency) {
-    const { namespace, repositories } = wanted;
-    if (repositories.length < LIST_FROM)
-        return undefined;
-    const first = await clients.swr.listRepositoryPage(namespace, 0).catch(skipped);
-    // Refused (its own IAM permission) or failed: the reads one by one say what is wrong.
-    if (!first)
-        return undefined;
-    const found = new Map(first.infos.map(info => [info.name, info]));
-    const pages = Math.ceil(first.total / _swr_client_js__WEBPACK_IMPORTED_MODULE_6__/* .LIST_PAGE */ .Fw);
-    const unseen = repositories.filter(r => !found.has(r)).length;
-    if (pages <= 1 || unseen === 0)
-        return { found, complete: true };
-    if (pages - 1 > unseen)
-        return { found, complete: false };
-    const offsets = Array.from({ length: pages - 1 }, (_, i) => (i + 1) * _swr_client_js__WEBPACK_IMPORTED_MODULE_6__/* .LIST_PAGE */ .Fw);
-    const rest = await (0,_pool_js__WEBPACK_IMPORTED_MODULE_9__/* .mapPool */ .P)(offsets, concurrency, offset => clients.swr.listRepositoryPage(namespace, offset).catch(skipped));
-    for (const page of rest)
-        page?.infos.forEach(info => found.set(info.name, info));
-    return { found, complete: rest.every(page => page !== undefined) };
-}
-/**
- * The organization's whole list, every page, for prune: matching a pattern needs every name.
- * A page that cannot be read fails the run before anything is planned: a partial list would
- * spare repositories silently.
- */
-async function wholeList(clients, namespace, concurrency) {
-    const refused = (offset) => new Error(`prune needs the list of the repositories of "${namespace}", and SWR did not return its page at offset ${offset} (it needs the SWR permission swr:repo:listRepos, see "IAM permissions" in the README); nothing was deleted.`);
-    const first = await clients.swr.listRepositoryPage(namespace, 0);
-    if (!first)
-        throw refused(0);
-    const found = new Map(first.infos.map(info => [info.name, info]));
-    const pages = Math.ceil(first.total / _swr_client_js__WEBPACK_IMPORTED_MODULE_6__/* .LIST_PAGE */ .Fw);
-    const offsets = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => (i + 1) * _swr_client_js__WEBPACK_IMPORTED_MODULE_6__/* .LIST_PAGE */ .Fw);
-    const rest = await (0,_pool_js__WEBPACK_IMPORTED_MODULE_9__/* .mapPool */ .P)(offsets, concurrency, async (offset) => {
-        const page = await clients.swr.listRepositoryPage(namespace, offset);
-        if (!page)
-            throw refused(offset);
-        return page;
-    });
-    for (const page of rest)
-        page.infos.forEach(info => found.set(info.name, info));
-    return { found, complete: true };
-}
-/** What taking a repository down needs besides its own read: nothing read for its settings' sake. */
-function removalWanted(wanted) {
-    const rest = { ...wanted };
-    delete rest.retention;
-    delete rest.shareWith;
-    delete rest.repositoryPermissions;
-    return rest;
-}
-/** The replica of `repository` in each target of replicate_to, read in the target's region. */
-async function readReplicas(clients, wanted, repository, observation) {
-    const targets = wanted.replicateTo ?? [];
-    if (targets.length === 0 || observation.error !== undefined || !clients.inRegion) {
-        return observation;
-    }
-    try {
-        const reads = await Promise.all(targets.map(t => clients.inRegion(t.region).readRepository(t.namespace, repository)));
-        const replicas = Object.fromEntries(targets.map((t, i) => [(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(t), reads[i]]));
-        return { ...observation, replicas };
-    }
-    catch (err) {
-        return { ...observation, error: failedRead(err) };
-    }
-}
-/** The pruned repositories: in the list, matching a pattern, not listed; in name order. */
-async function observePruned(clients, wanted, listing, concurrency) {
-    const patterns = (wanted.prune ?? []).map(pattern => ({ pattern, regex: (0,_github_lifecycle_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .patternRegExp */ .SG)(pattern) }));
-    const listed = new Set(wanted.repositories);
-    const names = [...listing.found.keys()].filter(name => !listed.has(name)).sort();
-    const matches = names.flatMap(repository => {
-        const match = patterns.find(p => p.regex.test(repository));
-        return match ? [{ repository, pattern: match.pattern }] : [];
-    });
-    const removal = removalWanted(wanted);
-    return (0,_pool_js__WEBPACK_IMPORTED_MODULE_9__/* .mapPool */ .P)(matches, concurrency, async ({ repository, pattern }) => {
-        const observation = await observe(clients, removal, repository, listing);
-        return {
-            repository,
-            pattern,
-            observation: await readReplicas(clients, removal, repository, observation)
-        };
-    });
-}
-async function observe(clients, wanted, repository, listing) {
-    const info = listing?.found.get(repository);
-    if (!info) {
-        if (listing?.complete)
-            return { read: { state: 'absent', organizationMissing: false } };
-        return readRepositoryState(clients, wanted, repository);
-    }
-    try {
-        return await readAttachments(clients, wanted, repository, info);
-    }
-    catch (err) {
-        return { read: { state: 'exists', info }, error: failedRead(err) };
-    }
-}
-/** The organization's grants; 'missing' when SWR says the organization does not exist. */
-async function organizationGrants(clients, namespace) {
-    try {
-        const read = await clients.permissions.readGrants({ namespace });
-        return read === 'missing' ? 'missing' : (0,_resources_permissions_js__WEBPACK_IMPORTED_MODULE_7__/* .entriesOf */ .Mc)(read);
-    }
-    catch (err) {
-        return { error: failedRead(err) };
-    }
-}
-async function readState(clients, wanted, options) {
-    // At the same time as the repositories: it depends on none of them. Both are awaited together,
-    // so that a run-wide stop (refused credentials) in either is never left unhandled.
-    const [observed, grants] = await Promise.all([
-        readRepositories(clients, wanted, options),
-        wanted.organizationPermissions ? organizationGrants(clients, wanted.namespace) : undefined
-    ]);
-    if (!grants)
-        return observed;
-    if (grants !== 'missing')
-        return { ...observed, organizationGrants: grants };
-    // A new organization has no grants; and its absence is now known, for the plan.
-    const organization = observed.organization === 'unknown' ? 'missing' : observed.organization;
-    return { ...observed, organization, organizationGrants: [] };
-}
-async function readRepositories(clients, wanted, options) {
-    const pruning = (wanted.prune ?? []).length > 0;
-    const listing = pruning
-        ? await wholeList(clients, wanted.namespace, options.concurrency)
-        : await listed(clients, wanted, options.concurrency);
-    const removing = wanted.ensure === 'absent';
-    const repositories = await (0,_pool_js__WEBPACK_IMPORTED_MODULE_9__/* .mapPool */ .P)(wanted.repositories, options.concurrency, async (repository) => {
-        const observation = await observe(clients, wanted, repository, listing);
-        return removing ? readReplicas(clients, wanted, repository, observation) : observation;
-    });
-    const pruned = pruning
-        ? { pruned: await observePruned(clients, wanted, listing, options.concurrency) }
-        : {};
-    const organization = (0,_resources_organization_js__WEBPACK_IMPORTED_MODULE_2__/* .organizationFromReads */ .dV)(repositories.map(r => r.read));
-    const absent = repositories.some(r => r.read?.state === 'absent');
-    // Nothing is created when repositories are taken down: the organization is not asked about.
-    if (!options.dryRun || organization !== 'unknown' || !absent || removing) {
-        return { organization, repositories, ...pruned };
-    }
-    try {
-        const state = await clients.swr.readOrganization(wanted.namespace);
-        return { organization: state, repositories, ...pruned };
-    }
-    catch (err) {
-        // The repositories to be created cannot be planned without it; the others can.
-        const error = failedRead(err);
-        const blocked = repositories.map(r => (r.read?.state === 'absent' ? { error } : r));
-        return { organization, repositories: blocked, ...pruned };
-    }
-}
-/**
- * The organizations of the targets ("region/namespace"), each read in its own region, all at
- * once. A read that fails is that target's failure, not the run's.
- */
-async function readTargets(keys, readerFor) {
-    const states = await Promise.all(keys.map(async (key) => {
-        const [region, namespace] = key.split('/');
-        try {
-            return await readerFor(region).readOrganization(namespace);
-        }
-        catch (err) {
-            if (err instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ApiError */ .hD && (0,_swr_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isCrossAccount */ .Ot)(err.error)) {
-                return { error: (0,_resources_organization_js__WEBPACK_IMPORTED_MODULE_2__/* .foreignTarget */ .ci)(namespace, region) };
-            }
-            return { error: failedRead(err) };
-        }
-    }));
-    return new Map(keys.map((key, i) => [key, states[i]]));
-}
-
-
-/***/ }),
-
-/***/ 665:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FK: () => (/* binding */ buildReport),
-/* harmony export */   Fk: () => (/* binding */ accessAction),
-/* harmony export */   pp: () => (/* binding */ planOutput)
-/* harmony export */ });
-/* unused harmony export pathOf */
-/* harmony import */ var _resources_repository_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(625);
-/* harmony import */ var _resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6929);
-/* harmony import */ var _swr_access_client_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3478);
-/* harmony import */ var _resources_replication_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7139);
-/* harmony import */ var _resources_permissions_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8225);
-/* harmony import */ var _swr_names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5604);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4777);
-
-
-
-
-
-
-
-/**
- * The host of the path the service answered for `name`, when that path is one line of the
- * expected shape: a registry host (the one derived from the endpoint, when one is), then the
- * organization and repository asked for. Undefined otherwise.
- */
-function answeredHost(rules, name, path) {
-    const slash = path.indexOf('/');
-    const host = path.slice(0, slash);
-    if (slash < 0 || (0,_values_js__WEBPACK_IMPORTED_MODULE_5__/* .hasControl */ .aQ)(path) || !_swr_names_js__WEBPACK_IMPORTED_MODULE_4__/* .REGISTRY_HOST */ .zv.test(host))
-        return undefined;
-    if (rules.knownHost && host.toLowerCase() !== rules.knownHost.toLowerCase())
-        return undefined;
-    return (0,_swr_names_js__WEBPACK_IMPORTED_MODULE_4__/* .sameName */ .q)(path.slice(slash + 1), name) ? host.toLowerCase() : undefined;
-}
-/**
- * The image path of repository `name` ("group/app"): on the registry input's host when given;
- * else on the host of the path the service answered, once that path is checked (a path that
- * is not what was asked for is not trusted, and the path the action builds is used instead,
- * with a warning); else on the host derived from the endpoint; else none.
- */
-function pathOf(rules, name, info) {
-    if (rules.registryOverride)
-        return { path: `${rules.registryOverride}/${name}` };
-    const built = rules.knownHost ? `${rules.knownHost}/${name}` : '';
-    if (!info?.path)
-        return { path: built };
-    const host = answeredHost(rules, name, info.path);
-    if (host)
-        return { path: `${host}/${name}` };
-    const expected = `${rules.knownHost ?? 'a registry host'}/${name}`;
-    const instead = built
-        ? `the path ${built} is used instead`
-        : 'no path is known: set input registry to the host users push to';
-    return {
-        path: built,
-        warning: `SWR answered the path ${(0,_values_js__WEBPACK_IMPORTED_MODULE_5__/* .quoted */ .TL)(info.path)} for repository "${name}", which is not ${expected}; it is not trusted, and ${instead}.`
-    };
-}
-/** The `plan` output: the changes alone, as plain objects. */
-function planOutput(changes) {
-    return changes.map(({ resource, name, action, before, after, reason, region }) => ({
-        resource,
-        name,
-        ...(region ? { region } : {}),
-        action,
-        before,
-        after,
-        reason
-    }));
-}
-/** Retention's outcome, when retention is asked for: unchanged when no change was needed. */
-function retentionOf(records, wanted) {
-    const record = records.find(r => r.resource === 'retention');
-    return record || wanted ? accessAction(record) : undefined;
-}
-const DONE = {
-    create: 'created',
-    update: 'updated',
-    replace: 'replaced',
-    delete: 'removed'
-};
-function accessAction(record) {
-    if (!record)
-        return 'unchanged';
-    if (record.outcome === 'planned')
-        return `would ${record.action === 'delete' ? 'remove' : record.action}`;
-    if (record.outcome === 'skipped')
-        return 'skipped';
-    return record.outcome === 'done' || record.outcome === 'found done'
-        ? DONE[record.action]
-        : 'failed';
-}
-function sharingOf(wanted, rp, records) {
-    if (!wanted.shareWith || rp.failure)
-        return undefined;
-    const recordFor = (account) => records.find(r => r.resource === 'sharing' &&
-        (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_1__/* .sameAccount */ .M)((r.after ?? r.before).account, account));
-    const listed = wanted.shareWith.map(w => ({
-        account: w.account,
-        deadline: (0,_resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineOf */ .G0)(w),
-        action: accessAction(recordFor(w.account))
-    }));
-    const others = (rp.observation.sharing ?? [])
-        .filter(s => !wanted.shareWith?.some(w => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_1__/* .sameAccount */ .M)(w.account, s.account)))
-        .map(s => ({
-        ...s,
-        action: recordFor(s.account) ? accessAction(recordFor(s.account)) : 'kept'
-    }));
-    return [...listed, ...others];
-}
-function replicationOf(wanted, rp, records, targetErrors) {
-    if (!wanted.replicateTo || rp.failure)
-        return undefined;
-    const recordFor = (key) => records.find(r => r.resource === 'replication' &&
-        (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)((r.after ?? r.before)) === key);
-    const listed = wanted.replicateTo.map(t => ({
-        region: t.region,
-        namespace: t.namespace,
-        path: `${t.registry}/${t.namespace}/${rp.repository}`,
-        action: targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(t)] ? 'failed' : accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(t)))
-    }));
-    const others = (rp.observation.syncRules ?? [])
-        .filter(r => !wanted.replicateTo?.some(t => (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(t) === (0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r)))
-        .map(r => ({
-        region: r.region,
-        namespace: r.namespace,
-        path: '',
-        action: recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r)) ? accessAction(recordFor((0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r))) : 'kept'
-    }));
-    return [...listed, ...others];
-}
-/** Each grant listed, then each other user's found (kept, or removed). */
-function grantsOf(resource, wanted, found, records) {
-    const mine = records.filter(r => r.resource === resource);
-    const stateOf = (r) => (r.after ?? r.before);
-    const recordFor = (user, id) => mine.find(r => {
-        const state = stateOf(r);
-        return id !== undefined && state.user_id ? state.user_id === id : state.user === user;
-    });
-    const listed = wanted.map(w => {
-        const entry = found.find(e => (w.id !== undefined ? e.id === w.id : e.user === w.user));
-        const record = recordFor(w.user, entry?.id ?? w.id);
-        const level = entry?.self ? (0,_resources_permissions_js__WEBPACK_IMPORTED_MODULE_3__/* .levelOf */ .In)(entry.auth) : w.level;
-        return { user: w.user, level, action: accessAction(record) };
-    });
-    const others = found
-        .filter(e => !e.self && !wanted.some(w => matches(w, e)))
-        .map(e => {
-        const record = recordFor(e.user, e.id);
-        return {
-            user: e.user,
-            level: (0,_resources_permissions_js__WEBPACK_IMPORTED_MODULE_3__/* .levelOf */ .In)(e.auth),
-            action: record ? accessAction(record) : 'kept'
-        };
-    });
-    return [...listed, ...others];
-}
-const matches = (w, e) => w.id !== undefined ? e.id.toLowerCase() === w.id.toLowerCase() : e.user === w.user;
-function currentSettings(rp) {
-    const read = rp.observation.read;
-    return read?.state === 'exists' ? (0,_resources_repository_js__WEBPACK_IMPORTED_MODULE_6__/* .settingsOf */ .f5)(read.info) : undefined;
-}
-/** The record of deleting a repository (`region` for a replica's), if one was planned. */
-function deleteRecord(records, name, region) {
-    return records.find(r => r.resource === 'repository' && r.action === 'delete' && r.name === name && r.region === region);
-}
-/**
- * A repository taken down (ensure: absent, prune): deleted, would be, already absent, or
- * failed; and with replicate_to, what became of each replica. `deleted` gets the image paths
- * this run deleted.
- */
-function removalResult(wanted, rp, records, applied, rules, deleted) {
-    const own = deleteRecord(records, rp.name);
-    const info = readInfo(rp);
-    const ownPath = pathOf(rules, rp.name, info).path;
-    if (own?.outcome === 'done' && ownPath)
-        deleted.push(ownPath);
-    const replication = rp.failure
-        ? undefined
-        : wanted.replicateTo?.map(t => {
-            const record = deleteRecord(records, `${t.namespace}/${rp.repository}`, t.region);
-            const path = `${t.registry}/${t.namespace}/${rp.repository}`;
-            if (record?.outcome === 'done')
-                deleted.push(path);
-            return {
-                region: t.region,
-                namespace: t.namespace,
-                path,
-                action: record ? accessAction(record) : 'absent'
-            };
-        });
-    const error = applied ? applied.error : rp.failure;
-    const action = error !== undefined
-        ? 'failed'
-        : !own
-            ? 'absent'
-            : own.outcome === 'planned'
-                ? 'would delete'
-                : 'deleted';
-    // A repository whose delete failed is still there, at its path.
-    const stays = own && !['done', 'found done', 'planned'].includes(own.outcome);
-    const note = rp.prunedBy !== undefined ? `matches prune pattern "${rp.prunedBy}"` : undefined;
-    return {
-        repository: rp.repository,
-        path: stays ? ownPath : '',
-        action,
-        created: false,
-        updated: false,
-        drift: [],
-        ...(replication ? { replication } : {}),
-        ...(note ? { note } : {}),
-        ...(error !== undefined ? { error } : {})
-    };
-}
-function repositoryResult(wanted, rp, records, applied, rules, targetErrors, warnings) {
-    const current = applied?.plan ?? rp;
-    const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done');
-    const planned = repoRecord?.outcome === 'planned';
-    const done = repoRecord?.outcome === 'done';
-    const creates = repoRecord?.action === 'create';
-    const changed = planned || done;
-    const info = applied?.info ?? readInfo(current);
-    const exists = info !== undefined || (changed && creates) || applied?.created === true;
-    const { path, warning: pathWarning } = exists ? pathOf(rules, rp.name, info) : { path: '' };
-    if (pathWarning)
-        warnings.push(pathWarning);
-    // A repository that exists needs a path to push to: without one the run has failed it.
-    const pathless = exists && !path && !planned
-        ? `The service did not return ${pathWarning ? 'a path that can be trusted' : 'the path'} of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
-        : undefined;
-    // A dry run cannot fail a change, but a target that could not be read fails its rule all the same.
-    const targetError = records
-        .filter(r => r.resource === 'replication' && r.outcome === 'planned' && r.after)
-        .map(r => targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_2__/* .targetKey */ .hD)(r.after)])
-        .find(e => e !== undefined);
-    // Likewise a grant whose IAM user could not be found.
-    const blocked = records.find(r => r.outcome === 'planned' && r.blocked)?.blocked;
-    const error = (applied ? applied.error : (rp.failure ?? targetError ?? blocked)) ?? pathless;
-    const settings = changed
-        ? repoRecord?.after
-        : currentSettings(current);
-    const retention = retentionOf(records, wanted.retention !== undefined && !rp.failure);
-    const sharing = sharingOf(wanted, current, records);
-    const replication = replicationOf(wanted, current, records, targetErrors);
-    const permissions = wanted.repositoryPermissions && !current.failure
-        ? grantsOf('repository-permission', wanted.repositoryPermissions, current.observation.grants ?? [], records)
-        : undefined;
-    return {
-        repository: rp.repository,
-        path,
-        action: error ? 'failed' : actionOf(planned, done, creates),
-        created: applied?.created ?? false,
-        updated: done && !creates,
-        ...(settings ? { settings } : {}),
-        drift: current.drift,
-        ...(retention ? { retention } : {}),
-        ...(sharing ? { sharing } : {}),
-        ...(replication ? { replication } : {}),
-        ...(permissions ? { permissions } : {}),
-        ...(error !== undefined ? { error } : {})
-    };
-}
-function actionOf(planned, done, creates) {
-    if (planned)
-        return creates ? 'would create' : 'would update';
-    if (done)
-        return creates ? 'created' : 'updated';
-    return 'unchanged';
-}
-function readInfo(rp) {
-    const read = rp.observation.read;
-    return read?.state === 'exists' ? read.info : undefined;
-}
-function organizationOutcome(plan, applied, repositories) {
-    const record = applied?.organization;
-    if (record)
-        return record.outcome === 'done' ? 'created' : record.outcome === 'failed' ? 'failed' : 'exists';
-    if (!applied && plan.organization)
-        return 'would create';
-    return repositories.some(r => r.path || r.action !== 'failed') ? 'exists' : 'not reached';
-}
-function buildReport(wanted, plan, applied, rules) {
-    const perRepository = plan.repositories.map((rp, i) => {
-        const a = applied?.repositories[i];
-        const records = a ? a.records : rp.changes.map(c => ({ ...c, outcome: 'planned' }));
-        return { rp, a, records };
-    });
-    const organizationRecord = applied
-        ? applied.organization
-            ? [applied.organization]
-            : []
-        : plan.organization
-            ? [{ ...plan.organization, outcome: 'planned' }]
-            : [];
-    const pathWarnings = [];
-    const deleted = [];
-    const repositories = perRepository.map(({ rp, a, records }) => rp.absent
-        ? removalResult(wanted, rp, records, a, rules, deleted)
-        : repositoryResult(wanted, rp, records, a, rules, plan.targetErrors, pathWarnings));
-    const targetRecords = applied
-        ? applied.targetOrganizations
-        : plan.targetOrganizations.map(c => ({ ...c, outcome: 'planned' }));
-    // A replica exists (or would) only where its rule does: made, kept as it was, or planned.
-    const replicating = ['created', 'replaced', 'unchanged', 'would create', 'would replace'];
-    const replicaPaths = repositories.flatMap(r => r.path
-        ? (r.replication ?? []).filter(t => t.path && replicating.includes(t.action)).map(t => t.path)
-        : []);
-    const grants = organizationGrantsOf(wanted, plan, applied);
-    return {
-        namespace: plan.namespace,
-        dryRun: applied === undefined,
-        organization: organizationOutcome(plan, applied, repositories),
-        changes: [
-            ...organizationRecord,
-            ...targetRecords,
-            ...perRepository.flatMap(p => p.records),
-            ...(grants?.records ?? [])
-        ],
-        repositories,
-        replicaPaths,
-        warnings: [
-            ...pathWarnings,
-            ...perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings),
-            ...(plan.organizationPermissions?.warning ? [plan.organizationPermissions.warning] : [])
-        ],
-        ...(grants ? { organizationPermissions: grants.results } : {}),
-        ...(grants?.errors.length ? { organizationErrors: grants.errors } : {}),
-        deleted
-    };
-}
-/** The organization's grants: their records, what each user has, and what failed. */
-function organizationGrantsOf(wanted, plan, applied) {
-    const diff = plan.organizationPermissions;
-    if (!wanted.organizationPermissions || !diff)
-        return undefined;
-    const records = applied
-        ? applied.organizationPermissions
-        : diff.changes.map(c => ({ ...c, outcome: 'planned' }));
-    const name = `Organization "${plan.namespace}"`;
-    const errors = diff.failure
-        ? [diff.failure]
-        : records.flatMap(r => {
-            const error = r.outcome === 'failed' ? r.error : r.outcome === 'planned' ? r.blocked : undefined;
-            if (error === undefined)
-                return [];
-            const user = (r.after ?? r.before).user;
-            return [`${name}, IAM user "${user}": ${error}`];
-        });
-    const found = diff.found ?? [];
-    const results = diff.failure
-        ? []
-        : grantsOf('organization-permission', wanted.organizationPermissions, found, records);
-    return { records, errors, results };
-}
-
-
-/***/ }),
-
-/***/ 4104:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ unlisted),
-/* harmony export */   L: () => (/* binding */ accessChange)
-/* harmony export */ });
-function accessChange(resource, name, action, before, after, reason) {
-    const plain = (value) => value ? { ...value } : null;
-    return { resource, name, action, before: plain(before), after: plain(after), reason };
-}
-/**
- * Adds to `changes` what on_drift says about entries not listed in `input`: warn keeps them
- * (a warning), update deletes them (a change each), fail plans nothing (a failure).
- */
-function unlisted(name, input, what, extra, onDrift, changes) {
-    if (extra.length === 0)
-        return { changes };
-    const listed = extra.map(e => e.label).join(', ');
-    const found = `Repository "${name}" ${what} ${listed}, not listed in ${input}`;
-    if (onDrift === 'fail')
-        return { changes: [], failure: `${found} (on_drift: fail).` };
-    if (onDrift === 'warn')
-        return { changes, warning: `${found}; left as it is (on_drift: warn).` };
-    const reason = (label) => `on_drift: update, and ${label} is not listed in ${input}`;
-    const deletes = extra.map(e => accessChange(e.resource, name, 'delete', e.entry, null, reason(e.label)));
-    return { changes: [...changes, ...deletes] };
-}
-
-
-/***/ }),
-
-/***/ 6907:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  D: () => (/* binding */ ATTACHMENTS),
-  h: () => (/* binding */ attachmentFor)
-});
-
 // EXTERNAL MODULE: ./src/resources/permissions.ts
 var permissions = __nccwpck_require__(8225);
-// EXTERNAL MODULE: ./src/resources/replication.ts
-var replication = __nccwpck_require__(7139);
-// EXTERNAL MODULE: ./src/values.ts
-var values = __nccwpck_require__(4777);
 // EXTERNAL MODULE: ./src/swr/client.ts
 var client = __nccwpck_require__(1889);
 // EXTERNAL MODULE: ./src/resources/waiting.ts
@@ -4358,7 +2848,9 @@ const attachments_sharing = {
     wanted: w => w.shareWith !== undefined,
     read: (c, ns, repo) => c.access.listSharing(ns, repo),
     diff: (w, name, current) => (0,sharing/* diffSharing */.Of)(name, w.shareWith, current, w.onDrift),
-    apply: (ctx, repo, change) => (0,sharing/* applySharing */.N0)(ctx.access, ctx.namespace, repo, change, ctx.waiting)
+    apply: async (ctx, repo, change) => (await (0,sharing/* applySharing */.N0)(ctx.access, ctx.namespace, repo, change, ctx.waiting)) === 'found done'
+        ? 'found done'
+        : undefined
 };
 const attachments_replication = {
     resource: 'replication',
@@ -4391,62 +2883,1052 @@ function attachmentFor(resource) {
     return ATTACHMENTS.find(a => a.resource === resource);
 }
 
+// EXTERNAL MODULE: ./src/pool.ts
+var pool = __nccwpck_require__(9537);
+// EXTERNAL MODULE: ./src/swr/names.ts
+var names = __nccwpck_require__(5604);
+;// CONCATENATED MODULE: ./src/standard/read.ts
 
-/***/ }),
 
-/***/ 1922:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   _7: () => (/* binding */ ForeignOrganizationError),
-/* harmony export */   ci: () => (/* binding */ foreignTarget),
-/* harmony export */   dV: () => (/* binding */ organizationFromReads),
-/* harmony export */   i6: () => (/* binding */ applyOrganization),
-/* harmony export */   uL: () => (/* binding */ createOrganizationChange),
-/* harmony export */   vJ: () => (/* binding */ diffOrganization)
-/* harmony export */ });
-/** Any repository found proves the organization; SWR's organization-not-found code disproves it. */
-function organizationFromReads(reads) {
-    if (reads.some(read => read?.state === 'exists'))
-        return 'exists';
-    if (reads.some(read => read?.state === 'absent' && read.organizationMissing))
-        return 'missing';
-    return 'unknown';
+
+
+
+
+
+
+
+
+/**
+ * A failed read is its repository's (or its target's) alone, but for a refusal of the
+ * credentials: that one stops the run before anything is planned.
+ */
+function failedRead(err) {
+    if (err instanceof errors/* CredentialsRefused */.Rl)
+        throw err;
+    return (0,values/* messageOf */.bD)(err);
 }
-function createOrganizationChange(namespace) {
-    return {
-        resource: 'organization',
-        name: namespace,
-        action: 'create',
-        before: null,
-        after: { namespace },
-        reason: 'the organization does not exist, and a repository is to be created in it'
-    };
+/** A list page that failed is left to the reads one by one, unless the credentials were refused. */
+function skipped(err) {
+    failedRead(err);
+    return undefined;
 }
-/** The organization's change: a create, only when it is missing and something goes in it. */
-function diffOrganization(namespace, state, needed) {
-    return state === 'missing' && needed ? createOrganizationChange(namespace) : undefined;
+/** What an existing repository has besides its settings, as far as the inputs ask. */
+async function readAttachments(clients, wanted, repository, info) {
+    const kinds = ATTACHMENTS.filter(a => a.wanted(wanted));
+    const lists = await Promise.all(kinds.map(a => a.read(clients, wanted.namespace, repository)));
+    const observation = { read: { state: 'exists', info } };
+    kinds.forEach((a, i) => Object.assign(observation, { [a.key]: lists[i] }));
+    return observation;
 }
-/** The remedy differs for a replication target: its organization is named in replicate_to. */
-function foreignTarget(namespace, region) {
-    return `Organization "${namespace}" in ${region} belongs to another account (organization names are unique per region across all accounts): name another one for that target, replicate_to: ${region}/another-name.`;
-}
-class ForeignOrganizationError extends Error {
-    name = 'ForeignOrganizationError';
-    constructor(namespace) {
-        super(`Organization "${namespace}" exists but this account cannot see it: organization names are unique per region across all accounts, so another account owns it. Choose another namespace.`);
+async function readRepositoryState(clients, wanted, repository) {
+    let read;
+    try {
+        read = await clients.swr.readRepository(wanted.namespace, repository);
+    }
+    catch (err) {
+        return { error: failedRead(err) };
+    }
+    if (read.state !== 'exists')
+        return { read };
+    try {
+        return await readAttachments(clients, wanted, repository, read.info);
+    }
+    catch (err) {
+        // The repository itself was read: its path and its organization are known all the same.
+        return { read, error: failedRead(err) };
     }
 }
 /**
- * Creates the organization. A 409 that reads back as present was someone else's create (the
- * same workflow racing): fine. One that reads back as missing belongs to another account.
+ * From this many repositories on, the list's first page is read first: it costs one request
+ * and often answers for the whole batch (docs/swr-service.md, "Listing repositories").
  */
-async function applyOrganization(client, namespace) {
-    if ((await client.createOrganization(namespace)) === 'created')
-        return 'created';
-    if ((await client.readOrganization(namespace)) === 'exists')
-        return 'found done';
-    throw new ForeignOrganizationError(namespace);
+const LIST_FROM = 3;
+/**
+ * The batch's repositories, from the list where that costs fewer requests than reading them:
+ * the first page tells the list's size; the rest of the pages are read only when there are no
+ * more of them than repositories still unseen (which are read one by one otherwise). So a
+ * batch of N costs at most min(N + 1, pages + 1) reads, and never more than the first page
+ * beyond reading each.
+ */
+async function listed(clients, wanted, concurrency) {
+    const { namespace, repositories } = wanted;
+    if (repositories.length < LIST_FROM)
+        return undefined;
+    const first = await clients.swr.listRepositoryPage(namespace, 0).catch(skipped);
+    // Refused (its own IAM permission) or failed: the reads one by one say what is wrong.
+    if (!first)
+        return undefined;
+    const found = new Map(first.infos.map(info => [info.name, info]));
+    const pages = Math.ceil(first.total / client/* LIST_PAGE */.Fw);
+    const unseen = repositories.filter(r => !found.has(r)).length;
+    if (pages <= 1 || unseen === 0)
+        return { found, complete: true };
+    if (pages - 1 > unseen)
+        return { found, complete: false };
+    const offsets = Array.from({ length: pages - 1 }, (_, i) => (i + 1) * client/* LIST_PAGE */.Fw);
+    const rest = await (0,pool/* mapPool */.P)(offsets, concurrency, offset => clients.swr.listRepositoryPage(namespace, offset).catch(skipped));
+    for (const page of rest)
+        page?.infos.forEach(info => found.set(info.name, info));
+    return { found, complete: rest.every(page => page !== undefined) };
+}
+/**
+ * The organization's whole list, every page, for prune: matching a pattern needs every name.
+ * A page that cannot be read fails the run before anything is planned: a partial list would
+ * spare repositories silently.
+ */
+async function wholeList(clients, namespace, concurrency) {
+    const refused = (offset) => new Error(`prune needs the list of the repositories of "${namespace}", and SWR did not return its page at offset ${offset} (it needs the SWR permission swr:repo:listRepos, see "IAM permissions" in the README); nothing was deleted.`);
+    const first = await clients.swr.listRepositoryPage(namespace, 0);
+    if (!first)
+        throw refused(0);
+    const found = new Map(first.infos.map(info => [info.name, info]));
+    const pages = Math.ceil(first.total / client/* LIST_PAGE */.Fw);
+    const offsets = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => (i + 1) * client/* LIST_PAGE */.Fw);
+    const rest = await (0,pool/* mapPool */.P)(offsets, concurrency, async (offset) => {
+        const page = await clients.swr.listRepositoryPage(namespace, offset);
+        if (!page)
+            throw refused(offset);
+        return page;
+    });
+    for (const page of rest)
+        page.infos.forEach(info => found.set(info.name, info));
+    const dropped = [...new Set([first, ...rest].flatMap(page => page.dropped))];
+    return { found, complete: true, dropped };
+}
+/** What taking a repository down needs besides its own read: nothing read for its settings' sake. */
+function removalWanted(wanted) {
+    const rest = { ...wanted };
+    delete rest.retention;
+    delete rest.shareWith;
+    delete rest.repositoryPermissions;
+    return rest;
+}
+/** The replica of `repository` in each target of replicate_to, read in the target's region. */
+async function readReplicas(clients, wanted, repository, observation) {
+    const targets = wanted.replicateTo ?? [];
+    if (targets.length === 0 || observation.error !== undefined || !clients.inRegion) {
+        return observation;
+    }
+    try {
+        const reads = await Promise.all(targets.map(t => clients.inRegion(t.region).readRepository(t.namespace, repository)));
+        const replicas = Object.fromEntries(targets.map((t, i) => [(0,replication/* targetKey */.hD)(t), reads[i]]));
+        return { ...observation, replicas };
+    }
+    catch (err) {
+        return { ...observation, error: failedRead(err) };
+    }
+}
+/** The pruned repositories: in the list, matching a pattern, not listed; in name order. */
+async function observePruned(clients, wanted, listing, concurrency) {
+    const patterns = (wanted.prune ?? []).map(pattern => ({ pattern, regex: (0,lifecycle_inputs/* patternRegExp */.SG)(pattern) }));
+    const listed = new Set(wanted.repositories);
+    const names = [...listing.found.keys()].filter(name => !listed.has(name)).sort();
+    const matches = names.flatMap(repository => {
+        const match = patterns.find(p => p.regex.test(repository));
+        return match ? [{ repository, pattern: match.pattern }] : [];
+    });
+    const removal = removalWanted(wanted);
+    return (0,pool/* mapPool */.P)(matches, concurrency, async ({ repository, pattern }) => {
+        const observation = await observe(clients, removal, repository, listing);
+        return {
+            repository,
+            pattern,
+            observation: await readReplicas(clients, removal, repository, observation)
+        };
+    });
+}
+async function observe(clients, wanted, repository, listing) {
+    const info = listing?.found.get(repository);
+    if (!info) {
+        // A list may lag behind a create (or end on a full page with no total): a listed repository
+        // is reported absent under ensure: absent only once its own read says so.
+        if (listing?.complete && wanted.ensure !== 'absent') {
+            return { read: { state: 'absent', organizationMissing: false } };
+        }
+        return readRepositoryState(clients, wanted, repository);
+    }
+    try {
+        return await readAttachments(clients, wanted, repository, info);
+    }
+    catch (err) {
+        return { read: { state: 'exists', info }, error: failedRead(err) };
+    }
+}
+/** The organization's grants; 'missing' when SWR says the organization does not exist. */
+async function organizationGrants(clients, namespace) {
+    try {
+        const read = await clients.permissions.readGrants({ namespace });
+        return read === 'missing' ? 'missing' : (0,permissions/* entriesOf */.Mc)(read);
+    }
+    catch (err) {
+        return { error: failedRead(err) };
+    }
+}
+async function readState(clients, wanted, options) {
+    // At the same time as the repositories: it depends on none of them. Both are awaited together,
+    // so that a run-wide stop (refused credentials) in either is never left unhandled.
+    const [observed, grants] = await Promise.all([
+        readRepositories(clients, wanted, options),
+        wanted.organizationPermissions ? organizationGrants(clients, wanted.namespace) : undefined
+    ]);
+    if (!grants)
+        return observed;
+    if (grants !== 'missing')
+        return { ...observed, organizationGrants: grants };
+    // A new organization has no grants; and its absence is now known, for the plan.
+    const organization = observed.organization === 'unknown' ? 'missing' : observed.organization;
+    return { ...observed, organization, organizationGrants: [] };
+}
+async function readRepositories(clients, wanted, options) {
+    const pruning = (wanted.prune ?? []).length > 0;
+    const listing = pruning
+        ? await wholeList(clients, wanted.namespace, options.concurrency)
+        : await listed(clients, wanted, options.concurrency);
+    const removing = wanted.ensure === 'absent';
+    const repositories = await (0,pool/* mapPool */.P)(wanted.repositories, options.concurrency, async (repository) => {
+        const observation = await observe(clients, wanted, repository, listing);
+        return removing ? readReplicas(clients, wanted, repository, observation) : observation;
+    });
+    const dropped = (0,names/* droppedNamesWarning */.de)(`"${wanted.namespace}"`, listing?.dropped ?? []);
+    const pruned = {
+        ...(pruning
+            ? { pruned: await observePruned(clients, wanted, listing, options.concurrency) }
+            : {}),
+        ...(dropped ? { warnings: [dropped] } : {})
+    };
+    const organization = organizationFromReads(repositories.map(r => r.read));
+    const absent = repositories.some(r => r.read?.state === 'absent');
+    // Nothing is created when repositories are taken down: the organization is not asked about.
+    if (!options.dryRun || organization !== 'unknown' || !absent || removing) {
+        return { organization, repositories, ...pruned };
+    }
+    try {
+        const state = await clients.swr.readOrganization(wanted.namespace);
+        return { organization: state, repositories, ...pruned };
+    }
+    catch (err) {
+        // The repositories to be created cannot be planned without it; the others can.
+        const error = failedRead(err);
+        const blocked = repositories.map(r => (r.read?.state === 'absent' ? { error } : r));
+        return { organization, repositories: blocked, ...pruned };
+    }
+}
+/**
+ * The organizations of the targets ("region/namespace"), each read in its own region, all at
+ * once. A read that fails is that target's failure, not the run's.
+ */
+async function readTargets(keys, readerFor) {
+    const states = await Promise.all(keys.map(async (key) => {
+        const { region, namespace } = (0,replication/* targetOfKey */.Ou)(key);
+        try {
+            return await readerFor(region).readOrganization(namespace);
+        }
+        catch (err) {
+            if (err instanceof errors/* ApiError */.hD && (0,swr_errors/* isCrossAccount */.Ot)(err.error)) {
+                return { error: foreignTarget(namespace, region) };
+            }
+            return { error: failedRead(err) };
+        }
+    }));
+    return new Map(keys.map((key, i) => [key, states[i]]));
+}
+
+// EXTERNAL MODULE: ./src/edition.ts
+var src_edition = __nccwpck_require__(9585);
+// EXTERNAL MODULE: ./src/swr/access-client.ts
+var access_client = __nccwpck_require__(3478);
+// EXTERNAL MODULE: ./src/swr/endpoints.ts
+var endpoints = __nccwpck_require__(650);
+// EXTERNAL MODULE: ./src/swr/iam-users.ts
+var iam_users = __nccwpck_require__(1952);
+// EXTERNAL MODULE: ./src/swr/permission-client.ts
+var permission_client = __nccwpck_require__(3689);
+// EXTERNAL MODULE: ./src/resources/repository.ts
+var resources_repository = __nccwpck_require__(625);
+// EXTERNAL MODULE: ./src/resources/access-change.ts
+var access_change = __nccwpck_require__(4104);
+;// CONCATENATED MODULE: ./src/standard/plan.ts
+// The plan: what the inputs want, compared with what was read, as a list of changes. Pure
+// functions of data (no I/O), so a dry run and a real run plan alike from the same state.
+
+
+
+
+
+
+
+
+/** The settings a repository will have once its planned change is made. */
+function settingsAfter(read, change) {
+    if (change?.after)
+        return change.after;
+    return read.state === 'exists' ? (0,resources_repository/* settingsOf */.f5)(read.info) : undefined;
+}
+function planRepository(wanted, repository, observation) {
+    const name = `${wanted.namespace}/${repository}`;
+    const base = { repository, name, observation, changes: [], drift: [], warnings: [] };
+    if (observation.error !== undefined || !observation.read) {
+        return { ...base, failure: observation.error ?? `${name} was not read` };
+    }
+    const repo = (0,resources_repository/* diffRepository */.CZ)(name, observation.read, wanted);
+    if (repo.failure)
+        return { ...base, drift: repo.drift, failure: repo.failure };
+    if (wanted.shareWith && settingsAfter(observation.read, repo.change)?.is_public) {
+        const failure = `Repository "${name}" is public, and SWR shares only private repositories: drop share_with, or make it private (is_public: false with on_drift: update).`;
+        return { ...base, drift: repo.drift, failure };
+    }
+    const exists = observation.read.state === 'exists';
+    const diffs = ATTACHMENTS.filter(a => a.wanted(wanted)).map(a => a.diff(wanted, name, exists ? (observation[a.key] ?? []) : undefined));
+    const failure = diffs.find(d => d.failure !== undefined)?.failure;
+    if (failure)
+        return { ...base, drift: repo.drift, failure };
+    const changes = [...(repo.change ? [repo.change] : []), ...diffs.flatMap(d => d.changes)];
+    const warnings = [repo.warning, ...diffs.map(d => d.warning)];
+    return {
+        ...base,
+        changes,
+        drift: repo.drift,
+        warnings: warnings.filter((w) => w !== undefined)
+    };
+}
+/**
+ * Taking a repository down: its auto-sync rules first (so that nothing copies an image to a
+ * replica again), then the repository, then its replica in each target of replicate_to. What
+ * does not exist needs no change; organizations are never deleted.
+ */
+function planRemoval(wanted, repository, observation, why, prunedBy) {
+    const name = `${wanted.namespace}/${repository}`;
+    const base = {
+        repository,
+        name,
+        observation,
+        changes: [],
+        drift: [],
+        warnings: [],
+        absent: true,
+        ...(prunedBy !== undefined ? { prunedBy } : {})
+    };
+    if (observation.error !== undefined || !observation.read) {
+        return { ...base, failure: observation.error ?? `${name} was not read` };
+    }
+    const changes = [];
+    if (observation.read.state === 'exists') {
+        for (const rule of observation.syncRules ?? []) {
+            const reason = `${why}; its auto-sync to ${(0,replication/* targetKey */.hD)(rule)} goes first, so that no image is copied there again`;
+            changes.push((0,access_change/* accessChange */.L)('replication', name, 'delete', rule, null, reason));
+        }
+        changes.push((0,resources_repository/* deleteRepositoryChange */.iZ)(name, observation.read.info, why));
+    }
+    for (const target of wanted.replicateTo ?? []) {
+        const replica = observation.replicas?.[(0,replication/* targetKey */.hD)(target)];
+        if (replica?.state !== 'exists')
+            continue;
+        const reason = `${why}; the replica auto-sync made of ${name}`;
+        const replicaName = `${target.namespace}/${repository}`;
+        changes.push((0,resources_repository/* deleteRepositoryChange */.iZ)(replicaName, replica.info, reason, target.region));
+    }
+    return { ...base, changes };
+}
+/**
+ * Each repository's plan, in the order given, then the pruned ones; none depends on the
+ * targets' organizations.
+ */
+function planRepositories(wanted, observed) {
+    const listed = wanted.repositories.map((repository, i) => {
+        const observation = observed.repositories[i] ?? {};
+        return wanted.ensure === 'absent'
+            ? planRemoval(wanted, repository, observation, 'ensure: absent')
+            : planRepository(wanted, repository, observation);
+    });
+    const pruned = (observed.pruned ?? []).map(p => planRemoval(wanted, p.repository, p.observation, `it matches prune pattern "${p.pattern}" and is not listed in repository`, p.pattern));
+    return [...listed, ...pruned];
+}
+/** The repositories the plan deletes ("group/app", a replica's with its region). */
+function deletionsOf(plans) {
+    return plans.flatMap(p => p.changes
+        .filter(c => c.resource === 'repository' && c.action === 'delete')
+        .map(c => (c.region ? `${c.name} (${c.region})` : c.name)));
+}
+/** The targets some repository will need a new auto-sync rule to: their organizations are read. */
+function targetsNeeded(plans) {
+    const keys = plans.flatMap(p => p.changes
+        // A replacement makes its rule anew: its target organization may be gone meanwhile.
+        .filter(c => c.resource === 'replication' && (c.action === 'create' || c.action === 'replace'))
+        .map(c => (0,replication/* targetKey */.hD)(c.after)));
+    return [...new Set(keys)];
+}
+/** The whole plan; `repositories` when they were planned already, to find the targets. */
+function makePlan(wanted, observed, repositories = planRepositories(wanted, observed)) {
+    const creates = repositories.some(r => r.changes.some(c => c.resource === 'repository' && c.action === 'create'));
+    const organization = diffOrganization(wanted.namespace, observed.organization, creates);
+    const targetOrganizations = [...(observed.targets ?? [])]
+        .filter(([, state]) => state === 'missing')
+        .map(([key]) => {
+        const { region, namespace } = (0,replication/* targetOfKey */.Ou)(key);
+        return {
+            ...createOrganizationChange(namespace),
+            region,
+            reason: `auto-sync copies images to ${key}, and the organization does not exist there`
+        };
+    });
+    const targetErrors = Object.fromEntries([...(observed.targets ?? [])].flatMap(([key, state]) => typeof state === 'object' ? [[key, state.error]] : []));
+    const organizationPermissions = planOrganizationGrants(wanted, observed);
+    return {
+        namespace: wanted.namespace,
+        ...(organization ? { organization } : {}),
+        targetOrganizations,
+        targetErrors,
+        repositories,
+        ...(organizationPermissions ? { organizationPermissions } : {})
+    };
+}
+function planOrganizationGrants(wanted, observed) {
+    if (!wanted.organizationPermissions)
+        return undefined;
+    const read = observed.organizationGrants;
+    if (read && !Array.isArray(read))
+        return { changes: [], failure: read.error };
+    const diff = (0,permissions/* diffGrants */.VU)('organization-permission', wanted.namespace, `Organization "${wanted.namespace}"`, 'organization_permissions', wanted.organizationPermissions, read, wanted.onDrift);
+    return { ...diff, found: read ?? [] };
+}
+/** Every change of the plan in the order it applies: the organization first. */
+function changesOf(plan) {
+    return [
+        ...(plan.organization ? [plan.organization] : []),
+        ...plan.targetOrganizations,
+        ...plan.repositories.flatMap(r => r.changes),
+        ...(plan.organizationPermissions?.changes ?? [])
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/standard/apply.ts
+// Applies a plan: the organization first, then each repository's changes in order, several
+// repositories at once. Where SWR's answers show the plan was made on a world that has moved
+// (another run created the repository; the organization turned out missing), the affected
+// part is read again and planned again, as a controller's reconcile loop does.
+
+
+
+
+
+
+
+
+
+/**
+ * The organization, shared by the batch: created once, by the planned change or by the first
+ * repository whose create shows it missing, while the others wait for that one request.
+ */
+class OrganizationGate {
+    ctx;
+    record;
+    creating;
+    seenExisting = false;
+    constructor(ctx) {
+        this.ctx = ctx;
+    }
+    ensure(change = createOrganizationChange(this.ctx.wanted.namespace)) {
+        this.creating ??= (async () => {
+            const { clients, wanted, log } = this.ctx;
+            try {
+                const outcome = await applyOrganization(clients.swr, wanted.namespace);
+                this.record = { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
+                log.info(`Organization "${wanted.namespace}": ${outcome === 'created' ? 'created' : 'created by another run at the same time'}`);
+            }
+            catch (err) {
+                this.record = { ...change, outcome: 'failed', error: (0,errors/* failureOf */.g5)(err) };
+                throw err;
+            }
+        })();
+        return this.creating;
+    }
+    /**
+     * After a create answered 400, 403 or 404: true when the organization was missing and now is
+     * not. While this run creates the organization, or once it has, any such refusal is taken as
+     * the organization not showing yet (the create is sent again): a read of the organization
+     * proves nothing then, as it may answer after the create and the refusal before it.
+     */
+    async recover(organizationMissing) {
+        const ours = () => this.creating !== undefined;
+        if (!ours() && !organizationMissing && !(await this.readsMissing()) && !ours())
+            return false;
+        if (!ours()) {
+            const { namespace } = this.ctx.wanted;
+            this.ctx.log.info(`Plan: one more change, found while applying: + organization ${namespace}: create (a repository create showed it does not exist)`);
+        }
+        await this.ensure();
+        return true;
+    }
+    /** A failed read leaves the create's own error to stand. */
+    async readsMissing() {
+        if (this.seenExisting)
+            return false;
+        const { clients, wanted } = this.ctx;
+        const state = await clients.swr
+            .readOrganization(wanted.namespace)
+            .catch(() => 'exists');
+        // Once seen by a run that did not create it, it stays; after our own create, SWR may lag.
+        if (state === 'exists' && this.creating === undefined)
+            this.seenExisting = true;
+        return state === 'missing';
+    }
+}
+async function createRepository(ctx, gate, repository, settings) {
+    const { wanted, waiting } = ctx;
+    const client = ctx.clients.swr;
+    // No repository can go in an organization that could not be created.
+    if (gate.record?.outcome === 'failed')
+        throw new Error(gate.record.error);
+    for (let attempt = 0;; attempt++) {
+        const result = await client.createRepository(wanted.namespace, repository, settings);
+        if (result.outcome === 'created')
+            return { outcome: 'created', lost: result.lost };
+        if (result.outcome === 'exists')
+            return { outcome: 'exists', lost: false };
+        if (!(await gate.recover(result.organizationMissing)))
+            throw result.error;
+        const delay = attempt === 0 ? 0 : waiting.delays[attempt - 1];
+        if (delay === undefined) {
+            throw new Error(`create repository "${wanted.namespace}/${repository}" failed: organization "${wanted.namespace}" still reads as missing after it was created (${attempt + 1} tries, the last answered HTTP ${result.error.status}${result.error.error.code ? ` ${result.error.error.code}` : ''})`);
+        }
+        if (delay > 0)
+            await waiting.sleep(delay);
+    }
+}
+/** Reads a repository just created or found, waiting while SWR does not show it yet. */
+async function readBack(ctx, repository) {
+    const { wanted } = ctx;
+    let info;
+    await (0,resources_waiting/* untilVisible */.d)(ctx.waiting, async () => {
+        const read = await ctx.clients.swr.readRepository(wanted.namespace, repository);
+        if (read.state !== 'exists')
+            return 'absent';
+        info = read.info;
+        return 'done';
+    }, tries => `read repository "${wanted.namespace}/${repository}" failed: it still reads as missing after it was created (${tries} reads)`);
+    return info;
+}
+/** Another run created the repository between our read and our create: plan it again. */
+async function replan(ctx, repository) {
+    const info = await readBack(ctx, repository);
+    const observation = await readAttachments(ctx.clients, ctx.wanted, repository, info);
+    return planRepository(ctx.wanted, repository, observation);
+}
+async function applyCreate(ctx, gate, progress, change) {
+    const repository = progress.plan.repository;
+    const settings = change.after;
+    const result = await createRepository(ctx, gate, repository, settings);
+    if (result.outcome === 'exists') {
+        ctx.log.info(`Repository "${change.name}": created by another run at the same time`);
+        progress.plan = await replan(ctx, repository);
+        if (progress.plan.failure)
+            progress.error = progress.plan.failure;
+        return { record: { ...change, outcome: 'found done' }, replanned: true };
+    }
+    progress.created = true;
+    if (ctx.readBackPaths)
+        progress.info = await readBack(ctx, repository);
+    if (!result.lost)
+        return { record: { ...change, outcome: 'done' } };
+    const note = 'its answer was lost; a read shows the repository, so this run most likely created it';
+    ctx.log.info(`Repository "${change.name}": ${note}`);
+    return { record: { ...change, outcome: 'done', note } };
+}
+/**
+ * Deletes a repository (a replica in its own region): one that SWR says is gone already was
+ * deleted by another run, and one whose answer was lost counts as deleted once a read shows it
+ * gone.
+ */
+async function applyDelete(ctx, change) {
+    const slash = change.name.indexOf('/');
+    const namespace = change.name.slice(0, slash);
+    const repository = change.name.slice(slash + 1);
+    const client = change.region ? ctx.clients.inRegion(change.region) : ctx.clients.swr;
+    const where = change.region ? ` in ${change.region}` : '';
+    const result = await client.deleteRepository(namespace, repository);
+    if (result.outcome === 'absent') {
+        ctx.log.info(`Repository "${change.name}"${where}: deleted by another run at the same time`);
+        return { record: { ...change, outcome: 'found done' } };
+    }
+    ctx.log.info(`Repository "${change.name}"${where}: deleted`);
+    if (!result.lost)
+        return { record: { ...change, outcome: 'done' } };
+    const note = 'its answer was lost; a read shows the repository gone, so this run deleted it';
+    ctx.log.info(`Repository "${change.name}"${where}: ${note}`);
+    return { record: { ...change, outcome: 'done', note } };
+}
+async function applyChange(ctx, gate, progress, change) {
+    const { clients, wanted } = ctx;
+    const repository = progress.plan.repository;
+    const attachment = attachmentFor(change.resource);
+    if (change.resource === 'repository' && change.action === 'delete') {
+        return applyDelete(ctx, change);
+    }
+    else if (attachment) {
+        const attached = {
+            ...clients,
+            namespace: wanted.namespace,
+            waiting: ctx.waiting,
+            failedTargets: ctx.failedTargets
+        };
+        const outcome = await attachment.apply(attached, repository, change);
+        if (outcome === 'found done')
+            return { record: { ...change, outcome } };
+    }
+    else if (change.action === 'update') {
+        const settings = change.after;
+        await clients.swr.updateRepository(wanted.namespace, repository, settings);
+    }
+    else {
+        return applyCreate(ctx, gate, progress, change);
+    }
+    return { record: { ...change, outcome: 'done' } };
+}
+/** Applies changes in order; after a failure the rest are skipped (each needs the one before). */
+async function applyChanges(ctx, gate, progress, changes) {
+    const records = [];
+    // A grant needs only the repository: one that fails leaves the other grants to be made.
+    let blocking = progress.error !== undefined;
+    for (const change of changes) {
+        const grant = change.resource === 'repository-permission';
+        if (blocking || (progress.error !== undefined && !grant)) {
+            records.push({ ...change, outcome: 'skipped' });
+            continue;
+        }
+        try {
+            const { record, replanned } = await applyChange(ctx, gate, progress, change);
+            records.push(record);
+            // The rest of the old plan was made for a repository that did not exist: drop it.
+            if (replanned)
+                return [...records, ...(await applyChanges(ctx, gate, progress, progress.plan.changes))];
+        }
+        catch (err) {
+            const error = (0,errors/* failureOf */.g5)(err);
+            progress.error ??= error;
+            if (!grant || err instanceof errors/* CredentialsRefused */.Rl)
+                blocking = true;
+            records.push({ ...change, outcome: 'failed', error });
+        }
+    }
+    return records;
+}
+/** A replication target's organization, created in its own region. */
+async function applyTarget(ctx, change) {
+    const region = change.region;
+    try {
+        const outcome = await applyOrganization(ctx.clients.inRegion(region), change.name);
+        const words = outcome === 'created' ? 'created' : 'created by another run at the same time';
+        ctx.log.info(`Organization "${change.name}" in ${region}: ${words}`);
+        return { ...change, outcome: outcome === 'created' ? 'done' : 'found done' };
+    }
+    catch (err) {
+        const message = err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : (0,errors/* failureOf */.g5)(err);
+        ctx.failedTargets.set((0,replication/* targetKey */.hD)({ region, namespace: change.name }), message);
+        return { ...change, outcome: 'failed', error: message };
+    }
+}
+async function applyPlan(plan, options) {
+    const failedTargets = new Map(Object.entries(plan.targetErrors));
+    const ctx = { ...options, failedTargets };
+    const gate = new OrganizationGate(ctx);
+    // The run's organization first: without it nothing would be copied to the targets' ones,
+    // which are then made every region at once. A failure is each dependent change's to report.
+    if (plan.organization)
+        await gate.ensure(plan.organization).catch(() => undefined);
+    const sourceFailed = gate.record?.outcome === 'failed';
+    const targetOrganizations = sourceFailed
+        ? plan.targetOrganizations.map(change => ({ ...change, outcome: 'skipped' }))
+        : await Promise.all(plan.targetOrganizations.map(change => applyTarget(ctx, change)));
+    const repositories = await (0,pool/* mapPool */.P)(plan.repositories, ctx.concurrency, async (rp) => {
+        const progress = {
+            created: false,
+            plan: rp,
+            ...(rp.failure ? { error: rp.failure } : {})
+        };
+        const records = await applyChanges(ctx, gate, progress, rp.changes);
+        const applied = { plan: progress.plan, records, created: progress.created };
+        if (progress.info)
+            applied.info = progress.info;
+        if (progress.error !== undefined)
+            applied.error = progress.error;
+        return applied;
+    });
+    // After the repositories: a repository create may be what made the organization.
+    const organizationPermissions = await applyOrganizationGrants(ctx, gate, plan);
+    return {
+        ...(gate.record ? { organization: gate.record } : {}),
+        targetOrganizations,
+        repositories,
+        organizationPermissions
+    };
+}
+/** The organization's grants, all at once: each is one user's, and needs only the organization. */
+async function applyOrganizationGrants(ctx, gate, plan) {
+    const changes = plan.organizationPermissions?.changes ?? [];
+    const failed = gate.record?.outcome === 'failed' ? gate.record.error : undefined;
+    return Promise.all(changes.map(async (change) => {
+        if (failed !== undefined)
+            return { ...change, outcome: 'skipped' };
+        try {
+            const scope = { namespace: ctx.wanted.namespace };
+            const outcome = await (0,permissions/* applyGrant */.VN)(ctx.clients.permissions, scope, change, ctx.waiting);
+            return { ...change, outcome };
+        }
+        catch (err) {
+            return { ...change, outcome: 'failed', error: (0,errors/* failureOf */.g5)(err) };
+        }
+    }));
+}
+
+// EXTERNAL MODULE: ./src/github/summary.ts
+var summary = __nccwpck_require__(2935);
+// EXTERNAL MODULE: ./src/standard/report.ts
+var standard_report = __nccwpck_require__(3871);
+;// CONCATENATED MODULE: ./src/standard/converge.ts
+// The standard edition behind the one shape (edition.ts): read -> plan -> apply -> report.
+
+
+
+
+
+
+
+function standardEdition(wanted, clients, options) {
+    const { dryRun, concurrency, log, waiting, paths } = options;
+    return {
+        async read() {
+            // The users' ids from IAM (reads, made in a dry run too) while SWR is read.
+            const [observed, resolved] = await Promise.all([
+                readState(clients, wanted, { concurrency, dryRun }),
+                (0,permissions/* resolveWanted */.iM)(wanted, clients.iam)
+            ]);
+            for (const message of observed.warnings ?? [])
+                log.warning(message);
+            const repositories = planRepositories(resolved, observed);
+            const targets = targetsNeeded(repositories);
+            if (targets.length > 0)
+                observed.targets = await readTargets(targets, clients.inRegion);
+            return { wanted: resolved, observed, repositories };
+        },
+        plan({ wanted: resolved, observed, repositories }) {
+            const plan = makePlan(resolved, observed, repositories);
+            return {
+                plan: { wanted: resolved, plan },
+                changes: changesOf(plan),
+                deletions: deletionsOf(plan.repositories)
+            };
+        },
+        apply({ wanted: resolved, plan }) {
+            const readBackPaths = !paths.registryOverride && !paths.knownHost;
+            return applyPlan(plan, {
+                clients,
+                wanted: resolved,
+                log,
+                waiting,
+                concurrency,
+                readBackPaths
+            });
+        },
+        report({ wanted: resolved, plan }, applied) {
+            const report = (0,standard_report/* buildReport */.FK)(resolved, plan, applied, paths);
+            return { report, paths, summary: (0,summary/* renderSummary */.Br)(wanted, report) };
+        }
+    };
+}
+async function converge(wanted, clients, options) {
+    return (await convergeEdition(standardEdition(wanted, clients, options), options)).report;
+}
+
+;// CONCATENATED MODULE: ./src/standard/run.ts
+// Sets up a standard edition run, as enterprise/run.ts does an instance's: the clients of the
+// run's region and of each replication target, the wanted state, its edition and its docker
+// login; main.ts runs it. It reads no environment (getInputs did).
+
+
+
+
+
+
+
+
+
+
+
+
+/** Reads of something just created: the first try, then four more, waiting longer each time. */
+const CONSISTENCY_TRIES = 5;
+function wantedOf(inputs) {
+    const settings = {
+        ...(inputs.isPublic !== undefined ? { is_public: inputs.isPublic } : {}),
+        ...(inputs.category !== undefined ? { category: inputs.category } : {}),
+        ...(inputs.description ? { description: inputs.description } : {})
+    };
+    return {
+        namespace: inputs.namespace,
+        repositories: inputs.repositories,
+        settings,
+        onDrift: inputs.onDrift,
+        ...(inputs.lifecycle.ensure === 'absent' ? { ensure: 'absent' } : {}),
+        ...(inputs.lifecycle.prune.length > 0 ? { prune: inputs.lifecycle.prune } : {}),
+        ...(inputs.retention ? { retention: inputs.retention } : {}),
+        ...(inputs.shareWith ? { shareWith: inputs.shareWith } : {}),
+        ...(inputs.replicateTo
+            ? {
+                replicateTo: inputs.replicateTo.map(({ region, namespace, registry }) => ({
+                    region,
+                    namespace,
+                    registry
+                })),
+                replicateOverride: inputs.replicateOverride
+            }
+            : {}),
+        ...(inputs.organizationPermissions
+            ? { organizationPermissions: inputs.organizationPermissions }
+            : {}),
+        ...(inputs.repositoryPermissions ? { repositoryPermissions: inputs.repositoryPermissions } : {})
+    };
+}
+/** SWR in the run's region (its management, sharing and auto-sync calls) and in each target's. */
+function standardClients(inputs, credentials, swrApi, iamApi) {
+    const swr = new client/* SwrClient */.OG(swrApi(inputs.endpoint, credentials.authorize));
+    const regional = new Map((inputs.replicateTo ?? []).map(t => [
+        t.region,
+        new client/* SwrClient */.OG(swrApi(t.endpoint, credentials.authorizeIn(t.region)))
+    ]));
+    return {
+        swr,
+        access: new access_client/* SwrAccessClient */.aN(swrApi(inputs.endpoint, credentials.authorize)),
+        permissions: new permission_client/* SwrPermissionClient */.l3(swrApi(inputs.endpoint, credentials.authorize)),
+        ...(inputs.iamEndpoint
+            ? { iam: new iam_users/* IamUserDirectory */.M(iamApi(inputs.iamEndpoint, credentials.authorize)) }
+            : {}),
+        inRegion: (region) => {
+            const client = regional.get(region);
+            if (!client)
+                throw new Error(`No SWR client for region ${region}: it is not in replicate_to`);
+            return client;
+        }
+    };
+}
+function pathRulesOf(inputs) {
+    const knownHost = (0,endpoints/* registryFromEndpoint */.fS)(inputs.endpoint);
+    return {
+        ...(inputs.registry ? { registryOverride: inputs.registry } : {}),
+        ...(knownHost ? { knownHost } : {})
+    };
+}
+async function dockerLogin(inputs, credentials, client) {
+    const region = inputs.region; // checked by getInputs when docker_login_outputs is on
+    if (!credentials.longTermKeys && inputs.dryRun) {
+        (0,runner/* warning */.$e)('docker_login_outputs: the temporary login is issued by a POST request, which dry_run does not make; no login outputs were set.');
+        return;
+    }
+    const login = credentials.longTermKeys
+        ? longTermDockerLogin(region, credentials.longTermKeys.accessKeyId, credentials.longTermKeys.secretAccessKey)
+        : await client.temporaryLogin(region);
+    const temporary = !credentials.longTermKeys;
+    (0,finish/* setLoginOutputs */.Qw)({ ...login, temporary, expirySource: 'X-Swr-Expireat header' }, `${temporary ? 'a temporary' : 'a long-term'} login`);
+}
+function standardRun(inputs, deps) {
+    const { api, credentials, log, tuning } = deps;
+    const clients = standardClients(inputs, credentials, (url, authorize) => api(url, swr_errors/* swrPolicy */.vX, authorize), (url, authorize) => api(url, swr_errors/* genericPolicy */.uy, authorize));
+    const first = Math.max(1, tuning.retry.baseDelayMs);
+    const waiting = {
+        sleep: sleep,
+        delays: Array.from({ length: CONSISTENCY_TRIES - 1 }, (_, i) => first * 2 ** i)
+    };
+    const edition = standardEdition(wantedOf(inputs), clients, {
+        dryRun: inputs.dryRun,
+        concurrency: tuning.concurrency,
+        log,
+        waiting,
+        paths: pathRulesOf(inputs)
+    });
+    return {
+        where: '',
+        converge: options => (0,src_edition/* converge */.c)(edition, options),
+        dockerLogin: () => dockerLogin(inputs, credentials, clients.swr)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+// Wires the layers together: inputs -> masks -> credentials -> an edition (standard/run.ts or
+// enterprise/run.ts) -> one converge -> outputs, log and summary. The only module that reads
+// process.env.
+
+
+
+
+
+
+
+
+
+
+
+
+
+const USER_AGENT = 'create-swr-repository-action';
+/**
+ * huaweicloud/auth-action exports the region masked, and GitHub then masks every output that
+ * contains it and drops such outputs from a job's outputs. Within the job they still work.
+ */
+function maskedRegionWarning(region) {
+    return `The region (${region}) comes from HUAWEI_CLOUD_REGION, which huaweicloud/auth-action registers as a secret: GitHub masks it in the outputs that contain it (path, paths, registry, replica_paths) and leaves them out of the job's outputs. Steps of this job can use them as they are; to hand a path to another job, output namespace and repository and build the path there with the region from a configuration variable (see Troubleshooting in the README).`;
+}
+/**
+ * Connections to open at once, so that their handshakes overlap other work: the pool's for a
+ * batch (read with one list while they open), one while OpenID Connect exchanges its token.
+ */
+function connectionsToWarm(inputs, concurrency) {
+    if (inputs.repositories.length >= LIST_FROM)
+        return Math.min(concurrency, inputs.repositories.length);
+    return inputs.credentials.kind === 'oidc' ? 1 : 0;
+}
+async function run(env = process.env) {
+    // Every value that may be a secret is masked before anything can fail and print.
+    for (const secret of (0,credential_inputs/* secretValues */.V)(env))
+        (0,runner/* setSecret */.Pq)(secret);
+    let transport;
+    let plan;
+    let credentialsUsed = '';
+    try {
+        const inputs = (0,github_inputs/* getInputs */.GP)(env);
+        const tuning = (0,github_inputs/* tuningFromEnv */.N$)(env);
+        if (inputs.regionFromEnvironment)
+            (0,runner/* warning */.$e)(maskedRegionWarning(inputs.region));
+        for (const name of inputs.duplicates) {
+            (0,runner/* warning */.$e)(`Input "repository" names "${name}" more than once; it is handled once.`);
+        }
+        const log = { info: runner/* info */.pq, warning: runner/* warning */.$e, group: runner/* group */.Os, debug: (0,runner/* isDebug */._o)(env) ? runner/* debug */.Yz : () => undefined };
+        transport = new Transport({
+            timeoutMs: tuning.timeoutMs,
+            maxSockets: tuning.concurrency,
+            userAgent: USER_AGENT
+        });
+        const warm = connectionsToWarm(inputs, tuning.concurrency);
+        if (warm > 0)
+            void transport.preconnect(inputs.endpoint, warm).catch(() => undefined);
+        const deadline = Date.now() + tuning.retry.budgetMs;
+        plan = (0,finish/* planShower */.kN)(inputs.dryRun);
+        // One for every client of the run: the first refusal of the credentials stops them all.
+        const stop = {};
+        const shared = {
+            stop,
+            transport,
+            retry: tuning.retry,
+            deadline,
+            debug: log.debug
+        };
+        const api = (baseUrl, policy, authorize) => new Api({ baseUrl, policy, ...(authorize ? { authorize } : {}), ...shared });
+        const credentials = await resolveCredentials(inputs.credentials, inputs.region, baseUrl => api(baseUrl, swr_errors/* genericPolicy */.uy), runner/* setSecret */.Pq);
+        credentialsUsed = credentials.description;
+        (0,runner/* info */.pq)(`Authenticating with ${credentials.description}; SWR API ${inputs.endpoint.href.replace(/\/$/, '')}`);
+        const deps = { api, credentials, log, tuning };
+        const edition = inputs.enterprise
+            ? // Loaded only for an instance run: the common run need not compile it.
+                await (await __nccwpck_require__.e(/* import() */ 73).then(__nccwpck_require__.bind(__nccwpck_require__, 6073))).enterpriseRun(inputs, inputs.enterprise, deps)
+            : standardRun(inputs, deps);
+        await provision(inputs, edition, plan, stop);
+    }
+    catch (err) {
+        if (err instanceof errors/* CredentialsRefused */.Rl) {
+            if (!plan?.shown)
+                (0,runner/* info */.pq)(log/* NOTHING_PLANNED */.LM);
+            (0,runner/* setFailed */.C1)(`${err.message}${credentialsUsed ? ` The credentials used: ${credentialsUsed}.` : ''}`);
+        }
+        else {
+            (0,runner/* setFailed */.C1)((0,values/* messageOf */.bD)(err));
+        }
+    }
+    finally {
+        transport?.close();
+    }
+}
+/** One converge pass of either edition, then its outputs, log, summary and docker login. */
+async function provision(inputs, edition, plan, stop) {
+    const title = (0,log/* groupTitle */.SZ)(inputs.namespace, inputs.repositories, inputs.dryRun, edition.where, inputs.lifecycle);
+    const reported = await (0,runner/* group */.Os)(title, async () => {
+        const result = await edition.converge({
+            dryRun: inputs.dryRun,
+            onPlan: changes => plan.show(changes),
+            maxDeletions: inputs.lifecycle.maxDeletions
+        });
+        (0,finish/* logReport */.TO)(result.report);
+        return result;
+    });
+    // Credentials refused half-way: what was done is reported, and the refusal is the one error.
+    (0,finish/* publishReport */.S3)(reported.report, reported.paths, reported.summary, stop.refused);
+    if (stop.refused)
+        throw stop.refused;
+    if (inputs.dockerLoginOutputs)
+        await edition.dockerLogin(reported);
+}
+
+
+/***/ }),
+
+/***/ 9537:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ mapPool)
+/* harmony export */ });
+/**
+ * Runs fn over items with at most `limit` at once; results keep the order of items. Once one
+ * call throws, no further item is started, and the first error is thrown.
+ */
+async function mapPool(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (next < items.length && !failed) {
+            const index = next++;
+            try {
+                results[index] = await fn(items[index], index);
+            }
+            catch (err) {
+                failed = true;
+                throw err;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+
+
+/***/ }),
+
+/***/ 4104:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ unlisted),
+/* harmony export */   L: () => (/* binding */ accessChange)
+/* harmony export */ });
+function accessChange(resource, name, action, before, after, reason) {
+    const plain = (value) => value ? { ...value } : null;
+    return { resource, name, action, before: plain(before), after: plain(after), reason };
+}
+/**
+ * Adds to `changes` what on_drift says about entries not listed in `input`: warn keeps them
+ * (a warning), update deletes them (a change each), fail plans nothing (a failure).
+ */
+function unlisted(name, input, what, extra, onDrift, changes) {
+    if (extra.length === 0)
+        return { changes };
+    const listed = extra.map(e => e.label).join(', ');
+    const found = `Repository "${name}" ${what} ${listed}, not listed in ${input}`;
+    if (onDrift === 'fail')
+        return { changes: [], failure: `${found} (on_drift: fail).` };
+    if (onDrift === 'warn')
+        return { changes, warning: `${found}; left as it is (on_drift: warn).` };
+    const reason = (label) => `on_drift: update, and ${label} is not listed in ${input}`;
+    const deletes = extra.map(e => accessChange(e.resource, name, 'delete', e.entry, null, reason(e.label)));
+    return { changes: [...changes, ...deletes] };
 }
 
 
@@ -4463,19 +3945,17 @@ async function applyOrganization(client, namespace) {
 /* harmony export */   dn: () => (/* binding */ readGrantEntries),
 /* harmony export */   iM: () => (/* binding */ resolveWanted)
 /* harmony export */ });
-/* unused harmony export resolveGrants */
-/* harmony import */ var _github_permission_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(948);
-/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8549);
+/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8549);
+/* harmony import */ var _swr_permission_client_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3689);
 /* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4777);
 /* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5850);
 
 
 
 
-const sameId = (a, b) => a.toLowerCase() === b.toLowerCase();
 /** SWR's auth as a level's name; another value is shown as it is. */
 function levelOf(auth) {
-    const found = Object.keys(_github_permission_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .LEVELS */ .A_).find(level => _github_permission_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .LEVELS */ .A_[level] === auth);
+    const found = Object.keys(_swr_permission_client_js__WEBPACK_IMPORTED_MODULE_1__/* .LEVELS */ .A_).find(level => _swr_permission_client_js__WEBPACK_IMPORTED_MODULE_1__/* .LEVELS */ .A_[level] === auth);
     return found ?? `auth ${auth}`;
 }
 /** The grants read, the caller's own entry marked; none for what does not exist (yet). */
@@ -4499,7 +3979,7 @@ async function resolveGrants(grants, directory) {
             return { ...grant, id: (await directory.lookUp(grant.user)).id };
         }
         catch (err) {
-            if (err instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CredentialsRefused */ .Rl)
+            if (err instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CredentialsRefused */ .Rl)
                 throw err;
             return { ...grant, lookupError: (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(err) };
         }
@@ -4530,7 +4010,7 @@ function change(resource, name, action, before, after, reason) {
 /** The entry a wanted grant is about: by id when known (a renamed user is the same), else by exact name. */
 function entryFor(grant, current) {
     if (grant.id !== undefined)
-        return current.find(e => sameId(e.id, grant.id));
+        return current.find(e => (0,_swr_permission_client_js__WEBPACK_IMPORTED_MODULE_1__/* .sameId */ .s)(e.id, grant.id));
     return current.find(e => e.user === grant.user);
 }
 const stateOf = (entry) => ({
@@ -4591,11 +4071,11 @@ function diffGrants(resource, name, subject, input, wanted, current, onDrift) {
 const grantOf = (state) => ({
     id: state.user_id,
     user: state.user,
-    auth: _github_permission_inputs_js__WEBPACK_IMPORTED_MODULE_0__/* .LEVELS */ .A_[state.level]
+    auth: _swr_permission_client_js__WEBPACK_IMPORTED_MODULE_1__/* .LEVELS */ .A_[state.level]
 });
 /**
  * Applies one change. 'found done' when a create found the grant made already at the level
- * wanted (another run, or this run's attempt whose answer was lost).
+ * wanted by another run; one made by this run's attempt whose answer was lost is 'done'.
  */
 async function applyGrant(client, scope, change, waiting) {
     if (change.blocked)
@@ -4610,31 +4090,33 @@ async function applyGrant(client, scope, change, waiting) {
         return 'done';
     }
     const where = scope.repository === undefined ? scope.namespace : `${scope.namespace}/${scope.repository}`;
-    let exists = false;
+    let outcome = 'absent';
     await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_2__/* .untilVisible */ .d)(waiting, async () => {
-        const outcome = await client.createGrant(scope, grant);
-        exists = outcome === 'exists';
+        outcome = await client.createGrant(scope, grant);
         return outcome === 'absent' ? 'absent' : 'done';
     }, tries => `grant IAM user "${grant.user}" on "${where}" failed: "${where}" still reads as missing (${tries} tries)`);
-    return exists ? converge(client, scope, grant, waiting, where) : 'done';
+    if (outcome === 'created')
+        return 'done';
+    // A 409 after this run's own lost attempt: that attempt made the grant, this run's change.
+    return converge(client, scope, grant, waiting, where, outcome === 'exists, ours');
 }
 /**
  * SWR answered 409: the user has a grant already. It is read back (waiting while SWR does not
  * show it yet), and its level changed when it is not the one wanted, unless it is the caller's
  * own entry.
  */
-async function converge(client, scope, grant, waiting, where) {
+async function converge(client, scope, grant, waiting, where, ours) {
     let found;
     await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_2__/* .untilVisible */ .d)(waiting, async () => {
-        found = (await readGrantEntries(client, scope)).find(e => sameId(e.id, grant.id));
+        found = (await readGrantEntries(client, scope)).find(e => (0,_swr_permission_client_js__WEBPACK_IMPORTED_MODULE_1__/* .sameId */ .s)(e.id, grant.id));
         return found ? 'done' : 'absent';
     }, tries => `grant IAM user "${grant.user}" on "${where}" failed: SWR answered 409 (the permission exists), but ${tries} reads of its permissions do not show that user`);
-    if (found?.auth === grant.auth)
-        return 'found done';
     // The caller's own entry: on what this run created nothing was read, so a line naming the
     // caller was planned as a create; SWR has it already (the creator's), and it is never changed.
     if (found?.self)
         return 'found done';
+    if (found?.auth === grant.auth)
+        return ours ? 'done' : 'found done';
     await client.updateGrant(scope, grant);
     return 'done';
 }
@@ -4646,6 +4128,7 @@ async function converge(client, scope, grant, waiting, where) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ou: () => (/* binding */ targetOfKey),
 /* harmony export */   U9: () => (/* binding */ diffReplication),
 /* harmony export */   hD: () => (/* binding */ targetKey),
 /* harmony export */   n_: () => (/* binding */ applyReplication)
@@ -4661,6 +4144,11 @@ async function converge(client, scope, grant, waiting, where) {
 
 
 const targetKey = (t) => `${t.region}/${t.namespace}`;
+/** The target a key names: neither a region nor an organization name holds a "/". */
+function targetOfKey(key) {
+    const [region, namespace] = key.split('/');
+    return { region, namespace };
+}
 function ruleFor(target, override) {
     return { region: target.region, namespace: target.namespace, syncAuto: true, override };
 }
@@ -4720,7 +4208,6 @@ async function applyReplication(client, namespace, repository, change, waiting) 
 /* harmony export */   f5: () => (/* binding */ settingsOf),
 /* harmony export */   iZ: () => (/* binding */ deleteRepositoryChange)
 /* harmony export */ });
-/* unused harmony exports newRepositorySettings, driftOf, correctedSettings, describeDrift, imagesOf */
 /** A new repository's settings: what the workflow set, else private, "other", no description. */
 function newRepositorySettings(wanted) {
     return {
@@ -4858,7 +4345,7 @@ function diffSharing(name, wanted, current, onDrift) {
     const changes = [];
     for (const w of wanted) {
         const after = { account: w.account, deadline: deadlineOf(w) };
-        const found = current?.find(s => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M)(s.account, w.account));
+        const found = current?.find(s => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M_)(s.account, w.account));
         if (!found) {
             const reason = `the repository is not shared with "${w.account}"`;
             changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_2__/* .accessChange */ .L)('sharing', name, 'create', null, after, reason));
@@ -4869,10 +4356,14 @@ function diffSharing(name, wanted, current, onDrift) {
         }
     }
     const extra = (current ?? [])
-        .filter(s => !wanted.some(w => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M)(w.account, s.account)))
+        .filter(s => !wanted.some(w => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M_)(w.account, s.account)))
         .map(entry => ({ entry, label: `"${entry.account}"`, resource: 'sharing' }));
     return (0,_access_change_js__WEBPACK_IMPORTED_MODULE_2__/* .unlisted */ .B)(name, 'share_with', 'is shared with', extra, onDrift, changes);
 }
+/**
+ * Applies one change. 'found done' when a create met sharing made already, on the terms wanted,
+ * by another run; sharing made by this run's attempt whose answer was lost is 'done'.
+ */
 async function applySharing(client, namespace, repository, change, waiting) {
     if (change.action === 'delete') {
         await client.deleteSharing(namespace, repository, change.before.account);
@@ -4882,28 +4373,32 @@ async function applySharing(client, namespace, repository, change, waiting) {
     }
     else {
         const sharing = change.after;
-        let exists = false;
+        let outcome = 'absent';
         await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_1__/* .untilVisible */ .d)(waiting, async () => {
-            const outcome = await client.createSharing(namespace, repository, sharing, read => (0,_waiting_js__WEBPACK_IMPORTED_MODULE_1__/* .throughLag */ .I)(waiting, read));
-            exists = outcome === 'exists';
+            outcome = await client.createSharing(namespace, repository, sharing, read => (0,_waiting_js__WEBPACK_IMPORTED_MODULE_1__/* .throughLag */ .I)(waiting, read));
             return outcome === 'absent' ? 'absent' : 'done';
         }, tries => `share "${namespace}/${repository}" with account "${sharing.account}" failed: the repository still reads as missing (${tries} tries)`);
-        if (exists)
-            await converge(client, namespace, repository, sharing);
+        if (outcome !== 'created') {
+            const converged = await converge(client, namespace, repository, sharing);
+            // A 409 after this run's own lost attempt: that attempt shared it, this run's change.
+            return outcome === 'exists, ours' ? 'done' : converged;
+        }
     }
+    return 'done';
 }
 /**
  * SWR answered 409: the account has access already (another run shared it since the read).
  * Its terms are read back, and its deadline changed when it is not the one wanted.
  */
 async function converge(client, namespace, repository, sharing) {
-    const found = (await client.listSharing(namespace, repository)).find(s => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M)(s.account, sharing.account));
+    const found = (await client.listSharing(namespace, repository)).find(s => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M_)(s.account, sharing.account));
     if (!found) {
         throw new Error(`share "${namespace}/${repository}" with account "${sharing.account}" failed: SWR answered 409 (already shared), but its list of the repository's sharing does not show that account`);
     }
-    if (!sameDeadline(found.deadline, sharing.deadline)) {
-        await client.updateSharing(namespace, repository, sharing);
-    }
+    if (sameDeadline(found.deadline, sharing.deadline))
+        return 'found done';
+    await client.updateSharing(namespace, repository, sharing);
+    return 'done';
 }
 
 
@@ -4956,12 +4451,377 @@ async function throughLag(waiting, read) {
 
 /***/ }),
 
+/***/ 3871:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FK: () => (/* binding */ buildReport),
+/* harmony export */   Fk: () => (/* binding */ accessAction),
+/* harmony export */   pp: () => (/* binding */ planOutput)
+/* harmony export */ });
+/* harmony import */ var _resources_repository_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(625);
+/* harmony import */ var _resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6929);
+/* harmony import */ var _resources_replication_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7139);
+/* harmony import */ var _resources_permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8225);
+/* harmony import */ var _swr_permission_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3689);
+/* harmony import */ var _swr_names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5604);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4777);
+/* harmony import */ var _swr_access_client_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3478);
+
+
+
+
+
+
+
+
+/**
+ * The host of the path the service answered for `name`, when that path is one line of the
+ * expected shape: a registry host (the one derived from the endpoint, when one is), then the
+ * organization and repository asked for. Undefined otherwise.
+ */
+function answeredHost(rules, name, path) {
+    const slash = path.indexOf('/');
+    const host = path.slice(0, slash);
+    if (slash < 0 || (0,_values_js__WEBPACK_IMPORTED_MODULE_6__/* .hasControl */ .aQ)(path) || !_swr_names_js__WEBPACK_IMPORTED_MODULE_4__/* .REGISTRY_HOST */ .zv.test(host))
+        return undefined;
+    if (rules.knownHost && host.toLowerCase() !== rules.knownHost.toLowerCase())
+        return undefined;
+    return (0,_swr_names_js__WEBPACK_IMPORTED_MODULE_4__/* .sameName */ .q)(path.slice(slash + 1), name) ? host.toLowerCase() : undefined;
+}
+/**
+ * The image path of repository `name` ("group/app"): on the registry input's host when given;
+ * else on the host of the path the service answered, once that path is checked (a path that
+ * is not what was asked for is not trusted, and the path the action builds is used instead,
+ * with a warning); else on the host derived from the endpoint; else none.
+ */
+function pathOf(rules, name, info) {
+    if (rules.registryOverride)
+        return { path: `${rules.registryOverride}/${name}` };
+    const built = rules.knownHost ? `${rules.knownHost}/${name}` : '';
+    if (!info?.path)
+        return { path: built };
+    const host = answeredHost(rules, name, info.path);
+    if (host)
+        return { path: `${host}/${name}` };
+    const expected = `${rules.knownHost ?? 'a registry host'}/${name}`;
+    const instead = built
+        ? `the path ${built} is used instead`
+        : 'no path is known: set input registry to the host users push to';
+    return {
+        path: built,
+        warning: `SWR answered the path ${(0,_values_js__WEBPACK_IMPORTED_MODULE_6__/* .quoted */ .TL)(info.path)} for repository "${name}", which is not ${expected}; it is not trusted, and ${instead}.`
+    };
+}
+/** The `plan` output: the changes alone, as plain objects. */
+function planOutput(changes) {
+    return changes.map(({ resource, name, action, before, after, reason, region }) => ({
+        resource,
+        name,
+        ...(region ? { region } : {}),
+        action,
+        before,
+        after,
+        reason
+    }));
+}
+/** Retention's outcome, when retention is asked for: unchanged when no change was needed. */
+function retentionOf(records, wanted) {
+    const record = records.find(r => r.resource === 'retention');
+    return record || wanted ? accessAction(record) : undefined;
+}
+const DONE = {
+    create: 'created',
+    update: 'updated',
+    replace: 'replaced',
+    delete: 'removed'
+};
+function accessAction(record) {
+    if (!record)
+        return 'unchanged';
+    if (record.outcome === 'planned')
+        return `would ${record.action === 'delete' ? 'remove' : record.action}`;
+    if (record.outcome === 'skipped')
+        return 'skipped';
+    return record.outcome === 'done' || record.outcome === 'found done'
+        ? DONE[record.action]
+        : 'failed';
+}
+/**
+ * One kind of access entry (sharing, auto-sync): each wanted entry with what became of it, then
+ * each other one found (kept, or removed). Entries and their records match by `key`.
+ */
+function accessResults(resource, records, key, entries, results) {
+    // A record's before or after is an entry of the same kind.
+    const recordFor = (k) => records.find(r => r.resource === resource && key((r.after ?? r.before)) === k);
+    const wantedKeys = new Set(entries.wanted.map(key));
+    return [
+        ...entries.wanted.map(w => results.listed(w, accessAction(recordFor(key(w))))),
+        ...entries.found
+            .filter(f => !wantedKeys.has(key(f)))
+            .map(f => {
+            const record = recordFor(key(f));
+            return results.other(f, record ? accessAction(record) : 'kept');
+        })
+    ];
+}
+function sharingOf(wanted, rp, records) {
+    if (!wanted.shareWith || rp.failure)
+        return undefined;
+    return accessResults('sharing', records, s => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_5__/* .accountKey */ .LQ)(s.account), { wanted: wanted.shareWith, found: rp.observation.sharing ?? [] }, {
+        listed: (w, action) => ({ account: w.account, deadline: (0,_resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineOf */ .G0)(w), action }),
+        other: (s, action) => ({ ...s, action })
+    });
+}
+function replicationOf(wanted, rp, records, targetErrors) {
+    if (!wanted.replicateTo || rp.failure)
+        return undefined;
+    return accessResults('replication', records, _resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD, { wanted: wanted.replicateTo, found: rp.observation.syncRules ?? [] }, {
+        listed: (t, action) => ({
+            region: t.region,
+            namespace: t.namespace,
+            path: `${t.registry}/${t.namespace}/${rp.repository}`,
+            action: targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(t)] ? 'failed' : action
+        }),
+        other: (r, action) => ({ region: r.region, namespace: r.namespace, path: '', action })
+    });
+}
+/** Each grant listed, then each other user's found (kept, or removed). */
+function grantsOf(resource, wanted, found, records) {
+    const mine = records.filter(r => r.resource === resource);
+    const stateOf = (r) => (r.after ?? r.before);
+    const recordFor = (user, id) => mine.find(r => {
+        const state = stateOf(r);
+        return id !== undefined && state.user_id ? (0,_swr_permission_client_js__WEBPACK_IMPORTED_MODULE_3__/* .sameId */ .s)(state.user_id, id) : state.user === user;
+    });
+    const listed = wanted.map(w => {
+        const entry = found.find(e => matches(w, e));
+        const record = recordFor(w.user, entry?.id ?? w.id);
+        const level = entry?.self ? (0,_resources_permissions_js__WEBPACK_IMPORTED_MODULE_2__/* .levelOf */ .In)(entry.auth) : w.level;
+        return { user: w.user, level, action: accessAction(record) };
+    });
+    const others = found
+        .filter(e => !e.self && !wanted.some(w => matches(w, e)))
+        .map(e => {
+        const record = recordFor(e.user, e.id);
+        return {
+            user: e.user,
+            level: (0,_resources_permissions_js__WEBPACK_IMPORTED_MODULE_2__/* .levelOf */ .In)(e.auth),
+            action: record ? accessAction(record) : 'kept'
+        };
+    });
+    return [...listed, ...others];
+}
+const matches = (w, e) => w.id !== undefined ? (0,_swr_permission_client_js__WEBPACK_IMPORTED_MODULE_3__/* .sameId */ .s)(e.id, w.id) : e.user === w.user;
+function currentSettings(rp) {
+    const read = rp.observation.read;
+    return read?.state === 'exists' ? (0,_resources_repository_js__WEBPACK_IMPORTED_MODULE_7__/* .settingsOf */ .f5)(read.info) : undefined;
+}
+/** The record of deleting a repository (`region` for a replica's), if one was planned. */
+function deleteRecord(records, name, region) {
+    return records.find(r => r.resource === 'repository' && r.action === 'delete' && r.name === name && r.region === region);
+}
+/**
+ * A repository taken down (ensure: absent, prune): deleted, would be, already absent, or
+ * failed; and with replicate_to, what became of each replica. `deleted` gets the image paths
+ * this run deleted.
+ */
+function removalResult(wanted, rp, records, applied, rules, deleted, warnings) {
+    const own = deleteRecord(records, rp.name);
+    const info = readInfo(rp);
+    const { path: ownPath, warning: pathWarning } = pathOf(rules, rp.name, info);
+    if (pathWarning)
+        warnings.push(pathWarning);
+    if (own?.outcome === 'done' && ownPath)
+        deleted.push(ownPath);
+    const replication = rp.failure
+        ? undefined
+        : wanted.replicateTo?.map(t => {
+            const record = deleteRecord(records, `${t.namespace}/${rp.repository}`, t.region);
+            const path = `${t.registry}/${t.namespace}/${rp.repository}`;
+            if (record?.outcome === 'done')
+                deleted.push(path);
+            return {
+                region: t.region,
+                namespace: t.namespace,
+                path,
+                action: record ? accessAction(record) : 'absent'
+            };
+        });
+    const error = applied ? applied.error : rp.failure;
+    const action = error !== undefined
+        ? 'failed'
+        : !own
+            ? 'absent'
+            : own.outcome === 'planned'
+                ? 'would delete'
+                : 'deleted';
+    // A repository whose delete failed is still there, at its path.
+    const stays = own && !['done', 'found done', 'planned'].includes(own.outcome);
+    const note = rp.prunedBy !== undefined ? `matches prune pattern "${rp.prunedBy}"` : undefined;
+    return {
+        repository: rp.repository,
+        path: stays ? ownPath : '',
+        action,
+        created: false,
+        updated: false,
+        drift: [],
+        ...(replication ? { replication } : {}),
+        ...(note ? { note } : {}),
+        ...(error !== undefined ? { error } : {})
+    };
+}
+function repositoryResult(wanted, rp, records, applied, rules, targetErrors, warnings) {
+    const current = applied?.plan ?? rp;
+    const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done');
+    const planned = repoRecord?.outcome === 'planned';
+    const done = repoRecord?.outcome === 'done';
+    const creates = repoRecord?.action === 'create';
+    const changed = planned || done;
+    const info = applied?.info ?? readInfo(current);
+    const exists = info !== undefined || (changed && creates) || applied?.created === true;
+    const { path, warning: pathWarning } = exists ? pathOf(rules, rp.name, info) : { path: '' };
+    if (pathWarning)
+        warnings.push(pathWarning);
+    // A repository that exists needs a path to push to: without one the run has failed it.
+    const pathless = exists && !path && !planned
+        ? `The service did not return ${pathWarning ? 'a path that can be trusted' : 'the path'} of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
+        : undefined;
+    // A dry run cannot fail a change, but a target that could not be read fails its rule all the same.
+    const targetError = records
+        .filter(r => r.resource === 'replication' && r.outcome === 'planned' && r.after)
+        .map(r => targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(r.after)])
+        .find(e => e !== undefined);
+    // Likewise a grant whose IAM user could not be found.
+    const blocked = records.find(r => r.outcome === 'planned' && r.blocked)?.blocked;
+    const error = (applied ? applied.error : (rp.failure ?? targetError ?? blocked)) ?? pathless;
+    const settings = changed
+        ? repoRecord?.after
+        : currentSettings(current);
+    const retention = retentionOf(records, wanted.retention !== undefined && !rp.failure);
+    const sharing = sharingOf(wanted, current, records);
+    const replication = replicationOf(wanted, current, records, targetErrors);
+    const permissions = wanted.repositoryPermissions && !current.failure
+        ? grantsOf('repository-permission', wanted.repositoryPermissions, current.observation.grants ?? [], records)
+        : undefined;
+    return {
+        repository: rp.repository,
+        path,
+        action: error ? 'failed' : actionOf(planned, done, creates),
+        created: applied?.created ?? false,
+        updated: done && !creates,
+        ...(settings ? { settings } : {}),
+        drift: current.drift,
+        ...(retention ? { retention } : {}),
+        ...(sharing ? { sharing } : {}),
+        ...(replication ? { replication } : {}),
+        ...(permissions ? { permissions } : {}),
+        ...(error !== undefined ? { error } : {})
+    };
+}
+function actionOf(planned, done, creates) {
+    if (planned)
+        return creates ? 'would create' : 'would update';
+    if (done)
+        return creates ? 'created' : 'updated';
+    return 'unchanged';
+}
+function readInfo(rp) {
+    const read = rp.observation.read;
+    return read?.state === 'exists' ? read.info : undefined;
+}
+function organizationOutcome(plan, applied, repositories) {
+    const record = applied?.organization;
+    if (record)
+        return record.outcome === 'done' ? 'created' : record.outcome === 'failed' ? 'failed' : 'exists';
+    if (!applied && plan.organization)
+        return 'would create';
+    return repositories.some(r => r.path || r.action !== 'failed') ? 'exists' : 'not reached';
+}
+function buildReport(wanted, plan, applied, rules) {
+    const perRepository = plan.repositories.map((rp, i) => {
+        const a = applied?.repositories[i];
+        const records = a ? a.records : rp.changes.map(c => ({ ...c, outcome: 'planned' }));
+        return { rp, a, records };
+    });
+    const organizationRecord = applied
+        ? applied.organization
+            ? [applied.organization]
+            : []
+        : plan.organization
+            ? [{ ...plan.organization, outcome: 'planned' }]
+            : [];
+    const pathWarnings = [];
+    const deleted = [];
+    const repositories = perRepository.map(({ rp, a, records }) => rp.absent
+        ? removalResult(wanted, rp, records, a, rules, deleted, pathWarnings)
+        : repositoryResult(wanted, rp, records, a, rules, plan.targetErrors, pathWarnings));
+    const targetRecords = applied
+        ? applied.targetOrganizations
+        : plan.targetOrganizations.map(c => ({ ...c, outcome: 'planned' }));
+    // A replica exists (or would) only where its rule does: made, kept as it was, or planned.
+    const replicating = ['created', 'replaced', 'unchanged', 'would create', 'would replace'];
+    const replicaPaths = repositories.flatMap(r => r.path
+        ? (r.replication ?? []).filter(t => t.path && replicating.includes(t.action)).map(t => t.path)
+        : []);
+    const grants = organizationGrantsOf(wanted, plan, applied);
+    return {
+        namespace: plan.namespace,
+        dryRun: applied === undefined,
+        organization: organizationOutcome(plan, applied, repositories),
+        changes: [
+            ...organizationRecord,
+            ...targetRecords,
+            ...perRepository.flatMap(p => p.records),
+            ...(grants?.records ?? [])
+        ],
+        repositories,
+        replicaPaths,
+        warnings: [
+            ...pathWarnings,
+            ...perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings),
+            ...(plan.organizationPermissions?.warning ? [plan.organizationPermissions.warning] : [])
+        ],
+        ...(grants ? { organizationPermissions: grants.results } : {}),
+        ...(grants?.errors.length ? { organizationErrors: grants.errors } : {}),
+        deleted
+    };
+}
+/** The organization's grants: their records, what each user has, and what failed. */
+function organizationGrantsOf(wanted, plan, applied) {
+    const diff = plan.organizationPermissions;
+    if (!wanted.organizationPermissions || !diff)
+        return undefined;
+    const records = applied
+        ? applied.organizationPermissions
+        : diff.changes.map(c => ({ ...c, outcome: 'planned' }));
+    const name = `Organization "${plan.namespace}"`;
+    const errors = diff.failure
+        ? [diff.failure]
+        : records.flatMap(r => {
+            const error = r.outcome === 'failed' ? r.error : r.outcome === 'planned' ? r.blocked : undefined;
+            if (error === undefined)
+                return [];
+            const user = (r.after ?? r.before).user;
+            return [`${name}, IAM user ${(0,_values_js__WEBPACK_IMPORTED_MODULE_6__/* .quoted */ .TL)(user, 64)}: ${error}`];
+        });
+    const found = diff.found ?? [];
+    const results = diff.failure
+        ? []
+        : grantsOf('organization-permission', wanted.organizationPermissions, found, records);
+    return { records, errors, results };
+}
+
+
+/***/ }),
+
 /***/ 3478:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   M: () => (/* binding */ sameAccount),
-/* harmony export */   a: () => (/* binding */ SwrAccessClient)
+/* harmony export */   LQ: () => (/* binding */ accountKey),
+/* harmony export */   M_: () => (/* binding */ sameAccount),
+/* harmony export */   aN: () => (/* binding */ SwrAccessClient)
 /* harmony export */ });
 /* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4777);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6757);
@@ -4979,7 +4839,8 @@ const TARGET_MISSING = ['SVCSTG.SWR.4001008', 'SVCSTG.SWR.4001028'];
 const sharingPath = (namespace, repository) => `${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3)(namespace)}/repositories/${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .repositoryPathSegment */ .bQ)(repository)}/access-domains`;
 const syncPath = (namespace, repository) => `${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3)(namespace)}/repos/${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .repositoryPathSegment */ .bQ)(repository)}/sync_repo`;
 /** Account names are compared without regard to case: no source says SWR keeps their case. */
-const sameAccount = (a, b) => a.toLowerCase() === b.toLowerCase();
+const accountKey = (account) => account.toLowerCase();
+const sameAccount = (a, b) => accountKey(a) === accountKey(b);
 /** A list answer: a bare array, or an object holding one (the docs show both styles). */
 function listIn(json, keys) {
     if (Array.isArray(json))
@@ -5011,7 +4872,8 @@ class SwrAccessClient {
     /**
      * Resolves 'absent' when the repository does not show yet (right after its creation), and
      * 'exists' when SWR answers 409: the account has access already (evidence §6), on terms
-     * that are for the caller to read back.
+     * that are for the caller to read back; 'exists, ours' when that 409 follows this run's own
+     * attempt whose answer was lost (most likely that attempt shared it).
      */
     async createSharing(namespace, repository, sharing, readBack = _client_js__WEBPACK_IMPORTED_MODULE_2__/* .readOnce */ .WY) {
         const answer = await this.api.call({
@@ -5032,7 +4894,7 @@ class SwrAccessClient {
             hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to share repositories (SWR FullAccess has it)')
         });
         if (answer.status === 409)
-            return 'exists';
+            return answer.afterLostAttempt ? 'exists, ours' : 'exists';
         return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(answer) ? 'absent' : 'created';
     }
     async updateSharing(namespace, repository, sharing) {
@@ -5257,6 +5119,7 @@ class SwrClient {
             return undefined;
         const page = answer.json.filter(_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv);
         const total = Math.max(totalOf(answer.response.headers['content-range'], page), offset + page.length);
+        const dropped = [];
         const infos = page
             // The list matches fuzzily: an item counts only when it names this organization exactly,
             // and under its name in the inputs' form, so that the reads find it by that name.
@@ -5264,8 +5127,15 @@ class SwrClient {
             (0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .sameName */ .q)(item['namespace'], namespace) &&
             typeof item['name'] === 'string' &&
             typeof item['is_public'] === 'boolean')
-            .map(item => repositoryInfo(item, (0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .canonicalName */ .Ew)(String(item['name']))));
-        return { infos, total };
+            // A name that breaks the name rule is no repository to match or delete: dropped, and
+            // said (case is kept: a name is compared exactly, never folded onto another).
+            .flatMap(item => {
+            const name = (0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .listedRepositoryName */ .ZZ)(String(item['name']));
+            if (name === undefined)
+                dropped.push(String(item['name']));
+            return name === undefined ? [] : [repositoryInfo(item, name)];
+        });
+        return { infos, total, dropped };
     }
     async createRepository(namespace, repository, settings) {
         const refusal = (a) => [400, 403, 404].includes(a.status);
@@ -5473,7 +5343,8 @@ function regionFromEndpoint(endpoint) {
     return match?.[1] !== undefined && isValidRegion(match[1]) ? match[1] : undefined;
 }
 // Decided on the parsed address, never on a prefix: "127.attacker.example" is a public name.
-// Built on first use: a run against a named host (every real one) never needs it.
+// Built on first use, for an IPv6 address only: a run against a named host (every real one)
+// or an IPv4 address never loads it.
 let loopback;
 function loopbackList() {
     if (!loopback) {
@@ -5489,7 +5360,11 @@ function isLoopbackHost(hostname) {
     if (host === 'localhost')
         return true;
     const family = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(host);
-    return family !== 0 && loopbackList().check(host, family === 4 ? 'ipv4' : 'ipv6');
+    // isIP takes an IPv4 address only as four decimal parts without leading zeros, so its first
+    // part is the first octet as written.
+    if (family === 4)
+        return host.startsWith('127.');
+    return family === 6 && loopbackList().check(host, 'ipv6');
 }
 
 
@@ -5647,6 +5522,61 @@ function permissionHint(permission) {
 
 /***/ }),
 
+/***/ 1952:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ IamUserDirectory),
+/* harmony export */   i: () => (/* binding */ USER_ID)
+/* harmony export */ });
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4777);
+// IAM user ids for grants given by name (docs/swr-service.md, "Permissions of IAM users"):
+// Keystone's GET /v3/users?name=... on the IAM endpoint, signed like every other call. The
+// name filter is IAM's, which is not promised to be exact: the answer is filtered here, on the
+// exact (case-sensitive) name. Each name is asked once per run.
+
+/** IAM user ids: 32 hexadecimal characters, as IAM's user list shows them. */
+const USER_ID = /^[0-9a-fA-F]{32}$/;
+const refusedHint = (answer) => answer.status === 403
+    ? 'Looking up IAM users needs the IAM permission iam:users:listUsers; without it, write the user as name:id (the id as the IAM console shows it), which needs no lookup.'
+    : undefined;
+/** The lookups of one run: one request per name, however many grants name it. */
+class IamUserDirectory {
+    api;
+    lookups = new Map();
+    constructor(api) {
+        this.api = api;
+    }
+    /** The user of that exact name; throws when IAM has none, or refuses the lookup. */
+    lookUp(name) {
+        let lookup = this.lookups.get(name);
+        if (!lookup) {
+            lookup = this.fetch(name);
+            this.lookups.set(name, lookup);
+        }
+        return lookup;
+    }
+    async fetch(name) {
+        const operation = `look up IAM user "${name}"`;
+        const { json } = await this.api.call({ operation, method: 'GET', path: '/v3/users', query: { name } }, { ok: [200], hint: refusedHint });
+        if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(json) || !Array.isArray(json['users'])) {
+            throw new Error(`${operation} failed: the answer has no list of users`);
+        }
+        const found = json['users']
+            .filter(_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)
+            .filter(u => u['name'] === name && typeof u['id'] === 'string' && USER_ID.test(u['id']));
+        if (found.length === 0)
+            throw new Error(`no IAM user named "${name}" in this account`);
+        if (found.length > 1) {
+            throw new Error(`IAM has ${found.length} users named "${name}" in this account: write the user as name:id to choose one`);
+        }
+        return { id: String(found[0]?.['id']).toLowerCase(), name };
+    }
+}
+
+
+/***/ }),
+
 /***/ 5604:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -5654,19 +5584,22 @@ function permissionHint(permission) {
 /* harmony export */   B3: () => (/* binding */ namespacePath),
 /* harmony export */   Db: () => (/* binding */ ORGANIZATION_RULE),
 /* harmony export */   Eb: () => (/* binding */ whyInvalid),
-/* harmony export */   Ew: () => (/* binding */ canonicalName),
 /* harmony export */   IV: () => (/* binding */ charactersAt),
 /* harmony export */   R6: () => (/* binding */ CATEGORIES),
 /* harmony export */   SA: () => (/* binding */ REPOSITORY_RULE),
 /* harmony export */   W1: () => (/* binding */ nameProblems),
 /* harmony export */   WE: () => (/* binding */ answeredOther),
+/* harmony export */   ZZ: () => (/* binding */ listedRepositoryName),
 /* harmony export */   bQ: () => (/* binding */ repositoryPathSegment),
+/* harmony export */   de: () => (/* binding */ droppedNamesWarning),
 /* harmony export */   ij: () => (/* binding */ repositoryNameProblems),
+/* harmony export */   oi: () => (/* binding */ isValidRepositoryName),
 /* harmony export */   q: () => (/* binding */ sameName),
 /* harmony export */   xo: () => (/* binding */ organizationNameProblems),
-/* harmony export */   zv: () => (/* binding */ REGISTRY_HOST)
+/* harmony export */   zv: () => (/* binding */ REGISTRY_HOST),
+/* harmony export */   zw: () => (/* binding */ checkedSegment)
 /* harmony export */ });
-/* unused harmony exports isValidOrganizationName, isValidRepositoryName */
+/* unused harmony exports isValidOrganizationName, canonicalName */
 /* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4777);
 // SWR's name rules (docs/swr-service.md, "Names"). Checked before any request so a
 // typo costs no round trip and gets a sentence instead of an opaque 400.
@@ -5699,13 +5632,12 @@ const REPOSITORY_SHAPE = {
     startsWithLetter: false,
     valid: isValidRepositoryName
 };
-const quoted = (c) => JSON.stringify(c);
 /**
  * Characters with their positions (from 1), for an error: '"A" at position 1',
  * '"A" at position 1 and "B" at position 4', or the first three and how many more.
  */
 function charactersAt(found) {
-    const shown = found.slice(0, 3).map(([c, i]) => `${quoted(c)} at position ${i}`);
+    const shown = found.slice(0, 3).map(([c, i]) => `${(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(c)} at position ${i}`);
     const more = found.length - shown.length;
     return more > 0 ? `${shown.join(', ')} and ${more} more` : (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .andList */ .cM)(shown);
 }
@@ -5724,7 +5656,7 @@ function nameProblems(name, shape) {
     const upper = chars.flatMap((c, i) => (/[A-Z]/.test(c) ? [[c, i + 1]] : []));
     const lower = name.replace(/[A-Z]/g, c => c.toLowerCase());
     if (upper.length > 0) {
-        const use = shape.valid(lower) ? `; use ${quoted(lower)}` : '';
+        const use = shape.valid(lower) ? `; use ${(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(lower)}` : '';
         problems.push(`${charactersAt(upper)} ${upper.length > 1 ? 'are' : 'is'} uppercase (names are lowercase${use})`);
     }
     const isSeparator = (c) => shape.separators.includes(c);
@@ -5742,12 +5674,12 @@ function nameProblems(name, shape) {
     const first = chars[0];
     const last = chars[chars.length - 1];
     if (isSeparator(first))
-        problems.push(`it starts with ${quoted(first)}, a separator`);
+        problems.push(`it starts with ${(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(first)}, a separator`);
     else if (shape.startsWithLetter && /[0-9]/.test(first)) {
-        problems.push(`it starts with the digit ${quoted(first)}, not a letter`);
+        problems.push(`it starts with the digit ${(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(first)}, not a letter`);
     }
     if (chars.length > 1 && isSeparator(last))
-        problems.push(`it ends with ${quoted(last)}, a separator`);
+        problems.push(`it ends with ${(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(last)}, a separator`);
     // Maximal runs of separators, each with the position of its first character.
     const lowerChars = [...lower];
     for (let i = 0; i < lowerChars.length;) {
@@ -5756,7 +5688,7 @@ function nameProblems(name, shape) {
             j++;
         const run = lowerChars.slice(i, j).join('');
         if (run.length > 1 && !shape.pairs.includes(run)) {
-            const where = `${quoted(run)} at position ${i + 1}`;
+            const where = `${(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(run)} at position ${i + 1}`;
             problems.push(/^_+$/.test(run) && shape.pairs.includes('__')
                 ? `${where} is more than two "_" in a row`
                 : `${where} puts separators next to each other`);
@@ -5786,7 +5718,37 @@ const CATEGORIES = [
  * body keeps the raw name), the rest encoded, the "$" left as it is.
  */
 function repositoryPathSegment(repository) {
-    return encodeURIComponent(repository.replace(/\//g, '$')).replace(/%24/g, '$');
+    return encodeURIComponent(checkedSegment(repository).replace(/\//g, '$')).replace(/%24/g, '$');
+}
+/**
+ * A name about to become one URL path segment: "", "." and ".." are refused, since a URL
+ * resolves them and the request would reach another path (the organization's, the
+ * namespace's). No valid name is one of them; this guards against a name the service answered.
+ */
+function checkedSegment(name) {
+    if (name === '' || name === '.' || name === '..') {
+        throw new Error(`The repository name ${JSON.stringify(name)} cannot be sent in a URL path (it would address another path); no request was sent for it.`);
+    }
+    return name;
+}
+/**
+ * A repository name from a list answer, in the form the inputs use ("$" back to "/", case
+ * kept), or undefined when it breaks the repository name rule: such an item is no repository
+ * the action may match or delete (a ".." would address the organization's path, a line break
+ * would forge an output line, an uppercase name would be folded onto another repository).
+ */
+function listedRepositoryName(answered) {
+    const name = answered.replace(/\$/g, '/');
+    return isValidRepositoryName(name) ? name : undefined;
+}
+/** The warning about list items dropped for their names, or undefined when none was. */
+function droppedNamesWarning(where, dropped) {
+    if (dropped.length === 0)
+        return undefined;
+    const shown = dropped.slice(0, 5).map(name => (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .quoted */ .TL)(name, 100));
+    const more = dropped.length > shown.length ? ` and ${dropped.length - shown.length} more` : '';
+    const items = dropped.length === 1 ? 'an item' : `${dropped.length} items`;
+    return `The list of the repositories of ${where} holds ${items} whose name is not a valid repository name: ${shown.join(', ')}${more}. ${dropped.length === 1 ? 'It is' : 'They are'} left alone: neither matched against prune nor deleted.`;
 }
 /** The path of an organization in SWR's management API. */
 const namespacePath = (namespace) => `/v2/manage/namespaces/${encodeURIComponent(namespace)}`;
@@ -5819,6 +5781,163 @@ function answeredOther(json, asked) {
         }
     }
     return undefined;
+}
+
+
+/***/ }),
+
+/***/ 3689:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A_: () => (/* binding */ LEVELS),
+/* harmony export */   NW: () => (/* binding */ isLevel),
+/* harmony export */   l3: () => (/* binding */ SwrPermissionClient),
+/* harmony export */   s: () => (/* binding */ sameId)
+/* harmony export */ });
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4777);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6757);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5604);
+// IAM users' grants on an organization or a repository (docs/swr-service.md, "Permissions of
+// IAM users"): GET, POST, PATCH and DELETE on .../access, the bodies bare JSON arrays. SWR keeps
+// a grant per user id and needs the user's name beside it; a delete names ids only.
+
+
+
+/** SWR's levels and the `auth` values its API gives them (evidence §5: 7 manage, 3 write, 1 read). */
+const LEVELS = { read: 1, write: 3, manage: 7 };
+/** Whether text names a level: own keys only, so "constructor" or "__proto__" is none. */
+const isLevel = (text) => Object.hasOwn(LEVELS, text);
+/** Whether two IAM user ids are the same user: ids are hexadecimal, and case says nothing. */
+const sameId = (a, b) => a.toLowerCase() === b.toLowerCase();
+// OTC's error table: the organization's and a repository's "permission already exists" and
+// "permission was not found" (evidence §5).
+const EXISTS = ['SVCSTG.SWR.4090076', 'SVCSTG.SWR.4090089'];
+const NOT_FOUND = ['SVCSTG.SWR.4040078', 'SVCSTG.SWR.4040091'];
+const accessPath = (scope) => scope.repository === undefined
+    ? `${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3)(scope.namespace)}/access`
+    : `${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3)(scope.namespace)}/repos/${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .repositoryPathSegment */ .bQ)(scope.repository)}/access`;
+const what = (scope) => scope.repository === undefined
+    ? `organization "${scope.namespace}"`
+    : `repository "${scope.namespace}/${scope.repository}"`;
+/** An entry of the answer, kept only when it has the shape asked for: an id, a name, a level. */
+function grantOf(item) {
+    if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(item))
+        return undefined;
+    const id = item['user_id'];
+    const user = item['user_name'];
+    const auth = Number(item['auth']);
+    if (typeof id !== 'string' || !id || typeof user !== 'string')
+        return undefined;
+    return { id, user, auth: Number.isFinite(auth) ? auth : 0 };
+}
+/**
+ * The 403 hint: only the organization's get and create actions are documented (evidence §8);
+ * the others, and a repository's, are not published verbatim, so they are named by what they do.
+ */
+function needs(scope, verb) {
+    if (scope.repository !== undefined) {
+        const does = { get: 'read', create: 'grant', update: 'change', delete: 'remove' }[verb];
+        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)(`to ${does} image permissions (SWR FullAccess has it)`);
+    }
+    if (verb === 'update' || verb === 'delete') {
+        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)(`the ${verb} action of organization permissions (see the IAM console; SWR FullAccess has it)`);
+    }
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)(`swr:namespace:${verb}NamespaceAccess (SWR FullAccess has it)`);
+}
+const body = (grant) => [{ user_id: grant.id, user_name: grant.user, auth: grant.auth }];
+const isGrantNotFound = (a) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a) && NOT_FOUND.includes(a.error.code ?? '');
+class SwrPermissionClient {
+    api;
+    constructor(api) {
+        this.api = api;
+    }
+    /** 'missing' when the organization or repository does not show (not yet, or not at all). */
+    async readGrants(scope) {
+        const operation = `read the IAM user permissions of ${what(scope)}`;
+        const answer = await this.api.call({ operation, method: 'GET', path: accessPath(scope) }, {
+            ok: [200],
+            accept: a => (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a) && !isGrantNotFound(a),
+            hint: needs(scope, 'get')
+        });
+        if (answer.asError)
+            return 'missing';
+        const json = answer.json;
+        if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(json))
+            throw new Error(`${operation} failed: the answer is not an object`);
+        // `name` is the organization's; for a repository the SDKs' field says "organization name"
+        // too, where the emulator answers the repository's: either is taken, nothing else.
+        const other = (0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .answeredOther */ .WE)(json, { name: scope.repository ?? scope.namespace });
+        const organizationsName = scope.repository !== undefined && !(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .answeredOther */ .WE)(json, { name: scope.namespace });
+        if (other && !organizationsName)
+            throw new Error(`${operation} failed: ${other}`);
+        const self = grantOf(json['self_auth']);
+        // The SDKs mark others_auths optional: missing or null is nobody else.
+        const listed = json['others_auths'] ?? [];
+        if (!Array.isArray(listed)) {
+            throw new Error(`${operation} failed: the answer's others_auths is ${typeof listed}, not a list of users`);
+        }
+        // The caller's own entry may be listed among the others too (the API reference's example).
+        const others = listed
+            .map(grantOf)
+            .filter((g) => g !== undefined && !(self && sameId(g.id, self.id)));
+        return { ...(self ? { self } : {}), others };
+    }
+    /**
+     * 'absent' when the organization or repository does not show yet (right after its creation);
+     * 'exists' when SWR answers 409: the user has a grant already (another run), at a level for
+     * the caller to read back; 'exists, ours' when that 409 follows this run's own attempt whose
+     * answer was lost (most likely that attempt made it): read back too, but this run's create.
+     */
+    async createGrant(scope, grant) {
+        const answer = await this.api.call({
+            operation: `grant IAM user ${(0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(grant.user, 64)} on ${what(scope)}`,
+            method: 'POST',
+            path: accessPath(scope),
+            body: body(grant)
+        }, {
+            // 200 for an organization, 201 for a repository in the API reference; either may come.
+            ok: [200, 201],
+            accept: a => a.status === 409 || ((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a) && !isGrantNotFound(a)),
+            readBack: async () => {
+                const read = await this.readGrants(scope);
+                return read !== 'missing' && read.others.some(g => sameId(g.id, grant.id));
+            },
+            hint: needs(scope, 'create')
+        });
+        if (answer.status === 409) {
+            if (answer.error.code && !EXISTS.includes(answer.error.code) && answer.asError) {
+                throw answer.asError;
+            }
+            return answer.afterLostAttempt ? 'exists, ours' : 'exists';
+        }
+        return answer.asError ? 'absent' : 'created';
+    }
+    async updateGrant(scope, grant) {
+        await this.api.call({
+            operation: `change the level of IAM user ${(0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(grant.user, 64)} on ${what(scope)}`,
+            method: 'PATCH',
+            path: accessPath(scope),
+            body: body(grant)
+        }, {
+            ok: [200, 201, 204],
+            hint: needs(scope, 'update')
+        });
+    }
+    /** A grant that is already gone counts as removed. */
+    async deleteGrant(scope, grant) {
+        await this.api.call({
+            // The name is SWR's: quoted as one line.
+            operation: `remove IAM user ${(0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .quoted */ .TL)(grant.user, 64)} from ${what(scope)}`,
+            method: 'DELETE',
+            path: accessPath(scope),
+            body: [grant.id]
+        }, {
+            ok: [200, 204],
+            accept: isGrantNotFound,
+            hint: needs(scope, 'delete')
+        });
+    }
 }
 
 

@@ -375,7 +375,7 @@ function bundleTable() {
     if (f === 'index.js') return 'always'
     const { sources } = JSON.parse(readFileSync(join(dist, `${f}.map`), 'utf8'))
     const has = part => sources.some(source => source.includes(part))
-    if (has('src/enterprise-main.ts')) return 'only for an Enterprise Edition instance'
+    if (has('src/enterprise/run.ts')) return 'only for an Enterprise Edition instance'
     if (has('@actions/core/')) return 'only for OIDC'
     if (has('@actions/http-client/')) return 'only for a proxy or OIDC'
     throw new Error(`dist/${f}: no known reason to load it; name one in scripts/bench.mjs`)

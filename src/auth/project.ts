@@ -17,7 +17,7 @@ const listHint = (answer: Answer): string | undefined =>
     : undefined
 
 /** IAM's project named after the region: exactly one must match. */
-export async function lookupProject(iam: Api, region: string): Promise<string> {
+async function lookupProject(iam: Api, region: string): Promise<string> {
   const { json } = await iam.call(
     {
       operation: `look up the project of region ${region} at IAM`,

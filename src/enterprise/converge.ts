@@ -1,16 +1,14 @@
-// One pass of read -> plan -> apply on an instance, as converge.ts does for the standard
-// edition: a dry run stops after the plan, and both report through the same function.
+// An instance behind the one shape (edition.ts), as standard/converge.ts is the standard
+// edition: read -> plan -> apply -> report.
+import type { Edition } from '../edition.js'
+import { renderEnterpriseSummary } from '../github/enterprise-summary.js'
 import type { Logger } from '../github/runner.js'
-import type { Report } from '../report.js'
-import type { Change } from '../resources/types.js'
-import type { InstanceInfo } from '../swr/enterprise-client.js'
-import { applyEnterprisePlan, type EnterpriseWriter } from './apply.js'
+import { applyEnterprisePlan, type EnterpriseApplied, type EnterpriseWriter } from './apply.js'
 import { registryOf } from './instance.js'
-import { checkDeletions } from '../converge.js'
 import { enterpriseChanges, makeEnterprisePlan } from './plan.js'
 import { readEnterpriseState, type EnterpriseReader } from './read.js'
 import { buildEnterpriseReport } from './report.js'
-import type { EnterpriseWanted } from './types.js'
+import type { EnterpriseObserved, EnterprisePlan, EnterpriseWanted } from './types.js'
 
 export interface EnterpriseOptions {
   dryRun: boolean
@@ -18,35 +16,43 @@ export interface EnterpriseOptions {
   log: Logger
   /** The registry input: the host of every path, and the instance need not be read for it. */
   registry?: string
-  /** Shown the plan before it is applied. */
-  onPlan: (changes: Change[]) => void
-  /** The most repositories the plan may delete (max_deletions). */
-  maxDeletions?: number
 }
 
-export interface EnterpriseOutcome {
-  report: Report
-  /** Undefined when it was not read (registry given, nothing in doubt). */
-  instance?: InstanceInfo
+interface Read {
+  observed: EnterpriseObserved
   registry: string
 }
 
-export async function convergeEnterprise(
+interface Planned extends Read {
+  plan: EnterprisePlan
+}
+
+export function enterpriseEdition(
   wanted: EnterpriseWanted,
   client: EnterpriseReader & EnterpriseWriter,
   options: EnterpriseOptions
-): Promise<EnterpriseOutcome> {
-  const { dryRun, concurrency, log } = options
-  const registryGiven = options.registry !== undefined
-  const observed = await readEnterpriseState(client, wanted, { concurrency, registryGiven })
-  const registry = registryOf(observed.instance, options.registry)
-  const plan = makeEnterprisePlan(wanted, observed)
-  options.onPlan(enterpriseChanges(plan))
-  const deletions = plan.repositories.filter(r => r.change?.action === 'delete').map(r => r.name)
-  checkDeletions(deletions, options.maxDeletions)
-  const applied = dryRun
-    ? undefined
-    : await applyEnterprisePlan(plan, { client, wanted, log, concurrency })
-  const report = buildEnterpriseReport(wanted, plan, applied, registry)
-  return { report, registry, ...(observed.instance ? { instance: observed.instance } : {}) }
+): Edition<Read, Planned, EnterpriseApplied> {
+  const { concurrency, log } = options
+  return {
+    async read() {
+      const registryGiven = options.registry !== undefined
+      const observed = await readEnterpriseState(client, wanted, { concurrency, registryGiven })
+      return { observed, registry: registryOf(observed.instance, options.registry) }
+    },
+    plan(read) {
+      const plan = makeEnterprisePlan(wanted, read.observed)
+      const deletions = plan.repositories
+        .filter(r => r.change?.action === 'delete')
+        .map(r => r.name)
+      return { plan: { ...read, plan }, changes: enterpriseChanges(plan), deletions }
+    },
+    apply({ plan }) {
+      return applyEnterprisePlan(plan, { client, wanted, log, concurrency })
+    },
+    report({ plan, registry, observed }, applied) {
+      const report = buildEnterpriseReport(wanted, plan, applied, registry)
+      const summary = renderEnterpriseSummary(wanted, report, observed.instance)
+      return { report, paths: { knownHost: registry }, summary }
+    }
+  }
 }

@@ -11,7 +11,7 @@ import type {
 import { anyOf, namesIn, ownedBy, scopeKey, scopeOf } from './retention.js'
 
 /** A rule as the plan shows it. */
-export interface RuleView {
+interface RuleView {
   id?: number
   pattern: string
   repositories: string

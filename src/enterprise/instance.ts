@@ -1,7 +1,7 @@
 // The instance itself is only read and checked, never changed: it must be Running to serve.
 import type { InstanceInfo } from '../swr/enterprise-client.js'
 
-export class InstanceNotRunningError extends Error {
+class InstanceNotRunningError extends Error {
   override name = 'InstanceNotRunningError'
   constructor(instance: InstanceInfo) {
     super(

@@ -1,6 +1,6 @@
 // What an instance run tells the user, in the standard edition's Report, so that the outputs,
 // the log lines and the failure annotations are written the same way. Pure.
-import type { ChangeRecord } from '../apply.js'
+import type { ChangeRecord } from '../standard/apply.js'
 import type { Change } from '../resources/types.js'
 import {
   accessAction,
@@ -9,7 +9,7 @@ import {
   type Report,
   type RepositoryAction,
   type RepositoryResult
-} from '../report.js'
+} from '../standard/report.js'
 import type { EnterpriseApplied } from './apply.js'
 import {
   aroundDeletes,
@@ -20,7 +20,7 @@ import {
   type RepositoryPlan
 } from './types.js'
 
-export const FIRST_PUSH_NOTE = 'the first docker push creates it'
+const FIRST_PUSH_NOTE = 'the first docker push creates it'
 
 const planned = (change: Change): ChangeRecord => ({ ...change, outcome: 'planned' })
 

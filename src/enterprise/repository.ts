@@ -12,7 +12,7 @@ export interface RepositoryDiff {
   failure?: string
 }
 
-export const PUSH_CREATES =
+const PUSH_CREATES =
   'the repository does not exist: the first docker push creates it (an SWR Enterprise Edition instance has no call that creates a repository)'
 
 function descriptionChange(name: string, before: string, after: string, reason: string): Change {

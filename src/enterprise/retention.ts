@@ -25,10 +25,10 @@ import { ApiError } from '../http/errors.js'
 const SIGNATURE_PATTERNS = ['sha256-*', '*.sig', '*.att', '*.sbom']
 
 /** How far back the exceptions' rule keeps tags: a hundred years. */
-export const EXCEPTIONS_DAYS = 36500
+const EXCEPTIONS_DAYS = 36500
 
 /** Daily at midnight UTC (the SDK's six-field cron): a manual policy would never run. */
-export const DAILY: RetentionTrigger = {
+const DAILY: RetentionTrigger = {
   type: 'scheduled',
   trigger_settings: { cron: '0 0 0 * * ?' }
 }
@@ -150,7 +150,7 @@ function sameRules(a: RetentionRule[], b: RetentionRule[]): boolean {
 }
 
 /** The policy to send: the rules of other scopes kept, the run's own replaced. */
-export function mergedPolicy(
+function mergedPolicy(
   namespace: string,
   current: StoredRetentionPolicy | undefined,
   rules: RetentionRule[]

@@ -26,10 +26,7 @@ function scopeFor(names: string[]): ScopeSelectors {
 }
 
 /** The rules without the leaving repositories; undefined when no rule names one. */
-export function rulesWithout(
-  rules: RetentionRule[],
-  leaving: Set<string>
-): RetentionRule[] | undefined {
+function rulesWithout(rules: RetentionRule[], leaving: Set<string>): RetentionRule[] | undefined {
   let touched = false
   const kept = rules.flatMap(rule => {
     const names = narrowed(rule.scope_selectors, leaving)

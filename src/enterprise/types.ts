@@ -1,7 +1,7 @@
 // What an Enterprise Edition run wants, what its reads found and what its plan says, as plain
 // data. The vocabulary of changes (Change, DriftItem) is the standard edition's.
 import type { DriftPolicy, RetentionSpec } from '../github/inputs.js'
-import type { ChangeRecord } from '../apply.js'
+import type { ChangeRecord } from '../standard/apply.js'
 import type { Change, DriftItem } from '../resources/types.js'
 import type {
   EnterpriseRepositoryRead,

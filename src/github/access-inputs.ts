@@ -1,8 +1,13 @@
 // The inputs of sharing (share_with) and replication (replicate_to, replicate_override), kept
-// apart from inputs.ts, which reads everything else. getInputs calls readAccess; this module
-// takes InputError and its helpers from there, and uses them only inside functions, so the
-// two modules may import each other.
-import { InputError, entriesOf, invalid, invalidEntry, parseBoolean, type Read } from './inputs.js'
+// apart from inputs.ts, which reads everything else. getInputs calls readAccess.
+import {
+  InputError,
+  entriesOf,
+  invalid,
+  invalidEntry,
+  parseBoolean,
+  type Read
+} from './input-rules.js'
 import { ORGANIZATION_RULE, organizationNameProblems, whyInvalid } from '../swr/names.js'
 import {
   REGION_RULE,
@@ -50,7 +55,7 @@ export interface AccessContext {
 // name (support.huaweicloud.com/intl/zh-cn/usermanual-account/account_bi_0003.html).
 const ACCOUNT = /^[A-Za-z][A-Za-z0-9_-]{5,31}$/
 
-export const ACCOUNT_RULE =
+const ACCOUNT_RULE =
   '6-32 characters: letters, digits, "-" and "_", starting with a letter (the rule of Huawei Cloud account names)'
 
 // SWR's limit on the accounts one repository can be shared with.

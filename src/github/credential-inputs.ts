@@ -1,10 +1,9 @@
 // The credentials a run signs with: access keys from exactly one place (inputs or one pair of
 // environment variables, with that place's token), or keyless OpenID Connect. Kept apart from
 // inputs.ts, which reads everything else; getInputs calls readCredentials and main.ts
-// secretValues. It takes InputError and parseEndpoint from inputs.ts and uses them only inside
-// functions, so the two modules may import each other.
+// secretValues.
 import { defaultIamEndpoint } from '../swr/endpoints.js'
-import { InputError, parseEndpoint } from './inputs.js'
+import { InputError, parseEndpoint } from './input-rules.js'
 import { getInput } from './runner.js'
 import { andList } from '../values.js'
 
@@ -87,7 +86,7 @@ function keySources(env: NodeJS.ProcessEnv): KeySource[] {
  * this action's own names spelled with "-" or in camelCase. The runner passes an input under
  * INPUT_ and its name in uppercase, "-" kept, whether the action declares it or not.
  */
-export const HABITS: readonly (readonly [habit: string, meant: string])[] = [
+const HABITS: readonly (readonly [habit: string, meant: string])[] = [
   ['access_key', 'access_key_id'],
   ['access-key', 'access_key_id'],
   ['access-key-id', 'access_key_id'],

@@ -1,9 +1,7 @@
 // The inputs of an SWR Enterprise Edition run (instance_id, project_id, immutable_tags), and
 // the rules that change when instance_id is set: the namespace's name rule, and the inputs an
-// instance has no counterpart for (retention-inputs.ts checks the retention exceptions). Like
-// access-inputs.ts, it takes InputError and its helpers from inputs.ts and uses them only
-// inside functions, so the two modules may import each other.
-import { InputError, invalid, linesOf, parseEndpoint, type Read } from './inputs.js'
+// instance has no counterpart for (retention-inputs.ts checks the retention exceptions).
+import { InputError, invalid, linesOf, parseEndpoint, type Read } from './input-rules.js'
 import {
   NAMESPACE_RULE,
   TAG_PATTERN_RULE,

@@ -2,7 +2,7 @@
 // then the outputs, the job summary, an annotation per failed repository and the failure
 // total; and the docker login outputs.
 import { loginExpiry } from '../auth/expiry.js'
-import type { PathRules, Report } from '../report.js'
+import type { PathRules, Report } from '../standard/report.js'
 import type { Change } from '../resources/types.js'
 import { failureAnnotations, failureTotal, planLines, repositoryLines } from './log.js'
 import { failureOf } from '../http/errors.js'

@@ -1,4 +1,13 @@
 import { getInput } from './runner.js'
+import {
+  InputError,
+  entriesOf,
+  invalid,
+  invalidEntry,
+  parseBoolean,
+  parseEndpoint,
+  type Read
+} from './input-rules.js'
 import type { RetryPolicy } from '../http/retry.js'
 import {
   CATEGORIES,
@@ -14,20 +23,17 @@ import { readAccess, type ReplicationInput, type SharingInput } from './access-i
 import { readEnterprise, targetsInstance, type EnterpriseInputs } from './enterprise-inputs.js'
 import { readCredentials, type CredentialInputs } from './credential-inputs.js'
 import { readPermissions, type GrantInput } from './permission-inputs.js'
-import { readExceptions } from './retention-inputs.js'
+import { readExceptions, type RetentionException } from './retention-inputs.js'
 import { readLifecycle, type LifecycleInputs } from './lifecycle-inputs.js'
 import {
   REGION_RULE,
   defaultApiEndpoint,
   defaultIamEndpoint,
-  isLoopbackHost,
   isValidRegion,
   regionFromEndpoint
 } from '../swr/endpoints.js'
 
-export type { ReplicationInput, SharingInput } from './access-inputs.js'
 export type { EnterpriseInputs } from './enterprise-inputs.js'
-export type { GrantInput } from './permission-inputs.js'
 
 export type DriftPolicy = 'warn' | 'update' | 'fail'
 
@@ -38,7 +44,7 @@ export interface RetentionSpec {
    * Tag names kept verbatim (an instance's: glob patterns), and regular expressions (given with
    * a "re:" prefix; the standard edition only).
    */
-  exceptions: { kind: 'label' | 'regexp'; pattern: string }[]
+  exceptions: RetentionException[]
 }
 
 export interface Inputs {
@@ -80,52 +86,6 @@ export interface Inputs {
   lifecycle: LifecycleInputs
 }
 
-/** An input that breaks a rule: the message names the input, the value and the rule. */
-export class InputError extends Error {
-  override name = 'InputError'
-}
-
-export function invalid(input: string, value: string, rule: string): InputError {
-  return new InputError(`Input "${input}" is ${JSON.stringify(value)}: ${rule}.`)
-}
-
-/**
- * As invalid, for one entry of a list input: when the input holds several entries, the
- * message names the entry without calling it the input's whole value.
- */
-export function invalidEntry(
-  input: string,
-  entry: string,
-  entries: number,
-  rule: string
-): InputError {
-  if (entries < 2) return invalid(input, entry, rule)
-  return new InputError(`Input "${input}" has the entry ${JSON.stringify(entry)}: ${rule}.`)
-}
-
-/** The entries of a list input: one per line or comma-separated, trimmed, blanks dropped. */
-export function entriesOf(value: string): string[] {
-  return value
-    .split(/[\n,]/)
-    .map(entry => entry.trim())
-    .filter(entry => entry.length > 0)
-}
-
-/** The non-blank lines of a multi-line input, trimmed. */
-export function linesOf(value: string): string[] {
-  return value
-    .split('\n')
-    .map(line => line.trim())
-    .filter(line => line.length > 0)
-}
-
-export function parseBoolean(input: string, value: string): boolean {
-  // The spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema).
-  if (['true', 'True', 'TRUE'].includes(value)) return true
-  if (['false', 'False', 'FALSE'].includes(value)) return false
-  throw invalid(input, value, 'it must be "true" or "false"')
-}
-
 function parseWholeNumber(input: string, value: string): number | undefined {
   if (value === '') return undefined
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1_000_000) {
@@ -143,34 +103,6 @@ function parseList(value: string): { items: string[]; duplicates: string[] } {
     items.add(item)
   }
   return { items: [...items], duplicates: [...duplicates] }
-}
-
-export function parseEndpoint(input: string, value: string): URL {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw invalid(
-      input,
-      value,
-      'it must be a URL such as https://swr-api.cn-north-4.myhuaweicloud.com'
-    )
-  }
-  // Checked first and reported without the value: user info or a query may carry a password.
-  if (url.username || url.password || url.search || url.hash) {
-    throw new InputError(
-      `Input "${input}" (value hidden) is malformed: it must be a base URL without credentials, query or fragment.`
-    )
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw invalid(
-      input,
-      value,
-      'it must be an https:// URL (plain http is allowed for loopback hosts only)'
-    )
-  }
-  url.pathname = url.pathname.replace(/\/+$/, '')
-  return url
 }
 
 function readRetention(input: Read, instance: boolean): RetentionSpec | undefined {
@@ -211,8 +143,6 @@ export const SIGNATURE_TAGS: RetentionSpec['exceptions'] = [
   { kind: 'regexp', pattern: '^sha256-' },
   { kind: 'regexp', pattern: '\\.(sig|att|sbom)$' }
 ]
-
-export type Read = (name: string) => string
 
 function readNames(input: Read): Pick<Inputs, 'namespace' | 'repositories' | 'duplicates'> {
   const namespace = input('namespace')
@@ -405,7 +335,7 @@ function wholeNumberFromEnv(
 const MS = ' of milliseconds'
 
 /** Repositories handled at once unless SWR_ACTION_CONCURRENCY says otherwise. */
-export const DEFAULT_CONCURRENCY = 8
+const DEFAULT_CONCURRENCY = 8
 
 /**
  * Timing knobs; the variables exist so that tests and impatient users can shorten them, and

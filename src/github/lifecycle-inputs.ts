@@ -1,9 +1,9 @@
 // The inputs that take repositories down (ensure, prune, max_deletions), checked before any
 // request: a present-only setting given with ensure: absent, or a prune pattern outside the
 // glob syntax, is the user's mistake, named with its value.
-import { InputError, invalid, invalidEntry, linesOf, type Read } from './inputs.js'
+import { InputError, invalid, invalidEntry, linesOf, type Read } from './input-rules.js'
 
-export type Ensure = 'present' | 'absent'
+type Ensure = 'present' | 'absent'
 
 export interface LifecycleInputs {
   ensure: Ensure
@@ -33,7 +33,7 @@ const PRESENT_ONLY: readonly [string, string][] = [
   ['repository_permissions', '']
 ]
 
-export const PRUNE_RULE =
+const PRUNE_RULE =
   'it must be a repository name pattern: lower-case letters, digits, ".", "_", "-" and "/", with "*" for any characters within one "/"-separated segment and "**" for any number of whole segments (no other syntax)'
 
 /** One segment of a pattern: name characters and single "*"s, or exactly "**". */

@@ -1,7 +1,7 @@
 // The run's log lines: the plan before it is applied, then one line per repository in the
 // order given, then the failures, each as its own annotation.
 import type { Change } from '../resources/types.js'
-import type { GrantResult, Report } from '../report.js'
+import type { GrantResult, Report } from '../standard/report.js'
 import { quoted } from '../values.js'
 
 const SIGNS: Record<Change['action'], string> = {
@@ -50,7 +50,7 @@ export const NOTHING_PLANNED =
   'Plan: nothing could be planned, because SWR refused the credentials before anything was read.'
 
 /** "ci-bot write (created), lead manage (unchanged)": names from the service are quoted. */
-export function grantWords(grants: GrantResult[]): string {
+function grantWords(grants: GrantResult[]): string {
   return grants.map(g => `${quoted(g.user, 64)} ${g.level} (${g.action})`).join(', ')
 }
 

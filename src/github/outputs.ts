@@ -1,6 +1,6 @@
 // The step's outputs, from the report. `paths` and `result` keep the order given; a repository
 // that does not exist after the run has no line in `paths` and an empty `path` in `result`.
-import { planOutput, type PathRules, type Report } from '../report.js'
+import { planOutput, type PathRules, type Report } from '../standard/report.js'
 import { redact, setOutputs } from './runner.js'
 
 /**
@@ -8,7 +8,7 @@ import { redact, setOutputs } from './runner.js'
  * repository this run created or updated. A change another run made first, and an Enterprise
  * Edition repository left to the first push, are not this run's writes.
  */
-export function changedOf(report: Report): boolean {
+function changedOf(report: Report): boolean {
   const made = report.dryRun ? 'planned' : 'done'
   return (
     report.changes.some(c => c.outcome === made) ||

@@ -1,7 +1,6 @@
 // The inputs of IAM user grants (organization_permissions, repository_permissions): one grant
-// per line, USER=LEVEL. Like access-inputs.ts, it takes InputError from inputs.ts and uses it
-// only inside functions, so the two modules may import each other.
-import { InputError } from './inputs.js'
+// per line, USER=LEVEL.
+import { InputError } from './input-rules.js'
 import { USER_ID } from '../swr/iam-users.js'
 import { isLevel, sameId, type Level } from '../swr/permission-client.js'
 
@@ -22,7 +21,7 @@ export interface PermissionInputs {
 // 1 to 64 characters, letters (case-sensitive), digits, spaces, "-", "_" and "."; not starting
 // with a digit or a space. Older pages of the same API said 1 to 32: the longer limit is taken.
 const USER_NAME = /^[A-Za-z_.-][A-Za-z0-9 _.-]{0,63}$/
-export const USER_NAME_RULE =
+const USER_NAME_RULE =
   'an IAM user name: 1 to 64 letters, digits, spaces, "-", "_" or ".", not starting with a digit or a space'
 
 const LINE_RULE =

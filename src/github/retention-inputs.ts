@@ -1,26 +1,29 @@
 // The entries of retention_exceptions, read once for both editions. The standard edition sends
 // each as an SWR tag selector: a tag name as a "label" selector (SWR keeps the tag of exactly
 // that name) and a "re:" entry as a "regexp" selector. An Enterprise Edition instance matches
-// tags with doublestar globs and has no regular expressions. Like access-inputs.ts, this module
-// takes InputError and its helpers from inputs.ts and uses them only inside functions.
-import { invalidEntry, type RetentionSpec } from './inputs.js'
+// tags with doublestar globs and has no regular expressions.
+import { invalidEntry } from './input-rules.js'
 import { EXCEPTION_RULE, isValidException } from '../enterprise/names.js'
 import { charactersAt, whyInvalid } from '../swr/names.js'
 import { quoted } from '../values.js'
 
-export type RetentionException = RetentionSpec['exceptions'][number]
+/** A tag name kept verbatim (an instance's: a glob pattern), or a "re:" regular expression. */
+export interface RetentionException {
+  kind: 'label' | 'regexp'
+  pattern: string
+}
 
 /** Docker's limit on a tag's length, which no exception can usefully exceed. */
 const MAX_TAG = 128
 
-export const TAG_EXCEPTION_RULE =
+const TAG_EXCEPTION_RULE =
   'a tag (at most 128 letters, digits, "_", "." and "-", not starting with "." or "-"), or a regular expression after "re:", such as "re:^v[0-9]+"'
 
 /**
  * The entries of the input: one per line or comma-separated, trimmed, blanks dropped, each
  * once. A comma inside braces stays, so that a regular expression's "{1,3}" is not cut in two.
  */
-export function exceptionEntries(value: string): string[] {
+function exceptionEntries(value: string): string[] {
   const entries: string[] = []
   for (const line of value.split('\n')) {
     let depth = 0

@@ -99,7 +99,7 @@ export function debug(message: string): void {
  * first) and no "##[" (the older command form, found anywhere in a line). Ordinary text is
  * left as core.info writes it.
  */
-export function logLine(message: string): string {
+function logLine(message: string): string {
   const line = oneLine(message).replace(/##\[/g, '##%5B')
   return /^\s*::/.test(line) ? line.replace('::', '%3A:') : line
 }

@@ -1,6 +1,6 @@
 // The job summary: the repositories at a glance, then the plan with what became of each change.
-import type { ChangeRecord } from '../apply.js'
-import type { GrantResult, Report, RepositoryResult } from '../report.js'
+import type { ChangeRecord } from '../standard/apply.js'
+import type { GrantResult, Report, RepositoryResult } from '../standard/report.js'
 import type { Wanted } from '../resources/types.js'
 
 // Every text in the summary may quote the service (names, paths, descriptions, messages), so
@@ -64,7 +64,7 @@ export const ORGANIZATION_WORDS: Record<Report['organization'], string> = {
 }
 
 /** What the workflow asked for; a setting it did not set is compared with nothing. */
-export function describeWanted(wanted: Wanted): string {
+function describeWanted(wanted: Wanted): string {
   const { is_public, category, description } = wanted.settings
   const parts = [
     is_public === undefined ? 'is_public not set' : is_public ? 'public' : 'private',

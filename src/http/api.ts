@@ -93,8 +93,6 @@ export interface ApiOptions {
   retry: RetryPolicy
   /** Time (ms since the epoch) after which no request starts: the run's budget. */
   deadline: number
-  /** One request's deadline; shortened to what is left of the run's budget. */
-  timeoutMs: number
   policy: ServicePolicy
   debug: (message: string) => void
   /** The run's stop: shared by its clients, so that a refusal of the credentials stops them all. */
@@ -194,7 +192,7 @@ export class Api {
 
   /** Sends the request once: the answer, or why it failed and whether to try again. */
   private async attempt(request: ApiRequest, options: CallOptions): Promise<Answer | Failure> {
-    const { transport, authorize, deadline, debug, timeoutMs, stop } = this.options
+    const { transport, authorize, deadline, debug, stop } = this.options
     if (stop?.refused)
       return { error: stop.refused, retryable: false, maybeDone: false, waitAtLeast: 0 }
     const url = this.urlFor(request)
@@ -212,8 +210,9 @@ export class Api {
     }
     let response: HttpResponse
     try {
+      // The transport's own timeout, cut to what is left of the run's budget.
       response = await transport.request(request.method, url, signed, body, {
-        timeoutMs: Math.min(timeoutMs, remaining)
+        budgetMs: remaining
       })
     } catch (err) {
       if (!(err instanceof TransportError)) throw err

@@ -3,7 +3,7 @@
 // vectors and against the official Node signer.
 import { createHash, createHmac } from 'node:crypto'
 
-export const ALGORITHM = 'SDK-HMAC-SHA256'
+const ALGORITHM = 'SDK-HMAC-SHA256'
 
 export interface KeyCredentials {
   accessKeyId: string
@@ -20,7 +20,7 @@ export interface SignableRequest {
 }
 
 /** Percent-encodes everything but A-Z a-z 0-9 - _ . ~, with uppercase hex (RFC 3986). */
-export function encodeRfc3986(value: string): string {
+function encodeRfc3986(value: string): string {
   return encodeURIComponent(value).replace(
     /[!'()*]/g,
     c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
@@ -55,7 +55,7 @@ export function canonicalQuery(params: URLSearchParams): string {
     .join('&')
 }
 
-export function sha256Hex(data: string): string {
+function sha256Hex(data: string): string {
   return createHash('sha256').update(data, 'utf8').digest('hex')
 }
 

@@ -163,7 +163,7 @@ function incomplete(): NodeJS.ErrnoException {
  * whole while it is read and parsed (a 200 MB one took about 930 MB of memory), so one far
  * larger than any real answer is cut off here, before it can exhaust the runner's memory.
  */
-export const MAX_ANSWER_BYTES = 4 * 1024 * 1024
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024
 
 /** An answer larger than MAX_ANSWER_BYTES: final, since asking again brings the same answer. */
 function tooLarge(method: string, url: URL, sent: boolean, size?: number): TransportError {
@@ -289,8 +289,10 @@ function warmable(
 }
 
 export interface CallOptions {
-  /** Replaces the transport's timeoutMs for one call, e.g. to fit a run's remaining budget. */
+  /** Replaces the transport's timeoutMs for one call. */
   timeoutMs?: number
+  /** What is left of the run's time budget: the call's timeout is cut to it. */
+  budgetMs?: number
 }
 
 export interface TransportOptions {
@@ -361,7 +363,9 @@ export class Transport {
     body: string,
     options: CallOptions = {}
   ): Promise<HttpResponse> {
-    const timeoutMs = checkTimeout(options.timeoutMs ?? this.options.timeoutMs)
+    const timeoutMs = checkTimeout(
+      Math.min(options.timeoutMs ?? this.options.timeoutMs, options.budgetMs ?? Infinity)
+    )
     const deadline = monotonicMs() + timeoutMs
     const route = await this.route(url)
     return this.exchange(route, method, url, headers, body, {

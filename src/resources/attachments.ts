@@ -26,7 +26,7 @@ export interface AttachmentClients {
   permissions: PermissionClient
 }
 
-export interface AttachmentContext extends AttachmentClients {
+interface AttachmentContext extends AttachmentClients {
   namespace: string
   waiting: Waiting
   /** Replication targets whose organization could not be created, with why. */
@@ -34,7 +34,7 @@ export interface AttachmentContext extends AttachmentClients {
 }
 
 /** Where each kind's current state is kept in a repository's observation. */
-export type AttachmentKey = 'policies' | 'sharing' | 'syncRules' | 'grants'
+type AttachmentKey = 'policies' | 'sharing' | 'syncRules' | 'grants'
 
 export interface Attachment {
   resource: 'retention' | 'sharing' | 'replication' | 'repository-permission'

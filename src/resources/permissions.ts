@@ -60,7 +60,7 @@ export function entriesOf(read: GrantList): GrantEntry[] {
 }
 
 /** Each grant with its user's id: given, or found at IAM once per name; a failure stays with its grant. */
-export async function resolveGrants(
+async function resolveGrants(
   grants: WantedGrant[] | undefined,
   directory: Pick<IamUserDirectory, 'lookUp'> | undefined
 ): Promise<WantedGrant[] | undefined> {

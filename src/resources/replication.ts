@@ -11,6 +11,12 @@ import { throughLag, untilVisible, type Waiting } from './waiting.js'
 
 export const targetKey = (t: { region: string; namespace: string }) => `${t.region}/${t.namespace}`
 
+/** The target a key names: neither a region nor an organization name holds a "/". */
+export function targetOfKey(key: string): { region: string; namespace: string } {
+  const [region, namespace] = key.split('/') as [string, string]
+  return { region, namespace }
+}
+
 function ruleFor(target: ReplicationTarget, override: boolean): SyncRule {
   return { region: target.region, namespace: target.namespace, syncAuto: true, override }
 }

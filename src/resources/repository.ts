@@ -4,7 +4,7 @@ import type { RepositoryInfo, RepositoryRead, RepositorySettings } from '../swr/
 import type { Change, DriftItem, Wanted, WantedSettings } from './types.js'
 
 /** A new repository's settings: what the workflow set, else private, "other", no description. */
-export function newRepositorySettings(wanted: WantedSettings): RepositorySettings {
+function newRepositorySettings(wanted: WantedSettings): RepositorySettings {
   return {
     is_public: wanted.is_public ?? false,
     category: wanted.category ?? 'other',
@@ -17,7 +17,7 @@ export function settingsOf(info: RepositoryInfo): RepositorySettings {
 }
 
 /** Differences in the settings the workflow set; an empty description is "no opinion". */
-export function driftOf(current: RepositorySettings, wanted: WantedSettings): DriftItem[] {
+function driftOf(current: RepositorySettings, wanted: WantedSettings): DriftItem[] {
   const drift: DriftItem[] = []
   if (wanted.is_public !== undefined && current.is_public !== wanted.is_public) {
     drift.push({ setting: 'is_public', actual: current.is_public, wanted: wanted.is_public })
@@ -32,16 +32,13 @@ export function driftOf(current: RepositorySettings, wanted: WantedSettings): Dr
 }
 
 /** The whole settings an update sends (SWR requires is_public): the current ones, corrected. */
-export function correctedSettings(
-  current: RepositorySettings,
-  drift: DriftItem[]
-): RepositorySettings {
+function correctedSettings(current: RepositorySettings, drift: DriftItem[]): RepositorySettings {
   const corrected = { ...current }
   for (const item of drift) Object.assign(corrected, { [item.setting]: item.wanted })
   return corrected
 }
 
-export function describeDrift(drift: DriftItem[]): string {
+function describeDrift(drift: DriftItem[]): string {
   return drift
     .map(d => `${d.setting} is ${JSON.stringify(d.actual)}, wanted ${JSON.stringify(d.wanted)}`)
     .join('; ')
@@ -104,7 +101,7 @@ export function diffRepository(name: string, read: RepositoryRead, wanted: Wante
 }
 
 /** "it holds 3 images", when the read said how many. */
-export function imagesOf(info: RepositoryInfo): string {
+function imagesOf(info: RepositoryInfo): string {
   if (info.images === undefined) return ''
   return `; it holds ${info.images} image${info.images === 1 ? '' : 's'}, deleted with it`
 }

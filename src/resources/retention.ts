@@ -26,7 +26,7 @@ export function retentionRules(spec: RetentionSpec): RetentionRule[] {
  * policy with exactly the wanted rules; else the first whose one rule has the wanted template
  * (changed in place); else the first (replaced). The others are never changed.
  */
-export function managedPolicy(
+function managedPolicy(
   policies: RetentionPolicy[],
   rules: RetentionRule[]
 ): RetentionPolicy | undefined {

@@ -3,7 +3,7 @@
 import type { DriftPolicy, RetentionSpec } from '../github/inputs.js'
 import type { Category } from '../swr/names.js'
 
-export type ResourceKind =
+type ResourceKind =
   | 'organization'
   | 'repository'
   | 'retention'
@@ -16,7 +16,7 @@ export type ResourceKind =
   | 'namespace'
   | 'immutability'
 
-export type ChangeAction = 'create' | 'update' | 'replace' | 'delete'
+type ChangeAction = 'create' | 'update' | 'replace' | 'delete'
 
 export interface Change {
   resource: ResourceKind

@@ -31,7 +31,8 @@ const syncPath = (namespace: string, repository: string) =>
   `${namespacePath(namespace)}/repos/${repositoryPathSegment(repository)}/sync_repo`
 
 /** Account names are compared without regard to case: no source says SWR keeps their case. */
-export const sameAccount = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
+export const accountKey = (account: string) => account.toLowerCase()
+export const sameAccount = (a: string, b: string) => accountKey(a) === accountKey(b)
 
 /** A list answer: a bare array, or an object holding one (the docs show both styles). */
 function listIn(json: unknown, keys: string[]): unknown[] | undefined {

@@ -125,7 +125,7 @@ export function repositorySegment(repository: string): string {
  * Not found: the notes infer 404, and some calls are documented with 400, so both count. The
  * API gateway's own 404 (no such API) does not.
  */
-export function isMissing(answer: Pick<Answer, 'status' | 'error'>): boolean {
+function isMissing(answer: Pick<Answer, 'status' | 'error'>): boolean {
   if (answer.error.code?.startsWith('APIGW.')) return false
   return answer.status === 404 || answer.status === 400
 }

@@ -85,11 +85,11 @@ function githubToken(ctx, call) {
 }
 
 /** The identity provider IAM knows, the request token GitHub would give, and what was issued. */
-export function createOidc(options = {}) {
+export function createOidc() {
   let keys
   return {
     idpId: 'github-actions',
-    audience: options.oidcAudience ?? 'https://github.com/octo-org',
+    audience: 'https://github.com/octo-org',
     requestToken: randomBytes(24).toString('hex'),
     // The issuer's signing key, made on first use: an RSA key takes a fifth of a second of CPU,
     // which most emulators (those no keyless run reaches) would pay for nothing.

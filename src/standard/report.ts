@@ -3,16 +3,16 @@
 // the log and the summary), and the organization's fate. Pure.
 import type { Applied, ChangeRecord, RepositoryApplied } from './apply.js'
 import type { Plan, RepositoryPlan } from './plan.js'
-import { settingsOf } from './resources/repository.js'
-import { deadlineOf } from './resources/sharing.js'
-import { sameAccount } from './swr/access-client.js'
-import { targetKey } from './resources/replication.js'
-import type { Change, DriftItem, Wanted, WantedGrant } from './resources/types.js'
-import { levelOf, type GrantEntry, type GrantState } from './resources/permissions.js'
-import type { RepositoryInfo, RepositorySettings } from './swr/client.js'
-import { sameId } from './swr/permission-client.js'
-import { REGISTRY_HOST, sameName } from './swr/names.js'
-import { hasControl, quoted } from './values.js'
+import { settingsOf } from '../resources/repository.js'
+import { deadlineOf } from '../resources/sharing.js'
+import { targetKey } from '../resources/replication.js'
+import type { Change, DriftItem, Wanted, WantedGrant } from '../resources/types.js'
+import { levelOf, type GrantEntry, type GrantState } from '../resources/permissions.js'
+import type { RepositoryInfo, RepositorySettings } from '../swr/client.js'
+import { sameId } from '../swr/permission-client.js'
+import { REGISTRY_HOST, sameName } from '../swr/names.js'
+import { hasControl, quoted } from '../values.js'
+import { accountKey } from '../swr/access-client.js'
 
 export type RepositoryAction =
   | 'created'
@@ -115,7 +115,7 @@ export interface PathRules {
 }
 
 /** An image path, and why the service's was not taken when it was not. */
-export interface PathOutcome {
+interface PathOutcome {
   path: string
   warning?: string
 }
@@ -139,7 +139,7 @@ function answeredHost(rules: PathRules, name: string, path: string): string | un
  * is not what was asked for is not trusted, and the path the action builds is used instead,
  * with a warning); else on the host derived from the endpoint; else none.
  */
-export function pathOf(rules: PathRules, name: string, info?: RepositoryInfo): PathOutcome {
+function pathOf(rules: PathRules, name: string, info?: RepositoryInfo): PathOutcome {
   if (rules.registryOverride) return { path: `${rules.registryOverride}/${name}` }
   const built = rules.knownHost ? `${rules.knownHost}/${name}` : ''
   if (!info?.path) return { path: built }
@@ -191,30 +191,51 @@ export function accessAction(record: ChangeRecord | undefined): AccessAction {
     : 'failed'
 }
 
+/**
+ * One kind of access entry (sharing, auto-sync): each wanted entry with what became of it, then
+ * each other one found (kept, or removed). Entries and their records match by `key`.
+ */
+function accessResults<Wanted, Found, Result>(
+  resource: 'sharing' | 'replication',
+  records: ChangeRecord[],
+  key: (entry: Wanted | Found) => string,
+  entries: { wanted: Wanted[]; found: Found[] },
+  results: {
+    listed: (entry: Wanted, action: AccessAction) => Result
+    other: (entry: Found, action: AccessAction | 'kept') => Result
+  }
+): Result[] {
+  // A record's before or after is an entry of the same kind.
+  const recordFor = (k: string) =>
+    records.find(r => r.resource === resource && key((r.after ?? r.before) as Wanted) === k)
+  const wantedKeys = new Set(entries.wanted.map(key))
+  return [
+    ...entries.wanted.map(w => results.listed(w, accessAction(recordFor(key(w))))),
+    ...entries.found
+      .filter(f => !wantedKeys.has(key(f)))
+      .map(f => {
+        const record = recordFor(key(f))
+        return results.other(f, record ? accessAction(record) : 'kept')
+      })
+  ]
+}
+
 function sharingOf(
   wanted: Wanted,
   rp: RepositoryPlan,
   records: ChangeRecord[]
 ): RepositoryResult['sharing'] {
   if (!wanted.shareWith || rp.failure) return undefined
-  const recordFor = (account: string) =>
-    records.find(
-      r =>
-        r.resource === 'sharing' &&
-        sameAccount(((r.after ?? r.before) as { account: string }).account, account)
-    )
-  const listed = wanted.shareWith.map(w => ({
-    account: w.account,
-    deadline: deadlineOf(w),
-    action: accessAction(recordFor(w.account))
-  }))
-  const others = (rp.observation.sharing ?? [])
-    .filter(s => !wanted.shareWith?.some(w => sameAccount(w.account, s.account)))
-    .map(s => ({
-      ...s,
-      action: recordFor(s.account) ? accessAction(recordFor(s.account)) : ('kept' as const)
-    }))
-  return [...listed, ...others]
+  return accessResults(
+    'sharing',
+    records,
+    s => accountKey(s.account),
+    { wanted: wanted.shareWith, found: rp.observation.sharing ?? [] },
+    {
+      listed: (w, action) => ({ account: w.account, deadline: deadlineOf(w), action }),
+      other: (s, action) => ({ ...s, action })
+    }
+  )
 }
 
 function replicationOf(
@@ -224,27 +245,21 @@ function replicationOf(
   targetErrors: Record<string, string>
 ): RepositoryResult['replication'] {
   if (!wanted.replicateTo || rp.failure) return undefined
-  const recordFor = (key: string) =>
-    records.find(
-      r =>
-        r.resource === 'replication' &&
-        targetKey((r.after ?? r.before) as { region: string; namespace: string }) === key
-    )
-  const listed = wanted.replicateTo.map(t => ({
-    region: t.region,
-    namespace: t.namespace,
-    path: `${t.registry}/${t.namespace}/${rp.repository}`,
-    action: targetErrors[targetKey(t)] ? ('failed' as const) : accessAction(recordFor(targetKey(t)))
-  }))
-  const others = (rp.observation.syncRules ?? [])
-    .filter(r => !wanted.replicateTo?.some(t => targetKey(t) === targetKey(r)))
-    .map(r => ({
-      region: r.region,
-      namespace: r.namespace,
-      path: '',
-      action: recordFor(targetKey(r)) ? accessAction(recordFor(targetKey(r))) : ('kept' as const)
-    }))
-  return [...listed, ...others]
+  return accessResults(
+    'replication',
+    records,
+    targetKey,
+    { wanted: wanted.replicateTo, found: rp.observation.syncRules ?? [] },
+    {
+      listed: (t, action) => ({
+        region: t.region,
+        namespace: t.namespace,
+        path: `${t.registry}/${t.namespace}/${rp.repository}`,
+        action: targetErrors[targetKey(t)] ? ('failed' as const) : action
+      }),
+      other: (r, action) => ({ region: r.region, namespace: r.namespace, path: '', action })
+    }
+  )
 }
 
 /** Each grant listed, then each other user's found (kept, or removed). */

@@ -1,16 +1,16 @@
 // The plan: what the inputs want, compared with what was read, as a list of changes. Pure
 // functions of data (no I/O), so a dry run and a real run plan alike from the same state.
-import { diffOrganization, type OrganizationState } from './resources/organization.js'
-import { diffRepository } from './resources/repository.js'
-import type { Change, DriftItem, Wanted } from './resources/types.js'
-import { ATTACHMENTS } from './resources/attachments.js'
-import { targetKey } from './resources/replication.js'
-import type { Sharing, SyncRule } from './swr/access-client.js'
-import type { RepositoryRead, RepositorySettings, RetentionPolicy } from './swr/client.js'
-import { createOrganizationChange } from './resources/organization.js'
-import { deleteRepositoryChange, settingsOf } from './resources/repository.js'
-import { diffGrants, type GrantEntry } from './resources/permissions.js'
-import { accessChange, type AccessDiff } from './resources/access-change.js'
+import { diffOrganization, type OrganizationState } from '../resources/organization.js'
+import { diffRepository } from '../resources/repository.js'
+import type { Change, DriftItem, Wanted } from '../resources/types.js'
+import { ATTACHMENTS } from '../resources/attachments.js'
+import { targetKey, targetOfKey } from '../resources/replication.js'
+import type { Sharing, SyncRule } from '../swr/access-client.js'
+import type { RepositoryRead, RepositorySettings, RetentionPolicy } from '../swr/client.js'
+import { createOrganizationChange } from '../resources/organization.js'
+import { deleteRepositoryChange, settingsOf } from '../resources/repository.js'
+import { diffGrants, type GrantEntry } from '../resources/permissions.js'
+import { accessChange, type AccessDiff } from '../resources/access-change.js'
 
 /** What one repository's reads found; `error` when a read failed. */
 export interface RepositoryObservation {
@@ -127,7 +127,7 @@ export function planRepository(
  * replica again), then the repository, then its replica in each target of replicate_to. What
  * does not exist needs no change; organizations are never deleted.
  */
-export function planRemoval(
+function planRemoval(
   wanted: Wanted,
   repository: string,
   observation: RepositoryObservation,
@@ -224,7 +224,7 @@ export function makePlan(
   const targetOrganizations = [...(observed.targets ?? [])]
     .filter(([, state]) => state === 'missing')
     .map(([key]) => {
-      const [region, namespace] = key.split('/') as [string, string]
+      const { region, namespace } = targetOfKey(key)
       return {
         ...createOrganizationChange(namespace),
         region,

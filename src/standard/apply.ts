@@ -3,27 +3,27 @@
 // (another run created the repository; the organization turned out missing), the affected
 // part is read again and planned again, as a controller's reconcile loop does.
 import { planRepository, type Plan, type RepositoryPlan } from './plan.js'
-import { mapPool } from './pool.js'
-import { CredentialsRefused, failureOf } from './http/errors.js'
+import { mapPool } from '../pool.js'
+import { CredentialsRefused, failureOf } from '../http/errors.js'
 import {
   ForeignOrganizationError,
   applyOrganization,
   createOrganizationChange,
   foreignTarget
-} from './resources/organization.js'
-import { attachmentFor } from './resources/attachments.js'
-import { targetKey } from './resources/replication.js'
-import { untilVisible, type Waiting } from './resources/waiting.js'
+} from '../resources/organization.js'
+import { attachmentFor } from '../resources/attachments.js'
+import { targetKey } from '../resources/replication.js'
+import { untilVisible, type Waiting } from '../resources/waiting.js'
 import { readAttachments } from './read.js'
-import type { SwrAccessClient } from './swr/access-client.js'
-import type { SwrPermissionClient } from './swr/permission-client.js'
-import type { IamUserDirectory } from './swr/iam-users.js'
-import { applyGrant } from './resources/permissions.js'
-import type { Change, ChangeOutcome, Wanted } from './resources/types.js'
-import type { RepositoryInfo, RepositorySettings, SwrClient } from './swr/client.js'
-import type { Logger } from './github/runner.js'
+import type { SwrAccessClient } from '../swr/access-client.js'
+import type { SwrPermissionClient } from '../swr/permission-client.js'
+import type { IamUserDirectory } from '../swr/iam-users.js'
+import { applyGrant } from '../resources/permissions.js'
+import type { Change, ChangeOutcome, Wanted } from '../resources/types.js'
+import type { RepositoryInfo, RepositorySettings, SwrClient } from '../swr/client.js'
+import type { Logger } from '../github/runner.js'
 
-export type SwrWriter = Pick<
+type SwrWriter = Pick<
   SwrClient,
   | 'readOrganization'
   | 'createOrganization'
@@ -54,7 +54,7 @@ export interface Clients {
   >
 }
 
-export interface ApplyContext {
+interface ApplyContext {
   /** Replication targets whose organization could not be created, with why. */
   failedTargets: Map<string, string>
   clients: Clients

@@ -5,24 +5,24 @@
 // learns that from SWR's answers); and a replication target's organization only when a rule
 // to it is to be made.
 import type { Observed, PrunedObservation, RepositoryObservation } from './plan.js'
-import { patternRegExp } from './github/lifecycle-inputs.js'
-import { targetKey } from './resources/replication.js'
-import { foreignTarget, organizationFromReads } from './resources/organization.js'
+import { patternRegExp } from '../github/lifecycle-inputs.js'
+import { targetKey, targetOfKey } from '../resources/replication.js'
+import { foreignTarget, organizationFromReads } from '../resources/organization.js'
 import type { TargetState } from './plan.js'
-import { ApiError, CredentialsRefused } from './http/errors.js'
-import { isCrossAccount } from './swr/errors.js'
-import type { Wanted } from './resources/types.js'
-import { ATTACHMENTS, type AttachmentClients } from './resources/attachments.js'
+import { ApiError, CredentialsRefused } from '../http/errors.js'
+import { isCrossAccount } from '../swr/errors.js'
+import type { Wanted } from '../resources/types.js'
+import { ATTACHMENTS, type AttachmentClients } from '../resources/attachments.js'
 import {
   LIST_PAGE,
   type RepositoryInfo,
   type RepositoryRead,
   type SwrClient
-} from './swr/client.js'
-import { mapPool } from './pool.js'
-import { entriesOf, type GrantEntry } from './resources/permissions.js'
-import { messageOf } from './values.js'
-import { droppedNamesWarning } from './swr/names.js'
+} from '../swr/client.js'
+import { mapPool } from '../pool.js'
+import { entriesOf, type GrantEntry } from '../resources/permissions.js'
+import { messageOf } from '../values.js'
+import { droppedNamesWarning } from '../swr/names.js'
 
 /**
  * A failed read is its repository's (or its target's) alone, but for a refusal of the
@@ -60,7 +60,7 @@ export async function readAttachments(
   return observation
 }
 
-export async function readRepositoryState(
+async function readRepositoryState(
   clients: Readers,
   wanted: Wanted,
   repository: string
@@ -311,7 +311,7 @@ export async function readTargets(
 ): Promise<Map<string, TargetState>> {
   const states = await Promise.all(
     keys.map(async (key): Promise<TargetState> => {
-      const [region, namespace] = key.split('/') as [string, string]
+      const { region, namespace } = targetOfKey(key)
       try {
         return await readerFor(region).readOrganization(namespace)
       } catch (err) {
