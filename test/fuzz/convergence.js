@@ -355,12 +355,13 @@ function byId(lines) {
 /**
  * The drawn lifecycle inputs into the case's inputs. With ensure: absent, the inputs that only
  * describe a repository that exists are left out (given, they are an input error by design:
- * lifecycle.test.ts pins it), replicate_to stays (the replicas go too).
+ * lifecycle.test.ts pins it), and so is prune (a sweep keeps the listed repositories present);
+ * replicate_to stays (the replicas go too).
  */
 function withLifecycle({ lifecycle, ...i }) {
   const { ensure, prune, max_deletions } = lifecycle
-  const inputs = { ...i, ensure, prune, max_deletions }
-  if (ensure !== 'absent') return inputs
+  if (ensure !== 'absent') return { ...i, ensure, prune, max_deletions }
+  const inputs = { ...i, ensure, prune: undefined, max_deletions }
   const cleared = Object.entries(PRESENT_ONLY).filter(([name]) => name in i)
   return { ...inputs, ...Object.fromEntries(cleared) }
 }
