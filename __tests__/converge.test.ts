@@ -10,11 +10,11 @@ import { signRequest } from '../src/http/signer.js'
 import { Transport } from '../src/http/transport.js'
 import type { Logger } from '../src/github/runner.js'
 import { mapPool } from '../src/pool.js'
-import { planOutput } from '../src/standard/report.js'
 import type { Wanted } from '../src/resources/types.js'
 import { SwrClient } from '../src/swr/client.js'
 import { swrPolicy } from '../src/swr/errors.js'
 import { startEmulator, type Emulator } from './helpers/emulator.js'
+import { planOutput } from '../src/report.js'
 
 let emulator: Emulator
 let transport: Transport

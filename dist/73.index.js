@@ -1039,8 +1039,8 @@ async function readEnterpriseState(client, wanted, options) {
     return { instance: checkRunning(await client.readInstance()), ...state };
 }
 
-// EXTERNAL MODULE: ./src/standard/report.ts
-var report = __webpack_require__(3871);
+// EXTERNAL MODULE: ./src/report.ts
+var report = __webpack_require__(665);
 ;// CONCATENATED MODULE: ./src/enterprise/report.ts
 
 
@@ -1072,7 +1072,7 @@ function combined(records, wanted) {
     const worst = ['failed', 'skipped'].find(o => records.some(r => r.outcome === o));
     if (worst)
         return worst;
-    const actions = [...new Set(records.map(r => (0,report/* accessAction */.Fk)(r)))];
+    const actions = [...new Set(records.map(r => (0,report/* accessAction */.F)(r)))];
     if (actions.length <= 1)
         return actions[0] ?? 'unchanged';
     return records.some(r => r.outcome === 'planned') ? 'would update' : 'updated';

@@ -285,10 +285,10 @@ function loginExpiry(raw, source, now = Date.now()) {
 var log = __nccwpck_require__(3385);
 // EXTERNAL MODULE: ./src/http/errors.ts
 var errors = __nccwpck_require__(8549);
-// EXTERNAL MODULE: ./src/standard/report.ts
-var standard_report = __nccwpck_require__(3871);
 // EXTERNAL MODULE: ./src/github/runner.ts + 1 modules
 var runner = __nccwpck_require__(9823);
+// EXTERNAL MODULE: ./src/report.ts
+var src_report = __nccwpck_require__(665);
 ;// CONCATENATED MODULE: ./src/github/outputs.ts
 // The step's outputs, from the report. `paths` and `result` keep the order given; a repository
 // that does not exist after the run has no line in `paths` and an empty `path` in `result`.
@@ -315,7 +315,7 @@ function writeOutputs(report, rules) {
         ['namespace_created', String(report.organization === 'created')],
         // Errors in the result quote the service, which may echo a credential back.
         ['result', (0,runner/* redact */.E$)(JSON.stringify(report.repositories))],
-        ['plan', (0,runner/* redact */.E$)(JSON.stringify((0,standard_report/* planOutput */.pp)(report.changes)))],
+        ['plan', (0,runner/* redact */.E$)(JSON.stringify((0,src_report/* planOutput */.p)(report.changes)))],
         ['replica_paths', report.replicaPaths.join('\n')],
         ['changed', String(changedOf(report))],
         ['deleted', report.deleted.join('\n')]
@@ -1918,7 +1918,7 @@ function failureOf(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3602);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4761);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -1927,7 +1927,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3602:
+/***/ 4761:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2683,8 +2683,129 @@ function describeBody(body) {
 
 // EXTERNAL MODULE: ./src/github/lifecycle-inputs.ts
 var lifecycle_inputs = __nccwpck_require__(3773);
-// EXTERNAL MODULE: ./src/resources/replication.ts
-var replication = __nccwpck_require__(7139);
+;// CONCATENATED MODULE: ./src/resources/access-change.ts
+function accessChange(resource, name, action, before, after, reason) {
+    const plain = (value) => value ? { ...value } : null;
+    return { resource, name, action, before: plain(before), after: plain(after), reason };
+}
+/**
+ * Adds to `changes` what on_drift says about entries not listed in `input`: warn keeps them
+ * (a warning), update deletes them (a change each), fail plans nothing (a failure).
+ */
+function unlisted(name, input, what, extra, onDrift, changes) {
+    if (extra.length === 0)
+        return { changes };
+    const listed = extra.map(e => e.label).join(', ');
+    const found = `Repository "${name}" ${what} ${listed}, not listed in ${input}`;
+    if (onDrift === 'fail')
+        return { changes: [], failure: `${found} (on_drift: fail).` };
+    if (onDrift === 'warn')
+        return { changes, warning: `${found}; left as it is (on_drift: warn).` };
+    const reason = (label) => `on_drift: update, and ${label} is not listed in ${input}`;
+    const deletes = extra.map(e => accessChange(e.resource, name, 'delete', e.entry, null, reason(e.label)));
+    return { changes: [...changes, ...deletes] };
+}
+
+// EXTERNAL MODULE: ./src/swr/errors.ts
+var swr_errors = __nccwpck_require__(6757);
+;// CONCATENATED MODULE: ./src/resources/waiting.ts
+// SWR may not show an organization or repository for a moment after its creation: writes that
+// follow a create are tried again, waiting longer each time (docs/swr-service.md, "Eventual
+// consistency").
+
+
+/** Runs `attempt` until it is done, waiting between tries while it finds nothing to act on. */
+async function untilVisible(waiting, attempt, failure) {
+    for (const delay of [...waiting.delays, undefined]) {
+        if ((await attempt()) === 'done')
+            return;
+        if (delay === undefined)
+            break;
+        await waiting.sleep(delay);
+    }
+    throw new Error(failure(waiting.delays.length + 1));
+}
+/**
+ * Runs a read-back (did a write whose answer was lost take effect?) again while SWR answers
+ * not-found: right after a repository's creation, reads of what hangs off it may not find it
+ * yet. It waits as untilVisible does, within the same tries; any other failure stands.
+ */
+async function throughLag(waiting, read) {
+    for (const delay of waiting.delays) {
+        try {
+            return await read();
+        }
+        catch (err) {
+            if (!(err instanceof errors/* ApiError */.hD && (0,swr_errors/* isSwrNotFound */.aE)(err)))
+                throw err;
+        }
+        await waiting.sleep(delay);
+    }
+    return read();
+}
+
+;// CONCATENATED MODULE: ./src/resources/replication.ts
+// Auto-sync rules that copy every pushed image to the same repository name in another region.
+// A rule cannot be changed in place: a different `override` replaces it. Rules to targets not
+// listed follow on_drift. The target organization must exist in the target region: it is
+// planned like the run's own organization, in that region.
+
+
+
+const targetKey = (t) => `${t.region}/${t.namespace}`;
+/** The target a key names: neither a region nor an organization name holds a "/". */
+function targetOfKey(key) {
+    const [region, namespace] = key.split('/');
+    return { region, namespace };
+}
+function ruleFor(target, override) {
+    return { region: target.region, namespace: target.namespace, syncAuto: true, override };
+}
+/** `current` is undefined for a repository this run creates, which has no rule yet. */
+function diffReplication(name, targets, current, override, onDrift) {
+    const changes = [];
+    for (const target of targets) {
+        const after = ruleFor(target, override);
+        const found = current?.find(r => targetKey(r) === targetKey(target));
+        if (!found) {
+            const reason = `no auto-sync to ${targetKey(target)}`;
+            changes.push(accessChange('replication', name, 'create', null, after, reason));
+        }
+        else if (found.override !== override || !found.syncAuto) {
+            const reason = `the auto-sync to ${targetKey(target)} has override ${found.override} and syncAuto ${found.syncAuto}, wanted override ${override} and syncAuto true`;
+            changes.push(accessChange('replication', name, 'replace', found, after, reason));
+        }
+    }
+    const extra = (current ?? [])
+        .filter(r => !targets.some(t => targetKey(t) === targetKey(r)))
+        .map(entry => ({ entry, label: targetKey(entry), resource: 'replication' }));
+    return unlisted(name, 'replicate_to', 'has auto-sync to', extra, onDrift, changes);
+}
+/** Creates the rule, waiting while SWR does not show the repository or target organization yet. */
+function createRule(client, namespace, repository, rule, waiting) {
+    return untilVisible(waiting, async () => (await client.createSyncRule(namespace, repository, rule, read => throughLag(waiting, read))) === 'created'
+        ? 'done'
+        : 'absent', tries => `create the auto-sync of "${namespace}/${repository}" to ${targetKey(rule)} failed: the repository or the target organization still reads as missing (${tries} tries)`);
+}
+async function applyReplication(client, namespace, repository, change, waiting) {
+    const before = change.before;
+    const after = change.after;
+    if (before)
+        await client.deleteSyncRule(namespace, repository, before);
+    if (!after)
+        return;
+    try {
+        await createRule(client, namespace, repository, after, waiting);
+    }
+    catch (err) {
+        if (!before)
+            throw err;
+        // Say what the half-done replacement left behind: no rule to that target.
+        const reason = (0,values/* messageOf */.bD)(err);
+        throw new Error(`${reason} (the previous rule to ${targetKey(before)} was deleted first, so images are no longer copied there)`, { cause: err });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/resources/organization.ts
 /** Any repository found proves the organization; SWR's organization-not-found code disproves it. */
 function organizationFromReads(reads) {
@@ -2730,14 +2851,460 @@ async function applyOrganization(client, namespace) {
     throw new ForeignOrganizationError(namespace);
 }
 
-// EXTERNAL MODULE: ./src/swr/errors.ts
-var swr_errors = __nccwpck_require__(6757);
-// EXTERNAL MODULE: ./src/resources/permissions.ts
-var permissions = __nccwpck_require__(8225);
-// EXTERNAL MODULE: ./src/swr/client.ts
-var client = __nccwpck_require__(1889);
-// EXTERNAL MODULE: ./src/resources/waiting.ts
-var resources_waiting = __nccwpck_require__(5850);
+// EXTERNAL MODULE: ./src/swr/permission-client.ts
+var permission_client = __nccwpck_require__(3689);
+;// CONCATENATED MODULE: ./src/resources/permissions.ts
+
+
+
+
+/** SWR's auth as a level's name; another value is shown as it is. */
+function levelOf(auth) {
+    const found = Object.keys(permission_client/* LEVELS */.A_).find(level => permission_client/* LEVELS */.A_[level] === auth);
+    return found ?? `auth ${auth}`;
+}
+/** The grants read, the caller's own entry marked; none for what does not exist (yet). */
+async function readGrantEntries(client, scope) {
+    const read = await client.readGrants(scope);
+    if (read === 'missing')
+        return [];
+    return entriesOf(read);
+}
+function entriesOf(read) {
+    return [...(read.self ? [{ ...read.self, self: true }] : []), ...read.others];
+}
+/** Each grant with its user's id: given, or found at IAM once per name; a failure stays with its grant. */
+async function resolveGrants(grants, directory) {
+    if (!grants)
+        return undefined;
+    return Promise.all(grants.map(async (grant) => {
+        if (grant.id !== undefined || !directory)
+            return grant;
+        try {
+            return { ...grant, id: (await directory.lookUp(grant.user)).id };
+        }
+        catch (err) {
+            if (err instanceof errors/* CredentialsRefused */.Rl)
+                throw err;
+            return { ...grant, lookupError: (0,values/* messageOf */.bD)(err) };
+        }
+    }));
+}
+/** Both inputs' grants resolved, as the plan needs them. */
+async function resolveWanted(wanted, directory) {
+    const [organizationPermissions, repositoryPermissions] = await Promise.all([
+        resolveGrants(wanted.organizationPermissions, directory),
+        resolveGrants(wanted.repositoryPermissions, directory)
+    ]);
+    return {
+        ...wanted,
+        ...(organizationPermissions ? { organizationPermissions } : {}),
+        ...(repositoryPermissions ? { repositoryPermissions } : {})
+    };
+}
+function change(resource, name, action, before, after, reason) {
+    return {
+        resource,
+        name,
+        action,
+        before: before ? { ...before } : null,
+        after: after ? { ...after } : null,
+        reason
+    };
+}
+/** The entry a wanted grant is about: by id when known (a renamed user is the same), else by exact name. */
+function entryFor(grant, current) {
+    if (grant.id !== undefined)
+        return current.find(e => (0,permission_client/* sameId */.s)(e.id, grant.id));
+    return current.find(e => e.user === grant.user);
+}
+const stateOf = (entry) => ({
+    user: entry.user,
+    user_id: entry.id,
+    level: levelOf(entry.auth)
+});
+/**
+ * `current` is undefined for what this run creates, which has no grants yet. `input` names
+ * the input the grants come from, `subject` what they are on ('Organization "group"').
+ */
+function diffGrants(resource, name, subject, input, wanted, current, onDrift) {
+    const entries = current ?? [];
+    const changes = [];
+    const warnings = [];
+    const matched = new Set();
+    for (const grant of wanted) {
+        const entry = entryFor(grant, entries);
+        if (entry)
+            matched.add(entry);
+        if (entry?.self) {
+            if (levelOf(entry.auth) !== grant.level) {
+                warnings.push(`${subject}: "${grant.user}" is the caller's own entry (${levelOf(entry.auth)}), which the action never changes; its line in ${input} is left as it is.`);
+            }
+            continue;
+        }
+        const after = {
+            user: grant.user,
+            user_id: entry?.id ?? grant.id ?? null,
+            level: grant.level
+        };
+        if (!entry) {
+            const created = change(resource, name, 'create', null, after, `"${grant.user}" has no permission here, wanted ${grant.level}`);
+            // Without an id nothing can be granted: the grant fails, the rest go on.
+            if (grant.id === undefined)
+                created.blocked = grant.lookupError ?? `no id is known for IAM user "${grant.user}"`;
+            changes.push(created);
+        }
+        else if (levelOf(entry.auth) !== grant.level) {
+            const reason = `"${grant.user}" has ${levelOf(entry.auth)}, wanted ${grant.level}`;
+            changes.push(change(resource, name, 'update', stateOf(entry), after, reason));
+        }
+    }
+    const extra = entries.filter(e => !e.self && !matched.has(e));
+    const warning = (text) => [...warnings, ...(text ? [text] : [])].join(' ') || undefined;
+    if (extra.length === 0)
+        return { changes, ...(warning() ? { warning: warning() } : {}) };
+    const listed = extra.map(e => (0,values/* quoted */.TL)(e.user, 64)).join(', ');
+    const found = `${subject} grants ${listed} permissions, not listed in ${input}`;
+    if (onDrift === 'fail')
+        return { changes: [], failure: `${found} (on_drift: fail).` };
+    if (onDrift === 'warn') {
+        return { changes, warning: warning(`${found}; left as they are (on_drift: warn).`) };
+    }
+    const deletes = extra.map(e => change(resource, name, 'delete', stateOf(e), null, `on_drift: update, and ${(0,values/* quoted */.TL)(e.user, 64)} is not listed in ${input}`));
+    return { changes: [...changes, ...deletes], ...(warning() ? { warning: warning() } : {}) };
+}
+const grantOf = (state) => ({
+    id: state.user_id,
+    user: state.user,
+    auth: permission_client/* LEVELS */.A_[state.level]
+});
+/**
+ * Applies one change. 'found done' when a create found the grant made already at the level
+ * wanted by another run; one made by this run's attempt whose answer was lost is 'done'.
+ */
+async function applyGrant(client, scope, change, waiting) {
+    if (change.blocked)
+        throw new Error(change.blocked);
+    if (change.action === 'delete') {
+        await client.deleteGrant(scope, grantOf(change.before));
+        return 'done';
+    }
+    const grant = grantOf(change.after);
+    if (change.action === 'update') {
+        await client.updateGrant(scope, grant);
+        return 'done';
+    }
+    const where = scope.repository === undefined ? scope.namespace : `${scope.namespace}/${scope.repository}`;
+    let outcome = 'absent';
+    await untilVisible(waiting, async () => {
+        outcome = await client.createGrant(scope, grant);
+        return outcome === 'absent' ? 'absent' : 'done';
+    }, tries => `grant IAM user "${grant.user}" on "${where}" failed: "${where}" still reads as missing (${tries} tries)`);
+    if (outcome === 'created')
+        return 'done';
+    // A 409 after this run's own lost attempt: that attempt made the grant, this run's change.
+    return converge(client, scope, grant, waiting, where, outcome === 'exists, ours');
+}
+/**
+ * SWR answered 409: the user has a grant already. It is read back (waiting while SWR does not
+ * show it yet), and its level changed when it is not the one wanted, unless it is the caller's
+ * own entry.
+ */
+async function converge(client, scope, grant, waiting, where, ours) {
+    let found;
+    await untilVisible(waiting, async () => {
+        found = (await readGrantEntries(client, scope)).find(e => (0,permission_client/* sameId */.s)(e.id, grant.id));
+        return found ? 'done' : 'absent';
+    }, tries => `grant IAM user "${grant.user}" on "${where}" failed: SWR answered 409 (the permission exists), but ${tries} reads of its permissions do not show that user`);
+    // The caller's own entry: on what this run created nothing was read, so a line naming the
+    // caller was planned as a create; SWR has it already (the creator's), and it is never changed.
+    if (found?.self)
+        return 'found done';
+    if (found?.auth === grant.auth)
+        return ours ? 'done' : 'found done';
+    await client.updateGrant(scope, grant);
+    return 'done';
+}
+
+// EXTERNAL MODULE: ./src/swr/names.ts
+var names = __nccwpck_require__(5604);
+;// CONCATENATED MODULE: ./src/swr/client.ts
+// The SWR standard edition's management API (docs/swr-service.md, "Calls"), as the operations
+// the resources need. Each turns SWR's answers into plain outcomes; what to do about them is
+// the resources' business.
+
+
+
+/** The most items a page of the repository list may hold (the API's maximum limit). */
+const LIST_PAGE = 1000;
+const readOnce = read => read();
+const ns = names/* namespacePath */.B3;
+function repoPath(namespace, repository) {
+    return `${ns(namespace)}/repos/${(0,names/* repositoryPathSegment */.bQ)(repository)}`;
+}
+/** A repository's record, under the name it was asked by (checked to be the one it names). */
+function repositoryInfo(json, repository) {
+    return {
+        name: repository,
+        category: String(json['category'] ?? ''),
+        description: String(json['description'] ?? ''),
+        is_public: json['is_public'] === true,
+        ...(typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {}),
+        ...(Number.isSafeInteger(json['num_images']) && json['num_images'] >= 0
+            ? { images: json['num_images'] }
+            : {})
+    };
+}
+/**
+ * What the user can do about a delete SWR refused: a 403 is the IAM permission (unless the
+ * credentials themselves were refused, which stops the run), a 406 or 409 a state of the
+ * repository that the service names (docs/swr-service.md, "Deleting a repository").
+ */
+function deleteHint(answer) {
+    const permission = (0,swr_errors/* permissionHint */.fm)('swr:repo:deleteRepo')(answer);
+    if (permission)
+        return permission;
+    if (answer.status === 406 && answer.error.code === swr_errors/* CODES */.Lp.repositoryHasImages) {
+        return 'This SWR refuses to delete a repository that still holds images: delete its images (in the SWR console, or with DELETE .../repos/{repository}/tags/{tag}), then run again; the other repositories were handled';
+    }
+    if ([400, 406, 409, 412, 423].includes(answer.status)) {
+        return 'SWR says the repository cannot be deleted now: do what its message says (or delete it in the SWR console), then run again; the other repositories were handled';
+    }
+    return undefined;
+}
+/** The total of a repository list: Content-Range "{offset}-{count}/{total}", else the items'. */
+function totalOf(range, page) {
+    const text = Array.isArray(range) ? range[0] : range;
+    const fromHeader = /\/(\d+)\s*$/.exec(text ?? '')?.[1];
+    if (fromHeader !== undefined)
+        return Number(fromHeader);
+    const fromItem = page[0]?.['total_range'];
+    return typeof fromItem === 'number' ? fromItem : page.length;
+}
+function sameRules(a, b) {
+    const norm = (rules) => JSON.stringify(rules.map(rule => ({
+        template: rule.template,
+        params: Object.entries(rule.params ?? {})
+            .map(([k, v]) => [k, String(v)])
+            .sort(),
+        selectors: (rule.tag_selectors ?? []).map(s => `${s.kind}:${s.pattern}`).sort()
+    })));
+    return norm(a) === norm(b);
+}
+
+class SwrClient {
+    api;
+    constructor(api) {
+        this.api = api;
+    }
+    /** 'missing' covers another account's organization that answers 404 (SWR cannot tell). */
+    async readOrganization(namespace) {
+        const answer = await this.api.call({ operation: `read organization "${namespace}"`, method: 'GET', path: ns(namespace) }, { ok: [200], accept: swr_errors/* isSwrNotFound */.aE, hint: (0,swr_errors/* permissionHint */.fm)('swr:namespace:getNamespace') });
+        if (answer.status !== 200)
+            return 'missing';
+        const other = (0,values/* isObject */.Gv)(answer.json) && (0,names/* answeredOther */.WE)(answer.json, { name: namespace });
+        if (other)
+            throw new Error(`read organization "${namespace}" failed: ${other}`);
+        return 'exists';
+    }
+    async createOrganization(namespace) {
+        const answer = await this.api.call({
+            operation: `create organization "${namespace}"`,
+            method: 'POST',
+            path: '/v2/manage/namespaces',
+            body: { namespace }
+        }, {
+            ok: [200, 201, 202],
+            accept: a => a.status === 409 && a.error.code !== swr_errors/* CODES */.Lp.busy,
+            readBack: async () => (await this.readOrganization(namespace)) === 'exists',
+            hint: (0,swr_errors/* permissionHint */.fm)('swr:namespace:createNamespace')
+        });
+        // A 409 right after an attempt whose answer was lost answers that attempt: ours.
+        return answer.status === 409 && !answer.afterLostAttempt ? 'exists' : 'created';
+    }
+    async readRepository(namespace, repository) {
+        const operation = `read repository "${namespace}/${repository}"`;
+        const answer = await this.api.call({ operation, method: 'GET', path: repoPath(namespace, repository) }, { ok: [200], accept: swr_errors/* isSwrNotFound */.aE, hint: (0,swr_errors/* permissionHint */.fm)('swr:repo:getRepo') });
+        if (answer.status !== 200) {
+            return { state: 'absent', organizationMissing: (0,swr_errors/* isOrganizationNotFound */.hM)(answer) };
+        }
+        const json = answer.json;
+        if (!(0,values/* isObject */.Gv)(json) || typeof json['is_public'] !== 'boolean') {
+            throw new Error(`${operation} failed: the answer is not a repository (no is_public field)`);
+        }
+        const other = (0,names/* answeredOther */.WE)(json, { namespace, name: repository });
+        if (other)
+            throw new Error(`${operation} failed: ${other}`);
+        const info = repositoryInfo(json, repository);
+        return { state: 'exists', info };
+    }
+    /**
+     * One page of the organization's repositories, read through the list API
+     * (docs/swr-service.md, "Listing repositories"): it matches fuzzily, so only exact matches
+     * are kept. `total` is what the whole list holds (look-alike organizations' repositories
+     * included), never less than what this page shows. Resolves undefined when the list is
+     * refused (it needs its own IAM permission) or is not a list.
+     */
+    async listRepositoryPage(namespace, offset) {
+        const answer = await this.api.call({
+            operation: `list the repositories of "${namespace}"`,
+            method: 'GET',
+            path: '/v2/manage/repos',
+            query: { namespace, limit: String(LIST_PAGE), offset: String(offset) }
+        }, { ok: [200], accept: a => a.status === 403 });
+        if (answer.status !== 200 || !Array.isArray(answer.json))
+            return undefined;
+        const page = answer.json.filter(values/* isObject */.Gv);
+        const total = Math.max(totalOf(answer.response.headers['content-range'], page), offset + page.length);
+        const dropped = [];
+        const infos = page
+            // The list matches fuzzily: an item counts only when it names this organization exactly,
+            // and under its name in the inputs' form, so that the reads find it by that name.
+            .filter(item => typeof item['namespace'] === 'string' &&
+            (0,names/* sameName */.q)(item['namespace'], namespace) &&
+            typeof item['name'] === 'string' &&
+            typeof item['is_public'] === 'boolean')
+            // A name that breaks the name rule is no repository to match or delete: dropped, and
+            // said (case is kept: a name is compared exactly, never folded onto another).
+            .flatMap(item => {
+            const name = (0,names/* listedRepositoryName */.ZZ)(String(item['name']));
+            if (name === undefined)
+                dropped.push(String(item['name']));
+            return name === undefined ? [] : [repositoryInfo(item, name)];
+        });
+        return { infos, total, dropped };
+    }
+    async createRepository(namespace, repository, settings) {
+        const refusal = (a) => [400, 403, 404].includes(a.status);
+        const answer = await this.api.call({
+            operation: `create repository "${namespace}/${repository}"`,
+            method: 'POST',
+            path: `${ns(namespace)}/repos`,
+            body: { repository, ...settings }
+        }, {
+            ok: [200, 201, 202],
+            accept: a => (a.status === 409 && a.error.code !== swr_errors/* CODES */.Lp.busy) || refusal(a),
+            readBack: async () => (await this.readRepository(namespace, repository)).state === 'exists',
+            hint: (0,swr_errors/* permissionHint */.fm)('swr:repo:createRepo')
+        });
+        if (answer.lost)
+            return { outcome: 'created', lost: true };
+        if (answer.status === 409) {
+            // Right after an attempt whose answer was lost, the 409 most likely answers that attempt.
+            return answer.afterLostAttempt ? { outcome: 'created', lost: true } : { outcome: 'exists' };
+        }
+        if (answer.asError) {
+            const organizationMissing = (0,swr_errors/* isOrganizationNotFound */.hM)(answer);
+            return { outcome: 'refused', organizationMissing, error: answer.asError };
+        }
+        return { outcome: 'created', lost: false };
+    }
+    async updateRepository(namespace, repository, settings) {
+        await this.api.call({
+            operation: `update repository "${namespace}/${repository}"`,
+            method: 'PATCH',
+            path: repoPath(namespace, repository),
+            body: settings
+        }, { ok: [200, 201, 204], hint: (0,swr_errors/* permissionHint */.fm)('swr:repo:updateRepo') });
+    }
+    /**
+     * Deletes the repository with its images. 'absent' when SWR answers it does not exist
+     * (another run deleted it first); `lost` when the answer was lost and a read showed it gone.
+     */
+    async deleteRepository(namespace, repository) {
+        const answer = await this.api.call({
+            operation: `delete repository "${namespace}/${repository}"`,
+            method: 'DELETE',
+            path: repoPath(namespace, repository)
+        }, {
+            ok: [200, 202, 204],
+            accept: swr_errors/* isSwrNotFound */.aE,
+            readBack: async () => (await this.readRepository(namespace, repository)).state === 'absent',
+            hint: deleteHint
+        });
+        if (answer.lost)
+            return { outcome: 'deleted', lost: true };
+        // After an attempt whose answer was lost, a 404 most likely answers that attempt: ours.
+        if (answer.status === 404) {
+            return answer.afterLostAttempt
+                ? { outcome: 'deleted', lost: true }
+                : { outcome: 'absent', lost: false };
+        }
+        return { outcome: 'deleted', lost: false };
+    }
+    async listRetentions(namespace, repository) {
+        const operation = `read retention policies of "${namespace}/${repository}"`;
+        const { json } = await this.api.call({ operation, method: 'GET', path: `${repoPath(namespace, repository)}/retentions` }, { ok: [200] });
+        if (!Array.isArray(json))
+            throw new Error(`${operation} failed: the answer is not a list`);
+        return json.filter(values/* isObject */.Gv).map(policy => ({
+            id: Number(policy['id']),
+            rules: Array.isArray(policy['rules']) ? policy['rules'] : []
+        }));
+    }
+    /** Resolves 'absent' when the repository does not show yet (right after its creation). */
+    async createRetention(namespace, repository, rules, readBack = readOnce) {
+        const answer = await this.api.call({
+            operation: `create retention policy of "${namespace}/${repository}"`,
+            method: 'POST',
+            path: `${repoPath(namespace, repository)}/retentions`,
+            body: { algorithm: 'or', rules }
+        }, {
+            ok: [200, 201],
+            accept: swr_errors/* isSwrNotFound */.aE,
+            readBack: async () => (await readBack(() => this.listRetentions(namespace, repository))).some(p => sameRules(p.rules, rules))
+        });
+        return answer.status === 404 ? 'absent' : 'created';
+    }
+    async updateRetention(namespace, repository, id, rules) {
+        await this.api.call({
+            operation: `update retention policy ${id} of "${namespace}/${repository}"`,
+            method: 'PATCH',
+            path: `${repoPath(namespace, repository)}/retentions/${id}`,
+            body: { algorithm: 'or', rules }
+        }, { ok: [200, 201, 204] });
+    }
+    /** A policy that is already gone counts as deleted. */
+    async deleteRetention(namespace, repository, id) {
+        await this.api.call({
+            operation: `delete retention policy ${id} of "${namespace}/${repository}"`,
+            method: 'DELETE',
+            path: `${repoPath(namespace, repository)}/retentions/${id}`
+        }, {
+            ok: [200, 204],
+            accept: a => (0,swr_errors/* isSwrNotFound */.aE)(a) || (a.status === 400 && a.error.code === swr_errors/* CODES */.Lp.retentionNotFound)
+        });
+    }
+    /**
+     * The temporary docker login the service issues for the caller's credentials, with its
+     * X-Swr-Expireat header as sent (unchecked; undefined when absent).
+     */
+    async temporaryLogin(region) {
+        const operation = 'get a temporary docker login';
+        const { json, response } = await this.api.call({
+            operation,
+            method: 'POST',
+            path: '/v2/manage/utils/secret',
+            query: { projectname: region }
+        }, { ok: [200, 201] });
+        const auths = (0,values/* isObject */.Gv)(json) && (0,values/* isObject */.Gv)(json['auths']) ? json['auths'] : undefined;
+        const [registry, entry] = Object.entries(auths ?? {})[0] ?? [];
+        const auth = (0,values/* isObject */.Gv)(entry) && typeof entry['auth'] === 'string' ? entry['auth'] : undefined;
+        const decoded = auth ? Buffer.from(auth, 'base64').toString('utf8') : '';
+        const colon = decoded.indexOf(':');
+        if (!registry || colon < 1)
+            throw new Error(`${operation} failed: the answer has no auths entry`);
+        const header = response.headers['x-swr-expireat'];
+        const expiresAt = Array.isArray(header) ? header[0] : header;
+        return {
+            registry,
+            username: decoded.slice(0, colon),
+            password: decoded.slice(colon + 1),
+            ...(expiresAt !== undefined ? { expiresAt } : {})
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/resources/retention.ts
 // A repository's retention policy: SWR allows one per repository, and a rule's template cannot
 // change in place, so a new kind of rule replaces the policy (delete, then create).
@@ -2759,7 +3326,7 @@ function retentionRules(spec) {
  */
 function managedPolicy(policies, rules) {
     const template = rules[0]?.template;
-    return (policies.find(p => (0,client/* sameRules */.Gb)(p.rules, rules)) ??
+    return (policies.find(p => sameRules(p.rules, rules)) ??
         policies.find(p => p.rules.length === 1 && p.rules[0]?.template === template) ??
         policies[0]);
 }
@@ -2789,7 +3356,7 @@ function diffRetention(name, spec, policies) {
     if (!current) {
         return change('create', policies ? 'the repository has no retention policy' : 'the repository is new');
     }
-    if ((0,client/* sameRules */.Gb)(current.rules, rules))
+    if (sameRules(current.rules, rules))
         return warning ? { warning } : {};
     if (current.rules.length === 1 && current.rules[0]?.template === rules[0]?.template) {
         return change('update', 'the policy differs from the inputs');
@@ -2798,7 +3365,7 @@ function diffRetention(name, spec, policies) {
 }
 /** Creates the policy, waiting while SWR does not show the repository created a moment ago. */
 function createPolicy(client, namespace, repository, rules, waiting) {
-    return (0,resources_waiting/* untilVisible */.d)(waiting, async () => (await client.createRetention(namespace, repository, rules, read => (0,resources_waiting/* throughLag */.I)(waiting, read))) === 'created'
+    return untilVisible(waiting, async () => (await client.createRetention(namespace, repository, rules, read => throughLag(waiting, read))) === 'created'
         ? 'done'
         : 'absent', tries => `create retention policy of "${namespace}/${repository}" failed: the repository still reads as missing (${tries} tries)`);
 }
@@ -2824,8 +3391,231 @@ async function applyRetention(client, namespace, repository, change, waiting) {
     }
 }
 
-// EXTERNAL MODULE: ./src/resources/sharing.ts
-var sharing = __nccwpck_require__(6929);
+;// CONCATENATED MODULE: ./src/swr/access-client.ts
+// Who may pull a repository besides its owner, and where its images are copied: SWR's sharing
+// with other accounts and its auto-sync rules to other regions (docs/swr-service.md,
+// "Sharing and auto-sync"). Both are called in the repository's own region.
+
+
+
+
+/** A rule's target organization that does not show (yet): SWR's invalid-organization codes. */
+const TARGET_MISSING = ['SVCSTG.SWR.4001008', 'SVCSTG.SWR.4001028'];
+const sharingPath = (namespace, repository) => `${(0,names/* namespacePath */.B3)(namespace)}/repositories/${(0,names/* repositoryPathSegment */.bQ)(repository)}/access-domains`;
+const syncPath = (namespace, repository) => `${(0,names/* namespacePath */.B3)(namespace)}/repos/${(0,names/* repositoryPathSegment */.bQ)(repository)}/sync_repo`;
+/** Account names are compared without regard to case: no source says SWR keeps their case. */
+const accountKey = (account) => account.toLowerCase();
+const sameAccount = (a, b) => accountKey(a) === accountKey(b);
+/** A list answer: a bare array, or an object holding one (the docs show both styles). */
+function listIn(json, keys) {
+    if (Array.isArray(json))
+        return json;
+    if (!(0,values/* isObject */.Gv)(json))
+        return undefined;
+    const key = keys.find(k => Array.isArray(json[k]));
+    return key ? json[key] : undefined;
+}
+class SwrAccessClient {
+    api;
+    constructor(api) {
+        this.api = api;
+    }
+    async listSharing(namespace, repository) {
+        const operation = `read the sharing of "${namespace}/${repository}"`;
+        const { json } = await this.api.call({ operation, method: 'GET', path: sharingPath(namespace, repository) }, {
+            ok: [200],
+            hint: (0,swr_errors/* permissionHint */.fm)('to read sharing (SWR FullAccess or ReadOnlyAccess has it)')
+        });
+        const list = listIn(json, ['access_domains', 'domains']);
+        if (!list)
+            throw new Error(`${operation} failed: the answer is not a list`);
+        return list.filter(values/* isObject */.Gv).map(item => ({
+            account: String(item['access_domain'] ?? ''),
+            deadline: String(item['deadline'] ?? 'forever')
+        }));
+    }
+    /**
+     * Resolves 'absent' when the repository does not show yet (right after its creation), and
+     * 'exists' when SWR answers 409: the account has access already (evidence §6), on terms
+     * that are for the caller to read back; 'exists, ours' when that 409 follows this run's own
+     * attempt whose answer was lost (most likely that attempt shared it).
+     */
+    async createSharing(namespace, repository, sharing, readBack = readOnce) {
+        const answer = await this.api.call({
+            operation: `share "${namespace}/${repository}" with account "${sharing.account}"`,
+            method: 'POST',
+            path: sharingPath(namespace, repository),
+            body: {
+                access_domain: sharing.account,
+                permit: 'read',
+                deadline: sharing.deadline,
+                description: ''
+            }
+        }, {
+            ok: [200, 201],
+            // Already shared with that account (a lost answer, or another run): read back.
+            accept: a => a.status === 409 || (0,swr_errors/* isSwrNotFound */.aE)(a),
+            readBack: async () => (await readBack(() => this.listSharing(namespace, repository))).some(s => sameAccount(s.account, sharing.account)),
+            hint: (0,swr_errors/* permissionHint */.fm)('to share repositories (SWR FullAccess has it)')
+        });
+        if (answer.status === 409)
+            return answer.afterLostAttempt ? 'exists, ours' : 'exists';
+        return (0,swr_errors/* isSwrNotFound */.aE)(answer) ? 'absent' : 'created';
+    }
+    async updateSharing(namespace, repository, sharing) {
+        await this.api.call({
+            operation: `change the sharing of "${namespace}/${repository}" with account "${sharing.account}"`,
+            method: 'PATCH',
+            path: `${sharingPath(namespace, repository)}/${encodeURIComponent(sharing.account)}`,
+            body: { permit: 'read', deadline: sharing.deadline, description: '' }
+        }, { ok: [200, 201, 204], hint: (0,swr_errors/* permissionHint */.fm)('to change sharing (SWR FullAccess has it)') });
+    }
+    /** Sharing that is already gone counts as stopped. */
+    async deleteSharing(namespace, repository, account) {
+        await this.api.call({
+            operation: `stop sharing "${namespace}/${repository}" with account "${account}"`,
+            method: 'DELETE',
+            path: `${sharingPath(namespace, repository)}/${encodeURIComponent(account)}`
+        }, {
+            ok: [200, 204],
+            accept: a => (0,swr_errors/* isSwrNotFound */.aE)(a) || (a.status === 400 && a.error.code === swr_errors/* CODES */.Lp.sharingNotFound),
+            hint: (0,swr_errors/* permissionHint */.fm)('to stop sharing (SWR FullAccess has it)')
+        });
+    }
+    async listSyncRules(namespace, repository) {
+        const operation = `read the auto-sync rules of "${namespace}/${repository}"`;
+        const { json } = await this.api.call({ operation, method: 'GET', path: syncPath(namespace, repository) }, {
+            ok: [200],
+            hint: (0,swr_errors/* permissionHint */.fm)('to read auto-sync rules (SWR FullAccess or ReadOnlyAccess has it)')
+        });
+        const list = listIn(json, ['sync_repos', 'rules']);
+        if (!list)
+            throw new Error(`${operation} failed: the answer is not a list`);
+        return list.filter(values/* isObject */.Gv).map(item => ({
+            region: String(item['remoteRegionId'] ?? ''),
+            namespace: String(item['remoteNamespace'] ?? ''),
+            // The SDK's model spells it synAuto, a documented example syncAuto; a rule that says
+            // neither is taken as automatic rather than replaced on every run.
+            syncAuto: (item['syncAuto'] ?? item['synAuto']) !== false,
+            override: item['override'] === true
+        }));
+    }
+    /**
+     * Resolves 'absent' when the repository, or the target organization, does not show yet
+     * (right after its creation). A rule to the same target that exists already (a lost answer,
+     * another run) counts as created: a different `override` is seen on the next read.
+     */
+    async createSyncRule(namespace, repository, rule, readBack = readOnce) {
+        const same = (r) => r.region === rule.region && r.namespace === rule.namespace;
+        const absent = (a) => (0,swr_errors/* isSwrNotFound */.aE)(a) || (a.status === 400 && TARGET_MISSING.includes(a.error.code ?? ''));
+        const answer = await this.api.call({
+            operation: `create the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
+            method: 'POST',
+            path: syncPath(namespace, repository),
+            body: {
+                remoteRegionId: rule.region,
+                remoteNamespace: rule.namespace,
+                syncAuto: rule.syncAuto,
+                override: rule.override
+            }
+        }, {
+            ok: [200, 201],
+            accept: a => a.status === 409 || absent(a),
+            readBack: async () => (await readBack(() => this.listSyncRules(namespace, repository))).some(same),
+            hint: (0,swr_errors/* permissionHint */.fm)('to create auto-sync rules (SWR FullAccess has it)')
+        });
+        return answer.status !== 409 && absent(answer) ? 'absent' : 'created';
+    }
+    /** A rule that is already gone counts as deleted. */
+    async deleteSyncRule(namespace, repository, rule) {
+        await this.api.call({
+            operation: `delete the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
+            method: 'DELETE',
+            path: syncPath(namespace, repository),
+            body: { remoteRegionId: rule.region, remoteNamespace: rule.namespace }
+        }, {
+            ok: [200, 204],
+            // The Terraform provider reads 400 4001158 as "gone" (evidence §5), as a 404.
+            accept: a => (0,swr_errors/* isSwrNotFound */.aE)(a) || (a.status === 400 && a.error.code === swr_errors/* CODES */.Lp.syncRuleNotFound),
+            hint: (0,swr_errors/* permissionHint */.fm)('to delete auto-sync rules (SWR FullAccess has it)')
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/resources/sharing.ts
+
+
+
+/** SWR's deadline for a sharing: "forever", or UTC midnight of the date given. */
+function deadlineOf(wanted) {
+    return wanted.until ? `${wanted.until}T00:00:00Z` : 'forever';
+}
+function sameDeadline(a, b) {
+    if (a === 'forever' || b === 'forever')
+        return a === b;
+    return Date.parse(a) === Date.parse(b);
+}
+/** `current` is undefined for a repository this run creates, which shares with nobody yet. */
+function diffSharing(name, wanted, current, onDrift) {
+    const changes = [];
+    for (const w of wanted) {
+        const after = { account: w.account, deadline: deadlineOf(w) };
+        const found = current?.find(s => sameAccount(s.account, w.account));
+        if (!found) {
+            const reason = `the repository is not shared with "${w.account}"`;
+            changes.push(accessChange('sharing', name, 'create', null, after, reason));
+        }
+        else if (!sameDeadline(found.deadline, after.deadline)) {
+            const reason = `the sharing with "${w.account}" ends ${found.deadline}, wanted ${after.deadline}`;
+            changes.push(accessChange('sharing', name, 'update', found, after, reason));
+        }
+    }
+    const extra = (current ?? [])
+        .filter(s => !wanted.some(w => sameAccount(w.account, s.account)))
+        .map(entry => ({ entry, label: `"${entry.account}"`, resource: 'sharing' }));
+    return unlisted(name, 'share_with', 'is shared with', extra, onDrift, changes);
+}
+/**
+ * Applies one change. 'found done' when a create met sharing made already, on the terms wanted,
+ * by another run; sharing made by this run's attempt whose answer was lost is 'done'.
+ */
+async function applySharing(client, namespace, repository, change, waiting) {
+    if (change.action === 'delete') {
+        await client.deleteSharing(namespace, repository, change.before.account);
+    }
+    else if (change.action === 'update') {
+        await client.updateSharing(namespace, repository, change.after);
+    }
+    else {
+        const sharing = change.after;
+        let outcome = 'absent';
+        await untilVisible(waiting, async () => {
+            outcome = await client.createSharing(namespace, repository, sharing, read => throughLag(waiting, read));
+            return outcome === 'absent' ? 'absent' : 'done';
+        }, tries => `share "${namespace}/${repository}" with account "${sharing.account}" failed: the repository still reads as missing (${tries} tries)`);
+        if (outcome !== 'created') {
+            const converged = await sharing_converge(client, namespace, repository, sharing);
+            // A 409 after this run's own lost attempt: that attempt shared it, this run's change.
+            return outcome === 'exists, ours' ? 'done' : converged;
+        }
+    }
+    return 'done';
+}
+/**
+ * SWR answered 409: the account has access already (another run shared it since the read).
+ * Its terms are read back, and its deadline changed when it is not the one wanted.
+ */
+async function sharing_converge(client, namespace, repository, sharing) {
+    const found = (await client.listSharing(namespace, repository)).find(s => sameAccount(s.account, sharing.account));
+    if (!found) {
+        throw new Error(`share "${namespace}/${repository}" with account "${sharing.account}" failed: SWR answered 409 (already shared), but its list of the repository's sharing does not show that account`);
+    }
+    if (sameDeadline(found.deadline, sharing.deadline))
+        return 'found done';
+    await client.updateSharing(namespace, repository, sharing);
+    return 'done';
+}
+
 ;// CONCATENATED MODULE: ./src/resources/attachments.ts
 
 
@@ -2842,51 +3632,49 @@ const retention = {
     },
     apply: (ctx, repo, change) => applyRetention(ctx.swr, ctx.namespace, repo, change, ctx.waiting)
 };
-const attachments_sharing = {
+const sharing = {
     resource: 'sharing',
     key: 'sharing',
     wanted: w => w.shareWith !== undefined,
     read: (c, ns, repo) => c.access.listSharing(ns, repo),
-    diff: (w, name, current) => (0,sharing/* diffSharing */.Of)(name, w.shareWith, current, w.onDrift),
-    apply: async (ctx, repo, change) => (await (0,sharing/* applySharing */.N0)(ctx.access, ctx.namespace, repo, change, ctx.waiting)) === 'found done'
+    diff: (w, name, current) => diffSharing(name, w.shareWith, current, w.onDrift),
+    apply: async (ctx, repo, change) => (await applySharing(ctx.access, ctx.namespace, repo, change, ctx.waiting)) === 'found done'
         ? 'found done'
         : undefined
 };
-const attachments_replication = {
+const replication = {
     resource: 'replication',
     key: 'syncRules',
     wanted: w => w.replicateTo !== undefined,
     read: (c, ns, repo) => c.access.listSyncRules(ns, repo),
-    diff: (w, name, current) => (0,replication/* diffReplication */.U9)(name, w.replicateTo, current, w.replicateOverride ?? false, w.onDrift),
+    diff: (w, name, current) => diffReplication(name, w.replicateTo, current, w.replicateOverride ?? false, w.onDrift),
     apply: async (ctx, repo, change) => {
         const target = change.after;
-        const failed = target && ctx.failedTargets.get((0,replication/* targetKey */.hD)(target));
+        const failed = target && ctx.failedTargets.get(targetKey(target));
         if (failed)
             throw new Error(failed);
-        await (0,replication/* applyReplication */.n_)(ctx.access, ctx.namespace, repo, change, ctx.waiting);
+        await applyReplication(ctx.access, ctx.namespace, repo, change, ctx.waiting);
     }
 };
-const attachments_permissions = {
+const permissions = {
     resource: 'repository-permission',
     key: 'grants',
     wanted: w => w.repositoryPermissions !== undefined,
-    read: (c, namespace, repository) => (0,permissions/* readGrantEntries */.dn)(c.permissions, { namespace, repository }),
-    diff: (w, name, current) => (0,permissions/* diffGrants */.VU)('repository-permission', name, `Repository "${name}"`, 'repository_permissions', w.repositoryPermissions, current, w.onDrift),
+    read: (c, namespace, repository) => readGrantEntries(c.permissions, { namespace, repository }),
+    diff: (w, name, current) => diffGrants('repository-permission', name, `Repository "${name}"`, 'repository_permissions', w.repositoryPermissions, current, w.onDrift),
     apply: async (ctx, repository, change) => {
-        const outcome = await (0,permissions/* applyGrant */.VN)(ctx.permissions, { namespace: ctx.namespace, repository }, change, ctx.waiting);
+        const outcome = await applyGrant(ctx.permissions, { namespace: ctx.namespace, repository }, change, ctx.waiting);
         return outcome === 'found done' ? outcome : undefined;
     }
 };
 /** In the order their changes apply, after the repository's own. */
-const ATTACHMENTS = [retention, attachments_sharing, attachments_replication, attachments_permissions];
+const ATTACHMENTS = [retention, sharing, replication, permissions];
 function attachmentFor(resource) {
     return ATTACHMENTS.find(a => a.resource === resource);
 }
 
 // EXTERNAL MODULE: ./src/pool.ts
 var pool = __nccwpck_require__(9537);
-// EXTERNAL MODULE: ./src/swr/names.ts
-var names = __nccwpck_require__(5604);
 ;// CONCATENATED MODULE: ./src/standard/read.ts
 
 
@@ -2960,13 +3748,13 @@ async function listed(clients, wanted, concurrency) {
     if (!first)
         return undefined;
     const found = new Map(first.infos.map(info => [info.name, info]));
-    const pages = Math.ceil(first.total / client/* LIST_PAGE */.Fw);
+    const pages = Math.ceil(first.total / LIST_PAGE);
     const unseen = repositories.filter(r => !found.has(r)).length;
     if (pages <= 1 || unseen === 0)
         return { found, complete: true };
     if (pages - 1 > unseen)
         return { found, complete: false };
-    const offsets = Array.from({ length: pages - 1 }, (_, i) => (i + 1) * client/* LIST_PAGE */.Fw);
+    const offsets = Array.from({ length: pages - 1 }, (_, i) => (i + 1) * LIST_PAGE);
     const rest = await (0,pool/* mapPool */.P)(offsets, concurrency, offset => clients.swr.listRepositoryPage(namespace, offset).catch(skipped));
     for (const page of rest)
         page?.infos.forEach(info => found.set(info.name, info));
@@ -2983,8 +3771,8 @@ async function wholeList(clients, namespace, concurrency) {
     if (!first)
         throw refused(0);
     const found = new Map(first.infos.map(info => [info.name, info]));
-    const pages = Math.ceil(first.total / client/* LIST_PAGE */.Fw);
-    const offsets = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => (i + 1) * client/* LIST_PAGE */.Fw);
+    const pages = Math.ceil(first.total / LIST_PAGE);
+    const offsets = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => (i + 1) * LIST_PAGE);
     const rest = await (0,pool/* mapPool */.P)(offsets, concurrency, async (offset) => {
         const page = await clients.swr.listRepositoryPage(namespace, offset);
         if (!page)
@@ -3012,7 +3800,7 @@ async function readReplicas(clients, wanted, repository, observation) {
     }
     try {
         const reads = await Promise.all(targets.map(t => clients.inRegion(t.region).readRepository(t.namespace, repository)));
-        const replicas = Object.fromEntries(targets.map((t, i) => [(0,replication/* targetKey */.hD)(t), reads[i]]));
+        const replicas = Object.fromEntries(targets.map((t, i) => [targetKey(t), reads[i]]));
         return { ...observation, replicas };
     }
     catch (err) {
@@ -3059,7 +3847,7 @@ async function observe(clients, wanted, repository, listing) {
 async function organizationGrants(clients, namespace) {
     try {
         const read = await clients.permissions.readGrants({ namespace });
-        return read === 'missing' ? 'missing' : (0,permissions/* entriesOf */.Mc)(read);
+        return read === 'missing' ? 'missing' : entriesOf(read);
     }
     catch (err) {
         return { error: failedRead(err) };
@@ -3120,7 +3908,7 @@ async function readRepositories(clients, wanted, options) {
  */
 async function readTargets(keys, readerFor) {
     const states = await Promise.all(keys.map(async (key) => {
-        const { region, namespace } = (0,replication/* targetOfKey */.Ou)(key);
+        const { region, namespace } = targetOfKey(key);
         try {
             return await readerFor(region).readOrganization(namespace);
         }
@@ -3136,18 +3924,117 @@ async function readTargets(keys, readerFor) {
 
 // EXTERNAL MODULE: ./src/edition.ts
 var src_edition = __nccwpck_require__(9585);
-// EXTERNAL MODULE: ./src/swr/access-client.ts
-var access_client = __nccwpck_require__(3478);
 // EXTERNAL MODULE: ./src/swr/endpoints.ts
 var endpoints = __nccwpck_require__(650);
 // EXTERNAL MODULE: ./src/swr/iam-users.ts
 var iam_users = __nccwpck_require__(1952);
-// EXTERNAL MODULE: ./src/swr/permission-client.ts
-var permission_client = __nccwpck_require__(3689);
-// EXTERNAL MODULE: ./src/resources/repository.ts
-var resources_repository = __nccwpck_require__(625);
-// EXTERNAL MODULE: ./src/resources/access-change.ts
-var access_change = __nccwpck_require__(4104);
+;// CONCATENATED MODULE: ./src/resources/repository.ts
+/** A new repository's settings: what the workflow set, else private, "other", no description. */
+function newRepositorySettings(wanted) {
+    return {
+        is_public: wanted.is_public ?? false,
+        category: wanted.category ?? 'other',
+        description: wanted.description ?? ''
+    };
+}
+function settingsOf(info) {
+    return { is_public: info.is_public, category: info.category, description: info.description };
+}
+/** Differences in the settings the workflow set; an empty description is "no opinion". */
+function driftOf(current, wanted) {
+    const drift = [];
+    if (wanted.is_public !== undefined && current.is_public !== wanted.is_public) {
+        drift.push({ setting: 'is_public', actual: current.is_public, wanted: wanted.is_public });
+    }
+    if (wanted.category !== undefined && current.category !== wanted.category) {
+        drift.push({ setting: 'category', actual: current.category, wanted: wanted.category });
+    }
+    if (wanted.description && current.description !== wanted.description) {
+        drift.push({ setting: 'description', actual: current.description, wanted: wanted.description });
+    }
+    return drift;
+}
+/** The whole settings an update sends (SWR requires is_public): the current ones, corrected. */
+function correctedSettings(current, drift) {
+    const corrected = { ...current };
+    for (const item of drift)
+        Object.assign(corrected, { [item.setting]: item.wanted });
+    return corrected;
+}
+function describeDrift(drift) {
+    return drift
+        .map(d => `${d.setting} is ${JSON.stringify(d.actual)}, wanted ${JSON.stringify(d.wanted)}`)
+        .join('; ');
+}
+function diffRepository(name, read, wanted) {
+    if (read.state === 'absent') {
+        const after = newRepositorySettings(wanted.settings);
+        const reason = 'the repository does not exist';
+        return {
+            change: {
+                resource: 'repository',
+                name,
+                action: 'create',
+                before: null,
+                after: { ...after },
+                reason
+            },
+            drift: []
+        };
+    }
+    const current = settingsOf(read.info);
+    const drift = driftOf(current, wanted.settings);
+    if (drift.length === 0)
+        return { drift };
+    const differences = describeDrift(drift);
+    if (wanted.onDrift === 'fail') {
+        return {
+            drift,
+            failure: `Repository "${name}" differs from the inputs (on_drift: fail): ${differences}.`
+        };
+    }
+    if (wanted.onDrift === 'warn') {
+        return {
+            drift,
+            warning: `Repository "${name}" differs from the inputs and was left as it is (on_drift: warn): ${differences}.`
+        };
+    }
+    const after = correctedSettings(current, drift);
+    const reason = `on_drift: update, and ${drift.map(d => d.setting).join(', ')} differ${drift.length === 1 ? 's' : ''} from the inputs`;
+    return {
+        change: {
+            resource: 'repository',
+            name,
+            action: 'update',
+            before: { ...current },
+            after: { ...after },
+            reason
+        },
+        drift
+    };
+}
+/** "it holds 3 images", when the read said how many. */
+function imagesOf(info) {
+    if (info.images === undefined)
+        return '';
+    return `; it holds ${info.images} image${info.images === 1 ? '' : 's'}, deleted with it`;
+}
+/**
+ * Deleting a repository that was read to exist: `before` is what goes, image count included
+ * where the read returned it. A repository that does not exist needs no change.
+ */
+function deleteRepositoryChange(name, info, why, region) {
+    return {
+        resource: 'repository',
+        name,
+        ...(region ? { region } : {}),
+        action: 'delete',
+        before: { ...settingsOf(info), ...(info.images !== undefined ? { images: info.images } : {}) },
+        after: null,
+        reason: `${why}${imagesOf(info)}`
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/standard/plan.ts
 // The plan: what the inputs want, compared with what was read, as a list of changes. Pure
 // functions of data (no I/O), so a dry run and a real run plan alike from the same state.
@@ -3163,7 +4050,7 @@ var access_change = __nccwpck_require__(4104);
 function settingsAfter(read, change) {
     if (change?.after)
         return change.after;
-    return read.state === 'exists' ? (0,resources_repository/* settingsOf */.f5)(read.info) : undefined;
+    return read.state === 'exists' ? settingsOf(read.info) : undefined;
 }
 function planRepository(wanted, repository, observation) {
     const name = `${wanted.namespace}/${repository}`;
@@ -3171,7 +4058,7 @@ function planRepository(wanted, repository, observation) {
     if (observation.error !== undefined || !observation.read) {
         return { ...base, failure: observation.error ?? `${name} was not read` };
     }
-    const repo = (0,resources_repository/* diffRepository */.CZ)(name, observation.read, wanted);
+    const repo = diffRepository(name, observation.read, wanted);
     if (repo.failure)
         return { ...base, drift: repo.drift, failure: repo.failure };
     if (wanted.shareWith && settingsAfter(observation.read, repo.change)?.is_public) {
@@ -3215,18 +4102,18 @@ function planRemoval(wanted, repository, observation, why, prunedBy) {
     const changes = [];
     if (observation.read.state === 'exists') {
         for (const rule of observation.syncRules ?? []) {
-            const reason = `${why}; its auto-sync to ${(0,replication/* targetKey */.hD)(rule)} goes first, so that no image is copied there again`;
-            changes.push((0,access_change/* accessChange */.L)('replication', name, 'delete', rule, null, reason));
+            const reason = `${why}; its auto-sync to ${targetKey(rule)} goes first, so that no image is copied there again`;
+            changes.push(accessChange('replication', name, 'delete', rule, null, reason));
         }
-        changes.push((0,resources_repository/* deleteRepositoryChange */.iZ)(name, observation.read.info, why));
+        changes.push(deleteRepositoryChange(name, observation.read.info, why));
     }
     for (const target of wanted.replicateTo ?? []) {
-        const replica = observation.replicas?.[(0,replication/* targetKey */.hD)(target)];
+        const replica = observation.replicas?.[targetKey(target)];
         if (replica?.state !== 'exists')
             continue;
         const reason = `${why}; the replica auto-sync made of ${name}`;
         const replicaName = `${target.namespace}/${repository}`;
-        changes.push((0,resources_repository/* deleteRepositoryChange */.iZ)(replicaName, replica.info, reason, target.region));
+        changes.push(deleteRepositoryChange(replicaName, replica.info, reason, target.region));
     }
     return { ...base, changes };
 }
@@ -3255,7 +4142,7 @@ function targetsNeeded(plans) {
     const keys = plans.flatMap(p => p.changes
         // A replacement makes its rule anew: its target organization may be gone meanwhile.
         .filter(c => c.resource === 'replication' && (c.action === 'create' || c.action === 'replace'))
-        .map(c => (0,replication/* targetKey */.hD)(c.after)));
+        .map(c => targetKey(c.after)));
     return [...new Set(keys)];
 }
 /** The whole plan; `repositories` when they were planned already, to find the targets. */
@@ -3265,7 +4152,7 @@ function makePlan(wanted, observed, repositories = planRepositories(wanted, obse
     const targetOrganizations = [...(observed.targets ?? [])]
         .filter(([, state]) => state === 'missing')
         .map(([key]) => {
-        const { region, namespace } = (0,replication/* targetOfKey */.Ou)(key);
+        const { region, namespace } = targetOfKey(key);
         return {
             ...createOrganizationChange(namespace),
             region,
@@ -3289,7 +4176,7 @@ function planOrganizationGrants(wanted, observed) {
     const read = observed.organizationGrants;
     if (read && !Array.isArray(read))
         return { changes: [], failure: read.error };
-    const diff = (0,permissions/* diffGrants */.VU)('organization-permission', wanted.namespace, `Organization "${wanted.namespace}"`, 'organization_permissions', wanted.organizationPermissions, read, wanted.onDrift);
+    const diff = diffGrants('organization-permission', wanted.namespace, `Organization "${wanted.namespace}"`, 'organization_permissions', wanted.organizationPermissions, read, wanted.onDrift);
     return { ...diff, found: read ?? [] };
 }
 /** Every change of the plan in the order it applies: the organization first. */
@@ -3400,7 +4287,7 @@ async function createRepository(ctx, gate, repository, settings) {
 async function readBack(ctx, repository) {
     const { wanted } = ctx;
     let info;
-    await (0,resources_waiting/* untilVisible */.d)(ctx.waiting, async () => {
+    await untilVisible(ctx.waiting, async () => {
         const read = await ctx.clients.swr.readRepository(wanted.namespace, repository);
         if (read.state !== 'exists')
             return 'absent';
@@ -3524,7 +4411,7 @@ async function applyTarget(ctx, change) {
     }
     catch (err) {
         const message = err instanceof ForeignOrganizationError ? foreignTarget(change.name, region) : (0,errors/* failureOf */.g5)(err);
-        ctx.failedTargets.set((0,replication/* targetKey */.hD)({ region, namespace: change.name }), message);
+        ctx.failedTargets.set(targetKey({ region, namespace: change.name }), message);
         return { ...change, outcome: 'failed', error: message };
     }
 }
@@ -3572,7 +4459,7 @@ async function applyOrganizationGrants(ctx, gate, plan) {
             return { ...change, outcome: 'skipped' };
         try {
             const scope = { namespace: ctx.wanted.namespace };
-            const outcome = await (0,permissions/* applyGrant */.VN)(ctx.clients.permissions, scope, change, ctx.waiting);
+            const outcome = await applyGrant(ctx.clients.permissions, scope, change, ctx.waiting);
             return { ...change, outcome };
         }
         catch (err) {
@@ -3583,8 +4470,326 @@ async function applyOrganizationGrants(ctx, gate, plan) {
 
 // EXTERNAL MODULE: ./src/github/summary.ts
 var summary = __nccwpck_require__(2935);
-// EXTERNAL MODULE: ./src/standard/report.ts
-var standard_report = __nccwpck_require__(3871);
+// EXTERNAL MODULE: ./src/report.ts
+var report = __nccwpck_require__(665);
+;// CONCATENATED MODULE: ./src/standard/report.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The host of the path the service answered for `name`, when that path is one line of the
+ * expected shape: a registry host (the one derived from the endpoint, when one is), then the
+ * organization and repository asked for. Undefined otherwise.
+ */
+function answeredHost(rules, name, path) {
+    const slash = path.indexOf('/');
+    const host = path.slice(0, slash);
+    if (slash < 0 || (0,values/* hasControl */.aQ)(path) || !names/* REGISTRY_HOST */.zv.test(host))
+        return undefined;
+    if (rules.knownHost && host.toLowerCase() !== rules.knownHost.toLowerCase())
+        return undefined;
+    return (0,names/* sameName */.q)(path.slice(slash + 1), name) ? host.toLowerCase() : undefined;
+}
+/**
+ * The image path of repository `name` ("group/app"): on the registry input's host when given;
+ * else on the host of the path the service answered, once that path is checked (a path that
+ * is not what was asked for is not trusted, and the path the action builds is used instead,
+ * with a warning); else on the host derived from the endpoint; else none.
+ */
+function pathOf(rules, name, info) {
+    if (rules.registryOverride)
+        return { path: `${rules.registryOverride}/${name}` };
+    const built = rules.knownHost ? `${rules.knownHost}/${name}` : '';
+    if (!info?.path)
+        return { path: built };
+    const host = answeredHost(rules, name, info.path);
+    if (host)
+        return { path: `${host}/${name}` };
+    const expected = `${rules.knownHost ?? 'a registry host'}/${name}`;
+    const instead = built
+        ? `the path ${built} is used instead`
+        : 'no path is known: set input registry to the host users push to';
+    return {
+        path: built,
+        warning: `SWR answered the path ${(0,values/* quoted */.TL)(info.path)} for repository "${name}", which is not ${expected}; it is not trusted, and ${instead}.`
+    };
+}
+/** Retention's outcome, when retention is asked for: unchanged when no change was needed. */
+function retentionOf(records, wanted) {
+    const record = records.find(r => r.resource === 'retention');
+    return record || wanted ? (0,report/* accessAction */.F)(record) : undefined;
+}
+/**
+ * One kind of access entry (sharing, auto-sync): each wanted entry with what became of it, then
+ * each other one found (kept, or removed). Entries and their records match by `key`.
+ */
+function accessResults(resource, records, key, entries, results) {
+    // A record's before or after is an entry of the same kind.
+    const recordFor = (k) => records.find(r => r.resource === resource && key((r.after ?? r.before)) === k);
+    const wantedKeys = new Set(entries.wanted.map(key));
+    return [
+        ...entries.wanted.map(w => results.listed(w, (0,report/* accessAction */.F)(recordFor(key(w))))),
+        ...entries.found
+            .filter(f => !wantedKeys.has(key(f)))
+            .map(f => {
+            const record = recordFor(key(f));
+            return results.other(f, record ? (0,report/* accessAction */.F)(record) : 'kept');
+        })
+    ];
+}
+function sharingOf(wanted, rp, records) {
+    if (!wanted.shareWith || rp.failure)
+        return undefined;
+    return accessResults('sharing', records, s => accountKey(s.account), { wanted: wanted.shareWith, found: rp.observation.sharing ?? [] }, {
+        listed: (w, action) => ({ account: w.account, deadline: deadlineOf(w), action }),
+        other: (s, action) => ({ ...s, action })
+    });
+}
+function replicationOf(wanted, rp, records, targetErrors) {
+    if (!wanted.replicateTo || rp.failure)
+        return undefined;
+    return accessResults('replication', records, targetKey, { wanted: wanted.replicateTo, found: rp.observation.syncRules ?? [] }, {
+        listed: (t, action) => ({
+            region: t.region,
+            namespace: t.namespace,
+            path: `${t.registry}/${t.namespace}/${rp.repository}`,
+            action: targetErrors[targetKey(t)] ? 'failed' : action
+        }),
+        other: (r, action) => ({ region: r.region, namespace: r.namespace, path: '', action })
+    });
+}
+/** Each grant listed, then each other user's found (kept, or removed). */
+function grantsOf(resource, wanted, found, records) {
+    const mine = records.filter(r => r.resource === resource);
+    const stateOf = (r) => (r.after ?? r.before);
+    const recordFor = (user, id) => mine.find(r => {
+        const state = stateOf(r);
+        return id !== undefined && state.user_id ? (0,permission_client/* sameId */.s)(state.user_id, id) : state.user === user;
+    });
+    const listed = wanted.map(w => {
+        const entry = found.find(e => matches(w, e));
+        const record = recordFor(w.user, entry?.id ?? w.id);
+        const level = entry?.self ? levelOf(entry.auth) : w.level;
+        return { user: w.user, level, action: (0,report/* accessAction */.F)(record) };
+    });
+    const others = found
+        .filter(e => !e.self && !wanted.some(w => matches(w, e)))
+        .map(e => {
+        const record = recordFor(e.user, e.id);
+        return {
+            user: e.user,
+            level: levelOf(e.auth),
+            action: record ? (0,report/* accessAction */.F)(record) : 'kept'
+        };
+    });
+    return [...listed, ...others];
+}
+const matches = (w, e) => w.id !== undefined ? (0,permission_client/* sameId */.s)(e.id, w.id) : e.user === w.user;
+function currentSettings(rp) {
+    const read = rp.observation.read;
+    return read?.state === 'exists' ? settingsOf(read.info) : undefined;
+}
+/** The record of deleting a repository (`region` for a replica's), if one was planned. */
+function deleteRecord(records, name, region) {
+    return records.find(r => r.resource === 'repository' && r.action === 'delete' && r.name === name && r.region === region);
+}
+/**
+ * A repository taken down (ensure: absent, prune): deleted, would be, already absent, or
+ * failed; and with replicate_to, what became of each replica. `deleted` gets the image paths
+ * this run deleted.
+ */
+function removalResult(wanted, rp, records, applied, rules, deleted, warnings) {
+    const own = deleteRecord(records, rp.name);
+    const info = readInfo(rp);
+    const { path: ownPath, warning: pathWarning } = pathOf(rules, rp.name, info);
+    if (pathWarning)
+        warnings.push(pathWarning);
+    if (own?.outcome === 'done' && ownPath)
+        deleted.push(ownPath);
+    const replication = rp.failure
+        ? undefined
+        : wanted.replicateTo?.map(t => {
+            const record = deleteRecord(records, `${t.namespace}/${rp.repository}`, t.region);
+            const path = `${t.registry}/${t.namespace}/${rp.repository}`;
+            if (record?.outcome === 'done')
+                deleted.push(path);
+            return {
+                region: t.region,
+                namespace: t.namespace,
+                path,
+                action: record ? (0,report/* accessAction */.F)(record) : 'absent'
+            };
+        });
+    const error = applied ? applied.error : rp.failure;
+    const action = error !== undefined
+        ? 'failed'
+        : !own
+            ? 'absent'
+            : own.outcome === 'planned'
+                ? 'would delete'
+                : 'deleted';
+    // A repository whose delete failed is still there, at its path.
+    const stays = own && !['done', 'found done', 'planned'].includes(own.outcome);
+    const note = rp.prunedBy !== undefined ? `matches prune pattern "${rp.prunedBy}"` : undefined;
+    return {
+        repository: rp.repository,
+        path: stays ? ownPath : '',
+        action,
+        created: false,
+        updated: false,
+        drift: [],
+        ...(replication ? { replication } : {}),
+        ...(note ? { note } : {}),
+        ...(error !== undefined ? { error } : {})
+    };
+}
+function repositoryResult(wanted, rp, records, applied, rules, targetErrors, warnings) {
+    const current = applied?.plan ?? rp;
+    const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done');
+    const planned = repoRecord?.outcome === 'planned';
+    const done = repoRecord?.outcome === 'done';
+    const creates = repoRecord?.action === 'create';
+    const changed = planned || done;
+    const info = applied?.info ?? readInfo(current);
+    const exists = info !== undefined || (changed && creates) || applied?.created === true;
+    const { path, warning: pathWarning } = exists ? pathOf(rules, rp.name, info) : { path: '' };
+    if (pathWarning)
+        warnings.push(pathWarning);
+    // A repository that exists needs a path to push to: without one the run has failed it.
+    const pathless = exists && !path && !planned
+        ? `The service did not return ${pathWarning ? 'a path that can be trusted' : 'the path'} of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
+        : undefined;
+    // A dry run cannot fail a change, but a target that could not be read fails its rule all the same.
+    const targetError = records
+        .filter(r => r.resource === 'replication' && r.outcome === 'planned' && r.after)
+        .map(r => targetErrors[targetKey(r.after)])
+        .find(e => e !== undefined);
+    // Likewise a grant whose IAM user could not be found.
+    const blocked = records.find(r => r.outcome === 'planned' && r.blocked)?.blocked;
+    const error = (applied ? applied.error : (rp.failure ?? targetError ?? blocked)) ?? pathless;
+    const settings = changed
+        ? repoRecord?.after
+        : currentSettings(current);
+    const retention = retentionOf(records, wanted.retention !== undefined && !rp.failure);
+    const sharing = sharingOf(wanted, current, records);
+    const replication = replicationOf(wanted, current, records, targetErrors);
+    const permissions = wanted.repositoryPermissions && !current.failure
+        ? grantsOf('repository-permission', wanted.repositoryPermissions, current.observation.grants ?? [], records)
+        : undefined;
+    return {
+        repository: rp.repository,
+        path,
+        action: error ? 'failed' : actionOf(planned, done, creates),
+        created: applied?.created ?? false,
+        updated: done && !creates,
+        ...(settings ? { settings } : {}),
+        drift: current.drift,
+        ...(retention ? { retention } : {}),
+        ...(sharing ? { sharing } : {}),
+        ...(replication ? { replication } : {}),
+        ...(permissions ? { permissions } : {}),
+        ...(error !== undefined ? { error } : {})
+    };
+}
+function actionOf(planned, done, creates) {
+    if (planned)
+        return creates ? 'would create' : 'would update';
+    if (done)
+        return creates ? 'created' : 'updated';
+    return 'unchanged';
+}
+function readInfo(rp) {
+    const read = rp.observation.read;
+    return read?.state === 'exists' ? read.info : undefined;
+}
+function organizationOutcome(plan, applied, repositories) {
+    const record = applied?.organization;
+    if (record)
+        return record.outcome === 'done' ? 'created' : record.outcome === 'failed' ? 'failed' : 'exists';
+    if (!applied && plan.organization)
+        return 'would create';
+    return repositories.some(r => r.path || r.action !== 'failed') ? 'exists' : 'not reached';
+}
+function buildReport(wanted, plan, applied, rules) {
+    const perRepository = plan.repositories.map((rp, i) => {
+        const a = applied?.repositories[i];
+        const records = a ? a.records : rp.changes.map(c => ({ ...c, outcome: 'planned' }));
+        return { rp, a, records };
+    });
+    const organizationRecord = applied
+        ? applied.organization
+            ? [applied.organization]
+            : []
+        : plan.organization
+            ? [{ ...plan.organization, outcome: 'planned' }]
+            : [];
+    const pathWarnings = [];
+    const deleted = [];
+    const repositories = perRepository.map(({ rp, a, records }) => rp.absent
+        ? removalResult(wanted, rp, records, a, rules, deleted, pathWarnings)
+        : repositoryResult(wanted, rp, records, a, rules, plan.targetErrors, pathWarnings));
+    const targetRecords = applied
+        ? applied.targetOrganizations
+        : plan.targetOrganizations.map(c => ({ ...c, outcome: 'planned' }));
+    // A replica exists (or would) only where its rule does: made, kept as it was, or planned.
+    const replicating = ['created', 'replaced', 'unchanged', 'would create', 'would replace'];
+    const replicaPaths = repositories.flatMap(r => r.path
+        ? (r.replication ?? []).filter(t => t.path && replicating.includes(t.action)).map(t => t.path)
+        : []);
+    const grants = organizationGrantsOf(wanted, plan, applied);
+    return {
+        namespace: plan.namespace,
+        dryRun: applied === undefined,
+        organization: organizationOutcome(plan, applied, repositories),
+        changes: [
+            ...organizationRecord,
+            ...targetRecords,
+            ...perRepository.flatMap(p => p.records),
+            ...(grants?.records ?? [])
+        ],
+        repositories,
+        replicaPaths,
+        warnings: [
+            ...pathWarnings,
+            ...perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings),
+            ...(plan.organizationPermissions?.warning ? [plan.organizationPermissions.warning] : [])
+        ],
+        ...(grants ? { organizationPermissions: grants.results } : {}),
+        ...(grants?.errors.length ? { organizationErrors: grants.errors } : {}),
+        deleted
+    };
+}
+/** The organization's grants: their records, what each user has, and what failed. */
+function organizationGrantsOf(wanted, plan, applied) {
+    const diff = plan.organizationPermissions;
+    if (!wanted.organizationPermissions || !diff)
+        return undefined;
+    const records = applied
+        ? applied.organizationPermissions
+        : diff.changes.map(c => ({ ...c, outcome: 'planned' }));
+    const name = `Organization "${plan.namespace}"`;
+    const errors = diff.failure
+        ? [diff.failure]
+        : records.flatMap(r => {
+            const error = r.outcome === 'failed' ? r.error : r.outcome === 'planned' ? r.blocked : undefined;
+            if (error === undefined)
+                return [];
+            const user = (r.after ?? r.before).user;
+            return [`${name}, IAM user ${(0,values/* quoted */.TL)(user, 64)}: ${error}`];
+        });
+    const found = diff.found ?? [];
+    const results = diff.failure
+        ? []
+        : grantsOf('organization-permission', wanted.organizationPermissions, found, records);
+    return { records, errors, results };
+}
+
 ;// CONCATENATED MODULE: ./src/standard/converge.ts
 // The standard edition behind the one shape (edition.ts): read -> plan -> apply -> report.
 
@@ -3601,7 +4806,7 @@ function standardEdition(wanted, clients, options) {
             // The users' ids from IAM (reads, made in a dry run too) while SWR is read.
             const [observed, resolved] = await Promise.all([
                 readState(clients, wanted, { concurrency, dryRun }),
-                (0,permissions/* resolveWanted */.iM)(wanted, clients.iam)
+                resolveWanted(wanted, clients.iam)
             ]);
             for (const message of observed.warnings ?? [])
                 log.warning(message);
@@ -3631,12 +4836,12 @@ function standardEdition(wanted, clients, options) {
             });
         },
         report({ wanted: resolved, plan }, applied) {
-            const report = (0,standard_report/* buildReport */.FK)(resolved, plan, applied, paths);
+            const report = buildReport(resolved, plan, applied, paths);
             return { report, paths, summary: (0,summary/* renderSummary */.Br)(wanted, report) };
         }
     };
 }
-async function converge(wanted, clients, options) {
+async function converge_converge(wanted, clients, options) {
     return (await convergeEdition(standardEdition(wanted, clients, options), options)).report;
 }
 
@@ -3691,14 +4896,14 @@ function wantedOf(inputs) {
 }
 /** SWR in the run's region (its management, sharing and auto-sync calls) and in each target's. */
 function standardClients(inputs, credentials, swrApi, iamApi) {
-    const swr = new client/* SwrClient */.OG(swrApi(inputs.endpoint, credentials.authorize));
+    const swr = new SwrClient(swrApi(inputs.endpoint, credentials.authorize));
     const regional = new Map((inputs.replicateTo ?? []).map(t => [
         t.region,
-        new client/* SwrClient */.OG(swrApi(t.endpoint, credentials.authorizeIn(t.region)))
+        new SwrClient(swrApi(t.endpoint, credentials.authorizeIn(t.region)))
     ]));
     return {
         swr,
-        access: new access_client/* SwrAccessClient */.aN(swrApi(inputs.endpoint, credentials.authorize)),
+        access: new SwrAccessClient(swrApi(inputs.endpoint, credentials.authorize)),
         permissions: new permission_client/* SwrPermissionClient */.l3(swrApi(inputs.endpoint, credentials.authorize)),
         ...(inputs.iamEndpoint
             ? { iam: new iam_users/* IamUserDirectory */.M(iamApi(inputs.iamEndpoint, credentials.authorize)) }
@@ -3902,617 +5107,13 @@ async function mapPool(items, limit, fn) {
 
 /***/ }),
 
-/***/ 4104:
+/***/ 665:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ unlisted),
-/* harmony export */   L: () => (/* binding */ accessChange)
+/* harmony export */   F: () => (/* binding */ accessAction),
+/* harmony export */   p: () => (/* binding */ planOutput)
 /* harmony export */ });
-function accessChange(resource, name, action, before, after, reason) {
-    const plain = (value) => value ? { ...value } : null;
-    return { resource, name, action, before: plain(before), after: plain(after), reason };
-}
-/**
- * Adds to `changes` what on_drift says about entries not listed in `input`: warn keeps them
- * (a warning), update deletes them (a change each), fail plans nothing (a failure).
- */
-function unlisted(name, input, what, extra, onDrift, changes) {
-    if (extra.length === 0)
-        return { changes };
-    const listed = extra.map(e => e.label).join(', ');
-    const found = `Repository "${name}" ${what} ${listed}, not listed in ${input}`;
-    if (onDrift === 'fail')
-        return { changes: [], failure: `${found} (on_drift: fail).` };
-    if (onDrift === 'warn')
-        return { changes, warning: `${found}; left as it is (on_drift: warn).` };
-    const reason = (label) => `on_drift: update, and ${label} is not listed in ${input}`;
-    const deletes = extra.map(e => accessChange(e.resource, name, 'delete', e.entry, null, reason(e.label)));
-    return { changes: [...changes, ...deletes] };
-}
-
-
-/***/ }),
-
-/***/ 8225:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   In: () => (/* binding */ levelOf),
-/* harmony export */   Mc: () => (/* binding */ entriesOf),
-/* harmony export */   VN: () => (/* binding */ applyGrant),
-/* harmony export */   VU: () => (/* binding */ diffGrants),
-/* harmony export */   dn: () => (/* binding */ readGrantEntries),
-/* harmony export */   iM: () => (/* binding */ resolveWanted)
-/* harmony export */ });
-/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8549);
-/* harmony import */ var _swr_permission_client_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3689);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4777);
-/* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5850);
-
-
-
-
-/** SWR's auth as a level's name; another value is shown as it is. */
-function levelOf(auth) {
-    const found = Object.keys(_swr_permission_client_js__WEBPACK_IMPORTED_MODULE_1__/* .LEVELS */ .A_).find(level => _swr_permission_client_js__WEBPACK_IMPORTED_MODULE_1__/* .LEVELS */ .A_[level] === auth);
-    return found ?? `auth ${auth}`;
-}
-/** The grants read, the caller's own entry marked; none for what does not exist (yet). */
-async function readGrantEntries(client, scope) {
-    const read = await client.readGrants(scope);
-    if (read === 'missing')
-        return [];
-    return entriesOf(read);
-}
-function entriesOf(read) {
-    return [...(read.self ? [{ ...read.self, self: true }] : []), ...read.others];
-}
-/** Each grant with its user's id: given, or found at IAM once per name; a failure stays with its grant. */
-async function resolveGrants(grants, directory) {
-    if (!grants)
-        return undefined;
-    return Promise.all(grants.map(async (grant) => {
-        if (grant.id !== undefined || !directory)
-            return grant;
-        try {
-            return { ...grant, id: (await directory.lookUp(grant.user)).id };
-        }
-        catch (err) {
-            if (err instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CredentialsRefused */ .Rl)
-                throw err;
-            return { ...grant, lookupError: (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(err) };
-        }
-    }));
-}
-/** Both inputs' grants resolved, as the plan needs them. */
-async function resolveWanted(wanted, directory) {
-    const [organizationPermissions, repositoryPermissions] = await Promise.all([
-        resolveGrants(wanted.organizationPermissions, directory),
-        resolveGrants(wanted.repositoryPermissions, directory)
-    ]);
-    return {
-        ...wanted,
-        ...(organizationPermissions ? { organizationPermissions } : {}),
-        ...(repositoryPermissions ? { repositoryPermissions } : {})
-    };
-}
-function change(resource, name, action, before, after, reason) {
-    return {
-        resource,
-        name,
-        action,
-        before: before ? { ...before } : null,
-        after: after ? { ...after } : null,
-        reason
-    };
-}
-/** The entry a wanted grant is about: by id when known (a renamed user is the same), else by exact name. */
-function entryFor(grant, current) {
-    if (grant.id !== undefined)
-        return current.find(e => (0,_swr_permission_client_js__WEBPACK_IMPORTED_MODULE_1__/* .sameId */ .s)(e.id, grant.id));
-    return current.find(e => e.user === grant.user);
-}
-const stateOf = (entry) => ({
-    user: entry.user,
-    user_id: entry.id,
-    level: levelOf(entry.auth)
-});
-/**
- * `current` is undefined for what this run creates, which has no grants yet. `input` names
- * the input the grants come from, `subject` what they are on ('Organization "group"').
- */
-function diffGrants(resource, name, subject, input, wanted, current, onDrift) {
-    const entries = current ?? [];
-    const changes = [];
-    const warnings = [];
-    const matched = new Set();
-    for (const grant of wanted) {
-        const entry = entryFor(grant, entries);
-        if (entry)
-            matched.add(entry);
-        if (entry?.self) {
-            if (levelOf(entry.auth) !== grant.level) {
-                warnings.push(`${subject}: "${grant.user}" is the caller's own entry (${levelOf(entry.auth)}), which the action never changes; its line in ${input} is left as it is.`);
-            }
-            continue;
-        }
-        const after = {
-            user: grant.user,
-            user_id: entry?.id ?? grant.id ?? null,
-            level: grant.level
-        };
-        if (!entry) {
-            const created = change(resource, name, 'create', null, after, `"${grant.user}" has no permission here, wanted ${grant.level}`);
-            // Without an id nothing can be granted: the grant fails, the rest go on.
-            if (grant.id === undefined)
-                created.blocked = grant.lookupError ?? `no id is known for IAM user "${grant.user}"`;
-            changes.push(created);
-        }
-        else if (levelOf(entry.auth) !== grant.level) {
-            const reason = `"${grant.user}" has ${levelOf(entry.auth)}, wanted ${grant.level}`;
-            changes.push(change(resource, name, 'update', stateOf(entry), after, reason));
-        }
-    }
-    const extra = entries.filter(e => !e.self && !matched.has(e));
-    const warning = (text) => [...warnings, ...(text ? [text] : [])].join(' ') || undefined;
-    if (extra.length === 0)
-        return { changes, ...(warning() ? { warning: warning() } : {}) };
-    const listed = extra.map(e => (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .quoted */ .TL)(e.user, 64)).join(', ');
-    const found = `${subject} grants ${listed} permissions, not listed in ${input}`;
-    if (onDrift === 'fail')
-        return { changes: [], failure: `${found} (on_drift: fail).` };
-    if (onDrift === 'warn') {
-        return { changes, warning: warning(`${found}; left as they are (on_drift: warn).`) };
-    }
-    const deletes = extra.map(e => change(resource, name, 'delete', stateOf(e), null, `on_drift: update, and ${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .quoted */ .TL)(e.user, 64)} is not listed in ${input}`));
-    return { changes: [...changes, ...deletes], ...(warning() ? { warning: warning() } : {}) };
-}
-const grantOf = (state) => ({
-    id: state.user_id,
-    user: state.user,
-    auth: _swr_permission_client_js__WEBPACK_IMPORTED_MODULE_1__/* .LEVELS */ .A_[state.level]
-});
-/**
- * Applies one change. 'found done' when a create found the grant made already at the level
- * wanted by another run; one made by this run's attempt whose answer was lost is 'done'.
- */
-async function applyGrant(client, scope, change, waiting) {
-    if (change.blocked)
-        throw new Error(change.blocked);
-    if (change.action === 'delete') {
-        await client.deleteGrant(scope, grantOf(change.before));
-        return 'done';
-    }
-    const grant = grantOf(change.after);
-    if (change.action === 'update') {
-        await client.updateGrant(scope, grant);
-        return 'done';
-    }
-    const where = scope.repository === undefined ? scope.namespace : `${scope.namespace}/${scope.repository}`;
-    let outcome = 'absent';
-    await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_2__/* .untilVisible */ .d)(waiting, async () => {
-        outcome = await client.createGrant(scope, grant);
-        return outcome === 'absent' ? 'absent' : 'done';
-    }, tries => `grant IAM user "${grant.user}" on "${where}" failed: "${where}" still reads as missing (${tries} tries)`);
-    if (outcome === 'created')
-        return 'done';
-    // A 409 after this run's own lost attempt: that attempt made the grant, this run's change.
-    return converge(client, scope, grant, waiting, where, outcome === 'exists, ours');
-}
-/**
- * SWR answered 409: the user has a grant already. It is read back (waiting while SWR does not
- * show it yet), and its level changed when it is not the one wanted, unless it is the caller's
- * own entry.
- */
-async function converge(client, scope, grant, waiting, where, ours) {
-    let found;
-    await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_2__/* .untilVisible */ .d)(waiting, async () => {
-        found = (await readGrantEntries(client, scope)).find(e => (0,_swr_permission_client_js__WEBPACK_IMPORTED_MODULE_1__/* .sameId */ .s)(e.id, grant.id));
-        return found ? 'done' : 'absent';
-    }, tries => `grant IAM user "${grant.user}" on "${where}" failed: SWR answered 409 (the permission exists), but ${tries} reads of its permissions do not show that user`);
-    // The caller's own entry: on what this run created nothing was read, so a line naming the
-    // caller was planned as a create; SWR has it already (the creator's), and it is never changed.
-    if (found?.self)
-        return 'found done';
-    if (found?.auth === grant.auth)
-        return ours ? 'done' : 'found done';
-    await client.updateGrant(scope, grant);
-    return 'done';
-}
-
-
-/***/ }),
-
-/***/ 7139:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ou: () => (/* binding */ targetOfKey),
-/* harmony export */   U9: () => (/* binding */ diffReplication),
-/* harmony export */   hD: () => (/* binding */ targetKey),
-/* harmony export */   n_: () => (/* binding */ applyReplication)
-/* harmony export */ });
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4777);
-/* harmony import */ var _access_change_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4104);
-/* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5850);
-// Auto-sync rules that copy every pushed image to the same repository name in another region.
-// A rule cannot be changed in place: a different `override` replaces it. Rules to targets not
-// listed follow on_drift. The target organization must exist in the target region: it is
-// planned like the run's own organization, in that region.
-
-
-
-const targetKey = (t) => `${t.region}/${t.namespace}`;
-/** The target a key names: neither a region nor an organization name holds a "/". */
-function targetOfKey(key) {
-    const [region, namespace] = key.split('/');
-    return { region, namespace };
-}
-function ruleFor(target, override) {
-    return { region: target.region, namespace: target.namespace, syncAuto: true, override };
-}
-/** `current` is undefined for a repository this run creates, which has no rule yet. */
-function diffReplication(name, targets, current, override, onDrift) {
-    const changes = [];
-    for (const target of targets) {
-        const after = ruleFor(target, override);
-        const found = current?.find(r => targetKey(r) === targetKey(target));
-        if (!found) {
-            const reason = `no auto-sync to ${targetKey(target)}`;
-            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_1__/* .accessChange */ .L)('replication', name, 'create', null, after, reason));
-        }
-        else if (found.override !== override || !found.syncAuto) {
-            const reason = `the auto-sync to ${targetKey(target)} has override ${found.override} and syncAuto ${found.syncAuto}, wanted override ${override} and syncAuto true`;
-            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_1__/* .accessChange */ .L)('replication', name, 'replace', found, after, reason));
-        }
-    }
-    const extra = (current ?? [])
-        .filter(r => !targets.some(t => targetKey(t) === targetKey(r)))
-        .map(entry => ({ entry, label: targetKey(entry), resource: 'replication' }));
-    return (0,_access_change_js__WEBPACK_IMPORTED_MODULE_1__/* .unlisted */ .B)(name, 'replicate_to', 'has auto-sync to', extra, onDrift, changes);
-}
-/** Creates the rule, waiting while SWR does not show the repository or target organization yet. */
-function createRule(client, namespace, repository, rule, waiting) {
-    return (0,_waiting_js__WEBPACK_IMPORTED_MODULE_0__/* .untilVisible */ .d)(waiting, async () => (await client.createSyncRule(namespace, repository, rule, read => (0,_waiting_js__WEBPACK_IMPORTED_MODULE_0__/* .throughLag */ .I)(waiting, read))) === 'created'
-        ? 'done'
-        : 'absent', tries => `create the auto-sync of "${namespace}/${repository}" to ${targetKey(rule)} failed: the repository or the target organization still reads as missing (${tries} tries)`);
-}
-async function applyReplication(client, namespace, repository, change, waiting) {
-    const before = change.before;
-    const after = change.after;
-    if (before)
-        await client.deleteSyncRule(namespace, repository, before);
-    if (!after)
-        return;
-    try {
-        await createRule(client, namespace, repository, after, waiting);
-    }
-    catch (err) {
-        if (!before)
-            throw err;
-        // Say what the half-done replacement left behind: no rule to that target.
-        const reason = (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err);
-        throw new Error(`${reason} (the previous rule to ${targetKey(before)} was deleted first, so images are no longer copied there)`, { cause: err });
-    }
-}
-
-
-/***/ }),
-
-/***/ 625:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CZ: () => (/* binding */ diffRepository),
-/* harmony export */   f5: () => (/* binding */ settingsOf),
-/* harmony export */   iZ: () => (/* binding */ deleteRepositoryChange)
-/* harmony export */ });
-/** A new repository's settings: what the workflow set, else private, "other", no description. */
-function newRepositorySettings(wanted) {
-    return {
-        is_public: wanted.is_public ?? false,
-        category: wanted.category ?? 'other',
-        description: wanted.description ?? ''
-    };
-}
-function settingsOf(info) {
-    return { is_public: info.is_public, category: info.category, description: info.description };
-}
-/** Differences in the settings the workflow set; an empty description is "no opinion". */
-function driftOf(current, wanted) {
-    const drift = [];
-    if (wanted.is_public !== undefined && current.is_public !== wanted.is_public) {
-        drift.push({ setting: 'is_public', actual: current.is_public, wanted: wanted.is_public });
-    }
-    if (wanted.category !== undefined && current.category !== wanted.category) {
-        drift.push({ setting: 'category', actual: current.category, wanted: wanted.category });
-    }
-    if (wanted.description && current.description !== wanted.description) {
-        drift.push({ setting: 'description', actual: current.description, wanted: wanted.description });
-    }
-    return drift;
-}
-/** The whole settings an update sends (SWR requires is_public): the current ones, corrected. */
-function correctedSettings(current, drift) {
-    const corrected = { ...current };
-    for (const item of drift)
-        Object.assign(corrected, { [item.setting]: item.wanted });
-    return corrected;
-}
-function describeDrift(drift) {
-    return drift
-        .map(d => `${d.setting} is ${JSON.stringify(d.actual)}, wanted ${JSON.stringify(d.wanted)}`)
-        .join('; ');
-}
-function diffRepository(name, read, wanted) {
-    if (read.state === 'absent') {
-        const after = newRepositorySettings(wanted.settings);
-        const reason = 'the repository does not exist';
-        return {
-            change: {
-                resource: 'repository',
-                name,
-                action: 'create',
-                before: null,
-                after: { ...after },
-                reason
-            },
-            drift: []
-        };
-    }
-    const current = settingsOf(read.info);
-    const drift = driftOf(current, wanted.settings);
-    if (drift.length === 0)
-        return { drift };
-    const differences = describeDrift(drift);
-    if (wanted.onDrift === 'fail') {
-        return {
-            drift,
-            failure: `Repository "${name}" differs from the inputs (on_drift: fail): ${differences}.`
-        };
-    }
-    if (wanted.onDrift === 'warn') {
-        return {
-            drift,
-            warning: `Repository "${name}" differs from the inputs and was left as it is (on_drift: warn): ${differences}.`
-        };
-    }
-    const after = correctedSettings(current, drift);
-    const reason = `on_drift: update, and ${drift.map(d => d.setting).join(', ')} differ${drift.length === 1 ? 's' : ''} from the inputs`;
-    return {
-        change: {
-            resource: 'repository',
-            name,
-            action: 'update',
-            before: { ...current },
-            after: { ...after },
-            reason
-        },
-        drift
-    };
-}
-/** "it holds 3 images", when the read said how many. */
-function imagesOf(info) {
-    if (info.images === undefined)
-        return '';
-    return `; it holds ${info.images} image${info.images === 1 ? '' : 's'}, deleted with it`;
-}
-/**
- * Deleting a repository that was read to exist: `before` is what goes, image count included
- * where the read returned it. A repository that does not exist needs no change.
- */
-function deleteRepositoryChange(name, info, why, region) {
-    return {
-        resource: 'repository',
-        name,
-        ...(region ? { region } : {}),
-        action: 'delete',
-        before: { ...settingsOf(info), ...(info.images !== undefined ? { images: info.images } : {}) },
-        after: null,
-        reason: `${why}${imagesOf(info)}`
-    };
-}
-
-
-/***/ }),
-
-/***/ 6929:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G0: () => (/* binding */ deadlineOf),
-/* harmony export */   N0: () => (/* binding */ applySharing),
-/* harmony export */   Of: () => (/* binding */ diffSharing)
-/* harmony export */ });
-/* harmony import */ var _swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3478);
-/* harmony import */ var _access_change_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4104);
-/* harmony import */ var _waiting_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5850);
-
-
-
-/** SWR's deadline for a sharing: "forever", or UTC midnight of the date given. */
-function deadlineOf(wanted) {
-    return wanted.until ? `${wanted.until}T00:00:00Z` : 'forever';
-}
-function sameDeadline(a, b) {
-    if (a === 'forever' || b === 'forever')
-        return a === b;
-    return Date.parse(a) === Date.parse(b);
-}
-/** `current` is undefined for a repository this run creates, which shares with nobody yet. */
-function diffSharing(name, wanted, current, onDrift) {
-    const changes = [];
-    for (const w of wanted) {
-        const after = { account: w.account, deadline: deadlineOf(w) };
-        const found = current?.find(s => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M_)(s.account, w.account));
-        if (!found) {
-            const reason = `the repository is not shared with "${w.account}"`;
-            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_2__/* .accessChange */ .L)('sharing', name, 'create', null, after, reason));
-        }
-        else if (!sameDeadline(found.deadline, after.deadline)) {
-            const reason = `the sharing with "${w.account}" ends ${found.deadline}, wanted ${after.deadline}`;
-            changes.push((0,_access_change_js__WEBPACK_IMPORTED_MODULE_2__/* .accessChange */ .L)('sharing', name, 'update', found, after, reason));
-        }
-    }
-    const extra = (current ?? [])
-        .filter(s => !wanted.some(w => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M_)(w.account, s.account)))
-        .map(entry => ({ entry, label: `"${entry.account}"`, resource: 'sharing' }));
-    return (0,_access_change_js__WEBPACK_IMPORTED_MODULE_2__/* .unlisted */ .B)(name, 'share_with', 'is shared with', extra, onDrift, changes);
-}
-/**
- * Applies one change. 'found done' when a create met sharing made already, on the terms wanted,
- * by another run; sharing made by this run's attempt whose answer was lost is 'done'.
- */
-async function applySharing(client, namespace, repository, change, waiting) {
-    if (change.action === 'delete') {
-        await client.deleteSharing(namespace, repository, change.before.account);
-    }
-    else if (change.action === 'update') {
-        await client.updateSharing(namespace, repository, change.after);
-    }
-    else {
-        const sharing = change.after;
-        let outcome = 'absent';
-        await (0,_waiting_js__WEBPACK_IMPORTED_MODULE_1__/* .untilVisible */ .d)(waiting, async () => {
-            outcome = await client.createSharing(namespace, repository, sharing, read => (0,_waiting_js__WEBPACK_IMPORTED_MODULE_1__/* .throughLag */ .I)(waiting, read));
-            return outcome === 'absent' ? 'absent' : 'done';
-        }, tries => `share "${namespace}/${repository}" with account "${sharing.account}" failed: the repository still reads as missing (${tries} tries)`);
-        if (outcome !== 'created') {
-            const converged = await converge(client, namespace, repository, sharing);
-            // A 409 after this run's own lost attempt: that attempt shared it, this run's change.
-            return outcome === 'exists, ours' ? 'done' : converged;
-        }
-    }
-    return 'done';
-}
-/**
- * SWR answered 409: the account has access already (another run shared it since the read).
- * Its terms are read back, and its deadline changed when it is not the one wanted.
- */
-async function converge(client, namespace, repository, sharing) {
-    const found = (await client.listSharing(namespace, repository)).find(s => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_0__/* .sameAccount */ .M_)(s.account, sharing.account));
-    if (!found) {
-        throw new Error(`share "${namespace}/${repository}" with account "${sharing.account}" failed: SWR answered 409 (already shared), but its list of the repository's sharing does not show that account`);
-    }
-    if (sameDeadline(found.deadline, sharing.deadline))
-        return 'found done';
-    await client.updateSharing(namespace, repository, sharing);
-    return 'done';
-}
-
-
-/***/ }),
-
-/***/ 5850:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ throughLag),
-/* harmony export */   d: () => (/* binding */ untilVisible)
-/* harmony export */ });
-/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8549);
-/* harmony import */ var _swr_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6757);
-// SWR may not show an organization or repository for a moment after its creation: writes that
-// follow a create are tried again, waiting longer each time (docs/swr-service.md, "Eventual
-// consistency").
-
-
-/** Runs `attempt` until it is done, waiting between tries while it finds nothing to act on. */
-async function untilVisible(waiting, attempt, failure) {
-    for (const delay of [...waiting.delays, undefined]) {
-        if ((await attempt()) === 'done')
-            return;
-        if (delay === undefined)
-            break;
-        await waiting.sleep(delay);
-    }
-    throw new Error(failure(waiting.delays.length + 1));
-}
-/**
- * Runs a read-back (did a write whose answer was lost take effect?) again while SWR answers
- * not-found: right after a repository's creation, reads of what hangs off it may not find it
- * yet. It waits as untilVisible does, within the same tries; any other failure stands.
- */
-async function throughLag(waiting, read) {
-    for (const delay of waiting.delays) {
-        try {
-            return await read();
-        }
-        catch (err) {
-            if (!(err instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ApiError */ .hD && (0,_swr_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isSwrNotFound */ .aE)(err)))
-                throw err;
-        }
-        await waiting.sleep(delay);
-    }
-    return read();
-}
-
-
-/***/ }),
-
-/***/ 3871:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FK: () => (/* binding */ buildReport),
-/* harmony export */   Fk: () => (/* binding */ accessAction),
-/* harmony export */   pp: () => (/* binding */ planOutput)
-/* harmony export */ });
-/* harmony import */ var _resources_repository_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(625);
-/* harmony import */ var _resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6929);
-/* harmony import */ var _resources_replication_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7139);
-/* harmony import */ var _resources_permissions_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8225);
-/* harmony import */ var _swr_permission_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3689);
-/* harmony import */ var _swr_names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5604);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4777);
-/* harmony import */ var _swr_access_client_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3478);
-
-
-
-
-
-
-
-
-/**
- * The host of the path the service answered for `name`, when that path is one line of the
- * expected shape: a registry host (the one derived from the endpoint, when one is), then the
- * organization and repository asked for. Undefined otherwise.
- */
-function answeredHost(rules, name, path) {
-    const slash = path.indexOf('/');
-    const host = path.slice(0, slash);
-    if (slash < 0 || (0,_values_js__WEBPACK_IMPORTED_MODULE_6__/* .hasControl */ .aQ)(path) || !_swr_names_js__WEBPACK_IMPORTED_MODULE_4__/* .REGISTRY_HOST */ .zv.test(host))
-        return undefined;
-    if (rules.knownHost && host.toLowerCase() !== rules.knownHost.toLowerCase())
-        return undefined;
-    return (0,_swr_names_js__WEBPACK_IMPORTED_MODULE_4__/* .sameName */ .q)(path.slice(slash + 1), name) ? host.toLowerCase() : undefined;
-}
-/**
- * The image path of repository `name` ("group/app"): on the registry input's host when given;
- * else on the host of the path the service answered, once that path is checked (a path that
- * is not what was asked for is not trusted, and the path the action builds is used instead,
- * with a warning); else on the host derived from the endpoint; else none.
- */
-function pathOf(rules, name, info) {
-    if (rules.registryOverride)
-        return { path: `${rules.registryOverride}/${name}` };
-    const built = rules.knownHost ? `${rules.knownHost}/${name}` : '';
-    if (!info?.path)
-        return { path: built };
-    const host = answeredHost(rules, name, info.path);
-    if (host)
-        return { path: `${host}/${name}` };
-    const expected = `${rules.knownHost ?? 'a registry host'}/${name}`;
-    const instead = built
-        ? `the path ${built} is used instead`
-        : 'no path is known: set input registry to the host users push to';
-    return {
-        path: built,
-        warning: `SWR answered the path ${(0,_values_js__WEBPACK_IMPORTED_MODULE_6__/* .quoted */ .TL)(info.path)} for repository "${name}", which is not ${expected}; it is not trusted, and ${instead}.`
-    };
-}
 /** The `plan` output: the changes alone, as plain objects. */
 function planOutput(changes) {
     return changes.map(({ resource, name, action, before, after, reason, region }) => ({
@@ -4524,11 +5125,6 @@ function planOutput(changes) {
         after,
         reason
     }));
-}
-/** Retention's outcome, when retention is asked for: unchanged when no change was needed. */
-function retentionOf(records, wanted) {
-    const record = records.find(r => r.resource === 'retention');
-    return record || wanted ? accessAction(record) : undefined;
 }
 const DONE = {
     create: 'created',
@@ -4546,726 +5142,6 @@ function accessAction(record) {
     return record.outcome === 'done' || record.outcome === 'found done'
         ? DONE[record.action]
         : 'failed';
-}
-/**
- * One kind of access entry (sharing, auto-sync): each wanted entry with what became of it, then
- * each other one found (kept, or removed). Entries and their records match by `key`.
- */
-function accessResults(resource, records, key, entries, results) {
-    // A record's before or after is an entry of the same kind.
-    const recordFor = (k) => records.find(r => r.resource === resource && key((r.after ?? r.before)) === k);
-    const wantedKeys = new Set(entries.wanted.map(key));
-    return [
-        ...entries.wanted.map(w => results.listed(w, accessAction(recordFor(key(w))))),
-        ...entries.found
-            .filter(f => !wantedKeys.has(key(f)))
-            .map(f => {
-            const record = recordFor(key(f));
-            return results.other(f, record ? accessAction(record) : 'kept');
-        })
-    ];
-}
-function sharingOf(wanted, rp, records) {
-    if (!wanted.shareWith || rp.failure)
-        return undefined;
-    return accessResults('sharing', records, s => (0,_swr_access_client_js__WEBPACK_IMPORTED_MODULE_5__/* .accountKey */ .LQ)(s.account), { wanted: wanted.shareWith, found: rp.observation.sharing ?? [] }, {
-        listed: (w, action) => ({ account: w.account, deadline: (0,_resources_sharing_js__WEBPACK_IMPORTED_MODULE_0__/* .deadlineOf */ .G0)(w), action }),
-        other: (s, action) => ({ ...s, action })
-    });
-}
-function replicationOf(wanted, rp, records, targetErrors) {
-    if (!wanted.replicateTo || rp.failure)
-        return undefined;
-    return accessResults('replication', records, _resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD, { wanted: wanted.replicateTo, found: rp.observation.syncRules ?? [] }, {
-        listed: (t, action) => ({
-            region: t.region,
-            namespace: t.namespace,
-            path: `${t.registry}/${t.namespace}/${rp.repository}`,
-            action: targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(t)] ? 'failed' : action
-        }),
-        other: (r, action) => ({ region: r.region, namespace: r.namespace, path: '', action })
-    });
-}
-/** Each grant listed, then each other user's found (kept, or removed). */
-function grantsOf(resource, wanted, found, records) {
-    const mine = records.filter(r => r.resource === resource);
-    const stateOf = (r) => (r.after ?? r.before);
-    const recordFor = (user, id) => mine.find(r => {
-        const state = stateOf(r);
-        return id !== undefined && state.user_id ? (0,_swr_permission_client_js__WEBPACK_IMPORTED_MODULE_3__/* .sameId */ .s)(state.user_id, id) : state.user === user;
-    });
-    const listed = wanted.map(w => {
-        const entry = found.find(e => matches(w, e));
-        const record = recordFor(w.user, entry?.id ?? w.id);
-        const level = entry?.self ? (0,_resources_permissions_js__WEBPACK_IMPORTED_MODULE_2__/* .levelOf */ .In)(entry.auth) : w.level;
-        return { user: w.user, level, action: accessAction(record) };
-    });
-    const others = found
-        .filter(e => !e.self && !wanted.some(w => matches(w, e)))
-        .map(e => {
-        const record = recordFor(e.user, e.id);
-        return {
-            user: e.user,
-            level: (0,_resources_permissions_js__WEBPACK_IMPORTED_MODULE_2__/* .levelOf */ .In)(e.auth),
-            action: record ? accessAction(record) : 'kept'
-        };
-    });
-    return [...listed, ...others];
-}
-const matches = (w, e) => w.id !== undefined ? (0,_swr_permission_client_js__WEBPACK_IMPORTED_MODULE_3__/* .sameId */ .s)(e.id, w.id) : e.user === w.user;
-function currentSettings(rp) {
-    const read = rp.observation.read;
-    return read?.state === 'exists' ? (0,_resources_repository_js__WEBPACK_IMPORTED_MODULE_7__/* .settingsOf */ .f5)(read.info) : undefined;
-}
-/** The record of deleting a repository (`region` for a replica's), if one was planned. */
-function deleteRecord(records, name, region) {
-    return records.find(r => r.resource === 'repository' && r.action === 'delete' && r.name === name && r.region === region);
-}
-/**
- * A repository taken down (ensure: absent, prune): deleted, would be, already absent, or
- * failed; and with replicate_to, what became of each replica. `deleted` gets the image paths
- * this run deleted.
- */
-function removalResult(wanted, rp, records, applied, rules, deleted, warnings) {
-    const own = deleteRecord(records, rp.name);
-    const info = readInfo(rp);
-    const { path: ownPath, warning: pathWarning } = pathOf(rules, rp.name, info);
-    if (pathWarning)
-        warnings.push(pathWarning);
-    if (own?.outcome === 'done' && ownPath)
-        deleted.push(ownPath);
-    const replication = rp.failure
-        ? undefined
-        : wanted.replicateTo?.map(t => {
-            const record = deleteRecord(records, `${t.namespace}/${rp.repository}`, t.region);
-            const path = `${t.registry}/${t.namespace}/${rp.repository}`;
-            if (record?.outcome === 'done')
-                deleted.push(path);
-            return {
-                region: t.region,
-                namespace: t.namespace,
-                path,
-                action: record ? accessAction(record) : 'absent'
-            };
-        });
-    const error = applied ? applied.error : rp.failure;
-    const action = error !== undefined
-        ? 'failed'
-        : !own
-            ? 'absent'
-            : own.outcome === 'planned'
-                ? 'would delete'
-                : 'deleted';
-    // A repository whose delete failed is still there, at its path.
-    const stays = own && !['done', 'found done', 'planned'].includes(own.outcome);
-    const note = rp.prunedBy !== undefined ? `matches prune pattern "${rp.prunedBy}"` : undefined;
-    return {
-        repository: rp.repository,
-        path: stays ? ownPath : '',
-        action,
-        created: false,
-        updated: false,
-        drift: [],
-        ...(replication ? { replication } : {}),
-        ...(note ? { note } : {}),
-        ...(error !== undefined ? { error } : {})
-    };
-}
-function repositoryResult(wanted, rp, records, applied, rules, targetErrors, warnings) {
-    const current = applied?.plan ?? rp;
-    const repoRecord = records.find(r => r.resource === 'repository' && r.outcome !== 'found done');
-    const planned = repoRecord?.outcome === 'planned';
-    const done = repoRecord?.outcome === 'done';
-    const creates = repoRecord?.action === 'create';
-    const changed = planned || done;
-    const info = applied?.info ?? readInfo(current);
-    const exists = info !== undefined || (changed && creates) || applied?.created === true;
-    const { path, warning: pathWarning } = exists ? pathOf(rules, rp.name, info) : { path: '' };
-    if (pathWarning)
-        warnings.push(pathWarning);
-    // A repository that exists needs a path to push to: without one the run has failed it.
-    const pathless = exists && !path && !planned
-        ? `The service did not return ${pathWarning ? 'a path that can be trusted' : 'the path'} of "${rp.name}" and the registry host cannot be derived from the endpoint: set input registry.`
-        : undefined;
-    // A dry run cannot fail a change, but a target that could not be read fails its rule all the same.
-    const targetError = records
-        .filter(r => r.resource === 'replication' && r.outcome === 'planned' && r.after)
-        .map(r => targetErrors[(0,_resources_replication_js__WEBPACK_IMPORTED_MODULE_1__/* .targetKey */ .hD)(r.after)])
-        .find(e => e !== undefined);
-    // Likewise a grant whose IAM user could not be found.
-    const blocked = records.find(r => r.outcome === 'planned' && r.blocked)?.blocked;
-    const error = (applied ? applied.error : (rp.failure ?? targetError ?? blocked)) ?? pathless;
-    const settings = changed
-        ? repoRecord?.after
-        : currentSettings(current);
-    const retention = retentionOf(records, wanted.retention !== undefined && !rp.failure);
-    const sharing = sharingOf(wanted, current, records);
-    const replication = replicationOf(wanted, current, records, targetErrors);
-    const permissions = wanted.repositoryPermissions && !current.failure
-        ? grantsOf('repository-permission', wanted.repositoryPermissions, current.observation.grants ?? [], records)
-        : undefined;
-    return {
-        repository: rp.repository,
-        path,
-        action: error ? 'failed' : actionOf(planned, done, creates),
-        created: applied?.created ?? false,
-        updated: done && !creates,
-        ...(settings ? { settings } : {}),
-        drift: current.drift,
-        ...(retention ? { retention } : {}),
-        ...(sharing ? { sharing } : {}),
-        ...(replication ? { replication } : {}),
-        ...(permissions ? { permissions } : {}),
-        ...(error !== undefined ? { error } : {})
-    };
-}
-function actionOf(planned, done, creates) {
-    if (planned)
-        return creates ? 'would create' : 'would update';
-    if (done)
-        return creates ? 'created' : 'updated';
-    return 'unchanged';
-}
-function readInfo(rp) {
-    const read = rp.observation.read;
-    return read?.state === 'exists' ? read.info : undefined;
-}
-function organizationOutcome(plan, applied, repositories) {
-    const record = applied?.organization;
-    if (record)
-        return record.outcome === 'done' ? 'created' : record.outcome === 'failed' ? 'failed' : 'exists';
-    if (!applied && plan.organization)
-        return 'would create';
-    return repositories.some(r => r.path || r.action !== 'failed') ? 'exists' : 'not reached';
-}
-function buildReport(wanted, plan, applied, rules) {
-    const perRepository = plan.repositories.map((rp, i) => {
-        const a = applied?.repositories[i];
-        const records = a ? a.records : rp.changes.map(c => ({ ...c, outcome: 'planned' }));
-        return { rp, a, records };
-    });
-    const organizationRecord = applied
-        ? applied.organization
-            ? [applied.organization]
-            : []
-        : plan.organization
-            ? [{ ...plan.organization, outcome: 'planned' }]
-            : [];
-    const pathWarnings = [];
-    const deleted = [];
-    const repositories = perRepository.map(({ rp, a, records }) => rp.absent
-        ? removalResult(wanted, rp, records, a, rules, deleted, pathWarnings)
-        : repositoryResult(wanted, rp, records, a, rules, plan.targetErrors, pathWarnings));
-    const targetRecords = applied
-        ? applied.targetOrganizations
-        : plan.targetOrganizations.map(c => ({ ...c, outcome: 'planned' }));
-    // A replica exists (or would) only where its rule does: made, kept as it was, or planned.
-    const replicating = ['created', 'replaced', 'unchanged', 'would create', 'would replace'];
-    const replicaPaths = repositories.flatMap(r => r.path
-        ? (r.replication ?? []).filter(t => t.path && replicating.includes(t.action)).map(t => t.path)
-        : []);
-    const grants = organizationGrantsOf(wanted, plan, applied);
-    return {
-        namespace: plan.namespace,
-        dryRun: applied === undefined,
-        organization: organizationOutcome(plan, applied, repositories),
-        changes: [
-            ...organizationRecord,
-            ...targetRecords,
-            ...perRepository.flatMap(p => p.records),
-            ...(grants?.records ?? [])
-        ],
-        repositories,
-        replicaPaths,
-        warnings: [
-            ...pathWarnings,
-            ...perRepository.flatMap(({ rp, a }) => (a?.plan ?? rp).warnings),
-            ...(plan.organizationPermissions?.warning ? [plan.organizationPermissions.warning] : [])
-        ],
-        ...(grants ? { organizationPermissions: grants.results } : {}),
-        ...(grants?.errors.length ? { organizationErrors: grants.errors } : {}),
-        deleted
-    };
-}
-/** The organization's grants: their records, what each user has, and what failed. */
-function organizationGrantsOf(wanted, plan, applied) {
-    const diff = plan.organizationPermissions;
-    if (!wanted.organizationPermissions || !diff)
-        return undefined;
-    const records = applied
-        ? applied.organizationPermissions
-        : diff.changes.map(c => ({ ...c, outcome: 'planned' }));
-    const name = `Organization "${plan.namespace}"`;
-    const errors = diff.failure
-        ? [diff.failure]
-        : records.flatMap(r => {
-            const error = r.outcome === 'failed' ? r.error : r.outcome === 'planned' ? r.blocked : undefined;
-            if (error === undefined)
-                return [];
-            const user = (r.after ?? r.before).user;
-            return [`${name}, IAM user ${(0,_values_js__WEBPACK_IMPORTED_MODULE_6__/* .quoted */ .TL)(user, 64)}: ${error}`];
-        });
-    const found = diff.found ?? [];
-    const results = diff.failure
-        ? []
-        : grantsOf('organization-permission', wanted.organizationPermissions, found, records);
-    return { records, errors, results };
-}
-
-
-/***/ }),
-
-/***/ 3478:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   LQ: () => (/* binding */ accountKey),
-/* harmony export */   M_: () => (/* binding */ sameAccount),
-/* harmony export */   aN: () => (/* binding */ SwrAccessClient)
-/* harmony export */ });
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4777);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6757);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5604);
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1889);
-// Who may pull a repository besides its owner, and where its images are copied: SWR's sharing
-// with other accounts and its auto-sync rules to other regions (docs/swr-service.md,
-// "Sharing and auto-sync"). Both are called in the repository's own region.
-
-
-
-
-/** A rule's target organization that does not show (yet): SWR's invalid-organization codes. */
-const TARGET_MISSING = ['SVCSTG.SWR.4001008', 'SVCSTG.SWR.4001028'];
-const sharingPath = (namespace, repository) => `${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3)(namespace)}/repositories/${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .repositoryPathSegment */ .bQ)(repository)}/access-domains`;
-const syncPath = (namespace, repository) => `${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3)(namespace)}/repos/${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .repositoryPathSegment */ .bQ)(repository)}/sync_repo`;
-/** Account names are compared without regard to case: no source says SWR keeps their case. */
-const accountKey = (account) => account.toLowerCase();
-const sameAccount = (a, b) => accountKey(a) === accountKey(b);
-/** A list answer: a bare array, or an object holding one (the docs show both styles). */
-function listIn(json, keys) {
-    if (Array.isArray(json))
-        return json;
-    if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(json))
-        return undefined;
-    const key = keys.find(k => Array.isArray(json[k]));
-    return key ? json[key] : undefined;
-}
-class SwrAccessClient {
-    api;
-    constructor(api) {
-        this.api = api;
-    }
-    async listSharing(namespace, repository) {
-        const operation = `read the sharing of "${namespace}/${repository}"`;
-        const { json } = await this.api.call({ operation, method: 'GET', path: sharingPath(namespace, repository) }, {
-            ok: [200],
-            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to read sharing (SWR FullAccess or ReadOnlyAccess has it)')
-        });
-        const list = listIn(json, ['access_domains', 'domains']);
-        if (!list)
-            throw new Error(`${operation} failed: the answer is not a list`);
-        return list.filter(_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv).map(item => ({
-            account: String(item['access_domain'] ?? ''),
-            deadline: String(item['deadline'] ?? 'forever')
-        }));
-    }
-    /**
-     * Resolves 'absent' when the repository does not show yet (right after its creation), and
-     * 'exists' when SWR answers 409: the account has access already (evidence §6), on terms
-     * that are for the caller to read back; 'exists, ours' when that 409 follows this run's own
-     * attempt whose answer was lost (most likely that attempt shared it).
-     */
-    async createSharing(namespace, repository, sharing, readBack = _client_js__WEBPACK_IMPORTED_MODULE_2__/* .readOnce */ .WY) {
-        const answer = await this.api.call({
-            operation: `share "${namespace}/${repository}" with account "${sharing.account}"`,
-            method: 'POST',
-            path: sharingPath(namespace, repository),
-            body: {
-                access_domain: sharing.account,
-                permit: 'read',
-                deadline: sharing.deadline,
-                description: ''
-            }
-        }, {
-            ok: [200, 201],
-            // Already shared with that account (a lost answer, or another run): read back.
-            accept: a => a.status === 409 || (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a),
-            readBack: async () => (await readBack(() => this.listSharing(namespace, repository))).some(s => sameAccount(s.account, sharing.account)),
-            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to share repositories (SWR FullAccess has it)')
-        });
-        if (answer.status === 409)
-            return answer.afterLostAttempt ? 'exists, ours' : 'exists';
-        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(answer) ? 'absent' : 'created';
-    }
-    async updateSharing(namespace, repository, sharing) {
-        await this.api.call({
-            operation: `change the sharing of "${namespace}/${repository}" with account "${sharing.account}"`,
-            method: 'PATCH',
-            path: `${sharingPath(namespace, repository)}/${encodeURIComponent(sharing.account)}`,
-            body: { permit: 'read', deadline: sharing.deadline, description: '' }
-        }, { ok: [200, 201, 204], hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to change sharing (SWR FullAccess has it)') });
-    }
-    /** Sharing that is already gone counts as stopped. */
-    async deleteSharing(namespace, repository, account) {
-        await this.api.call({
-            operation: `stop sharing "${namespace}/${repository}" with account "${account}"`,
-            method: 'DELETE',
-            path: `${sharingPath(namespace, repository)}/${encodeURIComponent(account)}`
-        }, {
-            ok: [200, 204],
-            accept: a => (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a) || (a.status === 400 && a.error.code === _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CODES */ .Lp.sharingNotFound),
-            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to stop sharing (SWR FullAccess has it)')
-        });
-    }
-    async listSyncRules(namespace, repository) {
-        const operation = `read the auto-sync rules of "${namespace}/${repository}"`;
-        const { json } = await this.api.call({ operation, method: 'GET', path: syncPath(namespace, repository) }, {
-            ok: [200],
-            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to read auto-sync rules (SWR FullAccess or ReadOnlyAccess has it)')
-        });
-        const list = listIn(json, ['sync_repos', 'rules']);
-        if (!list)
-            throw new Error(`${operation} failed: the answer is not a list`);
-        return list.filter(_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv).map(item => ({
-            region: String(item['remoteRegionId'] ?? ''),
-            namespace: String(item['remoteNamespace'] ?? ''),
-            // The SDK's model spells it synAuto, a documented example syncAuto; a rule that says
-            // neither is taken as automatic rather than replaced on every run.
-            syncAuto: (item['syncAuto'] ?? item['synAuto']) !== false,
-            override: item['override'] === true
-        }));
-    }
-    /**
-     * Resolves 'absent' when the repository, or the target organization, does not show yet
-     * (right after its creation). A rule to the same target that exists already (a lost answer,
-     * another run) counts as created: a different `override` is seen on the next read.
-     */
-    async createSyncRule(namespace, repository, rule, readBack = _client_js__WEBPACK_IMPORTED_MODULE_2__/* .readOnce */ .WY) {
-        const same = (r) => r.region === rule.region && r.namespace === rule.namespace;
-        const absent = (a) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a) || (a.status === 400 && TARGET_MISSING.includes(a.error.code ?? ''));
-        const answer = await this.api.call({
-            operation: `create the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
-            method: 'POST',
-            path: syncPath(namespace, repository),
-            body: {
-                remoteRegionId: rule.region,
-                remoteNamespace: rule.namespace,
-                syncAuto: rule.syncAuto,
-                override: rule.override
-            }
-        }, {
-            ok: [200, 201],
-            accept: a => a.status === 409 || absent(a),
-            readBack: async () => (await readBack(() => this.listSyncRules(namespace, repository))).some(same),
-            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to create auto-sync rules (SWR FullAccess has it)')
-        });
-        return answer.status !== 409 && absent(answer) ? 'absent' : 'created';
-    }
-    /** A rule that is already gone counts as deleted. */
-    async deleteSyncRule(namespace, repository, rule) {
-        await this.api.call({
-            operation: `delete the auto-sync of "${namespace}/${repository}" to ${rule.region}/${rule.namespace}`,
-            method: 'DELETE',
-            path: syncPath(namespace, repository),
-            body: { remoteRegionId: rule.region, remoteNamespace: rule.namespace }
-        }, {
-            ok: [200, 204],
-            // The Terraform provider reads 400 4001158 as "gone" (evidence §5), as a 404.
-            accept: a => (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a) || (a.status === 400 && a.error.code === _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CODES */ .Lp.syncRuleNotFound),
-            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('to delete auto-sync rules (SWR FullAccess has it)')
-        });
-    }
-}
-
-
-/***/ }),
-
-/***/ 1889:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Fw: () => (/* binding */ LIST_PAGE),
-/* harmony export */   Gb: () => (/* binding */ sameRules),
-/* harmony export */   OG: () => (/* binding */ SwrClient),
-/* harmony export */   WY: () => (/* binding */ readOnce)
-/* harmony export */ });
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4777);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6757);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5604);
-// The SWR standard edition's management API (docs/swr-service.md, "Calls"), as the operations
-// the resources need. Each turns SWR's answers into plain outcomes; what to do about them is
-// the resources' business.
-
-
-
-/** The most items a page of the repository list may hold (the API's maximum limit). */
-const LIST_PAGE = 1000;
-const readOnce = read => read();
-const ns = _names_js__WEBPACK_IMPORTED_MODULE_1__/* .namespacePath */ .B3;
-function repoPath(namespace, repository) {
-    return `${ns(namespace)}/repos/${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .repositoryPathSegment */ .bQ)(repository)}`;
-}
-/** A repository's record, under the name it was asked by (checked to be the one it names). */
-function repositoryInfo(json, repository) {
-    return {
-        name: repository,
-        category: String(json['category'] ?? ''),
-        description: String(json['description'] ?? ''),
-        is_public: json['is_public'] === true,
-        ...(typeof json['path'] === 'string' && json['path'] ? { path: json['path'] } : {}),
-        ...(Number.isSafeInteger(json['num_images']) && json['num_images'] >= 0
-            ? { images: json['num_images'] }
-            : {})
-    };
-}
-/**
- * What the user can do about a delete SWR refused: a 403 is the IAM permission (unless the
- * credentials themselves were refused, which stops the run), a 406 or 409 a state of the
- * repository that the service names (docs/swr-service.md, "Deleting a repository").
- */
-function deleteHint(answer) {
-    const permission = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('swr:repo:deleteRepo')(answer);
-    if (permission)
-        return permission;
-    if (answer.status === 406 && answer.error.code === _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CODES */ .Lp.repositoryHasImages) {
-        return 'This SWR refuses to delete a repository that still holds images: delete its images (in the SWR console, or with DELETE .../repos/{repository}/tags/{tag}), then run again; the other repositories were handled';
-    }
-    if ([400, 406, 409, 412, 423].includes(answer.status)) {
-        return 'SWR says the repository cannot be deleted now: do what its message says (or delete it in the SWR console), then run again; the other repositories were handled';
-    }
-    return undefined;
-}
-/** The total of a repository list: Content-Range "{offset}-{count}/{total}", else the items'. */
-function totalOf(range, page) {
-    const text = Array.isArray(range) ? range[0] : range;
-    const fromHeader = /\/(\d+)\s*$/.exec(text ?? '')?.[1];
-    if (fromHeader !== undefined)
-        return Number(fromHeader);
-    const fromItem = page[0]?.['total_range'];
-    return typeof fromItem === 'number' ? fromItem : page.length;
-}
-function sameRules(a, b) {
-    const norm = (rules) => JSON.stringify(rules.map(rule => ({
-        template: rule.template,
-        params: Object.entries(rule.params ?? {})
-            .map(([k, v]) => [k, String(v)])
-            .sort(),
-        selectors: (rule.tag_selectors ?? []).map(s => `${s.kind}:${s.pattern}`).sort()
-    })));
-    return norm(a) === norm(b);
-}
-
-class SwrClient {
-    api;
-    constructor(api) {
-        this.api = api;
-    }
-    /** 'missing' covers another account's organization that answers 404 (SWR cannot tell). */
-    async readOrganization(namespace) {
-        const answer = await this.api.call({ operation: `read organization "${namespace}"`, method: 'GET', path: ns(namespace) }, { ok: [200], accept: _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE, hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('swr:namespace:getNamespace') });
-        if (answer.status !== 200)
-            return 'missing';
-        const other = (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(answer.json) && (0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .answeredOther */ .WE)(answer.json, { name: namespace });
-        if (other)
-            throw new Error(`read organization "${namespace}" failed: ${other}`);
-        return 'exists';
-    }
-    async createOrganization(namespace) {
-        const answer = await this.api.call({
-            operation: `create organization "${namespace}"`,
-            method: 'POST',
-            path: '/v2/manage/namespaces',
-            body: { namespace }
-        }, {
-            ok: [200, 201, 202],
-            accept: a => a.status === 409 && a.error.code !== _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CODES */ .Lp.busy,
-            readBack: async () => (await this.readOrganization(namespace)) === 'exists',
-            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('swr:namespace:createNamespace')
-        });
-        // A 409 right after an attempt whose answer was lost answers that attempt: ours.
-        return answer.status === 409 && !answer.afterLostAttempt ? 'exists' : 'created';
-    }
-    async readRepository(namespace, repository) {
-        const operation = `read repository "${namespace}/${repository}"`;
-        const answer = await this.api.call({ operation, method: 'GET', path: repoPath(namespace, repository) }, { ok: [200], accept: _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE, hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('swr:repo:getRepo') });
-        if (answer.status !== 200) {
-            return { state: 'absent', organizationMissing: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isOrganizationNotFound */ .hM)(answer) };
-        }
-        const json = answer.json;
-        if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(json) || typeof json['is_public'] !== 'boolean') {
-            throw new Error(`${operation} failed: the answer is not a repository (no is_public field)`);
-        }
-        const other = (0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .answeredOther */ .WE)(json, { namespace, name: repository });
-        if (other)
-            throw new Error(`${operation} failed: ${other}`);
-        const info = repositoryInfo(json, repository);
-        return { state: 'exists', info };
-    }
-    /**
-     * One page of the organization's repositories, read through the list API
-     * (docs/swr-service.md, "Listing repositories"): it matches fuzzily, so only exact matches
-     * are kept. `total` is what the whole list holds (look-alike organizations' repositories
-     * included), never less than what this page shows. Resolves undefined when the list is
-     * refused (it needs its own IAM permission) or is not a list.
-     */
-    async listRepositoryPage(namespace, offset) {
-        const answer = await this.api.call({
-            operation: `list the repositories of "${namespace}"`,
-            method: 'GET',
-            path: '/v2/manage/repos',
-            query: { namespace, limit: String(LIST_PAGE), offset: String(offset) }
-        }, { ok: [200], accept: a => a.status === 403 });
-        if (answer.status !== 200 || !Array.isArray(answer.json))
-            return undefined;
-        const page = answer.json.filter(_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv);
-        const total = Math.max(totalOf(answer.response.headers['content-range'], page), offset + page.length);
-        const dropped = [];
-        const infos = page
-            // The list matches fuzzily: an item counts only when it names this organization exactly,
-            // and under its name in the inputs' form, so that the reads find it by that name.
-            .filter(item => typeof item['namespace'] === 'string' &&
-            (0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .sameName */ .q)(item['namespace'], namespace) &&
-            typeof item['name'] === 'string' &&
-            typeof item['is_public'] === 'boolean')
-            // A name that breaks the name rule is no repository to match or delete: dropped, and
-            // said (case is kept: a name is compared exactly, never folded onto another).
-            .flatMap(item => {
-            const name = (0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .listedRepositoryName */ .ZZ)(String(item['name']));
-            if (name === undefined)
-                dropped.push(String(item['name']));
-            return name === undefined ? [] : [repositoryInfo(item, name)];
-        });
-        return { infos, total, dropped };
-    }
-    async createRepository(namespace, repository, settings) {
-        const refusal = (a) => [400, 403, 404].includes(a.status);
-        const answer = await this.api.call({
-            operation: `create repository "${namespace}/${repository}"`,
-            method: 'POST',
-            path: `${ns(namespace)}/repos`,
-            body: { repository, ...settings }
-        }, {
-            ok: [200, 201, 202],
-            accept: a => (a.status === 409 && a.error.code !== _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CODES */ .Lp.busy) || refusal(a),
-            readBack: async () => (await this.readRepository(namespace, repository)).state === 'exists',
-            hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('swr:repo:createRepo')
-        });
-        if (answer.lost)
-            return { outcome: 'created', lost: true };
-        if (answer.status === 409) {
-            // Right after an attempt whose answer was lost, the 409 most likely answers that attempt.
-            return answer.afterLostAttempt ? { outcome: 'created', lost: true } : { outcome: 'exists' };
-        }
-        if (answer.asError) {
-            const organizationMissing = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isOrganizationNotFound */ .hM)(answer);
-            return { outcome: 'refused', organizationMissing, error: answer.asError };
-        }
-        return { outcome: 'created', lost: false };
-    }
-    async updateRepository(namespace, repository, settings) {
-        await this.api.call({
-            operation: `update repository "${namespace}/${repository}"`,
-            method: 'PATCH',
-            path: repoPath(namespace, repository),
-            body: settings
-        }, { ok: [200, 201, 204], hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)('swr:repo:updateRepo') });
-    }
-    /**
-     * Deletes the repository with its images. 'absent' when SWR answers it does not exist
-     * (another run deleted it first); `lost` when the answer was lost and a read showed it gone.
-     */
-    async deleteRepository(namespace, repository) {
-        const answer = await this.api.call({
-            operation: `delete repository "${namespace}/${repository}"`,
-            method: 'DELETE',
-            path: repoPath(namespace, repository)
-        }, {
-            ok: [200, 202, 204],
-            accept: _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE,
-            readBack: async () => (await this.readRepository(namespace, repository)).state === 'absent',
-            hint: deleteHint
-        });
-        if (answer.lost)
-            return { outcome: 'deleted', lost: true };
-        // After an attempt whose answer was lost, a 404 most likely answers that attempt: ours.
-        if (answer.status === 404) {
-            return answer.afterLostAttempt
-                ? { outcome: 'deleted', lost: true }
-                : { outcome: 'absent', lost: false };
-        }
-        return { outcome: 'deleted', lost: false };
-    }
-    async listRetentions(namespace, repository) {
-        const operation = `read retention policies of "${namespace}/${repository}"`;
-        const { json } = await this.api.call({ operation, method: 'GET', path: `${repoPath(namespace, repository)}/retentions` }, { ok: [200] });
-        if (!Array.isArray(json))
-            throw new Error(`${operation} failed: the answer is not a list`);
-        return json.filter(_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv).map(policy => ({
-            id: Number(policy['id']),
-            rules: Array.isArray(policy['rules']) ? policy['rules'] : []
-        }));
-    }
-    /** Resolves 'absent' when the repository does not show yet (right after its creation). */
-    async createRetention(namespace, repository, rules, readBack = readOnce) {
-        const answer = await this.api.call({
-            operation: `create retention policy of "${namespace}/${repository}"`,
-            method: 'POST',
-            path: `${repoPath(namespace, repository)}/retentions`,
-            body: { algorithm: 'or', rules }
-        }, {
-            ok: [200, 201],
-            accept: _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE,
-            readBack: async () => (await readBack(() => this.listRetentions(namespace, repository))).some(p => sameRules(p.rules, rules))
-        });
-        return answer.status === 404 ? 'absent' : 'created';
-    }
-    async updateRetention(namespace, repository, id, rules) {
-        await this.api.call({
-            operation: `update retention policy ${id} of "${namespace}/${repository}"`,
-            method: 'PATCH',
-            path: `${repoPath(namespace, repository)}/retentions/${id}`,
-            body: { algorithm: 'or', rules }
-        }, { ok: [200, 201, 204] });
-    }
-    /** A policy that is already gone counts as deleted. */
-    async deleteRetention(namespace, repository, id) {
-        await this.api.call({
-            operation: `delete retention policy ${id} of "${namespace}/${repository}"`,
-            method: 'DELETE',
-            path: `${repoPath(namespace, repository)}/retentions/${id}`
-        }, {
-            ok: [200, 204],
-            accept: a => (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isSwrNotFound */ .aE)(a) || (a.status === 400 && a.error.code === _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CODES */ .Lp.retentionNotFound)
-        });
-    }
-    /**
-     * The temporary docker login the service issues for the caller's credentials, with its
-     * X-Swr-Expireat header as sent (unchecked; undefined when absent).
-     */
-    async temporaryLogin(region) {
-        const operation = 'get a temporary docker login';
-        const { json, response } = await this.api.call({
-            operation,
-            method: 'POST',
-            path: '/v2/manage/utils/secret',
-            query: { projectname: region }
-        }, { ok: [200, 201] });
-        const auths = (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(json) && (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(json['auths']) ? json['auths'] : undefined;
-        const [registry, entry] = Object.entries(auths ?? {})[0] ?? [];
-        const auth = (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .Gv)(entry) && typeof entry['auth'] === 'string' ? entry['auth'] : undefined;
-        const decoded = auth ? Buffer.from(auth, 'base64').toString('utf8') : '';
-        const colon = decoded.indexOf(':');
-        if (!registry || colon < 1)
-            throw new Error(`${operation} failed: the answer has no auths entry`);
-        const header = response.headers['x-swr-expireat'];
-        const expiresAt = Array.isArray(header) ? header[0] : header;
-        return {
-            registry,
-            username: decoded.slice(0, colon),
-            password: decoded.slice(colon + 1),
-            ...(expiresAt !== undefined ? { expiresAt } : {})
-        };
-    }
 }
 
 

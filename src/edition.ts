@@ -6,7 +6,7 @@ import type { Tuning } from './github/inputs.js'
 import type { Logger } from './github/runner.js'
 import type { Api, Authorizer, ServicePolicy } from './http/api.js'
 import type { Change } from './resources/types.js'
-import type { PathRules, Report } from './standard/report.js'
+import type { PathRules, Report } from './report.js'
 
 /** A plan, with the changes it shows and the repositories it deletes. */
 interface Planned<Plan> {

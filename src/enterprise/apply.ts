@@ -1,7 +1,6 @@
 // Applies the instance's plan: the namespace first (everything else lives in it), then each
 // repository's description, several at once, then the namespace policies in order. The
 // create a push makes is recorded as left to it; after a failure, what needs it is skipped.
-import type { ChangeRecord } from '../standard/apply.js'
 import type { Logger } from '../github/runner.js'
 import { mapPool } from '../pool.js'
 import { failureOf } from '../http/errors.js'
@@ -13,6 +12,7 @@ import { applyRepository } from './repository.js'
 import { applyRetention } from './retention.js'
 import { applyImmutabilityLeaving, retentionLeaving } from './scope.js'
 import { deletesAny, isPushCreate, type EnterprisePlan, type EnterpriseWanted } from './types.js'
+import type { ChangeRecord } from '../report.js'
 
 export type EnterpriseWriter = Pick<
   SwrEnterpriseClient,

@@ -1,7 +1,6 @@
 // The instance's plan: what the inputs want compared with what was read, as a list of changes
 // in the order they apply (the namespace, the repositories, then the namespace policies).
 // Pure, so a dry run and a real run plan alike from the same state.
-import type { ChangeRecord } from '../standard/apply.js'
 import type { Change } from '../resources/types.js'
 import { diffImmutability } from './immutability.js'
 import { diffNamespace } from './namespace.js'
@@ -16,6 +15,7 @@ import type {
   RepositoryObservation,
   RepositoryPlan
 } from './types.js'
+import type { ChangeRecord } from '../report.js'
 
 /** Taking a repository down: a delete when it exists (with its artifact count), else nothing. */
 function planRemoval(

@@ -1,15 +1,6 @@
 // What an instance run tells the user, in the standard edition's Report, so that the outputs,
 // the log lines and the failure annotations are written the same way. Pure.
-import type { ChangeRecord } from '../standard/apply.js'
 import type { Change } from '../resources/types.js'
-import {
-  accessAction,
-  type AccessAction,
-  type OrganizationOutcome,
-  type Report,
-  type RepositoryAction,
-  type RepositoryResult
-} from '../standard/report.js'
 import type { EnterpriseApplied } from './apply.js'
 import {
   aroundDeletes,
@@ -19,6 +10,15 @@ import {
   type EnterpriseWanted,
   type RepositoryPlan
 } from './types.js'
+import {
+  type ChangeRecord,
+  accessAction,
+  type AccessAction,
+  type OrganizationOutcome,
+  type Report,
+  type RepositoryAction,
+  type RepositoryResult
+} from '../report.js'
 
 const FIRST_PUSH_NOTE = 'the first docker push creates it'
 

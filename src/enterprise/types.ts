@@ -1,7 +1,6 @@
 // What an Enterprise Edition run wants, what its reads found and what its plan says, as plain
 // data. The vocabulary of changes (Change, DriftItem) is the standard edition's.
 import type { DriftPolicy, RetentionSpec } from '../github/inputs.js'
-import type { ChangeRecord } from '../standard/apply.js'
 import type { Change, DriftItem } from '../resources/types.js'
 import type {
   EnterpriseRepositoryRead,
@@ -10,6 +9,7 @@ import type {
   StoredImmutableRule,
   StoredRetentionPolicy
 } from '../swr/enterprise-client.js'
+import type { ChangeRecord } from '../report.js'
 
 export interface EnterpriseWanted {
   instanceId: string

@@ -1,9 +1,9 @@
 // The job summary of an instance run: the instance and its namespace, the repositories at a
 // glance (a missing one as the first push's to create), then the plan with its outcomes.
 import type { EnterpriseWanted } from '../enterprise/types.js'
-import type { Report, RepositoryResult } from '../standard/report.js'
 import type { InstanceInfo } from '../swr/enterprise-client.js'
 import { ORGANIZATION_WORDS, cell, code, driftCell, planSection, table } from './summary.js'
+import type { Report, RepositoryResult } from '../report.js'
 
 function wantedWords(wanted: EnterpriseWanted): string {
   const parts = [

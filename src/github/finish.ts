@@ -2,13 +2,13 @@
 // then the outputs, the job summary, an annotation per failed repository and the failure
 // total; and the docker login outputs.
 import { loginExpiry } from '../auth/expiry.js'
-import type { PathRules, Report } from '../standard/report.js'
 import type { Change } from '../resources/types.js'
 import { failureAnnotations, failureTotal, planLines, repositoryLines } from './log.js'
 import { failureOf } from '../http/errors.js'
 import { hasControl } from '../values.js'
 import { writeOutputs } from './outputs.js'
 import { appendSummary, error, info, setFailed, setOutput, setSecret, warning } from './runner.js'
+import type { PathRules, Report } from '../report.js'
 
 /** One line per repository in the order given, then the report's warnings. */
 export function logReport(report: Report): void {

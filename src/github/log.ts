@@ -1,8 +1,8 @@
 // The run's log lines: the plan before it is applied, then one line per repository in the
 // order given, then the failures, each as its own annotation.
 import type { Change } from '../resources/types.js'
-import type { GrantResult, Report } from '../standard/report.js'
 import { quoted } from '../values.js'
+import type { GrantResult, Report } from '../report.js'
 
 const SIGNS: Record<Change['action'], string> = {
   create: '+',

@@ -1,7 +1,7 @@
 // The step's outputs, from the report. `paths` and `result` keep the order given; a repository
 // that does not exist after the run has no line in `paths` and an empty `path` in `result`.
-import { planOutput, type PathRules, type Report } from '../standard/report.js'
 import { redact, setOutputs } from './runner.js'
+import { planOutput, type PathRules, type Report } from '../report.js'
 
 /**
  * Whether the run wrote anything (in a dry run: would): a change made (or planned), or a

@@ -1,7 +1,6 @@
 // The job summary: the repositories at a glance, then the plan with what became of each change.
-import type { ChangeRecord } from '../standard/apply.js'
-import type { GrantResult, Report, RepositoryResult } from '../standard/report.js'
 import type { Wanted } from '../resources/types.js'
+import type { ChangeRecord, GrantResult, Report, RepositoryResult } from '../report.js'
 
 // Every text in the summary may quote the service (names, paths, descriptions, messages), so
 // none of it is read as Markdown or HTML: a table cell stays one cell of one line, and a

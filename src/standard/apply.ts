@@ -19,9 +19,10 @@ import type { SwrAccessClient } from '../swr/access-client.js'
 import type { SwrPermissionClient } from '../swr/permission-client.js'
 import type { IamUserDirectory } from '../swr/iam-users.js'
 import { applyGrant } from '../resources/permissions.js'
-import type { Change, ChangeOutcome, Wanted } from '../resources/types.js'
+import type { Change, Wanted } from '../resources/types.js'
 import type { RepositoryInfo, RepositorySettings, SwrClient } from '../swr/client.js'
 import type { Logger } from '../github/runner.js'
+import type { ChangeRecord } from '../report.js'
 
 type SwrWriter = Pick<
   SwrClient,
@@ -64,13 +65,6 @@ interface ApplyContext {
   concurrency: number
   /** Read a new repository back for its path (the registry host is not known). */
   readBackPaths: boolean
-}
-
-export interface ChangeRecord extends Change {
-  outcome: ChangeOutcome
-  error?: string
-  /** Something the user should know about how it went. */
-  note?: string
 }
 
 export interface RepositoryApplied {

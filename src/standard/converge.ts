@@ -13,11 +13,12 @@ import {
   type Plan,
   type RepositoryPlan
 } from './plan.js'
-import { buildReport, type PathRules, type Report } from './report.js'
+import { buildReport } from './report.js'
 import { readState, readTargets } from './read.js'
 import { resolveWanted } from '../resources/permissions.js'
 import type { Waiting } from '../resources/waiting.js'
 import type { Change, Wanted } from '../resources/types.js'
+import type { PathRules, Report } from '../report.js'
 
 export interface ConvergeOptions {
   dryRun: boolean

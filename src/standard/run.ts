@@ -16,7 +16,7 @@ import { genericPolicy, swrPolicy } from '../swr/errors.js'
 import { IamUserDirectory } from '../swr/iam-users.js'
 import { SwrPermissionClient } from '../swr/permission-client.js'
 import { standardEdition } from './converge.js'
-import type { PathRules } from './report.js'
+import type { PathRules } from '../report.js'
 
 /** Reads of something just created: the first try, then four more, waiting longer each time. */
 const CONSISTENCY_TRIES = 5
