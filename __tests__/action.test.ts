@@ -1,15 +1,10 @@
 // The bundled action, run as a runner runs it, against the SWR emulator.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { errorsOf, runAction, warningsOf } from './helpers/action.js'
-import { baseInputs, requests, startEmulator, type Emulator } from './helpers/emulator.js'
+import { baseInputs, emulatorPerTest, requests, type Emulator } from './helpers/emulator.js'
 
 let emulator: Emulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(async () => {
-  await emulator.close()
-})
+emulatorPerTest(started => (emulator = started))
 
 describe('creating the organization and repository', () => {
   it('creates both, outputs the path read back from the service, and re-runs with one GET', async () => {

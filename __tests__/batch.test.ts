@@ -1,16 +1,11 @@
 // Several repositories in one step, the drift policy, dry runs and retention rules, against the
 // bundled action.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { errorTitles, errorsOf, resultOf, runAction, warningsOf } from './helpers/action.js'
-import { baseInputs, requests, startEmulator, writes, type Emulator } from './helpers/emulator.js'
+import { baseInputs, emulatorPerTest, requests, writes, type Emulator } from './helpers/emulator.js'
 
 let emulator: Emulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(async () => {
-  await emulator.close()
-})
+emulatorPerTest(started => (emulator = started))
 
 const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
 

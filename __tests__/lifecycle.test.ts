@@ -1,16 +1,11 @@
 // ensure: absent, prune and max_deletions in the standard edition, run as a runner runs the
 // bundle against the emulator.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { errorsOf, planOf, resultOf, runAction, warningsOf } from './helpers/action.js'
-import { baseInputs, requests, startEmulator, writes, type Emulator } from './helpers/emulator.js'
+import { baseInputs, emulatorPerTest, requests, writes, type Emulator } from './helpers/emulator.js'
 
 let emulator: Emulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(async () => {
-  await emulator.close()
-})
+emulatorPerTest(started => (emulator = started))
 
 const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
 const absent = (extra: Record<string, string> = {}) =>

@@ -1,17 +1,12 @@
 // A dry run plans exactly what a real run from the same state then does; after the real run a
 // dry run plans nothing and a re-run writes nothing. Run against the bundle, on states that
 // mix every kind of change.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { errorsOf, planOf, runAction, type PlannedChange } from './helpers/action.js'
-import { baseInputs, startEmulator, writes, type Emulator } from './helpers/emulator.js'
+import { baseInputs, emulatorPerTest, writes, type Emulator } from './helpers/emulator.js'
 
 let emulator: Emulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(async () => {
-  await emulator.close()
-})
+emulatorPerTest(started => (emulator = started))
 
 const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
 

@@ -1,21 +1,23 @@
 // Credentials SWR refuses stop the run at the first answer that says so, against the bundle:
 // one error naming the cause and the fix, no request after it, and a plan line saying nothing
 // could be planned. A 401 about one organization (another account's) is not such a refusal.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AUTH_VARIANTS, VARIANTS } from '../test/emulator/emulator.js'
 import { signRequest } from '../src/http/signer.js'
 import { errorsOf, resultOf, runAction, visibleLog, warningsOf } from './helpers/action.js'
 import type { ActionRun } from './helpers/action.js'
-import { baseInputs, requests, startEmulator, writes, type Emulator } from './helpers/emulator.js'
+import {
+  baseInputs,
+  emulatorPerTest,
+  requests,
+  startEmulator,
+  writes,
+  type Emulator
+} from './helpers/emulator.js'
 import { eeInputs, startWithInstance } from './helpers/enterprise.js'
 
 let emulator: Emulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(async () => {
-  await emulator.close()
-})
+emulatorPerTest(started => (emulator = started))
 
 const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
 const NOTHING_PLANNED =

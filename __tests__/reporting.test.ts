@@ -1,16 +1,11 @@
 // What a run tells the user when part of it fails, when it is slow, and when it is asked to
 // say more: against the bundle, as a runner runs it.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { errorsOf, resultOf, runAction, visibleLog, warningsOf } from './helpers/action.js'
-import { baseInputs, requests, startEmulator, type Emulator } from './helpers/emulator.js'
+import { baseInputs, emulatorPerTest, requests, type Emulator } from './helpers/emulator.js'
 
 let emulator: Emulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(async () => {
-  await emulator.close()
-})
+emulatorPerTest(started => (emulator = started))
 
 const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
 const CREATE = '/v2/manage/namespaces/group/repos'

@@ -1,16 +1,11 @@
 // What the network and the service really do, injected into the emulator, against the bundle.
 import { createServer } from 'node:net'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { errorsOf, runAction, visibleLog, type ActionRun } from './helpers/action.js'
-import { baseInputs, requests, startEmulator, type Emulator } from './helpers/emulator.js'
+import { baseInputs, emulatorPerTest, requests, type Emulator } from './helpers/emulator.js'
 
 let emulator: Emulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(async () => {
-  await emulator.close()
-})
+emulatorPerTest(started => (emulator = started))
 
 const REPO = '/v2/manage/namespaces/group/repos/app'
 const CREATE = '/v2/manage/namespaces/group/repos'

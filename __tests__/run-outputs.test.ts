@@ -1,17 +1,12 @@
 // The `changed` and `docker_login_expires_at` outputs, against the bundle: whether the run
 // wrote anything (or, in a dry run, would), and when a temporary docker login expires.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { errorsOf, runAction, visibleLog, warningsOf } from './helpers/action.js'
-import { baseInputs, startEmulator, writes, type Emulator } from './helpers/emulator.js'
+import { baseInputs, emulatorPerTest, writes, type Emulator } from './helpers/emulator.js'
 import { eeInputs, startWithInstance } from './helpers/enterprise.js'
 
 let emulator: Emulator
-beforeEach(async () => {
-  emulator = await startEmulator()
-})
-afterEach(async () => {
-  await emulator.close()
-})
+emulatorPerTest(started => (emulator = started))
 
 const REGISTRY = 'swr.cn-north-4.myhuaweicloud.com'
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/
