@@ -1,6 +1,6 @@
 // prune's glob syntax: "*" within one "/"-separated segment, "**" across whole segments.
 import { describe, expect, it } from 'vitest'
-import { patternRegExp } from '../src/github/lifecycle-inputs.js'
+import { patternRegExp } from '../src/resources/prune.js'
 
 const matches = (pattern: string, name: string) => patternRegExp(pattern).test(name)
 

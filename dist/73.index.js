@@ -108,8 +108,8 @@ function renderEnterpriseSummary(wanted, report, instance) {
 var pool = __webpack_require__(9537);
 // EXTERNAL MODULE: ./src/http/errors.ts
 var errors = __webpack_require__(8549);
-// EXTERNAL MODULE: ./src/github/inputs.ts + 5 modules
-var inputs = __webpack_require__(4873);
+// EXTERNAL MODULE: ./src/github/inputs.ts + 6 modules
+var inputs = __webpack_require__(1539);
 ;// CONCATENATED MODULE: ./src/enterprise/retention.ts
 // Retention on an instance: the namespace's retention policy (Harbor's: one per namespace),
 // whose rules the action owns when they are scoped to exactly the repositories of the run.
@@ -643,8 +643,9 @@ function deletesAny(plan) {
     return plan.repositories.some(r => r.change?.action === 'delete');
 }
 /** The changes in the order they apply when the plan deletes: see deletesAny. */
-function aroundDeletes(policies, repositories, retentionAfter = policies.filter(c => c.resource === 'retention')) {
-    return [...policies.filter(c => c.resource !== 'retention'), ...repositories, ...retentionAfter];
+function aroundDeletes(policies, repositories) {
+    const retention = policies.filter(c => c.resource === 'retention');
+    return [...policies.filter(c => c.resource !== 'retention'), ...repositories, ...retention];
 }
 /** Whether a repository's change is the create a push makes, which no call carries out. */
 function isPushCreate(change) {
@@ -917,8 +918,8 @@ function enterpriseChanges(plan) {
     return [...(plan.namespaceChange ? [plan.namespaceChange] : []), ...ordered];
 }
 
-// EXTERNAL MODULE: ./src/github/lifecycle-inputs.ts
-var lifecycle_inputs = __webpack_require__(3773);
+// EXTERNAL MODULE: ./src/resources/prune.ts
+var prune = __webpack_require__(477);
 // EXTERNAL MODULE: ./src/swr/names.ts
 var names = __webpack_require__(5604);
 ;// CONCATENATED MODULE: ./src/enterprise/read.ts
@@ -976,25 +977,14 @@ async function readNamespaceState(client, wanted, concurrency) {
  * list (every page): the list item is the read, artifact count included.
  */
 async function readPruned(client, wanted) {
-    const patterns = (wanted.prune ?? []).map(pattern => ({ pattern, regex: (0,lifecycle_inputs/* patternRegExp */.SG)(pattern) }));
-    const listed = new Set(wanted.repositories);
     const { infos, dropped } = await client.listRepositories(wanted.namespace);
     const warning = (0,names/* droppedNamesWarning */.de)(`namespace "${wanted.namespace}"`, dropped);
-    const pruned = infos
-        .filter(info => !listed.has(info.name))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-        .flatMap(info => {
-        const match = patterns.find(p => p.regex.test(info.name));
-        return match
-            ? [
-                {
-                    repository: info.name,
-                    pattern: match.pattern,
-                    read: { state: 'exists', info }
-                }
-            ]
-            : [];
-    });
+    const byName = new Map(infos.map(info => [info.name, info]));
+    const pruned = (0,prune/* prunedMatches */.i)(byName.keys(), wanted.repositories, wanted.prune ?? []).map(({ repository, pattern }) => ({
+        repository,
+        pattern,
+        read: { state: 'exists', info: byName.get(repository) }
+    }));
     return { pruned, ...(warning ? { warnings: [warning] } : {}) };
 }
 /**

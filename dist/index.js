@@ -476,7 +476,7 @@ function parseEndpoint(input, value) {
 
 /***/ }),
 
-/***/ 4873:
+/***/ 1539:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1009,8 +1009,72 @@ function readExceptions(value, instance) {
     });
 }
 
-// EXTERNAL MODULE: ./src/github/lifecycle-inputs.ts
-var lifecycle_inputs = __nccwpck_require__(3773);
+;// CONCATENATED MODULE: ./src/github/lifecycle-inputs.ts
+// The inputs that take repositories down (ensure, prune, max_deletions), checked before any
+// request: a present-only setting given with ensure: absent, or a prune pattern outside the
+// glob syntax, is the user's mistake, named with its value.
+
+/**
+ * Inputs that only describe a repository that exists, with their defaults (the runner passes
+ * a default as if it were given, so only another value counts as given).
+ */
+const PRESENT_ONLY = [
+    ['category', ''],
+    ['is_public', ''],
+    ['description', ''],
+    ['on_drift', 'warn'],
+    ['retention_keep_last', ''],
+    ['retention_keep_days', ''],
+    ['retention_exceptions', ''],
+    ['retention_keep_signatures', 'true'],
+    ['share_with', ''],
+    ['immutable_tags', ''],
+    ['replicate_override', 'false'],
+    ['organization_permissions', ''],
+    ['repository_permissions', '']
+];
+const PRUNE_RULE = 'it must be a repository name pattern: lower-case letters, digits, ".", "_", "-" and "/", with "*" for any characters within one "/"-separated segment and "**" for any number of whole segments (no other syntax)';
+/** One segment of a pattern: name characters and single "*"s, or exactly "**". */
+const SEGMENT = /^(\*\*|[a-z0-9._*-]+)$/;
+function isValidPattern(pattern) {
+    if (pattern.length > 256)
+        return false;
+    return pattern
+        .split('/')
+        .every(segment => SEGMENT.test(segment) && (segment === '**' || !segment.includes('**')));
+}
+function readLifecycle(input) {
+    const ensure = input('ensure') || 'present';
+    if (ensure !== 'present' && ensure !== 'absent') {
+        throw (0,input_rules/* invalid */.Gq)('ensure', ensure, 'it must be "present" (create or converge) or "absent" (delete)');
+    }
+    if (ensure === 'absent') {
+        const given = PRESENT_ONLY.filter(([name, fallback]) => {
+            const value = input(name);
+            return value !== '' && value !== fallback;
+        }).map(([name]) => `"${name}"`);
+        if (given.length > 0) {
+            const names = given.join(', ');
+            throw new input_rules/* InputError */.dz(`Input${given.length === 1 ? '' : 's'} ${names} only describe${given.length === 1 ? 's' : ''} a repository that exists, and ensure is "absent": the repositories are deleted. Drop ${given.length === 1 ? 'it' : 'them'}, or set ensure to "present".`);
+        }
+    }
+    const prune = [...new Set((0,input_rules/* linesOf */.Dx)(input('prune')))];
+    // prune keeps what is listed present and deletes the rest of its matches (issue 17 defines it
+    // with present only); with absent, what is listed goes too, and the two mean opposite things.
+    if (ensure === 'absent' && prune.length > 0) {
+        throw new input_rules/* InputError */.dz('Inputs "ensure" and "prune" do not go together: ensure is "absent" (the repositories listed are deleted), and prune deletes the repositories matching its patterns that are not listed, keeping the listed ones present. Drop prune, or set ensure to "present" (the default) for a sweep.');
+    }
+    for (const pattern of prune) {
+        if (!isValidPattern(pattern))
+            throw (0,input_rules/* invalidEntry */.gH)('prune', pattern, prune.length, PRUNE_RULE);
+    }
+    const maxInput = input('max_deletions') || '10';
+    if (!/^\d+$/.test(maxInput) || Number(maxInput) > 1_000_000) {
+        throw (0,input_rules/* invalid */.Gq)('max_deletions', maxInput, 'it must be a whole number from 0 to 1000000');
+    }
+    return { ensure, prune, maxDeletions: Number(maxInput) };
+}
+
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
 
 
@@ -1153,7 +1217,7 @@ function getInputs(env, now = new Date()) {
     const input = name => (0,runner/* getInput */.V4)(name, env);
     const names = readNames(input);
     // Before the settings: a present-only setting given with ensure: absent is named as such.
-    const lifecycle = (0,lifecycle_inputs/* readLifecycle */.DO)(input);
+    const lifecycle = readLifecycle(input);
     const location = readLocation(env, input);
     // Before the settings, so that an input an instance cannot use is named as such.
     const enterprise = readEnterprise(input, env, location);
@@ -1230,105 +1294,6 @@ function tuningFromEnv(env) {
             budgetMs: read('SWR_ACTION_RETRY_BUDGET_MS', 300_000, [1, 21_600_000])
         }
     };
-}
-
-
-/***/ }),
-
-/***/ 3773:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   DO: () => (/* binding */ readLifecycle),
-/* harmony export */   SG: () => (/* binding */ patternRegExp)
-/* harmony export */ });
-/* unused harmony export matchesAny */
-/* harmony import */ var _input_rules_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6797);
-// The inputs that take repositories down (ensure, prune, max_deletions), checked before any
-// request: a present-only setting given with ensure: absent, or a prune pattern outside the
-// glob syntax, is the user's mistake, named with its value.
-
-/**
- * Inputs that only describe a repository that exists, with their defaults (the runner passes
- * a default as if it were given, so only another value counts as given).
- */
-const PRESENT_ONLY = [
-    ['category', ''],
-    ['is_public', ''],
-    ['description', ''],
-    ['on_drift', 'warn'],
-    ['retention_keep_last', ''],
-    ['retention_keep_days', ''],
-    ['retention_exceptions', ''],
-    ['retention_keep_signatures', 'true'],
-    ['share_with', ''],
-    ['immutable_tags', ''],
-    ['replicate_override', 'false'],
-    ['organization_permissions', ''],
-    ['repository_permissions', '']
-];
-const PRUNE_RULE = 'it must be a repository name pattern: lower-case letters, digits, ".", "_", "-" and "/", with "*" for any characters within one "/"-separated segment and "**" for any number of whole segments (no other syntax)';
-/** One segment of a pattern: name characters and single "*"s, or exactly "**". */
-const SEGMENT = /^(\*\*|[a-z0-9._*-]+)$/;
-function isValidPattern(pattern) {
-    if (pattern.length > 256)
-        return false;
-    return pattern
-        .split('/')
-        .every(segment => SEGMENT.test(segment) && (segment === '**' || !segment.includes('**')));
-}
-/**
- * The regular expression a prune pattern stands for: "*" is any run of characters but "/",
- * "**" any number of whole segments (so "a/**" matches "a/b/c" but not "a" itself).
- */
-function patternRegExp(pattern) {
-    const segments = pattern.split('/').map(segment => segment === '**'
-        ? '**'
-        : segment
-            .split('*')
-            .map(part => part.replace(/[.]/g, '\\.'))
-            .join('[^/]*'));
-    let source = '';
-    segments.forEach((segment, i) => {
-        const last = i === segments.length - 1;
-        if (segment === '**')
-            source += last ? '.+' : '(?:[^/]+/)*';
-        else
-            source += segment + (last ? '' : '/');
-    });
-    return new RegExp(`^${source}$`);
-}
-const matchesAny = (patterns, name) => patterns.some(p => p.test(name));
-function readLifecycle(input) {
-    const ensure = input('ensure') || 'present';
-    if (ensure !== 'present' && ensure !== 'absent') {
-        throw (0,_input_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('ensure', ensure, 'it must be "present" (create or converge) or "absent" (delete)');
-    }
-    if (ensure === 'absent') {
-        const given = PRESENT_ONLY.filter(([name, fallback]) => {
-            const value = input(name);
-            return value !== '' && value !== fallback;
-        }).map(([name]) => `"${name}"`);
-        if (given.length > 0) {
-            const names = given.join(', ');
-            throw new _input_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input${given.length === 1 ? '' : 's'} ${names} only describe${given.length === 1 ? 's' : ''} a repository that exists, and ensure is "absent": the repositories are deleted. Drop ${given.length === 1 ? 'it' : 'them'}, or set ensure to "present".`);
-        }
-    }
-    const prune = [...new Set((0,_input_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .linesOf */ .Dx)(input('prune')))];
-    // prune keeps what is listed present and deletes the rest of its matches (issue 17 defines it
-    // with present only); with absent, what is listed goes too, and the two mean opposite things.
-    if (ensure === 'absent' && prune.length > 0) {
-        throw new _input_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('Inputs "ensure" and "prune" do not go together: ensure is "absent" (the repositories listed are deleted), and prune deletes the repositories matching its patterns that are not listed, keeping the listed ones present. Drop prune, or set ensure to "present" (the default) for a sweep.');
-    }
-    for (const pattern of prune) {
-        if (!isValidPattern(pattern))
-            throw (0,_input_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .invalidEntry */ .gH)('prune', pattern, prune.length, PRUNE_RULE);
-    }
-    const maxInput = input('max_deletions') || '10';
-    if (!/^\d+$/.test(maxInput) || Number(maxInput) > 1_000_000) {
-        throw (0,_input_rules_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('max_deletions', maxInput, 'it must be a whole number from 0 to 1000000');
-    }
-    return { ensure, prune, maxDeletions: Number(maxInput) };
 }
 
 
@@ -2136,8 +2101,8 @@ function longTermDockerLogin(region, accessKeyId, secretAccessKey) {
 
 // EXTERNAL MODULE: ./src/github/credential-inputs.ts
 var credential_inputs = __nccwpck_require__(5922);
-// EXTERNAL MODULE: ./src/github/inputs.ts + 5 modules
-var github_inputs = __nccwpck_require__(4873);
+// EXTERNAL MODULE: ./src/github/inputs.ts + 6 modules
+var github_inputs = __nccwpck_require__(1539);
 // EXTERNAL MODULE: ./src/github/finish.ts + 2 modules
 var finish = __nccwpck_require__(7387);
 // EXTERNAL MODULE: ./src/github/log.ts
@@ -2681,8 +2646,8 @@ function describeBody(body) {
     return (0,errors/* parseServiceError */.zU)(text).message ?? (0,values/* oneLine */.TN)(text.slice(0, 120));
 }
 
-// EXTERNAL MODULE: ./src/github/lifecycle-inputs.ts
-var lifecycle_inputs = __nccwpck_require__(3773);
+// EXTERNAL MODULE: ./src/resources/prune.ts
+var prune = __nccwpck_require__(477);
 ;// CONCATENATED MODULE: ./src/resources/access-change.ts
 function accessChange(resource, name, action, before, after, reason) {
     const plain = (value) => value ? { ...value } : null;
@@ -3809,13 +3774,7 @@ async function readReplicas(clients, wanted, repository, observation) {
 }
 /** The pruned repositories: in the list, matching a pattern, not listed; in name order. */
 async function observePruned(clients, wanted, listing, concurrency) {
-    const patterns = (wanted.prune ?? []).map(pattern => ({ pattern, regex: (0,lifecycle_inputs/* patternRegExp */.SG)(pattern) }));
-    const listed = new Set(wanted.repositories);
-    const names = [...listing.found.keys()].filter(name => !listed.has(name)).sort();
-    const matches = names.flatMap(repository => {
-        const match = patterns.find(p => p.regex.test(repository));
-        return match ? [{ repository, pattern: match.pattern }] : [];
-    });
+    const matches = (0,prune/* prunedMatches */.i)(listing.found.keys(), wanted.repositories, wanted.prune ?? []);
     const removal = removalWanted(wanted);
     return (0,pool/* mapPool */.P)(matches, concurrency, async ({ repository, pattern }) => {
         const observation = await observe(clients, removal, repository, listing);
@@ -5142,6 +5101,56 @@ function accessAction(record) {
     return record.outcome === 'done' || record.outcome === 'found done'
         ? DONE[record.action]
         : 'failed';
+}
+
+
+/***/ }),
+
+/***/ 477:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ prunedMatches)
+/* harmony export */ });
+/* unused harmony export patternRegExp */
+// Which repositories a prune pattern takes: the glob syntax lifecycle-inputs.ts checks, as a
+// regular expression, and the matches in an organization's (namespace's) list. Both editions
+// read their lists through this. Pure.
+/**
+ * The regular expression a prune pattern stands for: "*" is any run of characters but "/",
+ * "**" any number of whole segments (so "a/**" matches "a/b/c" but not "a" itself).
+ */
+function patternRegExp(pattern) {
+    const segments = pattern.split('/').map(segment => segment === '**'
+        ? '**'
+        : segment
+            .split('*')
+            .map(part => part.replace(/[.]/g, '\\.'))
+            .join('[^/]*'));
+    let source = '';
+    segments.forEach((segment, i) => {
+        const last = i === segments.length - 1;
+        if (segment === '**')
+            source += last ? '.+' : '(?:[^/]+/)*';
+        else
+            source += segment + (last ? '' : '/');
+    });
+    return new RegExp(`^${source}$`);
+}
+/**
+ * The repositories of `names` that a prune pattern matches and `listed` does not name, in name
+ * order, each with the first pattern that matches it.
+ */
+function prunedMatches(names, listed, prune) {
+    const patterns = prune.map(pattern => ({ pattern, regex: patternRegExp(pattern) }));
+    const kept = new Set(listed);
+    return [...names]
+        .filter(name => !kept.has(name))
+        .sort()
+        .flatMap(repository => {
+        const match = patterns.find(p => p.regex.test(repository));
+        return match ? [{ repository, pattern: match.pattern }] : [];
+    });
 }
 
 

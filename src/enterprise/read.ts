@@ -9,7 +9,7 @@ import { messageOf } from '../values.js'
 import type { SwrEnterpriseClient } from '../swr/enterprise-client.js'
 import { checkRunning } from './instance.js'
 import { diffRetention } from './retention.js'
-import { patternRegExp } from '../github/lifecycle-inputs.js'
+import { prunedMatches } from '../resources/prune.js'
 import { droppedNamesWarning } from '../swr/names.js'
 import type { EnterpriseObserved, EnterpriseWanted, RepositoryObservation } from './types.js'
 
@@ -77,25 +77,16 @@ async function readPruned(
   client: EnterpriseReader,
   wanted: EnterpriseWanted
 ): Promise<Pick<EnterpriseObserved, 'pruned' | 'warnings'>> {
-  const patterns = (wanted.prune ?? []).map(pattern => ({ pattern, regex: patternRegExp(pattern) }))
-  const listed = new Set(wanted.repositories)
   const { infos, dropped } = await client.listRepositories(wanted.namespace)
   const warning = droppedNamesWarning(`namespace "${wanted.namespace}"`, dropped)
-  const pruned = infos
-    .filter(info => !listed.has(info.name))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap(info => {
-      const match = patterns.find(p => p.regex.test(info.name))
-      return match
-        ? [
-            {
-              repository: info.name,
-              pattern: match.pattern,
-              read: { state: 'exists' as const, info }
-            }
-          ]
-        : []
+  const byName = new Map(infos.map(info => [info.name, info]))
+  const pruned = prunedMatches(byName.keys(), wanted.repositories, wanted.prune ?? []).map(
+    ({ repository, pattern }) => ({
+      repository,
+      pattern,
+      read: { state: 'exists' as const, info: byName.get(repository)! }
     })
+  )
   return { pruned, ...(warning ? { warnings: [warning] } : {}) }
 }
 

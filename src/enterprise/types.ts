@@ -108,10 +108,10 @@ export function deletesAny(plan: Pick<EnterprisePlan, 'repositories'>): boolean 
 /** The changes in the order they apply when the plan deletes: see deletesAny. */
 export function aroundDeletes<T extends Pick<Change, 'resource'>>(
   policies: T[],
-  repositories: T[],
-  retentionAfter: T[] = policies.filter(c => c.resource === 'retention')
+  repositories: T[]
 ): T[] {
-  return [...policies.filter(c => c.resource !== 'retention'), ...repositories, ...retentionAfter]
+  const retention = policies.filter(c => c.resource === 'retention')
+  return [...policies.filter(c => c.resource !== 'retention'), ...repositories, ...retention]
 }
 
 /** Whether a repository's change is the create a push makes, which no call carries out. */

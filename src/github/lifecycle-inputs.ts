@@ -46,30 +46,6 @@ function isValidPattern(pattern: string): boolean {
     .every(segment => SEGMENT.test(segment) && (segment === '**' || !segment.includes('**')))
 }
 
-/**
- * The regular expression a prune pattern stands for: "*" is any run of characters but "/",
- * "**" any number of whole segments (so "a/**" matches "a/b/c" but not "a" itself).
- */
-export function patternRegExp(pattern: string): RegExp {
-  const segments = pattern.split('/').map(segment =>
-    segment === '**'
-      ? '**'
-      : segment
-          .split('*')
-          .map(part => part.replace(/[.]/g, '\\.'))
-          .join('[^/]*')
-  )
-  let source = ''
-  segments.forEach((segment, i) => {
-    const last = i === segments.length - 1
-    if (segment === '**') source += last ? '.+' : '(?:[^/]+/)*'
-    else source += segment + (last ? '' : '/')
-  })
-  return new RegExp(`^${source}$`)
-}
-
-export const matchesAny = (patterns: RegExp[], name: string) => patterns.some(p => p.test(name))
-
 export function readLifecycle(input: Read): LifecycleInputs {
   const ensure = input('ensure') || 'present'
   if (ensure !== 'present' && ensure !== 'absent') {

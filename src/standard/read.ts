@@ -5,7 +5,7 @@
 // learns that from SWR's answers); and a replication target's organization only when a rule
 // to it is to be made.
 import type { Observed, PrunedObservation, RepositoryObservation } from './plan.js'
-import { patternRegExp } from '../github/lifecycle-inputs.js'
+import { prunedMatches } from '../resources/prune.js'
 import { targetKey, targetOfKey } from '../resources/replication.js'
 import { foreignTarget, organizationFromReads } from '../resources/organization.js'
 import type { TargetState } from './plan.js'
@@ -192,13 +192,7 @@ async function observePruned(
   listing: Listing,
   concurrency: number
 ): Promise<PrunedObservation[]> {
-  const patterns = (wanted.prune ?? []).map(pattern => ({ pattern, regex: patternRegExp(pattern) }))
-  const listed = new Set(wanted.repositories)
-  const names = [...listing.found.keys()].filter(name => !listed.has(name)).sort()
-  const matches = names.flatMap(repository => {
-    const match = patterns.find(p => p.regex.test(repository))
-    return match ? [{ repository, pattern: match.pattern }] : []
-  })
+  const matches = prunedMatches(listing.found.keys(), wanted.repositories, wanted.prune ?? [])
   const removal = removalWanted(wanted)
   return mapPool(matches, concurrency, async ({ repository, pattern }) => {
     const observation = await observe(clients, removal, repository, listing)
